@@ -1,0 +1,22 @@
+#pragma once
+// Spawns an account shard (see interfaces.hpp): a detached actor running
+// core/resource_service for the accounts that map to it.
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/interfaces.hpp"
+#include "actors/node_services.hpp"
+
+namespace integrator {
+
+account_shard_actor spawn_account_shard(caf::actor_system& sys,
+                                        std::shared_ptr<const node_services> services);
+
+/// The shard of `account_id` among `shard_count` (stable: FNV-1a).
+std::size_t shard_index(const std::string& account_id, std::size_t shard_count);
+
+}  // namespace integrator

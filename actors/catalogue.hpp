@@ -1,0 +1,74 @@
+#pragma once
+// The message catalogue: every atom and every type that crosses actors,
+// with its inspect overload. add_message_types() registers them all under
+// fixed names; the node config (cluster/node_config.hpp) and every test
+// fixture call it, so an actor may live on any node.
+
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+
+#include "core/account_book.hpp"
+#include "core/api_call.hpp"
+
+namespace integrator {
+
+// -- atoms (at most 10 characters) --------------------------------------------
+
+using auth_atom = caf::atom_constant<caf::atom("auth")>;
+using take_atom = caf::atom_constant<caf::atom("take")>;
+using exec_atom = caf::atom_constant<caf::atom("exec")>;
+using admin_atom = caf::atom_constant<caf::atom("admin")>;
+using limit_atom = caf::atom_constant<caf::atom("limit")>;
+using crash_atom = caf::atom_constant<caf::atom("crash")>;
+
+// -- message types ------------------------------------------------------------
+
+enum class auth_status : std::uint8_t { ok, unauthorized, rate_limited };
+
+/// Answer to auth_atom: who is calling, and whether the bucket let them in.
+struct auth_result {
+  auth_status status = auth_status::unauthorized;
+  principal who;
+  std::int64_t retry_after = 0;  ///< whole seconds, with rate_limited
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, api_error& x) {
+  return f(caf::meta::type_name("api_error"), x.kind, x.code, x.message, x.field);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, access_scope& x) {
+  return f(caf::meta::type_name("access_scope"), x.full, x.connection_ids, x.export_ids,
+           x.import_ids, x.integration_ids);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, principal& x) {
+  return f(caf::meta::type_name("principal"), x.account_id, x.token_id, x.email, x.scope);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, auth_result& x) {
+  return f(caf::meta::type_name("auth_result"), x.status, x.who, x.retry_after);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, api_call& x) {
+  return f(caf::meta::type_name("api_call"), x.op, x.kind, x.scoped, x.id, x.sub_id, x.body,
+           x.query);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, api_reply& x) {
+  return f(caf::meta::type_name("api_reply"), x.status, x.body, x.text, x.next_skip, x.prev_skip,
+           x.retry_after, x.error);
+}
+
+/// Registers every type above and the actor handles of interfaces.hpp.
+void add_message_types(caf::actor_system_config& cfg);
+
+}  // namespace integrator

@@ -1,0 +1,37 @@
+#pragma once
+// Typed interfaces of Integrator's actors. Light: includes no actor
+// implementation, so http/ and cluster/ can hold handles without compiling
+// the actors.
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <string>
+
+#include "actors/catalogue.hpp"
+
+namespace integrator {
+
+/// Accounts and tokens: authenticates every request (then delegates to the
+/// caller's rate bucket) and serves the operator API. Detached: it writes
+/// to the store synchronously.
+using registry_actor = caf::typed_actor<
+  // token → auth_result (answered by the account's rate bucket)
+  caf::replies_to<auth_atom, std::string>::with<auth_result>,
+  // operator token, call → reply
+  caf::replies_to<admin_atom, std::string, api_call>::with<api_reply>,
+  // test hook: fail on purpose so the supervisor restarts it
+  caf::replies_to<crash_atom>::with<bool>>;
+
+/// One account's leaky bucket. Event-based and cheap: one per account.
+using rate_bucket_actor = caf::typed_actor<
+  caf::replies_to<take_atom, principal>::with<auth_result>,
+  caf::reacts_to<limit_atom, double, double>>;
+
+/// Runs the resource logic for the accounts that hash to it. Detached:
+/// it calls the store synchronously, and serializes each account's writes.
+using account_shard_actor = caf::typed_actor<
+  caf::replies_to<exec_atom, principal, api_call>::with<api_reply>,
+  caf::replies_to<crash_atom>::with<bool>>;
+
+}  // namespace integrator

@@ -1,0 +1,24 @@
+#include "actors/node_services.hpp"
+
+#include <chrono>
+
+#include "core/object_id.hpp"
+
+namespace integrator {
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+object_id_generator make_id_generator() {
+  std::array<std::uint8_t, 5> process{};
+  random_bytes(process.data(), process.size());
+  std::uint8_t counter[3];
+  random_bytes(counter, sizeof counter);
+  return object_id_generator(process, (std::uint32_t{counter[0]} << 16)
+                                        | (std::uint32_t{counter[1]} << 8) | counter[2]);
+}
+
+}  // namespace integrator

@@ -1,0 +1,36 @@
+#pragma once
+// What the actors of one node share: the store, the secret box and the
+// settings they need. Passed to actors at spawn (never in messages), so
+// a node's actors reach its local store without assuming where peers run.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/document_store.hpp"
+#include "core/leaky_bucket.hpp"
+#include "core/secret_box.hpp"
+#include "core/validation.hpp"
+
+namespace integrator {
+
+struct node_services {
+  std::shared_ptr<document_store> store;
+  std::shared_ptr<const secret_box> box;
+  /// Hash of the operator token (core/secret_box.hpp token_hash).
+  std::string operator_token_hash;
+  /// Bucket of accounts without their own limit.
+  bucket_limits default_limits;
+  /// Validation hooks (time zones known to this machine).
+  validation_context validation;
+  /// Enables the crash test hooks.
+  bool test_hooks = false;
+};
+
+/// Milliseconds since the Unix epoch, from the system clock.
+std::int64_t wall_clock_ms();
+
+/// Fresh random bytes for an ObjectId generator's process identity.
+class object_id_generator make_id_generator();
+
+}  // namespace integrator

@@ -1,0 +1,45 @@
+#include "actors/rate_bucket.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+
+namespace integrator {
+
+namespace {
+
+struct bucket_state {
+  std::optional<leaky_bucket> bucket;
+  static inline const char* name = "rate_bucket";
+};
+
+leaky_bucket::duration steady_now() {
+  return std::chrono::duration_cast<leaky_bucket::duration>(
+    std::chrono::steady_clock::now().time_since_epoch());
+}
+
+rate_bucket_actor::behavior_type
+rate_bucket_impl(rate_bucket_actor::stateful_pointer<bucket_state> self, bucket_limits limits) {
+  self->state.bucket.emplace(limits, steady_now());
+  return {
+    [=](take_atom, principal& who) -> auth_result {
+      auto d = self->state.bucket->take(steady_now());
+      auth_result r;
+      r.who = std::move(who);
+      r.status = d.admitted ? auth_status::ok : auth_status::rate_limited;
+      r.retry_after = d.admitted ? 0 : retry_after_seconds(d.retry_after);
+      return r;
+    },
+    [=](limit_atom, double capacity, double fill_rate) {
+      self->state.bucket->reconfigure(bucket_limits{capacity, fill_rate}, steady_now());
+    },
+  };
+}
+
+}  // namespace
+
+rate_bucket_actor spawn_rate_bucket(caf::local_actor* parent, bucket_limits limits) {
+  return parent->spawn<caf::linked>(rate_bucket_impl, limits);
+}
+
+}  // namespace integrator

@@ -1,0 +1,14 @@
+#pragma once
+// Spawns the rate bucket actor of one account (see interfaces.hpp).
+
+#include <caf/fwd.hpp>
+
+#include "actors/interfaces.hpp"
+#include "core/leaky_bucket.hpp"
+
+namespace integrator {
+
+/// A bucket starting full with `limits`, measured on the steady clock.
+rate_bucket_actor spawn_rate_bucket(caf::local_actor* parent, bucket_limits limits);
+
+}  // namespace integrator

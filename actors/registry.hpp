@@ -1,0 +1,17 @@
+#pragma once
+// Spawns the registry actor (see interfaces.hpp): accounts, tokens, the
+// operator API and one rate bucket per account.
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "actors/interfaces.hpp"
+#include "actors/node_services.hpp"
+
+namespace integrator {
+
+/// Detached; loads accounts and tokens from `services->store` first.
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services);
+
+}  // namespace integrator

@@ -1,0 +1,84 @@
+#include "actors/supervisor.hpp"
+
+#include <caf/all.hpp>
+
+#include <iostream>
+
+#include "actors/account_shard.hpp"
+#include "actors/registry.hpp"
+
+namespace integrator {
+
+namespace {
+
+struct supervisor_state {
+  std::shared_ptr<const node_services> services;
+  std::shared_ptr<actor_directory> directory;
+  caf::actor_addr registry;
+  std::vector<caf::actor_addr> shards;
+  bool stopping = false;
+  static inline const char* name = "supervisor";
+};
+
+using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
+
+void start_registry(supervisor_ptr self) {
+  auto r = spawn_registry(self->system(), self->state.services);
+  self->monitor(r);
+  self->state.registry = caf::actor_cast<caf::actor_addr>(r);
+  self->state.directory->set_registry(std::move(r));
+}
+
+void start_shard(supervisor_ptr self, std::size_t i) {
+  auto s = spawn_account_shard(self->system(), self->state.services);
+  self->monitor(s);
+  self->state.shards[i] = caf::actor_cast<caf::actor_addr>(s);
+  self->state.directory->set_shard(i, std::move(s));
+}
+
+caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<actor_directory> directory, std::size_t shards) {
+  self->state.services = std::move(services);
+  self->state.directory = std::move(directory);
+  self->state.shards.resize(shards);
+  start_registry(self);
+  for (std::size_t i = 0; i < shards; ++i)
+    start_shard(self, i);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (st.stopping)
+      return;
+    std::cerr << "integratord: actor " << caf::to_string(msg.source) << " stopped ("
+              << caf::to_string(msg.reason) << "); restarting it" << std::endl;
+    if (msg.source == st.registry) {
+      start_registry(self);
+      return;
+    }
+    for (std::size_t i = 0; i < st.shards.size(); ++i)
+      if (msg.source == st.shards[i])
+        start_shard(self, i);
+  });
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    auto& st = self->state;
+    st.stopping = true;
+    auto dir = st.directory;
+    self->send_exit(dir->registry(), msg.reason);
+    for (std::size_t i = 0; i < st.shards.size(); ++i)
+      self->send_exit(dir->shard(i), msg.reason);
+    self->quit(msg.reason);
+  });
+  return {
+    [](caf::ok_atom) {
+      // nop: liveness probe
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                            std::shared_ptr<actor_directory> directory, std::size_t shard_count) {
+  return sys.spawn(supervisor_impl, std::move(services), std::move(directory), shard_count);
+}
+
+}  // namespace integrator

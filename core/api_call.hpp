@@ -1,0 +1,86 @@
+#pragma once
+// A REST call once routed: what to do, to which resource, with what input;
+// and the protocol-neutral answer. These two are the messages between the
+// HTTP frontend and the actors (serialized by actors/catalogue.hpp), so
+// they hold only values.
+
+#include <cstdint>
+#include <string>
+
+#include "core/api_error.hpp"
+#include "core/list_query.hpp"
+#include "core/resource_kind.hpp"
+
+namespace integrator {
+
+enum class api_op : std::uint8_t {
+  token_info,
+  list,
+  get,
+  create,
+  replace,
+  patch,
+  remove,
+  clone,
+  integration_flows,  ///< GET /integrations/{id}/flows
+  install_base,       ///< GET /connectors/{id}/installBase
+  license_list,
+  license_get,
+  license_create,
+  license_replace,
+  license_remove,
+  state_keys,    ///< global when `scoped` is false
+  state_get,
+  state_put,
+  state_remove,
+  state_clear,
+  admin_account_list,
+  admin_account_create,
+  admin_token_list,
+  admin_token_create,
+  admin_token_revoke,
+  admin_rate_limit_get,
+  admin_rate_limit_put,
+};
+
+/// True for operations of the operator API (/admin/v1).
+inline bool is_admin(api_op op) {
+  return op >= api_op::admin_account_list;
+}
+
+struct api_call {
+  api_op op = api_op::token_info;
+  resource_kind kind = resource_kind::connection;
+  bool scoped = false;  ///< state ops: on a resource rather than global
+  std::string id;       ///< resource, account or token id
+  std::string sub_id;   ///< license id or state key
+  std::string body;     ///< request body as received
+  query_params query;
+};
+
+enum class api_status : std::uint8_t { ok, created, no_content, failed };
+
+struct api_reply {
+  api_status status = api_status::ok;
+  std::string body;
+  bool text = false;             ///< body is text/plain (state API's "OK")
+  std::int64_t next_skip = -1;   ///< list has more after this page
+  std::int64_t prev_skip = -1;   ///< list has a page before this one
+  std::int64_t retry_after = 0;  ///< seconds, with rate_limited
+  api_error error;               ///< when status == failed
+
+  static api_reply fail(api_error e) {
+    api_reply r;
+    r.status = api_status::failed;
+    r.error = std::move(e);
+    return r;
+  }
+  static api_reply json(api_status s, std::string body) {
+    api_reply r;
+    r.status = s;
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+}  // namespace integrator

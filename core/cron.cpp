@@ -1,0 +1,162 @@
+#include "core/cron.hpp"
+
+#include <array>
+#include <cctype>
+#include <vector>
+
+namespace integrator {
+
+namespace {
+
+struct field_spec {
+  const char* name;
+  int min;
+  int max;
+  bool question_allowed;
+  const char* const* names;  // names for values min.., or nullptr
+};
+
+constexpr const char* month_names[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                       "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+constexpr const char* dow_names[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+
+bool parse_value(std::string_view s, const field_spec& f, int& out) {
+  if (s.empty())
+    return false;
+  if (std::isalpha(static_cast<unsigned char>(s[0]))) {
+    if (!f.names || s.size() != 3)
+      return false;
+    std::string up;
+    for (char c : s)
+      up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    int count = f.max - f.min + 1;
+    if (f.names == dow_names)
+      count = 7;
+    for (int i = 0; i < count; ++i)
+      if (up == f.names[i]) {
+        out = f.min + i;
+        return true;
+      }
+    return false;
+  }
+  out = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9' || out > 1000)
+      return false;
+    out = out * 10 + (c - '0');
+  }
+  return out >= f.min && out <= f.max;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == sep) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  return parts;
+}
+
+// Sets the bits of `field` in `bits` (indexed by value). Returns false when
+// the text is not a valid field.
+template <size_t N>
+bool parse_field(std::string_view text, const field_spec& f, std::bitset<N>& bits, bool& any) {
+  any = false;
+  if (text == "?") {
+    if (!f.question_allowed)
+      return false;
+    any = true;
+    for (int v = f.min; v <= f.max; ++v)
+      bits.set(static_cast<size_t>(v) % N);
+    return true;
+  }
+  for (auto item : split(text, ',')) {
+    if (item.empty())
+      return false;
+    int step = 1;
+    auto slash = item.find('/');
+    std::string_view range = item;
+    if (slash != std::string_view::npos) {
+      auto step_text = item.substr(slash + 1);
+      if (step_text.empty() || step_text.size() > 3)
+        return false;
+      step = 0;
+      for (char c : step_text) {
+        if (c < '0' || c > '9')
+          return false;
+        step = step * 10 + (c - '0');
+      }
+      if (step < 1 || step > f.max)
+        return false;
+      range = item.substr(0, slash);
+    }
+    int lo, hi;
+    if (range == "*") {
+      lo = f.min;
+      hi = f.max;
+      if (slash == std::string_view::npos && text == "*")
+        any = true;
+    } else if (auto dash = range.find('-'); dash != std::string_view::npos) {
+      if (!parse_value(range.substr(0, dash), f, lo) || !parse_value(range.substr(dash + 1), f, hi)
+          || lo > hi)
+        return false;
+    } else {
+      if (!parse_value(range, f, lo))
+        return false;
+      hi = slash == std::string_view::npos ? lo : f.max;
+    }
+    for (int v = lo; v <= hi; v += step)
+      bits.set(static_cast<size_t>(v) % N);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<cron_schedule> parse_cron(std::string_view text, std::string* error) {
+  auto fail = [&](std::string why) -> std::optional<cron_schedule> {
+    if (error)
+      *error = "Invalid cron expression: " + std::move(why);
+    return std::nullopt;
+  };
+  std::vector<std::string_view> fields;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ')
+      ++i;
+    size_t start = i;
+    while (i < text.size() && text[i] != ' ')
+      ++i;
+    if (i > start)
+      fields.push_back(text.substr(start, i - start));
+  }
+  if (fields.size() != 6)
+    return fail("expected 6 fields \"? min hour day-of-month month day-of-week\"");
+  if (fields[0] != "?")
+    return fail("the seconds field must be \"?\"");
+  static const std::array<field_spec, 5> specs{{
+    {"minute", 0, 59, false, nullptr},
+    {"hour", 0, 23, false, nullptr},
+    {"day-of-month", 1, 31, true, nullptr},
+    {"month", 1, 12, false, month_names},
+    {"day-of-week", 0, 7, true, dow_names},
+  }};
+  cron_schedule s;
+  bool any = false;
+  if (!parse_field(fields[1], specs[0], s.minutes, any))
+    return fail("bad minute field");
+  if (!parse_field(fields[2], specs[1], s.hours, any))
+    return fail("bad hour field");
+  if (!parse_field(fields[3], specs[2], s.days_of_month, s.any_day_of_month))
+    return fail("bad day-of-month field");
+  if (!parse_field(fields[4], specs[3], s.months, any))
+    return fail("bad month field");
+  // Day of week 7 folds onto 0 (Sunday) through the modulo in parse_field.
+  if (!parse_field(fields[5], specs[4], s.days_of_week, s.any_day_of_week))
+    return fail("bad day-of-week field");
+  return s;
+}
+
+}  // namespace integrator

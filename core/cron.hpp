@@ -1,0 +1,31 @@
+#pragma once
+// integrator.io flow schedules: six Quartz-like fields whose first (seconds)
+// is always "?": "? min hour day-of-month month day-of-week". Minute
+// granularity is what makes "at most once a minute" hold by construction.
+//
+// Fields accept "*", "?" (day fields only), numbers, names (JAN-DEC,
+// SUN-SAT), ranges "a-b", steps "*/n", "a/n", "a-b/n" and comma lists.
+// Day of week: 0-7 with 0 and 7 both Sunday (names are the safe choice).
+
+#include <bitset>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace integrator {
+
+/// A parsed schedule: the set of allowed values of each field.
+struct cron_schedule {
+  std::bitset<60> minutes;
+  std::bitset<24> hours;
+  std::bitset<32> days_of_month;  ///< bit 0 unused
+  std::bitset<13> months;         ///< bit 0 unused
+  std::bitset<7> days_of_week;    ///< 0 = Sunday
+  bool any_day_of_month = false;  ///< "*" or "?"
+  bool any_day_of_week = false;   ///< "*" or "?"
+};
+
+/// Parses `text`; on failure returns nullopt and sets `error` to why.
+std::optional<cron_schedule> parse_cron(std::string_view text, std::string* error = nullptr);
+
+}  // namespace integrator

@@ -1,0 +1,141 @@
+#include "core/route.hpp"
+
+#include <initializer_list>
+#include <utility>
+
+#include "core/object_id.hpp"
+
+namespace integrator {
+
+namespace {
+
+using verb_ops = std::initializer_list<std::pair<std::string_view, api_op>>;
+
+route_result not_found() {
+  route_result r;
+  r.error = make_api_error(errc::not_found, "No such endpoint");
+  return r;
+}
+
+route_result bad_id(std::string_view what) {
+  route_result r;
+  r.error = make_api_error(errc::not_found, "Invalid " + std::string(what) + " id");
+  return r;
+}
+
+// Picks the op for `method` among `ops`, or answers 405 with Allow.
+route_result pick(std::string_view method, verb_ops ops, api_call call) {
+  route_result r;
+  for (const auto& [verb, op] : ops)
+    if (verb == method) {
+      call.op = op;
+      r.call = std::move(call);
+      return r;
+    }
+  for (const auto& [verb, op] : ops)
+    r.allow += (r.allow.empty() ? "" : ", ") + std::string(verb);
+  r.error = make_api_error(errc::method_not_allowed, std::string(method) + " is not allowed here");
+  return r;
+}
+
+bool valid_state_key(const std::string& key) {
+  return !key.empty() && key.size() <= 512;
+}
+
+route_result route_state(std::string_view method, api_call call,
+                         const std::vector<std::string>& rest) {
+  if (rest.empty())
+    return pick(method, {{"GET", api_op::state_keys}, {"DELETE", api_op::state_clear}}, call);
+  if (rest.size() != 1 || !valid_state_key(rest[0]))
+    return not_found();
+  call.sub_id = rest[0];
+  return pick(method,
+              {{"GET", api_op::state_get}, {"PUT", api_op::state_put}, {"DELETE", api_op::state_remove}},
+              call);
+}
+
+route_result route_admin(std::string_view method, const std::vector<std::string>& s) {
+  api_call call;
+  if (s.size() == 1 && s[0] == "accounts")
+    return pick(method, {{"GET", api_op::admin_account_list}, {"POST", api_op::admin_account_create}},
+                call);
+  if (s.size() == 3 && s[0] == "accounts") {
+    if (!is_object_id(s[1]))
+      return bad_id("account");
+    call.id = s[1];
+    if (s[2] == "tokens")
+      return pick(method, {{"GET", api_op::admin_token_list}, {"POST", api_op::admin_token_create}},
+                  call);
+    if (s[2] == "rateLimit")
+      return pick(method,
+                  {{"GET", api_op::admin_rate_limit_get}, {"PUT", api_op::admin_rate_limit_put}}, call);
+  }
+  if (s.size() == 2 && s[0] == "tokens") {
+    if (!is_object_id(s[1]))
+      return bad_id("token");
+    call.id = s[1];
+    return pick(method, {{"DELETE", api_op::admin_token_revoke}}, call);
+  }
+  return not_found();
+}
+
+route_result route_licenses(std::string_view method, api_call call,
+                            const std::vector<std::string>& s) {
+  call.kind = resource_kind::license;
+  if (s.size() == 3)
+    return pick(method, {{"GET", api_op::license_list}, {"POST", api_op::license_create}}, call);
+  if (!is_object_id(s[3]))
+    return bad_id("license");
+  call.sub_id = s[3];
+  return pick(method,
+              {{"GET", api_op::license_get},
+               {"PUT", api_op::license_replace},
+               {"DELETE", api_op::license_remove}},
+              call);
+}
+
+}  // namespace
+
+route_result route(std::string_view method, bool admin, const std::vector<std::string>& s) {
+  if (admin)
+    return route_admin(method, s);
+  if (s.empty())
+    return not_found();
+  api_call call;
+  if (s.size() == 1 && s[0] == "tokenInfo")
+    return pick(method, {{"GET", api_op::token_info}}, call);
+  if (s[0] == "state")
+    return route_state(method, call, {s.begin() + 1, s.end()});
+  if (!kind_from_collection(s[0], call.kind))
+    return not_found();
+  const auto& row = info(call.kind);
+  if (s.size() == 1)
+    return pick(method, {{"GET", api_op::list}, {"POST", api_op::create}}, call);
+  if (!is_object_id(s[1]))
+    return bad_id(row.singular);
+  call.id = s[1];
+  if (s.size() == 2)
+    return pick(method,
+                {{"GET", api_op::get},
+                 {"PUT", api_op::replace},
+                 {"PATCH", api_op::patch},
+                 {"DELETE", api_op::remove}},
+                call);
+  const auto& sub = s[2];
+  if (sub == "state") {
+    call.scoped = true;
+    return route_state(method, call, {s.begin() + 3, s.end()});
+  }
+  if (s.size() == 3 && sub == "clone" && row.cloneable)
+    return pick(method, {{"POST", api_op::clone}}, call);
+  if (s.size() == 3 && sub == "flows" && call.kind == resource_kind::integration)
+    return pick(method, {{"GET", api_op::integration_flows}}, call);
+  if (s.size() == 3 && sub == "installBase" && call.kind == resource_kind::connector)
+    return pick(method, {{"GET", api_op::install_base}}, call);
+  if ((s.size() == 3 || s.size() == 4) && sub == "licenses"
+      && call.kind == resource_kind::connector)
+    return route_licenses(method, call, s);
+  return not_found();
+}
+
+}  // namespace integrator

@@ -1,0 +1,62 @@
+#pragma once
+// Settings of integratord. Precedence, lowest first: the defaults below,
+// the config file (--config FILE or INTEGRATOR_CONFIG), environment
+// variables (INTEGRATOR_<KEY> with '-' as '_', e.g. INTEGRATOR_DATA_DIR),
+// command-line flags (--data-dir DIR). docs/integratord.conf.example lists
+// every key.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace integrator {
+
+struct server_config {
+  /// Where RocksDB, the key file and the token files live.
+  std::string data_dir = "./integrator-data";
+  /// HOST:PORT to listen on; port 0 picks a free port.
+  std::string listen = "127.0.0.1:8080";
+  /// Largest request body in bytes (413 above it). 5 MiB, the product's
+  /// page and response limit.
+  std::uint64_t body_limit = 5 * 1024 * 1024;
+  /// Largest request head (request line + headers) in bytes.
+  std::uint32_t header_limit = 16 * 1024;
+  /// Seconds a client may take to send one request once it started.
+  std::uint32_t read_timeout = 30;
+  /// Seconds an idle keep-alive connection stays open.
+  std::uint32_t idle_timeout = 60;
+  /// Threads that run HTTP sessions.
+  std::uint32_t io_threads = 2;
+  /// Threads of the actor scheduler (cooperative actors).
+  std::uint32_t actor_threads = 2;
+  /// Storage shards: detached actors that run the resource logic; an
+  /// account always maps to the same shard.
+  std::uint32_t storage_shards = 2;
+  /// Seconds the HTTP layer waits for an actor's answer before 503.
+  std::uint32_t request_timeout = 30;
+  /// Default per-account leaky bucket: size, and tokens refilled per second.
+  double rate_bucket_size = 100;
+  double rate_fill_rate = 30;
+  /// 64 hex digits; when empty the key is read from (or created in)
+  /// DATA_DIR/master.key.
+  std::string master_key;
+  /// Enables /admin/v1/debug/* (crash an actor); for tests only.
+  bool test_hooks = false;
+  /// Prints help and exits.
+  bool help = false;
+};
+
+/// Text of --help.
+std::string server_config_help();
+
+/// Builds the config from `args` (argv without argv[0]) and `getenv`.
+/// Returns false with `error` set on an unknown flag or bad value.
+bool load_server_config(const std::vector<std::string>& args,
+                        const std::function<const char*(const char*)>& getenv,
+                        server_config& out, std::string& error);
+
+/// Applies "key = value" lines (# comments) to `out`.
+bool apply_config_text(const std::string& text, server_config& out, std::string& error);
+
+}  // namespace integrator

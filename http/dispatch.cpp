@@ -1,0 +1,178 @@
+#include "http/beast.hpp"
+
+#include <atomic>
+#include <cctype>
+
+#include "actors/gateway.hpp"
+#include "core/route.hpp"
+#include "core/secret_box.hpp"
+#include "http/request_target.hpp"
+#include "http/status_map.hpp"
+
+namespace integrator {
+
+namespace {
+
+constexpr const char* request_id_header = "X-Request-Id";
+
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128)
+    return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+http_response make_response(unsigned status, unsigned version, bool keep_alive) {
+  http_response res{static_cast<bhttp::status>(status), version};
+  res.set(bhttp::field::server, "integratord");
+  res.keep_alive(keep_alive);
+  return res;
+}
+
+// The bearer token of `req`; empty when absent or not a Bearer header.
+std::string bearer_token(const http_request& req) {
+  auto it = req.find(bhttp::field::authorization);
+  if (it == req.end())
+    return {};
+  std::string_view v(it->value().data(), it->value().size());
+  if (v.size() < 8)
+    return {};
+  std::string scheme(v.substr(0, 7));
+  for (auto& c : scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "bearer ")
+    return {};
+  auto token = v.substr(7);
+  while (!token.empty() && token.front() == ' ')
+    token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ')
+    token.remove_suffix(1);
+  return std::string(token);
+}
+
+http_response to_http(const api_reply& r, const request_target& target, const std::string& host,
+                      unsigned version, bool keep_alive) {
+  auto status = http_status(r);
+  auto res = make_response(status, version, keep_alive);
+  if (r.status == api_status::failed) {
+    res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+    res.body() = error_body(r.error);
+    if (r.retry_after > 0)
+      res.set(bhttp::field::retry_after, std::to_string(r.retry_after));
+  } else if (r.status != api_status::no_content) {
+    res.set(bhttp::field::content_type,
+            r.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8");
+    res.body() = r.body;
+  }
+  std::string link;
+  auto add_link = [&](std::int64_t skip, const char* rel) {
+    if (skip < 0)
+      return;
+    if (!link.empty())
+      link += ", ";
+    link += "<http://" + host + with_skip(target.path, target.query, skip) + ">; rel=\"" + rel + "\"";
+  };
+  add_link(r.next_skip, "next");
+  add_link(r.prev_skip, "prev");
+  if (!link.empty())
+    res.set(bhttp::field::link, link);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+std::string next_request_id() {
+  static const std::string prefix = random_hex(4);
+  static std::atomic<std::uint64_t> counter{0};
+  return prefix + "-" + std::to_string(++counter);
+}
+
+http_response error_response(unsigned status, const std::string& code, const std::string& message,
+                             unsigned version, bool keep_alive) {
+  auto res = make_response(status, version, keep_alive);
+  res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+  res.body() = error_body(make_api_error(errc::internal, code, message, ""));
+  res.prepare_payload();
+  return res;
+}
+
+void dispatch(gateway& gw, bool test_hooks, http_request&& req,
+              std::function<void(http_response)> done) {
+  std::string request_id;
+  if (auto it = req.find(request_id_header); it != req.end() && sane_request_id(it->value()))
+    request_id = std::string(it->value());
+  else
+    request_id = next_request_id();
+  unsigned version = req.version();
+  bool keep_alive = req.keep_alive();
+  auto finish = [done = std::move(done), request_id](http_response res) {
+    res.set(request_id_header, request_id);
+    done(std::move(res));
+  };
+  auto fail = [&](unsigned status, const std::string& code, const std::string& message) {
+    finish(error_response(status, code, message, version, keep_alive));
+  };
+
+  std::string_view raw_target(req.target().data(), req.target().size());
+  request_target target;
+  if (!parse_request_target(raw_target, target))
+    return fail(400, "invalid_request", "Malformed request target");
+  std::string host(req[bhttp::field::host]);
+  if (host.empty())
+    host = "localhost";
+  std::string method(req.method_string());
+
+  switch (target.surface) {
+    case api_surface::unknown:
+      return fail(404, "not_found", "No such endpoint");
+    case api_surface::health: {
+      auto res = make_response(200, version, keep_alive);
+      res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+      res.body() = R"({"status":"ok"})";
+      res.prepare_payload();
+      return finish(std::move(res));
+    }
+    case api_surface::debug: {
+      if (!test_hooks || method != "POST" || target.segments.size() != 2
+          || target.segments[0] != "crash")
+        return fail(404, "not_found", "No such endpoint");
+      auto t = std::make_shared<request_target>(std::move(target));
+      gw.crash(t->segments[1], [finish, t, host, version, keep_alive](api_reply r) {
+        finish(to_http(r, *t, host, version, keep_alive));
+      });
+      return;
+    }
+    case api_surface::admin:
+    case api_surface::account:
+      break;
+  }
+  bool admin = target.surface == api_surface::admin;
+  auto token = bearer_token(req);
+  if (token.empty())
+    return fail(401, "unauthorized", "Missing or malformed Authorization: Bearer header");
+  auto routed = route(method, admin, target.segments);
+  if (routed.error) {
+    auto res = to_http(api_reply::fail(routed.error), target, host, version, keep_alive);
+    if (!routed.allow.empty())
+      res.set(bhttp::field::allow, routed.allow);
+    return finish(std::move(res));
+  }
+  auto call = std::move(routed.call);
+  call.body = std::move(req.body());
+  if (call.op == api_op::list || call.op == api_op::integration_flows
+      || call.op == api_op::install_base || call.op == api_op::license_list)
+    call.query = target.query;
+  auto t = std::make_shared<request_target>(std::move(target));
+  auto complete = [finish, t, host, version, keep_alive](api_reply r) {
+    finish(to_http(r, *t, host, version, keep_alive));
+  };
+  if (admin)
+    gw.submit_admin(std::move(token), std::move(call), std::move(complete));
+  else
+    gw.submit(std::move(token), std::move(call), std::move(complete));
+}
+
+}  // namespace integrator

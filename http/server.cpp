@@ -1,0 +1,315 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "actors/gateway.hpp"
+#include "http/beast.hpp"
+
+namespace integrator {
+
+namespace {
+
+using tcp = net::ip::tcp;
+
+class session;
+
+// State every connection of one server shares.
+struct server_shared {
+  gateway& gw;
+  http_limits limits;
+  bool test_hooks;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_sessions{0};
+  std::mutex sessions_mutex;
+  std::vector<std::weak_ptr<session>> sessions;
+};
+
+void fail(beast::error_code ec, const char* what) {
+  if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof
+      || ec == net::error::connection_reset || ec == bhttp::error::end_of_stream)
+    return;
+  std::cerr << "integratord: http " << what << ": " << ec.message() << "\n";
+}
+
+// One connection. All members are touched only on the connection's strand.
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket&& socket, server_shared& shared)
+    : stream_(std::move(socket)), shared_(shared) {
+    ++shared_.open_sessions;
+  }
+
+  ~session() { --shared_.open_sessions; }
+
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  /// Called at shutdown: close now when idle, else after the answers.
+  void stop() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (self->waiting_ || (!self->reading_ && self->queue_.empty()))
+        self->close();
+    });
+  }
+
+private:
+  struct slot {
+    std::optional<http_response> res;
+    bool keep_alive = true;
+  };
+
+  void do_read() {
+    if (reading_ || closing_ || queue_.size() >= shared_.limits.pipeline_depth)
+      return;
+    if (shared_.stopping) {
+      closing_ = true;
+      if (queue_.empty())
+        close();
+      return;
+    }
+    reading_ = true;
+    parser_.emplace();
+    parser_->body_limit(shared_.limits.body_limit);
+    parser_->header_limit(shared_.limits.header_limit);
+    if (buffer_.size() == 0 && queue_.empty()) {
+      // Idle: wait for the first byte of the next request.
+      waiting_ = true;
+      stream_.expires_after(shared_.limits.idle_timeout);
+      stream_.async_read_some(buffer_.prepare(4096),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->waiting_ = false;
+                                if (ec) {
+                                  self->reading_ = false;
+                                  fail(ec, "read");
+                                  return self->close();
+                                }
+                                self->buffer_.commit(n);
+                                self->read_request();
+                              });
+      return;
+    }
+    read_request();
+  }
+
+  void read_request() {
+    stream_.expires_after(shared_.limits.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_read(ec);
+                      });
+  }
+
+  void on_read(beast::error_code ec) {
+    reading_ = false;
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof) {
+      closing_ = true;
+      if (queue_.empty())
+        close();
+      return;
+    }
+    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+      bool body = ec == bhttp::error::body_limit;
+      return answer_and_close(error_response(
+        413, "payload_too_large",
+        body ? "Request body larger than " + std::to_string(shared_.limits.body_limit) + " bytes"
+             : "Request headers larger than " + std::to_string(shared_.limits.header_limit)
+                 + " bytes",
+        11, false));
+    }
+    if (ec == beast::error::timeout) {
+      closing_ = true;
+      if (queue_.empty())
+        close();
+      return;
+    }
+    if (ec) {
+      fail(ec, "parse");
+      return answer_and_close(
+        error_response(400, "invalid_request", "Malformed HTTP request: " + ec.message(), 11, false));
+    }
+    auto req = parser_->release();
+    auto s = std::make_shared<slot>();
+    s->keep_alive = req.keep_alive() && !shared_.stopping;
+    queue_.push_back(s);
+    dispatch(shared_.gw, shared_.test_hooks, std::move(req),
+             [self = shared_from_this(), s](http_response res) {
+               net::post(self->stream_.get_executor(), [self, s, res = std::move(res)]() mutable {
+                 if (!s->keep_alive || self->shared_.stopping) {
+                   s->keep_alive = false;
+                   res.keep_alive(false);
+                 }
+                 s->res.emplace(std::move(res));
+                 self->write_next();
+               });
+             });
+    do_read();
+  }
+
+  void answer_and_close(http_response res) {
+    closing_ = true;
+    auto s = std::make_shared<slot>();
+    s->keep_alive = false;
+    s->res.emplace(std::move(res));
+    queue_.push_back(s);
+    write_next();
+  }
+
+  void write_next() {
+    if (writing_ || queue_.empty() || !queue_.front()->res)
+      return;
+    writing_ = true;
+    auto s = queue_.front();
+    stream_.expires_after(shared_.limits.read_timeout);
+    bhttp::async_write(stream_, *s->res,
+                       [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+                         self->writing_ = false;
+                         self->queue_.pop_front();
+                         if (ec) {
+                           fail(ec, "write");
+                           return self->close();
+                         }
+                         if (!s->keep_alive) {
+                           self->closing_ = true;
+                           return self->close();
+                         }
+                         if (self->queue_.empty() && self->closing_ && !self->reading_)
+                           return self->close();
+                         self->write_next();
+                         self->do_read();
+                       });
+  }
+
+  void close() {
+    if (closed_)
+      return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  server_shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::deque<std::shared_ptr<slot>> queue_;
+  bool reading_ = false;
+  bool waiting_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+struct http_server::impl {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  server_shared shared;
+  std::size_t thread_count;
+  std::vector<std::thread> threads;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  bool stopped = false;
+
+  impl(gateway& gw, http_limits limits, std::size_t threads, bool test_hooks)
+    : ioc(static_cast<int>(threads)), shared{gw, limits, test_hooks}, thread_count(threads) {}
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec != net::error::operation_aborted)
+          fail(ec, "accept");
+        if (!acceptor.is_open())
+          return;
+      } else {
+        socket.set_option(tcp::no_delay(true), ec);
+        auto s = std::make_shared<session>(std::move(socket), shared);
+        {
+          std::lock_guard<std::mutex> guard(shared.sessions_mutex);
+          // Forget finished sessions now and then, so the list stays small.
+          if (shared.sessions.size() > 1024)
+            std::erase_if(shared.sessions, [](auto& w) { return w.expired(); });
+          shared.sessions.push_back(s);
+        }
+        s->run();
+      }
+      accept();
+    });
+  }
+};
+
+http_server::http_server(gateway& gw, http_limits limits, std::size_t threads, bool test_hooks)
+  : impl_(std::make_unique<impl>(gw, limits, threads == 0 ? 1 : threads, test_hooks)) {
+  // nop
+}
+
+http_server::~http_server() {
+  shutdown(std::chrono::seconds(0));
+}
+
+unsigned short http_server::start(const std::string& host, unsigned short port) {
+  beast::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (ec)
+    throw std::runtime_error("bad listen address '" + host + "': " + ec.message());
+  tcp::endpoint ep{address, port};
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec)
+    a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    a.bind(ep, ec);
+  if (!ec)
+    a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": "
+                             + ec.message());
+  auto bound = a.local_endpoint().port();
+  impl_->work.emplace(impl_->ioc.get_executor());
+  impl_->accept();
+  for (std::size_t i = 0; i < impl_->thread_count; ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  return bound;
+}
+
+void http_server::shutdown(std::chrono::seconds grace) {
+  if (impl_->stopped)
+    return;
+  impl_->stopped = true;
+  impl_->shared.stopping = true;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  std::vector<std::shared_ptr<session>> live;
+  {
+    std::lock_guard<std::mutex> guard(impl_->shared.sessions_mutex);
+    for (auto& w : impl_->shared.sessions)
+      if (auto s = w.lock())
+        live.push_back(std::move(s));
+    impl_->shared.sessions.clear();
+  }
+  for (auto& s : live)
+    s->stop();
+  live.clear();
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl_->shared.open_sessions > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    if (t.joinable())
+      t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace integrator

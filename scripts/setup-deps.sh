@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Integrator builds, tests and benchmarks with.
+# Idempotent: when all packages are present it only runs dpkg-query and exits.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config ccache lld
+  libcaf-dev                        # actor runtime (CAF 0.17.6)
+  libboost1.81-dev                  # Beast, Asio (header-only)
+  libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
+  libsimdjson-dev                   # on-demand JSON parsing of records
+  librocksdb-dev                    # the store
+  libssl-dev libsodium-dev          # TLS; secret encryption and token hashing
+  libcurl4-openssl-dev              # outbound HTTP/FTP/SFTP/S3
+  curl                              # used by the run script to wait for readiness
+  wrk                               # API benchmark load generator
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+  exit 1
+fi
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

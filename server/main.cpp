@@ -1,0 +1,128 @@
+// integratord: the Integrator API server. Opens the store, starts the
+// node's actors and the HTTP frontend, and stops all three cleanly on
+// SIGTERM or SIGINT.
+
+#include <caf/all.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "actors/gateway.hpp"
+#include "actors/supervisor.hpp"
+#include "cluster/node_config.hpp"
+#include "core/server_config.hpp"
+#include "http/server.hpp"
+#include "server/data_dir.hpp"
+#include "storage/rocks_store.hpp"
+
+namespace {
+
+using namespace integrator;
+
+bool split_listen(const std::string& listen, std::string& host, unsigned short& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos)
+    return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  auto p = std::atoi(listen.c_str() + colon + 1);
+  if (p < 0 || p > 65535 || host.empty())
+    return false;
+  port = static_cast<unsigned short>(p);
+  return true;
+}
+
+int run(const server_config& cfg) {
+  // Signals are handled by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::string host;
+  unsigned short port = 0;
+  if (!split_listen(cfg.listen, host, port)) {
+    std::cerr << "integratord: --listen must be HOST:PORT, got '" << cfg.listen << "'\n";
+    return 2;
+  }
+  data_dir dir(cfg.data_dir);
+  auto services = std::make_shared<node_services>();
+  std::shared_ptr<rocks_store> store;
+  try {
+    dir.prepare();
+    services->box = std::make_shared<secret_box>(dir.master_key(cfg.master_key));
+    store = std::make_shared<rocks_store>(dir.store_path());
+    services->operator_token_hash = token_hash(dir.operator_token());
+    dir.ensure_initial_account(*store);
+  } catch (const std::exception& e) {
+    std::cerr << "integratord: " << e.what() << "\n";
+    return 1;
+  }
+  services->store = store;
+  services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
+  services->validation.is_time_zone = is_known_time_zone;
+  services->test_hooks = cfg.test_hooks;
+
+  int rc = 0;
+  {
+    node_config node(cfg.actor_threads);
+    caf::actor_system sys{node};
+    auto directory = std::make_shared<actor_directory>();
+    auto supervisor = spawn_supervisor(sys, services, directory, cfg.storage_shards);
+    gateway gw(sys, directory, std::chrono::seconds(cfg.request_timeout));
+    http_limits limits;
+    limits.body_limit = cfg.body_limit;
+    limits.header_limit = cfg.header_limit;
+    limits.read_timeout = std::chrono::seconds(cfg.read_timeout);
+    limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
+    http_server server(gw, limits, cfg.io_threads, cfg.test_hooks);
+    try {
+      auto bound = server.start(host, port);
+      auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      auto url = "http://" + shown + ":" + std::to_string(bound);
+      dir.write_endpoint(shown + ":" + std::to_string(bound));
+      std::cout << "integratord listening on " << url << "\n"
+                << "  API:            " << url << "/v1  (try: curl -H \"Authorization: Bearer $(cat "
+                << dir.initial_token_path() << ")\" " << url << "/v1/tokenInfo)\n"
+                << "  first API token: " << dir.initial_token_path() << "\n"
+                << "  operator token:  " << dir.operator_token_path() << "  (" << url
+                << "/admin/v1)\n"
+                << std::flush;
+      int sig = 0;
+      sigwait(&signals, &sig);
+      std::cout << "integratord: signal " << sig << ", shutting down\n" << std::flush;
+    } catch (const std::exception& e) {
+      std::cerr << "integratord: " << e.what() << "\n";
+      rc = 1;
+    }
+    server.shutdown(std::chrono::seconds(10));
+    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+  }  // the actor system waits for every actor here
+  services.reset();
+  store->close();
+  std::cout << "integratord: stopped\n" << std::flush;
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace integrator;
+  server_config cfg;
+  std::string error;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!load_server_config(args, [](const char* n) { return std::getenv(n); }, cfg, error)) {
+    std::cerr << "integratord: " << error << "\n\n" << server_config_help();
+    return 2;
+  }
+  if (cfg.help) {
+    std::cout << server_config_help();
+    return 0;
+  }
+  return run(cfg);
+}

@@ -1,0 +1,161 @@
+#include "storage/rocks_store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "core/key_codec.hpp"
+#include "core/resource_kind.hpp"
+
+namespace integrator {
+
+namespace {
+
+std::vector<std::string> space_names() {
+  std::vector<std::string> out{std::string(keys::meta_space),     std::string(keys::accounts_space),
+                               std::string(keys::tokens_space),   std::string(keys::secrets_space),
+                               std::string(keys::refs_space),     std::string(keys::names_space),
+                               std::string(keys::state_space)};
+  for (auto k : all_resource_kinds())
+    out.emplace_back(keys::space_of(k));
+  return out;
+}
+
+void check(const rocksdb::Status& s, const std::string& what) {
+  if (!s.ok())
+    throw store_failure(what + ": " + s.ToString());
+}
+
+}  // namespace
+
+struct rocks_store::impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> by_name;
+  std::mutex close_mutex;
+
+  rocksdb::ColumnFamilyHandle* cf(std::string_view space) {
+    auto it = by_name.find(space);
+    if (it == by_name.end())
+      throw store_failure("unknown storage space " + std::string(space));
+    return it->second;
+  }
+};
+
+rocks_store::rocks_store(const std::string& dir) : impl_(std::make_unique<impl>()) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  options.keep_log_file_num = 3;
+  rocksdb::ColumnFamilyOptions cf_options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.write_buffer_size = 8 << 20;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  auto names = space_names();
+  for (const auto& n : names)
+    descriptors.emplace_back(n, cf_options);
+  // Column families a newer build created must be opened too, or open fails.
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok())
+    for (const auto& e : existing)
+      if (e != rocksdb::kDefaultColumnFamilyName
+          && std::find(names.begin(), names.end(), e) == names.end())
+        descriptors.emplace_back(e, cf_options);
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::Open(options, dir, descriptors, &impl_->handles, &raw),
+        "cannot open the store at " + dir);
+  impl_->db.reset(raw);
+  for (size_t i = 0; i < descriptors.size(); ++i)
+    impl_->by_name[descriptors[i].name] = impl_->handles[i];
+
+  auto meta = impl_->cf(keys::meta_space);
+  std::string version;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), meta, "format_version", &version);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    check(impl_->db->Put(wo, meta, "format_version", std::to_string(store_format_version)),
+          "cannot write the format version");
+  } else {
+    check(s, "cannot read the format version");
+    if (std::atoi(version.c_str()) > store_format_version) {
+      close();
+      throw store_failure("the store at " + dir + " has format version " + version
+                          + ", newer than this integratord understands ("
+                          + std::to_string(store_format_version)
+                          + "); run a newer integratord or restore a backup");
+    }
+  }
+}
+
+rocks_store::~rocks_store() {
+  close();
+}
+
+void rocks_store::close() {
+  std::lock_guard<std::mutex> guard(impl_->close_mutex);
+  if (!impl_->db)
+    return;
+  impl_->db->FlushWAL(true);
+  for (auto* h : impl_->handles)
+    impl_->db->DestroyColumnFamilyHandle(h);
+  impl_->handles.clear();
+  impl_->by_name.clear();
+  impl_->db->Close();
+  impl_->db.reset();
+}
+
+std::optional<std::string> rocks_store::get(std::string_view space, std::string_view key) {
+  if (!impl_->db)
+    throw store_failure("store is closed");
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(space),
+                          rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound())
+    return std::nullopt;
+  check(s, "read failed");
+  return value;
+}
+
+void rocks_store::scan(std::string_view space, std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& visit) {
+  if (!impl_->db)
+    throw store_failure("store is closed");
+  std::unique_ptr<rocksdb::Iterator> it(
+    impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(space)));
+  rocksdb::Slice p(prefix.data(), prefix.size());
+  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
+    if (!visit(std::string_view(it->key().data(), it->key().size()),
+               std::string_view(it->value().data(), it->value().size())))
+      break;
+  check(it->status(), "scan failed");
+}
+
+void rocks_store::write(const write_batch& batch) {
+  if (!impl_->db)
+    throw store_failure("store is closed");
+  rocksdb::WriteBatch wb;
+  for (const auto& op : batch.ops()) {
+    auto* cf = impl_->cf(op.space);
+    if (op.erase)
+      wb.Delete(cf, op.key);
+    else
+      wb.Put(cf, op.key, op.value);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  check(impl_->db->Write(wo, &wb), "write failed");
+}
+
+}  // namespace integrator

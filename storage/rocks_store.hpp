@@ -1,0 +1,38 @@
+#pragma once
+// The RocksDB implementation of document_store: one column family per
+// space, every batch written with sync=true so an acknowledged write
+// survives kill -9, and a format-version record checked at open.
+// Thread-safe (RocksDB is); the actors that call it are detached.
+
+#include <memory>
+#include <string>
+
+#include "core/document_store.hpp"
+
+namespace integrator {
+
+/// Version of the on-disk layout written by this build.
+inline constexpr int store_format_version = 1;
+
+class rocks_store final : public document_store {
+public:
+  /// Opens or creates the store under `dir`. Throws store_failure with a
+  /// clear message when the directory cannot be opened or holds a newer
+  /// format than this build understands.
+  explicit rocks_store(const std::string& dir);
+  ~rocks_store() override;
+
+  std::optional<std::string> get(std::string_view space, std::string_view key) override;
+  void scan(std::string_view space, std::string_view prefix,
+            const std::function<bool(std::string_view, std::string_view)>& visit) override;
+  void write(const write_batch& batch) override;
+
+  /// Flushes memtables and closes; further calls fail. Idempotent.
+  void close();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace integrator
