@@ -7,7 +7,7 @@
 namespace integrator {
 
 node_config::node_config(std::size_t scheduler_threads) {
-  add_message_types(*this);
+  integrator::add_message_types(*this);
   set("scheduler.max-threads", scheduler_threads);
   // CAF's own log and console output stay quiet; integratord logs itself.
   set("logger.verbosity", caf::atom("quiet"));

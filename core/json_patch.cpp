@@ -101,7 +101,7 @@ api_error remove_at(json::value& doc, const std::vector<std::string>& t, const s
   if (t.empty())
     return patch_error("cannot remove the whole document", path);
   auto* parent = resolve(doc, t, t.size() - 1);
-  if (parent)
+  if (parent) {
     if (auto* obj = parent->if_object()) {
       auto it = obj->find(t.back());
       if (it != obj->end()) {
@@ -119,6 +119,7 @@ api_error remove_at(json::value& doc, const std::vector<std::string>& t, const s
         return {};
       }
     }
+  }
   return patch_error("path does not exist: " + path, path);
 }
 

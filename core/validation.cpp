@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <initializer_list>
+#include <vector>
 #include <string>
 
 #include "core/cron.hpp"
@@ -15,7 +15,7 @@ namespace json = boost::json;
 
 namespace {
 
-using names = std::initializer_list<std::string_view>;
+using names = std::vector<std::string_view>;
 
 api_error invalid(std::string field, std::string message) {
   return make_api_error(errc::validation_failed, "invalid_field", std::move(message), std::move(field));
@@ -26,11 +26,11 @@ api_error missing(std::string field) {
                         "Missing required field: " + field, field);
 }
 
-bool in(std::string_view v, names allowed) {
+bool in(std::string_view v, const names& allowed) {
   return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
 }
 
-std::string join(names allowed) {
+std::string join(const names& allowed) {
   std::string out;
   for (auto n : allowed) {
     if (!out.empty())
@@ -68,7 +68,7 @@ public:
     return {};
   }
 
-  api_error one_of(std::string_view field, names allowed, bool required = false) const {
+  api_error one_of(std::string_view field, const names& allowed, bool required = false) const {
     if (auto e = string(field, required))
       return e;
     const auto* v = get(field);
@@ -154,21 +154,21 @@ private:
   if (auto err_ = (expr))                                                                          \
   return err_
 
-constexpr names connection_types = {"netsuite", "salesforce", "ftp",     "s3",       "wrapper",
+const names connection_types = {"netsuite", "salesforce", "ftp",     "s3",       "wrapper",
                                     "http",     "rdbms",      "mongodb", "as2",      "filesystem",
                                     "mcp",      "dynamodb",   "jdbc",    "van",      "rest",
                                     "sftp",     "magento"};
-constexpr names export_adaptors = {
+const names export_adaptors = {
   "HTTPExport",    "NetSuiteExport", "SalesforceExport", "RDBMSExport",   "MongodbExport",
   "JDBCExport",    "DynamodbExport", "FTPExport",        "S3Export",      "WebhookExport",
   "AS2Export",     "SimpleExport",   "FileSystemExport", "WrapperExport", "RESTExport"};
-constexpr names import_adaptors = {
+const names import_adaptors = {
   "HTTPImport",       "NetSuiteDistributedImport", "SalesforceImport", "RDBMSImport",
   "MongodbImport",    "DynamodbImport",            "JDBCImport",       "FTPImport",
   "S3Import",         "AS2Import",                 "FileSystemImport", "WrapperImport",
   "AiAgentImport",    "GuardrailImport",           "ToolImport",       "RESTImport",
   "NetSuiteImport"};
-constexpr names http_methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+const names http_methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
 
 api_error validate_connection(checker& c) {
   TRY(c.one_of("type", connection_types, true));
@@ -318,13 +318,14 @@ api_error validate_import(json::object& obj) {
   if (http) {
     checker h(*http, "http");
     TRY(h.integer("batchSize", 1, 100000));
-    for (auto [field, allowed] : {std::pair<const char*, names>{"method", http_methods},
-                                  {"requestType", {"CREATE", "UPDATE"}}}) {
+    static const names request_types = {"CREATE", "UPDATE"};
+    for (auto [field, allowed] : {std::pair<const char*, const names*>{"method", &http_methods},
+                                  {"requestType", &request_types}}) {
       const auto* v = h.get(field);
       if (!v)
         continue;
       if (v->is_string()) {
-        TRY(h.one_of(field, allowed));
+        TRY(h.one_of(field, *allowed));
         continue;
       }
       if (!v->is_array())
@@ -332,8 +333,8 @@ api_error validate_import(json::object& obj) {
       const auto& arr = v->get_array();
       for (size_t i = 0; i < arr.size(); ++i) {
         auto p = h.path(field) + "[" + std::to_string(i) + "]";
-        if (!arr[i].is_string() || !in(arr[i].get_string(), allowed))
-          return invalid(p, p + " must be one of: " + join(allowed));
+        if (!arr[i].is_string() || !in(arr[i].get_string(), *allowed))
+          return invalid(p, p + " must be one of: " + join(*allowed));
       }
     }
   }
