@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <ostream>
+
 namespace integrator {
 
 const char* to_string(errc e) {
@@ -21,6 +23,10 @@ const char* to_string(errc e) {
     case errc::unavailable: return "unavailable";
   }
   return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& os, errc e) {
+  return os << to_string(e);
 }
 
 api_error make_api_error(errc kind, std::string message, std::string field) {

@@ -4,6 +4,7 @@
 // {"errors":[{"code","message","field"}]} body.
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <utility>
 
@@ -28,6 +29,9 @@ enum class errc : std::uint8_t {
 
 /// Name of an errc, stable; used as the default error `code` string.
 const char* to_string(errc e);
+
+/// Prints the name (for logs and test diagnostics).
+std::ostream& operator<<(std::ostream& os, errc e);
 
 /// One entry of the API's error array, with the class that picks the status.
 struct api_error {

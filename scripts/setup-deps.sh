@@ -12,7 +12,7 @@ packages=(
   librocksdb-dev                    # the store
   libssl-dev libsodium-dev          # TLS; secret encryption and token hashing
   libcurl4-openssl-dev              # outbound HTTP/FTP/SFTP/S3
-  curl                              # used by the run script to wait for readiness
+  tzdata                            # IANA time zones for flow schedules
   wrk                               # API benchmark load generator
 )
 

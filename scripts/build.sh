@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds Integrator into build/ (Release with debug info,
+# Ninja, ccache, lld). Usage: scripts/build.sh [extra cmake -D options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-deps.sh
+if [ ! -f build/build.ninja ]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+elif [ $# -gt 0 ]; then
+  cmake -S . -B build "$@" >/dev/null
+fi
+cmake --build build -j2

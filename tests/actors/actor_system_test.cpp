@@ -1,0 +1,104 @@
+#include "actors/supervisor.hpp"
+
+#include <caf/all.hpp>
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "actors/interfaces.hpp"
+#include "cluster/node_config.hpp"
+#include "core/account_book.hpp"
+#include "tests/storage/temp_store.hpp"
+
+using namespace integrator;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A real node without sockets: store, supervisor, registry, shards.
+struct node_fixture {
+  test::temp_dir dir;
+  std::shared_ptr<rocks_store> store =
+    std::make_shared<rocks_store>((dir.path / "db").string());
+  std::string operator_token = random_hex(16);
+  std::string token;
+  std::shared_ptr<node_services> services = std::make_shared<node_services>();
+  node_config cfg;
+  std::optional<caf::actor_system> sys;
+  std::shared_ptr<actor_directory> directory = std::make_shared<actor_directory>();
+  caf::actor supervisor;
+
+  node_fixture() {
+    account_book book(object_id_generator({1, 1, 1, 1, 1}, 0));
+    write_batch b;
+    std::string body, id;
+    book.create_account(boost::json::parse(R"({"name":"A","email":"a@x.io"})"), 1700000000000, b,
+                        body, id);
+    store->write(b);
+    token = std::string(boost::json::parse(body).at("token").as_string());
+    services->store = store;
+    services->box = std::make_shared<secret_box>(*secret_box::key_from_hex(random_hex(32)));
+    services->operator_token_hash = token_hash(operator_token);
+    services->default_limits = {5, 1};
+    services->test_hooks = true;
+    sys.emplace(cfg);
+    supervisor = spawn_supervisor(*sys, services, directory, 2);
+  }
+
+  ~node_fixture() {
+    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+    sys.reset();
+  }
+
+  auth_result authenticate(const std::string& t) {
+    caf::scoped_actor self{*sys};
+    auth_result out;
+    self->request(directory->registry(), 5s, auth_atom::value, t)
+      .receive([&](auth_result& r) { out = std::move(r); },
+               [&](caf::error& e) { BOOST_FAIL("auth failed: " << caf::to_string(e)); });
+    return out;
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(actor_system, node_fixture)
+
+BOOST_AUTO_TEST_CASE(registry_authenticates_and_bucket_limits) {
+  BOOST_TEST((authenticate("wrong").status == auth_status::unauthorized));
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto r = authenticate(token);
+    ok += r.status == auth_status::ok;
+    limited += r.status == auth_status::rate_limited;
+    if (r.status == auth_status::rate_limited)
+      BOOST_TEST(r.retry_after >= 1);
+  }
+  BOOST_TEST(ok == 5);
+  BOOST_TEST(limited == 3);
+}
+
+BOOST_AUTO_TEST_CASE(shard_executes_calls_for_the_principal) {
+  auto who = authenticate(token).who;
+  caf::scoped_actor self{*sys};
+  api_call call;
+  call.op = api_op::create;
+  call.kind = resource_kind::script;
+  call.body = R"({"name":"s"})";
+  api_reply reply;
+  self->request(directory->shard_for(who.account_id), 5s, exec_atom::value, who, call)
+    .receive([&](api_reply& r) { reply = std::move(r); }, [&](caf::error&) {});
+  BOOST_TEST((reply.status == api_status::created));
+}
+
+BOOST_AUTO_TEST_CASE(supervisor_restarts_a_crashed_registry) {
+  auto before = directory->registry();
+  caf::scoped_actor self{*sys};
+  self->request(before, 5s, crash_atom::value).receive([](bool) {}, [](caf::error&) {});
+  // The supervisor publishes a new incarnation; it answers like the old one.
+  for (int i = 0; i < 100 && directory->registry() == before; ++i)
+    std::this_thread::sleep_for(10ms);
+  BOOST_TEST((directory->registry() != before));
+  BOOST_TEST((authenticate(token).status == auth_status::ok));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,114 @@
+#include "tests/integration/http_client.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <optional>
+
+namespace integrator::test {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+boost::json::value http_response::json() const {
+  return boost::json::parse(body);
+}
+
+std::string http_response::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : it->second;
+}
+
+std::string http_response::error_code() const {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(body, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("errors"))
+    return "";
+  return std::string(v.at("errors").at(0).at("code").as_string());
+}
+
+struct http_client::impl {
+  net::io_context ioc;
+  std::string host;
+  unsigned short port;
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+
+  void connect() {
+    stream.emplace(ioc);
+    stream->connect(net::ip::tcp::endpoint(net::ip::make_address(host), port));
+    buffer.clear();
+  }
+};
+
+http_client::http_client(const std::string& host, unsigned short port) : impl_(new impl) {
+  impl_->host = host;
+  impl_->port = port;
+  impl_->connect();
+}
+
+http_client::~http_client() = default;
+
+void http_client::send_raw(const std::string& bytes) {
+  net::write(impl_->stream->socket(), net::buffer(bytes));
+}
+
+http_response http_client::read_response() {
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  impl_->stream->expires_after(std::chrono::seconds(30));
+  http::read(*impl_->stream, impl_->buffer, parser);
+  auto res = parser.release();
+  http_response out;
+  out.status = res.result_int();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers[name] = std::string(f.value());
+  }
+  out.body = std::move(res.body());
+  return out;
+}
+
+bool http_client::closed_by_server(int ms) {
+  impl_->stream->expires_after(std::chrono::milliseconds(ms));
+  char c;
+  beast::error_code ec;
+  impl_->stream->read_some(net::buffer(&c, 1), ec);
+  return ec == net::error::eof || ec == net::error::connection_reset;
+}
+
+http_response http_client::request(const std::string& method, const std::string& target,
+                                   const std::string& body,
+                                   const std::map<std::string, std::string>& headers) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+      req.set(http::field::host, impl_->host + ":" + std::to_string(impl_->port));
+      for (const auto& [k, v] : headers)
+        req.set(k, v);
+      if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+        req.body() = body;
+        req.set(http::field::content_type, "application/json");
+      }
+      req.prepare_payload();
+      impl_->stream->expires_after(std::chrono::seconds(30));
+      http::write(*impl_->stream, req);
+      auto res = read_response();
+      if (res.header("connection") == "close")
+        impl_->connect();
+      return res;
+    } catch (const boost::system::system_error&) {
+      if (attempt == 1)
+        throw;
+      impl_->connect();
+    }
+  }
+  return {};
+}
+
+}  // namespace integrator::test

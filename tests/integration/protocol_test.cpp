@@ -1,0 +1,107 @@
+#include "tests/integration/fixture.hpp"
+
+using namespace integrator::test;
+
+namespace {
+struct protocol_fixture : api_fixture {
+  // A small body limit keeps the oversized-body test quick.
+  protocol_fixture() : api_fixture({"--body-limit", "65536", "--rate-bucket-size", "1000"}) {}
+  std::string raw_get(const std::string& target) {
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+           + "\r\n\r\n";
+  }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(protocol, protocol_fixture)
+
+BOOST_AUTO_TEST_CASE(bad_input_gets_the_right_status_and_error_body) {
+  auto malformed = api("POST", "/v1/scripts", "{\"name\": ");
+  BOOST_TEST(malformed.status == 400u);
+  BOOST_TEST(malformed.error_code() == "invalid_json");
+  auto wrong_type = api("POST", "/v1/scripts", R"({"name": 42})");
+  BOOST_TEST(wrong_type.status == 422u);
+  BOOST_TEST(wrong_type.json().at("errors").at(0).at("field").as_string() == "name");
+  BOOST_TEST(api("GET", "/v1/exports/not-an-id").status == 404u);
+  BOOST_TEST(api("GET", "/v1/exports/5a0c3d0b8e4f2a1b3c4d5e6f").status == 404u);
+  auto wrong_method = api("DELETE", "/v1/exports");
+  BOOST_TEST(wrong_method.status == 405u);
+  BOOST_TEST(wrong_method.header("allow") == "GET, POST");
+  BOOST_TEST(wrong_method.error_code() == "method_not_allowed");
+  BOOST_TEST(client.request("GET", "/v1/tokenInfo").status == 401u);
+  BOOST_TEST(client.request("GET", "/v1/tokenInfo", {}, {{"Authorization", "Basic abc"}}).status == 401u);
+  BOOST_TEST(as("0123456789abcdef0123456789abcdef", "GET", "/v1/tokenInfo").status == 401u);
+  BOOST_TEST(api("GET", "/nowhere").status == 404u);
+  auto bad_query = api("GET", "/v1/exports?limit=-4");
+  BOOST_TEST(bad_query.status == 400u);
+  BOOST_TEST(bad_query.error_code() == "invalid_query_params");
+  // Every response carries a request id; a sane client id is echoed.
+  BOOST_TEST(!malformed.header("x-request-id").empty());
+  auto echoed = client.request("GET", "/v1/tokenInfo", {},
+                               {{"Authorization", "Bearer " + token}, {"X-Request-Id", "abc-123"}});
+  BOOST_TEST(echoed.header("x-request-id") == "abc-123");
+  BOOST_TEST(api("GET", "/v1/tokenInfo").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_body_is_413_and_the_server_stays_healthy) {
+  std::string big(70000, 'x');
+  auto r = api("POST", "/v1/scripts", R"({"name":"n","content":")" + big + "\"}");
+  BOOST_TEST(r.status == 413u);
+  BOOST_TEST(r.error_code() == "payload_too_large");
+  std::string huge_header(20000, 'h');
+  auto h = client.request("GET", "/v1/tokenInfo", {},
+                          {{"Authorization", "Bearer " + token}, {"X-Big", huge_header}});
+  BOOST_TEST(h.status == 413u);
+  BOOST_TEST(api("GET", "/v1/tokenInfo").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(absolute_form_targets_route_like_origin_form) {
+  auto port = std::to_string(server.port());
+  client.send_raw(raw_get("http://127.0.0.1:" + port + "/v1/tokenInfo"));
+  auto r = client.read_response();
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.json().at("scope").as_string() == "full");
+  client.send_raw(raw_get("http://127.0.0.1:" + port + "/v1/scripts?limit=1"));
+  BOOST_TEST(client.read_response().status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
+  auto script = create("scripts", R"({"name":"piped"})");
+  std::string batch = raw_get("/v1/tokenInfo") + raw_get("/v1/scripts/" + script)
+                      + raw_get("/v1/nothing-here") + raw_get("/v1/scripts");
+  client.send_raw(batch);
+  auto a = client.read_response();
+  auto b = client.read_response();
+  auto c = client.read_response();
+  auto d = client.read_response();
+  BOOST_TEST(a.status == 200u);
+  BOOST_TEST(a.body.find("_userId") != std::string::npos);
+  BOOST_TEST(b.json().at("name").as_string() == "piped");
+  BOOST_TEST(c.status == 404u);
+  BOOST_TEST(d.json().as_array().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_gets_400_and_a_closed_connection) {
+  client.send_raw("THIS IS NOT HTTP\r\n\r\n");
+  auto r = client.read_response();
+  BOOST_TEST(r.status == 400u);
+  BOOST_TEST(client.closed_by_server());
+  http_client again(server.host(), server.port());
+  BOOST_TEST(again.request("GET", "/healthz").status == 200u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(protocol)
+
+BOOST_AUTO_TEST_CASE(stalled_clients_are_dropped_after_the_read_timeout) {
+  api_fixture f({"--read-timeout", "1", "--idle-timeout", "1"});
+  f.client.send_raw("GET /v1/tokenInfo HTTP/1.1\r\nHost: x\r\n");  // never finishes
+  BOOST_TEST(f.client.closed_by_server(4000));
+  http_client idle(f.server.host(), f.server.port());
+  BOOST_TEST(idle.closed_by_server(4000));
+  http_client fresh(f.server.host(), f.server.port());
+  BOOST_TEST(fresh.request("GET", "/healthz").status == 200u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

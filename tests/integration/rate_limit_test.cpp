@@ -1,0 +1,42 @@
+#include "tests/integration/fixture.hpp"
+
+using namespace integrator::test;
+
+BOOST_FIXTURE_TEST_SUITE(rate_limit, api_fixture)
+
+BOOST_AUTO_TEST_CASE(burst_of_150_gets_at_least_40_429s_with_retry_after) {
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 150; ++i) {
+    auto r = api("GET", "/v1/tokenInfo");
+    if (r.status == 200u)
+      ++ok;
+    if (r.status == 429u) {
+      ++limited;
+      BOOST_TEST(std::stoi(r.header("retry-after")) >= 1);
+      BOOST_TEST(r.error_code() == "rate_limited");
+    }
+  }
+  BOOST_TEST(ok >= 100);
+  BOOST_TEST(limited >= 40);
+  BOOST_TEST(ok + limited == 150);
+}
+
+BOOST_AUTO_TEST_CASE(accounts_have_separate_buckets_and_operator_can_raise_one) {
+  std::string id;
+  auto other = new_account("bucket", &id);
+  for (int i = 0; i < 120; ++i)
+    api("GET", "/v1/tokenInfo");
+  BOOST_TEST(api("GET", "/v1/tokenInfo").status == 429u);
+  BOOST_TEST(as(other, "GET", "/v1/tokenInfo").status == 200u);
+  BOOST_TEST(admin("PUT", "/accounts/" + id + "/rateLimit", R"({"bucketSize":5,"fillRate":1})").status == 200u);
+  // Level is clipped to the new size at once.
+  int ok = 0;
+  for (int i = 0; i < 10; ++i)
+    ok += as(other, "GET", "/v1/tokenInfo").status == 200u;
+  BOOST_TEST(ok <= 6);
+  auto limits = admin("GET", "/accounts/" + id + "/rateLimit").json();
+  BOOST_TEST(limits.at("bucketSize").to_number<double>() == 5);
+  BOOST_TEST(admin("PUT", "/accounts/" + id + "/rateLimit", R"({"bucketSize":-1,"fillRate":1})").status == 422u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
