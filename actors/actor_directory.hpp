@@ -39,6 +39,14 @@ public:
     shards_[index] = std::move(s);
   }
 
+  /// Drops every handle. A detached actor's thread ends only once its last
+  /// strong handle is gone, so the supervisor clears this at shutdown.
+  void clear() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    registry_ = nullptr;
+    shards_.clear();
+  }
+
 private:
   mutable std::mutex mutex_;
   registry_actor registry_;

@@ -65,12 +65,12 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
     self->send_exit(dir->registry(), msg.reason);
     for (std::size_t i = 0; i < st.shards.size(); ++i)
       self->send_exit(dir->shard(i), msg.reason);
+    dir->clear();
     self->quit(msg.reason);
   });
   return {
-    [](caf::ok_atom) {
-      // nop: liveness probe
-    },
+    // Answered once the children exist: spawn_supervisor waits for it.
+    [](caf::ok_atom) { return true; },
   };
 }
 
@@ -78,7 +78,15 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
                             std::shared_ptr<actor_directory> directory, std::size_t shard_count) {
-  return sys.spawn(supervisor_impl, std::move(services), std::move(directory), shard_count);
+  auto sup = sys.spawn(supervisor_impl, std::move(services), std::move(directory), shard_count);
+  // Callers use the directory right away: wait until it is filled.
+  caf::scoped_actor self{sys};
+  self->request(sup, std::chrono::seconds(30), caf::ok_atom::value)
+    .receive([](bool) {},
+             [](caf::error& e) {
+               throw std::runtime_error("supervisor did not start: " + caf::to_string(e));
+             });
+  return sup;
 }
 
 }  // namespace integrator

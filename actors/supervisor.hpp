@@ -3,6 +3,8 @@
 // monitors them and respawns any that dies for a reason other than a
 // shutdown, publishing each incarnation in the actor_directory. Sending it
 // an exit message (user_shutdown) stops its children, then itself.
+//
+// spawn_supervisor returns once the directory holds every actor.
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>

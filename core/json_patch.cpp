@@ -161,8 +161,14 @@ api_error apply_one(json::value& doc, const json::object& op) {
     if (auto e = need_value())
       return e;
     auto* target = resolve(doc, *tokens, tokens->size());
-    if (!target)
+    if (!target) {
+      // Lenient like the product: replacing an absent member of an existing
+      // object sets it ("replace /schedule" on a flow that has none).
+      auto* parent = tokens->empty() ? nullptr : resolve(doc, *tokens, tokens->size() - 1);
+      if (parent && parent->is_object())
+        return add_at(doc, *tokens, value_it->value(), path);
       return patch_error("path does not exist: " + path, path);
+    }
     *target = value_it->value();
     return {};
   }

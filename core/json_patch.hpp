@@ -19,7 +19,8 @@ std::optional<std::vector<std::string>> parse_json_pointer(std::string_view poin
 
 /// Applies `patch` (a JSON array of operations) to `doc`. All or nothing: on
 /// error `doc` is unchanged and the error names the failing operation.
-/// Supports add, remove, replace, move, copy and test.
+/// Supports add, remove, replace, move, copy and test. One leniency:
+/// "replace" of an absent member of an existing object adds it.
 api_error apply_json_patch(boost::json::value& doc, const boost::json::value& patch);
 
 /// The "path" (and "from") members of every operation in `patch`; empty

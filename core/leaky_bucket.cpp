@@ -22,9 +22,9 @@ void leaky_bucket::refill(duration now) {
 
 leaky_bucket::decision leaky_bucket::take(duration now) {
   refill(now);
-  // A tolerance of 1e-9 absorbs the rounding of elapsed * rate, so exactly
-  // 1/30 s after an empty bucket one token is there.
-  if (tokens_ >= 1.0 - 1e-9) {
+  // Time comes in whole nanoseconds, so 1/30 s is 33333333 ns and refills
+  // 0.99999999 tokens: tolerate what one nanosecond of refill adds.
+  if (tokens_ >= 1.0 - (limits_.fill_rate * 1e-9 + 1e-12)) {
     tokens_ -= 1.0;
     if (tokens_ < 0)
       tokens_ = 0;

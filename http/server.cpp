@@ -56,7 +56,7 @@ public:
   void stop() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
-      if (self->waiting_ || (!self->reading_ && self->queue_.empty()))
+      if (self->queue_.empty() && (self->waiting_ || !self->reading_))
         self->close();
     });
   }
@@ -80,8 +80,9 @@ private:
     parser_.emplace();
     parser_->body_limit(shared_.limits.body_limit);
     parser_->header_limit(shared_.limits.header_limit);
-    if (buffer_.size() == 0 && queue_.empty()) {
-      // Idle: wait for the first byte of the next request.
+    if (buffer_.size() == 0) {
+      // No byte of the next request yet: wait for one. Only now may a
+      // shutdown close the connection without cutting a request in half.
       waiting_ = true;
       stream_.expires_after(shared_.limits.idle_timeout);
       stream_.async_read_some(buffer_.prepare(4096),
@@ -181,7 +182,8 @@ private:
                            self->closing_ = true;
                            return self->close();
                          }
-                         if (self->queue_.empty() && self->closing_ && !self->reading_)
+                         if (self->queue_.empty() && self->closing_
+                             && (!self->reading_ || self->waiting_))
                            return self->close();
                          self->write_next();
                          self->do_read();

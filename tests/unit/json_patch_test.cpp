@@ -47,6 +47,11 @@ BOOST_AUTO_TEST_CASE(applies_add_remove_replace_move_copy_test) {
              == json::parse(R"({"a":5})"));
 }
 
+BOOST_AUTO_TEST_CASE(replace_of_an_absent_member_adds_it) {
+  BOOST_TEST(apply(R"({"a":1})", R"([{"op":"replace","path":"/b","value":2}])")
+             == json::parse(R"({"a":1,"b":2})"));
+}
+
 BOOST_AUTO_TEST_CASE(is_all_or_nothing) {
   api_error e;
   auto d = apply(R"({"a":1})",
@@ -57,7 +62,7 @@ BOOST_AUTO_TEST_CASE(is_all_or_nothing) {
 
 BOOST_AUTO_TEST_CASE(rejects_bad_operations) {
   for (auto patch : {R"({"op":"add"})", R"([{"op":"explode","path":"/a"}])",
-                     R"([{"op":"replace","path":"/missing","value":1}])",
+                     R"([{"op":"replace","path":"/missing/deeper","value":1}])",
                      R"([{"op":"remove","path":"/a/5"}])", R"([{"path":"/a"}])",
                      R"([{"op":"add","path":"/a"}])", R"([{"op":"move","from":"/a","path":"/a/b"}])"}) {
     api_error e;
