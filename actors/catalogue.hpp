@@ -23,6 +23,8 @@ using exec_atom = caf::atom_constant<caf::atom("exec")>;
 using admin_atom = caf::atom_constant<caf::atom("admin")>;
 using limit_atom = caf::atom_constant<caf::atom("limit")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
+using load_atom = caf::atom_constant<caf::atom("load")>;
+using write_atom = caf::atom_constant<caf::atom("write")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -66,6 +68,16 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_reply& x) {
   return f(caf::meta::type_name("api_reply"), x.status, x.body, x.text, x.next_skip, x.prev_skip,
            x.retry_after, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, write_batch::op& x) {
+  return f(caf::meta::type_name("write_op"), x.space, x.key, x.value, x.erase);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, write_batch& x) {
+  return f(caf::meta::type_name("write_batch"), x.mutable_ops());
 }
 
 /// Registers every type above and the actor handles of interfaces.hpp.

@@ -12,9 +12,9 @@
 
 namespace integrator {
 
-/// Accounts and tokens: authenticates every request (then delegates to the
-/// caller's rate bucket) and serves the operator API. Detached: it writes
-/// to the store synchronously.
+/// Accounts and tokens: authenticates every request from memory (then
+/// delegates to the caller's rate bucket) and serves the operator API.
+/// Event-based; its writes go through an account_store_actor.
 using registry_actor = caf::typed_actor<
   // token → auth_result (answered by the account's rate bucket)
   caf::replies_to<auth_atom, std::string>::with<auth_result>,
@@ -22,6 +22,13 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<admin_atom, std::string, api_call>::with<api_reply>,
   // test hook: fail on purpose so the supervisor restarts it
   caf::replies_to<crash_atom>::with<bool>>;
+
+/// The durable side of the registry: loads the account and token rows and
+/// writes batches synchronously. Detached, so its blocking store calls stay
+/// off the cooperative scheduler.
+using account_store_actor = caf::typed_actor<
+  caf::replies_to<load_atom>::with<write_batch>,
+  caf::replies_to<write_atom, write_batch>::with<api_reply>>;
 
 /// One account's leaky bucket. Event-based and cheap: one per account.
 using rate_bucket_actor = caf::typed_actor<

@@ -7,129 +7,189 @@
 #include <unordered_map>
 
 #include "actors/rate_bucket.hpp"
-#include "core/key_codec.hpp"
 
 namespace integrator {
 
 namespace {
 
+// -- the account store: the registry's blocking half --------------------------
+
+account_store_actor::behavior_type account_store_impl(account_store_actor::pointer self,
+                                                      std::shared_ptr<document_store> store) {
+  return {
+    [=](load_atom) { return account_book::snapshot(*store); },
+    [=](write_atom, const write_batch& batch) -> api_reply {
+      try {
+        store->write(batch);
+        return api_reply::json(api_status::ok, "");
+      } catch (const std::exception& e) {
+        return api_reply::fail(make_api_error(errc::internal, std::string("store failure: ") + e.what()));
+      }
+    },
+  };
+}
+
+// -- operator calls as plans: what to write, what to answer -------------------
+
+struct admin_plan {
+  api_reply reply;                      ///< the answer once `batch` is durable
+  write_batch batch;                    ///< empty: nothing to write
+  std::optional<bucket_limits> limits;  ///< new limits of `account`
+};
+
+admin_plan plan_admin(account_book& book, const bucket_limits& defaults, const api_call& call,
+                      std::int64_t now) {
+  admin_plan plan;
+  auto fail = [&](api_error e) {
+    plan.reply = api_reply::fail(std::move(e));
+    plan.batch = {};
+    return plan;
+  };
+  boost::json::value body;
+  if (call.op == api_op::admin_account_create || call.op == api_op::admin_token_create
+      || call.op == api_op::admin_rate_limit_put) {
+    boost::system::error_code ec;
+    body = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
+    if (ec)
+      return fail(make_api_error(errc::invalid_json, "invalid_json",
+                                 "Malformed JSON in request body: " + ec.message(), ""));
+  }
+  std::string out;
+  switch (call.op) {
+    case api_op::admin_account_list:
+      plan.reply = api_reply::json(api_status::ok, book.accounts_json());
+      return plan;
+    case api_op::admin_account_create: {
+      std::string id;
+      if (auto e = book.create_account(body, now, plan.batch, out, id))
+        return fail(e);
+      plan.reply = api_reply::json(api_status::created, out);
+      return plan;
+    }
+    case api_op::admin_token_list:
+      if (auto e = book.tokens_json(call.id, out))
+        return fail(e);
+      plan.reply = api_reply::json(api_status::ok, out);
+      return plan;
+    case api_op::admin_token_create:
+      if (auto e = book.create_token(call.id, body, now, plan.batch, out))
+        return fail(e);
+      plan.reply = api_reply::json(api_status::created, out);
+      return plan;
+    case api_op::admin_token_revoke:
+      if (auto e = book.revoke_token(call.id, plan.batch))
+        return fail(e);
+      plan.reply = api_reply::json(api_status::no_content, "");
+      return plan;
+    case api_op::admin_rate_limit_get: {
+      const auto* acc = book.find_account(call.id);
+      if (!acc)
+        return fail(make_api_error(errc::not_found, "No account with that id"));
+      auto limits = acc->rate_limit.value_or(defaults);
+      boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate},
+                            {"default", !acc->rate_limit.has_value()}};
+      plan.reply = api_reply::json(api_status::ok, boost::json::serialize(o));
+      return plan;
+    }
+    case api_op::admin_rate_limit_put: {
+      bucket_limits limits;
+      if (auto e = book.set_rate_limit(call.id, body, plan.batch, limits))
+        return fail(e);
+      plan.limits = limits;
+      boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate}};
+      plan.reply = api_reply::json(api_status::ok, boost::json::serialize(o));
+      return plan;
+    }
+    default:
+      return fail(make_api_error(errc::not_found, "No such endpoint"));
+  }
+}
+
+// -- the registry ------------------------------------------------------------
+
 struct registry_state {
   std::shared_ptr<const node_services> services;
+  account_store_actor store;
   std::optional<account_book> book;
   std::unordered_map<std::string, rate_bucket_actor> buckets;
   static inline const char* name = "registry";
 };
 
-api_reply failure(api_error e) {
-  return api_reply::fail(std::move(e));
+using registry_ptr = registry_actor::stateful_pointer<registry_state>;
+
+constexpr auto store_timeout = std::chrono::seconds(60);
+
+rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
+  auto& st = self->state;
+  auto it = st.buckets.find(account_id);
+  if (it == st.buckets.end()) {
+    const auto* acc = st.book->find_account(account_id);
+    auto limits = acc && acc->rate_limit ? *acc->rate_limit : st.services->default_limits;
+    it = st.buckets.emplace(account_id, spawn_rate_bucket(self, limits)).first;
+  }
+  return it->second;
 }
 
-// Runs one operator call against the book; durable before it answers.
-api_reply run_admin(registry_state& st, const api_call& call) {
-  auto& book = *st.book;
-  auto& store = *st.services->store;
-  boost::system::error_code ec;
-  boost::json::value body;
-  if (call.op == api_op::admin_account_create || call.op == api_op::admin_token_create
-      || call.op == api_op::admin_rate_limit_put) {
-    body = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
-    if (ec)
-      return failure(make_api_error(errc::invalid_json, "invalid_json",
-                                    "Malformed JSON in request body: " + ec.message(), ""));
-  }
-  write_batch batch;
-  std::string out;
-  auto now = wall_clock_ms();
-  switch (call.op) {
-    case api_op::admin_account_list:
-      return api_reply::json(api_status::ok, book.accounts_json());
-    case api_op::admin_account_create: {
-      std::string id;
-      if (auto e = book.create_account(body, now, batch, out, id))
-        return failure(e);
-      break;
-    }
-    case api_op::admin_token_list:
-      if (auto e = book.tokens_json(call.id, out))
-        return failure(e);
-      return api_reply::json(api_status::ok, out);
-    case api_op::admin_token_create:
-      if (auto e = book.create_token(call.id, body, now, batch, out))
-        return failure(e);
-      break;
-    case api_op::admin_token_revoke:
-      if (auto e = book.revoke_token(call.id, batch))
-        return failure(e);
-      break;
-    case api_op::admin_rate_limit_get: {
-      const auto* acc = book.find_account(call.id);
-      if (!acc)
-        return failure(make_api_error(errc::not_found, "No account with that id"));
-      auto limits = acc->rate_limit.value_or(st.services->default_limits);
-      boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate},
-                            {"default", !acc->rate_limit.has_value()}};
-      return api_reply::json(api_status::ok, boost::json::serialize(o));
-    }
-    case api_op::admin_rate_limit_put: {
-      bucket_limits limits;
-      if (auto e = book.set_rate_limit(call.id, body, batch, limits))
-        return failure(e);
-      store.write(batch);
-      book.commit(store, batch);
-      if (auto it = st.buckets.find(call.id); it != st.buckets.end())
-        caf::anon_send(it->second, limit_atom::value, limits.capacity, limits.fill_rate);
-      boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate}};
-      return api_reply::json(api_status::ok, boost::json::serialize(o));
-    }
-    default:
-      return failure(make_api_error(errc::not_found, "No such endpoint"));
-  }
-  store.write(batch);
-  book.commit(store, batch);
-  if (call.op == api_op::admin_token_revoke)
-    return api_reply::json(api_status::no_content, "");
-  return api_reply::json(api_status::created, out);
-}
-
-registry_actor::behavior_type registry_impl(registry_actor::stateful_pointer<registry_state> self,
+registry_actor::behavior_type registry_impl(registry_ptr self,
                                             std::shared_ptr<const node_services> services) {
   auto& st = self->state;
   st.services = services;
   st.book.emplace(make_id_generator());
-  st.book->load(*services->store);
+  // The store actor shares the registry's fate: a crash of either restarts both.
+  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services->store);
+  // Nothing is answered before the accounts are in memory (await).
+  self->request(st.store, store_timeout, load_atom::value)
+    .await([=](write_batch& rows) { self->state.book->commit(rows); },
+           [=](caf::error& e) { self->quit(e); });
   return {
     [=](auth_atom, const std::string& token) -> caf::result<auth_result> {
       auto& st = self->state;
       std::string purged;
       auto who = st.book->authenticate(token, wall_clock_ms(), &purged);
       if (!purged.empty()) {
-        // Auto-purged tokens are deleted on first use after expiry.
+        // Auto-purged tokens are deleted on their first use after expiry;
+        // memory may go first here: the token is dead either way.
         write_batch b;
         if (!st.book->revoke_token(purged, b)) {
-          st.services->store->write(b);
-          st.book->commit(*st.services->store, b);
+          st.book->commit(b);
+          self->request(st.store, store_timeout, write_atom::value, b).then([](api_reply&) {});
         }
       }
       if (!who)
         return auth_result{};
-      auto it = st.buckets.find(who->account_id);
-      if (it == st.buckets.end()) {
-        const auto* acc = st.book->find_account(who->account_id);
-        auto limits = acc && acc->rate_limit ? *acc->rate_limit : st.services->default_limits;
-        it = st.buckets.emplace(who->account_id, spawn_rate_bucket(self, limits)).first;
-      }
-      return self->delegate(it->second, take_atom::value, std::move(*who));
+      return self->delegate(bucket_of(self, who->account_id), take_atom::value, std::move(*who));
     },
-    [=](admin_atom, const std::string& operator_token, const api_call& call) -> api_reply {
+    [=](admin_atom, const std::string& operator_token,
+        const api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
       if (operator_token.empty() || token_hash(operator_token) != st.services->operator_token_hash)
-        return failure(make_api_error(errc::unauthorized, "unauthorized",
-                                      "Missing or invalid operator token", ""));
-      try {
-        return run_admin(st, call);
-      } catch (const std::exception& e) {
-        return failure(make_api_error(errc::internal, std::string("store failure: ") + e.what()));
-      }
+        return api_reply::fail(make_api_error(errc::unauthorized, "unauthorized",
+                                              "Missing or invalid operator token", ""));
+      auto plan = plan_admin(*st.book, st.services->default_limits, call, wall_clock_ms());
+      if (plan.batch.empty())
+        return std::move(plan.reply);
+      // Durable first, then memory; await keeps operator calls in order.
+      auto rp = self->make_response_promise<api_reply>();
+      auto shared = std::make_shared<admin_plan>(std::move(plan));
+      self->request(st.store, store_timeout, write_atom::value, shared->batch)
+        .await(
+          [=](api_reply& written) mutable {
+            if (written.status == api_status::failed) {
+              rp.deliver(std::move(written));
+              return;
+            }
+            self->state.book->commit(shared->batch);
+            if (shared->limits)
+              if (auto it = self->state.buckets.find(call.id); it != self->state.buckets.end())
+                self->send(it->second, limit_atom::value, shared->limits->capacity,
+                           shared->limits->fill_rate);
+            rp.deliver(std::move(shared->reply));
+          },
+          [=](caf::error& e) mutable {
+            rp.deliver(api_reply::fail(
+              make_api_error(errc::unavailable, "account store: " + caf::to_string(e))));
+          });
+      return rp;
     },
     [=](crash_atom) -> bool {
       if (!self->state.services->test_hooks)
@@ -142,7 +202,7 @@ registry_actor::behavior_type registry_impl(registry_actor::stateful_pointer<reg
 }  // namespace
 
 registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
-  return sys.spawn<caf::detached>(registry_impl, std::move(services));
+  return sys.spawn(registry_impl, std::move(services));
 }
 
 }  // namespace integrator

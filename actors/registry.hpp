@@ -11,7 +11,8 @@
 
 namespace integrator {
 
-/// Detached; loads accounts and tokens from `services->store` first.
+/// Event-based; spawns its own detached account store and answers nothing
+/// before the accounts and tokens are loaded.
 registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services);
 
 }  // namespace integrator

@@ -102,34 +102,37 @@ void account_book::put_token(const std::string& id, std::string_view text) {
   tokens_[id] = std::move(t);
 }
 
+write_batch account_book::snapshot(document_store& store) {
+  write_batch rows;
+  for (auto space : {keys::accounts_space, keys::tokens_space})
+    store.scan(space, "", [&](std::string_view k, std::string_view v) {
+      rows.put(space, std::string(k), std::string(v));
+      return true;
+    });
+  return rows;
+}
+
 void account_book::load(document_store& store) {
   accounts_.clear();
   tokens_.clear();
   by_hash_.clear();
-  store.scan(keys::accounts_space, "", [&](std::string_view k, std::string_view v) {
-    put_account(std::string(k), v);
-    return true;
-  });
-  store.scan(keys::tokens_space, "", [&](std::string_view k, std::string_view v) {
-    put_token(std::string(k), v);
-    return true;
-  });
+  commit(snapshot(store));
 }
 
-void account_book::commit(document_store& store, const write_batch& batch) {
+void account_book::commit(const write_batch& batch) {
   for (const auto& op : batch.ops()) {
     if (op.space == keys::accounts_space) {
-      if (auto v = store.get(op.space, op.key))
-        put_account(op.key, *v);
-      else
+      if (op.erase)
         accounts_.erase(op.key);
+      else
+        put_account(op.key, op.value);
     } else if (op.space == keys::tokens_space) {
       if (auto it = tokens_.find(op.key); it != tokens_.end()) {
         by_hash_.erase(it->second.hash);
         tokens_.erase(it);
       }
-      if (auto v = store.get(op.space, op.key))
-        put_token(op.key, *v);
+      if (!op.erase)
+        put_token(op.key, op.value);
     }
   }
 }

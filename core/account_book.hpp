@@ -46,6 +46,10 @@ public:
   /// Reads every account and token from `store`.
   void load(document_store& store);
 
+  /// Every account and token row of `store`, as puts (for shipping the
+  /// snapshot to a book in another actor).
+  static write_batch snapshot(document_store& store);
+
   /// The caller of `token` at `now_ms`, or 401 (unknown, revoked, purged).
   /// A purged token is reported in `purged` so the owner can delete it.
   std::optional<principal> authenticate(const std::string& token, std::int64_t now_ms,
@@ -67,9 +71,9 @@ public:
   api_error set_rate_limit(const std::string& account_id, const boost::json::value& body,
                            write_batch& batch, bucket_limits& out);
 
-  /// Re-reads the records `batch` touched from `store` into memory; call
-  /// after the batch is durable.
-  void commit(document_store& store, const write_batch& batch);
+  /// Applies the account and token rows of `batch` to memory; call once
+  /// the batch is durable (or with a snapshot, to load).
+  void commit(const write_batch& batch);
 
   std::string accounts_json() const;
   api_error tokens_json(const std::string& account_id, std::string& out) const;

@@ -33,6 +33,9 @@ public:
     bool erase;
   };
 
+  /// For serialization (actors/catalogue.hpp) only.
+  std::vector<op>& mutable_ops() { return ops_; }
+
   void put(std::string_view space, std::string key, std::string value) {
     ops_.push_back({std::string(space), std::move(key), std::move(value), false});
   }

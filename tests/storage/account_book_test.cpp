@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(creates_accounts_with_a_token_that_authenticates) {
   BOOST_TEST(!book.create_account(json::parse(R"({"name":"A","email":"a@x.io"})"), t0, b, body, id));
   BOOST_TEST(!book.authenticate("anything", t0));  // nothing until committed
   store.write(b);
-  book.commit(store, b);
+  book.commit(b);
   auto token = std::string(json::parse(body).at("token").as_string());
   auto who = book.authenticate(token, t0);
   BOOST_REQUIRE(who);
@@ -69,14 +69,14 @@ BOOST_AUTO_TEST_CASE(custom_tokens_revocation_and_auto_purge) {
   std::string body, id;
   book.create_account(json::parse(R"({"name":"A","email":"a@x.io"})"), t0, b, body, id);
   store.write(b);
-  book.commit(store, b);
+  book.commit(b);
   write_batch tb;
   std::string tbody;
   BOOST_TEST(!book.create_token(
     id, json::parse(R"({"scope":"custom","_connectionIds":["5a0c3d0b8e4f2a1b3c4d5e6f"],"autoPurge":"1h"})"),
     t0, tb, tbody));
   store.write(tb);
-  book.commit(store, tb);
+  book.commit(tb);
   auto tok = json::parse(tbody);
   auto plain = std::string(tok.at("token").as_string());
   auto who = book.authenticate(plain, t0 + 1000);
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(custom_tokens_revocation_and_auto_purge) {
   write_batch rb;
   BOOST_TEST(!book.revoke_token(purged, rb));
   store.write(rb);
-  book.commit(store, rb);
+  book.commit(rb);
   BOOST_TEST(!book.authenticate(plain, t0));
   std::string list;
   book.tokens_json(id, list);
@@ -109,12 +109,12 @@ BOOST_AUTO_TEST_CASE(rate_limits_persist) {
   std::string body, id;
   book.create_account(json::parse(R"({"name":"A","email":"a@x.io"})"), t0, b, body, id);
   store.write(b);
-  book.commit(store, b);
+  book.commit(b);
   write_batch rb;
   bucket_limits limits;
   BOOST_TEST(!book.set_rate_limit(id, json::parse(R"({"bucketSize":5000,"fillRate":1000})"), rb, limits));
   store.write(rb);
-  book.commit(store, rb);
+  book.commit(rb);
   BOOST_TEST(book.find_account(id)->rate_limit->capacity == 5000);
   BOOST_TEST(book.set_rate_limit(id, json::parse(R"({"bucketSize":0,"fillRate":1})"), rb, limits).field
              == "bucketSize");
