@@ -10,7 +10,6 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<api_error>("integrator.api_error");
   cfg.add_message_type<access_scope>("integrator.access_scope");
   cfg.add_message_type<principal>("integrator.principal");
-  cfg.add_message_type<auth_result>("integrator.auth_result");
   cfg.add_message_type<api_call>("integrator.api_call");
   cfg.add_message_type<api_reply>("integrator.api_reply");
   cfg.add_message_type<write_batch>("integrator.write_batch");

@@ -28,15 +28,6 @@ using write_atom = caf::atom_constant<caf::atom("write")>;
 
 // -- message types ------------------------------------------------------------
 
-enum class auth_status : std::uint8_t { ok, unauthorized, rate_limited };
-
-/// Answer to auth_atom: who is calling, and whether the bucket let them in.
-struct auth_result {
-  auth_status status = auth_status::unauthorized;
-  principal who;
-  std::int64_t retry_after = 0;  ///< whole seconds, with rate_limited
-};
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_error& x) {
   return f(caf::meta::type_name("api_error"), x.kind, x.code, x.message, x.field);
@@ -51,11 +42,6 @@ typename Inspector::result_type inspect(Inspector& f, access_scope& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, principal& x) {
   return f(caf::meta::type_name("principal"), x.account_id, x.token_id, x.email, x.scope);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, auth_result& x) {
-  return f(caf::meta::type_name("auth_result"), x.status, x.who, x.retry_after);
 }
 
 template <class Inspector>

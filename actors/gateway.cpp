@@ -2,7 +2,6 @@
 
 #include <caf/all.hpp>
 
-#include <boost/json.hpp>
 
 namespace integrator {
 
@@ -28,48 +27,18 @@ void finish(const std::shared_ptr<gateway::completion>& done, api_reply r) {
 
 }  // namespace
 
-std::string token_info_body(const principal& who) {
-  boost::json::object o{{"_userId", who.account_id},
-                        {"scope", who.scope.full ? "full" : "custom"},
-                        {"email", who.email}};
-  return boost::json::serialize(o);
-}
-
 void gateway::submit(std::string token, api_call call, completion done) {
   auto dir = directory_;
   auto timeout = timeout_;
   auto cb = once(std::move(done));
-  sys_.spawn([=, token = std::move(token), call = std::move(call)](caf::event_based_actor* self) {
+  sys_.spawn([=, token = std::move(token), call = std::move(call)](caf::event_based_actor* self) mutable {
     self->attach_functor([cb] {
       finish(cb, api_reply::fail(make_api_error(errc::internal, "request actor stopped")));
     });
-    self->request(dir->registry(), timeout, auth_atom::value, token)
-      .then(
-        [=](auth_result& auth) {
-          if (auth.status == auth_status::unauthorized) {
-            finish(cb, api_reply::fail(make_api_error(errc::unauthorized, "unauthorized",
-                                                      "Missing, invalid or revoked API token", "")));
-            return;
-          }
-          if (auth.status == auth_status::rate_limited) {
-            auto r = api_reply::fail(make_api_error(
-              errc::rate_limited, "rate_limited",
-              "Too many requests. Retry after " + std::to_string(auth.retry_after) + " seconds.",
-              ""));
-            r.retry_after = auth.retry_after;
-            finish(cb, std::move(r));
-            return;
-          }
-          if (call.op == api_op::token_info) {
-            finish(cb, api_reply::json(api_status::ok, token_info_body(auth.who)));
-            return;
-          }
-          auto shard = dir->shard_for(auth.who.account_id);
-          self->request(shard, timeout, exec_atom::value, auth.who, call)
-            .then([=](api_reply& r) { finish(cb, std::move(r)); },
-                  [=](caf::error& e) { finish(cb, unavailable(e)); });
-        },
-        [=](caf::error& e) { finish(cb, unavailable(e)); });
+    // registry → bucket → shard: each delegates, the last one answers here.
+    self->request(dir->registry(), timeout, auth_atom::value, std::move(token), std::move(call))
+      .then([=](api_reply& r) { finish(cb, std::move(r)); },
+            [=](caf::error& e) { finish(cb, unavailable(e)); });
   });
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The edge between the HTTP frontend and the actors. Each submitted call
-// runs in a short-lived actor that asks the registry who is calling (which
-// also takes a token from the account's bucket), then the account's shard,
-// and hands the reply to `done` exactly once, on an actor thread.
+// runs in a short-lived actor that sends it to the registry; the registry
+// authenticates and delegates to the account's bucket, which delegates to
+// the account's shard, so one reply comes back whoever decides. `done` runs
+// exactly once, on an actor thread.
 
 #include <caf/fwd.hpp>
 
@@ -38,8 +39,5 @@ private:
   std::shared_ptr<actor_directory> directory_;
   std::chrono::seconds timeout_;
 };
-
-/// {"_userId","scope","email"} for tokenInfo.
-std::string token_info_body(const principal& who);
 
 }  // namespace integrator

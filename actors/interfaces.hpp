@@ -12,12 +12,20 @@
 
 namespace integrator {
 
+/// Runs the resource logic for the accounts that hash to it. Detached:
+/// it calls the store synchronously, and serializes each account's writes.
+using account_shard_actor = caf::typed_actor<
+  caf::replies_to<exec_atom, principal, api_call>::with<api_reply>,
+  caf::replies_to<crash_atom>::with<bool>>;
+
 /// Accounts and tokens: authenticates every request from memory (then
 /// delegates to the caller's rate bucket) and serves the operator API.
 /// Event-based; its writes go through an account_store_actor.
 using registry_actor = caf::typed_actor<
-  // token → auth_result (answered by the account's rate bucket)
-  caf::replies_to<auth_atom, std::string>::with<auth_result>,
+  // bearer token, call → reply. Authenticates, then delegates to the
+  // caller's bucket, which delegates to the account's shard: the reply
+  // comes from whichever actor decides.
+  caf::replies_to<auth_atom, std::string, api_call>::with<api_reply>,
   // operator token, call → reply
   caf::replies_to<admin_atom, std::string, api_call>::with<api_reply>,
   // test hook: fail on purpose so the supervisor restarts it
@@ -32,13 +40,8 @@ using account_store_actor = caf::typed_actor<
 
 /// One account's leaky bucket. Event-based and cheap: one per account.
 using rate_bucket_actor = caf::typed_actor<
-  caf::replies_to<take_atom, principal>::with<auth_result>,
+  // takes a token; answers 429 or tokenInfo itself, else delegates to the shard
+  caf::replies_to<take_atom, principal, api_call, account_shard_actor>::with<api_reply>,
   caf::reacts_to<limit_atom, double, double>>;
-
-/// Runs the resource logic for the accounts that hash to it. Detached:
-/// it calls the store synchronously, and serializes each account's writes.
-using account_shard_actor = caf::typed_actor<
-  caf::replies_to<exec_atom, principal, api_call>::with<api_reply>,
-  caf::replies_to<crash_atom>::with<bool>>;
 
 }  // namespace integrator

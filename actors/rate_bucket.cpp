@@ -22,13 +22,20 @@ rate_bucket_actor::behavior_type
 rate_bucket_impl(rate_bucket_actor::stateful_pointer<bucket_state> self, bucket_limits limits) {
   self->state.bucket.emplace(limits, steady_now());
   return {
-    [=](take_atom, principal& who) -> auth_result {
+    [=](take_atom, principal& who, api_call& call,
+        account_shard_actor& shard) -> caf::result<api_reply> {
       auto d = self->state.bucket->take(steady_now());
-      auth_result r;
-      r.who = std::move(who);
-      r.status = d.admitted ? auth_status::ok : auth_status::rate_limited;
-      r.retry_after = d.admitted ? 0 : retry_after_seconds(d.retry_after);
-      return r;
+      if (!d.admitted) {
+        auto seconds = retry_after_seconds(d.retry_after);
+        auto r = api_reply::fail(make_api_error(
+          errc::rate_limited, "rate_limited",
+          "Too many requests. Retry after " + std::to_string(seconds) + " seconds.", ""));
+        r.retry_after = seconds;
+        return r;
+      }
+      if (call.op == api_op::token_info)
+        return api_reply::json(api_status::ok, token_info_json(who));
+      return self->delegate(shard, exec_atom::value, std::move(who), std::move(call));
     },
     [=](limit_atom, double capacity, double fill_rate) {
       self->state.bucket->reconfigure(bucket_limits{capacity, fill_rate}, steady_now());

@@ -109,6 +109,7 @@ admin_plan plan_admin(account_book& book, const bucket_limits& defaults, const a
 
 struct registry_state {
   std::shared_ptr<const node_services> services;
+  std::shared_ptr<const actor_directory> directory;
   account_store_actor store;
   std::optional<account_book> book;
   std::unordered_map<std::string, rate_bucket_actor> buckets;
@@ -131,9 +132,11 @@ rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
 }
 
 registry_actor::behavior_type registry_impl(registry_ptr self,
-                                            std::shared_ptr<const node_services> services) {
+                                            std::shared_ptr<const node_services> services,
+                                            std::shared_ptr<const actor_directory> directory) {
   auto& st = self->state;
   st.services = services;
+  st.directory = std::move(directory);
   st.book.emplace(make_id_generator());
   // The store actor shares the registry's fate: a crash of either restarts both.
   st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services->store);
@@ -142,7 +145,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
     .await([=](write_batch& rows) { self->state.book->commit(rows); },
            [=](caf::error& e) { self->quit(e); });
   return {
-    [=](auth_atom, const std::string& token) -> caf::result<auth_result> {
+    [=](auth_atom, const std::string& token, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
       std::string purged;
       auto who = st.book->authenticate(token, wall_clock_ms(), &purged);
@@ -156,8 +159,12 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
         }
       }
       if (!who)
-        return auth_result{};
-      return self->delegate(bucket_of(self, who->account_id), take_atom::value, std::move(*who));
+        return api_reply::fail(make_api_error(errc::unauthorized, "unauthorized",
+                                              "Missing, invalid or revoked API token", ""));
+      auto shard = st.directory->shard_for(who->account_id);
+      auto& bucket = bucket_of(self, who->account_id);
+      return self->delegate(bucket, take_atom::value, std::move(*who), std::move(call),
+                            std::move(shard));
     },
     [=](admin_atom, const std::string& operator_token,
         const api_call& call) -> caf::result<api_reply> {
@@ -201,8 +208,9 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
 
 }  // namespace
 
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
-  return sys.spawn(registry_impl, std::move(services));
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const actor_directory> directory) {
+  return sys.spawn(registry_impl, std::move(services), std::move(directory));
 }
 
 }  // namespace integrator

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "actors/actor_directory.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_services.hpp"
 
@@ -13,6 +14,8 @@ namespace integrator {
 
 /// Event-based; spawns its own detached account store and answers nothing
 /// before the accounts and tokens are loaded.
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services);
+/// `directory` tells it which shard serves an account.
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const actor_directory> directory);
 
 }  // namespace integrator

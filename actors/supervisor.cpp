@@ -23,7 +23,7 @@ struct supervisor_state {
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
 void start_registry(supervisor_ptr self) {
-  auto r = spawn_registry(self->system(), self->state.services);
+  auto r = spawn_registry(self->system(), self->state.services, self->state.directory);
   self->monitor(r);
   self->state.registry = caf::actor_cast<caf::actor_addr>(r);
   self->state.directory->set_registry(std::move(r));

@@ -60,6 +60,13 @@ bool plausible_email(const std::string& e) {
 
 }  // namespace
 
+std::string token_info_json(const principal& who) {
+  json::object o{{"_userId", who.account_id},
+                 {"scope", who.scope.full ? "full" : "custom"},
+                 {"email", who.email}};
+  return json::serialize(o);
+}
+
 void account_book::put_account(const std::string& id, std::string_view text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);

@@ -29,6 +29,9 @@ struct principal {
   access_scope scope;
 };
 
+/// {"_userId","scope","email"}: the body of GET /v1/tokenInfo.
+std::string token_info_json(const principal& who);
+
 class account_book {
 public:
   struct account {

@@ -49,13 +49,20 @@ struct node_fixture {
     sys.reset();
   }
 
-  auth_result authenticate(const std::string& t) {
+  /// Sends `call` through the registry as the API does.
+  api_reply submit(const std::string& bearer, api_call call) {
     caf::scoped_actor self{*sys};
-    auth_result out;
-    self->request(directory->registry(), 5s, auth_atom::value, t)
-      .receive([&](auth_result& r) { out = std::move(r); },
-               [&](caf::error& e) { BOOST_FAIL("auth failed: " << caf::to_string(e)); });
+    api_reply out;
+    self->request(directory->registry(), 5s, auth_atom::value, bearer, std::move(call))
+      .receive([&](api_reply& r) { out = std::move(r); },
+               [&](caf::error& e) { BOOST_FAIL("request failed: " << caf::to_string(e)); });
     return out;
+  }
+
+  api_reply token_info(const std::string& bearer) {
+    api_call call;
+    call.op = api_op::token_info;
+    return submit(bearer, call);
   }
 };
 
@@ -64,30 +71,29 @@ struct node_fixture {
 BOOST_FIXTURE_TEST_SUITE(actor_system, node_fixture)
 
 BOOST_AUTO_TEST_CASE(registry_authenticates_and_bucket_limits) {
-  BOOST_TEST((authenticate("wrong").status == auth_status::unauthorized));
+  BOOST_TEST((token_info("wrong").error.kind == errc::unauthorized));
   int ok = 0, limited = 0;
   for (int i = 0; i < 8; ++i) {
-    auto r = authenticate(token);
-    ok += r.status == auth_status::ok;
-    limited += r.status == auth_status::rate_limited;
-    if (r.status == auth_status::rate_limited)
+    auto r = token_info(token);
+    ok += r.status == api_status::ok;
+    limited += r.error.kind == errc::rate_limited;
+    if (r.error.kind == errc::rate_limited)
       BOOST_TEST(r.retry_after >= 1);
+    else
+      BOOST_TEST(r.body.find("\"email\":\"a@x.io\"") != std::string::npos);
   }
   BOOST_TEST(ok == 5);
   BOOST_TEST(limited == 3);
 }
 
-BOOST_AUTO_TEST_CASE(shard_executes_calls_for_the_principal) {
-  auto who = authenticate(token).who;
-  caf::scoped_actor self{*sys};
+BOOST_AUTO_TEST_CASE(calls_reach_the_shard_through_registry_and_bucket) {
   api_call call;
   call.op = api_op::create;
   call.kind = resource_kind::script;
   call.body = R"({"name":"s"})";
-  api_reply reply;
-  self->request(directory->shard_for(who.account_id), 5s, exec_atom::value, who, call)
-    .receive([&](api_reply& r) { reply = std::move(r); }, [&](caf::error&) {});
-  BOOST_TEST((reply.status == api_status::created));
+  auto reply = submit(token, call);
+  BOOST_TEST((reply.status == api_status::created), reply.error.message);
+  BOOST_TEST(reply.body.find("\"name\":\"s\"") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(supervisor_restarts_a_crashed_registry) {
@@ -98,7 +104,7 @@ BOOST_AUTO_TEST_CASE(supervisor_restarts_a_crashed_registry) {
   for (int i = 0; i < 100 && directory->registry() == before; ++i)
     std::this_thread::sleep_for(10ms);
   BOOST_TEST((directory->registry() != before));
-  BOOST_TEST((authenticate(token).status == auth_status::ok));
+  BOOST_TEST((token_info(token).status == api_status::ok));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -52,24 +52,31 @@ BOOST_AUTO_TEST_CASE(every_message_type_survives_serialization) {
   BOOST_TEST(r.retry_after == 3);
   BOOST_TEST(r.next_skip == 10);
 
-  auth_result a;
-  a.status = auth_status::ok;
-  a.who.account_id = "acc";
-  a.who.scope.full = false;
-  a.who.scope.export_ids = {"e1", "e2"};
-  auto ar = round_trip(sys, a);
-  BOOST_TEST((ar.status == auth_status::ok));
-  BOOST_TEST(ar.who.account_id == "acc");
-  BOOST_TEST(!ar.who.scope.full);
-  BOOST_TEST(ar.who.scope.export_ids.size() == 2u);
+  principal who;
+  who.account_id = "acc";
+  who.scope.full = false;
+  who.scope.export_ids = {"e1", "e2"};
+  auto w = round_trip(sys, who);
+  BOOST_TEST(w.account_id == "acc");
+  BOOST_TEST(!w.scope.full);
+  BOOST_TEST(w.scope.export_ids.size() == 2u);
+
+  write_batch batch;
+  batch.put("tokens", "k", "v");
+  batch.erase("accounts", "a");
+  auto b = round_trip(sys, batch);
+  BOOST_TEST_REQUIRE(b.ops().size() == 2u);
+  BOOST_TEST(b.ops()[0].value == "v");
+  BOOST_TEST(b.ops()[1].erase);
 }
 
 BOOST_AUTO_TEST_CASE(types_are_registered_under_fixed_names) {
   node_config cfg;
   caf::actor_system sys{cfg};
-  for (auto name : {"integrator.api_call", "integrator.api_reply", "integrator.auth_result",
+  for (auto name : {"integrator.api_call", "integrator.api_reply", "integrator.write_batch",
                     "integrator.principal", "integrator.registry_actor",
-                    "integrator.account_shard_actor", "integrator.rate_bucket_actor"})
+                    "integrator.account_shard_actor", "integrator.rate_bucket_actor",
+                    "integrator.account_store_actor"})
     BOOST_TEST(sys.types().make_value(name) != nullptr, name);
 }
 
