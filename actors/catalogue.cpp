@@ -17,6 +17,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<rate_bucket_actor>("integrator.rate_bucket_actor");
   cfg.add_message_type<account_shard_actor>("integrator.account_shard_actor");
   cfg.add_message_type<account_store_actor>("integrator.account_store_actor");
+  cfg.add_message_type<edge_actor>("integrator.edge_actor");
 }
 
 }  // namespace integrator

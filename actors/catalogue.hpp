@@ -25,6 +25,7 @@ using limit_atom = caf::atom_constant<caf::atom("limit")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
+using edge_atom = caf::atom_constant<caf::atom("edge")>;
 
 // -- message types ------------------------------------------------------------
 

@@ -2,14 +2,13 @@
 
 #include <caf/all.hpp>
 
-
 namespace integrator {
 
 namespace {
 
 api_reply unavailable(const caf::error& e) {
   return api_reply::fail(make_api_error(
-    errc::unavailable, "The service did not answer in time: " + caf::to_string(e)));
+    errc::unavailable, "The service did not answer: " + caf::to_string(e)));
 }
 
 // Makes sure `done` runs once even if the actor dies without answering.
@@ -25,21 +24,84 @@ void finish(const std::shared_ptr<gateway::completion>& done, api_reply r) {
   }
 }
 
+edge_actor::behavior_type edge_impl(edge_actor::pointer self,
+                                    std::shared_ptr<actor_directory> dir,
+                                    std::shared_ptr<ticket_table> tickets) {
+  return {
+    [=](edge_atom, std::uint64_t ticket, std::string& token, api_call& call) {
+      // registry → bucket → shard: each delegates, the last one answers here.
+      // No timeout: a finite one costs CAF's clock thread a wake-up per
+      // request. The registry is always on this node, and an actor of the
+      // chain that dies answers with an error, which lands in the handler.
+      self->request(dir->registry(), caf::infinite, auth_atom::value, std::move(token),
+                    std::move(call))
+        .then([=](api_reply& r) { tickets->complete(ticket, std::move(r)); },
+              [=](caf::error& e) { tickets->complete(ticket, unavailable(e)); });
+    },
+  };
+}
+
 }  // namespace
 
-void gateway::submit(std::string token, api_call call, completion done) {
-  auto dir = directory_;
-  auto timeout = timeout_;
-  auto cb = once(std::move(done));
-  sys_.spawn([=, token = std::move(token), call = std::move(call)](caf::event_based_actor* self) mutable {
-    self->attach_functor([cb] {
-      finish(cb, api_reply::fail(make_api_error(errc::internal, "request actor stopped")));
+std::uint64_t ticket_table::park(completion done) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto ticket = next_++;
+  parked_.emplace(ticket, std::move(done));
+  return ticket;
+}
+
+void ticket_table::complete(std::uint64_t ticket, api_reply reply) {
+  completion done;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    auto it = parked_.find(ticket);
+    if (it == parked_.end())
+      return;
+    done = std::move(it->second);
+    parked_.erase(it);
+  }
+  done(std::move(reply));
+}
+
+void ticket_table::complete_all(const api_reply& reply) {
+  std::unordered_map<std::uint64_t, completion> all;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    all.swap(parked_);
+  }
+  for (auto& [ticket, done] : all)
+    done(reply);
+}
+
+gateway::gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
+                 std::chrono::seconds timeout, std::size_t edges)
+  : sys_(sys),
+    directory_(std::move(directory)),
+    timeout_(timeout),
+    tickets_(std::make_shared<ticket_table>()) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(edges, 1); ++i) {
+    auto edge = sys_.spawn(edge_impl, directory_, tickets_);
+    // An edge that stops leaves no call waiting forever.
+    auto tickets = tickets_;
+    edge->attach_functor([tickets] {
+      tickets->complete_all(
+        api_reply::fail(make_api_error(errc::unavailable, "The service is shutting down")));
     });
-    // registry → bucket → shard: each delegates, the last one answers here.
-    self->request(dir->registry(), timeout, auth_atom::value, std::move(token), std::move(call))
-      .then([=](api_reply& r) { finish(cb, std::move(r)); },
-            [=](caf::error& e) { finish(cb, unavailable(e)); });
-  });
+    edges_.push_back(caf::actor_cast<caf::actor>(edge));
+  }
+}
+
+gateway::~gateway() {
+  for (auto& e : edges_)
+    caf::anon_send_exit(e, caf::exit_reason::user_shutdown);
+  edges_.clear();
+}
+
+void gateway::submit(std::string token, api_call call, completion done) {
+  auto ticket = tickets_->park(std::move(done));
+  auto& edge = edges_[next_edge_.fetch_add(1, std::memory_order_relaxed) % edges_.size()];
+  caf::anon_send(caf::actor_cast<edge_actor>(edge), edge_atom::value, ticket, std::move(token),
+                 std::move(call));
 }
 
 void gateway::submit_admin(std::string operator_token, api_call call, completion done) {

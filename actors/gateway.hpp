@@ -1,29 +1,58 @@
 #pragma once
-// The edge between the HTTP frontend and the actors. Each submitted call
-// runs in a short-lived actor that sends it to the registry; the registry
-// authenticates and delegates to the account's bucket, which delegates to
-// the account's shard, so one reply comes back whoever decides. `done` runs
-// exactly once, on an actor thread.
+// The edge between the HTTP frontend and the actors. An account-API call is
+// parked under a ticket and sent to one of a few long-lived edge actors,
+// which send it to the registry; the registry authenticates and delegates
+// to the account's bucket, which delegates to the account's shard, so one
+// reply comes back whoever decides, and the edge actor completes the
+// ticket. `done` runs exactly once, on an actor thread.
 
 #include <caf/fwd.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "actors/actor_directory.hpp"
 #include "core/api_call.hpp"
 
 namespace integrator {
 
-class gateway {
+/// Completions waiting for their reply, by ticket. Thread-safe.
+class ticket_table {
 public:
   using completion = std::function<void(api_reply)>;
 
+  /// Stores `done`; returns its ticket.
+  std::uint64_t park(completion done);
+
+  /// Runs and forgets the completion of `ticket` (no-op if unknown).
+  void complete(std::uint64_t ticket, api_reply reply);
+
+  /// Completes every parked ticket with `reply` (shutdown, edge failure).
+  void complete_all(const api_reply& reply);
+
+private:
+  std::mutex mutex_;
+  std::uint64_t next_ = 1;
+  std::unordered_map<std::uint64_t, completion> parked_;
+};
+
+class gateway {
+public:
+  using completion = ticket_table::completion;
+
+  /// Spawns `edges` edge actors. `timeout` bounds operator calls.
   gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
-          std::chrono::seconds timeout)
-    : sys_(sys), directory_(std::move(directory)), timeout_(timeout) {}
+          std::chrono::seconds timeout, std::size_t edges = 2);
+
+  /// Stops the edge actors; parked calls complete with 503.
+  ~gateway();
 
   /// A call of the account API with bearer `token`.
   void submit(std::string token, api_call call, completion done);
@@ -38,6 +67,9 @@ private:
   caf::actor_system& sys_;
   std::shared_ptr<actor_directory> directory_;
   std::chrono::seconds timeout_;
+  std::shared_ptr<ticket_table> tickets_;
+  std::vector<caf::actor> edges_;
+  std::atomic<std::size_t> next_edge_{0};
 };
 
 }  // namespace integrator

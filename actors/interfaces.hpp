@@ -44,4 +44,10 @@ using rate_bucket_actor = caf::typed_actor<
   caf::replies_to<take_atom, principal, api_call, account_shard_actor>::with<api_reply>,
   caf::reacts_to<limit_atom, double, double>>;
 
+/// The HTTP frontend's door into the actors: takes a call with a ticket,
+/// sends it to the registry and completes the ticket with the reply.
+/// Long-lived, so no actor is spawned (and torn down) per request.
+using edge_actor = caf::typed_actor<
+  caf::reacts_to<edge_atom, std::uint64_t, std::string, api_call>>;
+
 }  // namespace integrator
