@@ -214,19 +214,31 @@ private:
 }  // namespace
 
 struct http_server::impl {
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // One io_context per thread: a connection lives on one thread, so its
+  // handlers need no strand and Asio takes no locks on its hot path.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<std::optional<net::executor_work_guard<net::io_context::executor_type>>> work;
+  tcp::acceptor acceptor;
   server_shared shared;
-  std::size_t thread_count;
   std::vector<std::thread> threads;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::size_t next_context = 0;
   bool stopped = false;
 
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(std::size_t n) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (std::size_t i = 0; i < n; ++i)
+      out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
+
   impl(gateway& gw, http_limits limits, std::size_t threads, bool test_hooks)
-    : ioc(static_cast<int>(threads)), shared{gw, limits, test_hooks}, thread_count(threads) {}
+    : contexts(make_contexts(threads)),
+      acceptor(*contexts[0]),
+      shared{gw, limits, test_hooks} {}
 
   void accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    auto& target = *contexts[next_context++ % contexts.size()];
+    acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec != net::error::operation_aborted)
           fail(ec, "accept");
@@ -276,10 +288,11 @@ unsigned short http_server::start(const std::string& host, unsigned short port) 
     throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": "
                              + ec.message());
   auto bound = a.local_endpoint().port();
-  impl_->work.emplace(impl_->ioc.get_executor());
+  for (auto& ctx : impl_->contexts)
+    impl_->work.emplace_back(ctx->get_executor());
   impl_->accept();
-  for (std::size_t i = 0; i < impl_->thread_count; ++i)
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (auto& ctx : impl_->contexts)
+    impl_->threads.emplace_back([c = ctx.get()] { c->run(); });
   return bound;
 }
 
@@ -288,7 +301,7 @@ void http_server::shutdown(std::chrono::seconds grace) {
     return;
   impl_->stopped = true;
   impl_->shared.stopping = true;
-  net::post(impl_->ioc, [this] {
+  net::post(*impl_->contexts[0], [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });
@@ -306,8 +319,9 @@ void http_server::shutdown(std::chrono::seconds grace) {
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (impl_->shared.open_sessions > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  impl_->work.reset();
-  impl_->ioc.stop();
+  impl_->work.clear();
+  for (auto& ctx : impl_->contexts)
+    ctx->stop();
   for (auto& t : impl_->threads)
     if (t.joinable())
       t.join();
