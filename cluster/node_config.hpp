@@ -13,7 +13,7 @@ namespace integrator {
 class node_config : public caf::actor_system_config {
 public:
   /// `scheduler_threads`: threads of the cooperative scheduler.
-  explicit node_config(std::size_t scheduler_threads = 2);
+  explicit node_config(std::size_t scheduler_threads = 1);
 };
 
 }  // namespace integrator

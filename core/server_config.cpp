@@ -85,7 +85,7 @@ const std::vector<setting>& settings() {
     {"idle-timeout", "SECONDS   keep-alive idle time [60]",
      number(&server_config::idle_timeout, 1, 3600)},
     {"io-threads", "N   HTTP threads [2]", number(&server_config::io_threads, 1, 256)},
-    {"actor-threads", "N   actor scheduler threads [2]",
+    {"actor-threads", "N   actor scheduler threads [1]",
      number(&server_config::actor_threads, 1, 256)},
     {"storage-shards", "N   storage actors [2]", number(&server_config::storage_shards, 1, 64)},
     {"request-timeout", "SECONDS   wait for an actor's answer [30]",

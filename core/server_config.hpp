@@ -28,8 +28,10 @@ struct server_config {
   std::uint32_t idle_timeout = 60;
   /// Threads that run HTTP sessions.
   std::uint32_t io_threads = 2;
-  /// Threads of the actor scheduler (cooperative actors).
-  std::uint32_t actor_threads = 2;
+  /// Threads of the actor scheduler (cooperative actors). One is fastest on
+  /// 2 cores: a second worker mostly adds wake-ups between the two
+  /// (bench/README.md). Detached actors (shards, stores) have their own.
+  std::uint32_t actor_threads = 1;
   /// Storage shards: detached actors that run the resource logic; an
   /// account always maps to the same shard.
   std::uint32_t storage_shards = 2;
