@@ -1,6 +1,10 @@
 #pragma once
-// Spawns an account shard (see interfaces.hpp): a detached actor running
-// core/resource_service for the accounts that map to it.
+// Spawns an account shard (see interfaces.hpp): core/resource_service for
+// the accounts that map to it. The shard itself is event-based and answers
+// reads from the store's memory-only view (memtables and block cache, no
+// I/O); writes, and reads that would touch the disk, go to its detached
+// worker, which runs them in arrival order, so an account's writes stay
+// serialized and blocking calls stay off the cooperative scheduler.
 
 #include <caf/fwd.hpp>
 

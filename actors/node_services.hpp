@@ -16,6 +16,10 @@ namespace integrator {
 
 struct node_services {
   std::shared_ptr<document_store> store;
+  /// A view of `store` that never blocks (store_would_block instead), for
+  /// reads on the cooperative scheduler; nullptr sends every read to the
+  /// detached shard workers.
+  std::shared_ptr<document_store> memory_view;
   std::shared_ptr<const secret_box> box;
   /// Hash of the operator token (core/secret_box.hpp token_hash).
   std::string operator_token_hash;

@@ -23,6 +23,12 @@ struct store_failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown by a memory-only view when answering would need disk I/O: the
+/// caller retries the operation where blocking is allowed.
+struct store_would_block : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// A set of puts and deletes applied all together or not at all.
 class write_batch {
 public:

@@ -68,7 +68,7 @@ private:
   };
 
   void do_read() {
-    if (reading_ || closing_ || queue_.size() >= shared_.limits.pipeline_depth)
+    if (reading_ || closing_ || held_ || queue_.size() >= shared_.limits.pipeline_depth)
       return;
     if (shared_.stopping) {
       closing_ = true;
@@ -141,17 +141,47 @@ private:
     auto s = std::make_shared<slot>();
     s->keep_alive = req.keep_alive() && !shared_.stopping;
     queue_.push_back(s);
+    // RFC 9112 §9.3.2: only safe requests may run in parallel. An unsafe
+    // one waits for those before it, and everything after it waits for it.
+    if (unsafe_pending_ || (!is_safe(req) && pending_ > 0)) {
+      held_.emplace(std::move(req), s);
+      return;  // read no further until it is released
+    }
+    start(std::move(req), s);
+    do_read();
+  }
+
+  static bool is_safe(const http_request& req) {
+    return req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
+  }
+
+  void start(http_request req, std::shared_ptr<slot> s) {
+    bool safe = is_safe(req);
+    ++pending_;
+    unsafe_pending_ = unsafe_pending_ || !safe;
     dispatch(shared_.gw, shared_.test_hooks, std::move(req),
-             [self = shared_from_this(), s](http_response res) {
-               net::post(self->stream_.get_executor(), [self, s, res = std::move(res)]() mutable {
+             [self = shared_from_this(), s, safe](http_response res) {
+               net::post(self->stream_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
                  if (!s->keep_alive || self->shared_.stopping) {
                    s->keep_alive = false;
                    res.keep_alive(false);
                  }
                  s->res.emplace(std::move(res));
+                 --self->pending_;
+                 if (!safe)
+                   self->unsafe_pending_ = false;
+                 self->release_held();
                  self->write_next();
                });
              });
+  }
+
+  void release_held() {
+    if (!held_ || unsafe_pending_ || (!is_safe(held_->first) && pending_ > 0))
+      return;
+    auto [req, s] = std::move(*held_);
+    held_.reset();
+    start(std::move(req), std::move(s));
     do_read();
   }
 
@@ -204,6 +234,9 @@ private:
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::deque<std::shared_ptr<slot>> queue_;
+  std::optional<std::pair<http_request, std::shared_ptr<slot>>> held_;  ///< waits its turn
+  std::size_t pending_ = 0;      ///< dispatched, not yet answered
+  bool unsafe_pending_ = false;  ///< a non-GET among them
   bool reading_ = false;
   bool waiting_ = false;
   bool writing_ = false;

@@ -64,6 +64,7 @@ int run(const server_config& cfg) {
     return 1;
   }
   services->store = store;
+  services->memory_view = store->memory_view();
   services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
   services->validation.is_time_zone = is_known_time_zone;
   services->test_hooks = cfg.test_hooks;

@@ -116,30 +116,87 @@ void rocks_store::close() {
   impl_->db.reset();
 }
 
+namespace {
+
+rocksdb::ReadOptions read_options(bool memory_only) {
+  rocksdb::ReadOptions o;
+  if (memory_only)
+    o.read_tier = rocksdb::kBlockCacheTier;
+  return o;
+}
+
+void check_read(const rocksdb::Status& s, const char* what) {
+  if (s.IsIncomplete())
+    throw store_would_block(what);
+  check(s, what);
+}
+
+std::optional<std::string> rocks_get(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                     std::string_view key, bool memory_only) {
+  std::string value;
+  auto s = db->Get(read_options(memory_only), cf, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound())
+    return std::nullopt;
+  check_read(s, "read failed");
+  return value;
+}
+
+void rocks_scan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view prefix,
+                const std::function<bool(std::string_view, std::string_view)>& visit,
+                bool memory_only) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options(memory_only), cf));
+  rocksdb::Slice p(prefix.data(), prefix.size());
+  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
+    if (!visit(std::string_view(it->key().data(), it->key().size()),
+               std::string_view(it->value().data(), it->value().size())))
+      break;
+  check_read(it->status(), "scan failed");
+}
+
+}  // namespace
+
 std::optional<std::string> rocks_store::get(std::string_view space, std::string_view key) {
   if (!impl_->db)
     throw store_failure("store is closed");
-  std::string value;
-  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(space),
-                          rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound())
-    return std::nullopt;
-  check(s, "read failed");
-  return value;
+  return rocks_get(impl_->db.get(), impl_->cf(space), key, false);
 }
 
 void rocks_store::scan(std::string_view space, std::string_view prefix,
                        const std::function<bool(std::string_view, std::string_view)>& visit) {
   if (!impl_->db)
     throw store_failure("store is closed");
-  std::unique_ptr<rocksdb::Iterator> it(
-    impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(space)));
-  rocksdb::Slice p(prefix.data(), prefix.size());
-  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next())
-    if (!visit(std::string_view(it->key().data(), it->key().size()),
-               std::string_view(it->value().data(), it->value().size())))
-      break;
-  check(it->status(), "scan failed");
+  rocks_scan(impl_->db.get(), impl_->cf(space), prefix, visit, false);
+}
+
+class rocks_store::memory_only final : public document_store {
+public:
+  explicit memory_only(rocks_store& owner) : owner_(owner) {}
+
+  std::optional<std::string> get(std::string_view space, std::string_view key) override {
+    auto& impl = *owner_.impl_;
+    if (!impl.db)
+      throw store_failure("store is closed");
+    return rocks_get(impl.db.get(), impl.cf(space), key, true);
+  }
+
+  void scan(std::string_view space, std::string_view prefix,
+            const std::function<bool(std::string_view, std::string_view)>& visit) override {
+    auto& impl = *owner_.impl_;
+    if (!impl.db)
+      throw store_failure("store is closed");
+    rocks_scan(impl.db.get(), impl.cf(space), prefix, visit, true);
+  }
+
+  void write(const write_batch&) override {
+    throw store_would_block("a memory-only view cannot write");
+  }
+
+private:
+  rocks_store& owner_;
+};
+
+std::shared_ptr<document_store> rocks_store::memory_view() {
+  return std::make_shared<memory_only>(*this);
 }
 
 void rocks_store::write(const write_batch& batch) {

@@ -30,7 +30,13 @@ public:
   /// Flushes memtables and closes; further calls fail. Idempotent.
   void close();
 
+  /// A read-only view that never touches the disk: reads served from the
+  /// memtables and the block cache, store_would_block otherwise. Safe to
+  /// call from the cooperative scheduler. Lives as long as this store.
+  std::shared_ptr<document_store> memory_view();
+
 private:
+  class memory_only;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

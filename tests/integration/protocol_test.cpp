@@ -81,6 +81,24 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
   BOOST_TEST(d.json().as_array().size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(pipelined_writes_are_seen_by_the_reads_behind_them) {
+  auto script = create("scripts", R"({"name":"v0"})");
+  std::string batch;
+  for (int i = 1; i <= 5; ++i) {
+    auto body = R"({"name":"v)" + std::to_string(i) + "\"}";
+    batch += "PUT /v1/scripts/" + script + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+             + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
+             + "\r\n\r\n" + body;
+    batch += raw_get("/v1/scripts/" + script);
+  }
+  client.send_raw(batch);
+  for (int i = 1; i <= 5; ++i) {
+    BOOST_TEST(client.read_response().status == 200u);
+    auto got = client.read_response();
+    BOOST_TEST(got.json().at("name").as_string() == "v" + std::to_string(i));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(garbage_gets_400_and_a_closed_connection) {
   client.send_raw("THIS IS NOT HTTP\r\n\r\n");
   auto r = client.read_response();
