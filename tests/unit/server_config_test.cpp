@@ -2,7 +2,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
 using namespace integrator;
 
@@ -55,6 +57,28 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_flags_and_bad_values) {
   BOOST_TEST(load_server_config({"--help"}, env({}), c, err));
   BOOST_TEST(c.help);
   BOOST_TEST(server_config_help().find("--data-dir") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(example_config_file_parses_and_lists_every_setting) {
+  std::ifstream f(std::string(INTEGRATOR_SOURCE_DIR) + "/docs/integratord.conf.example");
+  BOOST_REQUIRE(f);
+  std::stringstream text;
+  text << f.rdbuf();
+  integrator::server_config c;
+  std::string err;
+  BOOST_TEST(apply_config_text(text.str(), c, err), err);
+  // Every --flag of the help text is a key of the example.
+  std::istringstream help(server_config_help());
+  std::string line;
+  while (std::getline(help, line)) {
+    auto dash = line.find("  --");
+    if (dash != 0)
+      continue;
+    auto key = line.substr(4, line.find(' ', 4) - 4);
+    if (key == "config" || key == "help")
+      continue;
+    BOOST_TEST(text.str().find(key + " =") != std::string::npos, key);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
