@@ -18,6 +18,20 @@ object_id_generator gen() {
 
 constexpr std::int64_t t0 = 1700000000000;
 
+// A store and a book holding one account "A" <a@x.io>, durable.
+struct book_fixture {
+  test::temp_store ts;
+  integrator::account_book book{gen()};
+  std::string id;
+  book_fixture() {
+    write_batch b;
+    std::string body;
+    book.create_account(json::parse(R"({"name":"A","email":"a@x.io"})"), t0, b, body, id);
+    ts.store->write(b);
+    book.commit(b);
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(account_book)
@@ -62,14 +76,10 @@ BOOST_AUTO_TEST_CASE(validates_account_input) {
 }
 
 BOOST_AUTO_TEST_CASE(custom_tokens_revocation_and_auto_purge) {
-  test::temp_store ts;
-  auto& store = *ts.store;
-  integrator::account_book book(gen());
-  write_batch b;
-  std::string body, id;
-  book.create_account(json::parse(R"({"name":"A","email":"a@x.io"})"), t0, b, body, id);
-  store.write(b);
-  book.commit(b);
+  book_fixture f;
+  auto& store = *f.ts.store;
+  auto& book = f.book;
+  auto& id = f.id;
   write_batch tb;
   std::string tbody;
   BOOST_TEST(!book.create_token(
@@ -102,14 +112,10 @@ BOOST_AUTO_TEST_CASE(custom_tokens_revocation_and_auto_purge) {
 }
 
 BOOST_AUTO_TEST_CASE(rate_limits_persist) {
-  test::temp_store ts;
-  auto& store = *ts.store;
-  integrator::account_book book(gen());
-  write_batch b;
-  std::string body, id;
-  book.create_account(json::parse(R"({"name":"A","email":"a@x.io"})"), t0, b, body, id);
-  store.write(b);
-  book.commit(b);
+  book_fixture f;
+  auto& store = *f.ts.store;
+  auto& book = f.book;
+  auto& id = f.id;
   write_batch rb;
   bucket_limits limits;
   BOOST_TEST(!book.set_rate_limit(id, json::parse(R"({"bucketSize":5000,"fillRate":1000})"), rb, limits));
