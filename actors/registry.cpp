@@ -2,11 +2,10 @@
 
 #include <caf/all.hpp>
 
-#include <boost/json.hpp>
-
 #include <unordered_map>
 
 #include "actors/rate_bucket.hpp"
+#include "core/operator_api.hpp"
 
 namespace integrator {
 
@@ -27,82 +26,6 @@ account_store_actor::behavior_type account_store_impl(account_store_actor::point
       }
     },
   };
-}
-
-// -- operator calls as plans: what to write, what to answer -------------------
-
-struct admin_plan {
-  api_reply reply;                      ///< the answer once `batch` is durable
-  write_batch batch;                    ///< empty: nothing to write
-  std::optional<bucket_limits> limits;  ///< new limits of `account`
-};
-
-admin_plan plan_admin(account_book& book, const bucket_limits& defaults, const api_call& call,
-                      std::int64_t now) {
-  admin_plan plan;
-  auto fail = [&](api_error e) {
-    plan.reply = api_reply::fail(std::move(e));
-    plan.batch = {};
-    return plan;
-  };
-  boost::json::value body;
-  if (call.op == api_op::admin_account_create || call.op == api_op::admin_token_create
-      || call.op == api_op::admin_rate_limit_put) {
-    boost::system::error_code ec;
-    body = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
-    if (ec)
-      return fail(make_api_error(errc::invalid_json, "invalid_json",
-                                 "Malformed JSON in request body: " + ec.message(), ""));
-  }
-  std::string out;
-  switch (call.op) {
-    case api_op::admin_account_list:
-      plan.reply = api_reply::json(api_status::ok, book.accounts_json());
-      return plan;
-    case api_op::admin_account_create: {
-      std::string id;
-      if (auto e = book.create_account(body, now, plan.batch, out, id))
-        return fail(e);
-      plan.reply = api_reply::json(api_status::created, out);
-      return plan;
-    }
-    case api_op::admin_token_list:
-      if (auto e = book.tokens_json(call.id, out))
-        return fail(e);
-      plan.reply = api_reply::json(api_status::ok, out);
-      return plan;
-    case api_op::admin_token_create:
-      if (auto e = book.create_token(call.id, body, now, plan.batch, out))
-        return fail(e);
-      plan.reply = api_reply::json(api_status::created, out);
-      return plan;
-    case api_op::admin_token_revoke:
-      if (auto e = book.revoke_token(call.id, plan.batch))
-        return fail(e);
-      plan.reply = api_reply::json(api_status::no_content, "");
-      return plan;
-    case api_op::admin_rate_limit_get: {
-      const auto* acc = book.find_account(call.id);
-      if (!acc)
-        return fail(make_api_error(errc::not_found, "No account with that id"));
-      auto limits = acc->rate_limit.value_or(defaults);
-      boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate},
-                            {"default", !acc->rate_limit.has_value()}};
-      plan.reply = api_reply::json(api_status::ok, boost::json::serialize(o));
-      return plan;
-    }
-    case api_op::admin_rate_limit_put: {
-      bucket_limits limits;
-      if (auto e = book.set_rate_limit(call.id, body, plan.batch, limits))
-        return fail(e);
-      plan.limits = limits;
-      boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate}};
-      plan.reply = api_reply::json(api_status::ok, boost::json::serialize(o));
-      return plan;
-    }
-    default:
-      return fail(make_api_error(errc::not_found, "No such endpoint"));
-  }
 }
 
 // -- the registry ------------------------------------------------------------
@@ -172,12 +95,12 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
       if (operator_token.empty() || token_hash(operator_token) != st.services->operator_token_hash)
         return api_reply::fail(make_api_error(errc::unauthorized, "unauthorized",
                                               "Missing or invalid operator token", ""));
-      auto plan = plan_admin(*st.book, st.services->default_limits, call, wall_clock_ms());
+      auto plan = plan_operator_call(*st.book, st.services->default_limits, call, wall_clock_ms());
       if (plan.batch.empty())
         return std::move(plan.reply);
       // Durable first, then memory; await keeps operator calls in order.
       auto rp = self->make_response_promise<api_reply>();
-      auto shared = std::make_shared<admin_plan>(std::move(plan));
+      auto shared = std::make_shared<operator_plan>(std::move(plan));
       self->request(st.store, store_timeout, write_atom::value, shared->batch)
         .await(
           [=](api_reply& written) mutable {
