@@ -26,7 +26,6 @@ bool sane_request_id(std::string_view id) {
 
 http_response make_response(unsigned status, unsigned version, bool keep_alive) {
   http_response res{static_cast<bhttp::status>(status), version};
-  res.set(bhttp::field::server, "integratord");
   res.keep_alive(keep_alive);
   return res;
 }
@@ -52,8 +51,15 @@ std::string bearer_token(const http_request& req) {
   return std::string(token);
 }
 
-http_response to_http(const api_reply& r, const request_target& target, const std::string& host,
-                      unsigned version, bool keep_alive) {
+// What a list answer needs for its Link header.
+struct link_context {
+  std::string host;
+  std::string path;
+  query_params query;
+};
+
+http_response to_http(const api_reply& r, const link_context* links, unsigned version,
+                      bool keep_alive) {
   auto status = http_status(r);
   auto res = make_response(status, version, keep_alive);
   if (r.status == api_status::failed) {
@@ -68,11 +74,12 @@ http_response to_http(const api_reply& r, const request_target& target, const st
   }
   std::string link;
   auto add_link = [&](std::int64_t skip, const char* rel) {
-    if (skip < 0)
+    if (skip < 0 || !links)
       return;
     if (!link.empty())
       link += ", ";
-    link += "<http://" + host + with_skip(target.path, target.query, skip) + ">; rel=\"" + rel + "\"";
+    link += "<http://" + links->host + with_skip(links->path, links->query, skip) + ">; rel=\""
+            + rel + "\"";
   };
   add_link(r.next_skip, "next");
   add_link(r.prev_skip, "prev");
@@ -120,9 +127,6 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
   request_target target;
   if (!parse_request_target(raw_target, target))
     return fail(400, "invalid_request", "Malformed request target");
-  std::string host(req[bhttp::field::host]);
-  if (host.empty())
-    host = "localhost";
   std::string method(req.method_string());
 
   switch (target.surface) {
@@ -139,9 +143,8 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
       if (!test_hooks || method != "POST" || target.segments.size() != 2
           || target.segments[0] != "crash")
         return fail(404, "not_found", "No such endpoint");
-      auto t = std::make_shared<request_target>(std::move(target));
-      gw.crash(t->segments[1], [finish, t, host, version, keep_alive](api_reply r) {
-        finish(to_http(r, *t, host, version, keep_alive));
+      gw.crash(target.segments[1], [finish, version, keep_alive](api_reply r) {
+        finish(to_http(r, nullptr, version, keep_alive));
       });
       return;
     }
@@ -155,19 +158,25 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
     return fail(401, "unauthorized", "Missing or malformed Authorization: Bearer header");
   auto routed = route(method, admin, target.segments);
   if (routed.error) {
-    auto res = to_http(api_reply::fail(routed.error), target, host, version, keep_alive);
+    auto res = to_http(api_reply::fail(routed.error), nullptr, version, keep_alive);
     if (!routed.allow.empty())
       res.set(bhttp::field::allow, routed.allow);
     return finish(std::move(res));
   }
   auto call = std::move(routed.call);
   call.body = std::move(req.body());
+  std::shared_ptr<const link_context> links;
   if (call.op == api_op::list || call.op == api_op::integration_flows
-      || call.op == api_op::install_base || call.op == api_op::license_list)
+      || call.op == api_op::install_base || call.op == api_op::license_list) {
     call.query = target.query;
-  auto t = std::make_shared<request_target>(std::move(target));
-  auto complete = [finish, t, host, version, keep_alive](api_reply r) {
-    finish(to_http(r, *t, host, version, keep_alive));
+    std::string host(req[bhttp::field::host]);
+    if (host.empty())
+      host = "localhost";
+    links = std::make_shared<link_context>(
+      link_context{std::move(host), std::move(target.path), std::move(target.query)});
+  }
+  auto complete = [finish, links, version, keep_alive](api_reply r) {
+    finish(to_http(r, links.get(), version, keep_alive));
   };
   if (admin)
     gw.submit_admin(std::move(token), std::move(call), std::move(complete));
