@@ -17,6 +17,7 @@ namespace integrator {
 namespace {
 
 using tcp = net::ip::tcp;
+using clock = std::chrono::steady_clock;
 
 class session;
 
@@ -52,6 +53,17 @@ public:
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
   }
 
+  /// Called by the server's sweeper: closes the connection when its current
+  /// read or write has run past its deadline. One sweep timer per server
+  /// replaces a timer per operation (two per request, each with its own
+  /// completion to run).
+  void check_deadline(clock::time_point now) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), now] {
+      if (!self->closed_ && (self->reading_ || self->writing_) && now > self->deadline_)
+        self->close();
+    });
+  }
+
   /// Called at shutdown: close now when idle, else after the answers.
   void stop() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
@@ -84,7 +96,7 @@ private:
       // No byte of the next request yet: wait for one. Only now may a
       // shutdown close the connection without cutting a request in half.
       waiting_ = true;
-      stream_.expires_after(shared_.limits.idle_timeout);
+      deadline_ = clock::now() + shared_.limits.idle_timeout;
       stream_.async_read_some(buffer_.prepare(4096),
                               [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->waiting_ = false;
@@ -102,7 +114,7 @@ private:
   }
 
   void read_request() {
-    stream_.expires_after(shared_.limits.read_timeout);
+    deadline_ = clock::now() + shared_.limits.read_timeout;
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_read(ec);
@@ -111,6 +123,8 @@ private:
 
   void on_read(beast::error_code ec) {
     reading_ = false;
+    if (closed_)
+      return;  // closed by the sweeper or at shutdown
     if (ec == bhttp::error::end_of_stream || ec == net::error::eof) {
       closing_ = true;
       if (queue_.empty())
@@ -199,7 +213,7 @@ private:
       return;
     writing_ = true;
     auto s = queue_.front();
-    stream_.expires_after(shared_.limits.read_timeout);
+    deadline_ = clock::now() + shared_.limits.read_timeout;
     bhttp::async_write(stream_, *s->res,
                        [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
                          self->writing_ = false;
@@ -232,6 +246,7 @@ private:
   beast::tcp_stream stream_;
   server_shared& shared_;
   beast::flat_buffer buffer_;
+  clock::time_point deadline_ = clock::time_point::max();
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::deque<std::shared_ptr<slot>> queue_;
   std::optional<std::pair<http_request, std::shared_ptr<slot>>> held_;  ///< waits its turn
@@ -280,6 +295,28 @@ struct http_server::impl {
   std::vector<std::thread> threads;
   std::size_t next_context = 0;
   bool stopped = false;
+  std::optional<net::steady_timer> sweeper;
+
+  /// Every half second, asks each connection to check its deadline.
+  void sweep() {
+    sweeper->expires_after(std::chrono::milliseconds(500));
+    sweeper->async_wait([this](beast::error_code ec) {
+      if (ec)
+        return;
+      auto now = clock::now();
+      std::vector<std::shared_ptr<session>> live;
+      {
+        std::lock_guard<std::mutex> guard(shared.sessions_mutex);
+        std::erase_if(shared.sessions, [](auto& w) { return w.expired(); });
+        for (auto& w : shared.sessions)
+          if (auto s = w.lock())
+            live.push_back(std::move(s));
+      }
+      for (auto& s : live)
+        s->check_deadline(now);
+      sweep();
+    });
+  }
 
   static std::vector<std::unique_ptr<net::io_context>> make_contexts(std::size_t n) {
     std::vector<std::unique_ptr<net::io_context>> out;
@@ -306,9 +343,6 @@ struct http_server::impl {
         auto s = std::make_shared<session>(std::move(socket), shared);
         {
           std::lock_guard<std::mutex> guard(shared.sessions_mutex);
-          // Forget finished sessions now and then, so the list stays small.
-          if (shared.sessions.size() > 1024)
-            std::erase_if(shared.sessions, [](auto& w) { return w.expired(); });
           shared.sessions.push_back(s);
         }
         s->run();
@@ -348,6 +382,8 @@ unsigned short http_server::start(const std::string& host, unsigned short port) 
   for (auto& ctx : impl_->contexts)
     impl_->work.emplace_back(ctx->get_executor());
   impl_->accept();
+  impl_->sweeper.emplace(*impl_->contexts[0]);
+  impl_->sweep();
   for (auto& ctx : impl_->contexts)
     impl_->threads.emplace_back([c = ctx.get()] { run_spinning(*c); });
   return bound;
@@ -361,6 +397,7 @@ void http_server::shutdown(std::chrono::seconds grace) {
   net::post(*impl_->contexts[0], [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->sweeper->cancel();
   });
   std::vector<std::shared_ptr<session>> live;
   {
