@@ -39,7 +39,7 @@ void fail(beast::error_code ec, const char* what) {
   std::cerr << "integratord: http " << what << ": " << ec.message() << "\n";
 }
 
-// One connection. All members are touched only on the connection's strand.
+// One connection. All members are touched only on its io_context's thread.
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket&& socket, server_shared& shared)
