@@ -23,6 +23,8 @@ class session;
 
 // State every connection of one server shares.
 struct server_shared {
+  server_shared(gateway& g, http_limits l, bool hooks) : gw(g), limits(l), test_hooks(hooks) {}
+
   gateway& gw;
   http_limits limits;
   bool test_hooks;
@@ -328,7 +330,7 @@ struct http_server::impl {
   impl(gateway& gw, http_limits limits, std::size_t threads, bool test_hooks)
     : contexts(make_contexts(threads)),
       acceptor(*contexts[0]),
-      shared{gw, limits, test_hooks} {}
+      shared(gw, limits, test_hooks) {}
 
   void accept() {
     auto& target = *contexts[next_context++ % contexts.size()];
