@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/cron.hpp"
+#include "core/filter_expression.hpp"
 #include "core/iso_time.hpp"
 
 namespace integrator {
@@ -149,6 +150,20 @@ private:
   const json::object& obj_;
   std::string prefix_;
 };
+
+// A filter must compile now, so a bad one is a 422 at save time rather
+// than a job error later.
+api_error check_filter(const checker& c, std::string_view field) {
+  const auto* v = c.get(field);
+  if (!v)
+    return {};
+  if (!v->is_object())
+    return invalid(c.path(field), c.path(field) + " must be an object");
+  std::string why;
+  if (!filter_expression::compile_filter(*v, &why))
+    return invalid(c.path(field), "Invalid filter: " + why);
+  return {};
+}
 
 #define TRY(expr)                                                                                  \
   if (auto err_ = (expr))                                                                          \
@@ -300,6 +315,8 @@ api_error validate_export(json::object& obj) {
   TRY(c.object("filter", filter));
   if (filter)
     TRY(checker(*filter, "filter").one_of("type", {"expression", "script"}));
+  TRY(check_filter(c, "filter"));
+  TRY(check_filter(c, "inputFilter"));
   return {};
 }
 
@@ -313,6 +330,7 @@ api_error validate_import(json::object& obj) {
   TRY(c.boolean("ignoreMissing"));
   TRY(c.integer("maxAttempts", 1, 100));
   TRY(c.date("debugUntil"));
+  TRY(check_filter(c, "filter"));
   const json::object* http = nullptr;
   TRY(c.object("http", http));
   if (http) {
@@ -402,7 +420,9 @@ api_error validate_flow(json::object& obj, const validation_context& ctx) {
           auto bp = p + ".branches[" + std::to_string(j) + "]";
           if (!(*branches)[j].is_object())
             return invalid(bp, bp + " must be an object");
-          TRY(validate_processors(checker((*branches)[j].get_object(), bp), bp));
+          checker branch((*branches)[j].get_object(), bp);
+          TRY(check_filter(branch, "inputFilter"));
+          TRY(validate_processors(branch, bp));
         }
     }
   const json::array* next = nullptr;

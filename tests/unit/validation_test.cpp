@@ -65,6 +65,20 @@ BOOST_AUTO_TEST_CASE(exports_check_adaptor_connection_and_modes) {
                "http.paging.method");
 }
 
+BOOST_AUTO_TEST_CASE(filters_are_compiled_at_save_time) {
+  BOOST_TEST(!check(resource_kind::export_,
+                    R"({"adaptorType":"HTTPExport","_connectionId":"c","filter":{"type":"expression","expression":{"version":"1","rules":["equals",["extract","a"],1]}}})"));
+  expect_field(resource_kind::export_,
+               R"({"adaptorType":"HTTPExport","_connectionId":"c","filter":{"type":"expression","expression":{"version":"1","rules":["sometimes",1]}}})",
+               "filter");
+  expect_field(resource_kind::import_,
+               R"({"adaptorType":"HTTPImport","_connectionId":"c","filter":{"type":"expression","expression":{"rules":["equals",1]}}})",
+               "filter");
+  expect_field(resource_kind::flow,
+               R"({"name":"f","routers":[{"branches":[{"inputFilter":{"version":"1","rules":["bogus"]}}]}]})",
+               "routers[0].branches[0].inputFilter");
+}
+
 BOOST_AUTO_TEST_CASE(old_clients_get_adaptor_type_from_the_block) {
   json::value doc;
   BOOST_TEST(!check(resource_kind::export_, R"({"_connectionId":"c","rest":{"relativeURI":"/x"}})",

@@ -1,0 +1,45 @@
+#pragma once
+// Expression filters, version 1 (output filters on exports, input filters
+// on page processors and router branches): prefix rules such as
+//   ["and", ["isnotempty", ["extract", "email"]],
+//           ["greaterthan", ["number", ["extract", "amt"]], 100]]
+// compiled once (so a bad filter is a 422 when the resource is saved) and
+// evaluated per record without re-parsing.
+//
+// Operators: equals notequals greaterthan greaterthanequals lessthan
+// lessthanequals startswith endswith contains doesnotcontain matches
+// isempty isnotempty anyof and or not. Accessors: ["extract", "a.b[0].c"],
+// ["settings", "flow.x"]. Casts: number string boolean epochtime.
+// Functions: lowercase uppercase ceiling floor abs. Anything else in a rule
+// is a literal.
+
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace integrator {
+
+class filter_expression {
+public:
+  /// Compiles `rules`; nullopt with `error` set when they are not valid.
+  static std::optional<filter_expression> compile(const boost::json::value& rules,
+                                                  std::string* error = nullptr);
+
+  /// Compiles a filter block: {"type":"expression","expression":{"version":"1",
+  /// "rules":[…]}} (a missing or empty rule list keeps every record).
+  static std::optional<filter_expression> compile_filter(const boost::json::value& filter,
+                                                         std::string* error = nullptr);
+
+  /// True when `record` passes; `settings` is what ["settings", …] reads.
+  bool matches(const boost::json::value& record, const boost::json::value& settings = {}) const;
+
+  struct node;
+
+private:
+  explicit filter_expression(std::shared_ptr<const node> root) : root_(std::move(root)) {}
+  std::shared_ptr<const node> root_;  ///< null: keeps everything
+};
+
+}  // namespace integrator
