@@ -1,0 +1,51 @@
+#pragma once
+// Handlebars templates (relativeURI, body, file names...), compiled once per
+// resource and rendered per record against Boost.JSON data.
+//
+// Supported: {{path}} (escaped), {{{path}}} and {{& path}} (raw), comments
+// {{! }} and {{!-- --}}, whitespace control {{~ ~}}, paths a.b, a.[b c],
+// this, ../parent, @index @key @first @last @root; blocks #if #unless
+// #each #with with {{else}}; helpers with positional arguments (paths,
+// "strings", numbers, true/false/null) and subexpressions (helper args).
+// Built-in helpers: lookup, jsonSerialize, encodeURI, encodeURIComponent,
+// join, compare, and, or, not, eq, ne, lt, gt. Unknown helpers fail at
+// compile time.
+//
+// Escaping follows the place the text goes: html (handlebars.js' default),
+// url (encodeURIComponent, for relative URIs) or none.
+
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace integrator {
+
+enum class template_escape { html, url, none };
+
+class handlebars_template {
+public:
+  /// Compiles `source`; nullopt with `error` (and its offset) on bad syntax.
+  static std::optional<handlebars_template> compile(std::string_view source,
+                                                    std::string* error = nullptr);
+
+  /// Renders against `data`.
+  std::string render(const boost::json::value& data,
+                     template_escape escape = template_escape::html) const;
+
+  struct node;
+
+private:
+  explicit handlebars_template(std::shared_ptr<const node> root) : root_(std::move(root)) {}
+  std::shared_ptr<const node> root_;
+};
+
+/// handlebars.js' HTML escaping (& < > " ' ` =).
+std::string escape_html(std::string_view s);
+
+/// encodeURIComponent.
+std::string encode_uri_component(std::string_view s);
+
+}  // namespace integrator
