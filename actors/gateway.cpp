@@ -30,9 +30,8 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self,
   return {
     [=](edge_atom, std::uint64_t ticket, std::string& token, api_call& call) {
       // registry → bucket → shard: each delegates, the last one answers here.
-      // No timeout: a finite one costs CAF's clock thread a wake-up per
-      // request. The registry is always on this node, and an actor of the
-      // chain that dies answers with an error, which lands in the handler.
+      // No CAF timeout: a finite one costs CAF's clock thread a wake-up per
+      // request. The ticket's deadline bounds the wait instead (expire).
       self->request(dir->registry(), caf::infinite, auth_atom::value, std::move(token),
                     std::move(call))
         .then([=](api_reply& r) { tickets->complete(ticket, std::move(r)); },
@@ -43,10 +42,10 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self,
 
 }  // namespace
 
-std::uint64_t ticket_table::park(completion done) {
+std::uint64_t ticket_table::park(completion done, clock::time_point deadline) {
   std::lock_guard<std::mutex> guard(mutex_);
   auto ticket = next_++;
-  parked_.emplace(ticket, std::move(done));
+  parked_.emplace(ticket, parked{std::move(done), deadline});
   return ticket;
 }
 
@@ -57,20 +56,37 @@ void ticket_table::complete(std::uint64_t ticket, api_reply reply) {
     auto it = parked_.find(ticket);
     if (it == parked_.end())
       return;
-    done = std::move(it->second);
+    done = std::move(it->second.done);
     parked_.erase(it);
   }
   done(std::move(reply));
 }
 
+void ticket_table::expire(clock::time_point now) {
+  std::vector<completion> overdue;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (auto it = parked_.begin(); it != parked_.end();) {
+      if (it->second.deadline < now) {
+        overdue.push_back(std::move(it->second.done));
+        it = parked_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& done : overdue)
+    done(api_reply::fail(make_api_error(errc::unavailable, "The service did not answer in time")));
+}
+
 void ticket_table::complete_all(const api_reply& reply) {
-  std::unordered_map<std::uint64_t, completion> all;
+  std::unordered_map<std::uint64_t, parked> all;
   {
     std::lock_guard<std::mutex> guard(mutex_);
     all.swap(parked_);
   }
-  for (auto& [ticket, done] : all)
-    done(reply);
+  for (auto& [ticket, p] : all)
+    p.done(reply);
 }
 
 gateway::gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
@@ -98,7 +114,7 @@ gateway::~gateway() {
 }
 
 void gateway::submit(std::string token, api_call call, completion done) {
-  auto ticket = tickets_->park(std::move(done));
+  auto ticket = tickets_->park(std::move(done), ticket_table::clock::now() + timeout_);
   auto& edge = edges_[next_edge_.fetch_add(1, std::memory_order_relaxed) % edges_.size()];
   caf::anon_send(caf::actor_cast<edge_actor>(edge), edge_atom::value, ticket, std::move(token),
                  std::move(call));

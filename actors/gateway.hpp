@@ -27,9 +27,13 @@ namespace integrator {
 class ticket_table {
 public:
   using completion = std::function<void(api_reply)>;
+  using clock = std::chrono::steady_clock;
 
-  /// Stores `done`; returns its ticket.
-  std::uint64_t park(completion done);
+  /// Stores `done` until `deadline`; returns its ticket.
+  std::uint64_t park(completion done, clock::time_point deadline);
+
+  /// Completes every ticket whose deadline is before `now` with 503.
+  void expire(clock::time_point now);
 
   /// Runs and forgets the completion of `ticket` (no-op if unknown).
   void complete(std::uint64_t ticket, api_reply reply);
@@ -40,14 +44,19 @@ public:
 private:
   std::mutex mutex_;
   std::uint64_t next_ = 1;
-  std::unordered_map<std::uint64_t, completion> parked_;
+  struct parked {
+    completion done;
+    clock::time_point deadline;
+  };
+  std::unordered_map<std::uint64_t, parked> parked_;
 };
 
 class gateway {
 public:
   using completion = ticket_table::completion;
 
-  /// Spawns `edges` edge actors. `timeout` bounds operator calls.
+  /// Spawns `edges` edge actors. `timeout` bounds every call: operator
+  /// calls by a request timeout, account calls by expire_overdue().
   gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
           std::chrono::seconds timeout, std::size_t edges = 2);
 
@@ -59,6 +68,11 @@ public:
 
   /// A call of the operator API with `operator_token`.
   void submit_admin(std::string operator_token, api_call call, completion done);
+
+  /// Answers 503 to account calls older than the timeout. Called by the
+  /// HTTP frontend's periodic sweep: one check for all calls instead of a
+  /// timer per request.
+  void expire_overdue() { tickets_->expire(ticket_table::clock::now()); }
 
   /// Test hook: makes the registry ("registry") or shard 0 ("shard") fail.
   void crash(const std::string& target, completion done);

@@ -88,7 +88,7 @@ const std::vector<setting>& settings() {
     {"actor-threads", "N   actor scheduler threads [1]",
      number(&server_config::actor_threads, 1, 256)},
     {"storage-shards", "N   storage actors [2]", number(&server_config::storage_shards, 1, 64)},
-    {"request-timeout", "SECONDS   wait for the operator API's answers [30]",
+    {"request-timeout", "SECONDS   wait for the actors before answering 503 [30]",
      number(&server_config::request_timeout, 1, 3600)},
     {"rate-bucket-size", "N   default leaky bucket size per account [100]",
      real(&server_config::rate_bucket_size)},

@@ -35,9 +35,7 @@ struct server_config {
   /// Storage shards: detached actors that run the resource logic; an
   /// account always maps to the same shard.
   std::uint32_t storage_shards = 2;
-  /// Seconds the operator API waits for the registry before 503. Account
-  /// API calls have no timer: an actor of their chain that stops answers
-  /// with an error instead (actors/gateway.hpp).
+  /// Seconds a call may wait for the actors before it is answered 503.
   std::uint32_t request_timeout = 30;
   /// Default per-account leaky bucket: size, and tokens refilled per second.
   double rate_bucket_size = 100;

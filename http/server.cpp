@@ -299,7 +299,8 @@ struct http_server::impl {
   bool stopped = false;
   std::optional<net::steady_timer> sweeper;
 
-  /// Every half second, asks each connection to check its deadline.
+  /// Every half second, asks each connection to check its deadline and the
+  /// gateway to answer calls that waited too long.
   void sweep() {
     sweeper->expires_after(std::chrono::milliseconds(500));
     sweeper->async_wait([this](beast::error_code ec) {
@@ -316,6 +317,7 @@ struct http_server::impl {
       }
       for (auto& s : live)
         s->check_deadline(now);
+      shared.gw.expire_overdue();
       sweep();
     });
   }
