@@ -38,6 +38,7 @@ server_process::~server_process() {
     stop();
   std::error_code ec;
   fs::remove_all(dir_, ec);
+  fs::remove(dir_ + ".log", ec);
 }
 
 void server_process::start() {
