@@ -1,5 +1,7 @@
 #include "core/cron.hpp"
 
+#include "core/decimal.hpp"
+
 #include <array>
 #include <cctype>
 #include <vector>
@@ -79,17 +81,10 @@ bool parse_field(std::string_view text, const field_spec& f, std::bitset<N>& bit
     auto slash = item.find('/');
     std::string_view range = item;
     if (slash != std::string_view::npos) {
-      auto step_text = item.substr(slash + 1);
-      if (step_text.empty() || step_text.size() > 3)
+      std::uint64_t n = 0;
+      if (!parse_decimal(item.substr(slash + 1), n, 3) || n < 1 || n > static_cast<std::uint64_t>(f.max))
         return false;
-      step = 0;
-      for (char c : step_text) {
-        if (c < '0' || c > '9')
-          return false;
-        step = step * 10 + (c - '0');
-      }
-      if (step < 1 || step > f.max)
-        return false;
+      step = static_cast<int>(n);
       range = item.substr(0, slash);
     }
     int lo, hi;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/iso_time.hpp"
+#include "core/json_path.hpp"
 
 namespace integrator {
 
@@ -131,27 +132,6 @@ node_ptr compile_node(const json::value& v, std::string& error) {
   return n;
 }
 
-const json::value* walk(const json::value& root, const std::vector<std::string>& path) {
-  const json::value* cur = &root;
-  for (const auto& p : path) {
-    if (const auto* o = cur->if_object()) {
-      auto it = o->find(p);
-      if (it == o->end())
-        return nullptr;
-      cur = &it->value();
-    } else if (const auto* a = cur->if_array()) {
-      char* end = nullptr;
-      auto idx = std::strtoul(p.c_str(), &end, 10);
-      if (*end != '\0' || idx >= a->size())
-        return nullptr;
-      cur = &(*a)[idx];
-    } else {
-      return nullptr;
-    }
-  }
-  return cur;
-}
-
 std::string text_of(const json::value& v) {
   if (v.is_string())
     return std::string(v.get_string());
@@ -221,7 +201,7 @@ json::value eval(const filter_expression::node& n, const json::value& record,
       return n.literal;
     case op_kind::extract:
     case op_kind::settings: {
-      const auto* v = walk(n.kind == op_kind::extract ? record : settings, n.path);
+      const auto* v = find_path(n.kind == op_kind::extract ? record : settings, n.path);
       return v ? *v : json::value(nullptr);
     }
     case op_kind::to_number: {

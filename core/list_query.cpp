@@ -1,5 +1,7 @@
 #include "core/list_query.hpp"
 
+#include "core/decimal.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -16,14 +18,10 @@ api_error bad_query(std::string message, std::string field) {
 }
 
 bool parse_size(const std::string& s, std::size_t& out) {
-  if (s.empty() || s.size() > 9)
+  std::uint64_t n = 0;
+  if (!parse_decimal(s, n, 9))
     return false;
-  out = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9')
-      return false;
-    out = out * 10 + static_cast<std::size_t>(c - '0');
-  }
+  out = static_cast<std::size_t>(n);
   return true;
 }
 

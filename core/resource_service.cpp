@@ -390,6 +390,12 @@ api_reply resource_service::create(const std::string& account, const access_scop
   secret_map sealed;
   for (const auto& [pointer, plain] : extract_secrets(doc))
     sealed[pointer] = box_.seal(plain);
+  return insert(kind, account, id, doc, sealed);
+}
+
+api_reply resource_service::insert(resource_kind kind, const std::string& account,
+                                   const std::string& id, const json::value& doc,
+                                   const secret_map& sealed) {
   write_batch b;
   put_document(b, kind, account, id, doc, sealed);
   index(b, account, kind, id, nullptr, &doc);
@@ -523,12 +529,7 @@ api_reply resource_service::clone(const std::string& account, const access_scope
   auto new_id = ids_.next(static_cast<std::uint32_t>(now_ms / 1000));
   stamp(kind, obj, new_id, now_ms, now_ms);
   // Sealed secrets are bound to the key, not to the document: copy them.
-  auto sealed = load_sealed(kind, account, id);
-  write_batch b;
-  put_document(b, kind, account, new_id, doc, sealed);
-  index(b, account, kind, new_id, nullptr, &doc);
-  store_.write(b);
-  return api_reply::json(api_status::created, json::serialize(doc));
+  return insert(kind, account, new_id, doc, load_sealed(kind, account, id));
 }
 
 api_reply resource_service::licenses(const std::string& account, const access_scope& scope,

@@ -54,6 +54,9 @@ private:
                     const std::string& id, const boost::json::value& doc,
                     const secret_map& sealed);
   api_error prepare(resource_kind kind, boost::json::value& doc);
+  /// Writes a new document with its indexes; answers 201 with it.
+  api_reply insert(resource_kind kind, const std::string& account, const std::string& id,
+                   const boost::json::value& doc, const secret_map& sealed);
 
   api_reply list(const std::string& account, const access_scope& scope, resource_kind kind,
                  const query_params& params, const query_params& forced);

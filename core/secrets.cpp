@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/json_patch.hpp"
+#include "core/json_path.hpp"
 
 namespace integrator {
 
@@ -62,30 +63,7 @@ void walk(json::value& v, std::string_view parent, const std::string& pointer, s
 
 const json::value* at_pointer(const json::value& doc, const std::string& pointer) {
   auto tokens = parse_json_pointer(pointer);
-  if (!tokens)
-    return nullptr;
-  const json::value* cur = &doc;
-  for (const auto& t : *tokens) {
-    if (const auto* obj = cur->if_object()) {
-      auto it = obj->find(t);
-      if (it == obj->end())
-        return nullptr;
-      cur = &it->value();
-    } else if (const auto* arr = cur->if_array()) {
-      size_t idx = 0;
-      for (char c : t) {
-        if (c < '0' || c > '9')
-          return nullptr;
-        idx = idx * 10 + static_cast<size_t>(c - '0');
-      }
-      if (t.empty() || idx >= arr->size())
-        return nullptr;
-      cur = &(*arr)[idx];
-    } else {
-      return nullptr;
-    }
-  }
-  return cur;
+  return tokens ? find_path(doc, *tokens) : nullptr;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "core/server_config.hpp"
 
+#include "core/decimal.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -14,24 +16,12 @@ struct setting {
   std::function<bool(server_config&, const std::string&)> set;
 };
 
-bool to_u64(const std::string& s, std::uint64_t& out) {
-  if (s.empty() || s.size() > 18)
-    return false;
-  out = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9')
-      return false;
-    out = out * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return true;
-}
-
 template <class T>
 std::function<bool(server_config&, const std::string&)> number(T server_config::*member,
                                                                std::uint64_t lo, std::uint64_t hi) {
   return [=](server_config& c, const std::string& v) {
     std::uint64_t n;
-    if (!to_u64(v, n) || n < lo || n > hi)
+    if (!parse_decimal(v, n) || n < lo || n > hi)
       return false;
     c.*member = static_cast<T>(n);
     return true;
