@@ -262,9 +262,12 @@ private:
         return false;
       if (t.trim_before)
         rtrim(text);
+      bool standalone = standalone_line(t, text);
       add_text(seq, std::move(text));
       pos_ = t.end;
       trim_next_ = t.trim_after;
+      if (standalone)
+        pos_ = after_line(t.end);
       const auto& c = t.content;
       if (!t.triple && !c.empty() && c[0] == '!')
         continue;  // comment
@@ -310,6 +313,42 @@ private:
       return false;
     }
     return true;
+  }
+
+  // handlebars.js drops a line that holds nothing but a block tag ({{#x}},
+  // {{/x}}, {{else}}) or a comment, with its indentation and line break.
+  // On true, `text` has lost the indentation; after_line() skips the rest.
+  bool standalone_line(const tag& t, std::string& text) const {
+    const auto& c = t.content;
+    bool kind = !t.triple && !c.empty()
+                && (c[0] == '#' || c[0] == '/' || c[0] == '!' || c == "else" || c == "^");
+    if (!kind)
+      return false;
+    auto nl = text.rfind('\n');
+    std::string_view indent = nl == std::string::npos ? std::string_view(text)
+                                                      : std::string_view(text).substr(nl + 1);
+    bool line_start = nl != std::string::npos || pos_ == 0 || src_[pos_ - 1] == '\n';
+    if (!line_start || indent.find_first_not_of(" \t") != std::string_view::npos)
+      return false;
+    size_t i = t.end;
+    while (i < src_.size() && (src_[i] == ' ' || src_[i] == '\t'))
+      ++i;
+    bool line_end = i == src_.size() || src_[i] == '\n' || src_.substr(i, 2) == "\r\n";
+    if (!line_end)
+      return false;
+    text.resize(text.size() - indent.size());
+    return true;
+  }
+
+  size_t after_line(size_t from) const {
+    size_t i = from;
+    while (i < src_.size() && (src_[i] == ' ' || src_[i] == '\t'))
+      ++i;
+    if (src_.substr(i, 2) == "\r\n")
+      return i + 2;
+    if (i < src_.size() && src_[i] == '\n')
+      return i + 1;
+    return i;
   }
 
   bool parse_block(handlebars_template::node& seq, const std::string& head, std::string& error) {

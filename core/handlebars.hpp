@@ -3,7 +3,7 @@
 // resource and rendered per record against Boost.JSON data.
 //
 // Supported: {{path}} (escaped), {{{path}}} and {{& path}} (raw), comments
-// {{! }} and {{!-- --}}, whitespace control {{~ ~}}, paths a.b, a.[b c],
+// {{! }} and {{!-- --}}, whitespace control {{~ ~}}, standalone block lines, paths a.b, a.[b c],
 // this, ../parent, @index @key @first @last @root; blocks #if #unless
 // #each #with with {{else}}; helpers with positional arguments (paths,
 // "strings", numbers, true/false/null) and subexpressions (helper args).

@@ -75,6 +75,16 @@ BOOST_AUTO_TEST_CASE(comments_and_whitespace_control) {
   BOOST_TEST(render("a  {{~x~}}  b", R"({"x":"-"})") == "a-b");
 }
 
+BOOST_AUTO_TEST_CASE(standalone_block_lines_disappear_as_in_handlebars_js) {
+  const char* list = "<ul>\n  {{#each xs}}\n  <li>{{this}}</li>\n  {{/each}}\n</ul>\n";
+  BOOST_TEST(render(list, R"({"xs":["a","b"]})") == "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n");
+  const char* cond = "{{#if ok}}\nyes\n{{else}}\nno\n{{/if}}\n";
+  BOOST_TEST(render(cond, R"({"ok":false})") == "no\n");
+  BOOST_TEST(render("a\n{{! comment }}\nb", "{}") == "a\nb");
+  // Not alone on its line: kept as is.
+  BOOST_TEST(render("x {{#if ok}}y{{/if}}\n", R"({"ok":true})") == "x y\n");
+}
+
 BOOST_AUTO_TEST_CASE(bad_templates_do_not_compile) {
   for (auto source : {"{{#if x}}no end", "{{/if}}", "{{x", "{{#each xs}}{{/if}}", "{{frob a b}}",
                       "{{#frob a}}x{{/frob}}", "{{else}}", "{{(lookup a}}"}) {
