@@ -164,6 +164,8 @@ private:
       ++e.up;
       w.remove_prefix(3);
     }
+    if (w.substr(0, 2) == "./")
+      w.remove_prefix(2);
     if (w == "this" || w == "." || w.empty())
       return e;
     if (w.substr(0, 5) == "this." || w.substr(0, 5) == "this/")

@@ -16,6 +16,11 @@ packages=(
   wrk                               # API benchmark load generator
 )
 
+# Node.js and npm run the handlebars.js compatibility test; machines of this
+# project's kind ship them, a bare Debian 12 gets Debian's packages.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,55 @@
+// Compares core/handlebars with handlebars.js: reads the cases and the
+// outputs node rendered for them (run_handlebars_compat.sh) and checks ours
+// render the same text. Prints "N passed, M failed".
+//
+// usage: handlebars_compat CASES.json EXPECTED.json
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/handlebars.hpp"
+
+namespace {
+
+boost::json::value read_json(const char* path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return boost::json::parse(s.str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: handlebars_compat CASES.json EXPECTED.json\n";
+    return 2;
+  }
+  auto cases = read_json(argv[1]).as_array();
+  auto expected = read_json(argv[2]).as_array();
+  if (cases.size() != expected.size()) {
+    std::cerr << "case and output counts differ\n";
+    return 2;
+  }
+  int passed = 0, failed = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    auto tpl = std::string(cases[i].at("template").as_string());
+    std::string error;
+    auto t = integrator::handlebars_template::compile(tpl, &error);
+    std::string ours = t ? t->render(cases[i].at("data")) : "<" + error + ">";
+    auto theirs = std::string(expected[i].as_string());
+    if (ours == theirs) {
+      ++passed;
+    } else {
+      ++failed;
+      std::cout << "case " << i << " " << boost::json::serialize(boost::json::value(tpl))
+                << "\n  handlebars.js: " << boost::json::serialize(boost::json::value(theirs))
+                << "\n  ours:          " << boost::json::serialize(boost::json::value(ours)) << "\n";
+    }
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Renders the compatibility cases with npm's handlebars (installed into the
+# build folder on first use) and compares our engine's output with it.
+# usage: run_handlebars_compat.sh BUILD_DIR COMPAT_EXE
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$1"
+exe="$2"
+modules="$build/compat-node"
+if [ ! -d "$modules/node_modules/handlebars" ]; then
+  mkdir -p "$modules"
+  (cd "$modules" && npm install --silent --no-audit --no-fund handlebars@4.7 >/dev/null)
+fi
+expected="$build/handlebars_expected.json"
+NODE_PATH="$modules/node_modules" node "$here/render_handlebars.js" "$here/handlebars_cases.json" >"$expected"
+"$exe" "$here/handlebars_cases.json" "$expected"
