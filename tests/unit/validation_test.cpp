@@ -79,6 +79,18 @@ BOOST_AUTO_TEST_CASE(filters_are_compiled_at_save_time) {
                "routers[0].branches[0].inputFilter");
 }
 
+BOOST_AUTO_TEST_CASE(mappings_are_compiled_at_save_time) {
+  BOOST_TEST(!check(resource_kind::import_,
+                    R"({"adaptorType":"HTTPImport","_connectionId":"c","lookups":[{"name":"l","map":{}}],
+                        "mapping":{"fields":[{"extract":"a","generate":"b","lookupName":"l"}]}})"));
+  expect_field(resource_kind::import_,
+               R"({"adaptorType":"HTTPImport","_connectionId":"c","mapping":{"fields":[{"extract":"a"}]}})",
+               "mapping");
+  expect_field(resource_kind::import_,
+               R"({"adaptorType":"HTTPImport","_connectionId":"c","mapping":{"fields":[{"extract":"a","generate":"b","lookupName":"l"}]}})",
+               "mapping");
+}
+
 BOOST_AUTO_TEST_CASE(old_clients_get_adaptor_type_from_the_block) {
   json::value doc;
   BOOST_TEST(!check(resource_kind::export_, R"({"_connectionId":"c","rest":{"relativeURI":"/x"}})",

@@ -1,0 +1,78 @@
+#include "core/mapping.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace integrator;
+namespace json = boost::json;
+
+namespace {
+
+json::value map(const char* mapping, const char* record, const char* lookups = "null",
+                std::vector<std::string>* errors = nullptr) {
+  std::string error;
+  auto m = mapping_v1::compile(json::parse(mapping), json::parse(lookups), &error);
+  BOOST_REQUIRE_MESSAGE(m, error);
+  std::vector<std::string> local;
+  return m->apply(json::parse(record), errors ? *errors : local);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mapping)
+
+BOOST_AUTO_TEST_CASE(fields_extract_generate_hard_code_and_convert) {
+  auto out = map(R"({"fields":[
+      {"extract":"customer.name","generate":"name"},
+      {"extract":"lines[0].sku","generate":"first.sku"},
+      {"hardCodedValue":"web","generate":"source"},
+      {"extract":"qty","generate":"qty","dataType":"number"},
+      {"extract":"paid","generate":"paid","dataType":"boolean"},
+      {"extract":"id","generate":"id","dataType":"string"},
+      {"extract":"lines[*].sku","generate":"skus"},
+      {"extract":"nope","generate":"missing"}]})",
+                 R"({"customer":{"name":"Ann"},"qty":"12","paid":"true","id":7,
+                     "lines":[{"sku":"A"},{"sku":"B"}]})");
+  BOOST_TEST(out == json::parse(R"({"name":"Ann","first":{"sku":"A"},"source":"web","qty":12,
+                                    "paid":true,"id":"7","skus":["A","B"],"missing":null})"));
+}
+
+BOOST_AUTO_TEST_CASE(static_lookups_with_default_and_failures) {
+  const char* lookups = R"([{"name":"states","map":{"California":"CA","New York":"NY"}},
+                            {"name":"soft","map":{},"allowFailures":true},
+                            {"name":"dflt","map":{},"default":"??"}])";
+  auto out = map(R"({"fields":[{"extract":"state","generate":"st","lookupName":"states"},
+                                {"extract":"state","generate":"s2","lookupName":"soft"},
+                                {"extract":"state","generate":"s3","lookupName":"dflt"}]})",
+                 R"({"state":"New York"})", lookups);
+  BOOST_TEST(out == json::parse(R"({"st":"NY","s2":"","s3":"??"})"));
+  std::vector<std::string> errors;
+  auto failed = map(R"({"fields":[{"extract":"state","generate":"st","lookupName":"states"}]})",
+                    R"({"state":"Texas"})", lookups, &errors);
+  BOOST_TEST(failed == json::parse("{}"));
+  BOOST_TEST_REQUIRE(errors.size() == 1u);
+  BOOST_TEST(errors[0].find("Texas") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(lists_build_one_row_per_element) {
+  auto out = map(R"({"lists":[{"generate":"lineItems","fields":[
+                      {"extract":"lines[*].sku","generate":"item"},
+                      {"extract":"lines[*].qty","generate":"quantity","dataType":"number"},
+                      {"extract":"warehouse","generate":"location"}]}]})",
+                 R"({"warehouse":"W1","lines":[{"sku":"A","qty":"1"},{"sku":"B","qty":"2"}]})");
+  BOOST_TEST(out == json::parse(R"({"lineItems":[{"item":"A","quantity":1,"location":"W1"},
+                                                 {"item":"B","quantity":2,"location":"W1"}]})"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_mappings_do_not_compile) {
+  for (auto m : {R"({"fields":[{"extract":"a"}]})", R"({"fields":[{"generate":"a"}]})",
+                 R"({"fields":[{"extract":"a","generate":"b","dataType":"colour"}]})",
+                 R"({"fields":[{"extract":"a","generate":"b","lookupName":"nope"}]})",
+                 R"({"fields":{}})", R"({"lists":[{"fields":[]}]})", "[]"}) {
+    std::string error;
+    BOOST_TEST(!mapping_v1::compile(json::parse(m), json::parse("null"), &error).has_value(), m);
+    BOOST_TEST(error.find("Invalid mapping") == 0u, m);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
