@@ -9,7 +9,12 @@ exe="$2"
 modules="$build/compat-node"
 if [ ! -d "$modules/node_modules/handlebars" ]; then
   mkdir -p "$modules"
-  (cd "$modules" && npm install --silent --no-audit --no-fund handlebars@4.7 >/dev/null)
+  # Without the npm registry there is nothing to compare with: skip (77),
+  # which CTest reports as skipped, not passed.
+  if ! (cd "$modules" && timeout 300 npm install --silent --no-audit --no-fund handlebars@4.7 >/dev/null); then
+    echo "handlebars could not be installed from npm; skipping the comparison" >&2
+    exit 77
+  fi
 fi
 expected="$build/handlebars_expected.json"
 NODE_PATH="$modules/node_modules" node "$here/render_handlebars.js" "$here/handlebars_cases.json" >"$expected"
