@@ -4,6 +4,7 @@ find_package(Threads REQUIRED)
 find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json url unit_test_framework)
 find_package(simdjson 3 CONFIG REQUIRED)
 find_package(RocksDB 7 CONFIG REQUIRED)
+find_package(date CONFIG REQUIRED)  # Howard Hinnant's date/tz, with the OS tz database
 find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "core/iso_time.hpp"
+#include "core/moment_format.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -25,7 +28,8 @@ struct expr {
 };
 
 const char* const inline_helpers[] = {"lookup", "jsonSerialize", "encodeURI", "encodeURIComponent",
-                                      "join", "compare", "and", "or", "not", "eq", "ne", "lt", "gt"};
+                                      "join", "compare", "and", "or", "not", "eq", "ne", "lt", "gt",
+                                      "dateFormat", "dateAdd"};
 
 bool is_helper(std::string_view name) {
   for (auto h : inline_helpers)
@@ -561,6 +565,23 @@ struct renderer {
     return text(a) == text(b);
   }
 
+  // A date argument: ISO text, epoch milliseconds, or seconds with "X".
+  static std::optional<std::int64_t> epoch_ms_of(const json::value& v, const std::string& input) {
+    if (v.is_number()) {
+      auto n = static_cast<std::int64_t>(v.to_number<double>());
+      return input == "X" ? n * 1000 : n;
+    }
+    auto s = text(v);
+    if (input == "X" || input == "x") {
+      char* end = nullptr;
+      auto n = std::strtoll(s.c_str(), &end, 10);
+      if (s.empty() || *end != '\0')
+        return std::nullopt;
+      return input == "X" ? n * 1000 : n;
+    }
+    return parse_iso_ms(s);
+  }
+
   json::value call(const expr& e) {
     std::vector<json::value> a;
     for (const auto& x : e.args)
@@ -625,6 +646,34 @@ struct renderer {
         if (truthy(v))
           return true;
       return false;
+    }
+    if (h == "dateFormat") {
+      // {{dateFormat format date [inputFormat] [timezone]}}; with three
+      // arguments the third is a zone when it names one.
+      std::string zone;
+      std::string input;
+      if (a.size() >= 4) {
+        input = text(arg(2));
+        zone = text(arg(3));
+      } else if (a.size() == 3) {
+        auto third = text(arg(2));
+        (is_time_zone(third) ? zone : input) = third;
+      }
+      auto when = epoch_ms_of(arg(1), input);
+      auto format = text(arg(0));
+      if (format.empty())
+        format = "YYYY-MM-DDTHH:mm:ssZ";
+      auto shown = when ? format_moment(*when, format, zone) : std::nullopt;
+      return json::string(shown ? *shown : "Invalid date");
+    }
+    if (h == "dateAdd") {
+      // {{dateAdd date milliseconds}} → ISO-8601 UTC.
+      auto when = epoch_ms_of(arg(0), "");
+      auto add = arg(1);
+      double ms = add.is_number() ? add.to_number<double>() : std::strtod(text(add).c_str(), nullptr);
+      if (!when)
+        return json::string("Invalid date");
+      return json::string(format_iso_ms(*when + static_cast<std::int64_t>(ms)));
     }
     if (h == "not")
       return !truthy(arg(0));

@@ -8,8 +8,9 @@
 // #each #with with {{else}}; helpers with positional arguments (paths,
 // "strings", numbers, true/false/null) and subexpressions (helper args).
 // Built-in helpers: lookup, jsonSerialize, encodeURI, encodeURIComponent,
-// join, compare, and, or, not, eq, ne, lt, gt. Unknown helpers fail at
-// compile time.
+// join, compare, and, or, not, eq, ne, lt, gt, dateFormat (moment.js tokens,
+// IANA zones) and dateAdd (milliseconds). Unknown helpers fail at compile
+// time.
 //
 // Escaping follows the place the text goes: html (handlebars.js' default),
 // url (encodeURIComponent, for relative URIs) or none.

@@ -13,6 +13,7 @@ packages=(
   libssl-dev libsodium-dev          # TLS; secret encryption and token hashing
   libcurl4-openssl-dev              # outbound HTTP/FTP/SFTP/S3
   tzdata                            # IANA time zones for flow schedules
+  libhowardhinnant-date-dev         # date/tz: time zones for dateFormat and schedules
   wrk                               # API benchmark load generator
 )
 

@@ -102,12 +102,4 @@ void data_dir::write_endpoint(const std::string& host_port) {
   write_private(path_ + "/endpoint", host_port);
 }
 
-bool is_known_time_zone(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/'
-      || name.find("..") != std::string_view::npos)
-    return false;
-  std::error_code ec;
-  return fs::is_regular_file(fs::path("/usr/share/zoneinfo") / std::string(name), ec);
-}
-
 }  // namespace integrator

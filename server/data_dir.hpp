@@ -41,7 +41,4 @@ private:
   std::string path_;
 };
 
-/// True when /usr/share/zoneinfo has `name` (an IANA time zone).
-bool is_known_time_zone(std::string_view name);
-
 }  // namespace integrator

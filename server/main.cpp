@@ -12,6 +12,7 @@
 #include "actors/gateway.hpp"
 #include "actors/supervisor.hpp"
 #include "cluster/node_config.hpp"
+#include "core/moment_format.hpp"
 #include "core/server_config.hpp"
 #include "http/server.hpp"
 #include "server/data_dir.hpp"
@@ -66,7 +67,7 @@ int run(const server_config& cfg) {
   services->store = store;
   services->memory_view = store->memory_view();
   services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
-  services->validation.is_time_zone = is_known_time_zone;
+  services->validation.is_time_zone = [](std::string_view tz) { return is_time_zone(tz); };
   services->test_hooks = cfg.test_hooks;
 
   int rc = 0;

@@ -95,3 +95,36 @@ BOOST_AUTO_TEST_CASE(bad_templates_do_not_compile) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(handlebars_dates)
+
+BOOST_AUTO_TEST_CASE(date_format_uses_moment_tokens_and_time_zones) {
+  const char* data = R"({"d":"2024-03-10T06:30:05.123Z","ms":1710052205123,"s":"1710052205"})";
+  BOOST_TEST(render(R"({{dateFormat "YYYY-MM-DD HH:mm:ss.SSS" d}})", data, template_escape::none)
+             == "2024-03-10 06:30:05.123");
+  // New York switched to daylight time at 07:00 UTC that day.
+  BOOST_TEST(render(R"({{dateFormat "YYYY-MM-DDTHH:mm:ssZ" d "America/New_York"}})", data,
+                    template_escape::none)
+             == "2024-03-10T01:30:05-05:00");
+  BOOST_TEST(render(R"({{dateFormat "HH:mm Z" "2024-03-10T08:00:00Z" "America/New_York"}})", data,
+                    template_escape::none)
+             == "04:00 -04:00");
+  BOOST_TEST(render(R"({{dateFormat "dddd, MMMM Do YYYY, h:mm a" d}})", data, template_escape::none)
+             == "Sunday, March 10th 2024, 6:30 am");
+  BOOST_TEST(render(R"({{dateFormat "X x [at] MMM" ms}})", data, template_escape::none)
+             == "1710052205 1710052205123 at Mar");
+  BOOST_TEST(render(R"({{dateFormat "YYYY-MM-DD" s "X" "UTC"}})", data, template_escape::none)
+             == "2024-03-10");
+  BOOST_TEST(render(R"({{dateFormat "YYYY" "not a date"}})", data, template_escape::none)
+             == "Invalid date");
+}
+
+BOOST_AUTO_TEST_CASE(date_add_adds_milliseconds) {
+  BOOST_TEST(render(R"({{dateAdd d 86400000}})", R"({"d":"2024-02-28T12:00:00Z"})", template_escape::none)
+             == "2024-02-29T12:00:00.000Z");
+  BOOST_TEST(render(R"({{dateAdd d "-3600000"}})", R"({"d":"2024-01-01T00:30:00.000Z"})",
+                    template_escape::none)
+             == "2023-12-31T23:30:00.000Z");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
