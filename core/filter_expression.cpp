@@ -60,24 +60,6 @@ constexpr op_row op_rows[] = {
   {"not", op_kind::not_, 1, 1},
 };
 
-// "a.b[0].c" → {"a","b","0","c"}.
-std::vector<std::string> split_path(std::string_view p) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : p) {
-    if (c == '.' || c == '[' || c == ']') {
-      if (!cur.empty())
-        out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty())
-    out.push_back(std::move(cur));
-  return out;
-}
-
 node_ptr compile_node(const json::value& v, std::string& error) {
   auto literal = [&] {
     auto n = std::make_shared<filter_expression::node>();

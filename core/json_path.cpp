@@ -27,4 +27,49 @@ const boost::json::value* find_path(const boost::json::value& root,
   return cur;
 }
 
+std::vector<std::string> split_path(std::string_view p) {
+  if (p.substr(0, 2) == "$.")
+    p.remove_prefix(2);
+  else if (p == "$")
+    p = {};
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : p) {
+    if (c == '.' || c == '[' || c == ']') {
+      if (!cur.empty())
+        out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty())
+    out.push_back(std::move(cur));
+  return out;
+}
+
+boost::json::value extract_all(const boost::json::value& v, const std::vector<std::string>& path,
+                               size_t i) {
+  if (i == path.size())
+    return v;
+  const auto& step = path[i];
+  if (step == "*") {
+    boost::json::array out;
+    if (const auto* a = v.if_array())
+      for (const auto& e : *a)
+        out.push_back(extract_all(e, path, i + 1));
+    return out;
+  }
+  if (const auto* o = v.if_object()) {
+    auto it = o->find(step);
+    return it == o->end() ? boost::json::value(nullptr) : extract_all(it->value(), path, i + 1);
+  }
+  if (const auto* a = v.if_array()) {
+    std::uint64_t idx = 0;
+    if (parse_decimal(step, idx, 9) && idx < a->size())
+      return extract_all((*a)[idx], path, i + 1);
+  }
+  return nullptr;
+}
+
 }  // namespace integrator

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace integrator {
@@ -12,5 +13,14 @@ namespace integrator {
 /// The value at `segments` below `root`, or nullptr when any step is missing.
 const boost::json::value* find_path(const boost::json::value& root,
                                     const std::vector<std::string>& segments);
+
+/// Splits "a.b[0].c" into {"a","b","0","c"} and "lines[*].sku" into
+/// {"lines","*","sku"}; a leading "$" (JSONPath root) is dropped.
+std::vector<std::string> split_path(std::string_view path);
+
+/// Like find_path, but a "*" segment fans out over an array, giving an
+/// array of the results; a missing step gives null.
+boost::json::value extract_all(const boost::json::value& root,
+                               const std::vector<std::string>& segments, std::size_t from = 0);
 
 }  // namespace integrator

@@ -5,54 +5,13 @@
 #include <cmath>
 
 #include "core/decimal.hpp"
+#include "core/json_path.hpp"
 
 namespace integrator {
 
 namespace json = boost::json;
 
 namespace {
-
-// "a.b[0].c" → {"a","b","0","c"}; "lines[*].sku" → {"lines","*","sku"}.
-std::vector<std::string> split(std::string_view p) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : p) {
-    if (c == '.' || c == '[' || c == ']') {
-      if (!cur.empty())
-        out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty())
-    out.push_back(std::move(cur));
-  return out;
-}
-
-// Values at `path` below `v`; a "*" step fans out over an array.
-json::value extract(const json::value& v, const std::vector<std::string>& path, size_t i = 0) {
-  if (i == path.size())
-    return v;
-  const auto& step = path[i];
-  if (step == "*") {
-    json::array out;
-    if (const auto* a = v.if_array())
-      for (const auto& e : *a)
-        out.push_back(extract(e, path, i + 1));
-    return out;
-  }
-  if (const auto* o = v.if_object()) {
-    auto it = o->find(step);
-    return it == o->end() ? json::value(nullptr) : extract(it->value(), path, i + 1);
-  }
-  if (const auto* a = v.if_array()) {
-    std::uint64_t idx = 0;
-    if (parse_decimal(step, idx, 9) && idx < a->size())
-      return extract((*a)[idx], path, i + 1);
-  }
-  return nullptr;
-}
 
 std::string text(const json::value& v) {
   if (v.is_string())
@@ -62,7 +21,9 @@ std::string text(const json::value& v) {
   return json::serialize(v);
 }
 
-json::value convert(const json::value& v, const std::string& type) {
+}  // namespace
+
+json::value convert_data_type(const json::value& v, const std::string& type) {
   if (type.empty() || v.is_null())
     return v;
   if (type == "string")
@@ -85,18 +46,20 @@ json::value convert(const json::value& v, const std::string& type) {
     auto s = text(v);
     return json::value(s == "true" || s == "1" || s == "yes");
   }
-  if (type == "stringarray" || type == "numberarray") {
+  if (type == "stringarray" || type == "numberarray" || type == "booleanarray") {
     json::array out;
-    auto one = type == "stringarray" ? "string" : "number";
+    std::string one = type.substr(0, type.size() - 5);
     if (const auto* a = v.if_array())
       for (const auto& e : *a)
-        out.push_back(convert(e, one));
+        out.push_back(convert_data_type(e, one));
     else
-      out.push_back(convert(v, one));
+      out.push_back(convert_data_type(v, one));
     return out;
   }
   return v;
 }
+
+namespace {
 
 void assign(json::object& target, const std::vector<std::string>& path, json::value v) {
   json::object* cur = &target;
@@ -123,11 +86,11 @@ std::optional<mapping_v1::field> compile_field(const json::value& v,
     error = where + ".generate is required";
     return std::nullopt;
   }
-  f.generate = split(gen->value().get_string());
+  f.generate = split_path(gen->value().get_string());
   if (auto h = o->find("hardCodedValue"); h != o->end() && !h->value().is_null()) {
     f.hard_coded = h->value();
   } else if (auto e = o->find("extract"); e != o->end() && e->value().is_string()) {
-    f.extract = split(e->value().get_string());
+    f.extract = split_path(e->value().get_string());
   } else {
     error = where + " needs extract or hardCodedValue";
     return std::nullopt;
@@ -159,7 +122,7 @@ std::optional<mapping_v1::field> compile_field(const json::value& v,
 // The value of `f` for `record`, or nullopt (with an error) when its lookup fails.
 std::optional<json::value> value_of(const mapping_v1::field& f, const json::value& record,
                                     std::vector<std::string>& errors) {
-  json::value v = f.hard_coded ? *f.hard_coded : extract(record, f.extract);
+  json::value v = f.hard_coded ? *f.hard_coded : extract_all(record, f.extract);
   if (f.via) {
     auto key = text(v);
     if (auto it = f.via->map.find(key); it != f.via->map.end())
@@ -173,7 +136,7 @@ std::optional<json::value> value_of(const mapping_v1::field& f, const json::valu
       return std::nullopt;
     }
   }
-  return convert(v, f.data_type);
+  return convert_data_type(v, f.data_type);
 }
 
 }  // namespace
@@ -228,7 +191,7 @@ std::optional<mapping_v1> mapping_v1::compile(const json::value& mapping,
       if (!lo || !lo->contains("generate") || !lo->at("generate").is_string())
         return fail(where + ".generate is required");
       list l;
-      l.generate = split(lo->at("generate").get_string());
+      l.generate = split_path(lo->at("generate").get_string());
       if (auto lf = lo->find("fields"); lf != lo->end() && lf->value().is_array()) {
         const auto& fa = lf->value().get_array();
         for (size_t j = 0; j < fa.size(); ++j) {

@@ -19,6 +19,10 @@
 
 namespace integrator {
 
+/// Converts `v` to a mapping dataType: string, number, boolean, and their
+/// *array forms; other types leave it as is. Null stays null.
+boost::json::value convert_data_type(const boost::json::value& v, const std::string& type);
+
 class mapping_v1 {
 public:
   /// Compiles `mapping` with the import's `lookups` (an array, or null).
