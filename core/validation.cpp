@@ -8,6 +8,7 @@
 
 #include "core/cron.hpp"
 #include "core/filter_expression.hpp"
+#include "core/mapper2.hpp"
 #include "core/mapping.hpp"
 #include "core/iso_time.hpp"
 
@@ -332,20 +333,21 @@ api_error validate_import(json::object& obj) {
   TRY(c.integer("maxAttempts", 1, 100));
   TRY(c.date("debugUntil"));
   TRY(check_filter(c, "filter"));
-  if (const auto* mapping = c.get("mapping")) {
-    // Static lookups sit on the import, or in the legacy rest/http block.
-    json::value lookups = nullptr;
-    if (const auto* l = c.get("lookups"))
-      lookups = *l;
-    for (const char* block : {"rest", "http"})
-      if (lookups.is_null())
-        if (const auto* b = c.get(block); b && b->is_object())
-          if (auto it = b->get_object().find("lookups"); it != b->get_object().end())
-            lookups = it->value();
-    std::string why;
-    if (!mapping_v1::compile(*mapping, lookups, &why))
-      return invalid("mapping", why);
-  }
+  // Static lookups sit on the import, or in the legacy rest/http block.
+  json::value lookups = nullptr;
+  if (const auto* l = c.get("lookups"))
+    lookups = *l;
+  for (const char* block : {"rest", "http"})
+    if (lookups.is_null())
+      if (const auto* b = c.get(block); b && b->is_object())
+        if (auto it = b->get_object().find("lookups"); it != b->get_object().end())
+          lookups = it->value();
+  std::string why;
+  if (const auto* mapping = c.get("mapping"); mapping && !mapping_v1::compile(*mapping, lookups, &why))
+    return invalid("mapping", why);
+  if (const auto* mappings = c.get("mappings");
+      mappings && !mapper_v2::compile(*mappings, lookups, &why))
+    return invalid("mappings", why);
   const json::object* http = nullptr;
   TRY(c.object("http", http));
   if (http) {

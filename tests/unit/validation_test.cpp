@@ -89,6 +89,11 @@ BOOST_AUTO_TEST_CASE(mappings_are_compiled_at_save_time) {
   expect_field(resource_kind::import_,
                R"({"adaptorType":"HTTPImport","_connectionId":"c","mapping":{"fields":[{"extract":"a","generate":"b","lookupName":"l"}]}})",
                "mapping");
+  BOOST_TEST(!check(resource_kind::import_,
+                    R"({"adaptorType":"HTTPImport","_connectionId":"c","mappings":[{"generate":"a","dataType":"string","extract":"$.b"}]})"));
+  expect_field(resource_kind::import_,
+               R"({"adaptorType":"HTTPImport","_connectionId":"c","mappings":[{"generate":"a","dataType":"date"}]})",
+               "mappings");
 }
 
 BOOST_AUTO_TEST_CASE(old_clients_get_adaptor_type_from_the_block) {
