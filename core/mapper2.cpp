@@ -6,17 +6,11 @@
 #include "core/handlebars.hpp"
 #include "core/json_path.hpp"
 #include "core/mapping.hpp"
+#include "core/static_lookup.hpp"
 
 namespace integrator {
 
 namespace json = boost::json;
-
-struct static_lookup {
-  std::string name;
-  json::object map;
-  std::optional<json::value> fallback;
-  bool allow_failures = false;
-};
 
 struct value_source {
   enum class kind { none, path, tmpl, literal } k = kind::none;
@@ -124,13 +118,12 @@ std::optional<rule> compile_rule(const json::value& v, const std::vector<static_
     if (auto w = c->value().get_object().find("when"); w != c->value().get_object().end())
       r.only_if_not_empty = w->value() == "extract_not_empty";
   if (auto l = str("lookupName"); !l.empty()) {
-    for (const auto& lk : lookups)
-      if (lk.name == l)
-        r.via = lk;
-    if (!r.via) {
+    const auto* found = find_lookup(lookups, l);
+    if (!found) {
       error = where + ".lookupName names no lookup of this import";
       return std::nullopt;
     }
+    r.via = *found;
   }
   if (auto m = o->find("mappings"); m != o->end())
     if (!compile_rules(m->value(), lookups, where + ".mappings", r.children, error))
@@ -306,18 +299,14 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
   }
   auto v = evaluate(r.extract, record);
   if (r.via) {
-    auto key = v.is_string() ? std::string(v.get_string()) : (v.is_null() ? "" : json::serialize(v));
-    if (auto it = r.via->map.find(key); it != r.via->map.end())
-      v = it->value();
-    else if (r.via->fallback)
-      v = *r.via->fallback;
-    else if (r.via->allow_failures)
-      v = "";
-    else {
-      errors.push_back("Lookup \"" + r.via->name + "\" has no value for \"" + key + "\"");
+    std::string error;
+    auto mapped = r.via->apply(v, error);
+    if (!mapped) {
+      errors.push_back(std::move(error));
       skip = true;
       return nullptr;
     }
+    v = std::move(*mapped);
   }
   if (empty(v) && r.fallback)
     v = *r.fallback;
@@ -332,23 +321,15 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
 
 std::optional<mapper_v2> mapper_v2::compile(const json::value& mappings, const json::value& lookups_json,
                                             std::string* error) {
-  std::vector<static_lookup> lookups;
-  if (const auto* arr = lookups_json.if_array())
-    for (const auto& l : *arr)
-      if (const auto* o = l.if_object(); o && o->contains("name") && o->at("name").is_string()) {
-        static_lookup lk;
-        lk.name = std::string(o->at("name").get_string());
-        if (auto m = o->find("map"); m != o->end() && m->value().is_object())
-          lk.map = m->value().get_object();
-        if (auto d = o->find("default"); d != o->end() && !d->value().is_null())
-          lk.fallback = d->value();
-        if (auto a = o->find("allowFailures"); a != o->end() && a->value().is_bool())
-          lk.allow_failures = a->value().get_bool();
-        lookups.push_back(std::move(lk));
-      }
-  auto rules = std::make_shared<std::vector<rule>>();
   std::string why;
-  if (!compile_rules(mappings, lookups, "mappings", *rules, why)) {
+  auto lookups = parse_static_lookups(lookups_json, why);
+  if (!lookups) {
+    if (error)
+      *error = "Invalid mappings: " + why;
+    return std::nullopt;
+  }
+  auto rules = std::make_shared<std::vector<rule>>();
+  if (!compile_rules(mappings, *lookups, "mappings", *rules, why)) {
     if (error)
       *error = "Invalid mappings: " + why;
     return std::nullopt;

@@ -73,7 +73,7 @@ void assign(json::object& target, const std::vector<std::string>& path, json::va
 }
 
 std::optional<mapping_v1::field> compile_field(const json::value& v,
-                                               const std::vector<mapping_v1::lookup>& lookups,
+                                               const std::vector<static_lookup>& lookups,
                                                const std::string& where, std::string& error) {
   const auto* o = v.if_object();
   if (!o) {
@@ -108,13 +108,12 @@ std::optional<mapping_v1::field> compile_field(const json::value& v,
     }
   }
   if (auto l = o->find("lookupName"); l != o->end() && l->value().is_string()) {
-    for (const auto& lk : lookups)
-      if (lk.name == l->value().get_string())
-        f.via = lk;
-    if (!f.via) {
+    const auto* found = find_lookup(lookups, l->value().get_string());
+    if (!found) {
       error = where + ".lookupName names no lookup of this import";
       return std::nullopt;
     }
+    f.via = *found;
   }
   return f;
 }
@@ -124,17 +123,13 @@ std::optional<json::value> value_of(const mapping_v1::field& f, const json::valu
                                     std::vector<std::string>& errors) {
   json::value v = f.hard_coded ? *f.hard_coded : extract_all(record, f.extract);
   if (f.via) {
-    auto key = text(v);
-    if (auto it = f.via->map.find(key); it != f.via->map.end())
-      v = it->value();
-    else if (f.via->fallback)
-      v = *f.via->fallback;
-    else if (f.via->allow_failures)
-      v = "";
-    else {
-      errors.push_back("Lookup \"" + f.via->name + "\" has no value for \"" + key + "\"");
+    std::string error;
+    auto mapped = f.via->apply(v, error);
+    if (!mapped) {
+      errors.push_back(std::move(error));
       return std::nullopt;
     }
+    v = std::move(*mapped);
   }
   return convert_data_type(v, f.data_type);
 }
@@ -150,22 +145,10 @@ std::optional<mapping_v1> mapping_v1::compile(const json::value& mapping,
       *error = "Invalid mapping: " + w;
     return std::nullopt;
   };
-  std::vector<lookup> lookups;
-  if (const auto* arr = lookups_json.if_array())
-    for (const auto& l : *arr) {
-      const auto* o = l.if_object();
-      if (!o || !o->contains("name") || !o->at("name").is_string())
-        return fail("every lookup needs a name");
-      lookup lk;
-      lk.name = std::string(o->at("name").get_string());
-      if (auto m = o->find("map"); m != o->end() && m->value().is_object())
-        lk.map = m->value().get_object();
-      if (auto d = o->find("default"); d != o->end() && !d->value().is_null())
-        lk.fallback = d->value();
-      if (auto a = o->find("allowFailures"); a != o->end() && a->value().is_bool())
-        lk.allow_failures = a->value().get_bool();
-      lookups.push_back(std::move(lk));
-    }
+  auto parsed = parse_static_lookups(lookups_json, why);
+  if (!parsed)
+    return fail(why);
+  const auto& lookups = *parsed;
   mapping_v1 m;
   const auto* o = mapping.if_object();
   if (!o)

@@ -13,6 +13,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/static_lookup.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,25 +39,17 @@ public:
 
   struct field;
   struct list;
-  struct lookup;
 
 private:
   std::vector<field> fields_;
   std::vector<list> lists_;
 };
 
-struct mapping_v1::lookup {
-  std::string name;
-  boost::json::object map;
-  std::optional<boost::json::value> fallback;  ///< "default"
-  bool allow_failures = false;
-};
-
 struct mapping_v1::field {
   std::vector<std::string> extract;  ///< "*" marks an array expansion
   std::optional<boost::json::value> hard_coded;
   std::vector<std::string> generate;
-  std::optional<lookup> via;
+  std::optional<static_lookup> via;
   std::string data_type;
 };
 
