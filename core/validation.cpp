@@ -10,6 +10,7 @@
 #include "core/filter_expression.hpp"
 #include "core/mapper2.hpp"
 #include "core/mapping.hpp"
+#include "core/transform.hpp"
 #include "core/iso_time.hpp"
 
 namespace integrator {
@@ -319,6 +320,11 @@ api_error validate_export(json::object& obj) {
     TRY(checker(*filter, "filter").one_of("type", {"expression", "script"}));
   TRY(check_filter(c, "filter"));
   TRY(check_filter(c, "inputFilter"));
+  if (const auto* transform = c.get("transform")) {
+    std::string why;
+    if (!record_transform::compile(*transform, &why))
+      return invalid("transform", why);
+  }
   return {};
 }
 

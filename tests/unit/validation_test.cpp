@@ -79,6 +79,12 @@ BOOST_AUTO_TEST_CASE(filters_are_compiled_at_save_time) {
                "routers[0].branches[0].inputFilter");
 }
 
+BOOST_AUTO_TEST_CASE(transforms_are_compiled_at_save_time) {
+  expect_field(resource_kind::export_,
+               R"({"adaptorType":"HTTPExport","_connectionId":"c","transform":{"type":"expression","expression":{"version":"2","rulesTwoDotZero":{"mode":"upsert"}}}})",
+               "transform");
+}
+
 BOOST_AUTO_TEST_CASE(mappings_are_compiled_at_save_time) {
   BOOST_TEST(!check(resource_kind::import_,
                     R"({"adaptorType":"HTTPImport","_connectionId":"c","lookups":[{"name":"l","map":{}}],
