@@ -114,14 +114,6 @@ node_ptr compile_node(const json::value& v, std::string& error) {
   return n;
 }
 
-std::string text_of(const json::value& v) {
-  if (v.is_string())
-    return std::string(v.get_string());
-  if (v.is_null())
-    return "";
-  return json::serialize(v);
-}
-
 std::optional<double> number_of(const json::value& v) {
   if (v.is_number())
     return v.to_number<double>();

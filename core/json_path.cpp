@@ -6,6 +6,14 @@
 
 namespace integrator {
 
+std::string text_of(const boost::json::value& v) {
+  if (v.is_string())
+    return std::string(v.get_string());
+  if (v.is_null())
+    return "";
+  return boost::json::serialize(v);
+}
+
 const boost::json::value* find_path(const boost::json::value& root,
                                     const std::vector<std::string>& segments) {
   const boost::json::value* cur = &root;

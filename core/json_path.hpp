@@ -14,6 +14,9 @@ namespace integrator {
 const boost::json::value* find_path(const boost::json::value& root,
                                     const std::vector<std::string>& segments);
 
+/// A value as text: strings as they are, null as "", anything else as JSON.
+std::string text_of(const boost::json::value& v);
+
 /// Splits "a.b[0].c" into {"a","b","0","c"} and "lines[*].sku" into
 /// {"lines","*","sku"}; a leading "$" (JSONPath root) is dropped.
 std::vector<std::string> split_path(std::string_view path);

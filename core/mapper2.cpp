@@ -41,10 +41,6 @@ namespace {
 
 using rule = mapper_v2::rule;
 
-const char* const data_types[] = {"string",      "number",       "boolean",
-                                  "object",      "stringarray",  "numberarray",
-                                  "booleanarray", "objectarray", "arrayarray"};
-
 bool is_array_type(const std::string& t) {
   return t.size() > 5 && t.compare(t.size() - 5, 5, "array") == 0;
 }
@@ -101,10 +97,7 @@ std::optional<rule> compile_rule(const json::value& v, const std::vector<static_
   r.data_type = str("dataType");
   if (r.data_type.empty())
     r.data_type = "string";
-  bool known = false;
-  for (auto t : data_types)
-    known = known || r.data_type == t;
-  if (!known) {
+  if (!is_data_type(r.data_type, true)) {
     error = where + ".dataType \"" + r.data_type + "\" is not supported";
     return std::nullopt;
   }

@@ -11,27 +11,25 @@ namespace integrator {
 
 namespace json = boost::json;
 
-namespace {
 
-std::string text(const json::value& v) {
-  if (v.is_string())
-    return std::string(v.get_string());
-  if (v.is_null())
-    return "";
-  return json::serialize(v);
+bool is_data_type(const std::string& type, bool structured) {
+  static const char* const scalar[] = {"string", "number", "boolean", "stringarray",
+                                       "numberarray", "booleanarray"};
+  for (auto t : scalar)
+    if (type == t)
+      return true;
+  return structured && (type == "object" || type == "objectarray" || type == "arrayarray");
 }
-
-}  // namespace
 
 json::value convert_data_type(const json::value& v, const std::string& type) {
   if (type.empty() || v.is_null())
     return v;
   if (type == "string")
-    return json::value(text(v));
+    return json::value(text_of(v));
   if (type == "number") {
     if (v.is_number())
       return v;
-    auto s = text(v);
+    auto s = text_of(v);
     char* end = nullptr;
     double d = std::strtod(s.c_str(), &end);
     if (s.empty() || *end != '\0')
@@ -43,7 +41,7 @@ json::value convert_data_type(const json::value& v, const std::string& type) {
   if (type == "boolean") {
     if (v.is_bool())
       return v;
-    auto s = text(v);
+    auto s = text_of(v);
     return json::value(s == "true" || s == "1" || s == "yes");
   }
   if (type == "stringarray" || type == "numberarray" || type == "booleanarray") {
@@ -97,12 +95,7 @@ std::optional<mapping_v1::field> compile_field(const json::value& v,
   }
   if (auto d = o->find("dataType"); d != o->end() && d->value().is_string()) {
     f.data_type = std::string(d->value().get_string());
-    static const char* const known[] = {"string", "number", "boolean", "stringarray",
-                                        "numberarray"};
-    bool ok = false;
-    for (auto k : known)
-      ok = ok || f.data_type == k;
-    if (!ok) {
+    if (!is_data_type(f.data_type, false)) {
       error = where + ".dataType \"" + f.data_type + "\" is not supported";
       return std::nullopt;
     }

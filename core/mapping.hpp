@@ -25,6 +25,11 @@ namespace integrator {
 /// *array forms; other types leave it as is. Null stays null.
 boost::json::value convert_data_type(const boost::json::value& v, const std::string& type);
 
+/// True for the dataTypes of mappings: string, number, boolean and their
+/// *array forms, plus object, objectarray and arrayarray when `structured`
+/// (Mapper 2.0).
+bool is_data_type(const std::string& type, bool structured);
+
 class mapping_v1 {
 public:
   /// Compiles `mapping` with the import's `lookups` (an array, or null).

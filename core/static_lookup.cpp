@@ -2,12 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_path.hpp"
+
 namespace integrator {
 
 namespace json = boost::json;
 
 std::optional<json::value> static_lookup::apply(const json::value& v, std::string& error) const {
-  auto key = v.is_string() ? std::string(v.get_string()) : (v.is_null() ? "" : json::serialize(v));
+  auto key = text_of(v);
   if (auto it = map.find(key); it != map.end())
     return it->value();
   if (fallback)
