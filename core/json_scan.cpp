@@ -1,0 +1,158 @@
+#include "core/json_scan.hpp"
+
+#include <simdjson.h>
+
+namespace integrator {
+
+namespace od = simdjson::ondemand;
+
+std::string json_pointer_of(const std::vector<std::string>& segments) {
+  std::string out;
+  for (const auto& s : segments) {
+    out += '/';
+    for (char c : s) {
+      if (c == '~')
+        out += "~0";
+      else if (c == '/')
+        out += "~1";
+      else
+        out += c;
+    }
+  }
+  return out;
+}
+
+struct json_scan::impl {
+  od::parser parser;
+  od::document doc;
+  bool parsed = false;
+};
+
+namespace {
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// The JSON text of `v`, consuming it.
+bool raw_of(od::value v, std::string_view& out) {
+  od::json_type t;
+  if (v.type().get(t))
+    return false;
+  if (t == od::json_type::object) {
+    od::object o;
+    if (v.get_object().get(o) || o.raw_json().get(out))
+      return false;
+    out = trim_right(out);
+    return true;
+  }
+  if (t == od::json_type::array) {
+    od::array a;
+    if (v.get_array().get(a) || a.raw_json().get(out))
+      return false;
+    out = trim_right(out);
+    return true;
+  }
+  out = trim_right(v.raw_json_token());
+  return true;
+}
+
+bool append_elements(od::array& a, std::vector<std::string_view>& out) {
+  for (auto el : a) {
+    od::value e;
+    std::string_view raw;
+    if (el.get(e) || !raw_of(e, raw))
+      return false;
+    out.push_back(raw);
+  }
+  return true;
+}
+
+}  // namespace
+
+json_scan::json_scan(std::string& body) : impl_(std::make_unique<impl>()) {
+  auto size = body.size();
+  body.reserve(size + simdjson::SIMDJSON_PADDING);
+  impl_->parsed = !impl_->parser.iterate(body.data(), size, body.capacity()).get(impl_->doc);
+}
+
+json_scan::~json_scan() = default;
+
+bool json_scan::records(const std::vector<std::string>& path, std::vector<std::string_view>& out) {
+  if (!impl_->parsed)
+    return false;
+  auto& doc = impl_->doc;
+  doc.rewind();
+  od::json_type root_type;
+  if (doc.type().get(root_type))
+    return false;
+  od::value v;
+  if (path.empty()) {
+    if (root_type == od::json_type::array) {
+      od::array a;
+      return !doc.get_array().get(a) && append_elements(a, out);
+    }
+    if (root_type != od::json_type::object)
+      return false;
+    std::string_view raw;
+    if (doc.raw_json().get(raw))
+      return false;
+    out.push_back(trim_right(raw));
+    return true;
+  }
+  auto found = doc.at_pointer(json_pointer_of(path));
+  if (found.error() == simdjson::NO_SUCH_FIELD || found.error() == simdjson::INDEX_OUT_OF_BOUNDS
+      || found.error() == simdjson::INCORRECT_TYPE)
+    return true;  // a wrong path is no records, not an error
+  if (found.get(v))
+    return false;
+  od::json_type t;
+  if (v.type().get(t))
+    return false;
+  if (t == od::json_type::array) {
+    od::array a;
+    return !v.get_array().get(a) && append_elements(a, out);
+  }
+  if (t == od::json_type::object) {
+    std::string_view raw;
+    if (!raw_of(v, raw))
+      return false;
+    out.push_back(raw);
+  }
+  return true;
+}
+
+std::optional<std::string> json_scan::text_at(const std::vector<std::string>& path) {
+  if (!impl_->parsed)
+    return std::nullopt;
+  auto& doc = impl_->doc;
+  doc.rewind();
+  od::value v;
+  if (path.empty()) {
+    std::string_view raw;
+    if (doc.raw_json().get(raw))
+      return std::nullopt;
+    return std::string(trim_right(raw));
+  }
+  if (doc.at_pointer(json_pointer_of(path)).get(v))
+    return std::nullopt;
+  od::json_type t;
+  if (v.type().get(t))
+    return std::nullopt;
+  if (t == od::json_type::string) {
+    std::string_view s;
+    if (v.get_string().get(s))
+      return std::nullopt;
+    return std::string(s);
+  }
+  if (t == od::json_type::null)
+    return std::string();
+  std::string_view raw;
+  if (!raw_of(v, raw))
+    return std::nullopt;
+  return std::string(raw);
+}
+
+}  // namespace integrator

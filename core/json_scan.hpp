@@ -1,0 +1,43 @@
+#pragma once
+// Reads a response body without building a document model: the records
+// at a resource path as slices of the body (so a page is built by copying
+// bytes, not by re-serializing), and single values at paths (paging
+// tokens, stop markers, success and fail flags). simdjson's on-demand
+// parser underneath; only what is asked for is parsed.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace integrator {
+
+class json_scan {
+public:
+  /// Scans `body`, which must stay alive and unchanged while the scan is
+  /// used; its capacity is grown for the parser's padding.
+  explicit json_scan(std::string& body);
+  ~json_scan();
+  json_scan(const json_scan&) = delete;
+  json_scan& operator=(const json_scan&) = delete;
+
+  /// Appends the records at `path` (split, see json_path.hpp; empty: the
+  /// whole body): each element of an array, or an object as one record.
+  /// A missing path gives no records. False when the JSON is malformed.
+  bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out);
+
+  /// The value at `path`: strings unescaped, null as "", anything else as
+  /// its JSON text; nullopt when absent or the body is not JSON.
+  std::optional<std::string> text_at(const std::vector<std::string>& path);
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+/// "a.b[0]" as a JSON Pointer ("/a/b/0"), escaping ~ and /.
+std::string json_pointer_of(const std::vector<std::string>& segments);
+
+}  // namespace integrator

@@ -1,0 +1,306 @@
+#include "core/export_pager.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+
+using namespace integrator;
+namespace json = boost::json;
+
+namespace {
+
+using server_fn = std::function<outbound_response(const export_request&)>;
+
+struct run_result {
+  std::vector<std::string> targets;
+  std::vector<std::string> bodies;
+  std::vector<std::string> records;
+  std::optional<std::string> error;
+};
+
+// Pages through `export_json` against `server` (at most 50 requests).
+run_result run(const char* export_json, const server_fn& server,
+               json::value context = json::object()) {
+  std::string error;
+  auto plan = http_export_plan::compile(json::parse(export_json), &error);
+  BOOST_REQUIRE_MESSAGE(plan, error);
+  export_pager pager(std::make_shared<const http_export_plan>(std::move(*plan)), context);
+  run_result out;
+  while (auto req = pager.next()) {
+    BOOST_REQUIRE(out.targets.size() < 50);
+    out.targets.push_back(req->target);
+    out.bodies.push_back(req->body);
+    auto resp = server(*req);
+    auto got = pager.on_response(resp);
+    for (auto r : got.records)
+      out.records.emplace_back(r);
+    if (got.error) {
+      out.error = got.error;
+      break;
+    }
+  }
+  return out;
+}
+
+outbound_response answer(int status, std::string body, header_list headers = {}) {
+  outbound_response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+// Records 1..total, `size` per page, as {"id":n}.
+std::string items(int from, int to) {
+  std::string s = "[";
+  for (int i = from; i < to; ++i)
+    s += (i > from ? "," : "") + std::string("{\"id\":") + std::to_string(i) + "}";
+  return s + "]";
+}
+
+std::string query_value(const std::string& target, const std::string& name) {
+  auto at = target.find(name + "=");
+  if (at == std::string::npos)
+    return {};
+  auto v = target.substr(at + name.size() + 1);
+  return v.substr(0, v.find('&'));
+}
+
+int number_in(const std::string& target, const std::string& name) {
+  auto v = query_value(target, name);
+  return v.empty() ? 0 : std::stoi(v);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(paging)
+
+BOOST_AUTO_TEST_CASE(no_paging_is_one_request_and_resource_path_picks_records) {
+  auto r = run(R"({"http":{"relativeURI":"/items","response":{"resourcePath":"data.items"}}})",
+               [](const export_request&) {
+                 return answer(200, R"({"data":{"items":[{"a":1}, {"a":[2,3]} ]}})");
+               });
+  BOOST_TEST(r.targets.size() == 1u);
+  BOOST_TEST(r.records.size() == 2u);
+  BOOST_TEST(r.records[1] == R"({"a":[2,3]})");
+}
+
+BOOST_AUTO_TEST_CASE(without_resource_path_an_object_body_is_one_record_and_a_wrong_path_none) {
+  auto one = run(R"({"http":{"relativeURI":"/x"}})",
+                 [](const export_request&) { return answer(200, R"({"a":1})"); });
+  BOOST_TEST(one.records.size() == 1u);
+  auto none = run(R"({"http":{"relativeURI":"/x","response":{"resourcePath":"nope"}}})",
+                  [](const export_request&) { return answer(200, R"({"a":1})"); });
+  BOOST_TEST(none.records.empty());
+  BOOST_TEST(!none.error);
+}
+
+BOOST_AUTO_TEST_CASE(page_method_counts_from_page_and_stops_on_an_empty_page) {
+  auto r = run(R"({"http":{"relativeURI":"/items?page={{export.http.paging.page}}",
+                           "paging":{"method":"page","page":1}}})",
+               [](const export_request& q) {
+                 int page = number_in(q.target, "page");
+                 return answer(200, page <= 3 ? items(page * 10, page * 10 + 2) : "[]");
+               });
+  BOOST_TEST(r.targets.size() == 4u);
+  BOOST_TEST(r.targets[0] == "/items?page=1");
+  BOOST_TEST(r.records.size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(page_method_stops_at_max_page_path_without_an_extra_request) {
+  auto r = run(R"({"http":{"relativeURI":"/items?page={{export.http.paging.page}}",
+                           "response":{"resourcePath":"items"},
+                           "paging":{"method":"page","maxPagePath":"pages"}}})",
+               [](const export_request& q) {
+                 int page = number_in(q.target, "page");
+                 return answer(200, R"({"pages":3,"items":)" + items(page, page + 1) + "}");
+               });
+  BOOST_TEST(r.targets.size() == 3u);
+  BOOST_TEST(r.records.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(skip_method_grows_by_records_received_and_stops_at_max_count) {
+  auto r = run(R"({"http":{"relativeURI":"/items?offset={{export.http.paging.skip}}",
+                           "response":{"resourcePath":"items"},
+                           "paging":{"method":"skip","maxCountPath":"total"}}})",
+               [](const export_request& q) {
+                 int skip = number_in(q.target, "offset");
+                 return answer(200, R"({"total":7,"items":)" + items(skip, std::min(skip + 3, 7)) + "}");
+               });
+  BOOST_TEST(r.targets.size() == 3u);
+  BOOST_TEST(r.targets[2] == "/items?offset=6");
+  BOOST_TEST(r.records.size() == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(token_method_reads_the_token_from_the_body_then_from_path_after_first) {
+  auto r = run(R"({"http":{"relativeURI":"/items?cursor={{export.http.paging.token}}",
+                           "response":{"resourcePath":"items"},
+                           "paging":{"method":"token","path":"first.next",
+                                     "pathAfterFirstRequest":"meta.next"}}})",
+               [](const export_request& q) {
+                 auto c = query_value(q.target, "cursor");
+                 if (c.empty())
+                   return answer(200, R"({"first":{"next":"b"},"items":[{"n":1}]})");
+                 if (c == "b")
+                   return answer(200, R"({"meta":{"next":"c"},"items":[{"n":2}]})");
+                 return answer(200, R"({"meta":{"next":null},"items":[{"n":3}]})");
+               });
+  BOOST_TEST(r.targets.size() == 3u);
+  BOOST_TEST(r.targets[0] == "/items?cursor=");
+  BOOST_TEST(r.targets[2] == "/items?cursor=c");
+  BOOST_TEST(r.records.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(token_method_reads_a_header_token) {
+  auto r = run(R"({"http":{"relativeURI":"/items","headers":[{"name":"X-Cursor","value":"{{export.http.paging.token}}"}],
+                           "paging":{"method":"token","path":"X-Next","pathLocation":"header"}}})",
+               [](const export_request& q) {
+                 auto c = std::string(find_header(q.headers, "X-Cursor"));
+                 if (c.empty())
+                   return answer(200, items(0, 2), {{"x-next", "t2"}});
+                 return answer(200, items(2, 3));
+               });
+  BOOST_TEST(r.targets.size() == 2u);
+  BOOST_TEST(r.records.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(linkheader_follows_rel_next_until_absent) {
+  auto r = run(R"({"http":{"relativeURI":"/items","paging":{"method":"linkheader"}}})",
+               [](const export_request& q) {
+                 if (q.target == "/items")
+                   return answer(200, items(0, 2),
+                                 {{"Link", R"(<http://h/items?p=2>; rel="next", <http://h/items?p=9>; rel="last")"}});
+                 if (q.target == "http://h/items?p=2")
+                   return answer(200, items(2, 4), {{"Link", R"(<http://h/items?p=3>; rel="prev next")"}});
+                 return answer(200, items(4, 5), {{"Link", R"(<http://h/items?p=1>; rel="first")"}});
+               });
+  BOOST_TEST(r.targets.size() == 3u);
+  BOOST_TEST(r.targets[2] == "http://h/items?p=3");
+  BOOST_TEST(r.records.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(url_method_follows_the_next_url_in_the_body) {
+  auto r = run(R"({"http":{"relativeURI":"/items","response":{"resourcePath":"items"},
+                           "paging":{"method":"url","path":"next"}}})",
+               [](const export_request& q) {
+                 if (q.target == "/items")
+                   return answer(200, R"({"next":"/items/2","items":[{"a":1}]})");
+                 return answer(200, R"({"items":[{"a":2}]})");
+               });
+  BOOST_TEST(r.targets.size() == 2u);
+  BOOST_TEST(r.targets[1] == "/items/2");
+}
+
+BOOST_AUTO_TEST_CASE(relativeuri_method_renders_from_the_previous_page) {
+  auto r = run(R"({"http":{"relativeURI":"/items",
+                           "paging":{"method":"relativeuri",
+                                     "relativeURI":"/items?after={{previous_page.last_record.id}}",
+                                     "lastPagePath":"done","lastPageValues":["true"]}}})",
+               [](const export_request& q) {
+                 int after = q.target == "/items" ? 0 : number_in(q.target, "after") + 1;
+                 return answer(200, items(after, std::min(after + 2, 5)));
+               });
+  BOOST_TEST(r.targets.size() == 4u);
+  BOOST_TEST(r.targets[1] == "/items?after=1");
+  BOOST_TEST(r.records.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(body_method_renders_the_next_body_from_the_previous_page) {
+  auto r = run(R"({"http":{"method":"POST","relativeURI":"/search","body":"{\"from\":0}",
+                           "response":{"resourcePath":"hits"},
+                           "paging":{"method":"body","body":"{\"from\":{{previous_page.full_response.next}}}",
+                                     "lastPagePath":"more","lastPageValues":["false"]}}})",
+               [](const export_request& q) {
+                 auto from = json::parse(q.body).at("from").as_int64();
+                 bool more = from < 4;
+                 return answer(200, R"({"more":)" + std::string(more ? "true" : "false")
+                                      + R"(,"next":)" + std::to_string(from + 2)
+                                      + R"(,"hits":)" + items(from, from + 2) + "}");
+               });
+  BOOST_TEST(r.bodies.size() == 3u);
+  BOOST_TEST(r.bodies[2] == R"({"from":4})");
+  BOOST_TEST(r.records.size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(last_page_status_ends_paging_and_404_is_the_default_after_the_first) {
+  auto r = run(R"({"http":{"relativeURI":"/items?page={{export.http.paging.page}}",
+                           "paging":{"method":"page"}}})",
+               [](const export_request& q) {
+                 int page = number_in(q.target, "page");
+                 return page < 2 ? answer(200, items(page, page + 1)) : answer(404, "{}");
+               });
+  BOOST_TEST(!r.error);
+  BOOST_TEST(r.records.size() == 2u);
+  auto first = run(R"({"http":{"relativeURI":"/items"}})",
+                   [](const export_request&) { return answer(404, R"({"message":"gone"})"); });
+  BOOST_REQUIRE(first.error);
+  BOOST_TEST(first.error->find("404") != std::string::npos);
+  auto custom = run(R"({"http":{"relativeURI":"/items?page={{export.http.paging.page}}",
+                                "paging":{"method":"page","lastPageStatusCode":204}}})",
+                    [](const export_request& q) {
+                      return number_in(q.target, "page") == 0 ? answer(200, items(0, 1))
+                                                              : answer(204, "");
+                    });
+  BOOST_TEST(custom.records.size() == 1u);
+  BOOST_TEST(!custom.error);
+}
+
+BOOST_AUTO_TEST_CASE(fail_path_success_path_and_malformed_json_are_errors) {
+  auto failed = run(R"({"http":{"relativeURI":"/x","response":{"failPath":"status","failValues":["error"],
+                                                              "errorPath":"message"}}})",
+                    [](const export_request&) {
+                      return answer(200, R"({"status":"error","message":"quota exceeded"})");
+                    });
+  BOOST_REQUIRE(failed.error);
+  BOOST_TEST(failed.error->find("quota exceeded") != std::string::npos);
+  auto unsuccessful = run(R"({"http":{"relativeURI":"/x","response":{"successPath":"ok","successValues":["yes"]}}})",
+                          [](const export_request&) { return answer(200, R"({"ok":"no"})"); });
+  BOOST_TEST(unsuccessful.error.has_value());
+  auto garbage = run(R"({"http":{"relativeURI":"/x"}})", [](const export_request&) {
+    return answer(200, "<html>oops</html>", {{"Content-Type", "text/html"}});
+  });
+  BOOST_REQUIRE(garbage.error);
+  BOOST_TEST(garbage.error->find("text/html") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(legacy_rest_paging_names_map_onto_the_same_methods) {
+  auto arg = run(R"({"rest":{"relativeURI":"/items","pagingMethod":"pageargument","pageArgument":"p",
+                             "resourcePath":"items"}})",
+                 [](const export_request& q) {
+                   int p = number_in(q.target, "p");
+                   return answer(200, R"({"items":)" + (p <= 2 ? items(p, p + 1) : "[]") + "}");
+                 });
+  BOOST_TEST(arg.targets.size() == 3u);
+  BOOST_TEST(arg.targets[0] == "/items?p=1");
+  BOOST_TEST(arg.records.size() == 2u);
+  auto next = run(R"({"rest":{"relativeURI":"/items","pagingMethod":"nextpageurl","nextPagePath":"next",
+                              "resourcePath":"items"}})",
+                  [](const export_request& q) {
+                    if (q.target == "/items")
+                      return answer(200, R"({"next":"http://h/p2","items":[{"a":1}]})");
+                    return answer(200, R"({"items":[{"a":2}]})");
+                  });
+  BOOST_TEST(next.targets.size() == 2u);
+  BOOST_TEST(next.records.size() == 2u);
+  std::string error;
+  BOOST_TEST(!http_export_plan::compile(json::parse(R"({"rest":{"pagingMethod":"psychic"}})"), &error));
+  BOOST_TEST(!http_export_plan::compile(json::parse(R"({"http":{"paging":{"method":"relativeuri"}}})"), &error));
+}
+
+BOOST_AUTO_TEST_CASE(templates_see_the_context_and_url_escape_values) {
+  json::object ctx;
+  ctx["lastExportDateTime"] = "2026-01-01T00:00:00 +00:00";
+  auto r = run(R"({"http":{"relativeURI":"/items?since={{lastExportDateTime}}"}})",
+               [](const export_request&) { return answer(200, "[]"); }, ctx);
+  BOOST_TEST(r.targets[0] == "/items?since=2026-01-01T00%3A00%3A00%20%2B00%3A00");
+}
+
+BOOST_AUTO_TEST_CASE(link_header_parsing) {
+  BOOST_TEST(link_target(R"(<a>; rel="prev", <b>; rel="next")", "next") == "b");
+  BOOST_TEST(link_target(R"(<a>; rel=next)", "next") == "a");
+  BOOST_TEST(link_target(R"(<a>; rel="nextish")", "next") == "");
+  BOOST_TEST(link_target("", "next") == "");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
