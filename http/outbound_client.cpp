@@ -1,0 +1,321 @@
+#include "http/outbound_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <queue>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace integrator {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+struct exchange {
+  outbound_request req;
+  std::string gate;
+  int limit = 1;
+  retry_policy policy;
+  outbound_client::completion done;
+  int attempt = 0;
+  outbound_response resp;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+};
+
+struct gate_state {
+  int in_flight = 0;
+  std::deque<std::unique_ptr<exchange>> waiting;
+};
+
+struct timer_entry {
+  steady::time_point due;
+  exchange* x;
+  bool operator>(const timer_entry& o) const { return due > o.due; }
+};
+
+std::once_flag curl_global_once;
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  static_cast<exchange*>(user)->resp.body.append(data, size * n);
+  return size * n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* x = static_cast<exchange*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    // A new response (after 100-continue or a redirect) starts over.
+    x->resp.headers.clear();
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos)
+    return size * n;
+  auto value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  x->resp.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  return size * n;
+}
+
+}  // namespace
+
+struct outbound_client::impl {
+  CURLM* multi = nullptr;
+  std::thread loop;
+  std::atomic<bool> stopping{false};
+
+  mutable std::mutex inbox_mutex;
+  std::vector<std::unique_ptr<exchange>> inbox;
+  std::atomic<std::size_t> open{0};
+
+  // Loop-thread state.
+  std::map<std::string, gate_state> gates;
+  std::map<CURL*, std::unique_ptr<exchange>> running;
+  std::priority_queue<timer_entry, std::vector<timer_entry>, std::greater<>> timers;
+  std::map<exchange*, std::unique_ptr<exchange>> sleeping;
+  std::vector<CURL*> spare;
+  std::minstd_rand rng{std::random_device{}()};
+
+  CURL* take_easy() {
+    if (!spare.empty()) {
+      CURL* e = spare.back();
+      spare.pop_back();
+      curl_easy_reset(e);
+      return e;
+    }
+    return curl_easy_init();
+  }
+
+  void start(std::unique_ptr<exchange> x) {
+    ++x->attempt;
+    x->resp = outbound_response{};
+    x->easy = take_easy();
+    CURL* e = x->easy;
+    curl_easy_setopt(e, CURLOPT_URL, x->req.url.c_str());
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->req.method.c_str());
+    if (x->req.method == "HEAD")
+      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    if (!x->req.body.empty() || x->req.method == "POST" || x->req.method == "PUT"
+        || x->req.method == "PATCH") {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->req.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(x->req.body.size()));
+    }
+    if (x->headers) {
+      curl_slist_free_all(x->headers);
+      x->headers = nullptr;
+    }
+    for (const auto& [k, v] : x->req.headers)
+      x->headers = curl_slist_append(x->headers, (k + ": " + v).c_str());
+    // No 100-continue round trip before bodies.
+    x->headers = curl_slist_append(x->headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, x.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, x.get());
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(x->req.timeout_ms));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<std::int64_t>(x->req.timeout_ms, 30000)));
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, x->req.verify_tls ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, x->req.verify_tls ? 2L : 0L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_PRIVATE, x.get());
+    curl_multi_add_handle(multi, e);
+    running.emplace(e, std::move(x));
+  }
+
+  // Admits waiting exchanges of `gate` while it has free slots.
+  void admit(const std::string& name) {
+    auto it = gates.find(name);
+    if (it == gates.end())
+      return;
+    auto& g = it->second;
+    while (!g.waiting.empty() && g.in_flight < g.waiting.front()->limit) {
+      auto x = std::move(g.waiting.front());
+      g.waiting.pop_front();
+      ++g.in_flight;
+      start(std::move(x));
+    }
+    if (g.in_flight == 0 && g.waiting.empty())
+      gates.erase(it);
+  }
+
+  void release(const std::string& name) {
+    auto it = gates.find(name);
+    if (it != gates.end())
+      --it->second.in_flight;
+    admit(name);
+  }
+
+  void finish(std::unique_ptr<exchange> x) {
+    x->resp.attempts = x->attempt;
+    if (x->headers) {
+      curl_slist_free_all(x->headers);
+      x->headers = nullptr;
+    }
+    --open;
+    auto done = std::move(x->done);
+    auto resp = std::move(x->resp);
+    x.reset();
+    if (done)
+      done(std::move(resp));
+  }
+
+  void completed(CURLMsg* msg) {
+    CURL* e = msg->easy_handle;
+    auto node = running.extract(e);
+    curl_multi_remove_handle(multi, e);
+    if (node.empty())
+      return;
+    auto x = std::move(node.mapped());
+    x->easy = nullptr;
+    if (msg->data.result == CURLE_OK) {
+      long code = 0;
+      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+      x->resp.status = static_cast<int>(code);
+    } else {
+      x->resp.status = 0;
+      x->resp.timed_out = msg->data.result == CURLE_OPERATION_TIMEDOUT;
+      x->resp.transport_error = std::string(x->resp.timed_out ? "timeout: " : "connection error: ")
+                                + curl_easy_strerror(msg->data.result);
+    }
+    spare.push_back(e);
+    std::string gate = x->gate;
+    double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    auto wait = stopping ? std::nullopt : x->policy.delay_after(x->resp, x->attempt, jitter);
+    if (wait) {
+      // Sleeps without its slot, so other requests of the gate proceed.
+      timers.push({steady::now() + std::chrono::milliseconds(*wait), x.get()});
+      sleeping.emplace(x.get(), std::move(x));
+    } else {
+      finish(std::move(x));
+    }
+    release(gate);
+  }
+
+  void enqueue(std::unique_ptr<exchange> x) {
+    auto& g = gates[x->gate];
+    std::string name = x->gate;
+    g.waiting.push_back(std::move(x));
+    admit(name);
+  }
+
+  void fire_timers() {
+    auto now = steady::now();
+    while (!timers.empty() && timers.top().due <= now) {
+      auto* raw = timers.top().x;
+      timers.pop();
+      auto node = sleeping.extract(raw);
+      if (!node.empty())
+        enqueue(std::move(node.mapped()));
+    }
+  }
+
+  int poll_timeout_ms() const {
+    if (timers.empty())
+      return 1000;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timers.top().due
+                                                                    - steady::now())
+                .count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 1000));
+  }
+
+  void run() {
+    while (!stopping) {
+      std::vector<std::unique_ptr<exchange>> fresh;
+      {
+        std::lock_guard<std::mutex> guard(inbox_mutex);
+        fresh.swap(inbox);
+      }
+      for (auto& x : fresh)
+        enqueue(std::move(x));
+      fire_timers();
+      int still = 0;
+      curl_multi_perform(multi, &still);
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &left))
+        if (msg->msg == CURLMSG_DONE)
+          completed(msg);
+      curl_multi_poll(multi, nullptr, 0, poll_timeout_ms(), nullptr);
+    }
+    drain();
+  }
+
+  // At shutdown every open exchange still completes, with an error.
+  void drain() {
+    auto fail = [this](std::unique_ptr<exchange> x) {
+      x->resp = outbound_response{};
+      x->resp.transport_error = "connection error: integratord is shutting down";
+      finish(std::move(x));
+    };
+    for (auto& [e, x] : running) {
+      curl_multi_remove_handle(multi, e);
+      spare.push_back(e);
+      fail(std::move(x));
+    }
+    running.clear();
+    for (auto& [raw, x] : sleeping)
+      fail(std::move(x));
+    sleeping.clear();
+    for (auto& [name, g] : gates)
+      for (auto& x : g.waiting)
+        fail(std::move(x));
+    gates.clear();
+    std::lock_guard<std::mutex> guard(inbox_mutex);
+    for (auto& x : inbox)
+      fail(std::move(x));
+    inbox.clear();
+  }
+};
+
+outbound_client::outbound_client() : impl_(std::make_unique<impl>()) {
+  std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  impl_->multi = curl_multi_init();
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 256L);
+  impl_->loop = std::thread([this] { impl_->run(); });
+}
+
+outbound_client::~outbound_client() {
+  impl_->stopping = true;
+  curl_multi_wakeup(impl_->multi);
+  impl_->loop.join();
+  for (CURL* e : impl_->spare)
+    curl_easy_cleanup(e);
+  curl_multi_cleanup(impl_->multi);
+}
+
+void outbound_client::submit(outbound_request req, std::string gate, int limit,
+                             retry_policy policy, completion done) {
+  auto x = std::make_unique<exchange>();
+  x->req = std::move(req);
+  x->gate = std::move(gate);
+  x->limit = std::max(limit, 1);
+  x->policy = std::move(policy);
+  x->done = std::move(done);
+  ++impl_->open;
+  {
+    std::lock_guard<std::mutex> guard(impl_->inbox_mutex);
+    impl_->inbox.push_back(std::move(x));
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+std::size_t outbound_client::pending() const {
+  return impl_->open.load();
+}
+
+}  // namespace integrator

@@ -1,0 +1,44 @@
+#pragma once
+// The engine's outbound HTTP: one event loop (libcurl multi) on its own
+// thread, so no thread blocks per request; curl's connection cache gives
+// keep-alive and reuse. Every request goes through a named gate (the
+// connection id) that admits at most its connection's concurrencyLevel
+// at once, shared by every job of the node that uses the connection.
+// Failed attempts are retried per the connection's retry_policy with
+// backoff, off the loop's timer, before the completion runs once.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/http_endpoint.hpp"
+#include "core/outbound.hpp"
+
+namespace integrator {
+
+class outbound_client {
+public:
+  /// Runs on the client's thread; must not block.
+  using completion = std::function<void(outbound_response)>;
+
+  outbound_client();
+  /// Stops the loop; requests still open complete with a transport error.
+  ~outbound_client();
+  outbound_client(const outbound_client&) = delete;
+  outbound_client& operator=(const outbound_client&) = delete;
+
+  /// Sends `req` once a slot of `gate` (at most `limit` in flight) is
+  /// free, retrying per `policy`; `done` gets the final answer.
+  void submit(outbound_request req, std::string gate, int limit, retry_policy policy,
+              completion done);
+
+  /// Requests admitted or waiting, over all gates (for tests and stats).
+  std::size_t pending() const;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace integrator
