@@ -34,6 +34,16 @@ enum class api_op : std::uint8_t {
   state_put,
   state_remove,
   state_clear,
+  job_list,                 ///< GET /jobs
+  job_get,                  ///< GET /jobs/{id}
+  job_errors,               ///< GET /jobs/{id}/joberrors
+  job_cancel,               ///< PUT /jobs/{id}/cancel (engine)
+  flow_run,                 ///< POST /flows/{id}/run (engine)
+  flow_jobs_latest,         ///< GET /flows/{id}/jobs/latest
+  integration_jobs_latest,  ///< GET /integrations/{id}/jobs/latest
+  step_errors,              ///< GET /flows/{id}/{stepId}/errors (sub_id: step)
+  connection_ping,          ///< GET|POST /connections/{id}/ping (engine)
+  connection_ping_unsaved,  ///< POST /connections/ping (engine)
   admin_account_list,
   admin_account_create,
   admin_token_list,

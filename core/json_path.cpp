@@ -35,6 +35,20 @@ const boost::json::value* find_path(const boost::json::value& root,
   return cur;
 }
 
+void assign_path(boost::json::object& target, const std::vector<std::string>& path,
+                 boost::json::value v) {
+  if (path.empty())
+    return;
+  boost::json::object* cur = &target;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    auto& next = (*cur)[path[i]];
+    if (!next.is_object())
+      next = boost::json::object{};
+    cur = &next.get_object();
+  }
+  (*cur)[path.back()] = std::move(v);
+}
+
 std::vector<std::string> split_path(std::string_view p) {
   if (p.substr(0, 2) == "$.")
     p.remove_prefix(2);

@@ -21,6 +21,11 @@ std::string text_of(const boost::json::value& v);
 /// {"lines","*","sku"}; a leading "$" (JSONPath root) is dropped.
 std::vector<std::string> split_path(std::string_view path);
 
+/// Writes `v` at `path` below `target`, creating objects on the way (a
+/// non-object in the way is replaced).
+void assign_path(boost::json::object& target, const std::vector<std::string>& path,
+                 boost::json::value v);
+
 /// Like find_path, but a "*" segment fans out over an array, giving an
 /// array of the results; a missing step gives null.
 boost::json::value extract_all(const boost::json::value& root,

@@ -18,6 +18,15 @@ std::string_view space_of(resource_kind kind) {
   return info(kind).collection;
 }
 
+std::string job_error(std::string_view account, std::string_view flow_job_id,
+                      std::string_view error_id) {
+  return std::string(account) + std::string(flow_job_id) + std::string(error_id);
+}
+
+std::string job_errors_prefix(std::string_view account, std::string_view flow_job_id) {
+  return std::string(account) + std::string(flow_job_id);
+}
+
 std::string resource(std::string_view account, std::string_view id) {
   std::string k;
   k.reserve(account.size() + id.size());

@@ -11,6 +11,9 @@
 //                 account|r|collection/id/|key       → JSON (resource keys)
 //   accounts      account                            → account JSON
 //   tokens        token id                           → token JSON (hash only)
+//   jobs          account|jobId                      → job JSON (job_model.hpp)
+//   joberrors     account|flowJobId|errorId          → job error JSON
+//   retrydata     account|retryDataKey               → record JSON
 //   meta          "format_version"                   → decimal
 
 #include <string>
@@ -27,6 +30,9 @@ inline constexpr std::string_view state_space = "state";
 inline constexpr std::string_view accounts_space = "accounts";
 inline constexpr std::string_view tokens_space = "tokens";
 inline constexpr std::string_view meta_space = "meta";
+inline constexpr std::string_view jobs_space = "jobs";
+inline constexpr std::string_view job_errors_space = "joberrors";
+inline constexpr std::string_view retry_data_space = "retrydata";
 
 /// Storage space of a resource kind (its collection name).
 std::string_view space_of(resource_kind kind);
@@ -52,6 +58,10 @@ std::string resource_state(std::string_view account, resource_kind kind, std::st
                            std::string_view key);
 std::string resource_state_prefix(std::string_view account, resource_kind kind,
                                   std::string_view id);
+
+std::string job_error(std::string_view account, std::string_view flow_job_id,
+                      std::string_view error_id);
+std::string job_errors_prefix(std::string_view account, std::string_view flow_job_id);
 
 /// Lowercases ASCII, for case-insensitive name lookups.
 std::string fold_case(std::string_view s);

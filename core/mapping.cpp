@@ -59,17 +59,6 @@ json::value convert_data_type(const json::value& v, const std::string& type) {
 
 namespace {
 
-void assign(json::object& target, const std::vector<std::string>& path, json::value v) {
-  json::object* cur = &target;
-  for (size_t i = 0; i + 1 < path.size(); ++i) {
-    auto& next = (*cur)[path[i]];
-    if (!next.is_object())
-      next = json::object{};
-    cur = &next.get_object();
-  }
-  (*cur)[path.back()] = std::move(v);
-}
-
 std::optional<mapping_v1::field> compile_field(const json::value& v,
                                                const std::vector<static_lookup>& lookups,
                                                const std::string& where, std::string& error) {
@@ -187,7 +176,7 @@ json::value mapping_v1::apply(const json::value& record, std::vector<std::string
   json::object out;
   for (const auto& f : fields_)
     if (auto v = value_of(f, record, errors))
-      assign(out, f.generate, std::move(*v));
+      assign_path(out, f.generate, std::move(*v));
   for (const auto& l : lists_) {
     // Evaluate each field once; arrays give one value per row.
     std::vector<std::optional<json::value>> columns;
@@ -215,11 +204,11 @@ json::value mapping_v1::apply(const json::value& record, std::vector<std::string
         mapping_v1::field per_cell = l.fields[c];
         per_cell.hard_coded = std::move(cell);
         if (auto v = value_of(per_cell, record, errors))
-          assign(row, per_cell.generate, std::move(*v));
+          assign_path(row, per_cell.generate, std::move(*v));
       }
       items.push_back(std::move(row));
     }
-    assign(out, l.generate, std::move(items));
+    assign_path(out, l.generate, std::move(items));
   }
   return out;
 }

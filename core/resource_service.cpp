@@ -6,6 +6,7 @@
 
 #include "core/iso_time.hpp"
 #include "core/json_patch.hpp"
+#include "core/job_service.hpp"
 #include "core/key_codec.hpp"
 #include "core/list_query.hpp"
 #include "core/references.hpp"
@@ -298,9 +299,77 @@ api_reply resource_service::handle(const std::string& account, const access_scop
     case api_op::state_remove:
     case api_op::state_clear:
       return state(account, scope, call);
+    case api_op::job_list:
+    case api_op::job_get:
+    case api_op::job_errors:
+    case api_op::flow_jobs_latest:
+    case api_op::integration_jobs_latest:
+    case api_op::step_errors:
+      return jobs(account, scope, call);
     default:
       return api_reply::fail(make_api_error(errc::internal, "operation not served here"));
   }
+}
+
+api_reply resource_service::jobs(const std::string& account, const access_scope& scope,
+                                 const api_call& call) {
+  // Jobs span every resource of a flow: only full-access tokens see them.
+  if (!scope.full)
+    return api_reply::fail(make_api_error(errc::forbidden, "This token may not read jobs"));
+  job_service jobs(store_);
+  switch (call.op) {
+    case api_op::job_list:
+      return jobs.list(account, call.query);
+    case api_op::job_get:
+      return jobs.get(account, call.id);
+    case api_op::job_errors:
+      return jobs.errors(account, call.id);
+    case api_op::flow_jobs_latest:
+      if (!load(resource_kind::flow, account, call.id))
+        return not_found(resource_kind::flow);
+      return jobs.flow_latest(account, call.id);
+    case api_op::integration_jobs_latest:
+      if (!load(resource_kind::integration, account, call.id))
+        return not_found(resource_kind::integration);
+      return jobs.integration_latest(account, call.id);
+    default:
+      if (!load(resource_kind::flow, account, call.id))
+        return not_found(resource_kind::flow);
+      return jobs.step_errors(account, call.id, call.sub_id, call.query);
+  }
+}
+
+std::optional<json::value> resource_service::engine_document(resource_kind kind,
+                                                             const std::string& account,
+                                                             const access_scope& scope,
+                                                             const std::string& id) {
+  auto doc = load_visible(kind, account, scope, id);
+  if (doc)
+    reveal_secrets(*doc, open_secrets(kind, account, id));
+  return doc;
+}
+
+api_reply resource_service::enqueue_run(const std::string& account, const access_scope& scope,
+                                        const std::string& flow_id, const std::string& job_id,
+                                        std::int64_t now_ms) {
+  if (!scope.full)
+    return api_reply::fail(make_api_error(errc::forbidden, "This token may not run flows"));
+  auto flow = load(resource_kind::flow, account, flow_id);
+  if (!flow)
+    return not_found(resource_kind::flow);
+  const auto& f = flow->get_object();
+  if (auto it = f.find("disabled"); it != f.end() && it->value() == true)
+    return api_reply::fail(make_api_error(errc::validation_failed, "flow_disabled",
+                                          "The flow is disabled", "disabled"));
+  auto gens = f.find("pageGenerators");
+  if (gens == f.end() || !gens->value().is_array() || gens->value().get_array().empty())
+    return api_reply::fail(make_api_error(errc::validation_failed, "missing_page_generator",
+                                          "The flow has no page generator", "pageGenerators"));
+  auto job = job_service(store_).enqueue(account, job_id, flow_id,
+                                         string_field(*flow, "_integrationId"), now_ms);
+  auto body = json::parse(job.to_json()).as_object();
+  body["_jobId"] = job.id;
+  return api_reply::json(api_status::created, json::serialize(body));
 }
 
 api_reply resource_service::list(const std::string& account, const access_scope& scope,

@@ -35,6 +35,18 @@ public:
   /// The stored secrets of a resource, opened (for the engine).
   secret_map open_secrets(resource_kind kind, const std::string& account, const std::string& id);
 
+  /// A document as the engine needs it, secrets revealed; nullopt when it
+  /// does not exist or `scope` may not see it.
+  std::optional<boost::json::value> engine_document(resource_kind kind, const std::string& account,
+                                                    const access_scope& scope,
+                                                    const std::string& id);
+
+  /// POST /flows/{id}/run: checks the flow and writes a queued job with
+  /// id `job_id`; 201 with the job, or the error.
+  api_reply enqueue_run(const std::string& account, const access_scope& scope,
+                        const std::string& flow_id, const std::string& job_id,
+                        std::int64_t now_ms);
+
 private:
   struct loaded {
     boost::json::value doc;
@@ -73,6 +85,7 @@ private:
   api_reply licenses(const std::string& account, const access_scope& scope, const api_call& call,
                      std::int64_t now_ms);
   api_reply state(const std::string& account, const access_scope& scope, const api_call& call);
+  api_reply jobs(const std::string& account, const access_scope& scope, const api_call& call);
 
   document_store& store_;
   const secret_box& box_;

@@ -1,6 +1,8 @@
 #include "core/route.hpp"
 
+#include <cctype>
 #include <initializer_list>
+#include <optional>
 #include <utility>
 
 #include "core/object_id.hpp"
@@ -94,6 +96,56 @@ route_result route_licenses(std::string_view method, api_call call,
               call);
 }
 
+bool equals_nocase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+route_result route_jobs(std::string_view method, api_call call, const std::vector<std::string>& s) {
+  if (s.size() == 1)
+    return pick(method, {{"GET", api_op::job_list}}, call);
+  if (!is_object_id(s[1]))
+    return bad_id("job");
+  call.id = s[1];
+  if (s.size() == 2)
+    return pick(method, {{"GET", api_op::job_get}}, call);
+  if (s.size() == 3 && s[2] == "cancel")
+    return pick(method, {{"PUT", api_op::job_cancel}}, call);
+  if (s.size() == 3 && (equals_nocase(s[2], "joberrors") || s[2] == "errors"))
+    return pick(method, {{"GET", api_op::job_errors}}, call);
+  return not_found();
+}
+
+// The engine's sub-resources of flows, integrations and connections.
+std::optional<route_result> route_engine(std::string_view method, api_call& call,
+                                         const std::vector<std::string>& s) {
+  if (call.kind == resource_kind::flow) {
+    if (s.size() == 3 && s[2] == "run")
+      return pick(method, {{"POST", api_op::flow_run}}, call);
+    if (s.size() == 4 && s[2] == "jobs" && s[3] == "latest")
+      return pick(method, {{"GET", api_op::flow_jobs_latest}}, call);
+    bool short_form = s.size() == 4 && s[3] == "errors";
+    bool long_form = s.size() == 5 && (s[2] == "exports" || s[2] == "imports") && s[4] == "errors";
+    if (short_form || long_form) {
+      const auto& step = short_form ? s[2] : s[3];
+      if (!is_object_id(step))
+        return bad_id("step");
+      call.sub_id = step;
+      return pick(method, {{"GET", api_op::step_errors}}, call);
+    }
+  }
+  if (call.kind == resource_kind::integration && s.size() == 4 && s[2] == "jobs"
+      && s[3] == "latest")
+    return pick(method, {{"GET", api_op::integration_jobs_latest}}, call);
+  if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "ping")
+    return pick(method, {{"GET", api_op::connection_ping}, {"POST", api_op::connection_ping}}, call);
+  return std::nullopt;
+}
+
 }  // namespace
 
 route_result route(std::string_view method, bool admin, const std::vector<std::string>& s) {
@@ -106,11 +158,15 @@ route_result route(std::string_view method, bool admin, const std::vector<std::s
     return pick(method, {{"GET", api_op::token_info}}, call);
   if (s[0] == "state")
     return route_state(method, call, {s.begin() + 1, s.end()});
+  if (s[0] == "jobs")
+    return route_jobs(method, call, s);
   if (!kind_from_collection(s[0], call.kind))
     return not_found();
   const auto& row = info(call.kind);
   if (s.size() == 1)
     return pick(method, {{"GET", api_op::list}, {"POST", api_op::create}}, call);
+  if (s.size() == 2 && s[1] == "ping" && call.kind == resource_kind::connection)
+    return pick(method, {{"POST", api_op::connection_ping_unsaved}}, call);
   if (!is_object_id(s[1]))
     return bad_id(row.singular);
   call.id = s[1];
@@ -121,6 +177,8 @@ route_result route(std::string_view method, bool admin, const std::vector<std::s
                  {"PATCH", api_op::patch},
                  {"DELETE", api_op::remove}},
                 call);
+  if (auto engine = route_engine(method, call, s))
+    return std::move(*engine);
   const auto& sub = s[2];
   if (sub == "state") {
     call.scoped = true;

@@ -22,7 +22,8 @@ std::vector<std::string> space_names() {
   std::vector<std::string> out{std::string(keys::meta_space),     std::string(keys::accounts_space),
                                std::string(keys::tokens_space),   std::string(keys::secrets_space),
                                std::string(keys::refs_space),     std::string(keys::names_space),
-                               std::string(keys::state_space)};
+                               std::string(keys::state_space),    std::string(keys::jobs_space),
+                               std::string(keys::job_errors_space), std::string(keys::retry_data_space)};
   for (auto k : all_resource_kinds())
     out.emplace_back(keys::space_of(k));
   return out;

@@ -1,0 +1,184 @@
+#include "core/flow_plan.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/resource_service.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+}
+
+const std::string* find_doc(const std::vector<std::pair<std::string, std::string>>& docs,
+                            const std::string& id) {
+  for (const auto& [k, v] : docs)
+    if (k == id)
+      return &v;
+  return nullptr;
+}
+
+std::optional<json::value> parse_doc(const std::string* text) {
+  if (!text)
+    return std::nullopt;
+  boost::system::error_code ec;
+  auto v = json::parse(*text, ec);
+  if (ec || !v.is_object())
+    return std::nullopt;
+  return v;
+}
+
+std::shared_ptr<const http_endpoint> endpoint_of(const job_spec& spec, const std::string& id,
+                                                 std::string* error) {
+  auto conn = parse_doc(find_doc(spec.connections, id));
+  if (!conn) {
+    *error = "connection " + id + " not found";
+    return nullptr;
+  }
+  auto e = http_endpoint::from_connection(*conn, error);
+  if (!e)
+    return nullptr;
+  return std::make_shared<const http_endpoint>(std::move(*e));
+}
+
+}  // namespace
+
+std::optional<job_spec> load_job_spec(resource_service& resources, const std::string& account,
+                                      const std::string& flow_id, std::string* error) {
+  access_scope all;
+  all.full = true;
+  auto flow = resources.engine_document(resource_kind::flow, account, all, flow_id);
+  if (!flow) {
+    *error = "flow " + flow_id + " not found";
+    return std::nullopt;
+  }
+  job_spec spec;
+  spec.flow = json::serialize(*flow);
+  auto add = [&](resource_kind kind, const std::string& id,
+                 std::vector<std::pair<std::string, std::string>>& into) -> std::optional<json::value> {
+    auto doc = resources.engine_document(kind, account, all, id);
+    if (!doc) {
+      *error = std::string(info(kind).singular) + " " + id + " not found";
+      return std::nullopt;
+    }
+    if (!find_doc(into, id))
+      into.emplace_back(id, json::serialize(*doc));
+    return doc;
+  };
+  auto with_connection = [&](const json::value& doc) {
+    auto conn = str(doc.get_object(), "_connectionId");
+    return conn.empty() || add(resource_kind::connection, conn, spec.connections).has_value();
+  };
+  const auto& f = flow->get_object();
+  if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
+    for (const auto& g : gens->get_array()) {
+      auto id = g.is_object() ? str(g.get_object(), "_exportId") : "";
+      auto doc = add(resource_kind::export_, id, spec.exports);
+      if (!doc || !with_connection(*doc))
+        return std::nullopt;
+    }
+  if (const auto* procs = f.if_contains("pageProcessors"); procs && procs->is_array())
+    for (const auto& p : procs->get_array()) {
+      if (!p.is_object())
+        continue;
+      bool is_import = str(p.get_object(), "type") != "export";
+      auto id = str(p.get_object(), is_import ? "_importId" : "_exportId");
+      auto doc = is_import ? add(resource_kind::import_, id, spec.imports)
+                           : add(resource_kind::export_, id, spec.exports);
+      if (!doc || !with_connection(*doc))
+        return std::nullopt;
+    }
+  return spec;
+}
+
+std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* error) {
+  auto flow = parse_doc(&spec.flow);
+  if (!flow) {
+    *error = "the flow is not valid JSON";
+    return std::nullopt;
+  }
+  const auto& f = flow->get_object();
+  flow_plan plan;
+  plan.flow_id = str(f, "_id");
+  plan.integration_id = str(f, "_integrationId");
+  json::object settings;
+  settings["flow"] = f.contains("settings") ? f.at("settings") : json::object();
+  plan.settings = std::move(settings);
+  if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
+    for (const auto& g : gens->get_array()) {
+      export_step step;
+      step.export_id = str(g.get_object(), "_exportId");
+      auto doc = parse_doc(find_doc(spec.exports, step.export_id));
+      if (!doc) {
+        *error = "export " + step.export_id + " not found";
+        return std::nullopt;
+      }
+      const auto& e = doc->get_object();
+      step.connection_id = str(e, "_connectionId");
+      step.endpoint = endpoint_of(spec, step.connection_id, error);
+      if (!step.endpoint)
+        return std::nullopt;
+      auto paging = http_export_plan::compile(*doc, error);
+      if (!paging)
+        return std::nullopt;
+      step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
+      std::string why;
+      if (const auto* flt = e.if_contains("filter"); flt && !flt->is_null()) {
+        step.output_filter = filter_expression::compile_filter(*flt, &why);
+        if (!step.output_filter) {
+          *error = "export filter: " + why;
+          return std::nullopt;
+        }
+      }
+      if (const auto* t = e.if_contains("transform"); t && !t->is_null()) {
+        step.transform = record_transform::compile(*t, &why);
+        if (!step.transform) {
+          *error = "export transform: " + why;
+          return std::nullopt;
+        }
+      }
+      if (auto it = e.find("pageSize"); it != e.end() && it->value().is_int64()
+                                        && it->value().get_int64() > 0)
+        step.page_size = static_cast<std::size_t>(it->value().get_int64());
+      json::object ctx;
+      ctx["settings"] = plan.settings;
+      step.context = std::move(ctx);
+      plan.generators.push_back(std::move(step));
+    }
+  if (plan.generators.empty()) {
+    *error = "the flow has no page generator";
+    return std::nullopt;
+  }
+  if (const auto* procs = f.if_contains("pageProcessors"); procs && procs->is_array())
+    for (const auto& p : procs->get_array()) {
+      const auto& entry = p.get_object();
+      if (str(entry, "type") == "export") {
+        *error = "lookup exports as page processors are not supported yet";
+        return std::nullopt;
+      }
+      import_step step;
+      step.import_id = str(entry, "_importId");
+      auto doc = parse_doc(find_doc(spec.imports, step.import_id));
+      if (!doc) {
+        *error = "import " + step.import_id + " not found";
+        return std::nullopt;
+      }
+      step.connection_id = str(doc->get_object(), "_connectionId");
+      step.endpoint = endpoint_of(spec, step.connection_id, error);
+      if (!step.endpoint)
+        return std::nullopt;
+      auto compiled = import_plan::compile(*doc, p, error);
+      if (!compiled)
+        return std::nullopt;
+      step.plan = std::make_shared<const import_plan>(std::move(*compiled));
+      plan.processors.push_back(std::move(step));
+    }
+  return plan;
+}
+
+}  // namespace integrator

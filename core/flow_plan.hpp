@@ -1,0 +1,70 @@
+#pragma once
+// What one flow job runs, in two forms. job_spec: the documents (flow,
+// exports, imports, connections with secrets revealed) as JSON text, a
+// value that can cross nodes. flow_plan: the same compiled once per job
+// (endpoints, paging, filters, mappings, templates), shared read-only by
+// the job's actors.
+
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/access_scope.hpp"
+#include "core/export_pager.hpp"
+#include "core/filter_expression.hpp"
+#include "core/http_endpoint.hpp"
+#include "core/import_plan.hpp"
+#include "core/transform.hpp"
+
+namespace integrator {
+
+class resource_service;
+
+struct job_spec {
+  std::string flow;  ///< JSON
+  std::vector<std::pair<std::string, std::string>> exports;      ///< id → JSON
+  std::vector<std::pair<std::string, std::string>> imports;      ///< id → JSON
+  std::vector<std::pair<std::string, std::string>> connections;  ///< id → JSON, revealed
+};
+
+/// Reads everything flow `flow_id` of `account` needs; nullopt with
+/// `error` when a document is missing.
+std::optional<job_spec> load_job_spec(resource_service& resources, const std::string& account,
+                                      const std::string& flow_id, std::string* error);
+
+struct export_step {
+  std::string export_id;
+  std::string connection_id;
+  std::shared_ptr<const http_endpoint> endpoint;
+  std::shared_ptr<const http_export_plan> paging;
+  std::optional<filter_expression> output_filter;
+  std::optional<record_transform> transform;
+  std::size_t page_size = 20;
+  boost::json::value context;  ///< what templates see besides paging
+};
+
+struct import_step {
+  std::string import_id;
+  std::string connection_id;
+  std::shared_ptr<const http_endpoint> endpoint;
+  std::shared_ptr<const import_plan> plan;
+};
+
+struct flow_plan {
+  std::string flow_id;
+  std::string integration_id;
+  std::vector<export_step> generators;
+  std::vector<import_step> processors;
+  boost::json::value settings;
+
+  static std::optional<flow_plan> compile(const job_spec& spec, std::string* error);
+};
+
+/// Largest page the engine passes between actors (the product's limit).
+inline constexpr std::size_t max_page_bytes = 5 * 1024 * 1024;
+
+}  // namespace integrator

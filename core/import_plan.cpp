@@ -1,0 +1,332 @@
+#include "core/import_plan.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/json_path.hpp"
+#include "core/json_scan.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+struct import_plan::op_plan {
+  std::string method = "POST";
+  std::optional<handlebars_template> relative_uri;
+  std::optional<handlebars_template> body;
+  std::vector<std::string> id_path;
+  response_check check;
+};
+
+namespace {
+
+// A member that is a string or an array of strings, as a list.
+std::vector<std::string> list_of(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  auto it = o.find(key);
+  if (it == o.end())
+    return out;
+  if (const auto* a = it->value().if_array()) {
+    for (const auto& v : *a)
+      out.push_back(v.is_string() ? std::string(v.get_string()) : json::serialize(v));
+  } else if (it->value().is_string()) {
+    out.emplace_back(it->value().get_string());
+  } else if (it->value().is_object()) {
+    out.push_back(json::serialize(it->value()));
+  }
+  return out;
+}
+
+bool flag(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value() == true;
+}
+
+bool compile_one(const std::string& source, std::optional<handlebars_template>& out,
+                 const std::string& field, std::string* error) {
+  if (source.empty())
+    return true;
+  std::string why;
+  out = handlebars_template::compile(source, &why);
+  if (!out && error)
+    *error = field + ": " + why;
+  return out.has_value();
+}
+
+// What templates see for a record: record.x, data.x and bare x.
+json::value record_context(const json::value& record, const json::value& settings) {
+  json::object ctx;
+  if (const auto* o = record.if_object())
+    ctx = *o;
+  ctx["record"] = record;
+  ctx["data"] = record;
+  ctx["settings"] = settings;
+  return ctx;
+}
+
+const char* const default_id_paths[] = {"id", "_id"};
+
+std::string id_in(const json::value& v, const std::vector<std::string>& path) {
+  if (!path.empty()) {
+    const auto* found = find_path(v, path);
+    return found ? text_of(*found) : "";
+  }
+  for (const char* p : default_id_paths)
+    if (const auto* o = v.if_object())
+      if (auto it = o->find(p); it != o->end())
+        return text_of(it->value());
+  return {};
+}
+
+}  // namespace
+
+std::optional<import_plan> import_plan::compile(const json::value& import_doc,
+                                                const json::value& processor_entry,
+                                                std::string* error) {
+  auto fail = [&](std::string msg) -> std::optional<import_plan> {
+    if (error)
+      *error = std::move(msg);
+    return std::nullopt;
+  };
+  const auto* doc = import_doc.if_object();
+  if (!doc)
+    return fail("import is not an object");
+  import_plan p;
+  std::string why;
+  const json::value* filter = doc->if_contains("filter");
+  if (const auto* entry = processor_entry.if_object(); entry && entry->contains("inputFilter"))
+    filter = entry->if_contains("inputFilter");
+  if (filter && !filter->is_null()) {
+    p.filter_ = filter_expression::compile_filter(*filter, &why);
+    if (!p.filter_)
+      return fail("filter: " + why);
+  }
+  json::value lookups = doc->contains("lookups") ? doc->at("lookups") : json::value();
+  if (const auto* m = doc->if_contains("mappings"); m && m->is_array() && !m->get_array().empty()) {
+    p.mapper_ = mapper_v2::compile(*m, lookups, &why);
+    if (!p.mapper_)
+      return fail("mappings: " + why);
+  } else if (const auto* m1 = doc->if_contains("mapping"); m1 && m1->is_object()) {
+    p.mapping_ = mapping_v1::compile(*m1, lookups, &why);
+    if (!p.mapping_)
+      return fail("mapping: " + why);
+  }
+  p.ignore_existing_ = flag(*doc, "ignoreExisting");
+  p.ignore_missing_ = flag(*doc, "ignoreMissing");
+  const json::object* block = nullptr;
+  bool legacy = false;
+  if (const auto* h = doc->if_contains("http"); h && h->is_object())
+    block = &h->get_object();
+  else if (const auto* r = doc->if_contains("rest"); r && r->is_object()) {
+    block = &r->get_object();
+    legacy = true;
+  }
+  if (!block)
+    return fail("import has no http or rest block");
+  auto methods = list_of(*block, "method");
+  auto uris = list_of(*block, "relativeURI");
+  auto bodies = list_of(*block, legacy ? "postBody" : "body");
+  auto types = list_of(*block, "requestType");
+  std::size_t n = std::max<std::size_t>({methods.size(), uris.size(), 1});
+  const json::value* response = block->if_contains("response");
+  auto ops = std::make_shared<std::vector<op_plan>>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& op = (*ops)[i];
+    if (i < methods.size() && !methods[i].empty())
+      op.method = methods[i];
+    if (!compile_one(i < uris.size() ? uris[i] : "", op.relative_uri,
+                     "relativeURI[" + std::to_string(i) + "]", error)
+        || !compile_one(i < bodies.size() ? bodies[i] : "", op.body,
+                        "body[" + std::to_string(i) + "]", error))
+      return std::nullopt;
+    if (legacy) {
+      op.id_path = split_path(list_of(*block, "responseIdPath").empty()
+                                ? "" : list_of(*block, "responseIdPath")[0]);
+      op.check = response_check::from(&import_doc.at("rest"), i);
+    } else if (response) {
+      op.check = response_check::from(response, i);
+      if (const auto* ro = response->if_object())
+        if (auto paths = list_of(*ro, "resourceIdPath"); !paths.empty())
+          op.id_path = split_path(paths[i < paths.size() ? i : 0]);
+    }
+  }
+  p.ops_ = ops;
+  p.update_op_ = n > 1 ? 1 : 0;
+  for (std::size_t i = 0; i < types.size() && i < n; ++i) {
+    if (types[i] == "CREATE")
+      p.create_op_ = i;
+    if (types[i] == "UPDATE")
+      p.update_op_ = i;
+  }
+  if (auto ex = list_of(*block, "existingExtract"); !ex.empty())
+    p.existing_extract_ = split_path(ex[0]);
+  else if (auto top = list_of(*doc, "existingExtract"); !top.empty())
+    p.existing_extract_ = split_path(top[0]);
+  if (auto it = block->find("batchSize"); it != block->end() && it->value().is_int64()
+                                          && it->value().get_int64() > 1)
+    p.batch_size_ = static_cast<std::size_t>(it->value().get_int64());
+  if (const auto* entry = processor_entry.if_object()) {
+    p.proceed_on_failure_ = flag(*entry, "proceedOnFailure");
+    if (const auto* rm = entry->if_contains("responseMapping"); rm && rm->is_object())
+      if (const auto* fields = rm->get_object().if_contains("fields"); fields && fields->is_array())
+        for (const auto& f : fields->get_array())
+          if (const auto* fo = f.if_object()) {
+            auto ex = list_of(*fo, "extract"), gen = list_of(*fo, "generate");
+            if (!ex.empty() && !gen.empty())
+              p.response_fields_.emplace_back(split_path(ex[0]), split_path(gen[0]));
+          }
+  }
+  return p;
+}
+
+std::vector<import_request> import_plan::stage(const std::vector<json::value>& records,
+                                               const json::value& settings,
+                                               std::vector<record_outcome>& outcomes) const {
+  const auto& ops = *ops_;
+  outcomes.assign(records.size(), {});
+  std::vector<json::value> mapped(records.size());
+  std::vector<std::size_t> op_of(records.size(), create_op_);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto& out = outcomes[i];
+    if (filter_ && !filter_->matches(records[i], settings)) {
+      out.what = record_outcome::kind::filtered;
+      continue;
+    }
+    if (!existing_extract_.empty()) {
+      const auto* v = find_path(records[i], existing_extract_);
+      bool exists = v && !text_of(*v).empty();
+      op_of[i] = exists ? update_op_ : create_op_;
+      if ((exists && ignore_existing_) || (!exists && ignore_missing_)) {
+        out.what = record_outcome::kind::ignored;
+        continue;
+      }
+    }
+    std::vector<std::string> errors;
+    if (mapping_)
+      mapped[i] = mapping_->apply(records[i], errors);
+    else if (mapper_)
+      mapped[i] = mapper_->apply(records[i], errors);
+    else
+      mapped[i] = records[i];
+    if (!errors.empty()) {
+      out.what = record_outcome::kind::failed;
+      out.code = "mapping_failed";
+      out.message = errors.front();
+    }
+  }
+  std::vector<import_request> requests;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (outcomes[i].what != record_outcome::kind::pending)
+      continue;
+    // Consecutive records of the same operation share a batch.
+    if (batch_size_ > 1 && !requests.empty() && requests.back().op == op_of[i]
+        && requests.back().records.size() < batch_size_) {
+      requests.back().records.push_back(i);
+      continue;
+    }
+    import_request req;
+    req.op = op_of[i];
+    req.records.push_back(i);
+    const auto& op = ops[req.op];
+    req.method = op.method;
+    if (op.relative_uri)
+      req.target = op.relative_uri->render(record_context(records[i], settings), template_escape::url);
+    requests.push_back(std::move(req));
+  }
+  for (auto& req : requests) {
+    const auto& op = ops[req.op];
+    if (batch_size_ > 1) {
+      if (op.body) {
+        json::array batch;
+        for (auto i : req.records) {
+          json::object item;
+          item["record"] = mapped[i];
+          batch.push_back(std::move(item));
+        }
+        json::object ctx;
+        ctx["batch_of_records"] = std::move(batch);
+        ctx["settings"] = settings;
+        req.body = op.body->render(ctx, template_escape::none);
+      } else {
+        req.body = "[";
+        for (std::size_t k = 0; k < req.records.size(); ++k) {
+          if (k)
+            req.body += ',';
+          req.body += json::serialize(mapped[req.records[k]]);
+        }
+        req.body += ']';
+      }
+    } else {
+      auto i = req.records.front();
+      req.body = op.body ? op.body->render(record_context(mapped[i], settings), template_escape::none)
+                         : json::serialize(mapped[i]);
+    }
+  }
+  return requests;
+}
+
+void import_plan::settle(const import_request& req, outbound_response& r,
+                         std::vector<record_outcome>& outcomes) const {
+  const auto& op = (*ops_)[req.op];
+  json_scan scan(r.body);
+  auto failure = op.check.failure(r, scan);
+  boost::system::error_code ec;
+  json::value answer = r.body.empty() ? json::value() : json::parse(r.body, ec);
+  auto settle_one = [&](std::size_t idx, const json::value& part,
+                        const std::optional<std::string>& why) {
+    auto& out = outcomes[idx];
+    out.status_code = r.status;
+    out.response = part;
+    if (why) {
+      out.what = record_outcome::kind::failed;
+      out.code = r.status ? std::to_string(r.status) : "connection_error";
+      out.message = *why;
+    } else {
+      out.what = record_outcome::kind::succeeded;
+      out.id = id_in(part, op.id_path);
+    }
+  };
+  // A batch answered with one element per record settles them one by one.
+  if (!failure && req.records.size() > 1 && answer.is_array()
+      && answer.get_array().size() == req.records.size()) {
+    for (std::size_t k = 0; k < req.records.size(); ++k) {
+      const auto& part = answer.get_array()[k];
+      std::optional<std::string> why;
+      if (!op.check.fail_path.empty() || !op.check.success_path.empty()) {
+        std::string text = json::serialize(part);
+        json_scan item(text);
+        outbound_response one;
+        one.status = r.status;
+        one.body = text;
+        why = op.check.failure(one, item);
+      }
+      settle_one(req.records[k], part, why);
+    }
+    return;
+  }
+  for (auto idx : req.records)
+    settle_one(idx, ec ? json::value() : answer, failure);
+}
+
+void import_plan::map_response(json::value& record, const record_outcome& outcome) const {
+  if (response_fields_.empty() || !record.is_object())
+    return;
+  json::object source;
+  source["id"] = outcome.id;
+  source["statusCode"] = outcome.status_code;
+  source["_json"] = outcome.response;
+  source["ignored"] = outcome.what == record_outcome::kind::ignored;
+  json::array errors;
+  if (outcome.what == record_outcome::kind::failed) {
+    json::object e;
+    e["code"] = outcome.code;
+    e["message"] = outcome.message;
+    errors.push_back(std::move(e));
+  }
+  source["errors"] = std::move(errors);
+  json::value src(std::move(source));
+  for (const auto& [extract, generate] : response_fields_)
+    if (const auto* v = find_path(src, extract))
+      assign_path(record.get_object(), generate, *v);
+}
+
+}  // namespace integrator

@@ -1,0 +1,91 @@
+#pragma once
+// An HTTP import (or a legacy REST import) compiled for a job: for a page
+// of records, which are filtered out or ignored, how each maps, which
+// requests carry them (one per record, or batchSize per request), and
+// what each record's outcome is once the answers are in. Pure, so the
+// import actor only sends the requests and reports.
+//
+// Order per record (§7.3): input filter → (CREATE or UPDATE by
+// existingExtract; ignoreExisting / ignoreMissing) → mapping → request.
+// relativeURI and headers render against the record before mapping; body
+// templates against the mapped record; without a body the mapped record
+// (or an array of them) is sent.
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/filter_expression.hpp"
+#include "core/handlebars.hpp"
+#include "core/mapper2.hpp"
+#include "core/mapping.hpp"
+#include "core/outbound.hpp"
+#include "core/response_check.hpp"
+
+namespace integrator {
+
+struct import_request {
+  std::vector<std::size_t> records;  ///< indexes into the page
+  std::string method;
+  std::string target;  ///< relative to the connection's base URI
+  std::string body;
+  header_list headers;
+  std::size_t op = 0;  ///< index into method[]/relativeURI[]
+};
+
+struct record_outcome {
+  enum class kind : std::uint8_t { pending, filtered, ignored, succeeded, failed };
+  kind what = kind::pending;
+  std::string id;       ///< id the target gave the record
+  int status_code = 0;  ///< HTTP status of its request
+  std::string code;     ///< error code when failed
+  std::string message;  ///< error message when failed
+  boost::json::value response;  ///< the record's part of the answer (_json)
+};
+
+class import_plan {
+public:
+  /// Compiles an import document and its flow entry (pageProcessors[i],
+  /// for responseMapping and inputFilter; may be null).
+  static std::optional<import_plan> compile(const boost::json::value& import_doc,
+                                            const boost::json::value& processor_entry,
+                                            std::string* error = nullptr);
+
+  /// Stages a page: fills `outcomes` for records decided without a request
+  /// (filtered, ignored, failed mapping) and returns the requests to send.
+  std::vector<import_request> stage(const std::vector<boost::json::value>& records,
+                                    const boost::json::value& settings,
+                                    std::vector<record_outcome>& outcomes) const;
+
+  /// Reads the answer to `req` into the outcomes of its records.
+  void settle(const import_request& req, outbound_response& r,
+              std::vector<record_outcome>& outcomes) const;
+
+  /// Merges the outcome into the record per responseMapping, for the
+  /// processors after this one.
+  void map_response(boost::json::value& record, const record_outcome& outcome) const;
+
+  bool proceed_on_failure() const { return proceed_on_failure_; }
+
+  struct op_plan;
+
+private:
+  std::optional<filter_expression> filter_;
+  std::optional<mapping_v1> mapping_;
+  std::optional<mapper_v2> mapper_;
+  std::vector<std::string> existing_extract_;
+  bool ignore_existing_ = false;
+  bool ignore_missing_ = false;
+  std::size_t batch_size_ = 1;
+  bool proceed_on_failure_ = false;
+  std::shared_ptr<const std::vector<op_plan>> ops_;
+  std::size_t create_op_ = 0;
+  std::size_t update_op_ = 0;
+  std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> response_fields_;
+};
+
+}  // namespace integrator

@@ -1,0 +1,69 @@
+#pragma once
+// A page: the unit that moves between the engine's actors. One immutable
+// buffer of records (JSON texts back to back) and where each ends, shared
+// by reference count, so handing a page to the next stage copies nothing.
+// Its inspect (actors/catalogue.hpp) writes the bytes, so a page crosses
+// nodes unchanged.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace integrator {
+
+struct page_data {
+  std::string bytes;
+  std::vector<std::uint32_t> ends;  ///< end offset of each record
+};
+
+class record_page {
+public:
+  record_page() = default;
+  explicit record_page(std::shared_ptr<const page_data> data) : data_(std::move(data)) {}
+
+  std::size_t size() const { return data_ ? data_->ends.size() : 0; }
+  std::size_t bytes() const { return data_ ? data_->bytes.size() : 0; }
+  std::string_view record(std::size_t i) const {
+    std::uint32_t begin = i == 0 ? 0 : data_->ends[i - 1];
+    return std::string_view(data_->bytes).substr(begin, data_->ends[i] - begin);
+  }
+  const std::shared_ptr<const page_data>& data() const { return data_; }
+  void reset(std::shared_ptr<const page_data> data) { data_ = std::move(data); }
+
+private:
+  std::shared_ptr<const page_data> data_;
+};
+
+/// Collects records into pages of at most `max_records` and `max_bytes`.
+class page_builder {
+public:
+  page_builder(std::size_t max_records, std::size_t max_bytes)
+    : max_records_(max_records ? max_records : 1), max_bytes_(max_bytes) {}
+
+  /// True when the page should be taken before this record is added.
+  bool full_for(std::size_t record_bytes) const {
+    return !cur_.ends.empty()
+           && (cur_.ends.size() >= max_records_ || cur_.bytes.size() + record_bytes > max_bytes_);
+  }
+  void append(std::string_view record) {
+    cur_.bytes.append(record);
+    cur_.ends.push_back(static_cast<std::uint32_t>(cur_.bytes.size()));
+  }
+  std::size_t size() const { return cur_.ends.size(); }
+  bool empty() const { return cur_.ends.empty(); }
+  bool complete() const { return cur_.ends.size() >= max_records_; }
+  record_page take() {
+    auto out = std::make_shared<page_data>(std::move(cur_));
+    cur_ = page_data{};
+    return record_page(std::move(out));
+  }
+
+private:
+  std::size_t max_records_;
+  std::size_t max_bytes_;
+  page_data cur_;
+};
+
+}  // namespace integrator
