@@ -2,6 +2,9 @@
 
 #include <caf/all.hpp>
 
+#include <boost/json.hpp>
+
+#include "core/job_service.hpp"
 #include "core/resource_service.hpp"
 
 namespace integrator {
@@ -40,16 +43,83 @@ api_reply run(resource_service& service, const principal& who, const api_call& c
 
 struct worker_state {
   std::optional<resource_service> service;
+  std::optional<object_id_generator> ids;
+  std::shared_ptr<const actor_directory> directory;
+  std::shared_ptr<const node_services> services;
   static inline const char* name = "account_shard_worker";
 };
 
-account_shard_actor::behavior_type
-worker_impl(account_shard_actor::stateful_pointer<worker_state> self,
-            std::shared_ptr<const node_services> services) {
+using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
+
+bool needs_engine(api_op op) {
+  return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
+         || op == api_op::connection_ping_unsaved;
+}
+
+// Calls that start, stop or reach out: checked and written here, carried
+// out by the engine.
+caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const api_call& call) {
+  auto& st = self->state;
+  auto engine = st.directory->engine();
+  if (!engine)
+    return api_reply::fail(make_api_error(errc::unavailable, "The engine is restarting"));
+  auto now = wall_clock_ms();
+  const auto& account = who.account_id;
+  switch (call.op) {
+    case api_op::flow_run: {
+      auto job_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
+      auto reply = st.service->enqueue_run(account, who.scope, call.id, job_id, now);
+      if (reply.status == api_status::created)
+        caf::anon_send(engine, run_atom::value, account, call.id, job_id);
+      return reply;
+    }
+    case api_op::job_cancel: {
+      if (!who.scope.full)
+        return api_reply::fail(make_api_error(errc::forbidden, "This token may not cancel jobs"));
+      auto job = job_service(*st.services->store).load(account, call.id);
+      if (!job)
+        return api_reply::fail(make_api_error(errc::not_found, "Job not found"));
+      if (is_final(job->status))
+        return api_reply::fail(make_api_error(errc::conflict, "job_finished",
+                                              "The job is already " + std::string(status_name(job->status)), ""));
+      if (!job->flow_job_id.empty())
+        return api_reply::fail(make_api_error(errc::validation_failed, "not_a_flow_job",
+                                              "Cancel the flow job " + job->flow_job_id, ""));
+      return self->delegate(engine, cancel_atom::value, account, job->flow_id, job->id);
+    }
+    default: {
+      std::string connection;
+      if (call.op == api_op::connection_ping) {
+        auto doc = st.service->engine_document(resource_kind::connection, account, who.scope,
+                                               call.id);
+        if (!doc)
+          return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
+        connection = boost::json::serialize(*doc);
+      } else {
+        connection = call.body;
+      }
+      return self->delegate(engine, ping_atom::value, std::move(connection));
+    }
+  }
+}
+
+account_shard_actor::behavior_type worker_impl(worker_ptr self,
+                                               std::shared_ptr<const node_services> services,
+                                               std::shared_ptr<const actor_directory> directory) {
   self->state.service.emplace(*services->store, *services->box, services->validation,
                               make_id_generator());
+  self->state.ids.emplace(make_id_generator());
+  self->state.directory = std::move(directory);
+  self->state.services = services;
   return {
-    [=](exec_atom, const principal& who, const api_call& call) -> api_reply {
+    [=](exec_atom, const principal& who, const api_call& call) -> caf::result<api_reply> {
+      if (needs_engine(call.op)) {
+        try {
+          return engine_call(self, who, call);
+        } catch (const std::exception& e) {
+          return api_reply::fail(make_api_error(errc::internal, std::string("internal error: ") + e.what()));
+        }
+      }
       return run(*self->state.service, who, call);
     },
     [=](crash_atom) { return false; },
@@ -67,7 +137,8 @@ struct shard_state {
 
 account_shard_actor::behavior_type
 shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
-           std::shared_ptr<const node_services> services) {
+           std::shared_ptr<const node_services> services,
+           std::shared_ptr<const actor_directory> directory) {
   auto& st = self->state;
   st.services = services;
   if (services->memory_view)
@@ -75,7 +146,7 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
                     make_id_generator());
   // One worker per shard keeps each account's writes in arrival order; it
   // shares the shard's fate.
-  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services);
+  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services, directory);
   return {
     [=](exec_atom, principal& who, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -99,8 +170,9 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
 }  // namespace
 
 account_shard_actor spawn_account_shard(caf::actor_system& sys,
-                                        std::shared_ptr<const node_services> services) {
-  return sys.spawn(shard_impl, std::move(services));
+                                        std::shared_ptr<const node_services> services,
+                                        std::shared_ptr<const actor_directory> directory) {
+  return sys.spawn(shard_impl, std::move(services), std::move(directory));
 }
 
 std::size_t shard_index(const std::string& account_id, std::size_t shard_count) {

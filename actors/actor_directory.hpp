@@ -18,6 +18,16 @@ public:
     return registry_;
   }
 
+  engine_actor engine() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return engine_;
+  }
+
+  void set_engine(engine_actor e) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    engine_ = std::move(e);
+  }
+
   /// The shard that owns `account_id`.
   account_shard_actor shard_for(const std::string& account_id) const;
 
@@ -44,12 +54,14 @@ public:
   void clear() {
     std::lock_guard<std::mutex> guard(mutex_);
     registry_ = nullptr;
+    engine_ = nullptr;
     shards_.clear();
   }
 
 private:
   mutable std::mutex mutex_;
   registry_actor registry_;
+  engine_actor engine_;
   std::vector<account_shard_actor> shards_;
 };
 

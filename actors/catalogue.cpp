@@ -18,6 +18,14 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<account_shard_actor>("integrator.account_shard_actor");
   cfg.add_message_type<account_store_actor>("integrator.account_store_actor");
   cfg.add_message_type<edge_actor>("integrator.edge_actor");
+  cfg.add_message_type<outbound_response>("integrator.outbound_response");
+  cfg.add_message_type<job_spec>("integrator.job_spec");
+  cfg.add_message_type<job_counts>("integrator.job_counts");
+  cfg.add_message_type<job_error_entry>("integrator.job_error_entry");
+  cfg.add_message_type<stage_report>("integrator.stage_report");
+  cfg.add_message_type<job_ref>("integrator.job_ref");
+  cfg.add_message_type<record_page>("integrator.record_page");
+  cfg.add_message_type<engine_actor>("integrator.engine_actor");
 }
 
 }  // namespace integrator

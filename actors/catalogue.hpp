@@ -6,12 +6,18 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
+#include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/none.hpp>
 
 #include <cstdint>
 
 #include "core/account_book.hpp"
 #include "core/api_call.hpp"
+#include "core/flow_plan.hpp"
+#include "core/job_model.hpp"
+#include "core/outbound.hpp"
+#include "core/record_page.hpp"
 
 namespace integrator {
 
@@ -26,6 +32,19 @@ using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
 using edge_atom = caf::atom_constant<caf::atom("edge")>;
+// the engine
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using page_atom = caf::atom_constant<caf::atom("page")>;
+using credit_atom = caf::atom_constant<caf::atom("credit")>;
+using end_atom = caf::atom_constant<caf::atom("end")>;
+using report_atom = caf::atom_constant<caf::atom("report")>;
+using http_atom = caf::atom_constant<caf::atom("httpdone")>;
+using spec_atom = caf::atom_constant<caf::atom("spec")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using fail_atom = caf::atom_constant<caf::atom("fail")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -65,6 +84,79 @@ typename Inspector::result_type inspect(Inspector& f, write_batch::op& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, write_batch& x) {
   return f(caf::meta::type_name("write_batch"), x.mutable_ops());
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbound_response& x) {
+  return f(caf::meta::type_name("outbound_response"), x.status, x.headers, x.body,
+           x.transport_error, x.timed_out, x.attempts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
+  return f(caf::meta::type_name("job_spec"), x.flow, x.exports, x.imports, x.connections);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_counts& x) {
+  return f(caf::meta::type_name("job_counts"), x.num_export, x.num_success, x.num_error,
+           x.num_ignore, x.num_pages_generated, x.num_pages_processed);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_error_entry& x) {
+  return f(caf::meta::type_name("job_error_entry"), x.error_id, x.job_id, x.flow_job_id,
+           x.flow_id, x.step_id, x.source, x.code, x.message, x.trace_key, x.retry_data_key,
+           x.retry_data, x.occurred_at);
+}
+
+/// What a stage of a job tells the job after each page.
+struct stage_report {
+  std::int32_t step = 0;  ///< generators 0…g-1, then processors g…
+  job_counts counts;
+  std::vector<job_error_entry> errors;
+  std::string fatal;      ///< non-empty: the step failed and the job fails
+  bool exhausted = false; ///< a generator has no more pages
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stage_report& x) {
+  return f(caf::meta::type_name("stage_report"), x.step, x.counts, x.errors, x.fatal,
+           x.exhausted);
+}
+
+/// A job the engine finds at start-up that needs it.
+struct job_ref {
+  std::string account;
+  std::string flow_id;
+  std::string job_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_ref& x) {
+  return f(caf::meta::type_name("job_ref"), x.account, x.flow_id, x.job_id);
+}
+
+// A page is written as its bytes and record ends; loading builds a fresh
+// shared buffer. Locally CAF passes the message itself, so nothing is copied.
+template <class Inspector>
+typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type
+inspect(Inspector& f, record_page& x) {
+  page_data empty;
+  const page_data& d = x.data() ? *x.data() : empty;
+  return f(caf::meta::type_name("record_page"), const_cast<std::string&>(d.bytes),
+           const_cast<std::vector<std::uint32_t>&>(d.ends));
+}
+
+template <class Inspector>
+typename std::enable_if<Inspector::writes_state, typename Inspector::result_type>::type
+inspect(Inspector& f, record_page& x) {
+  auto d = std::make_shared<page_data>();
+  auto publish = caf::meta::load_callback([&]() -> caf::error {
+    x.reset(d);
+    return caf::none;
+  });
+  return f(caf::meta::type_name("record_page"), d->bytes, d->ends, publish);
 }
 
 /// Registers every type above and the actor handles of interfaces.hpp.

@@ -44,6 +44,18 @@ using rate_bucket_actor = caf::typed_actor<
   caf::replies_to<take_atom, principal, api_call, account_shard_actor>::with<api_reply>,
   caf::reacts_to<limit_atom, double, double>>;
 
+/// The node's flow engine: owns a flow actor per active flow (its run
+/// queue), fires queued runs, cancels and pings.
+using engine_actor = caf::typed_actor<
+  // account, flow, job: a queued job to run
+  caf::reacts_to<run_atom, std::string, std::string, std::string>,
+  // account, flow, job → the job as it now stands
+  caf::replies_to<cancel_atom, std::string, std::string, std::string>::with<api_reply>,
+  // connection JSON (secrets revealed) → {"code":200} or the error
+  caf::replies_to<ping_atom, std::string>::with<api_reply>,
+  // a ping's answer from the outbound client
+  caf::reacts_to<http_atom, std::uint64_t, outbound_response>>;
+
 /// The HTTP frontend's door into the actors: takes a call with a ticket,
 /// sends it to the registry and completes the ticket with the reply.
 /// Long-lived, so no actor is spawned (and torn down) per request.

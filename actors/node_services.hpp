@@ -14,6 +14,8 @@
 
 namespace integrator {
 
+class outbound_client;
+
 struct node_services {
   std::shared_ptr<document_store> store;
   /// A view of `store` that never blocks (store_would_block instead), for
@@ -29,6 +31,10 @@ struct node_services {
   validation_context validation;
   /// Enables the crash test hooks.
   bool test_hooks = false;
+  /// The engine's outbound HTTP client (shared by every job of the node).
+  std::shared_ptr<outbound_client> outbound;
+  /// Pages a stage of a job may have in flight to the next (credit).
+  std::int32_t pages_in_flight = 2;
 };
 
 /// Milliseconds since the Unix epoch, from the system clock.

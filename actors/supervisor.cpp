@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "actors/account_shard.hpp"
+#include "actors/engine.hpp"
 #include "actors/registry.hpp"
 
 namespace integrator {
@@ -15,6 +16,7 @@ struct supervisor_state {
   std::shared_ptr<const node_services> services;
   std::shared_ptr<actor_directory> directory;
   caf::actor_addr registry;
+  caf::actor_addr engine;
   std::vector<caf::actor_addr> shards;
   bool stopping = false;
   static inline const char* name = "supervisor";
@@ -29,8 +31,15 @@ void start_registry(supervisor_ptr self) {
   self->state.directory->set_registry(std::move(r));
 }
 
+void start_engine(supervisor_ptr self) {
+  auto e = spawn_engine(self->system(), self->state.services);
+  self->monitor(e);
+  self->state.engine = caf::actor_cast<caf::actor_addr>(e);
+  self->state.directory->set_engine(std::move(e));
+}
+
 void start_shard(supervisor_ptr self, std::size_t i) {
-  auto s = spawn_account_shard(self->system(), self->state.services);
+  auto s = spawn_account_shard(self->system(), self->state.services, self->state.directory);
   self->monitor(s);
   self->state.shards[i] = caf::actor_cast<caf::actor_addr>(s);
   self->state.directory->set_shard(i, std::move(s));
@@ -42,6 +51,8 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
   self->state.directory = std::move(directory);
   self->state.shards.resize(shards);
   start_registry(self);
+  if (self->state.services->outbound)
+    start_engine(self);
   for (std::size_t i = 0; i < shards; ++i)
     start_shard(self, i);
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -54,6 +65,10 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
       start_registry(self);
       return;
     }
+    if (msg.source == st.engine) {
+      start_engine(self);
+      return;
+    }
     for (std::size_t i = 0; i < st.shards.size(); ++i)
       if (msg.source == st.shards[i])
         start_shard(self, i);
@@ -63,6 +78,7 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
     st.stopping = true;
     auto dir = st.directory;
     self->send_exit(dir->registry(), msg.reason);
+    self->send_exit(dir->engine(), msg.reason);
     for (std::size_t i = 0; i < st.shards.size(); ++i)
       self->send_exit(dir->shard(i), msg.reason);
     dir->clear();

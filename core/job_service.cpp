@@ -172,6 +172,18 @@ std::optional<job_doc> job_service::load(const std::string& account, const std::
   return job_doc::from_json(*raw);
 }
 
+void job_service::for_children(const std::string& account, const std::string& id,
+                               const std::function<void(job_doc)>& visit) {
+  // Children are created right after their flow job: their ids sort after it.
+  store_.scan(keys::jobs_space, account, [&](std::string_view key, std::string_view value) {
+    if (key.substr(24) < id)
+      return true;
+    if (auto j = job_doc::from_json(value); j && j->flow_job_id == id)
+      visit(std::move(*j));
+    return true;
+  });
+}
+
 api_reply job_service::list(const std::string& account, const query_params& query) {
   job_filter f;
   if (auto bad = parse_filter(query, f))

@@ -6,6 +6,7 @@
 // (actors/engine) writes everything else.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,10 @@ public:
                         const std::string& step_id, const query_params& query);
 
   std::optional<job_doc> load(const std::string& account, const std::string& id);
+
+  /// Calls `visit` with each child job (export/import) of flow job `id`.
+  void for_children(const std::string& account, const std::string& id,
+                    const std::function<void(job_doc)>& visit);
 
   /// Writes a queued flow job for `flow_id` (created at `now_ms`).
   job_doc enqueue(const std::string& account, const std::string& job_id,

@@ -78,6 +78,8 @@ const std::vector<setting>& settings() {
     {"actor-threads", "N   actor scheduler threads [1]",
      number(&server_config::actor_threads, 1, 256)},
     {"storage-shards", "N   storage actors [2]", number(&server_config::storage_shards, 1, 64)},
+    {"pages-in-flight", "N   pages a job stage may have in flight to the next [2]",
+     number(&server_config::pages_in_flight, 1, 64)},
     {"request-timeout", "SECONDS   wait for the actors before answering 503 [30]",
      number(&server_config::request_timeout, 1, 3600)},
     {"rate-bucket-size", "N   default leaky bucket size per account [100]",

@@ -289,10 +289,15 @@ outbound_client::outbound_client() : impl_(std::make_unique<impl>()) {
   impl_->loop = std::thread([this] { impl_->run(); });
 }
 
-outbound_client::~outbound_client() {
+void outbound_client::stop() {
   impl_->stopping = true;
   curl_multi_wakeup(impl_->multi);
-  impl_->loop.join();
+  if (impl_->loop.joinable())
+    impl_->loop.join();
+}
+
+outbound_client::~outbound_client() {
+  stop();
   for (CURL* e : impl_->spare)
     curl_easy_cleanup(e);
   curl_multi_cleanup(impl_->multi);

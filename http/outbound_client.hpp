@@ -22,8 +22,12 @@ public:
   using completion = std::function<void(outbound_response)>;
 
   outbound_client();
-  /// Stops the loop; requests still open complete with a transport error.
+  /// Calls stop().
   ~outbound_client();
+
+  /// Stops the loop; requests still open complete with a transport error
+  /// (their completions run before this returns). Idempotent.
+  void stop();
   outbound_client(const outbound_client&) = delete;
   outbound_client& operator=(const outbound_client&) = delete;
 

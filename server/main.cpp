@@ -14,6 +14,7 @@
 #include "cluster/node_config.hpp"
 #include "core/moment_format.hpp"
 #include "core/server_config.hpp"
+#include "http/outbound_client.hpp"
 #include "http/server.hpp"
 #include "server/data_dir.hpp"
 #include "storage/rocks_store.hpp"
@@ -69,6 +70,8 @@ int run(const server_config& cfg) {
   services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
   services->validation.is_time_zone = [](std::string_view tz) { return is_time_zone(tz); };
   services->test_hooks = cfg.test_hooks;
+  services->outbound = std::make_shared<outbound_client>();
+  services->pages_in_flight = static_cast<std::int32_t>(cfg.pages_in_flight);
 
   int rc = 0;
   {
@@ -104,6 +107,9 @@ int run(const server_config& cfg) {
     }
     server.shutdown(std::chrono::seconds(10));
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+    // Requests still out complete (with an error) while their actors can
+    // still be told.
+    services->outbound->stop();
   }  // the actor system waits for every actor here
   services.reset();
   store->close();

@@ -1,0 +1,214 @@
+#include "actors/engine.hpp"
+
+#include <caf/all.hpp>
+
+#include <boost/json.hpp>
+
+#include <deque>
+#include <iostream>
+#include <map>
+
+#include "actors/catalogue.hpp"
+#include "actors/engine_store.hpp"
+#include "http/outbound_client.hpp"
+
+namespace integrator {
+
+namespace {
+
+// A job no actor runs (queued, or already over): the store cancels it if
+// it is still queued and answers how it stands.
+template <class Self>
+void cancel_in_store(Self* self, const caf::actor& store, const std::string& account,
+                     const std::string& job_id, caf::typed_response_promise<api_reply> rp) {
+  self->request(store, caf::infinite, cancel_atom::value, account, job_id)
+    .then([rp](const std::string& doc) mutable {
+      rp.deliver(doc.empty() ? api_reply::fail(make_api_error(errc::not_found, "Job not found"))
+                             : api_reply::json(api_status::ok, doc));
+    });
+}
+
+// -- a flow: its run queue, one job at a time -----------------------------------
+
+struct flow_state {
+  std::shared_ptr<const node_services> services;
+  caf::actor store;
+  std::string account;
+  std::string flow_id;
+  std::deque<std::string> queue;
+  std::string running_id;
+  caf::actor running;
+  static inline const char* name = "flow";
+};
+
+using flow_ptr = caf::stateful_actor<flow_state>*;
+
+void start_next(flow_ptr self) {
+  auto& st = self->state;
+  if (st.running)
+    return;
+  if (st.queue.empty()) {
+    self->quit();  // idle: the engine forgets it
+    return;
+  }
+  st.running_id = st.queue.front();
+  st.queue.pop_front();
+  st.running = spawn_job(self, st.services, st.store, st.account, st.flow_id, st.running_id);
+  self->monitor(st.running);
+}
+
+caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> services,
+                        caf::actor store, std::string account, std::string flow_id) {
+  auto& st = self->state;
+  st.services = std::move(services);
+  st.store = std::move(store);
+  st.account = std::move(account);
+  st.flow_id = std::move(flow_id);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (msg.source != st.running.address())
+      return;
+    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown)
+      // The job's actor died without ending its job: end it here.
+      self->request(st.store, caf::infinite, fail_atom::value, st.account, st.running_id,
+                    "the job stopped unexpectedly: " + caf::to_string(msg.reason))
+        .then([](bool) {});
+    st.running = nullptr;
+    st.running_id.clear();
+    start_next(self);
+  });
+  return {
+    [=](run_atom, const std::string& job_id) {
+      self->state.queue.push_back(job_id);
+      start_next(self);
+    },
+    [=](cancel_atom, const std::string& job_id) -> caf::result<api_reply> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<api_reply>();
+      if (job_id == st.running_id && st.running) {
+        self->request(st.running, caf::infinite, cancel_atom::value)
+          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+        return rp;
+      }
+      std::erase(st.queue, job_id);
+      cancel_in_store(self, st.store, st.account, job_id, rp);
+      return rp;
+    },
+  };
+}
+
+// -- the engine ------------------------------------------------------------------
+
+struct engine_state {
+  std::shared_ptr<const node_services> services;
+  caf::actor store;
+  std::map<std::string, caf::actor> flows;  ///< account|flow → flow actor
+  std::map<std::uint64_t,
+           std::pair<caf::typed_response_promise<api_reply>, std::shared_ptr<const http_endpoint>>>
+    pings;
+  std::uint64_t next_ping = 0;
+  static inline const char* name = "engine";
+};
+
+using engine_ptr = engine_actor::stateful_pointer<engine_state>;
+
+caf::actor flow_for(engine_ptr self, const std::string& account, const std::string& flow_id) {
+  auto& st = self->state;
+  auto key = account + flow_id;
+  auto it = st.flows.find(key);
+  if (it != st.flows.end())
+    return it->second;
+  auto f = self->spawn<caf::linked>(flow_impl, st.services, st.store, account, flow_id);
+  self->monitor(f);
+  st.flows.emplace(key, f);
+  return f;
+}
+
+engine_actor::behavior_type engine_impl(engine_ptr self,
+                                        std::shared_ptr<const node_services> services) {
+  auto& st = self->state;
+  st.services = std::move(services);
+  st.store = spawn_engine_store(self->system(), st.services);
+  self->link_to(st.store);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& flows = self->state.flows;
+    for (auto it = flows.begin(); it != flows.end(); ++it)
+      if (it->second.address() == msg.source) {
+        flows.erase(it);
+        return;
+      }
+  });
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    // Our store or a flow died: so do we (the supervisor restarts us).
+    self->quit(msg.reason);
+  });
+  // Jobs a previous run left behind: interrupted ones end failed (in the
+  // store actor), queued ones run.
+  self->request(st.store, caf::infinite, recover_atom::value)
+    .then([=](const std::vector<job_ref>& queued) {
+      for (const auto& j : queued)
+        caf::anon_send(flow_for(self, j.account, j.flow_id), run_atom::value, j.job_id);
+    });
+  return {
+    [=](run_atom, const std::string& account, const std::string& flow_id,
+        const std::string& job_id) {
+      caf::anon_send(flow_for(self, account, flow_id), run_atom::value, job_id);
+    },
+    [=](cancel_atom, const std::string& account, const std::string& flow_id,
+        const std::string& job_id) -> caf::result<api_reply> {
+      auto& st = self->state;
+      auto it = st.flows.find(account + flow_id);
+      auto rp = self->make_response_promise<api_reply>();
+      if (it != st.flows.end())
+        self->request(it->second, caf::infinite, cancel_atom::value, job_id)
+          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+      else
+        cancel_in_store(self, st.store, account, job_id, rp);
+      return rp;
+    },
+    [=](ping_atom, const std::string& connection) -> caf::result<api_reply> {
+      auto& st = self->state;
+      boost::system::error_code ec;
+      auto doc = boost::json::parse(connection, ec);
+      std::string why;
+      auto endpoint = ec ? std::nullopt : http_endpoint::from_connection(doc, &why);
+      if (!endpoint)
+        return api_reply::fail(make_api_error(errc::validation_failed, "invalid_connection",
+                                              ec ? "the connection is not JSON" : why, ""));
+      auto shared = std::make_shared<const http_endpoint>(std::move(*endpoint));
+      const auto& ping = shared->ping();
+      auto req = shared->request(ping.method, ping.relative_uri, ping.body);
+      auto tag = ++st.next_ping;
+      auto rp = self->make_response_promise<api_reply>();
+      st.pings.emplace(tag, std::make_pair(rp, shared));
+      auto me = caf::actor_cast<engine_actor>(self);
+      retry_policy once = shared->retry();
+      once.max_attempts = 1;
+      st.services->outbound->submit(std::move(req), "ping", 25, once,
+                                    [me, tag](outbound_response r) {
+                                      caf::anon_send(me, http_atom::value, tag, std::move(r));
+                                    });
+      return rp;
+    },
+    [=](http_atom, std::uint64_t tag, outbound_response& resp) {
+      auto& pings = self->state.pings;
+      auto it = pings.find(tag);
+      if (it == pings.end())
+        return;
+      auto [rp, endpoint] = std::move(it->second);
+      pings.erase(it);
+      if (auto why = endpoint->ping_failure(resp))
+        rp.deliver(api_reply::fail(make_api_error(errc::validation_failed, "ping_failed", *why, "")));
+      else
+        rp.deliver(api_reply::json(api_status::ok, R"({"code":200})"));
+    },
+  };
+}
+
+}  // namespace
+
+engine_actor spawn_engine(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
+  return sys.spawn(engine_impl, std::move(services));
+}
+
+}  // namespace integrator

@@ -1,0 +1,34 @@
+#pragma once
+// The engine's access to the store: loads what a job needs, writes the
+// job's batches, and finds the jobs a restart must deal with. Detached,
+// because its store calls block; one per node, so a job's writes stay in
+// the order the job made them.
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "actors/node_services.hpp"
+
+namespace integrator {
+
+/// Messages:
+///   (spec_atom, account, flow_id) → (std::string error, job_spec)
+///   (load_atom, account, job_id) → std::string (job JSON, "" if none)
+///   (write_atom, write_batch) → bool
+///   (fail_atom, account, job_id, message) → bool: ends a job failed with
+///       a job error (for jobs whose actor died)
+///   (cancel_atom, account, job_id) → std::string: cancels a queued job;
+///       the job as it stands ("" if none)
+///   (recover_atom) → std::vector<job_ref>: marks interrupted jobs failed,
+///       returns the queued ones, oldest first
+caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node_services> services);
+
+/// The write that ends job `job` (and its running children) failed with
+/// a job error saying `message`, at `now_ms`.
+write_batch fail_job_batch(class job_service& jobs, const std::string& account,
+                           const std::string& job_id, const std::string& message,
+                           std::int64_t now_ms, class object_id_generator& ids);
+
+}  // namespace integrator

@@ -1,0 +1,193 @@
+#include <caf/all.hpp>
+
+#include <boost/json.hpp>
+
+#include <deque>
+
+#include "actors/catalogue.hpp"
+#include "actors/stages.hpp"
+#include "http/outbound_client.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+struct export_state {
+  std::shared_ptr<const node_services> services;
+  std::shared_ptr<const flow_plan> plan;
+  const export_step* step = nullptr;
+  stage_links links;
+  bool last = false;
+  std::optional<export_pager> pager;
+  std::optional<page_builder> builder;
+  std::deque<record_page> ready;
+  std::int32_t credit = 0;
+  bool waiting = false;   ///< a request is out
+  bool stopped = false;   ///< canceled or failed: no more requests
+  bool closed = false;
+  std::uint64_t tag = 0;
+  static inline const char* name = "export_stage";
+};
+
+using export_ptr = caf::stateful_actor<export_state>*;
+
+void report(export_ptr self, stage_report r) {
+  r.step = self->state.links.step;
+  self->send(self->state.links.job, report_atom::value, std::move(r));
+}
+
+// Sends what credit allows, asks for more, or ends when all is out.
+void pump(export_ptr self) {
+  auto& st = self->state;
+  if (st.closed)
+    return;
+  while (st.credit > 0 && !st.ready.empty()) {
+    stage_report r;
+    r.counts.num_pages_generated = 1;
+    self->send(st.links.downstream, page_atom::value, std::move(st.ready.front()));
+    st.ready.pop_front();
+    --st.credit;
+    report(self, std::move(r));
+  }
+  if (st.waiting)
+    return;
+  bool more = !st.stopped && !st.pager->done();
+  if (more) {
+    if (st.credit <= 0 || !st.ready.empty())
+      return;
+    auto req = st.pager->next();
+    if (req) {
+      auto out = st.step->endpoint->request(req->method, req->target, std::move(req->body),
+                                            req->headers);
+      st.waiting = true;
+      auto me = caf::actor_cast<caf::actor>(self);
+      auto tag = ++st.tag;
+      st.services->outbound->submit(std::move(out), st.step->connection_id,
+                                    st.step->endpoint->concurrency(), st.step->endpoint->retry(),
+                                    [me, tag](outbound_response r) {
+                                      caf::anon_send(me, http_atom::value, tag, std::move(r));
+                                    });
+      return;
+    }
+  }
+  if (!st.stopped && !st.builder->empty())
+    st.ready.push_back(st.builder->take());
+  if (!st.ready.empty()) {
+    if (st.credit > 0)
+      pump(self);
+    return;
+  }
+  st.closed = true;
+  stage_report done;
+  done.exhausted = true;
+  report(self, std::move(done));
+  if (st.last)
+    self->send(st.links.downstream, end_atom::value);
+  self->quit();
+}
+
+void take_records(export_ptr self, const std::vector<std::string_view>& records,
+                  stage_report& r) {
+  auto& st = self->state;
+  const auto& step = *st.step;
+  bool reshape = step.output_filter || step.transform;
+  for (auto text : records) {
+    ++r.counts.num_export;
+    std::string reshaped;
+    if (reshape) {
+      boost::system::error_code ec;
+      auto rec = json::parse(text, ec);
+      if (ec) {
+        job_error_entry e;
+        e.source = "export";
+        e.code = "invalid_record";
+        e.message = "a record is not valid JSON";
+        e.retry_data = std::string(text);
+        r.errors.push_back(std::move(e));
+        ++r.counts.num_error;
+        continue;
+      }
+      if (step.transform) {
+        std::vector<std::string> errors;
+        rec = step.transform->apply(rec, errors);
+      }
+      if (step.output_filter && !step.output_filter->matches(rec, st.plan->settings)) {
+        ++r.counts.num_ignore;
+        continue;
+      }
+      reshaped = json::serialize(rec);
+      text = reshaped;
+    }
+    if (st.builder->full_for(text.size()))
+      st.ready.push_back(st.builder->take());
+    st.builder->append(text);
+    if (st.builder->complete())
+      st.ready.push_back(st.builder->take());
+  }
+}
+
+caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> services,
+                          std::shared_ptr<const flow_plan> plan, std::size_t generator,
+                          stage_links links, bool last) {
+  auto& st = self->state;
+  st.services = std::move(services);
+  st.plan = std::move(plan);
+  st.step = &st.plan->generators[generator];
+  st.links = std::move(links);
+  st.last = last;
+  st.credit = st.services->pages_in_flight;
+  st.pager.emplace(st.step->paging, st.step->context);
+  st.builder.emplace(st.step->page_size, max_page_bytes);
+  self->send(self, start_atom::value);
+  return {
+    [=](start_atom) { pump(self); },
+    [=](http_atom, std::uint64_t, outbound_response& resp) {
+      auto& st = self->state;
+      st.waiting = false;
+      stage_report r;
+      auto got = st.pager->on_response(resp);
+      take_records(self, got.records, r);
+      if (got.error) {
+        r.fatal = *got.error;
+        job_error_entry e;
+        e.source = "export";
+        e.code = resp.status ? std::to_string(resp.status) : "connection_error";
+        e.message = *got.error;
+        r.errors.push_back(std::move(e));
+        ++r.counts.num_error;
+        st.stopped = true;
+      }
+      for (auto& e : r.errors) {
+        e.step_id = st.step->export_id;
+        e.job_id = st.links.job_id;
+        e.flow_job_id = st.links.flow_job_id;
+        e.flow_id = st.links.flow_id;
+      }
+      report(self, std::move(r));
+      pump(self);
+    },
+    [=](credit_atom, std::int32_t n) {
+      self->state.credit += n;
+      pump(self);
+    },
+    [=](cancel_atom) {
+      auto& st = self->state;
+      st.stopped = true;
+      st.ready.clear();
+      pump(self);
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const flow_plan> plan, std::size_t generator,
+                              stage_links links, bool last) {
+  return parent->spawn<caf::linked>(export_impl, std::move(services), std::move(plan), generator,
+                       std::move(links), last);
+}
+
+}  // namespace integrator

@@ -1,0 +1,299 @@
+#include <caf/all.hpp>
+
+#include <boost/json.hpp>
+
+#include <iostream>
+
+#include "actors/catalogue.hpp"
+#include "actors/engine.hpp"
+#include "actors/stages.hpp"
+#include "core/key_codec.hpp"
+#include "core/object_id.hpp"
+
+namespace integrator {
+
+namespace {
+
+struct job_state {
+  std::shared_ptr<const node_services> services;
+  caf::actor store;
+  std::string account;
+  std::string flow_id;
+  std::string job_id;
+  std::shared_ptr<const flow_plan> plan;
+  job_doc flow_job;
+  std::vector<job_doc> steps;  ///< generators then processors
+  std::vector<caf::actor> stages;
+  caf::actor first_processor;  ///< or the job itself without processors
+  caf::actor generator;        ///< the one running
+  std::size_t next_generator = 0;
+  std::string fatal;
+  bool canceling = false;
+  bool finishing = false;
+  std::optional<object_id_generator> ids;
+  static inline const char* name = "job";
+};
+
+using job_ptr = caf::stateful_actor<job_state>*;
+
+void put_docs(job_ptr self, write_batch& b) {
+  auto& st = self->state;
+  b.put(keys::jobs_space, keys::resource(st.account, st.flow_job.id), st.flow_job.to_json());
+  for (const auto& s : st.steps)
+    b.put(keys::jobs_space, keys::resource(st.account, s.id), s.to_json());
+}
+
+void persist(job_ptr self, write_batch b, std::function<void()> then = {}) {
+  self->request(self->state.store, caf::infinite, write_atom::value, std::move(b))
+    .then([=](bool ok) {
+      if (!ok)
+        std::cerr << "integratord: job " << self->state.job_id << ": a write failed" << std::endl;
+      if (then)
+        then();
+    });
+}
+
+void finish(job_ptr self) {
+  auto& st = self->state;
+  if (st.finishing)
+    return;
+  st.finishing = true;
+  auto now = wall_clock_ms();
+  auto status = !st.fatal.empty() ? job_status::failed
+                : st.canceling   ? job_status::canceled
+                                 : job_status::completed;
+  st.flow_job.status = status;
+  st.flow_job.ended_at = now;
+  st.flow_job.last_modified = now;
+  for (auto& s : st.steps) {
+    if (s.started_at < 0)
+      s.started_at = now;
+    s.status = status;
+    s.ended_at = now;
+    s.last_modified = now;
+  }
+  for (auto& s : st.stages)
+    self->send_exit(s, caf::exit_reason::user_shutdown);
+  write_batch b;
+  put_docs(self, b);
+  persist(self, std::move(b), [self] { self->quit(); });
+}
+
+void fail(job_ptr self, const std::string& message, const std::string& code) {
+  auto& st = self->state;
+  if (st.fatal.empty())
+    st.fatal = message;
+  auto now = wall_clock_ms();
+  job_error_entry e;
+  e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
+  e.job_id = st.job_id;
+  e.flow_job_id = st.job_id;
+  e.flow_id = st.flow_id;
+  e.source = "internal";
+  e.code = code;
+  e.message = message;
+  e.occurred_at = now;
+  ++st.flow_job.counts.num_error;
+  write_batch b;
+  b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
+  persist(self, std::move(b));
+  finish(self);
+}
+
+stage_links links_for(job_ptr self, std::size_t step, caf::actor downstream) {
+  auto& st = self->state;
+  stage_links l;
+  l.job = caf::actor_cast<caf::actor>(self);
+  l.downstream = std::move(downstream);
+  l.step = static_cast<std::int32_t>(step);
+  l.job_id = st.steps[step].id;
+  l.flow_job_id = st.job_id;
+  l.flow_id = st.flow_id;
+  return l;
+}
+
+void start_generator(job_ptr self) {
+  auto& st = self->state;
+  auto g = st.next_generator++;
+  bool last = st.next_generator == st.plan->generators.size();
+  st.steps[g].status = job_status::running;
+  st.steps[g].started_at = wall_clock_ms();
+  st.generator = spawn_export_stage(self, st.services, st.plan, g,
+                                    links_for(self, g, st.first_processor), last);
+  st.stages.push_back(st.generator);
+}
+
+// Creates the child jobs, marks everything running, spawns the stages.
+void launch(job_ptr self) {
+  auto& st = self->state;
+  auto now = wall_clock_ms();
+  auto child = [&](const std::string& type, const std::string& resource) {
+    job_doc d;
+    d.id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
+    d.type = type;
+    d.flow_id = st.flow_id;
+    d.integration_id = st.flow_job.integration_id;
+    (type == "export" ? d.export_id : d.import_id) = resource;
+    d.flow_job_id = st.job_id;
+    d.status = job_status::queued;
+    d.created_at = now;
+    d.last_modified = now;
+    return d;
+  };
+  for (const auto& g : st.plan->generators)
+    st.steps.push_back(child("export", g.export_id));
+  for (const auto& p : st.plan->processors) {
+    st.steps.push_back(child("import", p.import_id));
+    st.steps.back().status = job_status::running;
+    st.steps.back().started_at = now;
+  }
+  st.flow_job.status = job_status::running;
+  st.flow_job.started_at = now;
+  st.flow_job.last_modified = now;
+  // Processors from the last to the first: each needs its downstream.
+  caf::actor downstream = caf::actor_cast<caf::actor>(self);
+  auto gens = st.plan->generators.size();
+  for (std::size_t p = st.plan->processors.size(); p-- > 0;) {
+    downstream = spawn_import_stage(self, st.services, st.plan, p,
+                                    links_for(self, gens + p, downstream));
+    st.stages.push_back(downstream);
+  }
+  st.first_processor = downstream;
+  start_generator(self);
+  write_batch b;
+  put_docs(self, b);
+  persist(self, std::move(b));
+}
+
+void on_report(job_ptr self, stage_report& r) {
+  auto& st = self->state;
+  if (st.finishing || r.step < 0 || static_cast<std::size_t>(r.step) >= st.steps.size())
+    return;
+  auto& step = st.steps[r.step];
+  step.counts += r.counts;
+  bool is_generator = static_cast<std::size_t>(r.step) < st.plan->generators.size();
+  // The flow job sums what its steps did: exports' records and pages,
+  // processors' outcomes (a filtered export record is ignored too).
+  job_counts c = r.counts;
+  if (!is_generator)
+    c.num_pages_processed =
+      static_cast<std::size_t>(r.step) == st.steps.size() - 1 ? r.counts.num_pages_processed : 0;
+  st.flow_job.counts += c;
+  auto now = wall_clock_ms();
+  step.last_modified = now;
+  st.flow_job.last_modified = now;
+  write_batch b;
+  for (auto& e : r.errors) {
+    if (e.error_id.empty())
+      e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
+    if (e.occurred_at == 0)
+      e.occurred_at = now;
+    if (!e.retry_data_key.empty())
+      b.put(keys::retry_data_space, keys::resource(st.account, e.retry_data_key), e.retry_data);
+    b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
+  }
+  put_docs(self, b);
+  persist(self, std::move(b));
+  if (!r.fatal.empty() && st.fatal.empty())
+    st.fatal = r.fatal;
+  if (r.exhausted && is_generator) {
+    step.status = r.fatal.empty() && st.fatal.empty() ? job_status::completed : job_status::failed;
+    step.ended_at = now;
+    if (st.next_generator < st.plan->generators.size() && st.fatal.empty() && !st.canceling)
+      start_generator(self);
+  }
+}
+
+caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> services,
+                       caf::actor store, std::string account, std::string flow_id,
+                       std::string job_id) {
+  auto& st = self->state;
+  st.services = std::move(services);
+  st.store = std::move(store);
+  st.account = std::move(account);
+  st.flow_id = std::move(flow_id);
+  st.job_id = std::move(job_id);
+  st.ids.emplace(make_id_generator());
+  // Stages are linked to the job: their exit comes here. A stage that
+  // fails fails the job; an exit from the flow (shutdown) stops it.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    auto& st = self->state;
+    bool from_stage = std::any_of(st.stages.begin(), st.stages.end(), [&](const caf::actor& a) {
+      return a.address() == msg.source;
+    });
+    if (!from_stage) {
+      self->quit(msg.reason);
+      return;
+    }
+    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown && !st.finishing)
+      fail(self, "a step of the job stopped: " + caf::to_string(msg.reason), "step_crashed");
+  });
+  self->send(self, start_atom::value);
+  return {
+    [=](start_atom) {
+      auto& st = self->state;
+      self->request(st.store, caf::infinite, load_atom::value, st.account, st.job_id)
+        .then([=](const std::string& doc) {
+          auto& st = self->state;
+          auto job = job_doc::from_json(doc);
+          if (!job || job->status != job_status::queued) {
+            self->quit();  // canceled while queued, or gone
+            return;
+          }
+          st.flow_job = *job;
+          self->request(st.store, caf::infinite, spec_atom::value, st.account, st.flow_id)
+            .then([=](const std::string& error, const job_spec& spec) {
+              auto& st = self->state;
+              std::string why = error;
+              if (why.empty()) {
+                if (auto plan = flow_plan::compile(spec, &why))
+                  st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+              }
+              if (!st.plan) {
+                st.flow_job.status = job_status::running;
+                st.flow_job.started_at = wall_clock_ms();
+                fail(self, why, "invalid_flow");
+                return;
+              }
+              launch(self);
+            });
+        });
+    },
+    [=](report_atom, stage_report& r) { on_report(self, r); },
+    // Without processors the job is the generators' sink.
+    [=](page_atom, const record_page&) {
+      auto& st = self->state;
+      ++st.flow_job.counts.num_pages_processed;
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value,
+                 std::int32_t{1});
+    },
+    [=](end_atom) { finish(self); },
+    [=](cancel_atom) -> api_reply {
+      auto& st = self->state;
+      if (!st.finishing && !st.canceling) {
+        st.canceling = true;
+        st.flow_job.status = job_status::canceling;
+        st.flow_job.last_modified = wall_clock_ms();
+        if (st.generator)
+          self->send(st.generator, cancel_atom::value);
+        write_batch b;
+        put_docs(self, b);
+        persist(self, std::move(b));
+        if (!st.plan)
+          finish(self);
+      }
+      return api_reply::json(api_status::ok, st.flow_job.to_json());
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                     caf::actor store, std::string account, std::string flow_id,
+                     std::string job_id) {
+  return parent->spawn<caf::linked>(job_impl, std::move(services), std::move(store), std::move(account),
+                       std::move(flow_id), std::move(job_id));
+}
+
+}  // namespace integrator

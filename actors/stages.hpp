@@ -1,0 +1,41 @@
+#pragma once
+// The stages of a running job. Pages flow generator → processor 1 → … →
+// processor n; each stage may have at most `pages_in_flight` pages
+// outstanding to the next (the next grants credit back as pages leave
+// it), so a job's memory is bounded whatever the data size. Each stage
+// reports counts and errors to its job after every page (stage_report).
+//
+// Messages between stages: (page_atom, record_page), (credit_atom, int32),
+// (end_atom); a generator also takes (cancel_atom) from its job.
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "actors/node_services.hpp"
+#include "core/flow_plan.hpp"
+
+namespace integrator {
+
+struct stage_links {
+  caf::actor job;
+  caf::actor downstream;  ///< the next processor, or the job after the last
+  std::int32_t step = 0;  ///< index in the job's step list
+  std::string job_id;     ///< the step's child job
+  std::string flow_job_id;
+  std::string flow_id;
+};
+
+/// Pages records out of one page generator. With `last`, it ends the
+/// stream (end_atom downstream) once exhausted.
+caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const flow_plan> plan, std::size_t generator,
+                              stage_links links, bool last);
+
+/// Sends each page's records to one import and passes them on.
+caf::actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const flow_plan> plan, std::size_t processor,
+                              stage_links links);
+
+}  // namespace integrator
