@@ -64,6 +64,12 @@ caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> serv
   st.store = std::move(store);
   st.account = std::move(account);
   st.flow_id = std::move(flow_id);
+  // The job is linked (so it stops with us) and monitored (so we learn
+  // how it ended): its exit is handled by the down handler, not by dying.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    if (msg.source != self->state.running.address() && msg.reason)
+      self->quit(msg.reason);
+  });
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
     if (msg.source != st.running.address())
@@ -140,7 +146,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     // Our store or a flow died: so do we (the supervisor restarts us).
-    self->quit(msg.reason);
+    // Flows that end normally (idle) are only forgotten (down handler).
+    if (msg.reason)
+      self->quit(msg.reason);
   });
   // Jobs a previous run left behind: interrupted ones end failed (in the
   // store actor), queued ones run.

@@ -166,6 +166,8 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
   auto call = std::move(routed.call);
   call.body = std::move(req.body());
   std::shared_ptr<const link_context> links;
+  if (call.op == api_op::job_list || call.op == api_op::step_errors)
+    call.query = target.query;
   if (call.op == api_op::list || call.op == api_op::integration_flows
       || call.op == api_op::install_base || call.op == api_op::license_list) {
     call.query = target.query;
