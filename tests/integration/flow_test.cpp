@@ -50,3 +50,168 @@ BOOST_FIXTURE_TEST_CASE(a_paged_export_reaches_the_sink_once_each, flow_fixture)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(flow_paging)
+
+// Every paging style of the source, each through its own flow; every
+// record arrives exactly once.
+BOOST_FIXTURE_TEST_CASE(every_paging_style_moves_every_record_once, flow_fixture) {
+  auto conn = peer_connection();
+  struct style {
+    std::string name;
+    std::string http;
+  };
+  const std::vector<style> styles = {
+    {"page", R"({"relativeURI":"/source/page?total=33&size=7&page={{export.http.paging.page}}",
+               "response":{"resourcePath":"items"},"paging":{"method":"page"}})"},
+    {"skip", R"({"relativeURI":"/source/skip?total=33&size=7&offset={{export.http.paging.skip}}",
+               "response":{"resourcePath":"items"},"paging":{"method":"skip","maxCountPath":"total"}})"},
+    {"token", R"({"relativeURI":"/source/token?total=33&size=7&cursor={{export.http.paging.token}}",
+                "response":{"resourcePath":"items"},"paging":{"method":"token","path":"next"}})"},
+    {"link", R"({"relativeURI":"/source/link?total=33&size=7","paging":{"method":"linkheader"}})"},
+    {"url", R"({"relativeURI":"/source/url?total=33&size=7","response":{"resourcePath":"items"},
+              "paging":{"method":"url","path":"nextUrl"}})"},
+    {"last", R"({"relativeURI":"/source/last?total=33&size=7",
+               "response":{"resourcePath":"items"},
+               "paging":{"method":"relativeuri",
+                         "relativeURI":"/source/last?total=33&size=7&after={{previous_page.last_record.id}}",
+                         "lastPagePath":"done","lastPageValues":["true"]}})"},
+    {"notfound", R"({"relativeURI":"/source/notfound?total=33&size=7&page={{export.http.paging.page}}",
+                   "response":{"resourcePath":"items"},"paging":{"method":"page"}})"},
+  };
+  for (const auto& s : styles) {
+    BOOST_TEST_CONTEXT("paging style " << s.name) {
+      auto exp = http_export(conn, s.http);
+      auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/)" + s.name + R"("]})");
+      auto j = wait_job(run(flow(exp, {imp})));
+      BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+      BOOST_TEST(count(j, "numExport") == 33);
+      auto ids = sink_ids(peer, s.name);
+      std::sort(ids.begin(), ids.end());
+      BOOST_TEST(ids == range(33), boost::test_tools::per_element());
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(legacy_rest_export_and_import, flow_fixture) {
+  auto conn = create("connections", R"({"type":"rest","name":"Legacy","rest":{"baseURI":")"
+                                      + peer.base_url() + R"(","authType":"token","bearerToken":"tok-1"}})");
+  auto exp = create("exports", R"({"name":"Legacy export","_connectionId":")" + conn
+                                 + R"(","rest":{"relativeURI":"/source/page?total=12&size=5","pagingMethod":"pageargument",
+                                     "pageArgument":"page","resourcePath":"items"}})");
+  auto imp = create("imports", R"({"name":"Legacy import","_connectionId":")" + conn
+                                 + R"(","rest":{"relativeURI":["/sink/legacy"],"method":["POST"]}})");
+  auto j = wait_job(run(flow(exp, {imp})));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  // pageargument counts from 1: pages 1 and 2 hold records 5..11.
+  BOOST_TEST(count(j, "numExport") == 7);
+  BOOST_TEST(peer.last_headers("/sink/legacy")["authorization"] == "Bearer tok-1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(flow_records)
+
+BOOST_FIXTURE_TEST_CASE(filters_and_mappings_shape_what_arrives, flow_fixture) {
+  auto conn = peer_connection(R"("auth":{"type":"token","token":{"token":"s3cret","headerName":"X-Api-Key","scheme":""}})");
+  auto exp = http_export(conn, R"({"relativeURI":"/source/skip?total=30&size=10&offset={{export.http.paging.skip}}",
+                                  "response":{"resourcePath":"items"},"paging":{"method":"skip"}})",
+                         R"("filter":{"type":"expression","expression":{"version":"1","rules":["equals",["extract","active"],true]}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/mapped"]})",
+                         R"("filter":{"type":"expression","expression":{"version":"1","rules":["notequals",["extract","tier"],"gold"]}},
+                            "mapping":{"fields":[{"extract":"id","generate":"sourceId"},
+                                                 {"extract":"email","generate":"contact.email"},
+                                                 {"extract":"amount","generate":"total","dataType":"string"},
+                                                 {"hardCodedValue":"integrator","generate":"origin"}]})");
+  auto j = wait_job(run(flow(exp, {imp})));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  // 15 active (even) records; of those, multiples of 6 are gold (0,6,12,18,24): 10 arrive.
+  auto sink = peer.sink("mapped");
+  BOOST_TEST(sink.size() == 10u);
+  BOOST_TEST(count(j, "numSuccess") == 10);
+  BOOST_TEST(count(j, "numIgnore") == 15 + 5);
+  for (const auto& e : sink) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(r.at("origin").as_string() == "integrator");
+    BOOST_TEST(r.at("total").is_string());
+    BOOST_TEST(!r.contains("email"));
+    BOOST_TEST(r.at("contact").at("email").is_string());
+  }
+  BOOST_TEST(peer.last_headers("/sink/mapped")["x-api-key"] == "s3cret");
+}
+
+BOOST_FIXTURE_TEST_CASE(upsert_by_existing_extract_and_batches, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=20&size=20","response":{"resourcePath":"items"}})");
+  auto upsert = http_import(conn, R"({"method":["POST","PUT"],"relativeURI":["/sink/upsert","/sink/upsert/{{record.ref}}"],
+                                     "requestType":["CREATE","UPDATE"],"existingExtract":"ref"})");
+  auto batch = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/batch"],"batchSize":6})");
+  auto j = wait_job(run(flow(exp, {upsert, batch})));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  auto entries = peer.sink("upsert");
+  BOOST_TEST(entries.size() == 20u);
+  int puts = 0;
+  for (const auto& e : entries)
+    if (e.method == "PUT") {
+      ++puts;
+      BOOST_TEST(e.id == std::string(e.record.at("ref").as_string()));
+    }
+  BOOST_TEST(puts == 5);  // refs on 0, 4, 8, 12, 16
+  BOOST_TEST(peer.sink("batch").size() == 20u);
+  BOOST_TEST(peer.hits("/sink/batch") == 4);  // 6+6+6+2
+}
+
+BOOST_FIXTURE_TEST_CASE(rejected_records_are_job_errors_and_the_job_completes, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=20&size=20&reject=5","response":{"resourcePath":"items"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/picky"],
+                                  "response":{"resourceIdPath":["id"]}})");
+  auto flow_id = flow(exp, {imp});
+  auto job_id = run(flow_id);
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  // i % 5 == 3: 3, 8, 13, 18 are refused.
+  BOOST_TEST(count(j, "numError") == 4);
+  BOOST_TEST(count(j, "numSuccess") == 16);
+  BOOST_TEST(j.at("retriable").as_bool());
+  auto errors = api("GET", "/v1/jobs/" + job_id + "/jobErrors");
+  BOOST_REQUIRE_MESSAGE(errors.status == 200u, errors.body);
+  auto list = errors.json().as_array();
+  BOOST_REQUIRE_EQUAL(list.size(), 4u);
+  std::vector<std::string> traces;
+  for (const auto& e : list) {
+    BOOST_TEST(e.at("source").as_string() == "import");
+    BOOST_TEST(e.at("code").as_string() == "422");
+    BOOST_TEST(std::string(e.at("message").as_string()).find("rejected") != std::string::npos);
+    BOOST_TEST(!e.at("retryDataKey").as_string().empty());
+    BOOST_TEST(!e.at("errorId").as_string().empty());
+    BOOST_TEST(e.at("occurredAt").is_string());
+    traces.emplace_back(e.at("traceKey").as_string());
+  }
+  std::sort(traces.begin(), traces.end());
+  BOOST_TEST(traces == (std::vector<std::string>{"13", "18", "3", "8"}), boost::test_tools::per_element());
+  BOOST_TEST(api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array().size() == 4u);
+  auto step = api("GET", "/v1/flows/" + flow_id + "/" + imp + "/errors");
+  BOOST_REQUIRE_MESSAGE(step.status == 200u, step.body);
+  BOOST_TEST(step.json().at("errors").as_array().size() == 4u);
+  auto long_form = api("GET", "/v1/flows/" + flow_id + "/imports/" + imp + "/errors?source=import");
+  BOOST_TEST(long_form.json().at("errors").as_array().size() == 4u);
+  BOOST_TEST(api("GET", "/v1/flows/" + flow_id + "/" + imp + "/errors?source=export")
+               .json().at("errors").as_array().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failing_export_fails_the_job_with_an_error, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/nothing-here"})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/never"]})");
+  auto job_id = run(flow(exp, {imp}));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "failed");
+  BOOST_TEST(count(j, "numPagesGenerated") == 0);
+  auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
+  BOOST_REQUIRE(!errors.empty());
+  BOOST_TEST(errors[0].at("source").as_string() == "export");
+  BOOST_TEST(peer.sink("never").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -47,7 +47,7 @@ long number(const std::map<std::string, std::string>& q, const std::string& key,
   }
 }
 
-json::object record(long i) {
+json::object record(long i, long reject_every) {
   json::object r;
   r["id"] = i;
   r["name"] = "name-" + std::to_string(i);
@@ -55,13 +55,17 @@ json::object record(long i) {
   r["amount"] = static_cast<double>(i) * 1.5;
   r["active"] = i % 2 == 0;
   r["tier"] = i % 3 == 0 ? "gold" : "silver";
+  if (i % 4 == 0)
+    r["ref"] = "r" + std::to_string(i);
+  if (reject_every > 0 && i % reject_every == 3)
+    r["reject"] = true;
   return r;
 }
 
-json::array records(long from, long to) {
+json::array records(long from, long to, long reject_every) {
   json::array a;
   for (long i = from; i < to; ++i)
-    a.push_back(record(i));
+    a.push_back(record(i, reject_every));
   return a;
 }
 
@@ -113,16 +117,19 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
     long size = number(q, "size", 10);
     long page = number(q, "page", 0);
     long offset = number(q, "offset", style == "page" || style == "notfound" ? page * size : 0);
+    if (q.count("after"))
+      offset = number(q, "after", -1) + 1;
     if (style == "token") {
       auto c = q.count("cursor") ? q.at("cursor") : "";
       offset = c.size() > 1 ? std::stol(c.substr(1)) : 0;
     }
     long end = std::min(total, offset + size);
     json::object body;
-    auto items = records(std::min(offset, total), end);
+    auto items = records(std::min(offset, total), end, number(q, "reject", 0));
     bool more = end < total;
     std::string next_q = "total=" + std::to_string(total) + "&size=" + std::to_string(size)
-                         + "&offset=" + std::to_string(end);
+                         + "&offset=" + std::to_string(end)
+                         + (q.count("reject") ? "&reject=" + q.at("reject") : "");
     if (style == "page" || style == "notfound") {
       long pages = (total + size - 1) / size;
       if (style == "notfound" && page >= pages) {

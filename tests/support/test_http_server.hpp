@@ -6,7 +6,9 @@
 //
 // Source: GET /source/<style>?total=T&size=S&page=N|offset=K|cursor=C
 //   record i is {"id":i,"name":"name-i","email":"user-i@example.com",
-//                "amount":i*1.5 (number),"active":i%2==0,"tier":"gold|silver"}
+//                "amount":i*1.5 (number),"active":i%2==0,"tier":"gold|silver",
+//                "ref":"r<i>" (only when i%4==0),
+//                "reject":true (only with &reject=N, when i%N==3)}
 //   page:  {"page":N,"pages":P,"total":T,"items":[…]}       (page from 0)
 //   skip:  {"total":T,"items":[…]}                          (offset)
 //   token: {"next":"c<offset>"|null,"items":[…]}            (cursor)
@@ -14,6 +16,7 @@
 //   url:   {"nextUrl":"/source/url?offset=…"|absent,"items":[…]}
 //   last:  {"done":true|false,"items":[…]}                  (offset)
 //   notfound: page style, but 404 after the last page
+//   any style: &after=<id> starts right after that record
 // Sink: POST /sink/<name> (object → {"id"}, array → [{"id"}…]);
 //   PUT /sink/<name>/<id> updates. A record with "reject":true is refused
 //   with 422 {"message":"rejected <id>"} (batches: the whole request).
