@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/decimal.hpp"
 #include "core/iso_time.hpp"
 #include "core/key_codec.hpp"
 #include "core/object_id.hpp"
@@ -121,20 +122,20 @@ std::optional<api_reply> parse_filter(const query_params& query, job_filter& f) 
         return bad_query("retriable must be true or false");
       f.retriable = value == "true";
     } else if (key == "limit") {
-      if (value.empty() || value.size() > 4
-          || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      std::uint64_t n = 0;
+      if (!parse_decimal(value, n, 6))
         return bad_query("Invalid limit");
-      f.limit = std::min<std::size_t>(std::stoul(value), 1000);
+      f.limit = std::min<std::size_t>(static_cast<std::size_t>(n), 1000);
     } else {
       static const char* count_fields[] = {"numSuccess", "numExport", "numIgnore", "numError"};
       bool known = false;
       for (const char* c : count_fields)
         for (const char* suffix : {"_lte", "_gte"})
           if (key == std::string(c) + suffix) {
-            auto t = parse_iso_ms(value);  // all digits: a plain number
-            if (!t || value.find_first_not_of("0123456789") != std::string::npos)
+            std::uint64_t n = 0;
+            if (!parse_decimal(value, n, 12))
               return bad_query("Invalid value for " + key);
-            f.counts.emplace_back(c, std::string(suffix) == "_lte", *t);
+            f.counts.emplace_back(c, std::string(suffix) == "_lte", static_cast<std::int64_t>(n));
             known = true;
           }
       if (!known)
@@ -262,10 +263,10 @@ api_reply job_service::step_errors(const std::string& account, const std::string
     } else if (k == "source") {
       source = v;
     } else if (k == "limit") {
-      auto n = parse_iso_ms(v);
-      if (!n || v.find_first_not_of("0123456789") != std::string::npos)
+      std::uint64_t n = 0;
+      if (!parse_decimal(v, n, 6))
         return bad_query("Invalid limit");
-      limit = std::min<std::size_t>(static_cast<std::size_t>(*n), 1000);
+      limit = std::min<std::size_t>(static_cast<std::size_t>(n), 1000);
     } else {
       return bad_query("Unknown query parameter " + k);
     }

@@ -1,0 +1,204 @@
+// Jobs under stress: faults on the wire, cancel, one job per flow at a
+// time, kill -9 in the middle of a run; plus pings and job queries.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <numeric>
+
+#include "tests/integration/flow_fixture.hpp"
+
+using namespace integrator::test;
+namespace json = boost::json;
+
+namespace {
+
+// A source of `total` records in pages of 10 and a sink called `sink`.
+std::string simple_flow(flow_fixture& f, const std::string& conn, int total, const std::string& sink) {
+  auto exp = f.http_export(conn, R"({"relativeURI":"/source/page?total=)" + std::to_string(total)
+                                   + R"(&size=10&page={{export.http.paging.page}}",
+                                   "response":{"resourcePath":"items"},"paging":{"method":"page"}})");
+  auto imp = f.http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/)" + sink + R"("]})");
+  return f.flow(exp, {imp});
+}
+
+std::string status_of(const json::object& j) {
+  return std::string(j.at("status").as_string());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(job_control)
+
+BOOST_FIXTURE_TEST_CASE(injected_faults_are_retried_without_losing_or_duplicating, flow_fixture) {
+  auto conn = peer_connection();
+  peer.inject({.method = "POST", .path_prefix = "/sink/faulty", .times = 3, .status = 500});
+  peer.inject({.method = "POST", .path_prefix = "/sink/faulty", .times = 2, .status = 429, .retry_after = 1});
+  peer.inject({.method = "POST", .path_prefix = "/sink/faulty", .times = 2, .drop = true});
+  peer.inject({.method = "GET", .path_prefix = "/source", .times = 1, .status = 503});
+  auto j = wait_job(run(simple_flow(*this, conn, 40, "faulty")));
+  BOOST_TEST(status_of(j) == "completed");
+  BOOST_TEST(count(j, "numSuccess") == 40);
+  BOOST_TEST(count(j, "numError") == 0);
+  auto ids = sink_ids(peer, "faulty");
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::int64_t> expected(40);
+  std::iota(expected.begin(), expected.end(), 0);
+  BOOST_TEST(ids == expected, boost::test_tools::per_element());
+}
+
+BOOST_FIXTURE_TEST_CASE(faults_that_outlast_the_retries_become_record_errors, flow_fixture) {
+  auto conn = peer_connection();
+  // Record 0's request fails on every attempt; nothing else does.
+  peer.inject({.method = "POST", .path_prefix = "/sink/stubborn", .times = 5, .status = 502});
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=1&size=1","response":{"resourcePath":"items"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/stubborn"]})");
+  auto j = wait_job(run(flow(exp, {imp})));
+  BOOST_TEST(status_of(j) == "completed");
+  BOOST_TEST(count(j, "numError") == 1);
+  BOOST_TEST(peer.hits("/sink/stubborn") == 5);
+}
+
+BOOST_FIXTURE_TEST_CASE(cancel_stops_a_running_job_within_a_page, flow_fixture) {
+  auto conn = peer_connection(R"("concurrencyLevel":2)");
+  peer.inject({.method = "POST", .path_prefix = "/sink/slow", .times = 100000, .status = 200, .delay_ms = 20});
+  auto job_id = run(simple_flow(*this, conn, 2000, "slow"));
+  // Wait until it is really running.
+  for (int i = 0; i < 200 && peer.sink("slow").size() < 5; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto r = api("PUT", "/v1/jobs/" + job_id + "/cancel");
+  BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+  auto said = std::string(r.json().at("status").as_string());
+  BOOST_TEST((said == "canceling" || said == "canceled"));
+  auto j = wait_job(job_id);
+  BOOST_TEST(status_of(j) == "canceled");
+  BOOST_TEST(count(j, "numSuccess") < 2000);
+  // Nothing moves after the end.
+  auto arrived = peer.sink("slow").size();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  BOOST_TEST(peer.sink("slow").size() == arrived);
+  auto again = api("PUT", "/v1/jobs/" + job_id + "/cancel");
+  BOOST_TEST(again.status == 409u);
+}
+
+BOOST_FIXTURE_TEST_CASE(one_job_per_flow_runs_and_a_second_run_queues, flow_fixture) {
+  auto conn = peer_connection();
+  peer.inject({.method = "POST", .path_prefix = "/sink/serial", .times = 100000, .status = 200, .delay_ms = 5});
+  auto flow_id = simple_flow(*this, conn, 60, "serial");
+  auto first = run(flow_id);
+  auto second = run(flow_id);
+  auto queued = job(second);
+  BOOST_TEST(status_of(queued) == "queued");
+  auto a = wait_job(first);
+  auto b = wait_job(second);
+  BOOST_TEST(status_of(a) == "completed");
+  BOOST_TEST(status_of(b) == "completed");
+  // The second started only once the first had ended.
+  BOOST_TEST(std::string(b.at("startedAt").as_string()) >= std::string(a.at("endedAt").as_string()));
+  BOOST_TEST(peer.sink("serial").size() == 120u);
+  // A queued job can be canceled before it starts.
+  auto third = run(flow_id);
+  auto fourth = run(flow_id);
+  auto r = api("PUT", "/v1/jobs/" + fourth + "/cancel");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(status_of(wait_job(fourth)) == "canceled");
+  BOOST_TEST(status_of(wait_job(third)) == "completed");
+  BOOST_TEST(peer.sink("serial").size() == 180u);
+}
+
+BOOST_FIXTURE_TEST_CASE(kill_9_mid_job_then_restart_fails_it_and_runs_the_queued_one, flow_fixture) {
+  auto conn = peer_connection(R"("concurrencyLevel":1)");
+  peer.inject({.method = "POST", .path_prefix = "/sink/killed", .times = 100000, .status = 200, .delay_ms = 10});
+  auto flow_id = simple_flow(*this, conn, 1000, "killed");
+  auto running = run(flow_id);
+  auto waiting = run(flow_id);
+  for (int i = 0; i < 200 && peer.sink("killed").size() < 10; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  server.kill9();
+  server.start();
+  http_client fresh(server.host(), server.port());
+  auto get = [&](const std::string& path) {
+    auto r = fresh.request("GET", path, {}, {{"Authorization", "Bearer " + token}});
+    BOOST_REQUIRE_MESSAGE(r.status == 200u, path << ": " << r.status << " " << r.body);
+    return r.json();
+  };
+  auto j = get("/v1/jobs/" + running).as_object();
+  BOOST_TEST(status_of(j) == "failed");
+  BOOST_TEST(j.contains("endedAt"));
+  auto errors = get("/v1/jobs/" + running + "/joberrors").as_array();
+  BOOST_REQUIRE(!errors.empty());
+  BOOST_TEST(std::string(errors.back().at("message").as_string()).find("interrupted by shutdown")
+             != std::string::npos);
+  // The queued run runs after the restart.
+  json::object w;
+  for (int i = 0; i < 1200; ++i) {
+    w = get("/v1/jobs/" + waiting).as_object();
+    if (status_of(w) != "queued" && status_of(w) != "running")
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_TEST(status_of(w) == "completed");
+  BOOST_TEST(count(w, "numSuccess") == 1000);
+}
+
+BOOST_FIXTURE_TEST_CASE(ping_checks_a_connection, flow_fixture) {
+  auto good = peer_connection(R"("ping":{"relativeURI":"/ping","successPath":"ok","successValues":["true"]})");
+  auto r = api("GET", "/v1/connections/" + good + "/ping");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.json().at("code").as_int64() == 200);
+  BOOST_TEST(api("POST", "/v1/connections/" + good + "/ping").status == 200u);
+  auto bad = peer_connection(R"("ping":{"relativeURI":"/missing"})");
+  auto failed = api("GET", "/v1/connections/" + bad + "/ping");
+  BOOST_TEST(failed.status == 422u);
+  BOOST_TEST(failed.error_code() == "ping_failed");
+  auto unsaved = api("POST", "/v1/connections/ping",
+                     R"({"type":"http","http":{"baseURI":")" + peer.base_url() + R"(","ping":{"relativeURI":"/ping"}}})");
+  BOOST_TEST(unsaved.status == 200u);
+  auto refused = api("POST", "/v1/connections/ping", R"({"type":"http","http":{"baseURI":"http://127.0.0.1:1"}})");
+  BOOST_TEST(refused.status == 422u);
+  BOOST_TEST(api("GET", "/v1/connections/000000000000000000000000/ping").status == 404u);
+}
+
+BOOST_FIXTURE_TEST_CASE(job_queries_follow_the_reference_rules, flow_fixture) {
+  auto conn = peer_connection();
+  auto flow_id = simple_flow(*this, conn, 5, "queries");
+  auto first = run(flow_id);
+  wait_job(first);
+  auto second = run(flow_id);
+  wait_job(second);
+  BOOST_TEST(api("GET", "/v1/jobs").status == 400u);
+  BOOST_TEST(api("GET", "/v1/jobs").error_code() == "invalid_query");
+  BOOST_TEST(api("GET", "/v1/jobs?type=import").status == 400u);
+  BOOST_TEST(api("GET", "/v1/jobs?_flowId=zzz").status == 400u);
+  BOOST_TEST(api("GET", "/v1/jobs?_flowId=" + flow_id + "&status=sideways").status == 400u);
+  auto listed = api("GET", "/v1/jobs?_flowId=" + flow_id);
+  BOOST_REQUIRE_MESSAGE(listed.status == 200u, listed.body);
+  auto list = listed.json().as_array();
+  BOOST_REQUIRE_EQUAL(list.size(), 2u);
+  BOOST_TEST(list[0].at("_id").as_string() == second);  // newest first
+  BOOST_TEST(list[0].at("type").as_string() == "flow");
+  auto completed = api("GET", "/v1/jobs?_flowId=" + flow_id + "&status=completed&numSuccess_gte=5");
+  BOOST_TEST(completed.json().as_array().size() == 2u);
+  auto none = api("GET", "/v1/jobs?_flowId=" + flow_id + "&numSuccess_gte=6");
+  BOOST_TEST(none.json().as_array().empty());
+  auto older = api("GET", "/v1/jobs?_flowId=" + flow_id + "&createdAt_lte="
+                            + std::string(list[1].at("createdAt").as_string()));
+  BOOST_TEST(older.json().as_array().size() >= 1u);
+  BOOST_TEST(api("GET", "/v1/jobs/000000000000000000000000").status == 404u);
+  // Another account sees none of it.
+  auto other = new_account("outsider");
+  BOOST_TEST(as(other, "GET", "/v1/jobs/" + first).status == 404u);
+  BOOST_TEST(as(other, "GET", "/v1/jobs?_flowId=" + flow_id).json().as_array().empty());
+  BOOST_TEST(as(other, "POST", "/v1/flows/" + flow_id + "/run").status == 404u);
+  BOOST_TEST(as(other, "PUT", "/v1/jobs/" + first + "/cancel").status == 404u);
+}
+
+BOOST_FIXTURE_TEST_CASE(disabled_flows_do_not_run, flow_fixture) {
+  auto conn = peer_connection();
+  auto flow_id = simple_flow(*this, conn, 5, "disabled");
+  BOOST_TEST(api("PATCH", "/v1/flows/" + flow_id, R"([{"op":"replace","path":"/disabled","value":true}])").status == 204u);
+  auto r = api("POST", "/v1/flows/" + flow_id + "/run");
+  BOOST_TEST(r.status == 422u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
