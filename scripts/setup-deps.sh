@@ -15,6 +15,8 @@ packages=(
   tzdata                            # IANA time zones for flow schedules
   libhowardhinnant-date-dev         # date/tz: time zones for dateFormat and schedules
   wrk                               # API benchmark load generator
+  python3                           # benchmark drivers (bench/*.py)
+  openssl                           # test certificates for the TLS connection tests
 )
 
 # Node.js and npm run the handlebars.js compatibility test; machines of this

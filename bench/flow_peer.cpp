@@ -1,0 +1,298 @@
+// The source and the sink of the flow benchmark, in one process, fast
+// enough not to be what is measured (bench/README.md shows it against the
+// relay ceiling). Speaks the contract of ../shared/peers/nodered/README.md:
+//
+//   GET  /records?page=N&size=S  → {"page":N,"records":[…],"nextPage":N+1|null}
+//        record i: {"id":i,"email":"user<i>@example.com","first_name":"First<i>",
+//                   "last_name":"Last<i>","amount":<i*1.25>,"status":"active"|"inactive"}
+//   POST /sink (also /sink/…)    a record or an array of records; 2xx
+//   GET  /stats                  {"expected","received","distinct","duplicates","foreign",
+//                                 "complete","firstMs","lastMs"} (ms: steady clock)
+//   POST /reset?records=N        a new run of N records
+//
+// The sink marks each record's externalId (or id) in a bitmap, so a lost
+// or duplicated record shows: complete needs distinct == expected and no
+// duplicates.
+//
+// usage: flow_peer PORT [THREADS] [RECORDS]   (prints "ready PORT")
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <simdjson.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+struct run_state {
+  std::mutex mutex;  ///< guards reset against the bitmap's replacement
+  std::int64_t expected = 0;
+  std::vector<std::atomic<std::uint64_t>> seen;
+  std::atomic<std::int64_t> received{0}, distinct{0}, duplicates{0}, foreign{0};
+  std::atomic<std::int64_t> first_ms{0}, last_ms{0};
+
+  void reset(std::int64_t n) {
+    std::lock_guard<std::mutex> guard(mutex);
+    expected = n;
+    seen = std::vector<std::atomic<std::uint64_t>>(static_cast<std::size_t>(n / 64 + 1));
+    received = distinct = duplicates = foreign = 0;
+    first_ms = last_ms = 0;
+  }
+
+  void mark(std::int64_t id) {
+    ++received;
+    if (id < 0 || id >= expected) {
+      ++foreign;
+      return;
+    }
+    auto bit = std::uint64_t{1} << (id % 64);
+    auto old = seen[static_cast<std::size_t>(id / 64)].fetch_or(bit);
+    if (old & bit)
+      ++duplicates;
+    else
+      ++distinct;
+  }
+};
+
+run_state run;
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+std::int64_t query_int(std::string_view target, std::string_view key, std::int64_t fallback) {
+  auto q = target.find('?');
+  while (q != std::string_view::npos) {
+    auto start = q + 1;
+    auto amp = target.find('&', start);
+    auto pair = target.substr(start, amp == std::string_view::npos ? amp : amp - start);
+    if (pair.substr(0, key.size()) == key && pair.size() > key.size() && pair[key.size()] == '=') {
+      std::int64_t v = fallback;
+      auto digits = pair.substr(key.size() + 1);
+      std::from_chars(digits.data(), digits.data() + digits.size(), v);
+      return v;
+    }
+    q = amp;
+  }
+  return fallback;
+}
+
+std::string page_body(std::int64_t page, std::int64_t size) {
+  std::int64_t total = run.expected;
+  std::int64_t from = page * size, to = std::min(total, from + size);
+  std::string out;
+  out.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, to - from)) * 130 + 64);
+  out += "{\"page\":";
+  append_int(out, page);
+  out += ",\"records\":[";
+  for (std::int64_t i = from; i < to; ++i) {
+    if (i > from)
+      out += ',';
+    out += "{\"id\":";
+    append_int(out, i);
+    out += ",\"email\":\"user";
+    append_int(out, i);
+    out += "@example.com\",\"first_name\":\"First";
+    append_int(out, i);
+    out += "\",\"last_name\":\"Last";
+    append_int(out, i);
+    out += "\",\"amount\":";
+    append_int(out, i + i / 4);  // whole part of i*1.25
+    out += (i % 4 == 0) ? "" : (i % 4 == 1 ? ".25" : (i % 4 == 2 ? ".5" : ".75"));
+    out += ",\"status\":\"";
+    out += i % 2 == 0 ? "active" : "inactive";
+    out += "\"}";
+  }
+  out += "],\"nextPage\":";
+  if (to < total)
+    append_int(out, page + 1);
+  else
+    out += "null";
+  out += '}';
+  return out;
+}
+
+bool take_record(simdjson::ondemand::object obj) {
+  std::int64_t id = -1;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key))
+      return false;
+    if (key == "externalId" || key == "id") {
+      auto v = field.value();
+      if (v.get_int64().get(id)) {
+        std::string_view s;
+        if (v.get_string().get(s))
+          return false;
+        std::from_chars(s.data(), s.data() + s.size(), id);
+      }
+      break;
+    }
+  }
+  run.mark(id);
+  return true;
+}
+
+// Counts the records of a sink body; false when it is not JSON.
+bool sink_body(std::string& body) {
+  thread_local simdjson::ondemand::parser parser;
+  auto size = body.size();
+  body.reserve(size + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  if (parser.iterate(body.data(), size, body.capacity()).get(doc))
+    return false;
+  simdjson::ondemand::json_type t;
+  if (doc.type().get(t))
+    return false;
+  if (t == simdjson::ondemand::json_type::array) {
+    simdjson::ondemand::array a;
+    if (doc.get_array().get(a))
+      return false;
+    for (auto el : a) {
+      simdjson::ondemand::object o;
+      if (el.get_object().get(o) || !take_record(o))
+        return false;
+    }
+  } else {
+    simdjson::ondemand::object o;
+    if (doc.get_object().get(o) || !take_record(o))
+      return false;
+  }
+  auto now = now_ms();
+  std::int64_t zero = 0;
+  run.first_ms.compare_exchange_strong(zero, now);
+  run.last_ms = now;
+  return true;
+}
+
+std::string stats_body() {
+  std::string out = "{\"expected\":";
+  append_int(out, run.expected);
+  out += ",\"received\":";
+  append_int(out, run.received);
+  out += ",\"distinct\":";
+  append_int(out, run.distinct);
+  out += ",\"duplicates\":";
+  append_int(out, run.duplicates);
+  out += ",\"foreign\":";
+  append_int(out, run.foreign);
+  bool complete = run.distinct == run.expected && run.duplicates == 0 && run.foreign == 0;
+  out += ",\"complete\":";
+  out += complete ? "true" : "false";
+  out += ",\"firstMs\":";
+  append_int(out, run.first_ms);
+  out += ",\"lastMs\":";
+  append_int(out, run.last_ms);
+  out += '}';
+  return out;
+}
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  explicit session(tcp::socket s) : stream_(std::move(s)) {}
+  void run() { read(); }
+
+private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(64 * 1024 * 1024);
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec)
+        return;
+      self->answer(self->parser_->release());
+    });
+  }
+
+  void answer(http::request<http::string_body> req) {
+    res_ = {http::status::ok, req.version()};
+    res_.set(http::field::content_type, "application/json");
+    res_.keep_alive(req.keep_alive());
+    std::string_view target(req.target().data(), req.target().size());
+    if (req.method() == http::verb::get && target.starts_with("/records")) {
+      res_.body() = page_body(query_int(target, "page", 0), query_int(target, "size", 1000));
+    } else if (req.method() == http::verb::post && target.starts_with("/sink")) {
+      if (sink_body(req.body())) {
+        res_.result(http::status::created);
+        res_.body() = R"({"ok":true})";
+      } else {
+        res_.result(http::status::bad_request);
+        res_.body() = R"({"message":"not JSON"})";
+      }
+    } else if (target.starts_with("/stats")) {
+      res_.body() = stats_body();
+    } else if (req.method() == http::verb::post && target.starts_with("/reset")) {
+      ::run.reset(query_int(target, "records", 0));
+      res_.body() = stats_body();
+    } else {
+      res_.result(http::status::not_found);
+      res_.body() = R"({"message":"not found"})";
+    }
+    res_.prepare_payload();
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec && self->res_.keep_alive())
+        self->read();
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+};
+
+void accept(tcp::acceptor& a, net::io_context& ioc) {
+  a.async_accept(net::make_strand(ioc), [&a, &ioc](beast::error_code ec, tcp::socket s) {
+    if (!ec) {
+      s.set_option(tcp::no_delay(true));
+      std::make_shared<session>(std::move(s))->run();
+    }
+    accept(a, ioc);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: flow_peer PORT [THREADS] [RECORDS]\n";
+    return 2;
+  }
+  auto port = static_cast<unsigned short>(std::atoi(argv[1]));
+  int threads = argc > 2 ? std::atoi(argv[2]) : 2;
+  run.reset(argc > 3 ? std::atoll(argv[3]) : 100000);
+  net::io_context ioc(threads);
+  tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), port});
+  accept(acceptor, ioc);
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
+  std::cout << "ready " << acceptor.local_endpoint().port() << std::endl;
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool)
+    t.join();
+}
