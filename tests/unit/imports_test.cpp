@@ -1,0 +1,125 @@
+#include "core/import_plan.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace integrator;
+namespace json = boost::json;
+
+namespace {
+
+import_plan compile(const char* doc, const char* entry = "null") {
+  std::string error;
+  auto p = import_plan::compile(json::parse(doc), json::parse(entry), &error);
+  BOOST_REQUIRE_MESSAGE(p, error);
+  return std::move(*p);
+}
+
+std::vector<json::value> records(const char* array) {
+  std::vector<json::value> out;
+  auto parsed = json::parse(array);
+  for (const auto& v : parsed.as_array())
+    out.push_back(v);
+  return out;
+}
+
+outbound_response answer(int status, std::string body) {
+  outbound_response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+using kind = record_outcome::kind;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(imports)
+
+BOOST_AUTO_TEST_CASE(one_request_per_record_with_templates_before_mapping) {
+  auto p = compile(R"({"http":{"method":["PUT"],"relativeURI":["/items/{{record.id}}?n={{name}}"]},
+                       "mapping":{"fields":[{"extract":"name","generate":"title"}]}})");
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(records(R"([{"id":1,"name":"a b"},{"id":2,"name":"c"}])"), {}, out);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 2u);
+  BOOST_TEST(reqs[0].method == "PUT");
+  BOOST_TEST(reqs[0].target == "/items/1?n=a%20b");
+  BOOST_TEST(json::parse(reqs[0].body) == json::parse(R"({"title":"a b"})"));
+  auto ok = answer(200, R"({"_id":"x9"})");
+  p.settle(reqs[0], ok, out);
+  BOOST_TEST((out[0].what == kind::succeeded));
+  BOOST_TEST(out[0].id == "x9");
+  BOOST_TEST((out[1].what == kind::pending));
+}
+
+BOOST_AUTO_TEST_CASE(existing_extract_picks_update_and_ignore_rules_apply) {
+  auto p = compile(R"({"ignoreMissing":true,
+                       "http":{"method":["POST","PUT"],"relativeURI":["/c","/c/{{record.ref}}"],
+                               "requestType":["CREATE","UPDATE"],"existingExtract":"ref"}})");
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(records(R"([{"ref":"r1"},{"ref":""},{}])"), {}, out);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
+  BOOST_TEST(reqs[0].method == "PUT");
+  BOOST_TEST(reqs[0].target == "/c/r1");
+  BOOST_TEST((out[1].what == kind::ignored));
+  BOOST_TEST((out[2].what == kind::ignored));
+  auto q = compile(R"({"ignoreExisting":true,"http":{"method":["POST","PUT"],"relativeURI":["/c","/c/x"],
+                                                    "existingExtract":"ref"}})");
+  auto reqs2 = q.stage(records(R"([{"ref":"r1"},{"a":1}])"), {}, out);
+  BOOST_REQUIRE_EQUAL(reqs2.size(), 1u);
+  BOOST_TEST(reqs2[0].method == "POST");
+  BOOST_TEST((out[0].what == kind::ignored));
+}
+
+BOOST_AUTO_TEST_CASE(batches_send_arrays_and_settle_per_element_when_answered_so) {
+  auto p = compile(R"({"http":{"method":["POST"],"relativeURI":["/bulk"],"batchSize":2,
+                               "response":{"failPath":["error"]}}})");
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(records(R"([{"n":1},{"n":2},{"n":3}])"), {}, out);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 2u);
+  BOOST_TEST(json::parse(reqs[0].body) == json::parse(R"([{"n":1},{"n":2}])"));
+  auto each = answer(200, R"([{"id":"a"},{"error":"bad n"}])");
+  p.settle(reqs[0], each, out);
+  BOOST_TEST((out[0].what == kind::succeeded));
+  BOOST_TEST(out[0].id == "a");
+  BOOST_TEST((out[1].what == kind::failed));
+  auto whole = answer(500, R"({"message":"down"})");
+  p.settle(reqs[1], whole, out);
+  BOOST_TEST((out[2].what == kind::failed));
+  BOOST_TEST(out[2].code == "500");
+}
+
+BOOST_AUTO_TEST_CASE(input_filter_and_failed_lookups_decide_without_a_request) {
+  auto p = compile(R"({"filter":{"type":"expression","expression":{"version":"1","rules":["equals",["extract","keep"],true]}},
+                       "lookups":[{"name":"st","map":{"A":"Active"}}],
+                       "mapping":{"fields":[{"extract":"s","generate":"status","lookupName":"st"}]},
+                       "http":{"method":["POST"],"relativeURI":["/x"]}})");
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(records(R"([{"keep":false,"s":"A"},{"keep":true,"s":"Z"},{"keep":true,"s":"A"}])"), {}, out);
+  BOOST_TEST((out[0].what == kind::filtered));
+  BOOST_TEST((out[1].what == kind::failed));
+  BOOST_TEST(out[1].code == "mapping_failed");
+  BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
+  BOOST_TEST(json::parse(reqs[0].body) == json::parse(R"({"status":"Active"})"));
+}
+
+BOOST_AUTO_TEST_CASE(response_mapping_writes_the_answer_into_the_record) {
+  auto p = compile(R"({"http":{"method":["POST"],"relativeURI":["/x"]}})",
+                   R"({"responseMapping":{"fields":[{"extract":"id","generate":"remoteId"},
+                                                    {"extract":"_json.meta.v","generate":"info.version"}]}})");
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(records(R"([{"a":1}])"), {}, out);
+  auto r = answer(201, R"({"id":"77","meta":{"v":3}})");
+  p.settle(reqs[0], r, out);
+  json::value rec = json::parse(R"({"a":1})");
+  p.map_response(rec, out[0]);
+  BOOST_TEST(rec == json::parse(R"({"a":1,"remoteId":"77","info":{"version":3}})"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_templates_and_blocks_are_refused) {
+  std::string error;
+  BOOST_TEST(!import_plan::compile(json::parse(R"({"http":{"relativeURI":["/x/{{#if}}"]}})"), {}, &error));
+  BOOST_TEST(!import_plan::compile(json::parse(R"({"name":"no block"})"), {}, &error));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
