@@ -70,13 +70,71 @@ BOOST_AUTO_TEST_CASE(every_message_type_survives_serialization) {
   BOOST_TEST(b.ops()[1].erase);
 }
 
+BOOST_AUTO_TEST_CASE(engine_messages_survive_serialization) {
+  node_config cfg;
+  caf::actor_system sys{cfg};
+  page_builder builder(10, 1 << 20);
+  builder.append(R"({"id":1})");
+  builder.append(R"({"id":2,"name":"x"})");
+  auto page = builder.take();
+  auto p = round_trip(sys, page);
+  BOOST_TEST_REQUIRE(p.size() == 2u);
+  BOOST_TEST(p.record(0) == R"({"id":1})");
+  BOOST_TEST(p.record(1) == R"({"id":2,"name":"x"})");
+  BOOST_TEST(p.data() != page.data());  // a fresh buffer on the far side
+  BOOST_TEST(round_trip(sys, record_page()).size() == 0u);
+
+  stage_report report;
+  report.step = 2;
+  report.counts.num_success = 7;
+  report.counts.num_pages_processed = 1;
+  job_error_entry e;
+  e.error_id = "e1";
+  e.retry_data = R"({"id":3})";
+  e.occurred_at = 1700000000000;
+  report.errors.push_back(e);
+  report.fatal = "boom";
+  report.exhausted = true;
+  auto r = round_trip(sys, report);
+  BOOST_TEST(r.step == 2);
+  BOOST_TEST(r.counts.num_success == 7);
+  BOOST_TEST_REQUIRE(r.errors.size() == 1u);
+  BOOST_TEST(r.errors[0].retry_data == e.retry_data);
+  BOOST_TEST(r.errors[0].occurred_at == e.occurred_at);
+  BOOST_TEST(r.fatal == "boom");
+  BOOST_TEST(r.exhausted);
+
+  outbound_response resp;
+  resp.status = 429;
+  resp.headers = {{"Retry-After", "3"}};
+  resp.body = "{}";
+  resp.attempts = 4;
+  auto o = round_trip(sys, resp);
+  BOOST_TEST(o.status == 429);
+  BOOST_TEST(find_header(o.headers, "retry-after") == "3");
+  BOOST_TEST(o.attempts == 4);
+
+  job_spec spec;
+  spec.flow = R"({"_id":"f"})";
+  spec.connections = {{"c1", R"({"type":"http"})"}};
+  auto s = round_trip(sys, spec);
+  BOOST_TEST(s.flow == spec.flow);
+  BOOST_TEST_REQUIRE(s.connections.size() == 1u);
+  BOOST_TEST(s.connections[0].second == spec.connections[0].second);
+
+  auto j = round_trip(sys, job_ref{"a", "f", "j"});
+  BOOST_TEST(j.job_id == "j");
+}
+
 BOOST_AUTO_TEST_CASE(types_are_registered_under_fixed_names) {
   node_config cfg;
   caf::actor_system sys{cfg};
   for (auto name : {"integrator.api_call", "integrator.api_reply", "integrator.write_batch",
                     "integrator.principal", "integrator.registry_actor",
                     "integrator.account_shard_actor", "integrator.rate_bucket_actor",
-                    "integrator.account_store_actor"})
+                    "integrator.account_store_actor", "integrator.engine_actor",
+                    "integrator.record_page", "integrator.stage_report", "integrator.job_spec",
+                    "integrator.outbound_response", "integrator.job_ref"})
     BOOST_TEST(sys.types().make_value(name) != nullptr, name);
 }
 
