@@ -88,6 +88,10 @@ caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> serv
       self->state.queue.push_back(job_id);
       start_next(self);
     },
+    [=](crash_atom) {
+      if (self->state.running)
+        self->send(self->state.running, crash_atom::value);
+    },
     [=](cancel_atom, const std::string& job_id) -> caf::result<api_reply> {
       auto& st = self->state;
       auto rp = self->make_response_promise<api_reply>();
@@ -197,6 +201,15 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
                                       caf::anon_send(me, http_atom::value, tag, std::move(r));
                                     });
       return rp;
+    },
+    [=](crash_atom, bool jobs_only) -> bool {
+      if (!self->state.services->test_hooks)
+        return false;
+      if (!jobs_only)
+        throw std::runtime_error("engine crashed on request (test hook)");
+      for (const auto& [key, flow] : self->state.flows)
+        caf::anon_send(flow, crash_atom::value);
+      return true;
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
       auto& pings = self->state.pings;

@@ -148,6 +148,9 @@ void gateway::crash(const std::string& target, completion done) {
     };
     if (target == "registry")
       self->request(dir->registry(), timeout, crash_atom::value).then(on_bool, on_error);
+    else if (target == "engine" || target == "jobs")
+      self->request(dir->engine(), timeout, crash_atom::value, target == "jobs")
+        .then(on_bool, on_error);
     else
       self->request(dir->shard(0), timeout, crash_atom::value).then(on_bool, on_error);
   });

@@ -54,7 +54,9 @@ using engine_actor = caf::typed_actor<
   // connection JSON (secrets revealed) → {"code":200} or the error
   caf::replies_to<ping_atom, std::string>::with<api_reply>,
   // a ping's answer from the outbound client
-  caf::reacts_to<http_atom, std::uint64_t, outbound_response>>;
+  caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
+  // test hook: crash the running jobs (true) or the engine itself (false)
+  caf::replies_to<crash_atom, bool>::with<bool>>;
 
 /// The HTTP frontend's door into the actors: takes a call with a ticket,
 /// sends it to the registry and completes the ticket with the reply.

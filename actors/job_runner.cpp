@@ -268,6 +268,10 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
                  std::int32_t{1});
     },
     [=](end_atom) { finish(self); },
+    [=](crash_atom) {
+      if (self->state.services->test_hooks)
+        throw std::runtime_error("job crashed on request (test hook)");
+    },
     [=](cancel_atom) -> api_reply {
       auto& st = self->state;
       if (!st.finishing && !st.canceling) {

@@ -175,10 +175,7 @@ std::optional<job_doc> job_service::load(const std::string& account, const std::
 
 void job_service::for_children(const std::string& account, const std::string& id,
                                const std::function<void(job_doc)>& visit) {
-  // Children are created right after their flow job: their ids sort after it.
-  store_.scan(keys::jobs_space, account, [&](std::string_view key, std::string_view value) {
-    if (key.substr(24) < id)
-      return true;
+  store_.scan(keys::jobs_space, account, [&](std::string_view, std::string_view value) {
     if (auto j = job_doc::from_json(value); j && j->flow_job_id == id)
       visit(std::move(*j));
     return true;

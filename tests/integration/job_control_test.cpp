@@ -141,6 +141,46 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_job_then_restart_fails_it_and_runs_the_queued
   BOOST_TEST(count(w, "numSuccess") == 1000);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_crashed_job_ends_failed_with_an_error_saying_why, flow_fixture) {
+  auto conn = peer_connection(R"("concurrencyLevel":1)");
+  peer.inject({.method = "POST", .path_prefix = "/sink/crash", .times = 100000, .status = 200, .delay_ms = 10});
+  auto flow_id = simple_flow(*this, conn, 500, "crash");
+  auto job_id = run(flow_id);
+  for (int i = 0; i < 200 && peer.sink("crash").size() < 5; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  BOOST_TEST(client.request("POST", "/admin/v1/debug/crash/jobs").status == 204u);
+  auto j = wait_job(job_id);
+  BOOST_TEST(status_of(j) == "failed");
+  auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
+  BOOST_REQUIRE(!errors.empty());
+  BOOST_TEST(std::string(errors.back().at("message").as_string()).find("stopped unexpectedly")
+             != std::string::npos);
+  // Its children end too, and the flow runs again.
+  auto children = api("GET", "/v1/jobs?_flowJobId=" + job_id + "&type=export,import").json();
+  BOOST_TEST(children.as_array().size() == 2u);
+  for (const auto& c : children.as_array())
+    BOOST_TEST(c.at("status").as_string() != "running");
+  peer.inject({.method = "POST", .path_prefix = "/sink/crash", .times = 1, .status = 200});
+  auto again = wait_job(run(flow_id), 60);
+  BOOST_TEST(status_of(again) == "completed");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_crashed_engine_restarts_fails_running_jobs_and_runs_queued_ones, flow_fixture) {
+  auto conn = peer_connection(R"("concurrencyLevel":1)");
+  peer.inject({.method = "POST", .path_prefix = "/sink/engine", .times = 100000, .status = 200, .delay_ms = 5});
+  auto flow_id = simple_flow(*this, conn, 300, "engine");
+  auto running = run(flow_id);
+  auto queued = run(flow_id);
+  for (int i = 0; i < 200 && peer.sink("engine").size() < 5; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  BOOST_TEST(client.request("POST", "/admin/v1/debug/crash/engine").status == 204u);
+  auto a = wait_job(running);
+  BOOST_TEST(status_of(a) == "failed");
+  auto b = wait_job(queued, 60);
+  BOOST_TEST(status_of(b) == "completed");
+  BOOST_TEST(count(b, "numSuccess") == 300);
+}
+
 BOOST_FIXTURE_TEST_CASE(ping_checks_a_connection, flow_fixture) {
   auto good = peer_connection(R"("ping":{"relativeURI":"/ping","successPath":"ok","successValues":["true"]})");
   auto r = api("GET", "/v1/connections/" + good + "/ping");
