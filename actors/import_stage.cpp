@@ -111,7 +111,7 @@ void finish_page(import_ptr self) {
         e.flow_job_id = st.links.flow_job_id;
         e.flow_id = st.links.flow_id;
         e.step_id = st.step->import_id;
-        e.source = "import";
+        e.source = st.step->lookup ? "lookup" : "import";
         e.code = out.code.empty() ? "import_failed" : out.code;
         e.message = out.message;
         e.trace_key = trace_key_of(w.records[i]);

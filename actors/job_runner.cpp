@@ -143,7 +143,7 @@ void launch(job_ptr self) {
   for (const auto& g : st.plan->generators)
     st.steps.push_back(child("export", g.export_id));
   for (const auto& p : st.plan->processors) {
-    st.steps.push_back(child("import", p.import_id));
+    st.steps.push_back(child(p.lookup ? "export" : "import", p.import_id));
     st.steps.back().status = job_status::running;
     st.steps.back().started_at = now;
   }

@@ -157,22 +157,21 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
   if (const auto* procs = f.if_contains("pageProcessors"); procs && procs->is_array())
     for (const auto& p : procs->get_array()) {
       const auto& entry = p.get_object();
-      if (str(entry, "type") == "export") {
-        *error = "lookup exports as page processors are not supported yet";
-        return std::nullopt;
-      }
+      bool lookup = str(entry, "type") == "export";
       import_step step;
-      step.import_id = str(entry, "_importId");
-      auto doc = parse_doc(find_doc(spec.imports, step.import_id));
+      step.import_id = str(entry, lookup ? "_exportId" : "_importId");
+      step.lookup = lookup;
+      auto doc = parse_doc(find_doc(lookup ? spec.exports : spec.imports, step.import_id));
       if (!doc) {
-        *error = "import " + step.import_id + " not found";
+        *error = std::string(lookup ? "export " : "import ") + step.import_id + " not found";
         return std::nullopt;
       }
       step.connection_id = str(doc->get_object(), "_connectionId");
       step.endpoint = endpoint_of(spec, step.connection_id, error);
       if (!step.endpoint)
         return std::nullopt;
-      auto compiled = import_plan::compile(*doc, p, error);
+      auto compiled = lookup ? import_plan::compile_lookup(*doc, p, error)
+                             : import_plan::compile(*doc, p, error);
       if (!compiled)
         return std::nullopt;
       step.plan = std::make_shared<const import_plan>(std::move(*compiled));

@@ -47,8 +47,10 @@ struct export_step {
   boost::json::value context;  ///< what templates see besides paging
 };
 
+/// A page processor: an import, or a lookup export (isLookup).
 struct import_step {
-  std::string import_id;
+  std::string import_id;  ///< the import's id, or the lookup export's
+  bool lookup = false;
   std::string connection_id;
   std::shared_ptr<const http_endpoint> endpoint;
   std::shared_ptr<const import_plan> plan;

@@ -164,17 +164,57 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
   if (auto it = block->find("batchSize"); it != block->end() && it->value().is_int64()
                                           && it->value().get_int64() > 1)
     p.batch_size_ = static_cast<std::size_t>(it->value().get_int64());
-  if (const auto* entry = processor_entry.if_object()) {
-    p.proceed_on_failure_ = flag(*entry, "proceedOnFailure");
-    if (const auto* rm = entry->if_contains("responseMapping"); rm && rm->is_object())
-      if (const auto* fields = rm->get_object().if_contains("fields"); fields && fields->is_array())
-        for (const auto& f : fields->get_array())
-          if (const auto* fo = f.if_object()) {
-            auto ex = list_of(*fo, "extract"), gen = list_of(*fo, "generate");
-            if (!ex.empty() && !gen.empty())
-              p.response_fields_.emplace_back(split_path(ex[0]), split_path(gen[0]));
-          }
+  p.read_entry(processor_entry);
+  return p;
+}
+
+void import_plan::read_entry(const json::value& processor_entry) {
+  const auto* entry = processor_entry.if_object();
+  if (!entry)
+    return;
+  proceed_on_failure_ = flag(*entry, "proceedOnFailure");
+  if (const auto* rm = entry->if_contains("responseMapping"); rm && rm->is_object())
+    if (const auto* fields = rm->get_object().if_contains("fields"); fields && fields->is_array())
+      for (const auto& f : fields->get_array())
+        if (const auto* fo = f.if_object()) {
+          auto ex = list_of(*fo, "extract"), gen = list_of(*fo, "generate");
+          if (!ex.empty() && !gen.empty())
+            response_fields_.emplace_back(split_path(ex[0]), split_path(gen[0]));
+        }
+}
+
+std::optional<import_plan> import_plan::compile_lookup(const json::value& export_doc,
+                                                       const json::value& processor_entry,
+                                                       std::string* error) {
+  const auto* doc = export_doc.if_object();
+  const auto* h = doc ? doc->if_contains("http") : nullptr;
+  if (!h || !h->is_object()) {
+    if (error)
+      *error = "lookup export has no http block";
+    return std::nullopt;
   }
+  const auto& block = h->get_object();
+  import_plan p;
+  p.lookup_ = true;
+  auto ops = std::make_shared<std::vector<op_plan>>(1);
+  auto& op = ops->front();
+  if (auto m = list_of(block, "method"); !m.empty() && !m[0].empty())
+    op.method = m[0];
+  else
+    op.method = "GET";
+  auto uri = list_of(block, "relativeURI");
+  auto body = list_of(block, "body");
+  if (!compile_one(uri.empty() ? "" : uri[0], op.relative_uri, "relativeURI", error)
+      || !compile_one(body.empty() ? "" : body[0], op.body, "body", error))
+    return std::nullopt;
+  if (const auto* response = block.if_contains("response")) {
+    op.check = response_check::from(response);
+    if (const auto* ro = response->if_object())
+      if (auto rp = list_of(*ro, "resourcePath"); !rp.empty())
+        p.lookup_records_ = split_path(rp[0]);
+  }
+  p.ops_ = ops;
+  p.read_entry(processor_entry);
   return p;
 }
 
@@ -257,8 +297,12 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
       }
     } else {
       auto i = req.records.front();
-      req.body = op.body ? op.body->render(record_context(mapped[i], settings), template_escape::none)
-                         : json::serialize(mapped[i]);
+      if (lookup_)
+        req.body = op.body ? op.body->render(record_context(records[i], settings), template_escape::none)
+                           : std::string();
+      else
+        req.body = op.body ? op.body->render(record_context(mapped[i], settings), template_escape::none)
+                           : json::serialize(mapped[i]);
     }
   }
   return requests;
@@ -283,6 +327,16 @@ void import_plan::settle(const import_request& req, outbound_response& r,
     } else {
       out.what = record_outcome::kind::succeeded;
       out.id = id_in(part, op.id_path);
+      if (lookup_) {
+        // What the lookup found, as an array, whatever the answer's shape.
+        const json::value* found = lookup_records_.empty() ? &part : find_path(part, lookup_records_);
+        json::array data;
+        if (found && found->is_array())
+          data = found->get_array();
+        else if (found && !found->is_null())
+          data.push_back(*found);
+        out.response = std::move(data);
+      }
     }
   };
   // A batch answered with one element per record settles them one by one.
@@ -313,7 +367,7 @@ void import_plan::map_response(json::value& record, const record_outcome& outcom
   json::object source;
   source["id"] = outcome.id;
   source["statusCode"] = outcome.status_code;
-  source["_json"] = outcome.response;
+  source[lookup_ ? "data" : "_json"] = outcome.response;
   source["ignored"] = outcome.what == record_outcome::kind::ignored;
   json::array errors;
   if (outcome.what == record_outcome::kind::failed) {

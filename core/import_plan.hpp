@@ -55,6 +55,14 @@ public:
                                             const boost::json::value& processor_entry,
                                             std::string* error = nullptr);
 
+  /// Compiles a lookup export (isLookup) as a page processor: one request
+  /// per record from the export's http block, rendered against the record;
+  /// the records of the answer (at response.resourcePath) become the
+  /// outcome's `data` for responseMapping (data[0].x).
+  static std::optional<import_plan> compile_lookup(const boost::json::value& export_doc,
+                                                   const boost::json::value& processor_entry,
+                                                   std::string* error = nullptr);
+
   /// Stages a page: fills `outcomes` for records decided without a request
   /// (filtered, ignored, failed mapping) and returns the requests to send.
   std::vector<import_request> stage(const std::vector<boost::json::value>& records,
@@ -70,10 +78,13 @@ public:
   void map_response(boost::json::value& record, const record_outcome& outcome) const;
 
   bool proceed_on_failure() const { return proceed_on_failure_; }
+  bool is_lookup() const { return lookup_; }
 
   struct op_plan;
 
 private:
+  void read_entry(const boost::json::value& processor_entry);
+
   std::optional<filter_expression> filter_;
   std::optional<mapping_v1> mapping_;
   std::optional<mapper_v2> mapper_;
@@ -82,6 +93,8 @@ private:
   bool ignore_missing_ = false;
   std::size_t batch_size_ = 1;
   bool proceed_on_failure_ = false;
+  bool lookup_ = false;
+  std::vector<std::string> lookup_records_;  ///< resourcePath of a lookup's answer
   std::shared_ptr<const std::vector<op_plan>> ops_;
   std::size_t create_op_ = 0;
   std::size_t update_op_ = 0;

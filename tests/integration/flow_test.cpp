@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include "tests/integration/flow_fixture.hpp"
 
@@ -198,6 +199,36 @@ BOOST_FIXTURE_TEST_CASE(rejected_records_are_job_errors_and_the_job_completes, f
   BOOST_TEST(long_form.json().at("errors").as_array().size() == 4u);
   BOOST_TEST(api("GET", "/v1/flows/" + flow_id + "/" + imp + "/errors?source=export")
                .json().at("errors").as_array().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(lookups_and_response_mapping_feed_later_processors, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=12&size=12","response":{"resourcePath":"items"}})");
+  auto lookup = http_export(conn, R"({"method":"GET","relativeURI":"/source/skip?total=100&size=1&offset={{record.id}}",
+                                     "response":{"resourcePath":"items"}})", R"("isLookup":true)");
+  auto first = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/first"]})");
+  auto last = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/last"]})");
+  auto flow_id = create("flows", R"({"name":"chain","pageGenerators":[{"_exportId":")" + exp + R"("}],
+    "pageProcessors":[
+      {"type":"export","_exportId":")" + lookup + R"(","responseMapping":{"fields":[{"extract":"data[0].email","generate":"found"}]}},
+      {"type":"import","_importId":")" + first + R"(","responseMapping":{"fields":[{"extract":"id","generate":"firstId"}]}},
+      {"type":"import","_importId":")" + last + R"("}]})");
+  auto j = wait_job(run(flow_id));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  auto got = peer.sink("last");
+  BOOST_REQUIRE_EQUAL(got.size(), 12u);
+  auto firsts = peer.sink("first");
+  std::set<std::string> first_ids;
+  for (const auto& e : firsts)
+    first_ids.insert(e.id);
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(r.at("found") == r.at("email"));
+    BOOST_TEST(first_ids.count(std::string(r.at("firstId").as_string())) == 1u);
+  }
+  auto children = api("GET", "/v1/jobs?_flowJobId=" + std::string(j.at("_id").as_string())
+                               + "&type=export,import").json();
+  BOOST_TEST(children.as_array().size() == 4u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failing_export_fails_the_job_with_an_error, flow_fixture) {

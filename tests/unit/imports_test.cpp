@@ -123,3 +123,30 @@ BOOST_AUTO_TEST_CASE(bad_templates_and_blocks_are_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(lookups)
+
+BOOST_AUTO_TEST_CASE(a_lookup_export_asks_per_record_and_maps_data_back) {
+  std::string error;
+  auto p = import_plan::compile_lookup(
+    json::parse(R"({"isLookup":true,"http":{"method":"GET","relativeURI":"/customers?email={{record.email}}",
+                                            "response":{"resourcePath":"items"}}})"),
+    json::parse(R"({"type":"export","responseMapping":{"fields":[{"extract":"data[0].id","generate":"customerId"}]}})"),
+    &error);
+  BOOST_REQUIRE_MESSAGE(p, error);
+  BOOST_TEST(p->is_lookup());
+  std::vector<record_outcome> out;
+  auto recs = records(R"([{"email":"a@x.io"}])");
+  auto reqs = p->stage(recs, {}, out);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
+  BOOST_TEST(reqs[0].method == "GET");
+  BOOST_TEST(reqs[0].target == "/customers?email=a%40x.io");
+  BOOST_TEST(reqs[0].body.empty());
+  auto r = answer(200, R"({"items":[{"id":"c7"},{"id":"c8"}]})");
+  p->settle(reqs[0], r, out);
+  json::value rec = recs[0];
+  p->map_response(rec, out[0]);
+  BOOST_TEST(rec == json::parse(R"({"email":"a@x.io","customerId":"c7"})"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
