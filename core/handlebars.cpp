@@ -263,6 +263,19 @@ private:
         pos_ = src_.size();
         break;
       }
+      // \{{x}} is the text {{x}}; \\{{x}} is a backslash, then the value.
+      if (open > pos_ && src_[open - 1] == '\\') {
+        bool escaped_backslash = open - 1 > pos_ && src_[open - 2] == '\\';
+        text.pop_back();
+        if (!escaped_backslash) {
+          auto close = src_.find("}}", open + 2);
+          auto end = close == std::string_view::npos ? src_.size() : close + 2;
+          text += src_.substr(open, end - open);
+          add_text(seq, std::move(text));
+          pos_ = end;
+          continue;
+        }
+      }
       tag t;
       if (!read_tag(open, t, error))
         return false;
@@ -286,12 +299,14 @@ private:
         stopped_at = "/";
         return true;
       }
-      if (!t.triple && (c == "else" || c == "^")) {
+      bool chained = !t.triple && c.rfind("else ", 0) == 0;
+      if (!t.triple && (c == "else" || c == "^" || chained)) {
         if (block.empty()) {
           error = "{{else}} outside a block";
           return false;
         }
-        stopped_at = "else";
+        // {{else if x}} opens a block that the outer block's close ends.
+        stopped_at = chained ? "else:" + trim(c.substr(5)) : "else";
         return true;
       }
       if (!t.triple && !c.empty() && c[0] == '#') {
@@ -327,7 +342,8 @@ private:
   bool standalone_line(const tag& t, std::string& text) const {
     const auto& c = t.content;
     bool kind = !t.triple && !c.empty()
-                && (c[0] == '#' || c[0] == '/' || c[0] == '!' || c == "else" || c == "^");
+                && (c[0] == '#' || c[0] == '/' || c[0] == '!' || c == "else" || c == "^"
+                    || c.rfind("else ", 0) == 0);
     if (!kind)
       return false;
     auto nl = text.rfind('\n');
@@ -357,7 +373,10 @@ private:
     return i;
   }
 
-  bool parse_block(handlebars_template::node& seq, const std::string& head, std::string& error) {
+  // `closer`: the block name whose {{/…}} ends this one (an {{else if}}
+  // chain ends with its first block); empty for the block's own name.
+  bool parse_block(handlebars_template::node& seq, const std::string& head, std::string& error,
+                   const std::string& closer = {}) {
     auto n = std::make_shared<handlebars_template::node>();
     n->k = node_kind::block;
     auto space = head.find_first_of(" \t\n");
@@ -378,16 +397,21 @@ private:
     n->e = std::move(*e);
     n->body = std::make_shared<handlebars_template::node>();
     std::string stopped;
-    if (!parse_into(*n->body, n->block, error, stopped))
+    const std::string& closing = closer.empty() ? n->block : closer;
+    if (!parse_into(*n->body, closing, error, stopped))
       return false;
     if (stopped == "else") {
       n->inverse = std::make_shared<handlebars_template::node>();
-      if (!parse_into(*n->inverse, n->block, error, stopped))
+      if (!parse_into(*n->inverse, closing, error, stopped))
         return false;
       if (stopped != "/") {
         error = "second {{else}} in {{#" + n->block + "}}";
         return false;
       }
+    } else if (stopped.rfind("else:", 0) == 0) {
+      n->inverse = std::make_shared<handlebars_template::node>();
+      if (!parse_block(*n->inverse, stopped.substr(5), error, closing))
+        return false;
     }
     seq.children.push_back(std::move(n));
     return true;

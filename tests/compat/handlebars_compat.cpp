@@ -2,7 +2,8 @@
 // outputs node rendered for them (run_handlebars_compat.sh) and checks ours
 // render the same text. Prints "N passed, M failed".
 //
-// usage: handlebars_compat CASES.json EXPECTED.json
+// usage: handlebars_compat CASES.json EXPECTED.json (CASES: a list of
+// {template, data}, or a matrix {templates, data})
 
 #include <boost/json.hpp>
 
@@ -28,7 +29,17 @@ int main(int argc, char** argv) {
     std::cerr << "usage: handlebars_compat CASES.json EXPECTED.json\n";
     return 2;
   }
-  auto cases = read_json(argv[1]).as_array();
+  // A matrix {templates, data} stands for every template with every data
+  // set, in the order render_handlebars.js expands it.
+  auto file = read_json(argv[1]);
+  boost::json::array cases;
+  if (file.is_array()) {
+    cases = file.as_array();
+  } else {
+    for (const auto& t : file.at("templates").as_array())
+      for (const auto& d : file.at("data").as_array())
+        cases.push_back(boost::json::object{{"template", t}, {"data", d}});
+  }
   auto expected = read_json(argv[2]).as_array();
   if (cases.size() != expected.size()) {
     std::cerr << "case and output counts differ\n";

@@ -16,6 +16,11 @@ if [ ! -d "$modules/node_modules/handlebars" ]; then
     exit 77
   fi
 fi
-expected="$build/handlebars_expected.json"
-NODE_PATH="$modules/node_modules" node "$here/render_handlebars.js" "$here/handlebars_cases.json" >"$expected"
-"$exe" "$here/handlebars_cases.json" "$expected"
+status=0
+for cases in handlebars_cases.json handlebars_matrix.json; do
+  expected="$build/${cases%.json}_expected.json"
+  NODE_PATH="$modules/node_modules" node "$here/render_handlebars.js" "$here/$cases" >"$expected"
+  echo "$cases:"
+  "$exe" "$here/$cases" "$expected" || status=1
+done
+exit $status
