@@ -117,8 +117,11 @@ void take_records(export_ptr self, const std::vector<std::string_view>& records,
         ++r.counts.num_ignore;
         continue;
       }
-      reshaped = json::serialize(rec);
-      text = reshaped;
+      // A kept record that no transform changed goes on as it came.
+      if (step.transform) {
+        reshaped = json::serialize(rec);
+        text = reshaped;
+      }
     }
     if (st.builder->full_for(text.size()))
       st.ready.push_back(st.builder->take());

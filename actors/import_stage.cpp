@@ -82,15 +82,23 @@ std::string trace_key_of(const json::value& record) {
   return {};
 }
 
+// For records staged from their text: parsed only when one failed.
+std::string trace_key_of(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return ec ? std::string() : trace_key_of(v);
+}
+
 void finish_page(import_ptr self) {
   auto& st = self->state;
   auto& w = *st.current;
   stage_report r;
   r.step = st.links.step;
   r.counts.num_pages_processed = 1;
-  page_builder next(w.records.size() + 1, max_page_bytes * 2);
+  page_builder next(w.page.size() + 1, max_page_bytes * 2);
   auto now = wall_clock_ms();
-  for (std::size_t i = 0; i < w.records.size(); ++i) {
+  bool parsed = !w.records.empty();
+  for (std::size_t i = 0; i < w.page.size(); ++i) {
     auto& out = w.outcomes[i];
     using k = record_outcome::kind;
     bool pass = true;
@@ -114,7 +122,7 @@ void finish_page(import_ptr self) {
         e.source = st.step->lookup ? "lookup" : "import";
         e.code = out.code.empty() ? "import_failed" : out.code;
         e.message = out.message;
-        e.trace_key = trace_key_of(w.records[i]);
+        e.trace_key = parsed ? trace_key_of(w.records[i]) : trace_key_of(w.page.record(i));
         e.retry_data_key = st.ids->next(static_cast<std::uint32_t>(now / 1000));
         e.retry_data = std::string(w.page.record(i));
         e.occurred_at = now;
@@ -122,8 +130,12 @@ void finish_page(import_ptr self) {
       }
     }
     if (st.has_next && pass) {
-      st.step->plan->map_response(w.records[i], out);
-      next.append(json::serialize(w.records[i]));
+      if (parsed) {
+        st.step->plan->map_response(w.records[i], out);
+        next.append(json::serialize(w.records[i]));
+      } else {
+        next.append(w.page.record(i));
+      }
     }
   }
   self->send(st.links.job, report_atom::value, std::move(r));
@@ -144,15 +156,21 @@ void process_next(import_ptr self) {
   auto& w = *st.current;
   w.page = std::move(in.page);
   w.from = std::move(in.from);
-  w.records.reserve(w.page.size());
+  const auto& plan = *st.step->plan;
   std::vector<std::size_t> broken;
-  for (std::size_t i = 0; i < w.page.size(); ++i) {
-    boost::system::error_code ec;
-    w.records.push_back(json::parse(w.page.record(i), ec));
-    if (ec)
-      broken.push_back(i);
+  if (plan.raw_capable() && !(st.has_next && plan.maps_response())) {
+    // Bodies straight from the records' text: no document per record.
+    w.requests = plan.stage_raw(w.page, w.outcomes);
+  } else {
+    w.records.reserve(w.page.size());
+    for (std::size_t i = 0; i < w.page.size(); ++i) {
+      boost::system::error_code ec;
+      w.records.push_back(json::parse(w.page.record(i), ec));
+      if (ec)
+        broken.push_back(i);
+    }
+    w.requests = plan.stage(w.records, st.plan->settings, w.outcomes);
   }
-  w.requests = st.step->plan->stage(w.records, st.plan->settings, w.outcomes);
   for (auto i : broken) {
     w.outcomes[i].what = record_outcome::kind::failed;
     w.outcomes[i].code = "invalid_record";

@@ -5,12 +5,16 @@
 #include "core/json_path.hpp"
 #include "core/json_scan.hpp"
 
+#include <algorithm>
+
 namespace integrator {
 
 namespace json = boost::json;
 
 struct import_plan::op_plan {
   std::string method = "POST";
+  std::string fixed_target;  ///< relativeURI without templates
+  bool fixed = true;         ///< relativeURI renders to fixed_target
   std::optional<handlebars_template> relative_uri;
   std::optional<handlebars_template> body;
   std::vector<std::string> id_path;
@@ -133,6 +137,10 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
     auto& op = (*ops)[i];
     if (i < methods.size() && !methods[i].empty())
       op.method = methods[i];
+    if (i < uris.size()) {
+      op.fixed = uris[i].find("{{") == std::string::npos;
+      op.fixed_target = uris[i];
+    }
     if (!compile_one(i < uris.size() ? uris[i] : "", op.relative_uri,
                      "relativeURI[" + std::to_string(i) + "]", error)
         || !compile_one(i < bodies.size() ? bodies[i] : "", op.body,
@@ -165,7 +173,52 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
                                           && it->value().get_int64() > 1)
     p.batch_size_ = static_cast<std::size_t>(it->value().get_int64());
   p.read_entry(processor_entry);
+  if (p.mapping_)
+    p.raw_ = raw_mapping::from(*p.mapping_);
+  p.raw_capable_ = !p.filter_ && p.existing_extract_.empty() && !p.mapper_
+                   && (!p.mapping_ || p.raw_)
+                   && std::all_of(ops->begin(), ops->end(),
+                                  [](const op_plan& op) { return op.fixed && !op.body; });
   return p;
+}
+
+std::vector<import_request> import_plan::stage_raw(const record_page& page,
+                                                   std::vector<record_outcome>& outcomes) const {
+  const auto& op = (*ops_)[create_op_];
+  outcomes.assign(page.size(), {});
+  std::vector<import_request> requests;
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    bool open_batch = batch_size_ > 1 && !requests.empty()
+                      && requests.back().records.size() < batch_size_;
+    if (!open_batch) {
+      import_request req;
+      req.op = create_op_;
+      req.method = op.method;
+      req.target = op.fixed_target;
+      if (batch_size_ > 1)
+        req.body = "[";
+      requests.push_back(std::move(req));
+    }
+    auto& req = requests.back();
+    auto mark = req.body.size();
+    if (batch_size_ > 1 && !req.records.empty())
+      req.body += ',';
+    auto text = page.record(i);
+    if (raw_ ? !raw_->apply(text, req.body) : (req.body.append(text), false)) {
+      req.body.resize(mark);
+      outcomes[i].what = record_outcome::kind::failed;
+      outcomes[i].code = "invalid_record";
+      outcomes[i].message = "the record is not a JSON object";
+      if (req.records.empty())
+        requests.pop_back();
+      continue;
+    }
+    req.records.push_back(i);
+  }
+  if (batch_size_ > 1)
+    for (auto& req : requests)
+      req.body += ']';
+  return requests;
 }
 
 void import_plan::read_entry(const json::value& processor_entry) {

@@ -24,6 +24,8 @@
 #include "core/mapper2.hpp"
 #include "core/mapping.hpp"
 #include "core/outbound.hpp"
+#include "core/raw_mapping.hpp"
+#include "core/record_page.hpp"
 #include "core/response_check.hpp"
 
 namespace integrator {
@@ -69,6 +71,18 @@ public:
                                     const boost::json::value& settings,
                                     std::vector<record_outcome>& outcomes) const;
 
+  /// True when a page can be staged from its text alone (stage_raw): no
+  /// filter, no upsert, a copying mapping (raw_mapping) or none, fixed
+  /// relativeURIs, no body templates, not a lookup.
+  bool raw_capable() const { return raw_capable_; }
+  /// True when responseMapping writes into the records.
+  bool maps_response() const { return !response_fields_.empty(); }
+
+  /// stage() for raw_capable() plans, without parsing the records into
+  /// documents: bodies are built from the records' text.
+  std::vector<import_request> stage_raw(const record_page& page,
+                                        std::vector<record_outcome>& outcomes) const;
+
   /// Reads the answer to `req` into the outcomes of its records.
   void settle(const import_request& req, outbound_response& r,
               std::vector<record_outcome>& outcomes) const;
@@ -94,6 +108,8 @@ private:
   std::size_t batch_size_ = 1;
   bool proceed_on_failure_ = false;
   bool lookup_ = false;
+  std::optional<raw_mapping> raw_;
+  bool raw_capable_ = false;
   std::vector<std::string> lookup_records_;  ///< resourcePath of a lookup's answer
   std::shared_ptr<const std::vector<op_plan>> ops_;
   std::size_t create_op_ = 0;

@@ -45,6 +45,9 @@ public:
   struct field;
   struct list;
 
+  const std::vector<field>& fields() const { return fields_; }
+  bool has_lists() const { return !lists_.empty(); }
+
 private:
   std::vector<field> fields_;
   std::vector<list> lists_;

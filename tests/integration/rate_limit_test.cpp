@@ -1,11 +1,16 @@
+#include <chrono>
+
 #include "tests/integration/fixture.hpp"
 
 using namespace integrator::test;
 
 BOOST_FIXTURE_TEST_SUITE(rate_limit, api_fixture)
 
-BOOST_AUTO_TEST_CASE(burst_of_150_gets_at_least_40_429s_with_retry_after) {
+// 100 at once, then 30 per second: what passes depends on how long the burst
+// took (a loaded machine answers slower), so the bound is computed from it.
+BOOST_AUTO_TEST_CASE(burst_of_150_is_limited_per_the_bucket_with_retry_after) {
   int ok = 0, limited = 0;
+  auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 150; ++i) {
     auto r = api("GET", "/v1/tokenInfo");
     if (r.status == 200u)
@@ -16,9 +21,13 @@ BOOST_AUTO_TEST_CASE(burst_of_150_gets_at_least_40_429s_with_retry_after) {
       BOOST_TEST(r.error_code() == "rate_limited");
     }
   }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  int refilled = static_cast<int>(30 * seconds) + 1;
   BOOST_TEST(ok >= 100);
-  BOOST_TEST(limited >= 40);
+  BOOST_TEST(ok <= 100 + refilled);
+  BOOST_TEST(limited >= std::max(1, 50 - refilled));
   BOOST_TEST(ok + limited == 150);
+  BOOST_TEST_MESSAGE("burst took " << seconds << " s: " << ok << " passed, " << limited << " limited");
 }
 
 BOOST_AUTO_TEST_CASE(accounts_have_separate_buckets_and_operator_can_raise_one) {

@@ -1,4 +1,5 @@
 #include "core/mapping.hpp"
+#include "core/raw_mapping.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -72,6 +73,38 @@ BOOST_AUTO_TEST_CASE(bad_mappings_do_not_compile) {
     std::string error;
     BOOST_TEST(!mapping_v1::compile(json::parse(m), json::parse("null"), &error).has_value(), m);
     BOOST_TEST(error.find("Invalid mapping") == 0u, m);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(raw_mapping_gives_what_the_document_mapping_gives) {
+  auto m = mapping_v1::compile(json::parse(R"({"fields":[
+      {"extract":"id","generate":"externalId"},{"extract":"email","generate":"email"},
+      {"extract":"name","generate":"who"},{"extract":"missing","generate":"gone"},
+      {"hardCodedValue":{"k":[1,"x"]},"generate":"fixed"},{"extract":"id","generate":"again"}]})"),
+                               {});
+  BOOST_REQUIRE(m);
+  auto raw = raw_mapping::from(*m);
+  BOOST_REQUIRE(raw);
+  for (const char* rec : {R"({"id":7,"email":"a@b.c","name":{"first":"A","list":[1,2]},"x":[{}]})",
+                          R"( { "email" : "q\"uote" , "id" : -1.5e3 , "name" : null } )",
+                          R"({})"}) {
+    std::string out = "prefix";
+    BOOST_REQUIRE_MESSAGE(raw->apply(rec, out), rec);
+    std::vector<std::string> errors;
+    BOOST_TEST(json::parse(out.substr(6)) == m->apply(json::parse(rec), errors), rec);
+  }
+  std::string out;
+  BOOST_TEST(!raw->apply("[1,2]", out));
+  BOOST_TEST(out.empty());
+  // Anything beyond copying stays with the document mapping.
+  for (const char* spec : {R"({"fields":[{"extract":"a.b","generate":"x"}]})",
+                           R"({"fields":[{"extract":"a","generate":"x.y"}]})",
+                           R"({"fields":[{"extract":"a","generate":"x","dataType":"string"}]})",
+                           R"({"fields":[{"extract":"a[*]","generate":"x"}]})",
+                           R"({"lists":[{"generate":"l","fields":[]}]})"}) {
+    auto other = mapping_v1::compile(json::parse(spec), {});
+    BOOST_REQUIRE(other);
+    BOOST_TEST(!raw_mapping::from(*other), spec);
   }
 }
 

@@ -1,0 +1,114 @@
+#include "core/raw_mapping.hpp"
+
+#include <boost/json.hpp>
+#include <simdjson.h>
+
+#include <set>
+
+namespace integrator {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// The JSON text of a value, consuming it.
+bool raw_value(od::value v, std::string_view& out) {
+  od::json_type t;
+  if (v.type().get(t))
+    return false;
+  if (t == od::json_type::object) {
+    od::object o;
+    if (v.get_object().get(o) || o.raw_json().get(out))
+      return false;
+  } else if (t == od::json_type::array) {
+    od::array a;
+    if (v.get_array().get(a) || a.raw_json().get(out))
+      return false;
+  } else {
+    out = v.raw_json_token();
+  }
+  out = trim_right(out);
+  return true;
+}
+
+}  // namespace
+
+std::optional<raw_mapping> raw_mapping::from(const mapping_v1& m) {
+  if (m.has_lists() || m.fields().empty())
+    return std::nullopt;
+  raw_mapping r;
+  std::set<std::string> generated;
+  for (const auto& f : m.fields()) {
+    if (f.via || !f.data_type.empty() || f.generate.size() != 1
+        || !generated.insert(f.generate[0]).second)
+      return std::nullopt;
+    slot s;
+    if (f.hard_coded) {
+      s.constant = boost::json::serialize(*f.hard_coded);
+    } else {
+      if (f.extract.size() != 1 || f.extract[0] == "*")
+        return std::nullopt;
+      s.source = f.extract[0];
+    }
+    s.key_prefix = "," + boost::json::serialize(boost::json::value(f.generate[0])) + ":";
+    r.slots_.push_back(std::move(s));
+  }
+  return r;
+}
+
+bool raw_mapping::apply(std::string_view record, std::string& out) const {
+  // simdjson reads a little past the end: parse a padded copy.
+  thread_local od::parser parser;
+  thread_local std::string scratch;
+  scratch.assign(record);
+  scratch.reserve(record.size() + simdjson::SIMDJSON_PADDING);
+  od::document doc;
+  if (parser.iterate(scratch.data(), scratch.size(), scratch.capacity()).get(doc))
+    return false;
+  od::object obj;
+  if (doc.get_object().get(obj))
+    return false;
+  thread_local std::vector<std::string_view> values;
+  values.assign(slots_.size(), std::string_view());
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key))
+      return false;
+    std::size_t hit = slots_.size();
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      if (!slots_[i].source.empty() && slots_[i].source == key && values[i].empty()) {
+        hit = i;
+        break;
+      }
+    if (hit == slots_.size())
+      continue;  // skipped unread: on-demand moves past it
+    std::string_view raw;
+    if (!raw_value(field.value(), raw))
+      return false;
+    // Every slot copying this key gets the value.
+    for (std::size_t i = hit; i < slots_.size(); ++i)
+      if (slots_[i].source == key)
+        values[i] = raw;
+  }
+  out += '{';
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const auto& s = slots_[i];
+    out.append(s.key_prefix, i == 0 ? 1 : 0, std::string::npos);
+    if (s.source.empty())
+      out += s.constant;
+    else if (values[i].empty())
+      out += "null";
+    else
+      out += values[i];
+  }
+  out += '}';
+  return true;
+}
+
+}  // namespace integrator

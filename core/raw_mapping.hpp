@@ -1,0 +1,36 @@
+#pragma once
+// Mapping 1.0 straight from a record's text to the mapped record's text,
+// for the common mapping: fields that copy a top-level value (or a
+// hard-coded one) to a top-level name. One pass of simdjson's on-demand
+// parser over the record, raw value slices copied out: no document model,
+// no number or string re-encoding. Anything else (paths, [*], lookups,
+// dataTypes, lists) keeps mapping_v1 over a parsed record.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/mapping.hpp"
+
+namespace integrator {
+
+class raw_mapping {
+public:
+  /// The raw form of `m`, or nullopt when it needs more than copying.
+  static std::optional<raw_mapping> from(const mapping_v1& m);
+
+  /// Appends the mapped record (a JSON object) to `out`. False when
+  /// `record` is not a JSON object; `out` is then unchanged.
+  bool apply(std::string_view record, std::string& out) const;
+
+private:
+  struct slot {
+    std::string source;       ///< top-level key to copy, or empty
+    std::string constant;     ///< hard-coded value as JSON, when no source
+    std::string key_prefix;   ///< ,"generate": (the comma dropped for the first)
+  };
+  std::vector<slot> slots_;
+};
+
+}  // namespace integrator
