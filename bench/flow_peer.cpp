@@ -16,9 +16,6 @@
 //
 // usage: flow_peer PORT [THREADS] [RECORDS]   (prints "ready PORT")
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <simdjson.h>
 
 #include <atomic>
@@ -32,10 +29,7 @@
 #include <thread>
 #include <vector>
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
+#include "bench/beast_serve.hpp"
 
 namespace {
 
@@ -210,67 +204,28 @@ std::string stats_body() {
   return out;
 }
 
-class session : public std::enable_shared_from_this<session> {
-public:
-  explicit session(tcp::socket s) : stream_(std::move(s)) {}
-  void run() { read(); }
-
-private:
-  void read() {
-    parser_.emplace();
-    parser_->body_limit(64 * 1024 * 1024);
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec)
-        return;
-      self->answer(self->parser_->release());
-    });
-  }
-
-  void answer(http::request<http::string_body> req) {
-    res_ = {http::status::ok, req.version()};
-    res_.set(http::field::content_type, "application/json");
-    res_.keep_alive(req.keep_alive());
-    std::string_view target(req.target().data(), req.target().size());
-    if (req.method() == http::verb::get && target.starts_with("/records")) {
-      res_.body() = page_body(query_int(target, "page", 0), query_int(target, "size", 1000));
-    } else if (req.method() == http::verb::post && target.starts_with("/sink")) {
-      if (sink_body(req.body())) {
-        res_.result(http::status::created);
-        res_.body() = R"({"ok":true})";
-      } else {
-        res_.result(http::status::bad_request);
-        res_.body() = R"({"message":"not JSON"})";
-      }
-    } else if (target.starts_with("/stats")) {
-      res_.body() = stats_body();
-    } else if (req.method() == http::verb::post && target.starts_with("/reset")) {
-      ::run.reset(query_int(target, "records", 0));
-      res_.body() = stats_body();
+void answer(bench::request& req, bench::response& res) {
+  namespace http = bench::http;
+  std::string_view target(req.target().data(), req.target().size());
+  if (req.method() == http::verb::get && target.starts_with("/records")) {
+    res.body() = page_body(query_int(target, "page", 0), query_int(target, "size", 1000));
+  } else if (req.method() == http::verb::post && target.starts_with("/sink")) {
+    if (sink_body(req.body())) {
+      res.result(http::status::created);
+      res.body() = R"({"ok":true})";
     } else {
-      res_.result(http::status::not_found);
-      res_.body() = R"({"message":"not found"})";
+      res.result(http::status::bad_request);
+      res.body() = R"({"message":"not JSON"})";
     }
-    res_.prepare_payload();
-    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (!ec && self->res_.keep_alive())
-        self->read();
-    });
+  } else if (target.starts_with("/stats")) {
+    res.body() = stats_body();
+  } else if (req.method() == http::verb::post && target.starts_with("/reset")) {
+    run.reset(query_int(target, "records", 0));
+    res.body() = stats_body();
+  } else {
+    res.result(http::status::not_found);
+    res.body() = R"({"message":"not found"})";
   }
-
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
-};
-
-void accept(tcp::acceptor& a, net::io_context& ioc) {
-  a.async_accept(net::make_strand(ioc), [&a, &ioc](beast::error_code ec, tcp::socket s) {
-    if (!ec) {
-      s.set_option(tcp::no_delay(true));
-      std::make_shared<session>(std::move(s))->run();
-    }
-    accept(a, ioc);
-  });
 }
 
 }  // namespace
@@ -283,16 +238,5 @@ int main(int argc, char** argv) {
   auto port = static_cast<unsigned short>(std::atoi(argv[1]));
   int threads = argc > 2 ? std::atoi(argv[2]) : 2;
   run.reset(argc > 3 ? std::atoll(argv[3]) : 100000);
-  net::io_context ioc(threads);
-  tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), port});
-  accept(acceptor, ioc);
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
-  std::cout << "ready " << acceptor.local_endpoint().port() << std::endl;
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i)
-    pool.emplace_back([&] { ioc.run(); });
-  ioc.run();
-  for (auto& t : pool)
-    t.join();
+  return bench::serve(port, threads, answer);
 }

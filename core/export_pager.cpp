@@ -50,17 +50,6 @@ std::vector<std::string> strings(const json::object& o, std::string_view key) {
   return out;
 }
 
-bool compile_template(const std::string& source, std::optional<handlebars_template>& out,
-                      std::string_view field, std::string* error) {
-  if (source.empty())
-    return true;
-  std::string why;
-  out = handlebars_template::compile(source, &why);
-  if (!out && error)
-    *error = std::string(field) + ": " + why;
-  return out.has_value();
-}
-
 bool compile_headers(const json::object& block, http_export_plan& p, std::string* error) {
   auto it = block.find("headers");
   if (it == block.end() || !it->value().is_array())
@@ -70,7 +59,7 @@ bool compile_headers(const json::object& block, http_export_plan& p, std::string
     if (!ho || str(*ho, "name").empty())
       continue;
     std::optional<handlebars_template> t;
-    if (!compile_template(str(*ho, "value"), t, "headers", error))
+    if (!compile_optional_template(str(*ho, "value"), t, "headers", error))
       return false;
     if (!t)
       t = handlebars_template::compile("");
@@ -97,8 +86,8 @@ bool compile_http(const json::object& h, http_export_plan& p, std::string* error
   p.method = str(h, "method");
   if (p.method.empty())
     p.method = "GET";
-  if (!compile_template(str(h, "relativeURI"), p.relative_uri, "relativeURI", error)
-      || !compile_template(str(h, "body"), p.body, "body", error) || !compile_headers(h, p, error))
+  if (!compile_optional_template(str(h, "relativeURI"), p.relative_uri, "relativeURI", error)
+      || !compile_optional_template(str(h, "body"), p.body, "body", error) || !compile_headers(h, p, error))
     return false;
   if (auto it = h.find("response"); it != h.end()) {
     if (const auto* r = it->value().if_object())
@@ -133,8 +122,8 @@ bool compile_http(const json::object& h, http_export_plan& p, std::string* error
   p.path_in_header = str(g, "pathLocation") == "header";
   if (auto rel = str(g, "linkHeaderRelation"); !rel.empty())
     p.link_relation = rel;
-  if (!compile_template(str(g, "relativeURI"), p.paging_relative_uri, "paging.relativeURI", error)
-      || !compile_template(str(g, "body"), p.paging_body, "paging.body", error))
+  if (!compile_optional_template(str(g, "relativeURI"), p.paging_relative_uri, "paging.relativeURI", error)
+      || !compile_optional_template(str(g, "body"), p.paging_body, "paging.body", error))
     return false;
   if ((p.paging == paging_method::relativeuri && !p.paging_relative_uri)
       || (p.paging == paging_method::body && !p.paging_body)) {
@@ -150,8 +139,8 @@ bool compile_rest(const json::object& r, http_export_plan& p, std::string* error
   p.method = str(r, "method");
   if (p.method.empty())
     p.method = "GET";
-  if (!compile_template(str(r, "relativeURI"), p.relative_uri, "relativeURI", error)
-      || !compile_template(str(r, "postBody"), p.body, "postBody", error)
+  if (!compile_optional_template(str(r, "relativeURI"), p.relative_uri, "relativeURI", error)
+      || !compile_optional_template(str(r, "postBody"), p.body, "postBody", error)
       || !compile_headers(r, p, error))
     return false;
   p.resource_path = split_path(str(r, "resourcePath"));
@@ -167,7 +156,7 @@ bool compile_rest(const json::object& r, http_export_plan& p, std::string* error
     p.page_start = 1;
   } else if (method == "relativeuri") {
     p.paging = paging_method::relativeuri;
-    if (!compile_template(str(r, "nextPageRelativeURI"), p.paging_relative_uri,
+    if (!compile_optional_template(str(r, "nextPageRelativeURI"), p.paging_relative_uri,
                           "nextPageRelativeURI", error))
       return false;
   } else if (method == "linkheader") {

@@ -811,6 +811,17 @@ std::string handlebars_template::render(const json::value& data, template_escape
   return std::move(r.out);
 }
 
+bool compile_optional_template(const std::string& source, std::optional<handlebars_template>& out,
+                               std::string_view field, std::string* error) {
+  if (source.empty())
+    return true;
+  std::string why;
+  out = handlebars_template::compile(source, &why);
+  if (!out && error)
+    *error = std::string(field) + ": " + why;
+  return out.has_value();
+}
+
 std::string escape_html(std::string_view s) {
   std::string out;
   out.reserve(s.size());

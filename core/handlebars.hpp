@@ -44,6 +44,11 @@ private:
 };
 
 /// handlebars.js' HTML escaping (& < > " ' ` =).
+/// Compiles an optional template setting: empty `source` leaves `out`
+/// empty and succeeds; bad syntax fails with "<field>: <why>" in `error`.
+bool compile_optional_template(const std::string& source, std::optional<handlebars_template>& out,
+                               std::string_view field, std::string* error);
+
 std::string escape_html(std::string_view s);
 
 /// encodeURIComponent.

@@ -160,10 +160,7 @@ std::optional<http_endpoint> http_endpoint::from_connection(const json::value& c
     const auto* h = obj(*conn, "http");
     if (!h)
       return fail("connection has no http block");
-    e.base_uri_ = str(*h, "baseURI");
-    e.media_type_ = str(*h, "mediaType", "json");
-    e.headers_ = rendered_headers(*h, connection);
-    e.concurrency_ = static_cast<int>(num(*h, "concurrencyLevel", 25));
+    e.read_basics(*h, connection);
     e.verify_tls_ = !(h->contains("disableStrictSSL") && h->at("disableStrictSSL") == true);
     e.timeout_ms_ = num(*h, "timeout", 60000);
     e.retry_.retry_header = str(*h, "retryHeader", "Retry-After");
@@ -175,24 +172,12 @@ std::optional<http_endpoint> http_endpoint::from_connection(const json::value& c
     }
     if (const auto* a = obj(*h, "auth")) {
       auto auth = str(*a, "type");
-      if (auth == "basic") {
-        const auto* b = obj(*a, "basic");
-        if (b)
-          set_header(e.headers_, "Authorization",
-                     "Basic " + base64_encode(str(*b, "username") + ":" + str(*b, "password")));
-      } else if (auth == "token") {
-        const auto* t = obj(*a, "token");
-        if (t) {
-          auto token = str(*t, "token");
-          if (str(*t, "location", "header") == "url") {
-            e.token_param_ = str(*t, "paramName", "access_token");
-            e.token_value_ = token;
-          } else {
-            set_header(e.headers_, str(*t, "headerName", "Authorization"),
-                       bearer(str(*t, "scheme", "Bearer"), token));
-          }
-        }
-      }
+      if (const auto* b = obj(*a, "basic"); auth == "basic" && b)
+        e.use_basic(str(*b, "username"), str(*b, "password"));
+      else if (const auto* t = obj(*a, "token"); auth == "token" && t)
+        e.use_token(str(*t, "token"), str(*t, "location", "header") == "url",
+                    str(*t, "paramName", "access_token"), str(*t, "headerName", "Authorization"),
+                    str(*t, "scheme", "Bearer"));
     }
     if (const auto* p = obj(*h, "ping")) {
       e.ping_.method = str(*p, "method", "GET");
@@ -204,25 +189,14 @@ std::optional<http_endpoint> http_endpoint::from_connection(const json::value& c
     const auto* r = obj(*conn, "rest");
     if (!r)
       return fail("connection has no rest block");
-    e.base_uri_ = str(*r, "baseURI");
-    e.media_type_ = str(*r, "mediaType", "json");
-    e.headers_ = rendered_headers(*r, connection);
-    e.concurrency_ = static_cast<int>(num(*r, "concurrencyLevel", 25));
+    e.read_basics(*r, connection);
     auto auth = str(*r, "authType");
-    if (auth == "basic") {
-      if (const auto* b = obj(*r, "basicAuth"))
-        set_header(e.headers_, "Authorization",
-                   "Basic " + base64_encode(str(*b, "username") + ":" + str(*b, "password")));
-    } else if (auth == "token" || auth == "oauth") {
-      auto token = str(*r, "bearerToken");
-      if (str(*r, "tokenLocation", "header") == "url") {
-        e.token_param_ = str(*r, "tokenParam", "access_token");
-        e.token_value_ = token;
-      } else {
-        set_header(e.headers_, str(*r, "authHeader", "Authorization"),
-                   bearer(str(*r, "authScheme", "Bearer"), token));
-      }
-    }
+    if (const auto* b = obj(*r, "basicAuth"); auth == "basic" && b)
+      e.use_basic(str(*b, "username"), str(*b, "password"));
+    else if (auth == "token" || auth == "oauth")
+      e.use_token(str(*r, "bearerToken"), str(*r, "tokenLocation", "header") == "url",
+                  str(*r, "tokenParam", "access_token"), str(*r, "authHeader", "Authorization"),
+                  str(*r, "authScheme", "Bearer"));
     e.ping_.relative_uri = str(*r, "pingRelativeURI");
     e.ping_.check.success_path = split_path(str(*r, "pingSuccessPath"));
   } else {
@@ -233,6 +207,27 @@ std::optional<http_endpoint> http_endpoint::from_connection(const json::value& c
   if (e.concurrency_ < 1)
     e.concurrency_ = 1;
   return e;
+}
+
+void http_endpoint::read_basics(const json::object& block, const json::value& connection) {
+  base_uri_ = str(block, "baseURI");
+  media_type_ = str(block, "mediaType", "json");
+  headers_ = rendered_headers(block, connection);
+  concurrency_ = static_cast<int>(num(block, "concurrencyLevel", 25));
+}
+
+void http_endpoint::use_basic(const std::string& user, const std::string& password) {
+  set_header(headers_, "Authorization", "Basic " + base64_encode(user + ":" + password));
+}
+
+void http_endpoint::use_token(const std::string& token, bool in_url, std::string param,
+                              std::string header, const std::string& scheme) {
+  if (in_url) {
+    token_param_ = std::move(param);
+    token_value_ = token;
+  } else {
+    set_header(headers_, std::move(header), bearer(scheme, token));
+  }
 }
 
 outbound_request http_endpoint::request(std::string method, std::string_view target,

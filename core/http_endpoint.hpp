@@ -64,6 +64,11 @@ public:
   const http_ping& ping() const { return ping_; }
 
 private:
+  void read_basics(const boost::json::object& block, const boost::json::value& connection);
+  void use_basic(const std::string& user, const std::string& password);
+  void use_token(const std::string& token, bool in_url, std::string param, std::string header,
+                 const std::string& scheme);
+
   std::string base_uri_;
   std::string media_type_ = "json";
   header_list headers_;

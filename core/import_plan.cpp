@@ -45,17 +45,6 @@ bool flag(const json::object& o, std::string_view key) {
   return it != o.end() && it->value() == true;
 }
 
-bool compile_one(const std::string& source, std::optional<handlebars_template>& out,
-                 const std::string& field, std::string* error) {
-  if (source.empty())
-    return true;
-  std::string why;
-  out = handlebars_template::compile(source, &why);
-  if (!out && error)
-    *error = field + ": " + why;
-  return out.has_value();
-}
-
 // What templates see for a record: record.x, data.x and bare x.
 json::value record_context(const json::value& record, const json::value& settings) {
   json::object ctx;
@@ -141,9 +130,9 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
       op.fixed = uris[i].find("{{") == std::string::npos;
       op.fixed_target = uris[i];
     }
-    if (!compile_one(i < uris.size() ? uris[i] : "", op.relative_uri,
+    if (!compile_optional_template(i < uris.size() ? uris[i] : "", op.relative_uri,
                      "relativeURI[" + std::to_string(i) + "]", error)
-        || !compile_one(i < bodies.size() ? bodies[i] : "", op.body,
+        || !compile_optional_template(i < bodies.size() ? bodies[i] : "", op.body,
                         "body[" + std::to_string(i) + "]", error))
       return std::nullopt;
     if (legacy) {
@@ -257,8 +246,8 @@ std::optional<import_plan> import_plan::compile_lookup(const json::value& export
     op.method = "GET";
   auto uri = list_of(block, "relativeURI");
   auto body = list_of(block, "body");
-  if (!compile_one(uri.empty() ? "" : uri[0], op.relative_uri, "relativeURI", error)
-      || !compile_one(body.empty() ? "" : body[0], op.body, "body", error))
+  if (!compile_optional_template(uri.empty() ? "" : uri[0], op.relative_uri, "relativeURI", error)
+      || !compile_optional_template(body.empty() ? "" : body[0], op.body, "body", error))
     return std::nullopt;
   if (const auto* response = block.if_contains("response")) {
     op.check = response_check::from(response);

@@ -49,6 +49,19 @@ void assign_path(boost::json::object& target, const std::vector<std::string>& pa
   (*cur)[path.back()] = std::move(v);
 }
 
+std::string escape_pointer_token(std::string_view t) {
+  std::string out;
+  for (char c : t) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::vector<std::string> split_path(std::string_view p) {
   if (p.substr(0, 2) == "$.")
     p.remove_prefix(2);

@@ -17,6 +17,9 @@ const boost::json::value* find_path(const boost::json::value& root,
 /// A value as text: strings as they are, null as "", anything else as JSON.
 std::string text_of(const boost::json::value& v);
 
+/// One JSON Pointer reference token: ~ as ~0, / as ~1.
+std::string escape_pointer_token(std::string_view token);
+
 /// Splits "a.b[0].c" into {"a","b","0","c"} and "lines[*].sku" into
 /// {"lines","*","sku"}; a leading "$" (JSONPath root) is dropped.
 std::vector<std::string> split_path(std::string_view path);

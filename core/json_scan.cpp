@@ -1,6 +1,8 @@
 #include "core/json_scan.hpp"
 
-#include <simdjson.h>
+#include "core/simdjson_text.hpp"
+
+#include "core/json_path.hpp"
 
 namespace integrator {
 
@@ -8,17 +10,8 @@ namespace od = simdjson::ondemand;
 
 std::string json_pointer_of(const std::vector<std::string>& segments) {
   std::string out;
-  for (const auto& s : segments) {
-    out += '/';
-    for (char c : s) {
-      if (c == '~')
-        out += "~0";
-      else if (c == '/')
-        out += "~1";
-      else
-        out += c;
-    }
-  }
+  for (const auto& s : segments)
+    out += '/' + escape_pointer_token(s);
   return out;
 }
 
@@ -30,40 +23,11 @@ struct json_scan::impl {
 
 namespace {
 
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-// The JSON text of `v`, consuming it.
-bool raw_of(od::value v, std::string_view& out) {
-  od::json_type t;
-  if (v.type().get(t))
-    return false;
-  if (t == od::json_type::object) {
-    od::object o;
-    if (v.get_object().get(o) || o.raw_json().get(out))
-      return false;
-    out = trim_right(out);
-    return true;
-  }
-  if (t == od::json_type::array) {
-    od::array a;
-    if (v.get_array().get(a) || a.raw_json().get(out))
-      return false;
-    out = trim_right(out);
-    return true;
-  }
-  out = trim_right(v.raw_json_token());
-  return true;
-}
-
 bool append_elements(od::array& a, std::vector<std::string_view>& out) {
   for (auto el : a) {
     od::value e;
     std::string_view raw;
-    if (el.get(e) || !raw_of(e, raw))
+    if (el.get(e) || !raw_text_of(e, raw))
       return false;
     out.push_back(raw);
   }
@@ -99,7 +63,7 @@ bool json_scan::records(const std::vector<std::string>& path, std::vector<std::s
     std::string_view raw;
     if (doc.raw_json().get(raw))
       return false;
-    out.push_back(trim_right(raw));
+    out.push_back(trim_json_space(raw));
     return true;
   }
   auto found = doc.at_pointer(json_pointer_of(path));
@@ -117,7 +81,7 @@ bool json_scan::records(const std::vector<std::string>& path, std::vector<std::s
   }
   if (t == od::json_type::object) {
     std::string_view raw;
-    if (!raw_of(v, raw))
+    if (!raw_text_of(v, raw))
       return false;
     out.push_back(raw);
   }
@@ -134,7 +98,7 @@ std::optional<std::string> json_scan::text_at(const std::vector<std::string>& pa
     std::string_view raw;
     if (doc.raw_json().get(raw))
       return std::nullopt;
-    return std::string(trim_right(raw));
+    return std::string(trim_json_space(raw));
   }
   if (doc.at_pointer(json_pointer_of(path)).get(v))
     return std::nullopt;
@@ -150,7 +114,7 @@ std::optional<std::string> json_scan::text_at(const std::vector<std::string>& pa
   if (t == od::json_type::null)
     return std::string();
   std::string_view raw;
-  if (!raw_of(v, raw))
+  if (!raw_text_of(v, raw))
     return std::nullopt;
   return std::string(raw);
 }

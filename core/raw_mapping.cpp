@@ -1,43 +1,13 @@
 #include "core/raw_mapping.hpp"
 
 #include <boost/json.hpp>
-#include <simdjson.h>
+#include "core/simdjson_text.hpp"
 
 #include <set>
 
 namespace integrator {
 
 namespace od = simdjson::ondemand;
-
-namespace {
-
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-// The JSON text of a value, consuming it.
-bool raw_value(od::value v, std::string_view& out) {
-  od::json_type t;
-  if (v.type().get(t))
-    return false;
-  if (t == od::json_type::object) {
-    od::object o;
-    if (v.get_object().get(o) || o.raw_json().get(out))
-      return false;
-  } else if (t == od::json_type::array) {
-    od::array a;
-    if (v.get_array().get(a) || a.raw_json().get(out))
-      return false;
-  } else {
-    out = v.raw_json_token();
-  }
-  out = trim_right(out);
-  return true;
-}
-
-}  // namespace
 
 std::optional<raw_mapping> raw_mapping::from(const mapping_v1& m) {
   if (m.has_lists() || m.fields().empty())
@@ -89,7 +59,7 @@ bool raw_mapping::apply(std::string_view record, std::string& out) const {
     if (hit == slots_.size())
       continue;  // skipped unread: on-demand moves past it
     std::string_view raw;
-    if (!raw_value(field.value(), raw))
+    if (!raw_text_of(field.value(), raw))
       return false;
     // Every slot copying this key gets the value.
     for (std::size_t i = hit; i < slots_.size(); ++i)

@@ -25,24 +25,12 @@ bool is_secret_name(std::string_view parent, std::string_view key) {
   return key == "key" && parent == "webhook";
 }
 
-std::string escape_token(std::string_view t) {
-  std::string out;
-  for (char c : t) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
 
 void walk(json::value& v, std::string_view parent, const std::string& pointer, secret_map& out) {
   if (auto* obj = v.if_object()) {
     for (auto& member : *obj) {
       std::string_view key = member.key();
-      std::string child = pointer + "/" + escape_token(key);
+      std::string child = pointer + "/" + escape_pointer_token(key);
       auto& val = member.value();
       bool whole = key == "encrypted" && !val.is_null();
       bool named = val.is_string() && is_secret_name(parent, key);

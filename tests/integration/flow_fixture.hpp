@@ -73,6 +73,12 @@ struct flow_fixture : api_fixture {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  /// Waits (at most ~4 s) until sink `name` holds `n` records: the job is
+  /// really moving.
+  void wait_for_sink(const std::string& name, std::size_t n) {
+    for (int i = 0; i < 200 && peer.sink(name).size() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   static std::int64_t count(const boost::json::object& job, const char* field) {
     return job.at(field).as_int64();
   }

@@ -64,8 +64,7 @@ BOOST_FIXTURE_TEST_CASE(cancel_stops_a_running_job_within_a_page, flow_fixture) 
   peer.inject({.method = "POST", .path_prefix = "/sink/slow", .times = 100000, .status = 200, .delay_ms = 20});
   auto job_id = run(simple_flow(*this, conn, 2000, "slow"));
   // Wait until it is really running.
-  for (int i = 0; i < 200 && peer.sink("slow").size() < 5; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_sink("slow", 5);
   auto r = api("PUT", "/v1/jobs/" + job_id + "/cancel");
   BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
   auto said = std::string(r.json().at("status").as_string());
@@ -112,8 +111,7 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_job_then_restart_fails_it_and_runs_the_queued
   auto flow_id = simple_flow(*this, conn, 1000, "killed");
   auto running = run(flow_id);
   auto waiting = run(flow_id);
-  for (int i = 0; i < 200 && peer.sink("killed").size() < 10; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_sink("killed", 10);
   server.kill9();
   server.start();
   http_client fresh(server.host(), server.port());
@@ -146,8 +144,7 @@ BOOST_FIXTURE_TEST_CASE(a_crashed_job_ends_failed_with_an_error_saying_why, flow
   peer.inject({.method = "POST", .path_prefix = "/sink/crash", .times = 100000, .status = 200, .delay_ms = 10});
   auto flow_id = simple_flow(*this, conn, 500, "crash");
   auto job_id = run(flow_id);
-  for (int i = 0; i < 200 && peer.sink("crash").size() < 5; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_sink("crash", 5);
   BOOST_TEST(client.request("POST", "/admin/v1/debug/crash/jobs").status == 204u);
   auto j = wait_job(job_id);
   BOOST_TEST(status_of(j) == "failed");
@@ -171,8 +168,7 @@ BOOST_FIXTURE_TEST_CASE(a_crashed_engine_restarts_fails_running_jobs_and_runs_qu
   auto flow_id = simple_flow(*this, conn, 300, "engine");
   auto running = run(flow_id);
   auto queued = run(flow_id);
-  for (int i = 0; i < 200 && peer.sink("engine").size() < 5; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_sink("engine", 5);
   BOOST_TEST(client.request("POST", "/admin/v1/debug/crash/engine").status == 204u);
   auto a = wait_job(running);
   BOOST_TEST(status_of(a) == "failed");

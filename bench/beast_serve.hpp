@@ -1,0 +1,89 @@
+#pragma once
+// The HTTP/1.1 server loop the bench's own servers share (ceiling_server,
+// flow_peer): Beast sessions with keep-alive on an io_context run by
+// THREADS threads, TCP_NODELAY, a request body of up to 64 MiB, SIGINT or
+// SIGTERM to stop. `answer` turns a request into a response (it runs on
+// any of the threads).
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace bench {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+using answer_fn = std::function<void(request&, response&)>;
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket s, const answer_fn& answer) : stream_(std::move(s)), answer_(answer) {}
+  void run() { read(); }
+
+private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(64 * 1024 * 1024);
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec)
+        return;
+      auto req = self->parser_->release();
+      self->res_ = {http::status::ok, req.version()};
+      self->res_.set(http::field::content_type, "application/json");
+      self->res_.keep_alive(req.keep_alive());
+      self->answer_(req, self->res_);
+      self->res_.prepare_payload();
+      http::async_write(self->stream_, self->res_, [self](beast::error_code ec, std::size_t) {
+        if (!ec && self->res_.keep_alive())
+          self->read();
+      });
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  response res_;
+  const answer_fn& answer_;
+};
+
+inline void accept(tcp::acceptor& a, net::io_context& ioc, const answer_fn& answer) {
+  a.async_accept(net::make_strand(ioc), [&a, &ioc, &answer](beast::error_code ec, tcp::socket s) {
+    if (!ec) {
+      s.set_option(tcp::no_delay(true));
+      std::make_shared<session>(std::move(s), answer)->run();
+    }
+    accept(a, ioc, answer);
+  });
+}
+
+/// Serves on 127.0.0.1:`port` (0: any; prints "ready PORT") until a signal.
+inline int serve(unsigned short port, int threads, const answer_fn& answer) {
+  net::io_context ioc(threads);
+  tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), port});
+  accept(acceptor, ioc, answer);
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
+  std::cout << "ready " << acceptor.local_endpoint().port() << std::endl;
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool)
+    t.join();
+  return 0;
+}
+
+}  // namespace bench
