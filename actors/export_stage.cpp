@@ -6,6 +6,7 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/stages.hpp"
+#include "core/raw_mapping.hpp"
 #include "http/outbound_client.hpp"
 
 namespace integrator {
@@ -28,6 +29,7 @@ struct export_state {
   bool stopped = false;   ///< canceled or failed: no more requests
   bool closed = false;
   std::uint64_t tag = 0;
+  std::vector<std::string> filter_fields;  ///< what the output filter reads
   static inline const char* name = "export_stage";
 };
 
@@ -88,39 +90,50 @@ void pump(export_ptr self) {
   self->quit();
 }
 
+// A record the export could not read: a job error, and it goes no further.
+void broken_record(std::string_view text, stage_report& r) {
+  job_error_entry e;
+  e.source = "export";
+  e.code = "invalid_record";
+  e.message = "a record is not valid JSON";
+  e.retry_data = std::string(text);
+  r.errors.push_back(std::move(e));
+  ++r.counts.num_error;
+}
+
 void take_records(export_ptr self, const std::vector<std::string_view>& records,
                   stage_report& r) {
   auto& st = self->state;
   const auto& step = *st.step;
-  bool reshape = step.output_filter || step.transform;
   for (auto text : records) {
     ++r.counts.num_export;
     std::string reshaped;
-    if (reshape) {
+    if (step.transform) {
       boost::system::error_code ec;
       auto rec = json::parse(text, ec);
       if (ec) {
-        job_error_entry e;
-        e.source = "export";
-        e.code = "invalid_record";
-        e.message = "a record is not valid JSON";
-        e.retry_data = std::string(text);
-        r.errors.push_back(std::move(e));
-        ++r.counts.num_error;
+        broken_record(text, r);
         continue;
       }
-      if (step.transform) {
-        std::vector<std::string> errors;
-        rec = step.transform->apply(rec, errors);
-      }
+      std::vector<std::string> errors;
+      rec = step.transform->apply(rec, errors);
       if (step.output_filter && !step.output_filter->matches(rec, st.plan->settings)) {
         ++r.counts.num_ignore;
         continue;
       }
-      // A kept record that no transform changed goes on as it came.
-      if (step.transform) {
-        reshaped = json::serialize(rec);
-        text = reshaped;
+      reshaped = json::serialize(rec);
+      text = reshaped;
+    } else if (step.output_filter) {
+      // The filter sees only the fields it reads; a kept record goes on
+      // as it came.
+      auto fields = project_fields(text, st.filter_fields);
+      if (!fields) {
+        broken_record(text, r);
+        continue;
+      }
+      if (!step.output_filter->matches(*fields, st.plan->settings)) {
+        ++r.counts.num_ignore;
+        continue;
       }
     }
     if (st.builder->full_for(text.size()))
@@ -143,6 +156,8 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
   st.credit = st.services->pages_in_flight;
   st.pager.emplace(st.step->paging, st.step->context);
   st.builder.emplace(st.step->page_size, max_page_bytes);
+  if (st.step->output_filter)
+    st.filter_fields = st.step->output_filter->record_fields();
   self->send(self, start_atom::value);
   return {
     [=](start_atom) { pump(self); },

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <deque>
+#include <map>
 
 #include "actors/catalogue.hpp"
 #include "actors/stages.hpp"
@@ -39,7 +40,7 @@ struct import_state {
   bool has_next = false;  ///< another processor follows
   std::deque<inbound_page> inbox;
   std::deque<std::pair<record_page, caf::actor>> outbox;  ///< page, its upstream
-  std::optional<work> current;
+  std::map<std::uint64_t, work> active;  ///< pages being worked on, by generation
   std::int32_t credit = 0;
   bool ended = false;
   std::uint64_t generation = 0;
@@ -53,7 +54,7 @@ void process_next(import_ptr self);
 
 void maybe_end(import_ptr self) {
   auto& st = self->state;
-  if (st.ended && st.inbox.empty() && !st.current && st.outbox.empty()) {
+  if (st.ended && st.inbox.empty() && st.active.empty() && st.outbox.empty()) {
     self->send(st.links.downstream, end_atom::value);
     self->quit();
   }
@@ -89,9 +90,9 @@ std::string trace_key_of(std::string_view text) {
   return ec ? std::string() : trace_key_of(v);
 }
 
-void finish_page(import_ptr self) {
+void finish_page(import_ptr self, std::uint64_t gen) {
   auto& st = self->state;
-  auto& w = *st.current;
+  auto& w = st.active.at(gen);
   stage_report r;
   r.step = st.links.step;
   r.counts.num_pages_processed = 1;
@@ -140,7 +141,7 @@ void finish_page(import_ptr self) {
   }
   self->send(st.links.job, report_atom::value, std::move(r));
   st.outbox.emplace_back(st.has_next ? next.take() : record_page(), w.from);
-  st.current.reset();
+  st.active.erase(gen);
   drain(self);
   process_next(self);
   maybe_end(self);
@@ -148,12 +149,15 @@ void finish_page(import_ptr self) {
 
 void process_next(import_ptr self) {
   auto& st = self->state;
-  if (st.current || st.inbox.empty() || st.outbox.size() >= 1)
+  // Up to pages_in_flight pages at once (their requests overlap), as long
+  // as finished ones are not piling up for want of credit downstream.
+  auto limit = static_cast<std::size_t>(std::max(1, st.services->pages_in_flight));
+  if (st.active.size() >= limit || st.inbox.empty() || st.outbox.size() >= limit)
     return;
   auto in = std::move(st.inbox.front());
   st.inbox.pop_front();
-  st.current.emplace();
-  auto& w = *st.current;
+  auto gen = ++st.generation;
+  auto& w = st.active[gen];
   w.page = std::move(in.page);
   w.from = std::move(in.from);
   const auto& plan = *st.step->plan;
@@ -185,11 +189,10 @@ void process_next(import_ptr self) {
   std::erase_if(w.requests, [](const import_request& q) { return q.records.empty(); });
   w.outstanding = w.requests.size();
   if (w.outstanding == 0) {
-    finish_page(self);
+    finish_page(self, gen);
     return;
   }
   auto me = caf::actor_cast<caf::actor>(self);
-  auto gen = ++st.generation;
   const auto& endpoint = *st.step->endpoint;
   for (std::size_t q = 0; q < w.requests.size(); ++q) {
     auto& req = w.requests[q];
@@ -200,6 +203,7 @@ void process_next(import_ptr self) {
                                     caf::anon_send(me, http_atom::value, tag, std::move(r));
                                   });
   }
+  process_next(self);  // another page, if the limit allows
 }
 
 caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> services,
@@ -221,12 +225,13 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
       auto& st = self->state;
-      if (!st.current || (tag >> 24) != st.generation)
+      auto it = st.active.find(tag >> 24);
+      if (it == st.active.end())
         return;
-      auto& w = *st.current;
+      auto& w = it->second;
       st.step->plan->settle(w.requests[tag & 0xffffff], resp, w.outcomes);
       if (--w.outstanding == 0)
-        finish_page(self);
+        finish_page(self, it->first);
     },
     [=](credit_atom, std::int32_t n) {
       self->state.credit += n;

@@ -30,6 +30,10 @@ struct job_state {
   std::string fatal;
   bool canceling = false;
   bool finishing = false;
+  bool writing = false;  ///< a write is out
+  bool dirty = false;    ///< something to write once it is back
+  write_batch pending;   ///< errors and retry data for the next write
+  std::vector<std::function<void()>> waiters;
   std::optional<object_id_generator> ids;
   static inline const char* name = "job";
 };
@@ -43,14 +47,40 @@ void put_docs(job_ptr self, write_batch& b) {
     b.put(keys::jobs_space, keys::resource(st.account, s.id), s.to_json());
 }
 
-void persist(job_ptr self, write_batch b, std::function<void()> then = {}) {
-  self->request(self->state.store, caf::infinite, write_atom::value, std::move(b))
+// Writes `extra` with the job's documents as they now stand. One write is
+// out at a time: what arrives meanwhile joins the next one, so a job
+// persists at page boundaries without one sync per page per step.
+void flush(job_ptr self) {
+  auto& st = self->state;
+  write_batch b = std::move(st.pending);
+  st.pending = write_batch{};
+  put_docs(self, b);
+  auto done = std::move(st.waiters);
+  st.waiters.clear();
+  st.dirty = false;
+  st.writing = true;
+  self->request(st.store, caf::infinite, write_atom::value, std::move(b))
     .then([=](bool ok) {
+      auto& st = self->state;
       if (!ok)
-        std::cerr << "integratord: job " << self->state.job_id << ": a write failed" << std::endl;
-      if (then)
-        then();
+        std::cerr << "integratord: job " << st.job_id << ": a write failed" << std::endl;
+      st.writing = false;
+      for (const auto& f : done)
+        f();
+      if (st.dirty)
+        flush(self);
     });
+}
+
+void persist(job_ptr self, write_batch extra = {}, std::function<void()> then = {}) {
+  auto& st = self->state;
+  for (auto& op : extra.mutable_ops())
+    st.pending.mutable_ops().push_back(std::move(op));
+  if (then)
+    st.waiters.push_back(std::move(then));
+  st.dirty = true;
+  if (!st.writing)
+    flush(self);
 }
 
 void finish(job_ptr self) {
@@ -74,9 +104,7 @@ void finish(job_ptr self) {
   }
   for (auto& s : st.stages)
     self->send_exit(s, caf::exit_reason::user_shutdown);
-  write_batch b;
-  put_docs(self, b);
-  persist(self, std::move(b), [self] { self->quit(); });
+  persist(self, {}, [self] { self->quit(); });
 }
 
 void fail(job_ptr self, const std::string& message, const std::string& code) {
@@ -160,9 +188,7 @@ void launch(job_ptr self) {
   }
   st.first_processor = downstream;
   start_generator(self);
-  write_batch b;
-  put_docs(self, b);
-  persist(self, std::move(b));
+  persist(self);
 }
 
 void on_report(job_ptr self, stage_report& r) {
@@ -192,7 +218,6 @@ void on_report(job_ptr self, stage_report& r) {
       b.put(keys::retry_data_space, keys::resource(st.account, e.retry_data_key), e.retry_data);
     b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
   }
-  put_docs(self, b);
   persist(self, std::move(b));
   if (!r.fatal.empty() && st.fatal.empty())
     st.fatal = r.fatal;
@@ -280,9 +305,7 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
         st.flow_job.last_modified = wall_clock_ms();
         if (st.generator)
           self->send(st.generator, cancel_atom::value);
-        write_batch b;
-        put_docs(self, b);
-        persist(self, std::move(b));
+        persist(self);
         if (!st.plan)
           finish(self);
       }

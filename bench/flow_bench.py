@@ -101,14 +101,20 @@ MAPPING = {"fields": [
 ]}
 
 
-def make_flow(node, peer_url, scenario):
+# The output filter of the comparison's flows: keeps every record, so it
+# costs what a filter costs without changing what arrives.
+KEEP_ALL = {"type": "expression", "expression": {"version": "1", "rules": ["isnotempty", ["extract", "email"]]}}
+
+
+def make_flow(node, peer_url, scenario, output_filter=False):
     conn = node.api("POST", "/connections", {"type": "http", "name": "bench peer",
                                              "http": {"baseURI": peer_url, "concurrencyLevel": 25}})["_id"]
     exp = node.api("POST", "/exports", {
         "name": "bench source", "adaptorType": "HTTPExport", "_connectionId": conn, "pageSize": PAGE,
         "http": {"method": "GET", "relativeURI": "/records?page={{export.http.paging.page}}&size=" + str(PAGE),
                  "response": {"resourcePath": "records"},
-                 "paging": {"method": "page", "lastPagePath": "nextPage", "lastPageValues": [""]}}})["_id"]
+                 "paging": {"method": "page", "lastPagePath": "nextPage", "lastPageValues": [""]}},
+        **({"filter": KEEP_ALL} if output_filter else {})})["_id"]
     http = {"method": ["POST"], "relativeURI": ["/sink"]}
     if scenario == "batched":
         http["batchSize"] = PAGE
@@ -119,10 +125,10 @@ def make_flow(node, peer_url, scenario):
                                        "pageProcessors": [{"type": "import", "_importId": imp}]})["_id"]
 
 
-def one_run(build, work, peer, scenario, size, index):
+def one_run(build, work, peer, scenario, size, index, output_filter=False):
     node = Integratord(build, work, f"{scenario}-{size}-{index}")
     try:
-        flow = make_flow(node, peer.url, scenario)
+        flow = make_flow(node, peer.url, scenario, output_filter)
         call("POST", f"{peer.url}/reset?records={size}")
         cpu0 = proc_cpu_seconds(node.proc.pid)
         start = time.monotonic()

@@ -318,4 +318,21 @@ bool filter_expression::matches(const json::value& record, const json::value& se
   return !root_ || truthy(eval(*root_, record, settings));
 }
 
+std::vector<std::string> filter_expression::record_fields() const {
+  std::vector<std::string> out;
+  std::vector<const node*> todo;
+  if (root_)
+    todo.push_back(root_.get());
+  while (!todo.empty()) {
+    const node* n = todo.back();
+    todo.pop_back();
+    if (n->kind == op_kind::extract && !n->path.empty()
+        && std::find(out.begin(), out.end(), n->path.front()) == out.end())
+      out.push_back(n->path.front());
+    for (const auto& a : n->args)
+      todo.push_back(a.get());
+  }
+  return out;
+}
+
 }  // namespace integrator

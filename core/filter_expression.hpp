@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace integrator {
 
@@ -34,6 +35,10 @@ public:
 
   /// True when `record` passes; `settings` is what ["settings", …] reads.
   bool matches(const boost::json::value& record, const boost::json::value& settings = {}) const;
+
+  /// The top-level record fields the filter reads (first segments of its
+  /// extract paths), so a caller can hand it just those.
+  std::vector<std::string> record_fields() const;
 
   struct node;
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include "core/simdjson_text.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace integrator {
@@ -32,17 +33,50 @@ std::optional<raw_mapping> raw_mapping::from(const mapping_v1& m) {
   return r;
 }
 
-bool raw_mapping::apply(std::string_view record, std::string& out) const {
-  // simdjson reads a little past the end: parse a padded copy.
+namespace {
+
+// Opens `record` as an object: simdjson reads a little past the end, so it
+// parses a padded per-thread copy (valid until the next call).
+bool open_object(std::string_view record, od::document& doc, od::object& obj) {
   thread_local od::parser parser;
   thread_local std::string scratch;
   scratch.assign(record);
   scratch.reserve(record.size() + simdjson::SIMDJSON_PADDING);
+  return !parser.iterate(scratch.data(), scratch.size(), scratch.capacity()).get(doc)
+         && !doc.get_object().get(obj);
+}
+
+}  // namespace
+
+std::optional<boost::json::value> project_fields(std::string_view record,
+                                                 const std::vector<std::string>& keys) {
   od::document doc;
-  if (parser.iterate(scratch.data(), scratch.size(), scratch.capacity()).get(doc))
-    return false;
   od::object obj;
-  if (doc.get_object().get(obj))
+  if (!open_object(record, doc, obj))
+    return std::nullopt;
+  boost::json::object out;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key))
+      return std::nullopt;
+    if (std::find(keys.begin(), keys.end(), key) == keys.end() || out.contains(key))
+      continue;
+    std::string_view raw;
+    if (!raw_text_of(field.value(), raw))
+      return std::nullopt;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(raw, ec);
+    if (ec)
+      return std::nullopt;
+    out[key] = std::move(v);
+  }
+  return boost::json::value(std::move(out));
+}
+
+bool raw_mapping::apply(std::string_view record, std::string& out) const {
+  od::document doc;
+  od::object obj;
+  if (!open_object(record, doc, obj))
     return false;
   thread_local std::vector<std::string_view> values;
   values.assign(slots_.size(), std::string_view());

@@ -6,6 +6,8 @@
 // no number or string re-encoding. Anything else (paths, [*], lookups,
 // dataTypes, lists) keeps mapping_v1 over a parsed record.
 
+#include <boost/json/value.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,5 +34,11 @@ private:
   };
   std::vector<slot> slots_;
 };
+
+/// The record's top-level fields named in `keys`, as a document of just
+/// those (what a filter reads), parsed from the record's text in one pass;
+/// nullopt when the record is not a JSON object.
+std::optional<boost::json::value> project_fields(std::string_view record,
+                                                 const std::vector<std::string>& keys);
 
 }  // namespace integrator

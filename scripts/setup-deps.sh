@@ -17,6 +17,7 @@ packages=(
   wrk                               # API benchmark load generator
   python3                           # benchmark drivers (bench/*.py)
   openssl                           # test certificates for the TLS connection tests
+  gnuplot-nox                       # plots of the flow comparison (bench/compare.py)
 )
 
 # Node.js and npm run the handlebars.js compatibility test; machines of this
