@@ -125,8 +125,12 @@ def make_flow(node, peer_url, scenario, output_filter=False):
                                        "pageProcessors": [{"type": "import", "_importId": imp}]})["_id"]
 
 
+RUNS = [0]  # every run gets its own data folder
+
+
 def one_run(build, work, peer, scenario, size, index, output_filter=False):
-    node = Integratord(build, work, f"{scenario}-{size}-{index}")
+    RUNS[0] += 1
+    node = Integratord(build, work, f"{scenario}-{size}-{index}-{RUNS[0]}")
     try:
         flow = make_flow(node, peer.url, scenario, output_filter)
         call("POST", f"{peer.url}/reset?records={size}")

@@ -1,6 +1,9 @@
 #include "http/outbound_client.hpp"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -133,6 +136,7 @@ struct outbound_client::impl {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, x->req.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, x->req.verify_tls ? 2L : 0L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_PROXY, "");  // no proxy (and no environment look-up per request)
     curl_easy_setopt(e, CURLOPT_PRIVATE, x.get());
     curl_multi_add_handle(multi, e);
     running.emplace(e, std::move(x));
@@ -225,16 +229,68 @@ struct outbound_client::impl {
     }
   }
 
-  int poll_timeout_ms() const {
-    if (timers.empty())
-      return 1000;
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timers.top().due
-                                                                    - steady::now())
-                .count();
+  // -- the event loop: epoll over curl's sockets (curl_multi_socket_action),
+  // so a wake-up costs what its sockets need, not a scan of every transfer.
+
+  int epoll_fd = -1;
+  int wake_fd = -1;               ///< eventfd: new submissions, stop
+  long curl_timeout_ms = -1;      ///< curl's own timer; -1: none
+  steady::time_point curl_due;
+
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void* known) {
+    auto* self = static_cast<impl*>(user);
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+      curl_multi_assign(self->multi, fd, nullptr);
+      return 0;
+    }
+    epoll_event ev{};
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    ev.data.fd = fd;
+    if (known) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, fd, &ev);
+    } else {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+      curl_multi_assign(self->multi, fd, self);  // any non-null marks it known
+    }
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* user) {
+    auto* self = static_cast<impl*>(user);
+    self->curl_timeout_ms = timeout_ms;
+    if (timeout_ms >= 0)
+      self->curl_due = steady::now() + std::chrono::milliseconds(timeout_ms);
+    return 0;
+  }
+
+  void wake() {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+  }
+
+  int wait_ms() const {
+    auto now = steady::now();
+    long long ms = 1000;
+    if (!timers.empty())
+      ms = std::min<long long>(ms, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     timers.top().due - now).count());
+    if (curl_timeout_ms >= 0)
+      ms = std::min<long long>(ms, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     curl_due - now).count());
     return static_cast<int>(std::clamp<long long>(ms, 0, 1000));
   }
 
+  void collect() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left))
+      if (msg->msg == CURLMSG_DONE)
+        completed(msg);
+  }
+
   void run() {
+    epoll_event events[64];
+    int still = 0;
     while (!stopping) {
       std::vector<std::unique_ptr<exchange>> fresh;
       {
@@ -244,13 +300,26 @@ struct outbound_client::impl {
       for (auto& x : fresh)
         enqueue(std::move(x));
       fire_timers();
-      int still = 0;
-      curl_multi_perform(multi, &still);
-      int left = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi, &left))
-        if (msg->msg == CURLMSG_DONE)
-          completed(msg);
-      curl_multi_poll(multi, nullptr, 0, poll_timeout_ms(), nullptr);
+      if (curl_timeout_ms >= 0 && steady::now() >= curl_due) {
+        curl_timeout_ms = -1;
+        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &still);
+        collect();
+        continue;  // handles added or finished may have set a new timer
+      }
+      int n = epoll_wait(epoll_fd, events, 64, wait_ms());
+      for (int i = 0; i < n; ++i) {
+        int fd = events[i].data.fd;
+        if (fd == wake_fd) {
+          std::uint64_t count;
+          [[maybe_unused]] auto r = ::read(wake_fd, &count, sizeof count);
+          continue;
+        }
+        int flags = ((events[i].events & EPOLLIN) ? CURL_CSELECT_IN : 0)
+                    | ((events[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0)
+                    | ((events[i].events & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(multi, fd, flags, &still);
+      }
+      collect();
     }
     drain();
   }
@@ -284,14 +353,27 @@ struct outbound_client::impl {
 
 outbound_client::outbound_client() : impl_(std::make_unique<impl>()) {
   std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  impl_->multi = curl_multi_init();
-  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 256L);
+  auto& m = *impl_;
+  m.multi = curl_multi_init();
+  curl_multi_setopt(m.multi, CURLMOPT_MAXCONNECTS, 256L);
+  m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  m.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (m.epoll_fd < 0 || m.wake_fd < 0)
+    throw std::runtime_error("outbound client: no epoll or eventfd");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = m.wake_fd;
+  epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.wake_fd, &ev);
+  curl_multi_setopt(m.multi, CURLMOPT_SOCKETFUNCTION, &impl::on_socket);
+  curl_multi_setopt(m.multi, CURLMOPT_SOCKETDATA, impl_.get());
+  curl_multi_setopt(m.multi, CURLMOPT_TIMERFUNCTION, &impl::on_timer);
+  curl_multi_setopt(m.multi, CURLMOPT_TIMERDATA, impl_.get());
   impl_->loop = std::thread([this] { impl_->run(); });
 }
 
 void outbound_client::stop() {
   impl_->stopping = true;
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
   if (impl_->loop.joinable())
     impl_->loop.join();
 }
@@ -301,6 +383,8 @@ outbound_client::~outbound_client() {
   for (CURL* e : impl_->spare)
     curl_easy_cleanup(e);
   curl_multi_cleanup(impl_->multi);
+  ::close(impl_->epoll_fd);
+  ::close(impl_->wake_fd);
 }
 
 void outbound_client::submit(outbound_request req, std::string gate, int limit,
@@ -316,7 +400,7 @@ void outbound_client::submit(outbound_request req, std::string gate, int limit,
     std::lock_guard<std::mutex> guard(impl_->inbox_mutex);
     impl_->inbox.push_back(std::move(x));
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
 }
 
 std::size_t outbound_client::pending() const {

@@ -64,8 +64,16 @@ rocks_store::rocks_store(const std::string& dir) : impl_(std::make_unique<impl>(
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   auto names = space_names();
-  for (const auto& n : names)
-    descriptors.emplace_back(n, cf_options);
+  // Jobs rewrite small documents at every page boundary of every run: a
+  // small memtable flushes them early, so a long run does not grow the
+  // server's memory by a memtable's worth.
+  rocksdb::ColumnFamilyOptions engine_options = cf_options;
+  engine_options.write_buffer_size = 1 << 20;
+  engine_options.max_write_buffer_number = 2;
+  for (const auto& n : names) {
+    bool engine = n == keys::jobs_space || n == keys::job_errors_space || n == keys::retry_data_space;
+    descriptors.emplace_back(n, engine ? engine_options : cf_options);
+  }
   // Column families a newer build created must be opened too, or open fails.
   std::vector<std::string> existing;
   if (rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok())
