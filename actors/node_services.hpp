@@ -34,7 +34,7 @@ struct node_services {
   /// The engine's outbound HTTP client (shared by every job of the node).
   std::shared_ptr<outbound_client> outbound;
   /// Pages a stage of a job may have in flight to the next (credit).
-  std::int32_t pages_in_flight = 2;
+  std::int32_t pages_in_flight = 4;
 };
 
 /// Milliseconds since the Unix epoch, from the system clock.

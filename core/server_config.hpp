@@ -37,7 +37,7 @@ struct server_config {
   std::uint32_t storage_shards = 2;
   /// Pages a stage of a running job may have in flight to the next one
   /// (credit): a job's memory is about this × page size × stages.
-  std::uint32_t pages_in_flight = 2;
+  std::uint32_t pages_in_flight = 4;
   /// Seconds a call may wait for the actors before it is answered 503.
   std::uint32_t request_timeout = 30;
   /// Default per-account leaky bucket: size, and tokens refilled per second.
