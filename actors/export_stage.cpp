@@ -126,7 +126,9 @@ void take_records(export_ptr self, const std::vector<std::string_view>& records,
     } else if (step.output_filter) {
       // The filter sees only the fields it reads; a kept record goes on
       // as it came.
-      auto fields = project_fields(text, st.filter_fields);
+      unsigned char arena[1024];
+      boost::json::monotonic_resource scratch(arena, sizeof arena);
+      auto fields = project_fields(text, st.filter_fields, &scratch);
       if (!fields) {
         broken_record(text, r);
         continue;

@@ -34,7 +34,7 @@ DEFAULT_SIZES = {
     "int-per-record": [10_000, 100_000],
     "nodered-fn": [10_000, 100_000, 1_000_000],
     "nodered-batch": [10_000, 100_000],
-    "nodered-record": [10_000],
+    "nodered-record": [10_000, 100_000],
 }
 FULL_SIZES = [10_000, 100_000, 1_000_000]
 MEMORY_SIZES = [100_000, 1_000_000, 10_000_000]

@@ -49,12 +49,13 @@ bool open_object(std::string_view record, od::document& doc, od::object& obj) {
 }  // namespace
 
 std::optional<boost::json::value> project_fields(std::string_view record,
-                                                 const std::vector<std::string>& keys) {
+                                                 const std::vector<std::string>& keys,
+                                                 boost::json::storage_ptr storage) {
   od::document doc;
   od::object obj;
   if (!open_object(record, doc, obj))
     return std::nullopt;
-  boost::json::object out;
+  boost::json::object out(storage);
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key))
@@ -65,12 +66,12 @@ std::optional<boost::json::value> project_fields(std::string_view record,
     if (!raw_text_of(field.value(), raw))
       return std::nullopt;
     boost::system::error_code ec;
-    auto v = boost::json::parse(raw, ec);
+    auto v = boost::json::parse(raw, ec, storage);
     if (ec)
       return std::nullopt;
     out[key] = std::move(v);
   }
-  return boost::json::value(std::move(out));
+  return boost::json::value(std::move(out), storage);
 }
 
 bool raw_mapping::apply(std::string_view record, std::string& out) const {

@@ -6,6 +6,7 @@
 // no number or string re-encoding. Anything else (paths, [*], lookups,
 // dataTypes, lists) keeps mapping_v1 over a parsed record.
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <optional>
@@ -38,7 +39,10 @@ private:
 /// The record's top-level fields named in `keys`, as a document of just
 /// those (what a filter reads), parsed from the record's text in one pass;
 /// nullopt when the record is not a JSON object.
+/// `storage` holds the result (a monotonic resource per record saves the
+/// allocations).
 std::optional<boost::json::value> project_fields(std::string_view record,
-                                                 const std::vector<std::string>& keys);
+                                                 const std::vector<std::string>& keys,
+                                                 boost::json::storage_ptr storage = {});
 
 }  // namespace integrator

@@ -78,6 +78,8 @@ const std::vector<setting>& settings() {
     {"actor-threads", "N   actor scheduler threads [1]",
      number(&server_config::actor_threads, 1, 256)},
     {"storage-shards", "N   storage actors [2]", number(&server_config::storage_shards, 1, 64)},
+    {"outbound-threads", "N   outbound HTTP event loops (threads) of the engine [2]",
+     number(&server_config::outbound_threads, 1, 64)},
     {"pages-in-flight", "N   pages a job stage may have in flight to the next [4]",
      number(&server_config::pages_in_flight, 1, 64)},
     {"request-timeout", "SECONDS   wait for the actors before answering 503 [30]",

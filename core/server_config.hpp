@@ -35,6 +35,8 @@ struct server_config {
   /// Storage shards: detached actors that run the resource logic; an
   /// account always maps to the same shard.
   std::uint32_t storage_shards = 2;
+  /// Threads of the engine's outbound HTTP client (one event loop each).
+  std::uint32_t outbound_threads = 2;
   /// Pages a stage of a running job may have in flight to the next one
   /// (credit): a job's memory is about this × page size × stages.
   std::uint32_t pages_in_flight = 4;

@@ -75,6 +75,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 }  // namespace
 
 struct outbound_client::impl {
+  ~impl();
+  void open_loop();
+  void stop_loop();
+
   CURLM* multi = nullptr;
   std::thread loop;
   std::atomic<bool> stopping{false};
@@ -351,60 +355,93 @@ struct outbound_client::impl {
   }
 };
 
-outbound_client::outbound_client() : impl_(std::make_unique<impl>()) {
-  std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  auto& m = *impl_;
-  m.multi = curl_multi_init();
-  curl_multi_setopt(m.multi, CURLMOPT_MAXCONNECTS, 256L);
-  m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  m.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (m.epoll_fd < 0 || m.wake_fd < 0)
+void outbound_client::impl::open_loop() {
+  multi = curl_multi_init();
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 256L);
+  epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (epoll_fd < 0 || wake_fd < 0)
     throw std::runtime_error("outbound client: no epoll or eventfd");
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.fd = m.wake_fd;
-  epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.wake_fd, &ev);
-  curl_multi_setopt(m.multi, CURLMOPT_SOCKETFUNCTION, &impl::on_socket);
-  curl_multi_setopt(m.multi, CURLMOPT_SOCKETDATA, impl_.get());
-  curl_multi_setopt(m.multi, CURLMOPT_TIMERFUNCTION, &impl::on_timer);
-  curl_multi_setopt(m.multi, CURLMOPT_TIMERDATA, impl_.get());
-  impl_->loop = std::thread([this] { impl_->run(); });
+  ev.data.fd = wake_fd;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev);
+  curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &impl::on_socket);
+  curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &impl::on_timer);
+  curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+  loop = std::thread([this] { run(); });
+}
+
+void outbound_client::impl::stop_loop() {
+  stopping = true;
+  wake();
+  if (loop.joinable())
+    loop.join();
+}
+
+outbound_client::impl::~impl() {
+  stop_loop();
+  for (CURL* e : spare)
+    curl_easy_cleanup(e);
+  if (multi)
+    curl_multi_cleanup(multi);
+  if (epoll_fd >= 0)
+    ::close(epoll_fd);
+  if (wake_fd >= 0)
+    ::close(wake_fd);
+}
+
+outbound_client::outbound_client(std::size_t loops) {
+  std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(loops, 1); ++i) {
+    loops_.push_back(std::make_unique<impl>());
+    loops_.back()->open_loop();
+  }
 }
 
 void outbound_client::stop() {
-  impl_->stopping = true;
-  impl_->wake();
-  if (impl_->loop.joinable())
-    impl_->loop.join();
+  for (auto& l : loops_)
+    l->stop_loop();
 }
 
-outbound_client::~outbound_client() {
-  stop();
-  for (CURL* e : impl_->spare)
-    curl_easy_cleanup(e);
-  curl_multi_cleanup(impl_->multi);
-  ::close(impl_->epoll_fd);
-  ::close(impl_->wake_fd);
-}
+outbound_client::~outbound_client() = default;
 
 void outbound_client::submit(outbound_request req, std::string gate, int limit,
                              retry_policy policy, completion done) {
+  // A gate's slots are split between the loops, so together they never
+  // exceed its limit; a gate with fewer slots than loops stays on one.
+  auto n = loops_.size();
+  limit = std::max(limit, 1);
+  std::size_t index;
+  int share;
+  if (static_cast<std::size_t>(limit) < n) {
+    index = std::hash<std::string>{}(gate) % n;
+    share = limit;
+  } else {
+    index = next_loop_++ % n;
+    share = limit / static_cast<int>(n) + (index < static_cast<std::size_t>(limit) % n ? 1 : 0);
+  }
   auto x = std::make_unique<exchange>();
   x->req = std::move(req);
   x->gate = std::move(gate);
-  x->limit = std::max(limit, 1);
+  x->limit = share;
   x->policy = std::move(policy);
   x->done = std::move(done);
-  ++impl_->open;
+  auto& loop = *loops_[index];
+  ++loop.open;
   {
-    std::lock_guard<std::mutex> guard(impl_->inbox_mutex);
-    impl_->inbox.push_back(std::move(x));
+    std::lock_guard<std::mutex> guard(loop.inbox_mutex);
+    loop.inbox.push_back(std::move(x));
   }
-  impl_->wake();
+  loop.wake();
 }
 
 std::size_t outbound_client::pending() const {
-  return impl_->open.load();
+  std::size_t n = 0;
+  for (const auto& l : loops_)
+    n += l->open.load();
+  return n;
 }
 
 }  // namespace integrator

@@ -1,15 +1,18 @@
 #pragma once
-// The engine's outbound HTTP: one event loop (libcurl multi) on its own
-// thread, so no thread blocks per request; curl's connection cache gives
-// keep-alive and reuse. Every request goes through a named gate (the
-// connection id) that admits at most its connection's concurrencyLevel
-// at once, shared by every job of the node that uses the connection.
+// The engine's outbound HTTP: event loops (libcurl multi over epoll), each
+// on its own thread, so no thread blocks per request; curl's connection
+// cache gives keep-alive and reuse. Every request goes through a named gate
+// (the connection id) that admits at most its connection's concurrencyLevel
+// at once, shared by every job of the node that uses the connection (split
+// between the loops, never exceeded in sum).
 // Failed attempts are retried per the connection's retry_policy with
 // backoff, off the loop's timer, before the completion runs once.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/http_endpoint.hpp"
 #include "core/outbound.hpp"
@@ -21,7 +24,9 @@ public:
   /// Runs on the client's thread; must not block.
   using completion = std::function<void(outbound_response)>;
 
-  outbound_client();
+  /// `loops` event loops, each on its own thread; requests are spread
+  /// over them (a gate's limit split between them).
+  explicit outbound_client(std::size_t loops = 1);
   /// Calls stop().
   ~outbound_client();
 
@@ -42,7 +47,8 @@ public:
   struct impl;
 
 private:
-  std::unique_ptr<impl> impl_;
+  std::vector<std::unique_ptr<impl>> loops_;
+  std::atomic<std::size_t> next_loop_{0};
 };
 
 }  // namespace integrator

@@ -70,7 +70,7 @@ int run(const server_config& cfg) {
   services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
   services->validation.is_time_zone = [](std::string_view tz) { return is_time_zone(tz); };
   services->test_hooks = cfg.test_hooks;
-  services->outbound = std::make_shared<outbound_client>();
+  services->outbound = std::make_shared<outbound_client>(cfg.outbound_threads);
   services->pages_in_flight = static_cast<std::int32_t>(cfg.pages_in_flight);
 
   int rc = 0;
