@@ -40,6 +40,25 @@ void report(export_ptr self, stage_report r) {
   self->send(self->state.links.job, report_atom::value, std::move(r));
 }
 
+// Sends the pager's next request; false when paging is over.
+bool request_next(export_ptr self) {
+  auto& st = self->state;
+  auto req = st.pager->next();
+  if (!req)
+    return false;
+  auto out = st.step->endpoint->request(req->method, req->target, std::move(req->body),
+                                        req->headers);
+  st.waiting = true;
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto tag = ++st.tag;
+  st.services->outbound->submit(std::move(out), st.step->connection_id,
+                                st.step->endpoint->concurrency(), st.step->endpoint->retry(),
+                                [me, tag](outbound_response r) {
+                                  caf::anon_send(me, http_atom::value, tag, std::move(r));
+                                });
+  return true;
+}
+
 // Sends what credit allows, asks for more, or ends when all is out.
 void pump(export_ptr self) {
   auto& st = self->state;
@@ -59,20 +78,8 @@ void pump(export_ptr self) {
   if (more) {
     if (st.credit <= 0 || !st.ready.empty())
       return;
-    auto req = st.pager->next();
-    if (req) {
-      auto out = st.step->endpoint->request(req->method, req->target, std::move(req->body),
-                                            req->headers);
-      st.waiting = true;
-      auto me = caf::actor_cast<caf::actor>(self);
-      auto tag = ++st.tag;
-      st.services->outbound->submit(std::move(out), st.step->connection_id,
-                                    st.step->endpoint->concurrency(), st.step->endpoint->retry(),
-                                    [me, tag](outbound_response r) {
-                                      caf::anon_send(me, http_atom::value, tag, std::move(r));
-                                    });
+    if (request_next(self))
       return;
-    }
   }
   if (!st.stopped && !st.builder->empty())
     st.ready.push_back(st.builder->take());
@@ -168,6 +175,11 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
       st.waiting = false;
       stage_report r;
       auto got = st.pager->on_response(resp);
+      // Ask for the next page before working on this one when credit allows
+      // a page beyond it: the source prepares it meanwhile.
+      if (!got.error && !st.stopped && !st.pager->done()
+          && st.credit - static_cast<std::int32_t>(st.ready.size()) > 1)
+        request_next(self);
       take_records(self, got.records, r);
       if (got.error) {
         r.fatal = *got.error;
