@@ -59,6 +59,26 @@ BOOST_FIXTURE_TEST_CASE(faults_that_outlast_the_retries_become_record_errors, fl
   BOOST_TEST(peer.hits("/sink/stubborn") == 5);
 }
 
+BOOST_FIXTURE_TEST_CASE(malformed_json_or_a_wrong_content_type_fails_the_export_clearly, flow_fixture) {
+  auto conn = peer_connection();
+  peer.inject({.method = "GET", .path_prefix = "/source/page", .times = 1, .status = 200,
+               .body = "<html>maintenance</html>", .content_type = "text/html"});
+  auto job_id = run(simple_flow(*this, conn, 20, "never_html"));
+  auto j = wait_job(job_id);
+  BOOST_TEST(status_of(j) == "failed");
+  auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json();
+  BOOST_REQUIRE(!errors.as_array().empty());
+  auto message = std::string(errors.as_array()[0].at("message").as_string());
+  BOOST_TEST(message.find("not valid JSON") != std::string::npos, message);
+  BOOST_TEST(message.find("text/html") != std::string::npos, message);
+  BOOST_TEST(peer.sink("never_html").empty());
+  // Truncated JSON fails the export the same way.
+  peer.inject({.method = "GET", .path_prefix = "/source/page", .times = 1, .status = 200,
+               .body = R"({"items":[{"id":1},{"id":)"});
+  auto second = wait_job(run(simple_flow(*this, conn, 20, "never_truncated")));
+  BOOST_TEST(status_of(second) == "failed");
+}
+
 BOOST_FIXTURE_TEST_CASE(cancel_stops_a_running_job_within_a_page, flow_fixture) {
   auto conn = peer_connection(R"("concurrencyLevel":2)");
   peer.inject({.method = "POST", .path_prefix = "/sink/slow", .times = 100000, .status = 200, .delay_ms = 20});
