@@ -6,7 +6,6 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/stages.hpp"
-#include "core/raw_mapping.hpp"
 #include "http/outbound_client.hpp"
 
 namespace integrator {
@@ -29,7 +28,6 @@ struct export_state {
   bool stopped = false;   ///< canceled or failed: no more requests
   bool closed = false;
   std::uint64_t tag = 0;
-  std::vector<std::string> filter_fields;  ///< what the output filter reads
   static inline const char* name = "export_stage";
 };
 
@@ -111,43 +109,23 @@ void broken_record(std::string_view text, stage_report& r) {
 void take_records(export_ptr self, const std::vector<std::string_view>& records,
                   stage_report& r) {
   auto& st = self->state;
-  const auto& step = *st.step;
+  std::string reshaped;
   for (auto text : records) {
     ++r.counts.num_export;
-    std::string reshaped;
-    if (step.transform) {
-      boost::system::error_code ec;
-      auto rec = json::parse(text, ec);
-      if (ec) {
+    std::string_view kept;
+    switch (st.step->screen(text, st.plan->settings, reshaped, kept)) {
+      case record_verdict::broken:
         broken_record(text, r);
         continue;
-      }
-      std::vector<std::string> errors;
-      rec = step.transform->apply(rec, errors);
-      if (step.output_filter && !step.output_filter->matches(rec, st.plan->settings)) {
+      case record_verdict::ignore:
         ++r.counts.num_ignore;
         continue;
-      }
-      reshaped = json::serialize(rec);
-      text = reshaped;
-    } else if (step.output_filter) {
-      // The filter sees only the fields it reads; a kept record goes on
-      // as it came.
-      unsigned char arena[1024];
-      boost::json::monotonic_resource scratch(arena, sizeof arena);
-      auto fields = project_fields(text, st.filter_fields, &scratch);
-      if (!fields) {
-        broken_record(text, r);
-        continue;
-      }
-      if (!step.output_filter->matches(*fields, st.plan->settings)) {
-        ++r.counts.num_ignore;
-        continue;
-      }
+      case record_verdict::keep:
+        break;
     }
-    if (st.builder->full_for(text.size()))
+    if (st.builder->full_for(kept.size()))
       st.ready.push_back(st.builder->take());
-    st.builder->append(text);
+    st.builder->append(kept);
     if (st.builder->complete())
       st.ready.push_back(st.builder->take());
   }
@@ -165,8 +143,6 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
   st.credit = st.services->pages_in_flight;
   st.pager.emplace(st.step->paging, st.step->context);
   st.builder.emplace(st.step->page_size, max_page_bytes);
-  if (st.step->output_filter)
-    st.filter_fields = st.step->output_filter->record_fields();
   self->send(self, start_atom::value);
   return {
     [=](start_atom) { pump(self); },

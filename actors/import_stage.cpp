@@ -160,33 +160,11 @@ void process_next(import_ptr self) {
   auto& w = st.active[gen];
   w.page = std::move(in.page);
   w.from = std::move(in.from);
+  // Records are parsed only when responseMapping needs them afterwards
+  // (or the plan cannot work from text).
   const auto& plan = *st.step->plan;
-  std::vector<std::size_t> broken;
-  if (plan.raw_capable() && !(st.has_next && plan.maps_response())) {
-    // Bodies straight from the records' text: no document per record.
-    w.requests = plan.stage_raw(w.page, w.outcomes);
-  } else {
-    w.records.reserve(w.page.size());
-    for (std::size_t i = 0; i < w.page.size(); ++i) {
-      boost::system::error_code ec;
-      w.records.push_back(json::parse(w.page.record(i), ec));
-      if (ec)
-        broken.push_back(i);
-    }
-    w.requests = plan.stage(w.records, st.plan->settings, w.outcomes);
-  }
-  for (auto i : broken) {
-    w.outcomes[i].what = record_outcome::kind::failed;
-    w.outcomes[i].code = "invalid_record";
-    w.outcomes[i].message = "the record is not valid JSON";
-  }
-  // Broken records may sit in requests: drop them from their requests.
-  if (!broken.empty())
-    for (auto& req : w.requests)
-      std::erase_if(req.records, [&](std::size_t i) {
-        return std::find(broken.begin(), broken.end(), i) != broken.end();
-      });
-  std::erase_if(w.requests, [](const import_request& q) { return q.records.empty(); });
+  w.requests = plan.stage_page(w.page, st.plan->settings, st.has_next && plan.maps_response(),
+                               w.records, w.outcomes);
   w.outstanding = w.requests.size();
   if (w.outstanding == 0) {
     finish_page(self, gen);

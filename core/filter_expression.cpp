@@ -320,17 +320,17 @@ bool filter_expression::matches(const json::value& record, const json::value& se
 
 std::vector<std::string> filter_expression::record_fields() const {
   std::vector<std::string> out;
-  std::vector<const node*> todo;
+  std::vector<const node*> unvisited;
   if (root_)
-    todo.push_back(root_.get());
-  while (!todo.empty()) {
-    const node* n = todo.back();
-    todo.pop_back();
+    unvisited.push_back(root_.get());
+  while (!unvisited.empty()) {
+    const node* n = unvisited.back();
+    unvisited.pop_back();
     if (n->kind == op_kind::extract && !n->path.empty()
         && std::find(out.begin(), out.end(), n->path.front()) == out.end())
       out.push_back(n->path.front());
     for (const auto& a : n->args)
-      todo.push_back(a.get());
+      unvisited.push_back(a.get());
   }
   return out;
 }

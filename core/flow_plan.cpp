@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/raw_mapping.hpp"
 #include "core/resource_service.hpp"
 
 namespace integrator {
@@ -96,6 +97,32 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
   return spec;
 }
 
+record_verdict export_step::screen(std::string_view record, const json::value& settings,
+                                   std::string& reshaped, std::string_view& kept) const {
+  kept = record;
+  if (transform) {
+    boost::system::error_code ec;
+    auto rec = json::parse(record, ec);
+    if (ec)
+      return record_verdict::broken;
+    std::vector<std::string> errors;
+    rec = transform->apply(rec, errors);
+    if (output_filter && !output_filter->matches(rec, settings))
+      return record_verdict::ignore;
+    reshaped = json::serialize(rec);
+    kept = reshaped;
+    return record_verdict::keep;
+  }
+  if (!output_filter)
+    return record_verdict::keep;
+  unsigned char arena[1024];
+  json::monotonic_resource scratch(arena, sizeof arena);
+  auto fields = project_fields(record, filter_fields, &scratch);
+  if (!fields)
+    return record_verdict::broken;
+  return output_filter->matches(*fields, settings) ? record_verdict::keep : record_verdict::ignore;
+}
+
 std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* error) {
   auto flow = parse_doc(&spec.flow);
   if (!flow) {
@@ -134,6 +161,7 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
           *error = "export filter: " + why;
           return std::nullopt;
         }
+        step.filter_fields = step.output_filter->record_fields();
       }
       if (const auto* t = e.if_contains("transform"); t && !t->is_null()) {
         step.transform = record_transform::compile(*t, &why);

@@ -7,6 +7,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ struct job_spec {
 std::optional<job_spec> load_job_spec(resource_service& resources, const std::string& account,
                                       const std::string& flow_id, std::string* error);
 
+/// What an export does with one record it read.
+enum class record_verdict : std::uint8_t { keep, ignore, broken };
+
 struct export_step {
   std::string export_id;
   std::string connection_id;
@@ -45,6 +49,14 @@ struct export_step {
   std::optional<record_transform> transform;
   std::size_t page_size = 20;
   boost::json::value context;  ///< what templates see besides paging
+  std::vector<std::string> filter_fields;  ///< what the output filter reads
+
+  /// Runs the transform and the output filter on one record. On keep,
+  /// `kept` is the text to pass on: the record as it came when no
+  /// transform changed it (the filter then reads only its fields), else
+  /// the transformed record, held in `reshaped`.
+  record_verdict screen(std::string_view record, const boost::json::value& settings,
+                        std::string& reshaped, std::string_view& kept) const;
 };
 
 /// A page processor: an import, or a lookup export (isLookup).

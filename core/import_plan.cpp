@@ -210,6 +210,23 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
   return requests;
 }
 
+std::vector<import_request> import_plan::stage_page(const record_page& page,
+                                                    const json::value& settings, bool keep_records,
+                                                    std::vector<json::value>& records,
+                                                    std::vector<record_outcome>& outcomes) const {
+  records.clear();
+  if (raw_capable_ && !keep_records)
+    return stage_raw(page, outcomes);
+  records.reserve(page.size());
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    boost::system::error_code ec;
+    records.push_back(json::parse(page.record(i), ec));
+    if (ec)
+      records.back() = nullptr;  // fails as invalid_record in stage()
+  }
+  return stage(records, settings, outcomes);
+}
+
 void import_plan::read_entry(const json::value& processor_entry) {
   const auto* entry = processor_entry.if_object();
   if (!entry)
@@ -269,6 +286,12 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
   std::vector<std::size_t> op_of(records.size(), create_op_);
   for (std::size_t i = 0; i < records.size(); ++i) {
     auto& out = outcomes[i];
+    if (!records[i].is_object()) {
+      out.what = record_outcome::kind::failed;
+      out.code = "invalid_record";
+      out.message = "the record is not a JSON object";
+      continue;
+    }
     if (filter_ && !filter_->matches(records[i], settings)) {
       out.what = record_outcome::kind::filtered;
       continue;

@@ -83,6 +83,15 @@ public:
   std::vector<import_request> stage_raw(const record_page& page,
                                         std::vector<record_outcome>& outcomes) const;
 
+  /// Stages a page as the import stage needs it: from the records' text
+  /// when the plan allows and `keep_records` is false; otherwise parsed into
+  /// `records` (kept for responseMapping). A record that is not a JSON
+  /// object fails as invalid_record and goes in no request.
+  std::vector<import_request> stage_page(const record_page& page,
+                                         const boost::json::value& settings, bool keep_records,
+                                         std::vector<boost::json::value>& records,
+                                         std::vector<record_outcome>& outcomes) const;
+
   /// Reads the answer to `req` into the outcomes of its records.
   void settle(const import_request& req, outbound_response& r,
               std::vector<record_outcome>& outcomes) const;

@@ -1,3 +1,4 @@
+#include "core/flow_plan.hpp"
 #include "core/import_plan.hpp"
 
 #include <boost/json.hpp>
@@ -114,6 +115,48 @@ BOOST_AUTO_TEST_CASE(response_mapping_writes_the_answer_into_the_record) {
   json::value rec = json::parse(R"({"a":1})");
   p.map_response(rec, out[0]);
   BOOST_TEST(rec == json::parse(R"({"a":1,"remoteId":"77","info":{"version":3}})"));
+}
+
+BOOST_AUTO_TEST_CASE(pages_stage_from_text_unless_records_are_needed_and_bad_records_fail) {
+  auto p = compile(R"({"http":{"method":["POST"],"relativeURI":["/x"],"batchSize":10},
+                       "mapping":{"fields":[{"extract":"id","generate":"ref"}]}})");
+  BOOST_TEST(p.raw_capable());
+  page_builder b(10, 1 << 20);
+  b.append(R"({"id":1})");
+  b.append("{broken");
+  b.append(R"([1])");
+  b.append(R"({"id":4})");
+  auto page = b.take();
+  for (bool keep : {false, true}) {
+    std::vector<json::value> recs;
+    std::vector<record_outcome> out;
+    auto reqs = p.stage_page(page, {}, keep, recs, out);
+    BOOST_TEST(recs.size() == (keep ? 4u : 0u));
+    BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
+    BOOST_TEST((reqs[0].records == std::vector<std::size_t>{0, 3}));
+    BOOST_TEST(json::parse(reqs[0].body) == json::parse(R"([{"ref":1},{"ref":4}])"));
+    BOOST_TEST((out[1].what == kind::failed && out[1].code == "invalid_record"));
+    BOOST_TEST((out[2].what == kind::failed && out[2].code == "invalid_record"));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
+  export_step step;
+  step.output_filter = filter_expression::compile_filter(json::parse(
+    R"({"type":"expression","expression":{"version":"1","rules":["greaterthan",["extract","n"],1]}})"));
+  BOOST_REQUIRE(step.output_filter);
+  step.filter_fields = step.output_filter->record_fields();
+  std::string reshaped;
+  std::string_view kept;
+  BOOST_TEST((step.screen(R"({"n":2, "x":[1]})", {}, reshaped, kept) == record_verdict::keep));
+  BOOST_TEST(kept == R"({"n":2, "x":[1]})");  // as it came
+  BOOST_TEST((step.screen(R"({"n":1})", {}, reshaped, kept) == record_verdict::ignore));
+  BOOST_TEST((step.screen("{oops", {}, reshaped, kept) == record_verdict::broken));
+  step.transform = record_transform::compile(json::parse(
+    R"({"type":"expression","expression":{"version":"1","rules":[[{"extract":"n","generate":"n"}]]}})"));
+  BOOST_REQUIRE(step.transform);
+  BOOST_TEST((step.screen(R"({"n":5,"drop":1})", {}, reshaped, kept) == record_verdict::keep));
+  BOOST_TEST(json::parse(kept) == json::parse(R"({"n":5})"));
 }
 
 BOOST_AUTO_TEST_CASE(bad_templates_and_blocks_are_refused) {
