@@ -106,14 +106,17 @@ void broken_record(std::string_view text, stage_report& r) {
   ++r.counts.num_error;
 }
 
+// `body`: the answer the records are slices of (parsed in place when its
+// spare capacity allows).
 void take_records(export_ptr self, const std::vector<std::string_view>& records,
-                  stage_report& r) {
+                  const std::string& body, stage_report& r) {
   auto& st = self->state;
   std::string reshaped;
   for (auto text : records) {
     ++r.counts.num_export;
     std::string_view kept;
-    switch (st.step->screen(text, st.plan->settings, reshaped, kept)) {
+    switch (st.step->screen(text, st.plan->settings, reshaped, kept,
+                            readable_within(text, body))) {
       case record_verdict::broken:
         broken_record(text, r);
         continue;
@@ -156,7 +159,7 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
       if (!got.error && !st.stopped && !st.pager->done()
           && st.credit - static_cast<std::int32_t>(st.ready.size()) > 1)
         request_next(self);
-      take_records(self, got.records, r);
+      take_records(self, got.records, resp.body, r);
       if (got.error) {
         r.fatal = *got.error;
         job_error_entry e;

@@ -98,7 +98,8 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
 }
 
 record_verdict export_step::screen(std::string_view record, const json::value& settings,
-                                   std::string& reshaped, std::string_view& kept) const {
+                                   std::string& reshaped, std::string_view& kept,
+                                   std::size_t readable) const {
   kept = record;
   if (transform) {
     boost::system::error_code ec;
@@ -117,7 +118,7 @@ record_verdict export_step::screen(std::string_view record, const json::value& s
     return record_verdict::keep;
   unsigned char arena[1024];
   json::monotonic_resource scratch(arena, sizeof arena);
-  auto fields = project_fields(record, filter_fields, &scratch);
+  auto fields = project_fields(record, filter_fields, &scratch, readable);
   if (!fields)
     return record_verdict::broken;
   return output_filter->matches(*fields, settings) ? record_verdict::keep : record_verdict::ignore;

@@ -54,9 +54,11 @@ struct export_step {
   /// Runs the transform and the output filter on one record. On keep,
   /// `kept` is the text to pass on: the record as it came when no
   /// transform changed it (the filter then reads only its fields), else
-  /// the transformed record, held in `reshaped`.
+  /// the transformed record, held in `reshaped`. `readable` as for
+  /// raw_mapping::apply.
   record_verdict screen(std::string_view record, const boost::json::value& settings,
-                        std::string& reshaped, std::string_view& kept) const;
+                        std::string& reshaped, std::string_view& kept,
+                        std::size_t readable = 0) const;
 };
 
 /// A page processor: an import, or a lookup export (isLookup).

@@ -193,7 +193,7 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
     if (batch_size_ > 1 && !req.records.empty())
       req.body += ',';
     auto text = page.record(i);
-    if (raw_ ? !raw_->apply(text, req.body) : (req.body.append(text), false)) {
+    if (raw_ ? !raw_->apply(text, req.body, page.readable(i)) : (req.body.append(text), false)) {
       req.body.resize(mark);
       outcomes[i].what = record_outcome::kind::failed;
       outcomes[i].code = "invalid_record";
@@ -384,7 +384,10 @@ void import_plan::settle(const import_request& req, outbound_response& r,
                         const std::optional<std::string>& why) {
     auto& out = outcomes[idx];
     out.status_code = r.status;
-    out.response = part;
+    // Only responseMapping reads the answer: a copy per record costs
+    // allocations on every batch otherwise.
+    if (maps_response())
+      out.response = part;
     if (why) {
       out.what = record_outcome::kind::failed;
       out.code = r.status ? std::to_string(r.status) : "connection_error";
@@ -392,7 +395,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
     } else {
       out.what = record_outcome::kind::succeeded;
       out.id = id_in(part, op.id_path);
-      if (lookup_) {
+      if (lookup_ && maps_response()) {
         // What the lookup found, as an array, whatever the answer's shape.
         const json::value* found = lookup_records_.empty() ? &part : find_path(part, lookup_records_);
         json::array data;

@@ -46,7 +46,7 @@ struct record_outcome {
   int status_code = 0;  ///< HTTP status of its request
   std::string code;     ///< error code when failed
   std::string message;  ///< error message when failed
-  boost::json::value response;  ///< the record's part of the answer (_json)
+  boost::json::value response;  ///< its part of the answer (_json), kept only for responseMapping
 };
 
 class import_plan {

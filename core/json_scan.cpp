@@ -15,6 +15,12 @@ std::string json_pointer_of(const std::vector<std::string>& segments) {
   return out;
 }
 
+const char* json_kernel_name() {
+  // The macro, not simdjson::builtin_implementation(): that one is compiled
+  // into the shared library, whose flags are not ours.
+  return SIMDJSON_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENTATION);
+}
+
 struct json_scan::impl {
   od::parser parser;
   od::document doc;

@@ -40,4 +40,9 @@ private:
 /// "a.b[0]" as a JSON Pointer ("/a/b/0"), escaping ~ and /.
 std::string json_pointer_of(const std::vector<std::string>& segments);
 
+/// The simdjson kernel the on-demand parser was compiled for ("haswell",
+/// "westmere", … or "fallback", the scalar one): fixed by the build's
+/// -march, see CMakeLists.txt.
+const char* json_kernel_name();
+
 }  // namespace integrator

@@ -1,6 +1,7 @@
 #include "core/raw_mapping.hpp"
 
 #include <boost/json.hpp>
+#include "core/record_page.hpp"
 #include "core/simdjson_text.hpp"
 
 #include <algorithm>
@@ -35,25 +36,81 @@ std::optional<raw_mapping> raw_mapping::from(const mapping_v1& m) {
 
 namespace {
 
-// Opens `record` as an object: simdjson reads a little past the end, so it
-// parses a padded per-thread copy (valid until the next call).
-bool open_object(std::string_view record, od::document& doc, od::object& obj) {
+static_assert(json_padding >= simdjson::SIMDJSON_PADDING);
+
+// Opens `record` as an object. simdjson reads a little past the end: in
+// place when `readable` covers that, else from a padded per-thread copy
+// (valid until the next call).
+bool open_object(std::string_view record, std::size_t readable, od::document& doc,
+                 od::object& obj) {
   thread_local od::parser parser;
-  thread_local std::string scratch;
-  scratch.assign(record);
-  scratch.reserve(record.size() + simdjson::SIMDJSON_PADDING);
-  return !parser.iterate(scratch.data(), scratch.size(), scratch.capacity()).get(doc)
+  if (readable < record.size() + json_padding) {
+    thread_local std::string scratch;
+    scratch.assign(record);
+    scratch.reserve(record.size() + json_padding);
+    record = scratch;
+    readable = scratch.capacity();
+  }
+  return !parser.iterate(record.data(), record.size(), readable).get(doc)
          && !doc.get_object().get(obj);
+}
+
+// A boost.json value of an on-demand one, strings and numbers taken
+// directly (the common filter operands); containers parsed from their text.
+bool value_of(od::value v, boost::json::value& out) {
+  od::json_type t;
+  if (v.type().get(t))
+    return false;
+  switch (t) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s))
+        return false;
+      out = boost::json::string(s, out.storage());
+      return true;
+    }
+    case od::json_type::number: {
+      od::number n;
+      if (v.get_number().get(n))
+        return false;
+      if (n.is_int64())
+        out = n.get_int64();
+      else if (n.is_uint64())
+        out = n.get_uint64();
+      else
+        out = n.get_double();
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b))
+        return false;
+      out = b;
+      return true;
+    }
+    case od::json_type::null:
+      out = nullptr;
+      return !v.is_null().error();
+    default: {
+      std::string_view raw;
+      if (!raw_text_of(v, raw))
+        return false;
+      boost::system::error_code ec;
+      out = boost::json::parse(raw, ec, out.storage());
+      return !ec;
+    }
+  }
 }
 
 }  // namespace
 
 std::optional<boost::json::value> project_fields(std::string_view record,
                                                  const std::vector<std::string>& keys,
-                                                 boost::json::storage_ptr storage) {
+                                                 boost::json::storage_ptr storage,
+                                                 std::size_t readable) {
   od::document doc;
   od::object obj;
-  if (!open_object(record, doc, obj))
+  if (!open_object(record, readable, doc, obj))
     return std::nullopt;
   boost::json::object out(storage);
   for (auto field : obj) {
@@ -62,22 +119,18 @@ std::optional<boost::json::value> project_fields(std::string_view record,
       return std::nullopt;
     if (std::find(keys.begin(), keys.end(), key) == keys.end() || out.contains(key))
       continue;
-    std::string_view raw;
-    if (!raw_text_of(field.value(), raw))
-      return std::nullopt;
-    boost::system::error_code ec;
-    auto v = boost::json::parse(raw, ec, storage);
-    if (ec)
+    boost::json::value v(storage);
+    if (!value_of(field.value(), v))
       return std::nullopt;
     out[key] = std::move(v);
   }
   return boost::json::value(std::move(out), storage);
 }
 
-bool raw_mapping::apply(std::string_view record, std::string& out) const {
+bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t readable) const {
   od::document doc;
   od::object obj;
-  if (!open_object(record, doc, obj))
+  if (!open_object(record, readable, doc, obj))
     return false;
   thread_local std::vector<std::string_view> values;
   values.assign(slots_.size(), std::string_view());

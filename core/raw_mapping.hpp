@@ -24,8 +24,10 @@ public:
   static std::optional<raw_mapping> from(const mapping_v1& m);
 
   /// Appends the mapped record (a JSON object) to `out`. False when
-  /// `record` is not a JSON object; `out` is then unchanged.
-  bool apply(std::string_view record, std::string& out) const;
+  /// `record` is not a JSON object; `out` is then unchanged. `readable`:
+  /// bytes readable from record.data() on; with json_padding beyond the
+  /// record the text is parsed in place, else copied first.
+  bool apply(std::string_view record, std::string& out, std::size_t readable = 0) const;
 
 private:
   struct slot {
@@ -40,9 +42,10 @@ private:
 /// those (what a filter reads), parsed from the record's text in one pass;
 /// nullopt when the record is not a JSON object.
 /// `storage` holds the result (a monotonic resource per record saves the
-/// allocations).
+/// allocations); `readable` as for raw_mapping::apply.
 std::optional<boost::json::value> project_fields(std::string_view record,
                                                  const std::vector<std::string>& keys,
-                                                 boost::json::storage_ptr storage = {});
+                                                 boost::json::storage_ptr storage = {},
+                                                 std::size_t readable = 0);
 
 }  // namespace integrator

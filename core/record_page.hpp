@@ -13,6 +13,20 @@
 
 namespace integrator {
 
+/// Bytes simdjson may read past the end of a JSON text (their content does
+/// not matter). Page buffers keep this much spare capacity, so each record
+/// is parsed in place instead of copied into a padded buffer.
+inline constexpr std::size_t json_padding = 64;
+
+/// How many bytes are readable from `part.data()` on when `part` lies in
+/// `buffer` (its spare capacity counts), else 0.
+inline std::size_t readable_within(std::string_view part, const std::string& buffer) {
+  const char* begin = buffer.data();
+  if (part.data() < begin || part.data() + part.size() > begin + buffer.size())
+    return 0;
+  return buffer.capacity() - static_cast<std::size_t>(part.data() - begin);
+}
+
 struct page_data {
   std::string bytes;
   std::vector<std::uint32_t> ends;  ///< end offset of each record
@@ -28,6 +42,11 @@ public:
   std::string_view record(std::size_t i) const {
     std::uint32_t begin = i == 0 ? 0 : data_->ends[i - 1];
     return std::string_view(data_->bytes).substr(begin, data_->ends[i] - begin);
+  }
+  /// Bytes readable from record(i).data() on (see json_padding).
+  std::size_t readable(std::size_t i) const {
+    std::uint32_t begin = i == 0 ? 0 : data_->ends[i - 1];
+    return data_->bytes.capacity() - begin;
   }
   const std::shared_ptr<const page_data>& data() const { return data_; }
   void reset(std::shared_ptr<const page_data> data) { data_ = std::move(data); }
@@ -55,6 +74,7 @@ public:
   bool empty() const { return cur_.ends.empty(); }
   bool complete() const { return cur_.ends.size() >= max_records_; }
   record_page take() {
+    cur_.bytes.reserve(cur_.bytes.size() + json_padding);
     auto out = std::make_shared<page_data>(std::move(cur_));
     cur_ = page_data{};
     return record_page(std::move(out));

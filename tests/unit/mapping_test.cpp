@@ -1,5 +1,7 @@
 #include "core/mapping.hpp"
+#include "core/json_scan.hpp"
 #include "core/raw_mapping.hpp"
+#include "core/record_page.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -106,6 +108,62 @@ BOOST_AUTO_TEST_CASE(raw_mapping_gives_what_the_document_mapping_gives) {
     BOOST_REQUIRE(other);
     BOOST_TEST(!raw_mapping::from(*other), spec);
   }
+}
+
+BOOST_AUTO_TEST_CASE(records_of_a_page_are_read_in_place_beside_their_neighbours) {
+  auto m = mapping_v1::compile(json::parse(R"({"fields":[{"extract":"a","generate":"x"},
+      {"extract":"b","generate":"y"}]})"), {});
+  BOOST_REQUIRE(m);
+  auto raw = raw_mapping::from(*m);
+  BOOST_REQUIRE(raw);
+  // Neighbours that would confuse a parser reading past the record's end:
+  // an unclosed string, a stray bracket, a number running on.
+  page_builder b(10, 1 << 20);
+  for (const char* rec : {R"({"a":1,"b":"x"})", R"({"a":"\"unclosed)", R"({"a":12)",
+                          R"(345,"b":[1]})", R"({"b":{"c":2},"a":true})"})
+    b.append(rec);
+  auto page = b.take();
+  BOOST_TEST(page.readable(page.size() - 1) >= page.record(page.size() - 1).size() + json_padding);
+  std::vector<std::string> got;
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    std::string out;
+    got.push_back(raw->apply(page.record(i), out, page.readable(i)) ? out : "refused");
+  }
+  BOOST_TEST(json::parse(got[0]) == json::parse(R"({"x":1,"y":"x"})"));
+  BOOST_TEST(got[1] == "refused");
+  BOOST_TEST(got[2] == "refused");  // {"a":12 alone is cut short
+  BOOST_TEST(got[3] == "refused");
+  BOOST_TEST(json::parse(got[4]) == json::parse(R"({"x":true,"y":{"c":2}})"));
+  // readable_within counts a buffer's spare capacity, and nothing outside it.
+  std::string body = R"([{"a":1},{"a":2}])";
+  body.reserve(body.size() + json_padding);
+  std::string_view second(body.data() + 9, 7);
+  BOOST_TEST(readable_within(second, body) == body.capacity() - 9);
+  BOOST_TEST(readable_within(std::string_view("{}"), body) == 0u);
+}
+
+// simdjson's on-demand kernel is fixed at compile time; an -march without
+// PCLMUL once left it on the scalar kernel unnoticed.
+BOOST_AUTO_TEST_CASE(records_are_parsed_with_the_simd_kernel_the_build_allows) {
+#if defined(__AVX2__)
+  BOOST_TEST(std::string(json_kernel_name()) == "haswell");
+#elif defined(__SSE4_2__)
+  BOOST_TEST(std::string(json_kernel_name()) == "westmere");
+#else
+  BOOST_TEST_MESSAGE("built without SSE4.2: " << json_kernel_name());
+#endif
+}
+
+BOOST_AUTO_TEST_CASE(filter_fields_keep_their_json_types) {
+  const char* rec = R"({"s":"a\"b","i":-3,"u":18446744073709551615,"d":1.5,"t":true,"n":null,
+                       "o":{"k":[1]},"skip":1})";
+  auto got = project_fields(rec, {"s", "i", "u", "d", "t", "n", "o"});
+  BOOST_REQUIRE(got);
+  BOOST_TEST(*got == json::parse(R"({"s":"a\"b","i":-3,"u":18446744073709551615,"d":1.5,"t":true,
+                                     "n":null,"o":{"k":[1]}})"));
+  BOOST_TEST((*got).at("i").is_int64());
+  BOOST_TEST((*got).at("u").is_uint64());
+  BOOST_TEST(!project_fields("[1]", {"a"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
