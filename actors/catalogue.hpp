@@ -45,6 +45,7 @@ using spec_atom = caf::atom_constant<caf::atom("spec")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using fail_atom = caf::atom_constant<caf::atom("fail")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
+using progress_atom = caf::atom_constant<caf::atom("progress")>;
 
 // -- message types ------------------------------------------------------------
 

@@ -108,15 +108,17 @@ void broken_record(std::string_view text, stage_report& r) {
 
 // `body`: the answer the records are slices of (parsed in place when its
 // spare capacity allows).
-void take_records(export_ptr self, const std::vector<std::string_view>& records,
-                  const std::string& body, stage_report& r) {
+void take_records(export_ptr self, const export_pager::outcome& got, const std::string& body,
+                  stage_report& r) {
   auto& st = self->state;
   std::string reshaped;
-  for (auto text : records) {
+  for (std::size_t i = 0; i < got.records.size(); ++i) {
+    auto text = got.records[i];
     ++r.counts.num_export;
     std::string_view kept;
-    switch (st.step->screen(text, st.plan->settings, reshaped, kept,
-                            readable_within(text, body))) {
+    record_view view{text, readable_within(text, body),
+                     i < got.fields.size() ? &got.fields[i] : nullptr};
+    switch (st.step->screen(view, st.plan->settings, reshaped, kept)) {
       case record_verdict::broken:
         broken_record(text, r);
         continue;
@@ -145,6 +147,8 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
   st.last = last;
   st.credit = st.services->pages_in_flight;
   st.pager.emplace(st.step->paging, st.step->context);
+  if (st.step->output_filter && !st.step->transform)
+    st.pager->project(st.step->filter_fields);
   st.builder.emplace(st.step->page_size, max_page_bytes);
   self->send(self, start_atom::value);
   return {
@@ -159,7 +163,7 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
       if (!got.error && !st.stopped && !st.pager->done()
           && st.credit - static_cast<std::int32_t>(st.ready.size()) > 1)
         request_next(self);
-      take_records(self, got.records, resp.body, r);
+      take_records(self, got, resp.body, r);
       if (got.error) {
         r.fatal = *got.error;
         job_error_entry e;

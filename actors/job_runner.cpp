@@ -32,6 +32,7 @@ struct job_state {
   bool finishing = false;
   bool writing = false;  ///< a write is out
   bool dirty = false;    ///< something to write once it is back
+  bool progress_due = false;  ///< a progress write is scheduled
   write_batch pending;   ///< errors and retry data for the next write
   std::vector<std::function<void()>> waiters;
   std::optional<object_id_generator> ids;
@@ -50,6 +51,8 @@ void put_docs(job_ptr self, write_batch& b) {
 // Writes `extra` with the job's documents as they now stand. One write is
 // out at a time: what arrives meanwhile joins the next one, so a job
 // persists at page boundaries without one sync per page per step.
+void schedule_progress(job_ptr self);
+
 void flush(job_ptr self) {
   auto& st = self->state;
   write_batch b = std::move(st.pending);
@@ -67,9 +70,24 @@ void flush(job_ptr self) {
       st.writing = false;
       for (const auto& f : done)
         f();
-      if (st.dirty)
+      if (!st.pending.mutable_ops().empty() || !st.waiters.empty())
         flush(self);
+      else if (st.dirty)
+        schedule_progress(self);
     });
+}
+
+// Counts alone are written at most every progress_interval: a synced
+// write per page per job cost more than the page's records (issue 4's
+// profile). Errors, retry data and state changes go out at once.
+constexpr auto progress_interval = std::chrono::milliseconds(200);
+
+void schedule_progress(job_ptr self) {
+  auto& st = self->state;
+  if (st.progress_due)
+    return;
+  st.progress_due = true;
+  self->delayed_send(self, progress_interval, progress_atom::value);
 }
 
 void persist(job_ptr self, write_batch extra = {}, std::function<void()> then = {}) {
@@ -81,6 +99,14 @@ void persist(job_ptr self, write_batch extra = {}, std::function<void()> then = 
   st.dirty = true;
   if (!st.writing)
     flush(self);
+}
+
+// New counts only: written with the next write, or after progress_interval.
+void persist_progress(job_ptr self) {
+  auto& st = self->state;
+  st.dirty = true;
+  if (!st.writing)
+    schedule_progress(self);
 }
 
 void finish(job_ptr self) {
@@ -218,7 +244,10 @@ void on_report(job_ptr self, stage_report& r) {
       b.put(keys::retry_data_space, keys::resource(st.account, e.retry_data_key), e.retry_data);
     b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
   }
-  persist(self, std::move(b));
+  if (b.mutable_ops().empty())
+    persist_progress(self);
+  else
+    persist(self, std::move(b));
   if (!r.fatal.empty() && st.fatal.empty())
     st.fatal = r.fatal;
   if (r.exhausted && is_generator) {
@@ -285,6 +314,12 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
         });
     },
     [=](report_atom, stage_report& r) { on_report(self, r); },
+    [=](progress_atom) {
+      auto& st = self->state;
+      st.progress_due = false;
+      if (st.dirty && !st.writing)
+        flush(self);
+    },
     // Without processors the job is the generators' sink.
     [=](page_atom, const record_page&) {
       auto& st = self->state;

@@ -336,13 +336,21 @@ export_pager::outcome export_pager::on_response(outbound_response& r) {
     done_ = true;
     return out;
   }
-  if (!scan.records(p.resource_path, out.records)) {
+  std::optional<field_projection> projection;
+  if (!projected_keys_.empty()) {
+    projection.emplace();
+    projection->keys = projected_keys_;
+    projection->storage = boost::json::make_shared_resource<boost::json::monotonic_resource>();
+  }
+  if (!scan.records(p.resource_path, out.records, projection ? &*projection : nullptr)) {
     out.records.clear();
     out.error = "the response is not valid JSON (HTTP " + std::to_string(r.status) + ", "
                 + std::string(find_header(r.headers, "Content-Type")) + ")";
     done_ = true;
     return out;
   }
+  if (projection)
+    out.fields = std::move(projection->fields);
   records_ += static_cast<std::int64_t>(out.records.size());
   advance(r, scan, out);
   return out;

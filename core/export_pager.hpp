@@ -80,7 +80,12 @@ public:
   struct outcome {
     std::vector<std::string_view> records;  ///< slices of the response body
     std::optional<std::string> error;       ///< the export failed here
+    /// Each record's fields named by project(), when set.
+    std::vector<boost::json::value> fields;
   };
+  /// Has on_response also read these top-level fields of each record (what
+  /// the output filter needs), in the same pass as the records.
+  void project(std::vector<std::string> keys) { projected_keys_ = std::move(keys); }
   /// Reads the answer to the last request; `r.body` must outlive the
   /// returned slices.
   outcome on_response(outbound_response& r);
@@ -89,6 +94,7 @@ public:
   std::int64_t requests() const { return requests_; }
 
 private:
+  std::vector<std::string> projected_keys_;
   boost::json::value template_context() const;
   void advance(outbound_response& r, class json_scan& scan, const outcome& out);
 

@@ -97,13 +97,12 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
   return spec;
 }
 
-record_verdict export_step::screen(std::string_view record, const json::value& settings,
-                                   std::string& reshaped, std::string_view& kept,
-                                   std::size_t readable) const {
-  kept = record;
+record_verdict export_step::screen(const record_view& record, const json::value& settings,
+                                   std::string& reshaped, std::string_view& kept) const {
+  kept = record.text;
   if (transform) {
     boost::system::error_code ec;
-    auto rec = json::parse(record, ec);
+    auto rec = json::parse(record.text, ec);
     if (ec)
       return record_verdict::broken;
     std::vector<std::string> errors;
@@ -116,9 +115,15 @@ record_verdict export_step::screen(std::string_view record, const json::value& s
   }
   if (!output_filter)
     return record_verdict::keep;
+  if (record.fields) {
+    if (record.fields->is_null())
+      return record_verdict::broken;
+    return output_filter->matches(*record.fields, settings) ? record_verdict::keep
+                                                            : record_verdict::ignore;
+  }
   unsigned char arena[1024];
   json::monotonic_resource scratch(arena, sizeof arena);
-  auto fields = project_fields(record, filter_fields, &scratch, readable);
+  auto fields = project_fields(record.text, filter_fields, &scratch, record.readable);
   if (!fields)
     return record_verdict::broken;
   return output_filter->matches(*fields, settings) ? record_verdict::keep : record_verdict::ignore;

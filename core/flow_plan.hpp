@@ -40,6 +40,15 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
 /// What an export does with one record it read.
 enum class record_verdict : std::uint8_t { keep, ignore, broken };
 
+/// A record an export read: its text and what is known around it.
+struct record_view {
+  std::string_view text;
+  std::size_t readable = 0;  ///< bytes readable from text.data() (raw_mapping::apply)
+  /// The fields the output filter reads, already projected (json_scan's
+  /// field_projection); null: read them from the text.
+  const boost::json::value* fields = nullptr;
+};
+
 struct export_step {
   std::string export_id;
   std::string connection_id;
@@ -54,11 +63,9 @@ struct export_step {
   /// Runs the transform and the output filter on one record. On keep,
   /// `kept` is the text to pass on: the record as it came when no
   /// transform changed it (the filter then reads only its fields), else
-  /// the transformed record, held in `reshaped`. `readable` as for
-  /// raw_mapping::apply.
-  record_verdict screen(std::string_view record, const boost::json::value& settings,
-                        std::string& reshaped, std::string_view& kept,
-                        std::size_t readable = 0) const;
+  /// the transformed record, held in `reshaped`.
+  record_verdict screen(const record_view& record, const boost::json::value& settings,
+                        std::string& reshaped, std::string_view& kept) const;
 };
 
 /// A page processor: an import, or a lookup export (isLookup).

@@ -3,6 +3,9 @@
 #include "core/simdjson_text.hpp"
 
 #include "core/json_path.hpp"
+#include "core/raw_mapping.hpp"
+
+#include <algorithm>
 
 namespace integrator {
 
@@ -29,15 +32,61 @@ struct json_scan::impl {
 
 namespace {
 
-bool append_elements(od::array& a, std::vector<std::string_view>& out) {
+// Reads the projected fields of an object record, then its text (the
+// object rewound: no second parse).
+bool read_projected(od::value e, field_projection& p, std::string_view& raw) {
+  od::json_type t;
+  if (e.type().get(t))
+    return false;
+  if (t != od::json_type::object) {
+    p.fields.emplace_back(nullptr, p.storage);
+    return raw_text_of(e, raw);
+  }
+  od::object obj;
+  if (e.get_object().get(obj))
+    return false;
+  boost::json::object fields(p.storage);
+  for (auto item : obj) {
+    od::field field;
+    std::string_view key;
+    if (std::move(item).get(field) || !key_of(field, key))
+      return false;
+    if (std::find(p.keys.begin(), p.keys.end(), key) == p.keys.end() || fields.contains(key))
+      continue;
+    boost::json::value v(p.storage);
+    if (!value_of(field.value(), v))
+      return false;
+    fields.emplace(key, std::move(v));
+  }
+  if (obj.reset().error() || obj.raw_json().get(raw))
+    return false;
+  raw = trim_json_space(raw);
+  p.fields.emplace_back(std::move(fields));
+  return true;
+}
+
+bool append_elements(od::array& a, std::vector<std::string_view>& out,
+                     field_projection* projection) {
   for (auto el : a) {
     od::value e;
     std::string_view raw;
-    if (el.get(e) || !raw_text_of(e, raw))
+    if (el.get(e) || !(projection ? read_projected(e, *projection, raw) : raw_text_of(e, raw)))
       return false;
     out.push_back(raw);
   }
   return true;
+}
+
+// Projects records read whole (an object as the one record).
+void project_rest(const std::vector<std::string_view>& out, field_projection* projection) {
+  if (!projection)
+    return;
+  while (projection->fields.size() < out.size()) {
+    auto fields = project_fields(out[projection->fields.size()], projection->keys,
+                                 projection->storage);
+    projection->fields.emplace_back(fields ? std::move(*fields)
+                                           : boost::json::value(nullptr, projection->storage));
+  }
 }
 
 }  // namespace
@@ -50,7 +99,16 @@ json_scan::json_scan(std::string& body) : impl_(std::make_unique<impl>()) {
 
 json_scan::~json_scan() = default;
 
-bool json_scan::records(const std::vector<std::string>& path, std::vector<std::string_view>& out) {
+bool json_scan::records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
+                        field_projection* projection) {
+  bool ok = records_at(path, out, projection);
+  if (ok)
+    project_rest(out, projection);
+  return ok;
+}
+
+bool json_scan::records_at(const std::vector<std::string>& path,
+                           std::vector<std::string_view>& out, field_projection* projection) {
   if (!impl_->parsed)
     return false;
   auto& doc = impl_->doc;
@@ -62,7 +120,7 @@ bool json_scan::records(const std::vector<std::string>& path, std::vector<std::s
   if (path.empty()) {
     if (root_type == od::json_type::array) {
       od::array a;
-      return !doc.get_array().get(a) && append_elements(a, out);
+      return !doc.get_array().get(a) && append_elements(a, out, projection);
     }
     if (root_type != od::json_type::object)
       return false;
@@ -83,7 +141,7 @@ bool json_scan::records(const std::vector<std::string>& path, std::vector<std::s
     return false;
   if (t == od::json_type::array) {
     od::array a;
-    return !v.get_array().get(a) && append_elements(a, out);
+    return !v.get_array().get(a) && append_elements(a, out, projection);
   }
   if (t == od::json_type::object) {
     std::string_view raw;

@@ -5,6 +5,9 @@
 // tokens, stop markers, success and fail flags). simdjson's on-demand
 // parser underneath; only what is asked for is parsed.
 
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/value.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +15,16 @@
 #include <vector>
 
 namespace integrator {
+
+/// What records() may read besides each record's text: the named top-level
+/// fields of every record, as a document of just those (what an output
+/// filter reads), in the same pass. A record that is not a JSON object gets
+/// null.
+struct field_projection {
+  std::vector<std::string> keys;
+  boost::json::storage_ptr storage;  ///< holds the documents
+  std::vector<boost::json::value> fields;  ///< one per record, in order
+};
 
 class json_scan {
 public:
@@ -25,7 +38,10 @@ public:
   /// Appends the records at `path` (split, see json_path.hpp; empty: the
   /// whole body): each element of an array, or an object as one record.
   /// A missing path gives no records. False when the JSON is malformed.
-  bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out);
+  /// With `projection`, also appends each record's projected fields
+  /// (projection->fields stays aligned with `out`).
+  bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
+               field_projection* projection = nullptr);
 
   /// The value at `path`: strings unescaped, null as "", anything else as
   /// its JSON text; nullopt when absent or the body is not JSON.
@@ -34,6 +50,8 @@ public:
   struct impl;
 
 private:
+  bool records_at(const std::vector<std::string>& path, std::vector<std::string_view>& out,
+                  field_projection* projection);
   std::unique_ptr<impl> impl_;
 };
 

@@ -55,53 +55,6 @@ bool open_object(std::string_view record, std::size_t readable, od::document& do
          && !doc.get_object().get(obj);
 }
 
-// A boost.json value of an on-demand one, strings and numbers taken
-// directly (the common filter operands); containers parsed from their text.
-bool value_of(od::value v, boost::json::value& out) {
-  od::json_type t;
-  if (v.type().get(t))
-    return false;
-  switch (t) {
-    case od::json_type::string: {
-      std::string_view s;
-      if (v.get_string().get(s))
-        return false;
-      out = boost::json::string(s, out.storage());
-      return true;
-    }
-    case od::json_type::number: {
-      od::number n;
-      if (v.get_number().get(n))
-        return false;
-      if (n.is_int64())
-        out = n.get_int64();
-      else if (n.is_uint64())
-        out = n.get_uint64();
-      else
-        out = n.get_double();
-      return true;
-    }
-    case od::json_type::boolean: {
-      bool b;
-      if (v.get_bool().get(b))
-        return false;
-      out = b;
-      return true;
-    }
-    case od::json_type::null:
-      out = nullptr;
-      return !v.is_null().error();
-    default: {
-      std::string_view raw;
-      if (!raw_text_of(v, raw))
-        return false;
-      boost::system::error_code ec;
-      out = boost::json::parse(raw, ec, out.storage());
-      return !ec;
-    }
-  }
-}
-
 }  // namespace
 
 std::optional<boost::json::value> project_fields(std::string_view record,
@@ -113,16 +66,17 @@ std::optional<boost::json::value> project_fields(std::string_view record,
   if (!open_object(record, readable, doc, obj))
     return std::nullopt;
   boost::json::object out(storage);
-  for (auto field : obj) {
+  for (auto item : obj) {
+    od::field field;
     std::string_view key;
-    if (field.unescaped_key().get(key))
+    if (std::move(item).get(field) || !key_of(field, key))
       return std::nullopt;
     if (std::find(keys.begin(), keys.end(), key) == keys.end() || out.contains(key))
       continue;
     boost::json::value v(storage);
     if (!value_of(field.value(), v))
       return std::nullopt;
-    out[key] = std::move(v);
+    out.emplace(key, std::move(v));
   }
   return boost::json::value(std::move(out), storage);
 }
@@ -134,9 +88,10 @@ bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t r
     return false;
   thread_local std::vector<std::string_view> values;
   values.assign(slots_.size(), std::string_view());
-  for (auto field : obj) {
+  for (auto item : obj) {
+    od::field field;
     std::string_view key;
-    if (field.unescaped_key().get(key))
+    if (std::move(item).get(field) || !key_of(field, key))
       return false;
     std::size_t hit = slots_.size();
     for (std::size_t i = 0; i < slots_.size(); ++i)

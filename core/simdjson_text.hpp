@@ -1,8 +1,9 @@
 #pragma once
-// The text of on-demand values, for the .cpp files that read records with
-// simdjson (json_scan, raw_mapping). Includes simdjson.h: keep it out of
+// The text and values of on-demand values, for the .cpp files that read
+// records with simdjson (json_scan, raw_mapping). Includes simdjson.h: keep it out of
 // other headers.
 
+#include <boost/json.hpp>
 #include <simdjson.h>
 
 #include <string_view>
@@ -14,6 +15,20 @@ inline std::string_view trim_json_space(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
+}
+
+/// The key of `field`: read in place when it holds no escape (the common
+/// key: no copy, no unescaping), else unescaped by simdjson.
+inline bool key_of(simdjson::ondemand::field& field, std::string_view& key) {
+  const char* begin = field.key().raw();
+  const char* end = begin;
+  while (*end != '"' && *end != '\\')  // a valid key has its closing quote
+    ++end;
+  if (*end == '"') {
+    key = std::string_view(begin, static_cast<std::size_t>(end - begin));
+    return true;
+  }
+  return !field.unescaped_key().get(key);
 }
 
 /// The JSON text of `v` as it stands in the document, consuming it.
@@ -35,6 +50,54 @@ inline bool raw_text_of(simdjson::ondemand::value v, std::string_view& out) {
   }
   out = trim_json_space(out);
   return true;
+}
+
+// A boost.json value of an on-demand one, strings and numbers taken
+// directly (the common filter operands); containers parsed from their text.
+inline bool value_of(simdjson::ondemand::value v, boost::json::value& out) {
+  namespace od = simdjson::ondemand;
+  od::json_type t;
+  if (v.type().get(t))
+    return false;
+  switch (t) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s))
+        return false;
+      out = boost::json::string(s, out.storage());
+      return true;
+    }
+    case od::json_type::number: {
+      od::number n;
+      if (v.get_number().get(n))
+        return false;
+      if (n.is_int64())
+        out = n.get_int64();
+      else if (n.is_uint64())
+        out = n.get_uint64();
+      else
+        out = n.get_double();
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b))
+        return false;
+      out = b;
+      return true;
+    }
+    case od::json_type::null:
+      out = nullptr;
+      return !v.is_null().error();
+    default: {
+      std::string_view raw;
+      if (!raw_text_of(v, raw))
+        return false;
+      boost::system::error_code ec;
+      out = boost::json::parse(raw, ec, out.storage());
+      return !ec;
+    }
+  }
 }
 
 }  // namespace integrator

@@ -1,5 +1,6 @@
 #include "core/flow_plan.hpp"
 #include "core/import_plan.hpp"
+#include "core/json_scan.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -148,14 +149,30 @@ BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   step.filter_fields = step.output_filter->record_fields();
   std::string reshaped;
   std::string_view kept;
-  BOOST_TEST((step.screen(R"({"n":2, "x":[1]})", {}, reshaped, kept) == record_verdict::keep));
+  BOOST_TEST((step.screen({R"({"n":2, "x":[1]})"}, {}, reshaped, kept) == record_verdict::keep));
   BOOST_TEST(kept == R"({"n":2, "x":[1]})");  // as it came
-  BOOST_TEST((step.screen(R"({"n":1})", {}, reshaped, kept) == record_verdict::ignore));
-  BOOST_TEST((step.screen("{oops", {}, reshaped, kept) == record_verdict::broken));
+  BOOST_TEST((step.screen({R"({"n":1})"}, {}, reshaped, kept) == record_verdict::ignore));
+  BOOST_TEST((step.screen({"{oops"}, {}, reshaped, kept) == record_verdict::broken));
+  // Fields projected while the page was read are used as they are.
+  std::string body = R"({"records":[{"n":2,"x":[1]}, {"n":1}, 7, {"m":{"n":5},"n":"3"}]})";
+  json_scan scan(body);
+  field_projection p{step.filter_fields, {}, {}};
+  std::vector<std::string_view> recs;
+  BOOST_REQUIRE(scan.records({"records"}, recs, &p));
+  BOOST_REQUIRE_EQUAL(recs.size(), 4u);
+  BOOST_REQUIRE_EQUAL(p.fields.size(), 4u);
+  BOOST_TEST(recs[0] == R"({"n":2,"x":[1]})");
+  BOOST_TEST(recs[3] == R"({"m":{"n":5},"n":"3"})");
+  BOOST_TEST(p.fields[3] == json::parse(R"({"n":"3"})"));
+  std::vector<record_verdict> verdicts;
+  for (std::size_t i = 0; i < recs.size(); ++i)
+    verdicts.push_back(step.screen({recs[i], 0, &p.fields[i]}, {}, reshaped, kept));
+  BOOST_TEST((verdicts == std::vector<record_verdict>{record_verdict::keep, record_verdict::ignore,
+                                                      record_verdict::broken, record_verdict::keep}));
   step.transform = record_transform::compile(json::parse(
     R"({"type":"expression","expression":{"version":"1","rules":[[{"extract":"n","generate":"n"}]]}})"));
   BOOST_REQUIRE(step.transform);
-  BOOST_TEST((step.screen(R"({"n":5,"drop":1})", {}, reshaped, kept) == record_verdict::keep));
+  BOOST_TEST((step.screen({R"({"n":5,"drop":1})"}, {}, reshaped, kept) == record_verdict::keep));
   BOOST_TEST(json::parse(kept) == json::parse(R"({"n":5})"));
 }
 

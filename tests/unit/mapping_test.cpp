@@ -89,6 +89,7 @@ BOOST_AUTO_TEST_CASE(raw_mapping_gives_what_the_document_mapping_gives) {
   BOOST_REQUIRE(raw);
   for (const char* rec : {R"({"id":7,"email":"a@b.c","name":{"first":"A","list":[1,2]},"x":[{}]})",
                           R"( { "email" : "q\"uote" , "id" : -1.5e3 , "name" : null } )",
+                          R"({"\u0069d":1,"na\u006de":"n"})",
                           R"({})"}) {
     std::string out = "prefix";
     BOOST_REQUIRE_MESSAGE(raw->apply(rec, out), rec);
@@ -164,6 +165,10 @@ BOOST_AUTO_TEST_CASE(filter_fields_keep_their_json_types) {
   BOOST_TEST((*got).at("i").is_int64());
   BOOST_TEST((*got).at("u").is_uint64());
   BOOST_TEST(!project_fields("[1]", {"a"}));
+  // Keys are compared unescaped: written with escapes, they still match.
+  auto escaped = project_fields(R"({"\u0073":"x","a\"b":1,"i\\":2})", {"s", "a\"b", "i\\"});
+  BOOST_REQUIRE(escaped);
+  BOOST_TEST(*escaped == json::parse(R"({"s":"x","a\"b":1,"i\\":2})"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
