@@ -117,8 +117,8 @@ int main(int argc, char** argv) {
     auto& body = bodies[p % bodies.size()];
     json_scan scan(body);
     std::vector<std::string_view> recs;
-    field_projection fields{exp.filter_fields,
-                            json::make_shared_resource<json::monotonic_resource>(), {}};
+    json::monotonic_resource arena;
+    field_projection fields{exp.filter_fields, &arena, {}};
     scan.records(path, recs, &fields);
     sink += recs.size();
   });
@@ -126,8 +126,8 @@ int main(int argc, char** argv) {
     auto& body = bodies[p % bodies.size()];
     json_scan scan(body);
     std::vector<std::string_view> recs;
-    field_projection fields{exp.filter_fields,
-                            json::make_shared_resource<json::monotonic_resource>(), {}};
+    json::monotonic_resource arena;
+    field_projection fields{exp.filter_fields, &arena, {}};
     scan.records(path, recs, &fields);
     page_builder b(page_size, 5 << 20);
     std::string reshaped;

@@ -340,7 +340,8 @@ export_pager::outcome export_pager::on_response(outbound_response& r) {
   if (!projected_keys_.empty()) {
     projection.emplace();
     projection->keys = projected_keys_;
-    projection->storage = boost::json::make_shared_resource<boost::json::monotonic_resource>();
+    out.arena = std::make_unique<boost::json::monotonic_resource>();
+    projection->storage = out.arena.get();  // no per-value frees
   }
   if (!scan.records(p.resource_path, out.records, projection ? &*projection : nullptr)) {
     out.records.clear();

@@ -11,6 +11,7 @@
 // token/link/URL. The legacy rest.* names (pagingMethod nextpageurl,
 // pageargument, relativeuri, linkheader, token) compile onto the same plan.
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -80,6 +81,8 @@ public:
   struct outcome {
     std::vector<std::string_view> records;  ///< slices of the response body
     std::optional<std::string> error;       ///< the export failed here
+    /// Holds `fields`, freed at once (declared first: outlives them).
+    std::unique_ptr<boost::json::monotonic_resource> arena;
     /// Each record's fields named by project(), when set.
     std::vector<boost::json::value> fields;
   };

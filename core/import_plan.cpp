@@ -175,6 +175,9 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
                                                    std::vector<record_outcome>& outcomes) const {
   const auto& op = (*ops_)[create_op_];
   outcomes.assign(page.size(), {});
+  thread_local page_data mapped;
+  if (raw_)
+    raw_->apply(page, mapped);
   std::vector<import_request> requests;
   for (std::size_t i = 0; i < page.size(); ++i) {
     bool open_batch = batch_size_ > 1 && !requests.empty()
@@ -184,16 +187,20 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
       req.op = create_op_;
       req.method = op.method;
       req.target = op.fixed_target;
-      if (batch_size_ > 1)
+      if (batch_size_ > 1) {
+        // About the batch's share of the page, so the body grows once.
+        auto bytes = raw_ ? mapped.bytes.size() : page.bytes();
+        req.body.reserve(bytes / page.size() * std::min(batch_size_, page.size()) + batch_size_ + 2);
         req.body = "[";
+      }
       requests.push_back(std::move(req));
     }
     auto& req = requests.back();
     auto mark = req.body.size();
     if (batch_size_ > 1 && !req.records.empty())
       req.body += ',';
-    auto text = page.record(i);
-    if (raw_ ? !raw_->apply(text, req.body, page.readable(i)) : (req.body.append(text), false)) {
+    auto text = raw_ ? record_page::slice(mapped, i) : page.record(i);
+    if (text.empty()) {  // mapping found no JSON object
       req.body.resize(mark);
       outcomes[i].what = record_outcome::kind::failed;
       outcomes[i].code = "invalid_record";
@@ -202,6 +209,7 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
         requests.pop_back();
       continue;
     }
+    req.body += text;
     req.records.push_back(i);
   }
   if (batch_size_ > 1)
@@ -381,7 +389,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
   boost::system::error_code ec;
   json::value answer = r.body.empty() ? json::value() : json::parse(r.body, ec);
   auto settle_one = [&](std::size_t idx, const json::value& part,
-                        const std::optional<std::string>& why) {
+                        const std::optional<std::string>& why, const std::string* id = nullptr) {
     auto& out = outcomes[idx];
     out.status_code = r.status;
     // Only responseMapping reads the answer: a copy per record costs
@@ -394,7 +402,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
       out.message = *why;
     } else {
       out.what = record_outcome::kind::succeeded;
-      out.id = id_in(part, op.id_path);
+      out.id = id ? *id : id_in(part, op.id_path);
       if (lookup_ && maps_response()) {
         // What the lookup found, as an array, whatever the answer's shape.
         const json::value* found = lookup_records_.empty() ? &part : find_path(part, lookup_records_);
@@ -425,8 +433,12 @@ void import_plan::settle(const import_request& req, outbound_response& r,
     }
     return;
   }
+  // One answer for all: read once.
+  if (ec)
+    answer = nullptr;
+  auto id = id_in(answer, op.id_path);
   for (auto idx : req.records)
-    settle_one(idx, ec ? json::value() : answer, failure);
+    settle_one(idx, answer, failure, &id);
 }
 
 void import_plan::map_response(json::value& record, const record_outcome& outcome) const {

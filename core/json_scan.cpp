@@ -46,18 +46,8 @@ bool read_projected(od::value e, field_projection& p, std::string_view& raw) {
   if (e.get_object().get(obj))
     return false;
   boost::json::object fields(p.storage);
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) || !key_of(field, key))
-      return false;
-    if (std::find(p.keys.begin(), p.keys.end(), key) == p.keys.end() || fields.contains(key))
-      continue;
-    boost::json::value v(p.storage);
-    if (!value_of(field.value(), v))
-      return false;
-    fields.emplace(key, std::move(v));
-  }
+  if (!project_object(obj, p.keys, fields))
+    return false;
   if (obj.reset().error() || obj.raw_json().get(raw))
     return false;
   raw = trim_json_space(raw);

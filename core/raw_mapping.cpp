@@ -27,6 +27,10 @@ std::optional<raw_mapping> raw_mapping::from(const mapping_v1& m) {
       if (f.extract.size() != 1 || f.extract[0] == "*")
         return std::nullopt;
       s.source = f.extract[0];
+      auto at = std::find(r.sources_.begin(), r.sources_.end(), s.source);
+      s.source_index = static_cast<std::size_t>(at - r.sources_.begin());
+      if (at == r.sources_.end())
+        r.sources_.push_back(s.source);
     }
     s.key_prefix = "," + boost::json::serialize(boost::json::value(f.generate[0])) + ":";
     r.slots_.push_back(std::move(s));
@@ -66,48 +70,37 @@ std::optional<boost::json::value> project_fields(std::string_view record,
   if (!open_object(record, readable, doc, obj))
     return std::nullopt;
   boost::json::object out(storage);
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) || !key_of(field, key))
-      return std::nullopt;
-    if (std::find(keys.begin(), keys.end(), key) == keys.end() || out.contains(key))
-      continue;
-    boost::json::value v(storage);
-    if (!value_of(field.value(), v))
-      return std::nullopt;
-    out.emplace(key, std::move(v));
-  }
+  if (!project_object(obj, keys, out))
+    return std::nullopt;
   return boost::json::value(std::move(out), storage);
 }
 
-bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t readable) const {
-  od::document doc;
-  od::object obj;
-  if (!open_object(record, readable, doc, obj))
-    return false;
+template <class OnDemandObject>
+bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
+  // values[k]: the text of sources_[k] in this record. guess[j]: the
+  // source the j-th field was last time; records of one page mostly share
+  // their key order, so one compare usually finds it.
   thread_local std::vector<std::string_view> values;
-  values.assign(slots_.size(), std::string_view());
+  thread_local std::vector<std::size_t> guess;
+  values.assign(sources_.size(), std::string_view());
+  std::size_t j = 0;
   for (auto item : obj) {
     od::field field;
     std::string_view key;
     if (std::move(item).get(field) || !key_of(field, key))
       return false;
-    std::size_t hit = slots_.size();
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (!slots_[i].source.empty() && slots_[i].source == key && values[i].empty()) {
-        hit = i;
-        break;
-      }
-    if (hit == slots_.size())
-      continue;  // skipped unread: on-demand moves past it
-    std::string_view raw;
-    if (!raw_text_of(field.value(), raw))
+    if (guess.size() <= j)
+      guess.resize(j + 1, sources_.size());
+    std::size_t k = guess[j];
+    if (k >= sources_.size() || sources_[k] != key) {
+      k = std::find(sources_.begin(), sources_.end(), key) - sources_.begin();
+      guess[j] = k;
+    }
+    ++j;
+    if (k == sources_.size() || !values[k].empty())
+      continue;  // not mapped, or a repeated key: skipped unread
+    if (!raw_text_of(field.value(), values[k]))
       return false;
-    // Every slot copying this key gets the value.
-    for (std::size_t i = hit; i < slots_.size(); ++i)
-      if (slots_[i].source == key)
-        values[i] = raw;
   }
   out += '{';
   for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -115,13 +108,56 @@ bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t r
     out.append(s.key_prefix, i == 0 ? 1 : 0, std::string::npos);
     if (s.source.empty())
       out += s.constant;
-    else if (values[i].empty())
+    else if (values[s.source_index].empty())
       out += "null";
     else
-      out += values[i];
+      out += values[s.source_index];
   }
   out += '}';
   return true;
+}
+
+bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t readable) const {
+  od::document doc;
+  od::object obj;
+  return open_object(record, readable, doc, obj) && map_object(obj, out);
+}
+
+void raw_mapping::apply(const record_page& page, page_data& out) const {
+  out.bytes.clear();
+  out.ends.clear();
+  auto one = [&](std::size_t i, od::object* obj) {
+    auto mark = out.bytes.size();
+    bool ok = obj ? map_object(*obj, out.bytes) : apply(page.record(i), out.bytes, page.readable(i));
+    if (!ok)
+      out.bytes.resize(mark);
+    out.ends.push_back(static_cast<std::uint32_t>(out.bytes.size()));
+  };
+  std::size_t i = 0;
+  if (page.size() > 1 && page.readable(0) >= page.bytes() + json_padding) {
+    // One stage-1 pass over the whole page instead of one per record: its
+    // records are JSON texts back to back. Each document must start and end
+    // where its record does, else the rest goes record by record.
+    thread_local od::parser parser;
+#ifdef SIMDJSON_THREADS_ENABLED
+    parser.threaded = false;  // one batch: no need for a second thread
+#endif
+    const char* base = page.record(0).data();
+    od::document_stream stream;
+    if (!parser.iterate_many(base, page.bytes(), std::max<std::size_t>(page.bytes(), 64)).get(stream))
+      for (auto it = stream.begin(); it != stream.end() && i < page.size(); ++it, ++i) {
+        auto record = page.record(i);
+        if (it.current_index() != static_cast<std::size_t>(record.data() - base)
+            || trim_json_space(it.source()) != record)
+          break;
+        od::document_reference doc;
+        od::object obj;
+        bool is_object = !(*it).get(doc) && !doc.get_object().get(obj);
+        one(i, is_object ? &obj : nullptr);
+      }
+  }
+  for (; i < page.size(); ++i)
+    one(i, nullptr);
 }
 
 }  // namespace integrator

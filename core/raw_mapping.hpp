@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/mapping.hpp"
+#include "core/record_page.hpp"
 
 namespace integrator {
 
@@ -29,13 +30,24 @@ public:
   /// record the text is parsed in place, else copied first.
   bool apply(std::string_view record, std::string& out, std::size_t readable = 0) const;
 
+  /// Maps every record of `page` into `out`, in order: a record that is not
+  /// a JSON object gets an empty slice. Reads the page in one pass.
+  void apply(const record_page& page, page_data& out) const;
+
 private:
+  // Defined (for simdjson's on-demand object) in the .cpp only, so this
+  // header does not pull in simdjson.
+  template <class OnDemandObject>
+  bool map_object(OnDemandObject& obj, std::string& out) const;
+
   struct slot {
     std::string source;       ///< top-level key to copy, or empty
     std::string constant;     ///< hard-coded value as JSON, when no source
     std::string key_prefix;   ///< ,"generate": (the comma dropped for the first)
+    std::size_t source_index = 0;  ///< of source in sources_
   };
   std::vector<slot> slots_;
+  std::vector<std::string> sources_;  ///< distinct keys copied
 };
 
 /// The record's top-level fields named in `keys`, as a document of just

@@ -39,9 +39,11 @@ public:
 
   std::size_t size() const { return data_ ? data_->ends.size() : 0; }
   std::size_t bytes() const { return data_ ? data_->bytes.size() : 0; }
-  std::string_view record(std::size_t i) const {
-    std::uint32_t begin = i == 0 ? 0 : data_->ends[i - 1];
-    return std::string_view(data_->bytes).substr(begin, data_->ends[i] - begin);
+  std::string_view record(std::size_t i) const { return slice(*data_, i); }
+  /// Record i of page data not (yet) shared as a page.
+  static std::string_view slice(const page_data& d, std::size_t i) {
+    std::uint32_t begin = i == 0 ? 0 : d.ends[i - 1];
+    return std::string_view(d.bytes).substr(begin, d.ends[i] - begin);
   }
   /// Bytes readable from record(i).data() on (see json_padding).
   std::size_t readable(std::size_t i) const {

@@ -6,7 +6,10 @@
 #include <boost/json.hpp>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace integrator {
 
@@ -98,6 +101,25 @@ inline bool value_of(simdjson::ondemand::value v, boost::json::value& out) {
       return !ec;
     }
   }
+}
+
+/// Copies the fields of `obj` named in `keys` (the first of each) into
+/// `out`, allocated from out's storage; false when the object is malformed.
+inline bool project_object(simdjson::ondemand::object& obj, const std::vector<std::string>& keys,
+                           boost::json::object& out) {
+  for (auto item : obj) {
+    simdjson::ondemand::field field;
+    std::string_view key;
+    if (std::move(item).get(field) || !key_of(field, key))
+      return false;
+    if (std::find(keys.begin(), keys.end(), key) == keys.end() || out.contains(key))
+      continue;
+    boost::json::value v(out.storage());
+    if (!value_of(field.value(), v))
+      return false;
+    out.emplace(key, std::move(v));
+  }
+  return true;
 }
 
 }  // namespace integrator
