@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/error_service.hpp"
 #include "core/job_service.hpp"
 #include "core/resource_service.hpp"
 
@@ -53,7 +54,8 @@ using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
 
 bool needs_engine(api_op op) {
   return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
-         || op == api_op::connection_ping_unsaved;
+         || op == api_op::connection_ping_unsaved || op == api_op::step_retry
+         || op == api_op::job_retry;
 }
 
 // Calls that start, stop or reach out: checked and written here, carried
@@ -68,10 +70,36 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
   switch (call.op) {
     case api_op::flow_run: {
       auto job_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
-      auto reply = st.service->enqueue_run(account, who.scope, call.id, job_id, now);
+      auto reply = st.service->enqueue_run(account, who.scope, call.id, job_id, call.body, now);
       if (reply.status == api_status::created)
         caf::anon_send(engine, run_atom::value, account, call.id, job_id);
       return reply;
+    }
+    case api_op::step_retry:
+    case api_op::job_retry: {
+      if (!who.scope.full)
+        return api_reply::fail(make_api_error(errc::forbidden, "This token may not retry jobs"));
+      error_service errors(*st.services->store);
+      error_service::retry_plan plan;
+      if (call.op == api_op::step_retry) {
+        if (!st.service->engine_document(resource_kind::flow, account, who.scope, call.id))
+          return api_reply::fail(make_api_error(errc::not_found, "Flow not found"));
+        plan = errors.retry_step(account, call.id, call.sub_id, call.body, *st.ids, now);
+      } else {
+        plan = errors.retry_job(account, call.id, call.sub_id, *st.ids, now);
+      }
+      if (plan.error)
+        return api_reply::fail(*plan.error);
+      // Each retry job queues on its flow like any run.
+      std::string body = "[";
+      for (const auto& j : plan.jobs) {
+        caf::anon_send(engine, run_atom::value, account, j.flow_id, j.id);
+        body += (body.size() > 1 ? "," : "") + j.to_json();
+      }
+      body += "]";
+      // One step retried answers its job; a job's retry, one job per step.
+      return api_reply::json(api_status::created,
+                             call.op == api_op::step_retry ? plan.jobs.front().to_json() : body);
     }
     case api_op::job_cancel: {
       if (!who.scope.full)

@@ -46,6 +46,9 @@ using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using fail_atom = caf::atom_constant<caf::atom("fail")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using retried_atom = caf::atom_constant<caf::atom("retried")>;
+using purge_atom = caf::atom_constant<caf::atom("purge")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -95,7 +98,8 @@ typename Inspector::result_type inspect(Inspector& f, outbound_response& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
-  return f(caf::meta::type_name("job_spec"), x.flow, x.exports, x.imports, x.connections);
+  return f(caf::meta::type_name("job_spec"), x.flow, x.exports, x.imports, x.connections,
+           x.marks);
 }
 
 template <class Inspector>

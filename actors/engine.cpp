@@ -161,7 +161,20 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       for (const auto& j : queued)
         caf::anon_send(flow_for(self, j.account, j.flow_id), run_atom::value, j.job_id);
     });
+  self->send(self, purge_atom::value);
   return {
+    [=](purge_atom) {
+      auto& st = self->state;
+      auto cutoff = wall_clock_ms() - st.services->error_retention_ms;
+      self->request(st.store, caf::infinite, purge_atom::value, cutoff)
+        .then([=](std::int64_t purged) {
+          // A full batch means more is due: go on at once, else in an hour.
+          if (purged >= 10000)
+            self->send(self, purge_atom::value);
+          else
+            self->delayed_send(self, std::chrono::hours(1), purge_atom::value);
+        });
+    },
     [=](run_atom, const std::string& account, const std::string& flow_id,
         const std::string& job_id) {
       caf::anon_send(flow_for(self, account, flow_id), run_atom::value, job_id);

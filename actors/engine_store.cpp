@@ -2,7 +2,10 @@
 
 #include <caf/all.hpp>
 
+#include <limits>
+
 #include "actors/catalogue.hpp"
+#include "core/error_service.hpp"
 #include "core/flow_plan.hpp"
 #include "core/job_service.hpp"
 #include "core/key_codec.hpp"
@@ -69,8 +72,14 @@ caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node
           std::string error;
           job_spec spec;
           try {
-            if (auto s = load_job_spec(*self->state.resources, account, flow_id, &error))
+            if (auto s = load_job_spec(*self->state.resources, account, flow_id, &error)) {
               spec = std::move(*s);
+              // Every export's delta mark (the plan knows which are delta).
+              for (const auto& [export_id, doc] : spec.exports)
+                if (auto mark = services->store->get(keys::export_marks_space,
+                                                     keys::export_mark(account, flow_id, export_id)))
+                  spec.marks.emplace_back(export_id, std::stoll(*mark));
+            }
           } catch (const std::exception& e) {
             error = std::string("storage error: ") + e.what();
           }
@@ -102,6 +111,37 @@ caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node
             return true;
           } catch (const std::exception&) {
             return false;
+          }
+        },
+        [=](retry_atom, const std::string& account, const std::string& job_json) -> record_page {
+          page_builder b(std::numeric_limits<std::size_t>::max(), std::numeric_limits<std::size_t>::max());
+          try {
+            if (auto job = job_doc::from_json(job_json))
+              for (const auto& r : error_service(*services->store).retry_records(account, *job))
+                b.append(r);
+          } catch (const std::exception&) {
+          }
+          return b.take();
+        },
+        [=](retried_atom, const std::string& account, const std::string& job_json,
+            std::int64_t recovered) -> bool {
+          try {
+            auto job = job_doc::from_json(job_json);
+            if (!job)
+              return false;
+            auto b = error_service(*services->store).retry_done(account, *job, recovered, wall_clock_ms());
+            if (!b.empty())
+              services->store->write(b);
+            return true;
+          } catch (const std::exception&) {
+            return false;
+          }
+        },
+        [=](purge_atom, std::int64_t cutoff_ms) -> std::int64_t {
+          try {
+            return static_cast<std::int64_t>(error_service(*services->store).purge(cutoff_ms, 10000));
+          } catch (const std::exception&) {
+            return -1;
           }
         },
         [=](cancel_atom, const std::string& account, const std::string& job_id) -> std::string {

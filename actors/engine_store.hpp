@@ -21,6 +21,12 @@ namespace integrator {
 ///       a job error (for jobs whose actor died)
 ///   (cancel_atom, account, job_id) → std::string: cancels a queued job;
 ///       the job as it stands ("" if none)
+///   (retry_atom, account, retry job JSON) → record_page: the records the
+///       retry replays, as one page
+///   (retried_atom, account, retry job JSON, int64 recovered) → bool: closes
+///       a finished retry (error_service::retry_done)
+///   (purge_atom, int64 cutoff_ms) → int64: errors and retry data older than
+///       the cutoff deleted (at most 10,000 a call; -1 on a storage error)
 ///   (recover_atom) → std::vector<job_ref>: marks interrupted jobs failed,
 ///       returns the queued ones, oldest first
 caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node_services> services);

@@ -27,6 +27,8 @@ struct export_state {
   bool waiting = false;   ///< a request is out
   bool stopped = false;   ///< canceled or failed: no more requests
   bool closed = false;
+  std::size_t kept = 0;   ///< records passed on
+  bool limited = false;   ///< a test export's limit is reached: no more pages
   std::uint64_t tag = 0;
   static inline const char* name = "export_stage";
 };
@@ -72,7 +74,7 @@ void pump(export_ptr self) {
   }
   if (st.waiting)
     return;
-  bool more = !st.stopped && !st.pager->done();
+  bool more = !st.stopped && !st.limited && !st.pager->done();
   if (more) {
     if (st.credit <= 0 || !st.ready.empty())
       return;
@@ -112,7 +114,8 @@ void take_records(export_ptr self, const export_pager::outcome& got, const std::
                   stage_report& r) {
   auto& st = self->state;
   std::string reshaped;
-  for (std::size_t i = 0; i < got.records.size(); ++i) {
+  auto limit = st.step->selection.record_limit;
+  for (std::size_t i = 0; i < got.records.size() && !st.limited; ++i) {
     auto text = got.records[i];
     ++r.counts.num_export;
     std::string_view kept;
@@ -131,6 +134,7 @@ void take_records(export_ptr self, const export_pager::outcome& got, const std::
     if (st.builder->full_for(kept.size()))
       st.ready.push_back(st.builder->take());
     st.builder->append(kept);
+    st.limited = limit > 0 && ++st.kept >= limit;
     if (st.builder->complete())
       st.ready.push_back(st.builder->take());
   }
@@ -160,7 +164,7 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
       auto got = st.pager->on_response(resp);
       // Ask for the next page before working on this one when credit allows
       // a page beyond it: the source prepares it meanwhile.
-      if (!got.error && !st.stopped && !st.pager->done()
+      if (!got.error && !st.stopped && !st.limited && !st.pager->done()
           && st.credit - static_cast<std::int32_t>(st.ready.size()) > 1)
         request_next(self);
       take_records(self, got, resp.body, r);

@@ -56,7 +56,9 @@ using engine_actor = caf::typed_actor<
   // a ping's answer from the outbound client
   caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
   // test hook: crash the running jobs (true) or the engine itself (false)
-  caf::replies_to<crash_atom, bool>::with<bool>>;
+  caf::replies_to<crash_atom, bool>::with<bool>,
+  // hourly (and at start): purge errors and retry data past retention
+  caf::reacts_to<purge_atom>>;
 
 /// The HTTP frontend's door into the actors: takes a call with a ticket,
 /// sends it to the registry and completes the ticket with the reply.

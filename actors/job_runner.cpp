@@ -27,6 +27,8 @@ struct job_state {
   caf::actor first_processor;  ///< or the job itself without processors
   caf::actor generator;        ///< the one running
   std::size_t next_generator = 0;
+  std::size_t generator_steps = 0;  ///< steps[0…n) are generators (none in a retry)
+  std::size_t first_step = 0;       ///< a retry's first processor in the plan
   std::string fatal;
   bool canceling = false;
   bool finishing = false;
@@ -130,7 +132,24 @@ void finish(job_ptr self) {
   }
   for (auto& s : st.stages)
     self->send_exit(s, caf::exit_reason::user_shutdown);
-  persist(self, {}, [self] { self->quit(); });
+  // A completed run moves its delta exports' marks, in the same write.
+  write_batch marks;
+  if (status == job_status::completed && st.flow_job.type == "flow" && st.plan)
+    for (const auto& g : st.plan->generators)
+      if (g.window && g.window->moves_mark)
+        marks.put(keys::export_marks_space, keys::export_mark(st.account, st.flow_id, g.export_id),
+                  std::to_string(g.window->current));
+  persist(self, std::move(marks), [self] {
+    auto& st = self->state;
+    if (st.flow_job.type != "retry" || st.steps.empty()) {
+      self->quit();
+      return;
+    }
+    // The retried step's successes count toward the parent job.
+    self->request(st.store, caf::infinite, retried_atom::value, st.account, st.flow_job.to_json(),
+                  st.steps.front().counts.num_success)
+      .then([self](bool) { self->quit(); });
+  });
 }
 
 void fail(job_ptr self, const std::string& message, const std::string& code) {
@@ -194,9 +213,13 @@ void launch(job_ptr self) {
     d.last_modified = now;
     return d;
   };
-  for (const auto& g : st.plan->generators)
-    st.steps.push_back(child("export", g.export_id));
-  for (const auto& p : st.plan->processors) {
+  bool retry = st.flow_job.type == "retry";
+  if (!retry)
+    for (const auto& g : st.plan->generators)
+      st.steps.push_back(child("export", g.export_id));
+  st.generator_steps = st.steps.size();
+  for (auto k = st.first_step; k < st.plan->processors.size(); ++k) {
+    const auto& p = st.plan->processors[k];
     st.steps.push_back(child(p.lookup ? "export" : "import", p.import_id));
     st.steps.back().status = job_status::running;
     st.steps.back().started_at = now;
@@ -206,24 +229,56 @@ void launch(job_ptr self) {
   st.flow_job.last_modified = now;
   // Processors from the last to the first: each needs its downstream.
   caf::actor downstream = caf::actor_cast<caf::actor>(self);
-  auto gens = st.plan->generators.size();
-  for (std::size_t p = st.plan->processors.size(); p-- > 0;) {
+  for (std::size_t p = st.plan->processors.size(); p-- > st.first_step;) {
     downstream = spawn_import_stage(self, st.services, st.plan, p,
-                                    links_for(self, gens + p, downstream));
+                                    links_for(self, st.generator_steps + p - st.first_step, downstream));
     st.stages.push_back(downstream);
   }
   st.first_processor = downstream;
-  start_generator(self);
+  if (retry) {
+    // The stored records replace the export: step -1 in reports.
+    auto l = links_for(self, 0, st.first_processor);
+    l.step = -1;
+    auto page_size = st.plan->generators.empty() ? std::size_t{1000} : st.plan->generators[0].page_size;
+    st.generator = spawn_replay_stage(self, st.services, st.store, st.account, st.flow_job.to_json(),
+                                      page_size, std::move(l));
+    st.stages.push_back(st.generator);
+  } else {
+    start_generator(self);
+  }
   persist(self);
+}
+
+// A retry goes back into the step its errors came from: that processor,
+// or the first one for an export's errors. False when the flow no longer
+// has the step.
+bool find_retry_step(job_state& st) {
+  const auto& step = st.flow_job.retry_step_id;
+  for (std::size_t k = 0; k < st.plan->processors.size(); ++k)
+    if (st.plan->processors[k].import_id == step) {
+      st.first_step = k;
+      return true;
+    }
+  for (const auto& g : st.plan->generators)
+    if (g.export_id == step) {
+      st.first_step = 0;
+      return !st.plan->processors.empty();
+    }
+  return false;
 }
 
 void on_report(job_ptr self, stage_report& r) {
   auto& st = self->state;
+  if (!st.finishing && r.step == -1) {  // a retry's replayed pages
+    st.flow_job.counts += r.counts;
+    persist_progress(self);
+    return;
+  }
   if (st.finishing || r.step < 0 || static_cast<std::size_t>(r.step) >= st.steps.size())
     return;
   auto& step = st.steps[r.step];
   step.counts += r.counts;
-  bool is_generator = static_cast<std::size_t>(r.step) < st.plan->generators.size();
+  bool is_generator = static_cast<std::size_t>(r.step) < st.generator_steps;
   // The flow job sums what its steps did: exports' records and pages,
   // processors' outcomes (a filtered export record is ignored too).
   job_counts c = r.counts;
@@ -300,8 +355,15 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
               auto& st = self->state;
               std::string why = error;
               if (why.empty()) {
-                if (auto plan = flow_plan::compile(spec, &why))
-                  st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+                if (auto plan = flow_plan::compile(spec, &why)) {
+                  const auto& j = st.flow_job;
+                  if (plan->select(j.export_ids, spec, wall_clock_ms(), j.start_date, j.end_date, &why))
+                    st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+                }
+              }
+              if (st.plan && st.flow_job.type == "retry" && !find_retry_step(st)) {
+                st.plan.reset();
+                why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";
               }
               if (!st.plan) {
                 st.flow_job.status = job_status::running;

@@ -35,6 +35,8 @@ struct node_services {
   std::shared_ptr<outbound_client> outbound;
   /// Pages a stage of a job may have in flight to the next (credit).
   std::int32_t pages_in_flight = 4;
+  /// Job errors and their retry data are purged this long after they occur.
+  std::int64_t error_retention_ms = 30LL * 24 * 3600 * 1000;
 };
 
 /// Milliseconds since the Unix epoch, from the system clock.

@@ -33,6 +33,12 @@ caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const no
                               std::shared_ptr<const flow_plan> plan, std::size_t generator,
                               stage_links links, bool last);
 
+/// The generator of a retry job: replays its stored records (retry_job is
+/// the job's JSON) in pages of `page_size`, then ends the stream.
+caf::actor spawn_replay_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                              caf::actor store, std::string account, std::string retry_job,
+                              std::size_t page_size, stage_links links);
+
 /// Sends each page's records to one import and passes them on.
 caf::actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                               std::shared_ptr<const flow_plan> plan, std::size_t processor,

@@ -44,6 +44,12 @@ enum class api_op : std::uint8_t {
   step_errors,              ///< GET /flows/{id}/{stepId}/errors (sub_id: step)
   connection_ping,          ///< GET|POST /connections/{id}/ping (engine)
   connection_ping_unsaved,  ///< POST /connections/ping (engine)
+  flow_last_export,         ///< GET /flows/{id}/lastExportDateTime
+  step_resolved,            ///< GET /flows/{id}/{stepId}/resolved
+  step_resolve,             ///< PUT /flows/{id}/{stepId}/resolved
+  job_errors_resolve,       ///< PUT /jobs/{id}/joberrors[/{errorId}]/resolve (sub_id: error)
+  step_retry,               ///< POST /flows/{id}/{stepId}/retry (engine)
+  job_retry,                ///< POST /jobs/{id}/retry, legacy retries routes (engine; sub_id: key)
   admin_account_list,
   admin_account_create,
   admin_token_list,

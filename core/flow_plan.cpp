@@ -1,5 +1,7 @@
 #include "core/flow_plan.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "core/raw_mapping.hpp"
@@ -179,6 +181,10 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
       if (auto it = e.find("pageSize"); it != e.end() && it->value().is_int64()
                                         && it->value().get_int64() > 0)
         step.page_size = static_cast<std::size_t>(it->value().get_int64());
+      auto selection = export_selection::from(e, error);
+      if (!selection)
+        return std::nullopt;
+      step.selection = *selection;
       json::object ctx;
       ctx["settings"] = plan.settings;
       step.context = std::move(ctx);
@@ -212,6 +218,32 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
       plan.processors.push_back(std::move(step));
     }
   return plan;
+}
+
+bool flow_plan::select(const std::vector<std::string>& export_ids, const job_spec& spec,
+                       std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms,
+                       std::string* error) {
+  for (const auto& id : export_ids)
+    if (std::none_of(generators.begin(), generators.end(),
+                     [&](const export_step& g) { return g.export_id == id; })) {
+      *error = "export " + id + " is not a page generator of the flow";
+      return false;
+    }
+  if (!export_ids.empty())
+    std::erase_if(generators, [&](const export_step& g) {
+      return std::find(export_ids.begin(), export_ids.end(), g.export_id) == export_ids.end();
+    });
+  for (auto& g : generators) {
+    if (!g.selection.delta)
+      continue;
+    std::optional<std::int64_t> mark;
+    for (const auto& [id, ms] : spec.marks)
+      if (id == g.export_id)
+        mark = ms;
+    g.window = export_window::of(g.selection, mark, now_ms, start_ms, end_ms);
+    g.window->expose(g.context.as_object());
+  }
+  return true;
 }
 
 }  // namespace integrator

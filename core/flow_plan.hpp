@@ -16,6 +16,7 @@
 
 #include "core/access_scope.hpp"
 #include "core/export_pager.hpp"
+#include "core/export_window.hpp"
 #include "core/filter_expression.hpp"
 #include "core/http_endpoint.hpp"
 #include "core/import_plan.hpp"
@@ -30,6 +31,7 @@ struct job_spec {
   std::vector<std::pair<std::string, std::string>> exports;      ///< id → JSON
   std::vector<std::pair<std::string, std::string>> imports;      ///< id → JSON
   std::vector<std::pair<std::string, std::string>> connections;  ///< id → JSON, revealed
+  std::vector<std::pair<std::string, std::int64_t>> marks;       ///< delta export id → mark (ms)
 };
 
 /// Reads everything flow `flow_id` of `account` needs; nullopt with
@@ -59,6 +61,8 @@ struct export_step {
   std::size_t page_size = 20;
   boost::json::value context;  ///< what templates see besides paging
   std::vector<std::string> filter_fields;  ///< what the output filter reads
+  export_selection selection;              ///< delta window, test limit
+  std::optional<export_window> window;     ///< this run's delta window (select())
 
   /// Runs the transform and the output filter on one record. On keep,
   /// `kept` is the text to pass on: the record as it came when no
@@ -85,6 +89,13 @@ struct flow_plan {
   boost::json::value settings;
 
   static std::optional<flow_plan> compile(const job_spec& spec, std::string* error);
+
+  /// Fits the plan to one run: keeps the generators `export_ids` names
+  /// (all when empty) and gives delta exports their window from the
+  /// spec's marks and the run's dates (-1: none), exposed to templates.
+  /// False with `error` when an export id is not a generator of the flow.
+  bool select(const std::vector<std::string>& export_ids, const job_spec& spec,
+              std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms, std::string* error);
 };
 
 /// Largest page the engine passes between actors (the product's limit).

@@ -80,6 +80,22 @@ std::string job_doc::to_json() const {
   put_id(o, "_exportId", export_id);
   put_id(o, "_importId", import_id);
   put_id(o, "_flowJobId", flow_job_id);
+  put_id(o, "_retryOfJobId", retry_of_job_id);
+  put_id(o, "_retryStepId", retry_step_id);
+  if (!retry_errors.empty()) {
+    json::array errors;
+    for (const auto& [error_id, key] : retry_errors)
+      errors.push_back(json::object{{"errorId", error_id}, {"retryDataKey", key}});
+    o["retryErrors"] = std::move(errors);
+  }
+  if (!export_ids.empty()) {
+    json::array ids;
+    for (const auto& id : export_ids)
+      ids.emplace_back(id);
+    o["_exportIds"] = std::move(ids);
+  }
+  put_time(o, "startDate", start_date);
+  put_time(o, "endDate", end_date);
   o["status"] = status_name(status);
   o["numExport"] = counts.num_export;
   o["numSuccess"] = counts.num_success;
@@ -109,6 +125,18 @@ std::optional<job_doc> job_doc::from_json(std::string_view text) {
   j.export_id = id_of(o, "_exportId");
   j.import_id = id_of(o, "_importId");
   j.flow_job_id = id_of(o, "_flowJobId");
+  j.retry_of_job_id = id_of(o, "_retryOfJobId");
+  j.retry_step_id = id_of(o, "_retryStepId");
+  if (const auto* errors = o.if_contains("retryErrors"); errors && errors->is_array())
+    for (const auto& e : errors->get_array())
+      if (const auto* eo = e.if_object())
+        j.retry_errors.emplace_back(id_of(*eo, "errorId"), id_of(*eo, "retryDataKey"));
+  if (const auto* ids = o.if_contains("_exportIds"); ids && ids->is_array())
+    for (const auto& id : ids->get_array())
+      if (id.is_string())
+        j.export_ids.emplace_back(id.get_string());
+  j.start_date = time_of(o, "startDate");
+  j.end_date = time_of(o, "endDate");
   j.status = parse_job_status(id_of(o, "status")).value_or(job_status::failed);
   j.counts.num_export = count_of(o, "numExport");
   j.counts.num_success = count_of(o, "numSuccess");

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace integrator {
 
@@ -39,6 +41,12 @@ struct job_doc {
   std::string export_id;
   std::string import_id;
   std::string flow_job_id;
+  std::string retry_of_job_id;  ///< retry jobs: the flow job whose errors they retry
+  std::string retry_step_id;    ///< retry jobs: the step the records go back into
+  std::vector<std::pair<std::string, std::string>> retry_errors;  ///< errorId, retryDataKey
+  std::vector<std::string> export_ids;  ///< run body _exportIds: the generators to run
+  std::int64_t start_date = -1;         ///< run body startDate (ms): overrides delta windows
+  std::int64_t end_date = -1;           ///< run body endDate (ms)
   job_status status = job_status::queued;
   job_counts counts;
   std::int64_t created_at = 0;

@@ -247,9 +247,11 @@ api_reply job_service::integration_latest(const std::string& account,
 }
 
 api_reply job_service::step_errors(const std::string& account, const std::string& flow_id,
-                                   const std::string& step_id, const query_params& query) {
+                                   const std::string& step_id, const query_params& query,
+                                   bool only_resolved) {
   std::int64_t gte = -1, lte = -1;
   std::string source;
+  bool resolved = only_resolved;  // errors are the open ones unless asked
   std::size_t limit = 1000;
   for (const auto& [k, v] : query) {
     if (k == "occurredAt_gte" || k == "occurredAt_lte") {
@@ -259,6 +261,10 @@ api_reply job_service::step_errors(const std::string& account, const std::string
       (k == "occurredAt_gte" ? gte : lte) = *t;
     } else if (k == "source") {
       source = v;
+    } else if (k == "resolved") {
+      if (v != "true" && v != "false")
+        return bad_query("resolved must be true or false");
+      resolved = v == "true";
     } else if (k == "limit") {
       std::uint64_t n = 0;
       if (!parse_decimal(v, n, 6))
@@ -284,6 +290,9 @@ api_reply job_service::step_errors(const std::string& account, const std::string
       return true;
     if (!source.empty() && str("source") != source)
       return true;
+    auto r = o.find("resolved");
+    if ((r != o.end() && r->value() == true) != resolved)
+      return true;
     auto at = parse_iso_ms(str("occurredAt")).value_or(0);
     if ((gte >= 0 && at < gte) || (lte >= 0 && at > lte))
       return true;
@@ -297,8 +306,7 @@ api_reply job_service::step_errors(const std::string& account, const std::string
 
 job_doc job_service::enqueue(const std::string& account, const std::string& job_id,
                              const std::string& flow_id, const std::string& integration_id,
-                             std::int64_t now_ms) {
-  job_doc j;
+                             std::int64_t now_ms, job_doc j) {
   j.id = job_id;
   j.type = "flow";
   j.flow_id = flow_id;

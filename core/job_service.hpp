@@ -25,8 +25,11 @@ public:
   api_reply errors(const std::string& account, const std::string& job_id);
   api_reply flow_latest(const std::string& account, const std::string& flow_id);
   api_reply integration_latest(const std::string& account, const std::string& integration_id);
+  /// A step's open errors (GET …/errors), or with `only_resolved` its
+  /// resolved ones (GET …/resolved); `resolved=true|false` overrides.
   api_reply step_errors(const std::string& account, const std::string& flow_id,
-                        const std::string& step_id, const query_params& query);
+                        const std::string& step_id, const query_params& query,
+                        bool only_resolved = false);
 
   std::optional<job_doc> load(const std::string& account, const std::string& id);
 
@@ -34,10 +37,11 @@ public:
   void for_children(const std::string& account, const std::string& id,
                     const std::function<void(job_doc)>& visit);
 
-  /// Writes a queued flow job for `flow_id` (created at `now_ms`).
+  /// Writes a queued flow job for `flow_id` (created at `now_ms`); `run`
+  /// carries the run body's options.
   job_doc enqueue(const std::string& account, const std::string& job_id,
                   const std::string& flow_id, const std::string& integration_id,
-                  std::int64_t now_ms);
+                  std::int64_t now_ms, job_doc run = {});
 
 private:
   std::vector<job_doc> all(const std::string& account);

@@ -27,6 +27,11 @@ std::string job_errors_prefix(std::string_view account, std::string_view flow_jo
   return std::string(account) + std::string(flow_job_id);
 }
 
+std::string export_mark(std::string_view account, std::string_view flow_id,
+                        std::string_view export_id) {
+  return std::string(account) + std::string(flow_id) + std::string(export_id);
+}
+
 std::string resource(std::string_view account, std::string_view id) {
   std::string k;
   k.reserve(account.size() + id.size());

@@ -14,6 +14,7 @@
 //   jobs          account|jobId                      → job JSON (job_model.hpp)
 //   joberrors     account|flowJobId|errorId          → job error JSON
 //   retrydata     account|retryDataKey               → record JSON
+//   exportmarks   account|flowId|exportId            → a delta export's mark (epoch ms)
 //   meta          "format_version"                   → decimal
 
 #include <string>
@@ -33,6 +34,7 @@ inline constexpr std::string_view meta_space = "meta";
 inline constexpr std::string_view jobs_space = "jobs";
 inline constexpr std::string_view job_errors_space = "joberrors";
 inline constexpr std::string_view retry_data_space = "retrydata";
+inline constexpr std::string_view export_marks_space = "exportmarks";
 
 /// Storage space of a resource kind (its collection name).
 std::string_view space_of(resource_kind kind);
@@ -62,6 +64,9 @@ std::string resource_state_prefix(std::string_view account, resource_kind kind,
 std::string job_error(std::string_view account, std::string_view flow_job_id,
                       std::string_view error_id);
 std::string job_errors_prefix(std::string_view account, std::string_view flow_job_id);
+
+std::string export_mark(std::string_view account, std::string_view flow_id,
+                        std::string_view export_id);
 
 /// Lowercases ASCII, for case-insensitive name lookups.
 std::string fold_case(std::string_view s);

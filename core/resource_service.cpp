@@ -6,6 +6,7 @@
 
 #include "core/iso_time.hpp"
 #include "core/json_patch.hpp"
+#include "core/error_service.hpp"
 #include "core/job_service.hpp"
 #include "core/key_codec.hpp"
 #include "core/list_query.hpp"
@@ -305,14 +306,18 @@ api_reply resource_service::handle(const std::string& account, const access_scop
     case api_op::flow_jobs_latest:
     case api_op::integration_jobs_latest:
     case api_op::step_errors:
-      return jobs(account, scope, call);
+    case api_op::flow_last_export:
+    case api_op::step_resolved:
+    case api_op::step_resolve:
+    case api_op::job_errors_resolve:
+      return jobs(account, scope, call, now_ms);
     default:
       return api_reply::fail(make_api_error(errc::internal, "operation not served here"));
   }
 }
 
 api_reply resource_service::jobs(const std::string& account, const access_scope& scope,
-                                 const api_call& call) {
+                                 const api_call& call, std::int64_t now_ms) {
   // Jobs span every resource of a flow: only full-access tokens see them.
   if (!scope.full)
     return api_reply::fail(make_api_error(errc::forbidden, "This token may not read jobs"));
@@ -332,10 +337,34 @@ api_reply resource_service::jobs(const std::string& account, const access_scope&
       if (!load(resource_kind::integration, account, call.id))
         return not_found(resource_kind::integration);
       return jobs.integration_latest(account, call.id);
+    case api_op::job_errors_resolve:
+      return error_service(store_).resolve_job(account, call.id, call.sub_id, now_ms);
+    case api_op::flow_last_export: {
+      auto flow = load(resource_kind::flow, account, call.id);
+      if (!flow)
+        return not_found(resource_kind::flow);
+      // The mark of the flow's first delta export that has one.
+      json::object out;
+      out["lastExportDateTime"] = nullptr;
+      if (const auto* gens = flow->get_object().if_contains("pageGenerators"); gens && gens->is_array())
+        for (const auto& g : gens->get_array()) {
+          auto id = g.is_object() ? string_field(g, "_exportId") : "";
+          auto mark = id.empty() ? std::nullopt
+                                 : store_.get(keys::export_marks_space, keys::export_mark(account, call.id, id));
+          if (mark) {
+            out["lastExportDateTime"] = format_iso_ms(std::stoll(*mark));
+            break;
+          }
+        }
+      return api_reply::json(api_status::ok, json::serialize(out));
+    }
     default:
       if (!load(resource_kind::flow, account, call.id))
         return not_found(resource_kind::flow);
-      return jobs.step_errors(account, call.id, call.sub_id, call.query);
+      if (call.op == api_op::step_resolve)
+        return error_service(store_).resolve_step(account, call.id, call.sub_id, call.body, now_ms);
+      return jobs.step_errors(account, call.id, call.sub_id, call.query,
+                              call.op == api_op::step_resolved);
   }
 }
 
@@ -349,9 +378,55 @@ std::optional<json::value> resource_service::engine_document(resource_kind kind,
   return doc;
 }
 
+namespace {
+
+// The optional run body {_exportIds, startDate, endDate} into `run`.
+std::optional<api_error> read_run_body(const std::string& text, const json::object& flow,
+                                       job_doc& run) {
+  if (text.empty())
+    return std::nullopt;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object())
+    return make_api_error(errc::invalid_request, "invalid_json", "The run body is not a JSON object", "");
+  const auto& o = v.get_object();
+  for (const char* k : {"startDate", "endDate"})
+    if (const auto* d = o.if_contains(k); d && !d->is_null()) {
+      auto ms = d->is_string() ? parse_iso_ms(d->get_string()) : std::nullopt;
+      if (!ms)
+        return make_api_error(errc::validation_failed, "invalid_date", std::string(k) + " is not a date", k);
+      (std::string_view(k) == "startDate" ? run.start_date : run.end_date) = *ms;
+    }
+  if (run.start_date >= 0 && run.end_date >= 0 && run.end_date < run.start_date)
+    return make_api_error(errc::validation_failed, "invalid_date", "endDate is before startDate", "endDate");
+  if (const auto* ids = o.if_contains("_exportIds"); ids && !ids->is_null()) {
+    const auto* gens = flow.if_contains("pageGenerators");
+    auto is_generator = [&](std::string_view id) {
+      if (gens && gens->is_array())
+        for (const auto& g : gens->get_array())
+          if (const auto* e = g.is_object() ? g.get_object().if_contains("_exportId") : nullptr;
+              e && e->is_string() && e->get_string() == id)
+            return true;
+      return false;
+    };
+    if (!ids->is_array())
+      return make_api_error(errc::validation_failed, "invalid_request", "_exportIds must be an array", "_exportIds");
+    for (const auto& id : ids->get_array()) {
+      if (!id.is_string() || !is_generator(id.get_string()))
+        return make_api_error(errc::validation_failed, "invalid_request",
+                              "_exportIds names an export that is not a page generator of the flow",
+                              "_exportIds");
+      run.export_ids.emplace_back(id.get_string());
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 api_reply resource_service::enqueue_run(const std::string& account, const access_scope& scope,
                                         const std::string& flow_id, const std::string& job_id,
-                                        std::int64_t now_ms) {
+                                        const std::string& body_text, std::int64_t now_ms) {
   if (!scope.full)
     return api_reply::fail(make_api_error(errc::forbidden, "This token may not run flows"));
   auto flow = load(resource_kind::flow, account, flow_id);
@@ -365,8 +440,11 @@ api_reply resource_service::enqueue_run(const std::string& account, const access
   if (gens == f.end() || !gens->value().is_array() || gens->value().get_array().empty())
     return api_reply::fail(make_api_error(errc::validation_failed, "missing_page_generator",
                                           "The flow has no page generator", "pageGenerators"));
+  job_doc run;
+  if (auto bad = read_run_body(body_text, f, run))
+    return api_reply::fail(*bad);
   auto job = job_service(store_).enqueue(account, job_id, flow_id,
-                                         string_field(*flow, "_integrationId"), now_ms);
+                                         string_field(*flow, "_integrationId"), now_ms, run);
   auto body = json::parse(job.to_json()).as_object();
   body["_jobId"] = job.id;
   return api_reply::json(api_status::created, json::serialize(body));

@@ -45,7 +45,7 @@ public:
   /// id `job_id`; 201 with the job, or the error.
   api_reply enqueue_run(const std::string& account, const access_scope& scope,
                         const std::string& flow_id, const std::string& job_id,
-                        std::int64_t now_ms);
+                        const std::string& body, std::int64_t now_ms);
 
 private:
   struct loaded {
@@ -85,7 +85,8 @@ private:
   api_reply licenses(const std::string& account, const access_scope& scope, const api_call& call,
                      std::int64_t now_ms);
   api_reply state(const std::string& account, const access_scope& scope, const api_call& call);
-  api_reply jobs(const std::string& account, const access_scope& scope, const api_call& call);
+  api_reply jobs(const std::string& account, const access_scope& scope, const api_call& call,
+                 std::int64_t now_ms);
 
   document_store& store_;
   const secret_box& box_;

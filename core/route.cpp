@@ -115,8 +115,27 @@ route_result route_jobs(std::string_view method, api_call call, const std::vecto
     return pick(method, {{"GET", api_op::job_get}}, call);
   if (s.size() == 3 && s[2] == "cancel")
     return pick(method, {{"PUT", api_op::job_cancel}}, call);
-  if (s.size() == 3 && (equals_nocase(s[2], "joberrors") || s[2] == "errors"))
+  bool errors = s.size() >= 3 && (equals_nocase(s[2], "joberrors") || s[2] == "errors");
+  if (errors && s.size() == 3)
     return pick(method, {{"GET", api_op::job_errors}}, call);
+  if (errors && s.back() == "resolve" && (s.size() == 4 || s.size() == 5)) {
+    if (s.size() == 5 && !is_object_id(s[3]))
+      return bad_id("job error");
+    call.sub_id = s.size() == 5 ? s[3] : "";
+    return pick(method, {{"PUT", api_op::job_errors_resolve}}, call);
+  }
+  // POST /jobs/{id}/retry; legacy PUT /jobs/{id}/retries/retry and
+  // POST /jobs/{id}/retries/{retryDataKey}/retry.
+  if (s.size() == 3 && s[2] == "retry")
+    return pick(method, {{"POST", api_op::job_retry}}, call);
+  if (s.size() == 4 && s[2] == "retries" && s[3] == "retry")
+    return pick(method, {{"PUT", api_op::job_retry}}, call);
+  if (s.size() == 5 && s[2] == "retries" && s[4] == "retry") {
+    if (!is_object_id(s[3]))
+      return bad_id("retry");
+    call.sub_id = s[3];
+    return pick(method, {{"POST", api_op::job_retry}}, call);
+  }
   return not_found();
 }
 
@@ -128,14 +147,23 @@ std::optional<route_result> route_engine(std::string_view method, api_call& call
       return pick(method, {{"POST", api_op::flow_run}}, call);
     if (s.size() == 4 && s[2] == "jobs" && s[3] == "latest")
       return pick(method, {{"GET", api_op::flow_jobs_latest}}, call);
-    bool short_form = s.size() == 4 && s[3] == "errors";
-    bool long_form = s.size() == 5 && (s[2] == "exports" || s[2] == "imports") && s[4] == "errors";
-    if (short_form || long_form) {
-      const auto& step = short_form ? s[2] : s[3];
-      if (!is_object_id(step))
-        return bad_id("step");
-      call.sub_id = step;
-      return pick(method, {{"GET", api_op::step_errors}}, call);
+    if (s.size() == 3 && s[2] == "lastExportDateTime")
+      return pick(method, {{"GET", api_op::flow_last_export}}, call);
+    // /flows/{id}/{stepId}/{what} and /flows/{id}/exports|imports/{stepId}/{what}
+    bool long_form = s.size() == 5 && (s[2] == "exports" || s[2] == "imports");
+    if (s.size() == 4 || long_form) {
+      const auto& step = long_form ? s[3] : s[2];
+      const auto& what = s.back();
+      if (what == "errors" || what == "resolved" || what == "retry") {
+        if (!is_object_id(step))
+          return bad_id("step");
+        call.sub_id = step;
+        if (what == "errors")
+          return pick(method, {{"GET", api_op::step_errors}}, call);
+        if (what == "resolved")
+          return pick(method, {{"GET", api_op::step_resolved}, {"PUT", api_op::step_resolve}}, call);
+        return pick(method, {{"POST", api_op::step_retry}}, call);
+      }
     }
   }
   if (call.kind == resource_kind::integration && s.size() == 4 && s[2] == "jobs"

@@ -82,6 +82,8 @@ const std::vector<setting>& settings() {
      number(&server_config::outbound_threads, 1, 64)},
     {"pages-in-flight", "N   pages a job stage may have in flight to the next [4]",
      number(&server_config::pages_in_flight, 1, 64)},
+    {"error-retention-days", "N   days job errors and retry data are kept [30]",
+     number(&server_config::error_retention_days, 1, 3650)},
     {"request-timeout", "SECONDS   wait for the actors before answering 503 [30]",
      number(&server_config::request_timeout, 1, 3600)},
     {"rate-bucket-size", "N   default leaky bucket size per account [100]",

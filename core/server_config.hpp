@@ -40,6 +40,8 @@ struct server_config {
   /// Pages a stage of a running job may have in flight to the next one
   /// (credit): a job's memory is about this × page size × stages.
   std::uint32_t pages_in_flight = 4;
+  /// Days job errors and their retry data are kept (then purged).
+  std::uint32_t error_retention_days = 30;
   /// Seconds a call may wait for the actors before it is answered 503.
   std::uint32_t request_timeout = 30;
   /// Default per-account leaky bucket: size, and tokens refilled per second.

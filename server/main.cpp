@@ -72,6 +72,7 @@ int run(const server_config& cfg) {
   services->test_hooks = cfg.test_hooks;
   services->outbound = std::make_shared<outbound_client>(cfg.outbound_threads);
   services->pages_in_flight = static_cast<std::int32_t>(cfg.pages_in_flight);
+  services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
 
   int rc = 0;
   {

@@ -23,7 +23,8 @@ std::vector<std::string> space_names() {
                                std::string(keys::tokens_space),   std::string(keys::secrets_space),
                                std::string(keys::refs_space),     std::string(keys::names_space),
                                std::string(keys::state_space),    std::string(keys::jobs_space),
-                               std::string(keys::job_errors_space), std::string(keys::retry_data_space)};
+                               std::string(keys::job_errors_space), std::string(keys::retry_data_space),
+                               std::string(keys::export_marks_space)};
   for (auto k : all_resource_kinds())
     out.emplace_back(keys::space_of(k));
   return out;
@@ -71,7 +72,8 @@ rocks_store::rocks_store(const std::string& dir) : impl_(std::make_unique<impl>(
   engine_options.write_buffer_size = 1 << 20;
   engine_options.max_write_buffer_number = 2;
   for (const auto& n : names) {
-    bool engine = n == keys::jobs_space || n == keys::job_errors_space || n == keys::retry_data_space;
+    bool engine = n == keys::jobs_space || n == keys::job_errors_space || n == keys::retry_data_space
+                  || n == keys::export_marks_space;
     descriptors.emplace_back(n, engine ? engine_options : cf_options);
   }
   // Column families a newer build created must be opened too, or open fails.

@@ -94,6 +94,8 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
   std::vector<std::weak_ptr<tcp::socket>> sockets;
   long next_id = 1;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> refuse_rejects{true};
+  std::vector<std::pair<long, std::string>> changes;  ///< id, modifiedAt
 
   std::optional<fault> take_fault(std::string_view method, std::string_view path) {
     std::lock_guard<std::mutex> guard(mutex);
@@ -176,9 +178,9 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
       res.body() = R"({"message":"body is not a JSON object or array"})";
       return;
     }
-    auto rejected = [](const json::value& r) {
+    auto rejected = [this](const json::value& r) {
       const auto* o = r.if_object();
-      return o && o->contains("reject") && o->at("reject") == true;
+      return refuse_rejects && o && o->contains("reject") && o->at("reject") == true;
     };
     std::vector<const json::value*> list;
     if (doc.is_array())
@@ -205,6 +207,28 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
     }
     res.result(method == "PUT" ? http::status::ok : http::status::created);
     res.body() = doc.is_array() ? json::serialize(ids) : json::serialize(ids[0]);
+  }
+
+  void changes_since(const std::map<std::string, std::string>& q,
+                     http::response<http::string_body>& res) {
+    auto arg = [&](const char* name) {
+      std::string v = q.count(name) ? q.at(name) : "", out;
+      for (std::size_t i = 0; i < v.size(); ++i)  // %XX, in case the caller encoded
+        if (v[i] == '%' && i + 2 < v.size()) {
+          out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          out += v[i];
+        }
+      return out;
+    };
+    auto since = arg("since"), until = arg("until");
+    json::array items;
+    std::lock_guard<std::mutex> guard(mutex);
+    for (const auto& [id, at] : changes)
+      if ((since.empty() || at > since) && (until.empty() || at <= until))
+        items.push_back(json::object{{"id", id}, {"modifiedAt", at}});
+    res.body() = json::serialize(json::object{{"items", std::move(items)}});
   }
 
   void serve(std::shared_ptr<tcp::socket> sock) {
@@ -254,6 +278,8 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
         source(path, query_of(target), res);
       } else if (path.starts_with("/sink/")) {
         sink(method, path, req.body(), res);
+      } else if (path == "/changes") {
+        changes_since(query_of(target), res);
       } else if (path == "/ping") {
         res.body() = R"({"ok":true})";
       } else {
@@ -318,6 +344,15 @@ unsigned short test_http_server::port() const {
 
 std::string test_http_server::base_url() const {
   return impl_->base();
+}
+
+void test_http_server::add_change(long id, const std::string& modified_at) {
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  impl_->changes.emplace_back(id, modified_at);
+}
+
+void test_http_server::refuse_rejects(bool refuse) {
+  impl_->refuse_rejects = refuse;
 }
 
 void test_http_server::inject(fault f) {

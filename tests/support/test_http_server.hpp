@@ -59,6 +59,12 @@ public:
   std::string base_url() const;
 
   void inject(fault f);
+  /// Whether sinks refuse records marked "reject":true (422; the default).
+  void refuse_rejects(bool refuse);
+  /// Adds a record {id, modifiedAt} to GET /changes?since=&until=, which
+  /// answers {"items":[…]} with the records modified in (since, until]
+  /// (ISO 8601 UTC texts of one format compare as times; empty: open).
+  void add_change(long id, const std::string& modified_at);
   /// Records the sink `name` accepted, in arrival order.
   std::vector<sink_entry> sink(const std::string& name) const;
   /// Requests seen whose path starts with `prefix`.

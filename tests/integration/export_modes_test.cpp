@@ -1,0 +1,117 @@
+// Export modes end to end: a delta sync that neither skips nor repeats a
+// record across a failed run, test exports' record limit, and the run
+// body's _exportIds and date window.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/iso_time.hpp"
+#include "tests/integration/flow_fixture.hpp"
+
+using namespace integrator::test;
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct delta_flow : flow_fixture {
+  std::string conn, exp, imp, flow_id;
+  long next_id = 0;
+
+  delta_flow() {
+    conn = peer_connection();
+    exp = http_export(conn, R"({"relativeURI":"/changes?since={{lastExportDateTime}}&until={{currentExportDateTime}}",
+                               "response":{"resourcePath":"items"}})", R"("type":"delta")");
+    imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/delta"]})");
+    flow_id = flow(exp, {imp});
+  }
+  // `n` records changed a moment ago.
+  void change(int n) {
+    for (int i = 0; i < n; ++i)
+      peer.add_change(next_id++, integrator::format_iso_ms(now_ms() - 2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::string last_export() {
+    auto r = api("GET", "/v1/flows/" + flow_id + "/lastExportDateTime");
+    BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+    auto doc = r.json();
+    const auto& v = doc.at("lastExportDateTime");
+    return v.is_null() ? "" : std::string(v.as_string());
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(export_modes)
+
+BOOST_FIXTURE_TEST_CASE(a_delta_sync_neither_skips_nor_repeats_across_a_failed_run, delta_flow) {
+  BOOST_TEST(last_export().empty());
+  change(5);
+  auto first = wait_job(run(flow_id));
+  BOOST_TEST(count(first, "numSuccess") == 5);  // the first run is a full export
+  auto mark = last_export();
+  BOOST_TEST(!mark.empty());
+  change(3);
+  // The middle run fails at its first request: the mark stays.
+  fault f;
+  f.path_prefix = "/changes";
+  f.status = 400;
+  peer.inject(f);
+  auto failed = wait_job(run(flow_id));
+  BOOST_TEST(std::string(failed.at("status").as_string()) == "failed");
+  BOOST_TEST(last_export() == mark);
+  change(4);
+  auto third = wait_job(run(flow_id));
+  BOOST_TEST(std::string(third.at("status").as_string()) == "completed");
+  BOOST_TEST(count(third, "numSuccess") == 7);  // the 3 the failed run missed, and 4 new
+  BOOST_TEST(last_export() > mark);
+  auto ids = sink_ids(peer, "delta");
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::int64_t> all(12);
+  std::iota(all.begin(), all.end(), 0);
+  BOOST_TEST(ids == all, boost::test_tools::per_element());
+  // Nothing changed: nothing moves.
+  auto quiet = wait_job(run(flow_id));
+  BOOST_TEST(count(quiet, "numExport") == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_run_body_window_is_a_backfill_that_keeps_the_mark, delta_flow) {
+  change(2);
+  wait_job(run(flow_id));
+  auto mark = last_export();
+  auto from = integrator::format_iso_ms(now_ms() - 3600 * 1000);
+  auto r = api("POST", "/v1/flows/" + flow_id + "/run",
+               R"({"startDate":")" + from + R"(","_exportIds":[")" + exp + R"("]})");
+  BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
+  auto backfill = wait_job(std::string(r.json().at("_jobId").as_string()));
+  BOOST_TEST(count(backfill, "numSuccess") == 2);  // both again, from the given start
+  BOOST_TEST(last_export() == mark);
+  BOOST_TEST(api("POST", "/v1/flows/" + flow_id + "/run", R"({"startDate":"yesterday"})").status == 422u);
+  BOOST_TEST(api("POST", "/v1/flows/" + flow_id + "/run", R"({"_exportIds":["0123456789abcdef01234567"]})").status == 422u);
+  BOOST_TEST(api("POST", "/v1/flows/" + flow_id + "/run", R"({"startDate":")" + from
+                                                             + R"(","endDate":"2001-01-01T00:00:00.000Z"})").status == 422u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_test_export_stops_at_its_limit, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=50&size=10&page={{export.http.paging.page}}",
+                                  "response":{"resourcePath":"items"},"paging":{"method":"page"}})",
+                         R"("type":"test","test":{"limit":13})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/sample"]})");
+  auto j = wait_job(run(flow(exp, {imp})));
+  BOOST_TEST(count(j, "numSuccess") == 13);
+  BOOST_TEST(peer.sink("sample").size() == 13u);
+  BOOST_TEST(peer.hits("/source/page") <= 3);  // stopped paging once it had enough
+  // Out of range limits are refused.
+  auto bad = api("POST", "/v1/exports", R"({"name":"Too many","adaptorType":"HTTPExport","_connectionId":")"
+                                          + conn + R"(","http":{"relativeURI":"/x"},"type":"test","test":{"limit":500}})");
+  BOOST_TEST(bad.status == 422u, bad.body);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
