@@ -49,6 +49,7 @@ using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using retried_atom = caf::atom_constant<caf::atom("retried")>;
 using purge_atom = caf::atom_constant<caf::atom("purge")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 // -- message types ------------------------------------------------------------
 

@@ -162,7 +162,20 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
         caf::anon_send(flow_for(self, j.account, j.flow_id), run_atom::value, j.job_id);
     });
   self->send(self, purge_atom::value);
+  self->send(self, tick_atom::value);
   return {
+    [=](tick_atom) {
+      auto& st = self->state;
+      auto now = wall_clock_ms();
+      self->request(st.store, caf::infinite, tick_atom::value, now)
+        .then([=](const std::vector<job_ref>& runs) {
+          for (const auto& j : runs)
+            caf::anon_send(flow_for(self, j.account, j.flow_id), run_atom::value, j.job_id);
+        });
+      // Next tick a second into the next minute: schedules fire on minutes.
+      auto into_minute = now % 60000;
+      self->delayed_send(self, std::chrono::milliseconds(61000 - into_minute), tick_atom::value);
+    },
     [=](purge_atom) {
       auto& st = self->state;
       auto cutoff = wall_clock_ms() - st.services->error_retention_ms;

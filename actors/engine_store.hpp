@@ -27,6 +27,8 @@ namespace integrator {
 ///       a finished retry (error_service::retry_done)
 ///   (purge_atom, int64 cutoff_ms) → int64: errors and retry data older than
 ///       the cutoff deleted (at most 10,000 a call; -1 on a storage error)
+///   (tick_atom, int64 now_ms) → std::vector<job_ref>: queues the runs the
+///       flows' schedules call for since the last tick
 ///   (recover_atom) → std::vector<job_ref>: marks interrupted jobs failed,
 ///       returns the queued ones, oldest first
 caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node_services> services);

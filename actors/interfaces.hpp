@@ -58,7 +58,9 @@ using engine_actor = caf::typed_actor<
   // test hook: crash the running jobs (true) or the engine itself (false)
   caf::replies_to<crash_atom, bool>::with<bool>,
   // hourly (and at start): purge errors and retry data past retention
-  caf::reacts_to<purge_atom>>;
+  caf::reacts_to<purge_atom>,
+  // every minute: fire the flows' schedules
+  caf::reacts_to<tick_atom>>;
 
 /// The HTTP frontend's door into the actors: takes a call with a ticket,
 /// sends it to the registry and completes the ticket with the reply.

@@ -1,5 +1,7 @@
 #include "core/cron.hpp"
 
+#include <date/tz.h>
+
 #include "core/decimal.hpp"
 
 #include <array>
@@ -152,6 +154,50 @@ std::optional<cron_schedule> parse_cron(std::string_view text, std::string* erro
   if (!parse_field(fields[5], specs[4], s.days_of_week, s.any_day_of_week))
     return fail("bad day-of-week field");
   return s;
+}
+
+std::optional<std::int64_t> next_fire(const cron_schedule& s, std::string_view zone,
+                                      std::int64_t after_ms) {
+  using namespace std::chrono;
+  const date::time_zone* tz = nullptr;
+  try {
+    tz = date::locate_zone(zone.empty() ? "UTC" : std::string(zone));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  auto after = sys_time<milliseconds>(milliseconds(after_ms));
+  // Walk local days from the one `after` falls on; within a matching day,
+  // its matching minutes in order.
+  auto local_after = tz->to_local(after);
+  auto day = date::floor<date::days>(local_after);
+  for (int n = 0; n < 4 * 366 + 1; ++n, day += date::days(1)) {
+    date::year_month_day ymd(day);
+    date::weekday wd(day);
+    bool dom = s.days_of_month[static_cast<unsigned>(ymd.day())];
+    bool dow = s.days_of_week[wd.c_encoding()];
+    bool day_ok = s.any_day_of_month || s.any_day_of_week
+                    ? (s.any_day_of_month || dom) && (s.any_day_of_week || dow)
+                    : dom || dow;  // both restricted: either (cron's rule)
+    if (!s.months[static_cast<unsigned>(ymd.month())] || !day_ok)
+      continue;
+    for (int h = 0; h < 24; ++h) {
+      if (!s.hours[h])
+        continue;
+      for (int m = 0; m < 60; ++m) {
+        if (!s.minutes[m])
+          continue;
+        auto local = date::local_days(day) + hours(h) + minutes(m);
+        auto info = tz->get_info(local);
+        if (info.result == date::local_info::nonexistent)
+          continue;  // skipped by spring forward
+        // Ambiguous (fall back): the first occurrence only.
+        auto sys = date::sys_seconds(local.time_since_epoch() - info.first.offset);
+        if (sys > after)
+          return duration_cast<milliseconds>(sys.time_since_epoch()).count();
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace integrator

@@ -8,6 +8,7 @@
 // Day of week: 0-7 with 0 and 7 both Sunday (names are the safe choice).
 
 #include <bitset>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,5 +28,18 @@ struct cron_schedule {
 
 /// Parses `text`; on failure returns nullopt and sets `error` to why.
 std::optional<cron_schedule> parse_cron(std::string_view text, std::string* error = nullptr);
+
+/// The first time (epoch ms, on a whole minute) strictly after `after_ms`
+/// at which `s` fires in time zone `zone` (IANA name; empty: UTC), within
+/// four years; nullopt when it never does (e.g. 31 February) or the zone
+/// is unknown.
+///
+/// Daylight saving time, since schedules are in local time:
+/// - spring forward: a local time that does not exist that day (02:30 when
+///   clocks jump from 02:00 to 03:00) does not fire that day;
+/// - fall back: a local time that occurs twice fires once, at its first
+///   occurrence.
+std::optional<std::int64_t> next_fire(const cron_schedule& s, std::string_view zone,
+                                      std::int64_t after_ms);
 
 }  // namespace integrator

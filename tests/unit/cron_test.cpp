@@ -1,4 +1,5 @@
 #include "core/cron.hpp"
+#include "core/iso_time.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -37,6 +38,51 @@ BOOST_AUTO_TEST_CASE(rejects_invalid_expressions_with_a_reason) {
     BOOST_TEST(!parse_cron(text, &why).has_value(), text);
     BOOST_TEST(why.find("Invalid cron expression") == 0u, text);
   }
+}
+
+namespace {
+
+std::int64_t at(const char* iso) {
+  return *integrator::parse_iso_ms(iso);
+}
+
+std::string next_after(const char* cron, const char* zone, const char* after) {
+  auto s = integrator::parse_cron(cron);
+  BOOST_REQUIRE(s);
+  auto t = integrator::next_fire(*s, zone, at(after));
+  return t ? integrator::format_iso_ms(*t) : "never";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(next_fire_times_in_utc) {
+  BOOST_TEST(next_after("? */5 * * * *", "", "2026-11-28T10:02:30.000Z") == "2026-11-28T10:05:00.000Z");
+  BOOST_TEST(next_after("? */5 * * * *", "", "2026-11-28T10:05:00.000Z") == "2026-11-28T10:10:00.000Z");
+  BOOST_TEST(next_after("? 0 2 ? * *", "UTC", "2026-11-28T10:00:00.000Z") == "2026-11-29T02:00:00.000Z");
+  BOOST_TEST(next_after("? 5 0,6,12,18 ? * MON", "", "2026-11-28T10:00:00.000Z") == "2026-11-30T00:05:00.000Z");
+  BOOST_TEST(next_after("? 0 0 31 2 ?", "", "2026-11-28T10:00:00.000Z") == "never");
+  BOOST_TEST(next_after("? 0 0 29 2 ?", "", "2026-11-28T10:00:00.000Z") == "2028-02-29T00:00:00.000Z");
+  auto s = integrator::parse_cron("? * * * * *");
+  BOOST_TEST(!integrator::next_fire(*s, "Mars/Olympus_Mons", 0));
+}
+
+// New York, 2026: clocks jump 02:00 → 03:00 on 8 March, and fall back
+// 02:00 → 01:00 on 1 November.
+BOOST_AUTO_TEST_CASE(next_fire_across_daylight_saving_changes) {
+  // 02:30 does not exist on 8 March: that day is skipped.
+  BOOST_TEST(next_after("? 30 2 * * *", "America/New_York", "2026-03-07T12:00:00.000Z")
+             == "2026-03-09T06:30:00.000Z");
+  // 09:00 local is 14:00Z before the change and 13:00Z after.
+  BOOST_TEST(next_after("? 0 9 * * *", "America/New_York", "2026-03-07T15:00:00.000Z")
+             == "2026-03-08T13:00:00.000Z");
+  // 01:30 happens twice on 1 November: it fires at the first (EDT) only.
+  BOOST_TEST(next_after("? 30 1 * * *", "America/New_York", "2026-10-31T12:00:00.000Z")
+             == "2026-11-01T05:30:00.000Z");
+  BOOST_TEST(next_after("? 30 1 * * *", "America/New_York", "2026-11-01T05:30:00.000Z")
+             == "2026-11-02T06:30:00.000Z");
+  // Every 30 minutes through the repeated hour: once per local time.
+  BOOST_TEST(next_after("? */30 * * * *", "America/New_York", "2026-11-01T05:30:00.000Z")
+             == "2026-11-01T07:00:00.000Z");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
