@@ -50,6 +50,7 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using retried_atom = caf::atom_constant<caf::atom("retried")>;
 using purge_atom = caf::atom_constant<caf::atom("purge")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using chain_atom = caf::atom_constant<caf::atom("chain")>;
 
 // -- message types ------------------------------------------------------------
 

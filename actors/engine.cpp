@@ -38,6 +38,7 @@ struct flow_state {
   std::deque<std::string> queue;
   std::string running_id;
   caf::actor running;
+  caf::actor engine;
   static inline const char* name = "flow";
 };
 
@@ -53,13 +54,16 @@ void start_next(flow_ptr self) {
   }
   st.running_id = st.queue.front();
   st.queue.pop_front();
-  st.running = spawn_job(self, st.services, st.store, st.account, st.flow_id, st.running_id);
+  st.running = spawn_job(self, st.services, st.store, st.account, st.flow_id, st.running_id,
+                         caf::actor_cast<caf::actor>(self));
   self->monitor(st.running);
 }
 
 caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> services,
-                        caf::actor store, std::string account, std::string flow_id) {
+                        caf::actor store, caf::actor engine, std::string account,
+                        std::string flow_id) {
   auto& st = self->state;
+  st.engine = std::move(engine);
   st.services = std::move(services);
   st.store = std::move(store);
   st.account = std::move(account);
@@ -87,6 +91,10 @@ caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> serv
     [=](run_atom, const std::string& job_id) {
       self->state.queue.push_back(job_id);
       start_next(self);
+    },
+    [=](chain_atom, const std::string& next_flow) {
+      // To the engine: this actor may go idle (and quit) before it is done.
+      self->send(self->state.engine, chain_atom::value, self->state.account, next_flow);
     },
     [=](crash_atom) {
       if (self->state.running)
@@ -128,7 +136,8 @@ caf::actor flow_for(engine_ptr self, const std::string& account, const std::stri
   auto it = st.flows.find(key);
   if (it != st.flows.end())
     return it->second;
-  auto f = self->spawn<caf::linked>(flow_impl, st.services, st.store, account, flow_id);
+  auto f = self->spawn<caf::linked>(flow_impl, st.services, st.store,
+                                    caf::actor_cast<caf::actor>(self), account, flow_id);
   self->monitor(f);
   st.flows.emplace(key, f);
   return f;
@@ -164,6 +173,13 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   self->send(self, purge_atom::value);
   self->send(self, tick_atom::value);
   return {
+    [=](chain_atom, const std::string& account, const std::string& next_flow) {
+      self->request(self->state.store, caf::infinite, chain_atom::value, account, next_flow)
+        .then([=](const std::string& job_id) {
+          if (!job_id.empty())
+            caf::anon_send(flow_for(self, account, next_flow), run_atom::value, job_id);
+        });
+    },
     [=](tick_atom) {
       auto& st = self->state;
       auto now = wall_clock_ms();

@@ -20,7 +20,10 @@ engine_actor spawn_engine(caf::actor_system& sys, std::shared_ptr<const node_ser
 /// One job: loads and compiles its flow, runs the stages, keeps and
 /// persists the counts (one write per page), ends the job. Messages:
 /// (cancel_atom) → api_reply; stage reports; (end_atom) from the last stage.
+/// `flow`: the flow actor, told (chain_atom, flow id) of each flow to run
+/// after a completed run (_runNextFlowIds).
 caf::actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                     caf::actor store, std::string account, std::string flow_id, std::string job_id);
+                     caf::actor store, std::string account, std::string flow_id, std::string job_id,
+                     caf::actor flow);
 
 }  // namespace integrator

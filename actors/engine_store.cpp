@@ -189,6 +189,19 @@ caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node
           }
           return runs;
         },
+        [=](chain_atom, const std::string& account, const std::string& flow_id) -> std::string {
+          // A flow chained after another's completed run: queued like any run.
+          try {
+            access_scope all;
+            all.full = true;
+            auto now = wall_clock_ms();
+            auto job_id = self->state.ids->next(static_cast<std::uint32_t>(now / 1000));
+            auto reply = self->state.resources->enqueue_run(account, all, flow_id, job_id, "", now);
+            return reply.status == api_status::created ? job_id : "";
+          } catch (const std::exception&) {
+            return "";
+          }
+        },
         [=](purge_atom, std::int64_t cutoff_ms) -> std::int64_t {
           try {
             return static_cast<std::int64_t>(error_service(*services->store).purge(cutoff_ms, 10000));

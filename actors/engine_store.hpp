@@ -29,6 +29,8 @@ namespace integrator {
 ///       the cutoff deleted (at most 10,000 a call; -1 on a storage error)
 ///   (tick_atom, int64 now_ms) → std::vector<job_ref>: queues the runs the
 ///       flows' schedules call for since the last tick
+///   (chain_atom, account, flow_id) → std::string: queues a run of a flow
+///       chained by _runNextFlowIds; its job id ("" when it cannot run)
 ///   (recover_atom) → std::vector<job_ref>: marks interrupted jobs failed,
 ///       returns the queued ones, oldest first
 caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node_services> services);

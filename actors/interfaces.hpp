@@ -60,7 +60,9 @@ using engine_actor = caf::typed_actor<
   // hourly (and at start): purge errors and retry data past retention
   caf::reacts_to<purge_atom>,
   // every minute: fire the flows' schedules
-  caf::reacts_to<tick_atom>>;
+  caf::reacts_to<tick_atom>,
+  // account, flow: run it, chained after a completed run (_runNextFlowIds)
+  caf::reacts_to<chain_atom, std::string, std::string>>;
 
 /// The HTTP frontend's door into the actors: takes a call with a ticket,
 /// sends it to the registry and completes the ticket with the reply.

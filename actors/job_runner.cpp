@@ -27,6 +27,7 @@ struct job_state {
   caf::actor first_processor;  ///< or the job itself without processors
   caf::actor generator;        ///< the one running
   std::size_t next_generator = 0;
+  caf::actor flow_actor;  ///< our flow's actor (chains _runNextFlowIds)
   std::size_t generator_steps = 0;  ///< steps[0…n) are generators (none in a retry)
   std::size_t first_step = 0;       ///< a retry's first processor in the plan
   std::string fatal;
@@ -139,6 +140,9 @@ void finish(job_ptr self) {
       if (g.window && g.window->moves_mark)
         marks.put(keys::export_marks_space, keys::export_mark(st.account, st.flow_id, g.export_id),
                   std::to_string(g.window->current));
+  if (status == job_status::completed && st.flow_job.type == "flow" && st.plan)
+    for (const auto& next : st.plan->next_flow_ids)
+      self->send(st.flow_actor, chain_atom::value, next);
   persist(self, std::move(marks), [self] {
     auto& st = self->state;
     if (st.flow_job.type != "retry" || st.steps.empty()) {
@@ -315,8 +319,9 @@ void on_report(job_ptr self, stage_report& r) {
 
 caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> services,
                        caf::actor store, std::string account, std::string flow_id,
-                       std::string job_id) {
+                       std::string job_id, caf::actor flow) {
   auto& st = self->state;
+  st.flow_actor = std::move(flow);
   st.services = std::move(services);
   st.store = std::move(store);
   st.account = std::move(account);
@@ -415,9 +420,9 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
 
 caf::actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                      caf::actor store, std::string account, std::string flow_id,
-                     std::string job_id) {
+                     std::string job_id, caf::actor flow) {
   return parent->spawn<caf::linked>(job_impl, std::move(services), std::move(store), std::move(account),
-                       std::move(flow_id), std::move(job_id));
+                       std::move(flow_id), std::move(job_id), std::move(flow));
 }
 
 }  // namespace integrator

@@ -141,6 +141,10 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
   flow_plan plan;
   plan.flow_id = str(f, "_id");
   plan.integration_id = str(f, "_integrationId");
+  if (const auto* next = f.if_contains("_runNextFlowIds"); next && next->is_array())
+    for (const auto& id : next->get_array())
+      if (id.is_string())
+        plan.next_flow_ids.emplace_back(id.get_string());
   json::object settings;
   settings["flow"] = f.contains("settings") ? f.at("settings") : json::object();
   plan.settings = std::move(settings);

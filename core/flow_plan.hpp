@@ -87,6 +87,7 @@ struct flow_plan {
   std::vector<export_step> generators;
   std::vector<import_step> processors;
   boost::json::value settings;
+  std::vector<std::string> next_flow_ids;  ///< _runNextFlowIds: run after a completed run
 
   static std::optional<flow_plan> compile(const job_spec& spec, std::string* error);
 
