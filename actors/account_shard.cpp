@@ -116,17 +116,25 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
       return self->delegate(engine, cancel_atom::value, account, job->flow_id, job->id);
     }
     default: {
-      std::string connection;
-      if (call.op == api_op::connection_ping) {
-        auto doc = st.service->engine_document(resource_kind::connection, account, who.scope,
-                                               call.id);
-        if (!doc)
-          return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
-        connection = boost::json::serialize(*doc);
-      } else {
-        connection = call.body;
-      }
-      return self->delegate(engine, ping_atom::value, std::move(connection));
+      if (call.op == api_op::connection_ping_unsaved)
+        return self->delegate(engine, ping_atom::value, call.body);
+      auto doc = st.service->engine_document(resource_kind::connection, account, who.scope,
+                                             call.id);
+      if (!doc)
+        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
+      // A saved connection's ping also sets its offline flag.
+      auto rp = self->make_response_promise<api_reply>();
+      self->request(engine, caf::infinite, ping_atom::value, boost::json::serialize(*doc))
+        .then([=](api_reply& r) mutable {
+          bool failed = r.status == api_status::failed && r.error.code == "ping_failed";
+          try {
+            if (failed || r.status == api_status::ok)
+              self->state.service->mark_offline(account, call.id, failed, wall_clock_ms());
+          } catch (const std::exception&) {
+          }
+          rp.deliver(std::move(r));
+        });
+      return rp;
     }
   }
 }

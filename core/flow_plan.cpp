@@ -43,6 +43,11 @@ std::shared_ptr<const http_endpoint> endpoint_of(const job_spec& spec, const std
     *error = "connection " + id + " not found";
     return nullptr;
   }
+  if (const auto* off = conn->get_object().if_contains("offline"); off && *off == true) {
+    *error = "connection " + id + " is offline (its last ping failed): ping it again or update "
+             "its credentials";
+    return nullptr;
+  }
   auto e = http_endpoint::from_connection(*conn, error);
   if (!e)
     return nullptr;

@@ -540,6 +540,24 @@ api_reply resource_service::create(const std::string& account, const access_scop
   return insert(kind, account, id, doc, sealed);
 }
 
+void resource_service::mark_offline(const std::string& account, const std::string& connection_id,
+                                    bool offline, std::int64_t now_ms) {
+  auto doc = load(resource_kind::connection, account, connection_id);
+  if (!doc)
+    return;
+  auto& obj = doc->get_object();
+  auto it = obj.find("offline");
+  bool was = it != obj.end() && it->value() == true;
+  if (was == offline)
+    return;
+  obj["offline"] = offline;
+  obj["lastModified"] = format_iso_ms(now_ms);
+  write_batch b;
+  b.put(keys::space_of(resource_kind::connection), keys::resource(account, connection_id),
+        json::serialize(*doc));
+  store_.write(b);
+}
+
 api_reply resource_service::insert(resource_kind kind, const std::string& account,
                                    const std::string& id, const json::value& doc,
                                    const secret_map& sealed) {

@@ -43,6 +43,12 @@ public:
 
   /// POST /flows/{id}/run: checks the flow and writes a queued job with
   /// id `job_id`; 201 with the job, or the error.
+  /// Records a ping's outcome on a connection: `offline` true after a
+  /// failed ping, false after a good one. Flows using an offline
+  /// connection do not run (flow_plan::compile refuses it).
+  void mark_offline(const std::string& account, const std::string& connection_id, bool offline,
+                    std::int64_t now_ms);
+
   api_reply enqueue_run(const std::string& account, const access_scope& scope,
                         const std::string& flow_id, const std::string& job_id,
                         const std::string& body, std::int64_t now_ms);

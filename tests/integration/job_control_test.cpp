@@ -257,4 +257,27 @@ BOOST_FIXTURE_TEST_CASE(disabled_flows_do_not_run, flow_fixture) {
   BOOST_TEST(r.status == 422u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_connection_whose_ping_fails_is_offline_and_its_flows_fail_fast, flow_fixture) {
+  auto conn = peer_connection(R"("ping":{"relativeURI":"/ping"})");
+  auto flow_id = simple_flow(*this, conn, 5, "offline");
+  // The peer answers pings with 500 for a while.
+  fault f;
+  f.path_prefix = "/ping";
+  f.status = 500;
+  peer.inject(f);
+  BOOST_TEST(api("GET", "/v1/connections/" + conn + "/ping").status == 422u);
+  BOOST_TEST(api("GET", "/v1/connections/" + conn).json().at("offline") == true);
+  auto j = wait_job(run(flow_id));
+  BOOST_TEST(status_of(j) == "failed");
+  BOOST_TEST(peer.hits("/source") == 0);  // nothing was tried
+  auto errors = api("GET", "/v1/jobs/" + std::string(j.at("_id").as_string()) + "/joberrors").json().as_array();
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(std::string(errors[0].at("message").as_string()).find("offline") != std::string::npos);
+  // A good ping brings it back.
+  BOOST_TEST(api("GET", "/v1/connections/" + conn + "/ping").status == 200u);
+  BOOST_TEST(api("GET", "/v1/connections/" + conn).json().at("offline") == false);
+  BOOST_TEST(status_of(wait_job(run(flow_id))) == "completed");
+  BOOST_TEST(peer.sink("offline").size() == 5u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
