@@ -55,7 +55,7 @@ using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
 bool needs_engine(api_op op) {
   return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
          || op == api_op::connection_ping_unsaved || op == api_op::step_retry
-         || op == api_op::job_retry;
+         || op == api_op::job_retry || op == api_op::connection_proxy;
 }
 
 // Calls that start, stop or reach out: checked and written here, carried
@@ -100,6 +100,26 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
       // One step retried answers its job; a job's retry, one job per step.
       return api_reply::json(api_status::created,
                              call.op == api_op::step_retry ? plan.jobs.front().to_json() : body);
+    }
+    case api_op::connection_proxy: {
+      auto header = [&](std::string_view name) -> std::string {
+        for (const auto& [k, v] : call.headers)
+          if (k == name)
+            return v;
+        return {};
+      };
+      auto uri = header("integrator-relative-uri");
+      auto method = header("integrator-method");
+      if (uri.empty())
+        return api_reply::fail(make_api_error(errc::validation_failed, "missing_header",
+                                              "Integrator-Relative-URI is required", ""));
+      for (auto& c : method)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      auto doc = st.service->engine_document(resource_kind::connection, account, who.scope, call.id);
+      if (!doc)
+        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
+      return self->delegate(engine, proxy_atom::value, boost::json::serialize(*doc),
+                            method.empty() ? std::string("GET") : method, uri, call.body);
     }
     case api_op::job_cancel: {
       if (!who.scope.full)

@@ -51,6 +51,7 @@ using retried_atom = caf::atom_constant<caf::atom("retried")>;
 using purge_atom = caf::atom_constant<caf::atom("purge")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using chain_atom = caf::atom_constant<caf::atom("chain")>;
+using proxy_atom = caf::atom_constant<caf::atom("proxy")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -73,13 +74,13 @@ typename Inspector::result_type inspect(Inspector& f, principal& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_call& x) {
   return f(caf::meta::type_name("api_call"), x.op, x.kind, x.scoped, x.id, x.sub_id, x.body,
-           x.query);
+           x.query, x.headers);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_reply& x) {
   return f(caf::meta::type_name("api_reply"), x.status, x.body, x.text, x.next_skip, x.prev_skip,
-           x.retry_after, x.error);
+           x.retry_after, x.error, x.raw_status, x.content_type);
 }
 
 template <class Inspector>

@@ -121,14 +121,50 @@ struct engine_state {
   std::shared_ptr<const node_services> services;
   caf::actor store;
   std::map<std::string, caf::actor> flows;  ///< account|flow → flow actor
-  std::map<std::uint64_t,
-           std::pair<caf::typed_response_promise<api_reply>, std::shared_ptr<const http_endpoint>>>
-    pings;
-  std::uint64_t next_ping = 0;
+  /// Pings and proxied calls waiting for their answer, by tag.
+  struct outbound_call {
+    caf::typed_response_promise<api_reply> rp;
+    std::shared_ptr<const http_endpoint> endpoint;
+    bool proxy = false;  ///< answer with the target's own reply
+  };
+  std::map<std::uint64_t, outbound_call> calls;
+  std::uint64_t next_call = 0;
   static inline const char* name = "engine";
 };
 
 using engine_ptr = engine_actor::stateful_pointer<engine_state>;
+
+// The endpoint of a connection JSON, or the error to answer.
+std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, api_reply& error) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(connection, ec);
+  std::string why;
+  auto endpoint = ec ? std::nullopt : http_endpoint::from_connection(doc, &why);
+  if (!endpoint) {
+    error = api_reply::fail(make_api_error(errc::validation_failed, "invalid_connection",
+                                           ec ? "the connection is not JSON" : why, ""));
+    return nullptr;
+  }
+  return std::make_shared<const http_endpoint>(std::move(*endpoint));
+}
+
+// Sends `req` out for a ping or a proxied call; the answer comes back as
+// (http_atom, tag, response).
+caf::typed_response_promise<api_reply> call_out(engine_ptr self,
+                                                 std::shared_ptr<const http_endpoint> endpoint,
+                                                 outbound_request req, retry_policy retry,
+                                                 bool proxy) {
+  auto& st = self->state;
+  auto tag = ++st.next_call;
+  auto rp = self->make_response_promise<api_reply>();
+  st.calls.emplace(tag, engine_state::outbound_call{rp, endpoint, proxy});
+  auto me = caf::actor_cast<engine_actor>(self);
+  st.services->outbound->submit(std::move(req), proxy ? "proxy" : "ping", endpoint->concurrency(),
+                                retry, [me, tag](outbound_response r) {
+                                  caf::anon_send(me, http_atom::value, tag, std::move(r));
+                                });
+  return rp;
+}
 
 caf::actor flow_for(engine_ptr self, const std::string& account, const std::string& flow_id) {
   auto& st = self->state;
@@ -221,28 +257,24 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       return rp;
     },
     [=](ping_atom, const std::string& connection) -> caf::result<api_reply> {
-      auto& st = self->state;
-      boost::system::error_code ec;
-      auto doc = boost::json::parse(connection, ec);
-      std::string why;
-      auto endpoint = ec ? std::nullopt : http_endpoint::from_connection(doc, &why);
+      api_reply error;
+      auto endpoint = endpoint_of(connection, error);
       if (!endpoint)
-        return api_reply::fail(make_api_error(errc::validation_failed, "invalid_connection",
-                                              ec ? "the connection is not JSON" : why, ""));
-      auto shared = std::make_shared<const http_endpoint>(std::move(*endpoint));
-      const auto& ping = shared->ping();
-      auto req = shared->request(ping.method, ping.relative_uri, ping.body);
-      auto tag = ++st.next_ping;
-      auto rp = self->make_response_promise<api_reply>();
-      st.pings.emplace(tag, std::make_pair(rp, shared));
-      auto me = caf::actor_cast<engine_actor>(self);
-      retry_policy once = shared->retry();
+        return error;
+      const auto& ping = endpoint->ping();
+      auto req = endpoint->request(ping.method, ping.relative_uri, ping.body);
+      retry_policy once = endpoint->retry();
       once.max_attempts = 1;
-      st.services->outbound->submit(std::move(req), "ping", 25, once,
-                                    [me, tag](outbound_response r) {
-                                      caf::anon_send(me, http_atom::value, tag, std::move(r));
-                                    });
-      return rp;
+      return call_out(self, endpoint, std::move(req), once, false);
+    },
+    [=](proxy_atom, const std::string& connection, const std::string& method,
+        const std::string& relative_uri, std::string& body) -> caf::result<api_reply> {
+      api_reply error;
+      auto endpoint = endpoint_of(connection, error);
+      if (!endpoint)
+        return error;
+      auto req = endpoint->request(method, relative_uri, std::move(body));
+      return call_out(self, endpoint, std::move(req), endpoint->retry(), true);
     },
     [=](crash_atom, bool jobs_only) -> bool {
       if (!self->state.services->test_hooks)
@@ -254,13 +286,22 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       return true;
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
-      auto& pings = self->state.pings;
-      auto it = pings.find(tag);
-      if (it == pings.end())
+      auto& calls = self->state.calls;
+      auto it = calls.find(tag);
+      if (it == calls.end())
         return;
-      auto [rp, endpoint] = std::move(it->second);
-      pings.erase(it);
-      if (auto why = endpoint->ping_failure(resp))
+      auto [rp, endpoint, proxy] = std::move(it->second);
+      calls.erase(it);
+      if (proxy && resp.transport_error.empty()) {
+        api_reply r = api_reply::json(api_status::ok, std::move(resp.body));
+        r.raw_status = static_cast<std::uint16_t>(resp.status);
+        auto type = find_header(resp.headers, "Content-Type");
+        r.content_type = type.empty() ? "application/octet-stream" : std::string(type);
+        rp.deliver(std::move(r));
+      } else if (proxy) {
+        rp.deliver(api_reply::fail(make_api_error(errc::unavailable, "proxy_failed",
+                                                  resp.transport_error, "")));
+      } else if (auto why = endpoint->ping_failure(resp))
         rp.deliver(api_reply::fail(make_api_error(errc::validation_failed, "ping_failed", *why, "")));
       else
         rp.deliver(api_reply::json(api_status::ok, R"({"code":200})"));

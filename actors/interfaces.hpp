@@ -53,6 +53,9 @@ using engine_actor = caf::typed_actor<
   caf::replies_to<cancel_atom, std::string, std::string, std::string>::with<api_reply>,
   // connection JSON (secrets revealed) → {"code":200} or the error
   caf::replies_to<ping_atom, std::string>::with<api_reply>,
+  // connection JSON (secrets revealed), method, relative URI, body → the
+  // target's own status, Content-Type and body
+  caf::replies_to<proxy_atom, std::string, std::string, std::string, std::string>::with<api_reply>,
   // a ping's answer from the outbound client
   caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
   // test hook: crash the running jobs (true) or the engine itself (false)

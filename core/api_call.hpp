@@ -44,6 +44,7 @@ enum class api_op : std::uint8_t {
   step_errors,              ///< GET /flows/{id}/{stepId}/errors (sub_id: step)
   connection_ping,          ///< GET|POST /connections/{id}/ping (engine)
   connection_ping_unsaved,  ///< POST /connections/ping (engine)
+  connection_proxy,         ///< POST /connections/{id}/proxy (engine)
   flow_last_export,         ///< GET /flows/{id}/lastExportDateTime
   step_resolved,            ///< GET /flows/{id}/{stepId}/resolved
   step_resolve,             ///< PUT /flows/{id}/{stepId}/resolved
@@ -72,6 +73,7 @@ struct api_call {
   std::string sub_id;   ///< license id or state key
   std::string body;     ///< request body as received
   query_params query;
+  query_params headers;  ///< the Integrator-* request headers, names lower-cased
 };
 
 enum class api_status : std::uint8_t { ok, created, no_content, failed };
@@ -84,6 +86,8 @@ struct api_reply {
   std::int64_t prev_skip = -1;   ///< list has a page before this one
   std::int64_t retry_after = 0;  ///< seconds, with rate_limited
   api_error error;               ///< when status == failed
+  std::uint16_t raw_status = 0;  ///< a proxied answer's own status (overrides `status`)
+  std::string content_type;      ///< a proxied answer's own Content-Type
 
   static api_reply fail(api_error e) {
     api_reply r;

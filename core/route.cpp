@@ -169,6 +169,8 @@ std::optional<route_result> route_engine(std::string_view method, api_call& call
   if (call.kind == resource_kind::integration && s.size() == 4 && s[2] == "jobs"
       && s[3] == "latest")
     return pick(method, {{"GET", api_op::integration_jobs_latest}}, call);
+  if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "proxy")
+    return pick(method, {{"POST", api_op::connection_proxy}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "ping")
     return pick(method, {{"GET", api_op::connection_ping}, {"POST", api_op::connection_ping}}, call);
   return std::nullopt;

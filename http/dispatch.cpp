@@ -67,6 +67,9 @@ http_response to_http(const api_reply& r, const link_context* links, unsigned ve
     res.body() = error_body(r.error);
     if (r.retry_after > 0)
       res.set(bhttp::field::retry_after, std::to_string(r.retry_after));
+  } else if (!r.content_type.empty()) {
+    res.set(bhttp::field::content_type, r.content_type);
+    res.body() = r.body;
   } else if (r.status != api_status::no_content) {
     res.set(bhttp::field::content_type,
             r.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8");
@@ -165,8 +168,16 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
   }
   auto call = std::move(routed.call);
   call.body = std::move(req.body());
+  for (const auto& h : req) {
+    std::string name(h.name_string());
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.starts_with("integrator-"))
+      call.headers.emplace_back(std::move(name), std::string(h.value()));
+  }
   std::shared_ptr<const link_context> links;
-  if (call.op == api_op::job_list || call.op == api_op::step_errors)
+  if (call.op == api_op::job_list || call.op == api_op::step_errors
+      || call.op == api_op::step_resolved)
     call.query = target.query;
   if (call.op == api_op::list || call.op == api_op::integration_flows
       || call.op == api_op::install_base || call.op == api_op::license_list) {

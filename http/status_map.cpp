@@ -22,6 +22,8 @@ unsigned http_status(errc e) {
 }
 
 unsigned http_status(const api_reply& r) {
+  if (r.raw_status)
+    return r.raw_status;
   switch (r.status) {
     case api_status::ok: return 200;
     case api_status::created: return 201;

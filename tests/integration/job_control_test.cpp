@@ -280,4 +280,27 @@ BOOST_FIXTURE_TEST_CASE(a_connection_whose_ping_fails_is_offline_and_its_flows_f
   BOOST_TEST(peer.sink("offline").size() == 5u);
 }
 
+BOOST_FIXTURE_TEST_CASE(the_proxy_calls_the_target_with_the_connections_auth, flow_fixture) {
+  auto conn = peer_connection(R"("auth":{"type":"token","token":{"token":"s3cret","location":"header","scheme":"Bearer"}})");
+  auto proxy = [&](const std::string& method, const std::string& uri, const std::string& body = {}) {
+    std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token}};
+    if (!method.empty())
+      headers["Integrator-Method"] = method;
+    if (!uri.empty())
+      headers["Integrator-Relative-URI"] = uri;
+    return client.request("POST", "/v1/connections/" + conn + "/proxy", body, headers);
+  };
+  auto got = proxy("GET", "/source/page?total=3&size=10");
+  BOOST_REQUIRE_MESSAGE(got.status == 200u, got.body);
+  BOOST_TEST(got.json().at("items").as_array().size() == 3u);
+  BOOST_TEST(peer.last_headers("/source/page")["authorization"] == "Bearer s3cret");
+  // The body goes along; the target's status comes back as it is.
+  auto posted = proxy("post", "/sink/proxied", R"({"id":1})");
+  BOOST_TEST(posted.status == 201u, posted.body);
+  BOOST_TEST(peer.sink("proxied").size() == 1u);
+  BOOST_TEST(proxy("GET", "/nowhere").status == 404u);
+  BOOST_TEST(proxy("GET", "").status == 422u);  // no Integrator-Relative-URI
+  BOOST_TEST(proxy("", "/source/page?total=1").status == 200u);  // GET by default
+}
+
 BOOST_AUTO_TEST_SUITE_END()
