@@ -55,7 +55,8 @@ using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
 bool needs_engine(api_op op) {
   return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
          || op == api_op::connection_ping_unsaved || op == api_op::step_retry
-         || op == api_op::job_retry || op == api_op::connection_proxy;
+         || op == api_op::job_retry || op == api_op::connection_proxy
+         || op == api_op::connection_import || op == api_op::import_invoke;
 }
 
 // Calls that start, stop or reach out: checked and written here, carried
@@ -100,6 +101,31 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
       // One step retried answers its job; a job's retry, one job per step.
       return api_reply::json(api_status::created,
                              call.op == api_op::step_retry ? plan.jobs.front().to_json() : body);
+    }
+    case api_op::import_invoke:
+    case api_op::connection_import: {
+      std::string import_doc, connection_id = call.id, body = call.body;
+      if (call.op == api_op::import_invoke) {
+        auto doc = st.service->engine_document(resource_kind::import_, account, who.scope, call.id);
+        if (!doc)
+          return api_reply::fail(make_api_error(errc::not_found, "Import not found"));
+        import_doc = boost::json::serialize(*doc);
+        const auto* c = doc->get_object().if_contains("_connectionId");
+        connection_id = c && c->is_string() ? std::string(c->get_string()) : "";
+      } else {
+        // {import:{…}, data:[…]}: the import is not saved.
+        boost::system::error_code ec;
+        auto v = boost::json::parse(call.body, ec);
+        const auto* imp = !ec && v.is_object() ? v.get_object().if_contains("import") : nullptr;
+        if (!imp || !imp->is_object())
+          return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+                                                "The body must be {\"import\":{…},\"data\":[…]}", "import"));
+        import_doc = boost::json::serialize(*imp);
+      }
+      auto conn = st.service->engine_document(resource_kind::connection, account, who.scope, connection_id);
+      if (!conn)
+        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
+      return self->delegate(engine, invoke_atom::value, import_doc, boost::json::serialize(*conn), body);
     }
     case api_op::connection_proxy: {
       auto header = [&](std::string_view name) -> std::string {

@@ -52,6 +52,7 @@ using purge_atom = caf::atom_constant<caf::atom("purge")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using chain_atom = caf::atom_constant<caf::atom("chain")>;
 using proxy_atom = caf::atom_constant<caf::atom("proxy")>;
+using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
 
 // -- message types ------------------------------------------------------------
 

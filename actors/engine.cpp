@@ -10,6 +10,7 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/engine_store.hpp"
+#include "actors/import_invocation.hpp"
 #include "http/outbound_client.hpp"
 
 namespace integrator {
@@ -266,6 +267,18 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       retry_policy once = endpoint->retry();
       once.max_attempts = 1;
       return call_out(self, endpoint, std::move(req), once, false);
+    },
+    [=](invoke_atom, const std::string& import_doc, const std::string& connection,
+        const std::string& body) -> caf::result<api_reply> {
+      api_reply error;
+      auto endpoint = endpoint_of(connection, error);
+      if (!endpoint)
+        return error;
+      auto call = spawn_import_invocation(self->system(), self->state.services, endpoint);
+      auto rp = self->make_response_promise<api_reply>();
+      self->request(call, caf::infinite, invoke_atom::value, import_doc, body)
+        .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+      return rp;
     },
     [=](proxy_atom, const std::string& connection, const std::string& method,
         const std::string& relative_uri, std::string& body) -> caf::result<api_reply> {

@@ -56,6 +56,8 @@ using engine_actor = caf::typed_actor<
   // connection JSON (secrets revealed), method, relative URI, body → the
   // target's own status, Content-Type and body
   caf::replies_to<proxy_atom, std::string, std::string, std::string, std::string>::with<api_reply>,
+  // import JSON, connection JSON (secrets revealed), body → one result per record
+  caf::replies_to<invoke_atom, std::string, std::string, std::string>::with<api_reply>,
   // a ping's answer from the outbound client
   caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
   // test hook: crash the running jobs (true) or the engine itself (false)

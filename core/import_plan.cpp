@@ -382,7 +382,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
 }
 
 void import_plan::settle(const import_request& req, outbound_response& r,
-                         std::vector<record_outcome>& outcomes) const {
+                         std::vector<record_outcome>& outcomes, bool keep_response) const {
   const auto& op = (*ops_)[req.op];
   json_scan scan(r.body);
   auto failure = op.check.failure(r, scan);
@@ -394,7 +394,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
     out.status_code = r.status;
     // Only responseMapping reads the answer: a copy per record costs
     // allocations on every batch otherwise.
-    if (maps_response())
+    if (maps_response() || keep_response)
       out.response = part;
     if (why) {
       out.what = record_outcome::kind::failed;
@@ -439,6 +439,24 @@ void import_plan::settle(const import_request& req, outbound_response& r,
   auto id = id_in(answer, op.id_path);
   for (auto idx : req.records)
     settle_one(idx, answer, failure, &id);
+}
+
+json::object import_plan::result_of(const record_outcome& outcome) {
+  json::object o;
+  using k = record_outcome::kind;
+  bool failed = outcome.what == k::failed || outcome.what == k::pending;
+  o["statusCode"] = outcome.status_code ? outcome.status_code : (failed ? 422 : 200);
+  if (!outcome.id.empty())
+    o["id"] = outcome.id;
+  o["ignored"] = outcome.what == k::ignored || outcome.what == k::filtered;
+  json::array errors;
+  if (failed)
+    errors.push_back(json::object{{"code", outcome.code.empty() ? "import_failed" : outcome.code},
+                                  {"message", outcome.message}});
+  o["errors"] = std::move(errors);
+  if (!outcome.response.is_null())
+    o["_json"] = outcome.response;
+  return o;
 }
 
 void import_plan::map_response(json::value& record, const record_outcome& outcome) const {

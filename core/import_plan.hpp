@@ -92,9 +92,15 @@ public:
                                          std::vector<boost::json::value>& records,
                                          std::vector<record_outcome>& outcomes) const;
 
-  /// Reads the answer to `req` into the outcomes of its records.
+  /// Reads the answer to `req` into the outcomes of its records; each
+  /// record's part of the answer is kept (outcome.response) when
+  /// responseMapping needs it or `keep_response` asks.
   void settle(const import_request& req, outbound_response& r,
-              std::vector<record_outcome>& outcomes) const;
+              std::vector<record_outcome>& outcomes, bool keep_response = false) const;
+
+  /// The API form of an outcome, as standalone invokes answer per record:
+  /// {statusCode, id, ignored, errors[{code,message}], _json}.
+  static boost::json::object result_of(const record_outcome& outcome);
 
   /// Merges the outcome into the record per responseMapping, for the
   /// processors after this one.

@@ -171,6 +171,10 @@ std::optional<route_result> route_engine(std::string_view method, api_call& call
     return pick(method, {{"GET", api_op::integration_jobs_latest}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "proxy")
     return pick(method, {{"POST", api_op::connection_proxy}}, call);
+  if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "import")
+    return pick(method, {{"POST", api_op::connection_import}}, call);
+  if (call.kind == resource_kind::import_ && s.size() == 3 && s[2] == "invoke")
+    return pick(method, {{"POST", api_op::import_invoke}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "ping")
     return pick(method, {{"GET", api_op::connection_ping}, {"POST", api_op::connection_ping}}, call);
   return std::nullopt;

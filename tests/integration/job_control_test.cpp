@@ -303,4 +303,32 @@ BOOST_FIXTURE_TEST_CASE(the_proxy_calls_the_target_with_the_connections_auth, fl
   BOOST_TEST(proxy("", "/source/page?total=1").status == 200u);  // GET by default
 }
 
+BOOST_FIXTURE_TEST_CASE(an_import_invoked_alone_answers_per_record, flow_fixture) {
+  auto conn = peer_connection();
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/invoked"]})",
+                         R"("mapping":{"fields":[{"extract":"n","generate":"id"},{"extract":"r","generate":"reject"}]})");
+  auto r = api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"n":1},{"n":2,"r":true},{"n":3}]})");
+  BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+  auto results = r.json().as_array();
+  BOOST_REQUIRE_EQUAL(results.size(), 3u);
+  BOOST_TEST(results[0].at("statusCode").as_int64() == 201);
+  BOOST_TEST(!results[0].at("id").as_string().empty());  // the sink's id for it
+  BOOST_TEST(results[0].at("_json").is_object());
+  BOOST_TEST(results[0].at("errors").as_array().empty());
+  BOOST_TEST(results[1].at("statusCode").as_int64() == 422);
+  BOOST_TEST(results[1].at("errors").as_array().size() == 1u);
+  BOOST_TEST(results[2].at("ignored").as_bool() == false);
+  auto sent = sink_ids(peer, "invoked");  // one request each, concurrently
+  std::sort(sent.begin(), sent.end());
+  BOOST_TEST(sent == (std::vector<std::int64_t>{1, 3}), boost::test_tools::per_element());
+  // The same through the connection, with an unsaved import; and bad bodies.
+  auto virt = api("POST", "/v1/connections/" + conn + "/import",
+                  R"({"import":{"http":{"method":["POST"],"relativeURI":["/sink/virtual"]}},"data":[{"id":9}]})");
+  BOOST_REQUIRE_MESSAGE(virt.status == 200u, virt.body);
+  BOOST_TEST(virt.json().as_array()[0].at("statusCode").as_int64() == 201);
+  BOOST_TEST(peer.sink("virtual").size() == 1u);
+  BOOST_TEST(api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":5})").status == 422u);
+  BOOST_TEST(api("POST", "/v1/connections/" + conn + "/import", R"({"data":[]})").status == 422u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,116 @@
+// A standalone import call (POST /imports/{id}/invoke, POST
+// /connections/{id}/import): the records of the body go through the
+// import's filter, mapping and requests, as in a flow, but nothing is
+// persisted and the answer is one result per record.
+#include "actors/import_invocation.hpp"
+
+#include <caf/all.hpp>
+
+#include <boost/json.hpp>
+
+#include "actors/catalogue.hpp"
+#include "core/import_plan.hpp"
+#include "http/outbound_client.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+struct invocation_state {
+  std::shared_ptr<const node_services> services;
+  std::shared_ptr<const http_endpoint> endpoint;
+  std::optional<import_plan> plan;
+  std::vector<import_request> requests;
+  std::vector<record_outcome> outcomes;
+  std::size_t outstanding = 0;
+  caf::response_promise rp;
+  static inline const char* name = "import_invocation";
+};
+
+using invocation_ptr = caf::stateful_actor<invocation_state>*;
+
+api_reply invalid(std::string message) {
+  return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request", std::move(message), ""));
+}
+
+api_reply results(const invocation_state& st) {
+  json::array out;
+  for (const auto& o : st.outcomes)
+    out.push_back(import_plan::result_of(o));
+  return api_reply::json(api_status::ok, json::serialize(out));
+}
+
+// The records of a body: {"data":[…]} or the array itself.
+std::optional<json::array> records_of(const std::string& body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec)
+    return std::nullopt;
+  if (v.is_array())
+    return v.get_array();
+  if (const auto* o = v.if_object())
+    if (const auto* d = o->if_contains("data"); d && d->is_array())
+      return d->get_array();
+  return std::nullopt;
+}
+
+}  // namespace
+
+caf::actor spawn_import_invocation(caf::actor_system& sys,
+                                   std::shared_ptr<const node_services> services,
+                                   std::shared_ptr<const http_endpoint> endpoint) {
+  return sys.spawn([services, endpoint](invocation_ptr self) -> caf::behavior {
+    self->state.services = services;
+    self->state.endpoint = endpoint;
+    return {
+      [=](invoke_atom, const std::string& import_doc, const std::string& body) -> caf::result<api_reply> {
+        auto& st = self->state;
+        boost::system::error_code ec;
+        auto doc = json::parse(import_doc, ec);
+        std::string why;
+        if (!ec)
+          st.plan = import_plan::compile(doc, json::value(), &why);
+        if (!st.plan) {
+          self->quit();
+          return invalid("the import cannot run: " + why);
+        }
+        auto records = records_of(body);
+        if (!records) {
+          self->quit();
+          return invalid("the body must be {\"data\":[records…]} or an array of records");
+        }
+        std::vector<json::value> recs(records->begin(), records->end());
+        st.requests = st.plan->stage(recs, json::object(), st.outcomes);
+        st.outstanding = st.requests.size();
+        if (st.outstanding == 0) {
+          self->quit();
+          return results(st);
+        }
+        st.rp = self->make_response_promise();
+        auto me = caf::actor_cast<caf::actor>(self);
+        for (std::size_t q = 0; q < st.requests.size(); ++q) {
+          auto& req = st.requests[q];
+          auto out = st.endpoint->request(req.method, req.target, std::move(req.body), req.headers);
+          st.services->outbound->submit(std::move(out), "invoke", st.endpoint->concurrency(),
+                                        st.endpoint->retry(), [me, q](outbound_response r) {
+                                          caf::anon_send(me, http_atom::value,
+                                                         static_cast<std::uint64_t>(q), std::move(r));
+                                        });
+        }
+        return caf::delegated<api_reply>();
+      },
+      [=](http_atom, std::uint64_t q, outbound_response& resp) {
+        auto& st = self->state;
+        st.plan->settle(st.requests[q], resp, st.outcomes, true);
+        if (--st.outstanding == 0) {
+          st.rp.deliver(results(st));
+          self->quit();
+        }
+      },
+    };
+  });
+}
+
+}  // namespace integrator

@@ -1,0 +1,19 @@
+#pragma once
+// Standalone import calls: an actor per call, answering
+// (invoke_atom, import JSON, body) with one result per record
+// (import_plan::result_of), then quitting.
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "actors/node_services.hpp"
+#include "core/http_endpoint.hpp"
+
+namespace integrator {
+
+caf::actor spawn_import_invocation(caf::actor_system& sys,
+                                   std::shared_ptr<const node_services> services,
+                                   std::shared_ptr<const http_endpoint> endpoint);
+
+}  // namespace integrator
