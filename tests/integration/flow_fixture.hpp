@@ -79,6 +79,18 @@ struct flow_fixture : api_fixture {
     for (int i = 0; i < 200 && peer.sink(name).size() < n; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  /// Waits (at most `seconds`) for flow `flow_id` to have a job it did not
+  /// get from us (a schedule, a chain); its id, or "" when none came.
+  std::string first_job_of(const std::string& flow_id, int seconds) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+      auto latest = api("GET", "/v1/flows/" + flow_id + "/jobs/latest").json().as_array();
+      if (!latest.empty())
+        return std::string(latest[0].at("_id").as_string());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return {};
+  }
   static std::int64_t count(const boost::json::object& job, const char* field) {
     return job.at(field).as_int64();
   }

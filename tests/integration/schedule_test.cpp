@@ -16,14 +16,7 @@ BOOST_FIXTURE_TEST_CASE(a_flow_scheduled_every_minute_runs_on_its_own, flow_fixt
   auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/cron"]})");
   auto flow_id = flow(exp, {imp}, R"("schedule":"? * * * * *","timezone":"Europe/Paris")");
   // Nothing runs it but the scheduler: at most ~62 s to the next tick.
-  std::string job_id;
-  for (int i = 0; i < 150 && job_id.empty(); ++i) {
-    auto latest = api("GET", "/v1/flows/" + flow_id + "/jobs/latest").json().as_array();
-    if (!latest.empty())
-      job_id = std::string(latest[0].at("_id").as_string());
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  auto job_id = first_job_of(flow_id, 75);
   BOOST_REQUIRE_MESSAGE(!job_id.empty(), "no scheduled run within 75 s");
   auto j = wait_job(job_id);
   BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
@@ -41,14 +34,7 @@ BOOST_FIXTURE_TEST_CASE(run_next_flows_follow_a_completed_run_only, flow_fixture
   auto first_import = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/first"]})");
   auto first = flow(source, {first_import}, R"("_runNextFlowIds":[")" + second + R"("])");
   wait_job(run(first));
-  std::string job_id;
-  for (int i = 0; i < 100 && job_id.empty(); ++i) {
-    auto latest = api("GET", "/v1/flows/" + second + "/jobs/latest").json().as_array();
-    if (!latest.empty())
-      job_id = std::string(latest[0].at("_id").as_string());
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  auto job_id = first_job_of(second, 5);
   BOOST_REQUIRE_MESSAGE(!job_id.empty(), "the chained flow did not run");
   wait_job(job_id);
   BOOST_TEST(peer.sink("second").size() == 2u);
