@@ -36,6 +36,7 @@ enum class api_op : std::uint8_t {
   state_clear,
   job_list,                 ///< GET /jobs
   job_get,                  ///< GET /jobs/{id}
+  job_current,              ///< POST /jobs/current
   job_errors,               ///< GET /jobs/{id}/joberrors
   job_cancel,               ///< PUT /jobs/{id}/cancel (engine)
   flow_run,                 ///< POST /flows/{id}/run (engine)

@@ -220,6 +220,28 @@ api_reply job_service::errors(const std::string& account, const std::string& job
   return api_reply::json(api_status::ok, array_of(out));
 }
 
+api_reply job_service::current(const std::string& account, const std::string& body) {
+  json::object filter;
+  if (!body.empty()) {
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    if (ec || !v.is_object())
+      return api_reply::fail(make_api_error(errc::invalid_request, "invalid_json",
+                                            "The body must be a JSON object", ""));
+    filter = std::move(v.get_object());
+  }
+  auto wanted = [&](std::string_view key, const std::string& value) {
+    const auto* v = filter.if_contains(key);
+    return !v || (v->is_string() && v->get_string() == value);
+  };
+  std::vector<std::string> out;
+  for (const auto& j : all(account))
+    if (j.flow_job_id.empty() && !is_final(j.status) && wanted("_flowId", j.flow_id)
+        && wanted("_integrationId", j.integration_id) && wanted("type", j.type))
+      out.push_back(j.to_json());
+  return api_reply::json(api_status::ok, array_of(out));
+}
+
 api_reply job_service::flow_latest(const std::string& account, const std::string& flow_id) {
   std::vector<std::string> out;
   std::string flow_job;

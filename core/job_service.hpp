@@ -23,6 +23,10 @@ public:
   api_reply list(const std::string& account, const query_params& query);
   api_reply get(const std::string& account, const std::string& id);
   api_reply errors(const std::string& account, const std::string& job_id);
+  /// POST /jobs/current: the flow and retry jobs not yet over (queued,
+  /// running, canceling), newest first; the body may narrow them by
+  /// `_flowId`, `_integrationId` or `type`.
+  api_reply current(const std::string& account, const std::string& body);
   api_reply flow_latest(const std::string& account, const std::string& flow_id);
   api_reply integration_latest(const std::string& account, const std::string& integration_id);
   /// A step's open errors (GET …/errors), or with `only_resolved` its

@@ -307,6 +307,7 @@ api_reply resource_service::handle(const std::string& account, const access_scop
     case api_op::integration_jobs_latest:
     case api_op::step_errors:
     case api_op::flow_last_export:
+    case api_op::job_current:
     case api_op::step_resolved:
     case api_op::step_resolve:
     case api_op::job_errors_resolve:
@@ -339,6 +340,8 @@ api_reply resource_service::jobs(const std::string& account, const access_scope&
       return jobs.integration_latest(account, call.id);
     case api_op::job_errors_resolve:
       return error_service(store_).resolve_job(account, call.id, call.sub_id, now_ms);
+    case api_op::job_current:
+      return jobs.current(account, call.body);
     case api_op::flow_last_export: {
       auto flow = load(resource_kind::flow, account, call.id);
       if (!flow)

@@ -108,6 +108,8 @@ bool equals_nocase(std::string_view a, std::string_view b) {
 route_result route_jobs(std::string_view method, api_call call, const std::vector<std::string>& s) {
   if (s.size() == 1)
     return pick(method, {{"GET", api_op::job_list}}, call);
+  if (s.size() == 2 && s[1] == "current")
+    return pick(method, {{"POST", api_op::job_current}}, call);
   if (!is_object_id(s[1]))
     return bad_id("job");
   call.id = s[1];

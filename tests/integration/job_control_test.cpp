@@ -108,6 +108,13 @@ BOOST_FIXTURE_TEST_CASE(one_job_per_flow_runs_and_a_second_run_queues, flow_fixt
   auto second = run(flow_id);
   auto queued = job(second);
   BOOST_TEST(status_of(queued) == "queued");
+  // Both are current: the queued one first (newest first); other flows' are not.
+  auto current = api("POST", "/v1/jobs/current", R"({"_flowId":")" + flow_id + R"("})");
+  BOOST_REQUIRE_MESSAGE(current.status == 200u, current.body);
+  auto listed = current.json().as_array();
+  BOOST_REQUIRE_EQUAL(listed.size(), 2u);
+  BOOST_TEST(listed[0].at("_id").as_string() == second);
+  BOOST_TEST(api("POST", "/v1/jobs/current", R"({"_flowId":"0123456789abcdef01234567"})").json().as_array().empty());
   auto a = wait_job(first);
   auto b = wait_job(second);
   BOOST_TEST(status_of(a) == "completed");
@@ -115,6 +122,7 @@ BOOST_FIXTURE_TEST_CASE(one_job_per_flow_runs_and_a_second_run_queues, flow_fixt
   // The second started only once the first had ended.
   BOOST_TEST(std::string(b.at("startedAt").as_string()) >= std::string(a.at("endedAt").as_string()));
   BOOST_TEST(peer.sink("serial").size() == 120u);
+  BOOST_TEST(api("POST", "/v1/jobs/current").json().as_array().empty());
   // A queued job can be canceled before it starts.
   auto third = run(flow_id);
   auto fourth = run(flow_id);
