@@ -31,11 +31,14 @@ struct delta_flow : flow_fixture {
     imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/delta"]})");
     flow_id = flow(exp, {imp});
   }
-  // `n` records changed a moment ago.
+  // `n` records changed now: strictly after any run so far started, and
+  // strictly before the next one starts.
   void change(int n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    auto at = integrator::format_iso_ms(now_ms());
     for (int i = 0; i < n; ++i)
-      peer.add_change(next_id++, integrator::format_iso_ms(now_ms() - 2));
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      peer.add_change(next_id++, at);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
   std::string last_export() {
     auto r = api("GET", "/v1/flows/" + flow_id + "/lastExportDateTime");
