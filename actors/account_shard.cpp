@@ -6,6 +6,7 @@
 
 #include "core/error_service.hpp"
 #include "core/job_service.hpp"
+#include "core/paged_export_state.hpp"
 #include "core/resource_service.hpp"
 
 namespace integrator {
@@ -56,7 +57,65 @@ bool needs_engine(api_op op) {
   return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
          || op == api_op::connection_ping_unsaved || op == api_op::step_retry
          || op == api_op::job_retry || op == api_op::connection_proxy
-         || op == api_op::connection_import || op == api_op::import_invoke;
+         || op == api_op::connection_import || op == api_op::import_invoke
+         || op == api_op::connection_export || op == api_op::connection_export_pages;
+}
+
+// POST /connections/{id}/export[/pages] {export:{…}, pagedExportState?}:
+// the export runs in the engine; a paged answer carries a signed state for
+// the next page.
+caf::result<api_reply> virtual_export(worker_ptr self, const engine_actor& engine,
+                                      const principal& who, const api_call& call) {
+  auto& st = self->state;
+  bool paged = call.op == api_op::connection_export_pages;
+  boost::system::error_code ec;
+  auto body = boost::json::parse(call.body, ec);
+  const auto* exp = !ec && body.is_object() ? body.get_object().if_contains("export") : nullptr;
+  if (!exp || !exp->is_object())
+    return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+                                          "The body must be {\"export\":{…}}", "export"));
+  auto export_json = boost::json::serialize(*exp);
+  paged_export_state state;
+  if (const auto* sent = paged ? body.get_object().if_contains("pagedExportState") : nullptr;
+      sent && !sent->is_null()) {
+    auto checked = paged_export_state::verify(*st.services->box, *sent, call.id, export_json);
+    if (!checked)
+      return api_reply::fail(make_api_error(errc::invalid_request, "invalid_paged_export_state",
+                                            "pagedExportState was not issued for this export or was altered",
+                                            "pagedExportState"));
+    state = *checked;
+    ++state.page_index;
+  }
+  auto conn = st.service->engine_document(resource_kind::connection, who.account_id, who.scope, call.id);
+  if (!conn)
+    return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
+  auto rp = self->make_response_promise<api_reply>();
+  auto box = st.services->box;
+  auto connection_id = call.id;
+  self->request(engine, caf::infinite, export_atom::value, export_json, boost::json::serialize(*conn),
+                state.position, paged)
+    .then([=](api_reply& r) mutable {
+      if (r.status != api_status::ok) {
+        rp.deliver(std::move(r));
+        return;
+      }
+      auto got = boost::json::parse(r.body).as_object();
+      boost::json::object out;
+      auto& data = got["data"];
+      auto count = static_cast<std::int64_t>(data.as_array().size());
+      out["data"] = std::move(data);
+      out["dataURIs"] = boost::json::array();
+      if (paged) {
+        auto next = state;
+        next.position = boost::json::serialize(got["position"]);
+        next.done = got["done"] == true;
+        next.page_size = count;
+        next.issued_at = wall_clock_ms() / 1000;
+        out["pagedExportState"] = next.to_json(*box, connection_id, export_json);
+      }
+      rp.deliver(api_reply::json(api_status::ok, boost::json::serialize(out)));
+    });
+  return rp;
 }
 
 // Calls that start, stop or reach out: checked and written here, carried
@@ -127,6 +186,9 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
         return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
       return self->delegate(engine, invoke_atom::value, import_doc, boost::json::serialize(*conn), body);
     }
+    case api_op::connection_export:
+    case api_op::connection_export_pages:
+      return virtual_export(self, engine, who, call);
     case api_op::connection_proxy: {
       auto header = [&](std::string_view name) -> std::string {
         for (const auto& [k, v] : call.headers)

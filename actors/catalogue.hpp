@@ -53,6 +53,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using chain_atom = caf::atom_constant<caf::atom("chain")>;
 using proxy_atom = caf::atom_constant<caf::atom("proxy")>;
 using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
+using export_atom = caf::atom_constant<caf::atom("export")>;
 
 // -- message types ------------------------------------------------------------
 

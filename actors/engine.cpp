@@ -10,6 +10,7 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/engine_store.hpp"
+#include "actors/export_invocation.hpp"
 #include "actors/import_invocation.hpp"
 #include "http/outbound_client.hpp"
 
@@ -277,6 +278,18 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto call = spawn_import_invocation(self->system(), self->state.services, endpoint);
       auto rp = self->make_response_promise<api_reply>();
       self->request(call, caf::infinite, invoke_atom::value, import_doc, body)
+        .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+      return rp;
+    },
+    [=](export_atom, const std::string& export_doc, const std::string& connection,
+        const std::string& position, bool one_page) -> caf::result<api_reply> {
+      api_reply error;
+      auto endpoint = endpoint_of(connection, error);
+      if (!endpoint)
+        return error;
+      auto call = spawn_export_invocation(self->system(), self->state.services, endpoint);
+      auto rp = self->make_response_promise<api_reply>();
+      self->request(call, caf::infinite, invoke_atom::value, export_doc, position, one_page)
         .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
       return rp;
     },

@@ -47,6 +47,8 @@ enum class api_op : std::uint8_t {
   connection_ping_unsaved,  ///< POST /connections/ping (engine)
   connection_proxy,         ///< POST /connections/{id}/proxy (engine)
   connection_import,        ///< POST /connections/{id}/import (engine)
+  connection_export,        ///< POST /connections/{id}/export (engine)
+  connection_export_pages,  ///< POST /connections/{id}/export/pages (engine)
   import_invoke,            ///< POST /imports/{id}/invoke (engine)
   flow_last_export,         ///< GET /flows/{id}/lastExportDateTime
   step_resolved,            ///< GET /flows/{id}/{stepId}/resolved

@@ -263,6 +263,35 @@ export_pager::export_pager(std::shared_ptr<const http_export_plan> plan, json::v
     context_ = json::object();
 }
 
+json::object export_pager::position() const {
+  return json::object{{"page", page_},         {"skip", skip_},       {"token", token_},
+                      {"next", next_target_},  {"last", last_target_}, {"lastBody", last_body_},
+                      {"requests", requests_}, {"answers", answers_}, {"records", records_},
+                      {"done", done_}};
+}
+
+void export_pager::restore(const json::object& p) {
+  auto num = [&](const char* k, std::int64_t& into) {
+    if (const auto* v = p.if_contains(k); v && v->is_int64())
+      into = v->get_int64();
+  };
+  auto text = [&](const char* k, std::string& into) {
+    if (const auto* v = p.if_contains(k); v && v->is_string())
+      into = v->get_string();
+  };
+  num("page", page_);
+  num("skip", skip_);
+  num("requests", requests_);
+  num("answers", answers_);
+  num("records", records_);
+  text("token", token_);
+  text("next", next_target_);
+  text("last", last_target_);
+  text("lastBody", last_body_);
+  if (const auto* v = p.if_contains("done"); v && v->is_bool())
+    done_ = v->get_bool();
+}
+
 json::value export_pager::template_context() const {
   json::value ctx = context_;
   json::object paging;

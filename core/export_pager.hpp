@@ -96,6 +96,11 @@ public:
   bool done() const { return done_; }
   std::int64_t requests() const { return requests_; }
 
+  /// Where paging stands, as JSON: resumed by restore() in another call
+  /// (a paged export's state), between pages.
+  boost::json::object position() const;
+  void restore(const boost::json::object& position);
+
 private:
   std::vector<std::string> projected_keys_;
   boost::json::value template_context() const;

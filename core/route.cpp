@@ -175,6 +175,10 @@ std::optional<route_result> route_engine(std::string_view method, api_call& call
     return pick(method, {{"POST", api_op::connection_proxy}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "import")
     return pick(method, {{"POST", api_op::connection_import}}, call);
+  if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "export")
+    return pick(method, {{"POST", api_op::connection_export}}, call);
+  if (call.kind == resource_kind::connection && s.size() == 4 && s[2] == "export" && s[3] == "pages")
+    return pick(method, {{"POST", api_op::connection_export_pages}}, call);
   if (call.kind == resource_kind::import_ && s.size() == 3 && s[2] == "invoke")
     return pick(method, {{"POST", api_op::import_invoke}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "ping")

@@ -48,6 +48,25 @@ std::string secret_box::seal(std::string_view plaintext) const {
   return out;
 }
 
+std::string secret_box::tag(std::string_view purpose, std::string_view message) const {
+  init_crypto();
+  // A key per purpose, so the sealing key is never a MAC key itself.
+  std::array<std::uint8_t, 32> subkey{};
+  crypto_generichash(subkey.data(), subkey.size(), reinterpret_cast<const unsigned char*>(purpose.data()),
+                     purpose.size(), key_.data(), key_.size());
+  std::array<std::uint8_t, 32> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size(), subkey.data(), subkey.size());
+  return to_hex(out.data(), out.size());
+}
+
+bool secret_box::check_tag(std::string_view purpose, std::string_view message,
+                           std::string_view tag_hex) const {
+  auto expected = tag(purpose, message);
+  return tag_hex.size() == expected.size()
+         && sodium_memcmp(expected.data(), tag_hex.data(), expected.size()) == 0;
+}
+
 std::optional<std::string> secret_box::open(std::string_view sealed) const {
   init_crypto();
   std::vector<std::uint8_t> buf(sealed.size());

@@ -36,6 +36,13 @@ public:
   /// The plaintext, or nullopt when the text was not sealed by this key.
   std::optional<std::string> open(std::string_view sealed) const;
 
+  /// A tag proving `message` came from this server (keyed BLAKE2b under a
+  /// key derived for `purpose`), as hex; values clients hand back (a paged
+  /// export's state) carry it so they cannot be altered.
+  std::string tag(std::string_view purpose, std::string_view message) const;
+  /// True when `tag` is tag(purpose, message); compared in constant time.
+  bool check_tag(std::string_view purpose, std::string_view message, std::string_view tag) const;
+
   /// Parses 64 hex digits; nullopt otherwise.
   static std::optional<key_type> key_from_hex(std::string_view hex);
 

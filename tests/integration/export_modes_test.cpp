@@ -117,4 +117,51 @@ BOOST_FIXTURE_TEST_CASE(a_test_export_stops_at_its_limit, flow_fixture) {
   BOOST_TEST(bad.status == 422u, bad.body);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_virtual_export_pages_with_a_state_a_client_cannot_alter, flow_fixture) {
+  auto conn = peer_connection();
+  std::string exp = R"({"http":{"relativeURI":"/source/page?total=7&size=3&page={{export.http.paging.page}}",
+                        "response":{"resourcePath":"items"},"paging":{"method":"page"}}})";
+  auto whole = api("POST", "/v1/connections/" + conn + "/export", R"({"export":)" + exp + "}");
+  BOOST_REQUIRE_MESSAGE(whole.status == 200u, whole.body);
+  BOOST_TEST(whole.json().at("data").as_array().size() == 7u);
+  // Page by page, sending back each state as received.
+  std::vector<std::int64_t> ids;
+  json::value state;
+  json::value first_state;
+  for (int call = 0; call < 10; ++call) {
+    std::string body = R"({"export":)" + exp + (state.is_null() ? "" : R"(,"pagedExportState":)" + json::serialize(state)) + "}";
+    auto r = api("POST", "/v1/connections/" + conn + "/export/pages", body);
+    BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+    auto doc = r.json().as_object();
+    for (const auto& rec : doc.at("data").as_array())
+      ids.push_back(rec.at("id").as_int64());
+    state = doc.at("pagedExportState");
+    if (first_state.is_null())
+      first_state = state;
+    if (state.at("done") == true)
+      break;
+  }
+  BOOST_TEST(ids == (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
+  // Altered, signed for another export, or forged: 400.
+  auto tampered = first_state;
+  tampered.as_object()["pageIndex"] = 5;
+  auto sent = [&](const std::string& export_json, const json::value& st) {
+    return api("POST", "/v1/connections/" + conn + "/export/pages",
+               R"({"export":)" + export_json + R"(,"pagedExportState":)" + json::serialize(st) + "}");
+  };
+  BOOST_TEST(sent(exp, tampered).status == 400u);
+  auto moved = first_state;
+  auto search = std::string(moved.at("searchId").as_string());
+  search.replace(search.find("\"page\":1"), 8, "\"page\":2");
+  moved.as_object()["searchId"] = search;
+  BOOST_TEST(sent(exp, moved).status == 400u);
+  BOOST_TEST(sent(R"({"http":{"relativeURI":"/source/page?total=99","response":{"resourcePath":"items"}}})",
+                  first_state).status == 400u);
+  auto forged = first_state;
+  forged.as_object()["sig"] = std::string(64, '0');
+  BOOST_TEST(sent(exp, forged).status == 400u);
+  // The state as issued still works.
+  BOOST_TEST(sent(exp, first_state).status == 200u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
