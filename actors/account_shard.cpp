@@ -58,10 +58,12 @@ bool needs_engine(api_op op) {
          || op == api_op::connection_ping_unsaved || op == api_op::step_retry
          || op == api_op::job_retry || op == api_op::connection_proxy
          || op == api_op::connection_import || op == api_op::import_invoke
-         || op == api_op::connection_export || op == api_op::connection_export_pages;
+         || op == api_op::connection_export || op == api_op::connection_export_pages
+         || op == api_op::export_invoke;
 }
 
-// POST /connections/{id}/export[/pages] {export:{…}, pagedExportState?}:
+// POST /connections/{id}/export[/pages] {export:{…}, pagedExportState?}
+// and POST /exports/{id}/invoke:
 // the export runs in the engine; a paged answer carries a signed state for
 // the next page.
 caf::result<api_reply> virtual_export(worker_ptr self, const engine_actor& engine,
@@ -69,16 +71,26 @@ caf::result<api_reply> virtual_export(worker_ptr self, const engine_actor& engin
   auto& st = self->state;
   bool paged = call.op == api_op::connection_export_pages;
   boost::system::error_code ec;
-  auto body = boost::json::parse(call.body, ec);
-  const auto* exp = !ec && body.is_object() ? body.get_object().if_contains("export") : nullptr;
-  if (!exp || !exp->is_object())
-    return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
-                                          "The body must be {\"export\":{…}}", "export"));
-  auto export_json = boost::json::serialize(*exp);
+  auto body = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
+  std::string export_json, connection_id = call.id;
+  if (call.op == api_op::export_invoke) {  // a saved export, on its connection
+    auto doc = st.service->engine_document(resource_kind::export_, who.account_id, who.scope, call.id);
+    if (!doc)
+      return api_reply::fail(make_api_error(errc::not_found, "Export not found"));
+    export_json = boost::json::serialize(*doc);
+    const auto* c = doc->get_object().if_contains("_connectionId");
+    connection_id = c && c->is_string() ? std::string(c->get_string()) : "";
+  } else {
+    const auto* exp = !ec && body.is_object() ? body.get_object().if_contains("export") : nullptr;
+    if (!exp || !exp->is_object())
+      return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+                                            "The body must be {\"export\":{…}}", "export"));
+    export_json = boost::json::serialize(*exp);
+  }
   paged_export_state state;
   if (const auto* sent = paged ? body.get_object().if_contains("pagedExportState") : nullptr;
       sent && !sent->is_null()) {
-    auto checked = paged_export_state::verify(*st.services->box, *sent, call.id, export_json);
+    auto checked = paged_export_state::verify(*st.services->box, *sent, connection_id, export_json);
     if (!checked)
       return api_reply::fail(make_api_error(errc::invalid_request, "invalid_paged_export_state",
                                             "pagedExportState was not issued for this export or was altered",
@@ -86,12 +98,12 @@ caf::result<api_reply> virtual_export(worker_ptr self, const engine_actor& engin
     state = *checked;
     ++state.page_index;
   }
-  auto conn = st.service->engine_document(resource_kind::connection, who.account_id, who.scope, call.id);
+  auto conn = st.service->engine_document(resource_kind::connection, who.account_id, who.scope,
+                                         connection_id);
   if (!conn)
     return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
   auto rp = self->make_response_promise<api_reply>();
   auto box = st.services->box;
-  auto connection_id = call.id;
   self->request(engine, caf::infinite, export_atom::value, export_json, boost::json::serialize(*conn),
                 state.position, paged)
     .then([=](api_reply& r) mutable {
@@ -188,6 +200,7 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
     }
     case api_op::connection_export:
     case api_op::connection_export_pages:
+    case api_op::export_invoke:
       return virtual_export(self, engine, who, call);
     case api_op::connection_proxy: {
       auto header = [&](std::string_view name) -> std::string {

@@ -181,6 +181,8 @@ std::optional<route_result> route_engine(std::string_view method, api_call& call
     return pick(method, {{"POST", api_op::connection_export_pages}}, call);
   if (call.kind == resource_kind::import_ && s.size() == 3 && s[2] == "invoke")
     return pick(method, {{"POST", api_op::import_invoke}}, call);
+  if (call.kind == resource_kind::export_ && s.size() == 3 && s[2] == "invoke")
+    return pick(method, {{"POST", api_op::export_invoke}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "ping")
     return pick(method, {{"GET", api_op::connection_ping}, {"POST", api_op::connection_ping}}, call);
   return std::nullopt;

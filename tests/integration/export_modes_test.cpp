@@ -124,6 +124,11 @@ BOOST_FIXTURE_TEST_CASE(a_virtual_export_pages_with_a_state_a_client_cannot_alte
   auto whole = api("POST", "/v1/connections/" + conn + "/export", R"({"export":)" + exp + "}");
   BOOST_REQUIRE_MESSAGE(whole.status == 200u, whole.body);
   BOOST_TEST(whole.json().at("data").as_array().size() == 7u);
+  // A saved export, invoked alone.
+  auto saved = http_export(conn, R"({"relativeURI":"/source/page?total=4&size=10","response":{"resourcePath":"items"}})");
+  auto invoked = api("POST", "/v1/exports/" + saved + "/invoke");
+  BOOST_REQUIRE_MESSAGE(invoked.status == 200u, invoked.body);
+  BOOST_TEST(invoked.json().at("data").as_array().size() == 4u);
   // Page by page, sending back each state as received.
   std::vector<std::int64_t> ids;
   json::value state;
