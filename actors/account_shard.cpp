@@ -53,6 +53,19 @@ struct worker_state {
 
 using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
 
+// A saved export or import as JSON, and the id of its connection; nullopt
+// when the token cannot see it.
+std::optional<std::pair<std::string, std::string>> saved_step(worker_ptr self, resource_kind kind,
+                                                              const principal& who,
+                                                              const std::string& id) {
+  auto doc = self->state.service->engine_document(kind, who.account_id, who.scope, id);
+  if (!doc)
+    return std::nullopt;
+  const auto* c = doc->get_object().if_contains("_connectionId");
+  return std::make_pair(boost::json::serialize(*doc),
+                        c && c->is_string() ? std::string(c->get_string()) : std::string());
+}
+
 bool needs_engine(api_op op) {
   return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
          || op == api_op::connection_ping_unsaved || op == api_op::step_retry
@@ -74,12 +87,10 @@ caf::result<api_reply> virtual_export(worker_ptr self, const engine_actor& engin
   auto body = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
   std::string export_json, connection_id = call.id;
   if (call.op == api_op::export_invoke) {  // a saved export, on its connection
-    auto doc = st.service->engine_document(resource_kind::export_, who.account_id, who.scope, call.id);
-    if (!doc)
+    auto saved = saved_step(self, resource_kind::export_, who, call.id);
+    if (!saved)
       return api_reply::fail(make_api_error(errc::not_found, "Export not found"));
-    export_json = boost::json::serialize(*doc);
-    const auto* c = doc->get_object().if_contains("_connectionId");
-    connection_id = c && c->is_string() ? std::string(c->get_string()) : "";
+    std::tie(export_json, connection_id) = *saved;
   } else {
     const auto* exp = !ec && body.is_object() ? body.get_object().if_contains("export") : nullptr;
     if (!exp || !exp->is_object())
@@ -177,12 +188,10 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
     case api_op::connection_import: {
       std::string import_doc, connection_id = call.id, body = call.body;
       if (call.op == api_op::import_invoke) {
-        auto doc = st.service->engine_document(resource_kind::import_, account, who.scope, call.id);
-        if (!doc)
+        auto saved = saved_step(self, resource_kind::import_, who, call.id);
+        if (!saved)
           return api_reply::fail(make_api_error(errc::not_found, "Import not found"));
-        import_doc = boost::json::serialize(*doc);
-        const auto* c = doc->get_object().if_contains("_connectionId");
-        connection_id = c && c->is_string() ? std::string(c->get_string()) : "";
+        std::tie(import_doc, connection_id) = *saved;
       } else {
         // {import:{…}, data:[…]}: the import is not saved.
         boost::system::error_code ec;

@@ -150,6 +150,16 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
   return std::make_shared<const http_endpoint>(std::move(*endpoint));
 }
 
+// Answers with what a standalone call's actor answers to (invoke_atom, xs…).
+template <class... Ts>
+caf::typed_response_promise<api_reply> answer_from(engine_ptr self, const caf::actor& call,
+                                                   const Ts&... xs) {
+  auto rp = self->make_response_promise<api_reply>();
+  self->request(call, caf::infinite, invoke_atom::value, xs...)
+    .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+  return rp;
+}
+
 // Sends `req` out for a ping or a proxied call; the answer comes back as
 // (http_atom, tag, response).
 caf::typed_response_promise<api_reply> call_out(engine_ptr self,
@@ -276,10 +286,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       if (!endpoint)
         return error;
       auto call = spawn_import_invocation(self->system(), self->state.services, endpoint);
-      auto rp = self->make_response_promise<api_reply>();
-      self->request(call, caf::infinite, invoke_atom::value, import_doc, body)
-        .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
-      return rp;
+      return answer_from(self, call, import_doc, body);
     },
     [=](export_atom, const std::string& export_doc, const std::string& connection,
         const std::string& position, bool one_page) -> caf::result<api_reply> {
@@ -288,10 +295,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       if (!endpoint)
         return error;
       auto call = spawn_export_invocation(self->system(), self->state.services, endpoint);
-      auto rp = self->make_response_promise<api_reply>();
-      self->request(call, caf::infinite, invoke_atom::value, export_doc, position, one_page)
-        .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
-      return rp;
+      return answer_from(self, call, export_doc, position, one_page);
     },
     [=](proxy_atom, const std::string& connection, const std::string& method,
         const std::string& relative_uri, std::string& body) -> caf::result<api_reply> {
