@@ -314,12 +314,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
       }
     }
     std::vector<std::string> errors;
-    if (mapping_)
-      mapped[i] = mapping_->apply(records[i], errors);
-    else if (mapper_)
-      mapped[i] = mapper_->apply(records[i], errors);
-    else
-      mapped[i] = records[i];
+    mapped[i] = map(records[i], errors);
     if (!errors.empty()) {
       out.what = record_outcome::kind::failed;
       out.code = "mapping_failed";
@@ -439,6 +434,36 @@ void import_plan::settle(const import_request& req, outbound_response& r,
   auto id = id_in(answer, op.id_path);
   for (auto idx : req.records)
     settle_one(idx, answer, failure, &id);
+}
+
+json::value import_plan::map(const json::value& record, std::vector<std::string>& errors) const {
+  if (mapping_)
+    return mapping_->apply(record, errors);
+  if (mapper_)
+    return mapper_->apply(record, errors);
+  return record;
+}
+
+std::optional<json::array> import_plan::map_only(const json::value& import_doc,
+                                                 const json::array& records, std::string* error) {
+  // Only the mapping counts here: a stand-in http block lets the plan compile.
+  json::object doc = import_doc.is_object() ? import_doc.get_object() : json::object();
+  if (!doc.contains("http") && !doc.contains("rest"))
+    doc["http"] = json::object{{"relativeURI", json::array{"/"}}};
+  auto plan = compile(doc, json::value(), error);
+  if (!plan)
+    return std::nullopt;
+  json::array out;
+  for (const auto& r : records) {
+    std::vector<std::string> errors;
+    auto mapped = plan->map(r, errors);
+    if (errors.empty())
+      out.push_back(std::move(mapped));
+    else
+      out.push_back(json::object{{"errors", json::array{json::object{{"code", "mapping_failed"},
+                                                                     {"message", errors.front()}}}}});
+  }
+  return out;
 }
 
 json::object import_plan::result_of(const record_outcome& outcome) {

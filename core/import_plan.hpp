@@ -98,6 +98,16 @@ public:
   void settle(const import_request& req, outbound_response& r,
               std::vector<record_outcome>& outcomes, bool keep_response = false) const;
 
+  /// One record through the mapping (or mappings; as it is without either).
+  boost::json::value map(const boost::json::value& record, std::vector<std::string>& errors) const;
+
+  /// POST /connections/{id}/import/map: each record mapped by the import's
+  /// mapping, or {"errors":[…]} for one that fails; nullopt with `error`
+  /// when the import does not compile.
+  static std::optional<boost::json::array> map_only(const boost::json::value& import_doc,
+                                                    const boost::json::array& records,
+                                                    std::string* error);
+
   /// The API form of an outcome, as standalone invokes answer per record:
   /// {statusCode, id, ignored, errors[{code,message}], _json}.
   static boost::json::object result_of(const record_outcome& outcome);

@@ -7,6 +7,7 @@
 #include "core/iso_time.hpp"
 #include "core/json_patch.hpp"
 #include "core/error_service.hpp"
+#include "core/import_plan.hpp"
 #include "core/job_service.hpp"
 #include "core/key_codec.hpp"
 #include "core/list_query.hpp"
@@ -300,6 +301,8 @@ api_reply resource_service::handle(const std::string& account, const access_scop
     case api_op::state_remove:
     case api_op::state_clear:
       return state(account, scope, call);
+    case api_op::connection_import_map:
+      return import_map(account, scope, call);
     case api_op::job_list:
     case api_op::job_get:
     case api_op::job_errors:
@@ -315,6 +318,25 @@ api_reply resource_service::handle(const std::string& account, const access_scop
     default:
       return api_reply::fail(make_api_error(errc::internal, "operation not served here"));
   }
+}
+
+api_reply resource_service::import_map(const std::string& account, const access_scope& scope,
+                                       const api_call& call) {
+  if (!load_visible(resource_kind::connection, account, scope, call.id))
+    return not_found(resource_kind::connection);
+  boost::system::error_code ec;
+  auto body = json::parse(call.body, ec);
+  const auto* o = ec ? nullptr : body.if_object();
+  const auto* imp = o ? o->if_contains("import") : nullptr;
+  const auto* data = o ? o->if_contains("data") : nullptr;
+  if (!imp || !imp->is_object() || !data || !data->is_array())
+    return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+                                          "The body must be {\"import\":{…},\"data\":[…]}", ""));
+  std::string why;
+  auto mapped = import_plan::map_only(*imp, data->get_array(), &why);
+  if (!mapped)
+    return api_reply::fail(make_api_error(errc::validation_failed, "invalid_mapping", why, "import"));
+  return api_reply::json(api_status::ok, json::serialize(*mapped));
 }
 
 api_reply resource_service::jobs(const std::string& account, const access_scope& scope,

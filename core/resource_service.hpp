@@ -91,6 +91,7 @@ private:
   api_reply licenses(const std::string& account, const access_scope& scope, const api_call& call,
                      std::int64_t now_ms);
   api_reply state(const std::string& account, const access_scope& scope, const api_call& call);
+  api_reply import_map(const std::string& account, const access_scope& scope, const api_call& call);
   api_reply jobs(const std::string& account, const access_scope& scope, const api_call& call,
                  std::int64_t now_ms);
 

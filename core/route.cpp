@@ -175,6 +175,8 @@ std::optional<route_result> route_engine(std::string_view method, api_call& call
     return pick(method, {{"POST", api_op::connection_proxy}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "import")
     return pick(method, {{"POST", api_op::connection_import}}, call);
+  if (call.kind == resource_kind::connection && s.size() == 4 && s[2] == "import" && s[3] == "map")
+    return pick(method, {{"POST", api_op::connection_import_map}}, call);
   if (call.kind == resource_kind::connection && s.size() == 3 && s[2] == "export")
     return pick(method, {{"POST", api_op::connection_export}}, call);
   if (call.kind == resource_kind::connection && s.size() == 4 && s[2] == "export" && s[3] == "pages")

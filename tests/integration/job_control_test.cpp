@@ -335,6 +335,12 @@ BOOST_FIXTURE_TEST_CASE(an_import_invoked_alone_answers_per_record, flow_fixture
   BOOST_REQUIRE_MESSAGE(virt.status == 200u, virt.body);
   BOOST_TEST(virt.json().as_array()[0].at("statusCode").as_int64() == 201);
   BOOST_TEST(peer.sink("virtual").size() == 1u);
+  // Only the mapping, nothing sent.
+  auto mapped = api("POST", "/v1/connections/" + conn + "/import/map",
+                    R"({"import":{"mapping":{"fields":[{"extract":"a","generate":"b"}]}},"data":[{"a":1},{"a":"x"}]})");
+  BOOST_REQUIRE_MESSAGE(mapped.status == 200u, mapped.body);
+  BOOST_TEST(mapped.json() == json::parse(R"([{"b":1},{"b":"x"}])"));
+  BOOST_TEST(api("POST", "/v1/connections/" + conn + "/import/map", R"({"import":{}})").status == 422u);
   BOOST_TEST(api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":5})").status == 422u);
   BOOST_TEST(api("POST", "/v1/connections/" + conn + "/import", R"({"data":[]})").status == 422u);
 }
