@@ -72,7 +72,7 @@ bool needs_engine(api_op op) {
          || op == api_op::job_retry || op == api_op::connection_proxy
          || op == api_op::connection_import || op == api_op::import_invoke
          || op == api_op::connection_export || op == api_op::connection_export_pages
-         || op == api_op::export_invoke;
+         || op == api_op::export_invoke || op == api_op::api_identifier_invoke;
 }
 
 // POST /connections/{id}/export[/pages] {export:{…}, pagedExportState?}
@@ -185,10 +185,14 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
                              call.op == api_op::step_retry ? plan.jobs.front().to_json() : body);
     }
     case api_op::import_invoke:
+    case api_op::api_identifier_invoke:
     case api_op::connection_import: {
       std::string import_doc, connection_id = call.id, body = call.body;
-      if (call.op == api_op::import_invoke) {
-        auto saved = saved_step(self, resource_kind::import_, who, call.id);
+      if (call.op != api_op::connection_import) {
+        auto id = call.op == api_op::import_invoke
+                    ? std::optional<std::string>(call.id)
+                    : st.service->import_by_api_identifier(account, call.id);
+        auto saved = id ? saved_step(self, resource_kind::import_, who, *id) : std::nullopt;
         if (!saved)
           return api_reply::fail(make_api_error(errc::not_found, "Import not found"));
         std::tie(import_doc, connection_id) = *saved;

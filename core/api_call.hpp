@@ -51,6 +51,7 @@ enum class api_op : std::uint8_t {
   connection_export,        ///< POST /connections/{id}/export (engine)
   connection_export_pages,  ///< POST /connections/{id}/export/pages (engine)
   import_invoke,            ///< POST /imports/{id}/invoke (engine)
+  api_identifier_invoke,    ///< POST /{apiIdentifier}: a saved import (engine; id: the identifier)
   export_invoke,            ///< POST /exports/{id}/invoke (engine)
   flow_last_export,         ///< GET /flows/{id}/lastExportDateTime
   step_resolved,            ///< GET /flows/{id}/{stepId}/resolved

@@ -320,6 +320,19 @@ api_reply resource_service::handle(const std::string& account, const access_scop
   }
 }
 
+std::optional<std::string> resource_service::import_by_api_identifier(const std::string& account,
+                                                                     const std::string& identifier) {
+  std::optional<std::string> found;
+  store_.scan(keys::space_of(resource_kind::import_), account, [&](std::string_view key, std::string_view value) {
+    boost::system::error_code ec;
+    auto doc = json::parse(value, ec);
+    if (!ec && string_field(doc, "apiIdentifier") == identifier)
+      found = std::string(key.substr(account.size()));
+    return !found;
+  });
+  return found;
+}
+
 api_reply resource_service::import_map(const std::string& account, const access_scope& scope,
                                        const api_call& call) {
   if (!load_visible(resource_kind::connection, account, scope, call.id))

@@ -43,6 +43,10 @@ public:
 
   /// POST /flows/{id}/run: checks the flow and writes a queued job with
   /// id `job_id`; 201 with the job, or the error.
+  /// The id of the account's import whose apiIdentifier is `identifier`.
+  std::optional<std::string> import_by_api_identifier(const std::string& account,
+                                                      const std::string& identifier);
+
   /// Records a ping's outcome on a connection: `offline` true after a
   /// failed ping, false after a good one. Flows using an offline
   /// connection do not run (flow_plan::compile refuses it).

@@ -1,10 +1,12 @@
 #include "core/route.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <initializer_list>
 #include <optional>
 #include <utility>
 
+#include "core/hex.hpp"
 #include "core/object_id.hpp"
 
 namespace integrator {
@@ -204,6 +206,12 @@ route_result route(std::string_view method, bool admin, const std::vector<std::s
     return route_state(method, call, {s.begin() + 1, s.end()});
   if (s[0] == "jobs")
     return route_jobs(method, call, s);
+  // POST /{apiIdentifier}: an import's identifier, "i" and 7 hex digits.
+  if (s.size() == 1 && s[0].size() == 8 && s[0][0] == 'i'
+      && std::all_of(s[0].begin() + 1, s[0].end(), [](char c) { return hex_value(c) >= 0; })) {
+    call.id = s[0];
+    return pick(method, {{"POST", api_op::api_identifier_invoke}}, call);
+  }
   if (!kind_from_collection(s[0], call.kind))
     return not_found();
   const auto& row = info(call.kind);

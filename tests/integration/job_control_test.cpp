@@ -335,6 +335,12 @@ BOOST_FIXTURE_TEST_CASE(an_import_invoked_alone_answers_per_record, flow_fixture
   BOOST_REQUIRE_MESSAGE(virt.status == 200u, virt.body);
   BOOST_TEST(virt.json().as_array()[0].at("statusCode").as_int64() == 201);
   BOOST_TEST(peer.sink("virtual").size() == 1u);
+  // The same import by its apiIdentifier, with the records as the body.
+  auto ident = std::string(api("GET", "/v1/imports/" + imp).json().at("apiIdentifier").as_string());
+  auto by_ident = api("POST", "/v1/" + ident, R"([{"n":7}])");
+  BOOST_REQUIRE_MESSAGE(by_ident.status == 200u, by_ident.body);
+  BOOST_TEST(by_ident.json().as_array()[0].at("statusCode").as_int64() == 201);
+  BOOST_TEST(api("POST", "/v1/i0000000", "[]").status == 404u);
   // Only the mapping, nothing sent.
   auto mapped = api("POST", "/v1/connections/" + conn + "/import/map",
                     R"({"import":{"mapping":{"fields":[{"extract":"a","generate":"b"}]}},"data":[{"a":1},{"a":"x"}]})");
