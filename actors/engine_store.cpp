@@ -63,45 +63,6 @@ write_batch fail_job_batch(job_service& jobs, const std::string& account, const 
   return b;
 }
 
-// The runs the flows' schedules call for since the last tick (stored, so a
-// restart after downtime runs each missed schedule once), queued; the tick
-// moves to `now_ms`.
-std::vector<job_ref> scheduled_runs(resource_service& resources, document_store& store,
-                                    object_id_generator& ids, std::int64_t now_ms) {
-  static constexpr std::string_view tick_key = "scheduler/tick";
-  auto last = store.get(keys::meta_space, tick_key);
-  std::int64_t from = last ? std::stoll(*last) : now_ms;
-  std::vector<job_ref> out;
-  if (from < now_ms) {
-    std::vector<std::pair<std::string, boost::json::object>> flows;
-    store.scan(keys::space_of(resource_kind::flow), "", [&](std::string_view key, std::string_view value) {
-      boost::system::error_code ec;
-      auto v = boost::json::parse(value, ec);
-      if (!ec && v.is_object() && key.size() > 24)
-        flows.emplace_back(std::string(key), std::move(v.get_object()));
-      return true;
-    });
-    access_scope all;
-    all.full = true;
-    for (const auto& [key, flow] : flows)
-      for (const auto& run : due_runs(flow, from, now_ms)) {
-        auto account = key.substr(0, 24), flow_id = key.substr(24);
-        boost::json::object body;
-        if (!run.export_ids.empty())
-          body["_exportIds"] = boost::json::value_from(run.export_ids);
-        auto job_id = ids.next(static_cast<std::uint32_t>(now_ms / 1000));
-        auto reply = resources.enqueue_run(account, all, flow_id, job_id,
-                                           boost::json::serialize(body), now_ms);
-        if (reply.status == api_status::created)
-          out.push_back({account, flow_id, job_id});
-      }
-  }
-  write_batch b;
-  b.put(keys::meta_space, std::string(tick_key), std::to_string(now_ms));
-  store.write(b);
-  return out;
-}
-
 caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
   return sys.spawn<caf::detached>(
     [services](caf::stateful_actor<store_state>* self) -> caf::behavior {
@@ -183,7 +144,9 @@ caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node
         [=](tick_atom, std::int64_t now_ms) -> std::vector<job_ref> {
           std::vector<job_ref> runs;
           try {
-            runs = scheduled_runs(*self->state.resources, *services->store, *self->state.ids, now_ms);
+            for (auto& r : fire_schedules(*self->state.resources, *services->store,
+                                          *self->state.ids, now_ms))
+              runs.push_back({std::move(r.account), std::move(r.flow_id), std::move(r.job_id)});
           } catch (const std::exception& e) {
             std::cerr << "integratord: scheduler: " << e.what() << std::endl;
           }

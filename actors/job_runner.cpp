@@ -253,24 +253,6 @@ void launch(job_ptr self) {
   persist(self);
 }
 
-// A retry goes back into the step its errors came from: that processor,
-// or the first one for an export's errors. False when the flow no longer
-// has the step.
-bool find_retry_step(job_state& st) {
-  const auto& step = st.flow_job.retry_step_id;
-  for (std::size_t k = 0; k < st.plan->processors.size(); ++k)
-    if (st.plan->processors[k].import_id == step) {
-      st.first_step = k;
-      return true;
-    }
-  for (const auto& g : st.plan->generators)
-    if (g.export_id == step) {
-      st.first_step = 0;
-      return !st.plan->processors.empty();
-    }
-  return false;
-}
-
 void on_report(job_ptr self, stage_report& r) {
   auto& st = self->state;
   if (!st.finishing && r.step == -1) {  // a retry's replayed pages
@@ -366,9 +348,13 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
                     st.plan = std::make_shared<const flow_plan>(std::move(*plan));
                 }
               }
-              if (st.plan && st.flow_job.type == "retry" && !find_retry_step(st)) {
-                st.plan.reset();
-                why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";
+              if (st.plan && st.flow_job.type == "retry") {
+                if (auto entry = st.plan->retry_entry(st.flow_job.retry_step_id)) {
+                  st.first_step = *entry;
+                } else {
+                  st.plan.reset();
+                  why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";
+                }
               }
               if (!st.plan) {
                 st.flow_job.status = job_status::running;

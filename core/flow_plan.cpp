@@ -255,4 +255,14 @@ bool flow_plan::select(const std::vector<std::string>& export_ids, const job_spe
   return true;
 }
 
+std::optional<std::size_t> flow_plan::retry_entry(const std::string& step_id) const {
+  for (std::size_t k = 0; k < processors.size(); ++k)
+    if (processors[k].import_id == step_id)
+      return k;
+  for (const auto& g : generators)
+    if (g.export_id == step_id && !processors.empty())
+      return 0;
+  return std::nullopt;
+}
+
 }  // namespace integrator

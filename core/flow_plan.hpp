@@ -97,6 +97,11 @@ struct flow_plan {
   /// False with `error` when an export id is not a generator of the flow.
   bool select(const std::vector<std::string>& export_ids, const job_spec& spec,
               std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms, std::string* error);
+
+  /// The processor a retry of step `step_id`'s errors goes back into: that
+  /// processor, or the first one for an export's errors; nullopt when the
+  /// flow no longer has the step.
+  std::optional<std::size_t> retry_entry(const std::string& step_id) const;
 };
 
 /// Largest page the engine passes between actors (the product's limit).

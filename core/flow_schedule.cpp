@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 
 #include "core/cron.hpp"
+#include "core/key_codec.hpp"
+#include "core/object_id.hpp"
+#include "core/resource_service.hpp"
 
 namespace integrator {
 
@@ -51,6 +54,44 @@ std::vector<scheduled_run> due_runs(const json::object& flow, std::int64_t from_
     }
   if (!follow_flow.empty() && fires(text(flow, "schedule"), zone, from_ms, to_ms))
     out.push_back({any_own ? follow_flow : std::vector<std::string>{}});
+  return out;
+}
+
+std::vector<queued_run> fire_schedules(resource_service& resources, document_store& store,
+                                       object_id_generator& ids, std::int64_t now_ms) {
+  static constexpr std::string_view tick_key = "scheduler/tick";
+  auto last = store.get(keys::meta_space, tick_key);
+  std::int64_t from = last ? std::stoll(*last) : now_ms;
+  std::vector<queued_run> out;
+  if (from < now_ms) {
+    std::vector<std::pair<std::string, json::object>> flows;
+    store.scan(keys::space_of(resource_kind::flow), "", [&](std::string_view key, std::string_view value) {
+      if (value.find("\"schedule\"") == std::string_view::npos)
+        return true;  // unscheduled: not worth parsing
+      boost::system::error_code ec;
+      auto v = json::parse(value, ec);
+      if (!ec && v.is_object() && key.size() > 24)
+        flows.emplace_back(std::string(key), std::move(v.get_object()));
+      return true;
+    });
+    access_scope all;
+    all.full = true;
+    for (const auto& [key, flow] : flows)
+      for (const auto& run : due_runs(flow, from, now_ms)) {
+        auto account = key.substr(0, 24), flow_id = key.substr(24);
+        json::object body;
+        if (!run.export_ids.empty())
+          body["_exportIds"] = json::value_from(run.export_ids);
+        auto job_id = ids.next(static_cast<std::uint32_t>(now_ms / 1000));
+        auto reply = resources.enqueue_run(account, all, flow_id, job_id,
+                                           json::serialize(body), now_ms);
+        if (reply.status == api_status::created)
+          out.push_back({account, flow_id, job_id});
+      }
+  }
+  write_batch b;
+  b.put(keys::meta_space, std::string(tick_key), std::to_string(now_ms));
+  store.write(b);
   return out;
 }
 

@@ -22,4 +22,21 @@ struct scheduled_run {
 std::vector<scheduled_run> due_runs(const boost::json::object& flow, std::int64_t from_ms,
                                     std::int64_t to_ms);
 
+class document_store;
+class object_id_generator;
+class resource_service;
+
+struct queued_run {
+  std::string account;
+  std::string flow_id;
+  std::string job_id;
+};
+
+/// One scheduler tick: queues the runs every account's flows are due for
+/// since the last tick (kept in the store, so after downtime each missed
+/// schedule runs once) and moves the tick to `now_ms`. Returns the queued
+/// jobs, for the engine to start.
+std::vector<queued_run> fire_schedules(resource_service& resources, document_store& store,
+                                       object_id_generator& ids, std::int64_t now_ms);
+
 }  // namespace integrator
