@@ -147,15 +147,17 @@ typename Inspector::result_type inspect(Inspector& f, job_ref& x) {
   return f(caf::meta::type_name("job_ref"), x.account, x.flow_id, x.job_id);
 }
 
-// A page is written as its bytes and record ends; loading builds a fresh
-// shared buffer. Locally CAF passes the message itself, so nothing is copied.
+// A page is written as its bytes, record ends and lanes; loading builds a
+// fresh shared buffer (with json_padding spare, as pages are made).
+// Locally CAF passes the message itself, so nothing is copied.
 template <class Inspector>
 typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type
 inspect(Inspector& f, record_page& x) {
   page_data empty;
   const page_data& d = x.data() ? *x.data() : empty;
   return f(caf::meta::type_name("record_page"), const_cast<std::string&>(d.bytes),
-           const_cast<std::vector<std::uint32_t>&>(d.ends));
+           const_cast<std::vector<std::uint32_t>&>(d.ends),
+           const_cast<std::vector<std::uint16_t>&>(d.lanes));
 }
 
 template <class Inspector>
@@ -163,10 +165,11 @@ typename std::enable_if<Inspector::writes_state, typename Inspector::result_type
 inspect(Inspector& f, record_page& x) {
   auto d = std::make_shared<page_data>();
   auto publish = caf::meta::load_callback([&]() -> caf::error {
+    d->bytes.reserve(d->bytes.size() + json_padding);
     x.reset(d);
     return caf::none;
   });
-  return f(caf::meta::type_name("record_page"), d->bytes, d->ends, publish);
+  return f(caf::meta::type_name("record_page"), d->bytes, d->ends, d->lanes, publish);
 }
 
 /// Registers every type above and the actor handles of interfaces.hpp.

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "actors/catalogue.hpp"
+#include "actors/page_relay.hpp"
 #include "actors/stages.hpp"
 #include "core/json_path.hpp"
 #include "core/object_id.hpp"
@@ -23,8 +24,13 @@ struct inbound_page {
 };
 
 // The page being worked on: its records, their outcomes, the requests out.
+// When some records of the page are in other lanes (routers), `page` holds
+// only this stage's and `picked` says where they were in `whole`.
 struct work {
   record_page page;
+  record_page whole;
+  bool narrowed = false;              ///< false: page is the whole page
+  std::vector<std::uint32_t> picked;  ///< where page's records are in whole
   caf::actor from;
   std::vector<json::value> records;
   std::vector<record_outcome> outcomes;
@@ -37,11 +43,10 @@ struct import_state {
   std::shared_ptr<const flow_plan> plan;
   const import_step* step = nullptr;
   stage_links links;
-  bool has_next = false;  ///< another processor follows
+  std::uint16_t lane = 0;  ///< the records this stage works on
   std::deque<inbound_page> inbox;
-  std::deque<std::pair<record_page, caf::actor>> outbox;  ///< page, its upstream
+  page_relay relay;  ///< forwards: another stage follows
   std::map<std::uint64_t, work> active;  ///< pages being worked on, by generation
-  std::int32_t credit = 0;
   bool ended = false;
   std::uint64_t generation = 0;
   std::optional<object_id_generator> ids;
@@ -54,24 +59,9 @@ void process_next(import_ptr self);
 
 void maybe_end(import_ptr self) {
   auto& st = self->state;
-  if (st.ended && st.inbox.empty() && st.active.empty() && st.outbox.empty()) {
+  if (st.ended && st.inbox.empty() && st.active.empty() && st.relay.outbox.empty()) {
     self->send(st.links.downstream, end_atom::value);
     self->quit();
-  }
-}
-
-// Hands finished pages on while the next stage has credit; each page that
-// leaves gives its upstream one credit back.
-void drain(import_ptr self) {
-  auto& st = self->state;
-  while (!st.outbox.empty() && (!st.has_next || st.credit > 0)) {
-    auto [page, from] = std::move(st.outbox.front());
-    st.outbox.pop_front();
-    if (st.has_next) {
-      --st.credit;
-      self->send(st.links.downstream, page_atom::value, std::move(page));
-    }
-    self->send(from, credit_atom::value, std::int32_t{1});
   }
 }
 
@@ -96,10 +86,19 @@ void finish_page(import_ptr self, std::uint64_t gen) {
   stage_report r;
   r.step = st.links.step;
   r.counts.num_pages_processed = 1;
-  page_builder next(w.page.size() + 1, max_page_bytes * 2);
+  bool forwards = st.relay.forwards;
+  std::size_t total = w.narrowed ? w.whole.size() : w.page.size();
+  page_builder next(total + 1, max_page_bytes * 2);
   auto now = wall_clock_ms();
   bool parsed = !w.records.empty();
-  for (std::size_t i = 0; i < w.page.size(); ++i) {
+  std::size_t own = 0;  // the next record of w.page
+  for (std::size_t j = 0; j < total; ++j) {
+    if (w.narrowed && (own == w.picked.size() || w.picked[own] != j)) {
+      if (forwards)  // another lane's record
+        next.append(w.whole.record(j), w.whole.lane(j));
+      continue;
+    }
+    auto i = own++;
     auto& out = w.outcomes[i];
     using k = record_outcome::kind;
     bool pass = true;
@@ -130,21 +129,40 @@ void finish_page(import_ptr self, std::uint64_t gen) {
         r.errors.push_back(std::move(e));
       }
     }
-    if (st.has_next && pass) {
+    if (forwards && pass) {
       if (parsed) {
         st.step->plan->map_response(w.records[i], out);
-        next.append(json::serialize(w.records[i]));
+        next.append(json::serialize(w.records[i]), st.lane);
       } else {
-        next.append(w.page.record(i));
+        next.append(w.page.record(i), st.lane);
       }
     }
   }
   self->send(st.links.job, report_atom::value, std::move(r));
-  st.outbox.emplace_back(st.has_next ? next.take() : record_page(), w.from);
+  st.relay.push(forwards ? next.take() : record_page(), w.from);
   st.active.erase(gen);
-  drain(self);
+  st.relay.drain(self, st.links.downstream);
   process_next(self);
   maybe_end(self);
+}
+
+// Narrows the page to the records of `lane` when it holds others too.
+void pick_lane(work& w, std::uint16_t lane) {
+  if (!w.page.has_lanes() && lane == 0)
+    return;
+  page_builder mine(w.page.size() + 1, max_page_bytes * 2);
+  for (std::size_t j = 0; j < w.page.size(); ++j)
+    if (w.page.lane(j) == lane) {
+      mine.append(w.page.record(j), lane);
+      w.picked.push_back(static_cast<std::uint32_t>(j));
+    }
+  if (w.picked.size() == w.page.size()) {
+    w.picked.clear();
+    return;
+  }
+  w.narrowed = true;
+  w.whole = std::move(w.page);
+  w.page = mine.take();
 }
 
 void process_next(import_ptr self) {
@@ -152,7 +170,7 @@ void process_next(import_ptr self) {
   // Up to pages_in_flight pages at once (their requests overlap), as long
   // as finished ones are not piling up for want of credit downstream.
   auto limit = static_cast<std::size_t>(std::max(1, st.services->pages_in_flight));
-  if (st.active.size() >= limit || st.inbox.empty() || st.outbox.size() >= limit)
+  if (st.active.size() >= limit || st.inbox.empty() || st.relay.outbox.size() >= limit)
     return;
   auto in = std::move(st.inbox.front());
   st.inbox.pop_front();
@@ -160,11 +178,13 @@ void process_next(import_ptr self) {
   auto& w = st.active[gen];
   w.page = std::move(in.page);
   w.from = std::move(in.from);
+  pick_lane(w, st.lane);
   // Records are parsed only when responseMapping needs them afterwards
   // (or the plan cannot work from text).
   const auto& plan = *st.step->plan;
-  w.requests = plan.stage_page(w.page, st.plan->settings, st.has_next && plan.maps_response(),
-                               w.records, w.outcomes);
+  if (w.page.size() > 0)
+    w.requests = plan.stage_page(w.page, st.plan->settings,
+                                 st.relay.forwards && plan.maps_response(), w.records, w.outcomes);
   w.outstanding = w.requests.size();
   if (w.outstanding == 0) {
     finish_page(self, gen);
@@ -192,8 +212,10 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
   st.plan = std::move(plan);
   st.step = &st.plan->processors[processor];
   st.links = std::move(links);
-  st.has_next = processor + 1 < st.plan->processors.size();
-  st.credit = st.services->pages_in_flight;
+  auto station = st.plan->station_of(processor);
+  st.lane = st.plan->stations[station].lane;
+  st.relay.forwards = station + 1 < st.plan->stations.size();
+  st.relay.credit = st.services->pages_in_flight;
   st.ids.emplace(make_id_generator());
   return {
     [=](page_atom, record_page& page) {
@@ -212,8 +234,8 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
         finish_page(self, it->first);
     },
     [=](credit_atom, std::int32_t n) {
-      self->state.credit += n;
-      drain(self);
+      self->state.relay.credit += n;
+      self->state.relay.drain(self, self->state.links.downstream);
       process_next(self);
       maybe_end(self);
     },

@@ -29,7 +29,7 @@ struct job_state {
   std::size_t next_generator = 0;
   caf::actor flow_actor;  ///< our flow's actor (chains _runNextFlowIds)
   std::size_t generator_steps = 0;  ///< steps[0…n) are generators (none in a retry)
-  std::size_t first_step = 0;       ///< a retry's first processor in the plan
+  std::size_t first_station = 0;    ///< where a retry's records go back in
   std::string fatal;
   bool canceling = false;
   bool finishing = false;
@@ -177,13 +177,16 @@ void fail(job_ptr self, const std::string& message, const std::string& code) {
   finish(self);
 }
 
-stage_links links_for(job_ptr self, std::size_t step, caf::actor downstream) {
+// Step -1: a stage without a step job of its own (a router, a retry's
+// replay), whose counts go to the flow job.
+stage_links links_for(job_ptr self, std::int32_t step, caf::actor downstream) {
   auto& st = self->state;
   stage_links l;
   l.job = caf::actor_cast<caf::actor>(self);
   l.downstream = std::move(downstream);
-  l.step = static_cast<std::int32_t>(step);
-  l.job_id = st.steps[step].id;
+  l.step = step;
+  if (step >= 0)
+    l.job_id = st.steps[static_cast<std::size_t>(step)].id;
   l.flow_job_id = st.job_id;
   l.flow_id = st.flow_id;
   return l;
@@ -196,7 +199,8 @@ void start_generator(job_ptr self) {
   st.steps[g].status = job_status::running;
   st.steps[g].started_at = wall_clock_ms();
   st.generator = spawn_export_stage(self, st.services, st.plan, g,
-                                    links_for(self, g, st.first_processor), last);
+                                    links_for(self, static_cast<std::int32_t>(g), st.first_processor),
+                                    last);
   st.stages.push_back(st.generator);
 }
 
@@ -222,8 +226,11 @@ void launch(job_ptr self) {
     for (const auto& g : st.plan->generators)
       st.steps.push_back(child("export", g.export_id));
   st.generator_steps = st.steps.size();
-  for (auto k = st.first_step; k < st.plan->processors.size(); ++k) {
-    const auto& p = st.plan->processors[k];
+  const auto& stations = st.plan->stations;
+  for (auto k = st.first_station; k < stations.size(); ++k) {
+    if (stations[k].router)
+      continue;
+    const auto& p = st.plan->processors[stations[k].index];
     st.steps.push_back(child(p.lookup ? "export" : "import", p.import_id));
     st.steps.back().status = job_status::running;
     st.steps.back().started_at = now;
@@ -231,21 +238,23 @@ void launch(job_ptr self) {
   st.flow_job.status = job_status::running;
   st.flow_job.started_at = now;
   st.flow_job.last_modified = now;
-  // Processors from the last to the first: each needs its downstream.
+  // Stations from the last to the first: each needs its downstream.
   caf::actor downstream = caf::actor_cast<caf::actor>(self);
-  for (std::size_t p = st.plan->processors.size(); p-- > st.first_step;) {
-    downstream = spawn_import_stage(self, st.services, st.plan, p,
-                                    links_for(self, st.generator_steps + p - st.first_step, downstream));
+  auto step = static_cast<std::int32_t>(st.steps.size());
+  for (std::size_t k = stations.size(); k-- > st.first_station;) {
+    const auto& s = stations[k];
+    downstream = s.router
+                   ? spawn_router_stage(self, st.services, st.plan, s.index, links_for(self, -1, downstream))
+                   : spawn_import_stage(self, st.services, st.plan, s.index, links_for(self, --step, downstream));
     st.stages.push_back(downstream);
   }
   st.first_processor = downstream;
   if (retry) {
     // The stored records replace the export: step -1 in reports.
-    auto l = links_for(self, 0, st.first_processor);
-    l.step = -1;
     auto page_size = st.plan->generators.empty() ? std::size_t{1000} : st.plan->generators[0].page_size;
+    auto lane = st.first_station < stations.size() ? stations[st.first_station].lane : std::uint16_t{0};
     st.generator = spawn_replay_stage(self, st.services, st.store, st.account, st.flow_job.to_json(),
-                                      page_size, std::move(l));
+                                      page_size, lane, links_for(self, -1, st.first_processor));
     st.stages.push_back(st.generator);
   } else {
     start_generator(self);
@@ -350,7 +359,7 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
               }
               if (st.plan && st.flow_job.type == "retry") {
                 if (auto entry = st.plan->retry_entry(st.flow_job.retry_step_id)) {
-                  st.first_step = *entry;
+                  st.first_station = *entry;
                 } else {
                   st.plan.reset();
                   why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";

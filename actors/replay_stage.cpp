@@ -42,14 +42,15 @@ void pump(replay_ptr self) {
   }
 }
 
-// Splits the one page the store answers into pages of `page_size`.
-void split(replay_state& st, const record_page& all, std::size_t page_size) {
+// Splits the one page the store answers into pages of `page_size`, all
+// in the lane of the step they go back into.
+void split(replay_state& st, const record_page& all, std::size_t page_size, std::uint16_t lane) {
   page_builder b(page_size, max_page_bytes);
   for (std::size_t i = 0; i < all.size(); ++i) {
     auto text = all.record(i);
     if (b.full_for(text.size()))
       st.pages.push_back(b.take());
-    b.append(text);
+    b.append(text, lane);
   }
   if (!b.empty())
     st.pages.push_back(b.take());
@@ -59,14 +60,14 @@ void split(replay_state& st, const record_page& all, std::size_t page_size) {
 
 caf::actor spawn_replay_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                               caf::actor store, std::string account, std::string retry_job,
-                              std::size_t page_size, stage_links links) {
+                              std::size_t page_size, std::uint16_t lane, stage_links links) {
   return parent->spawn<caf::linked>(
     [=](replay_ptr self) -> caf::behavior {
       self->state.links = links;
       self->state.credit = services->pages_in_flight;
       self->request(store, caf::infinite, retry_atom::value, account, retry_job)
         .then([=](const record_page& all) {
-          split(self->state, all, page_size);
+          split(self->state, all, page_size, lane);
           self->state.loaded = true;
           pump(self);
         });

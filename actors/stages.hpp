@@ -34,12 +34,19 @@ caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const no
                               stage_links links, bool last);
 
 /// The generator of a retry job: replays its stored records (retry_job is
-/// the job's JSON) in pages of `page_size`, then ends the stream.
+/// the job's JSON) in pages of `page_size`, in `lane`, then ends the stream.
 caf::actor spawn_replay_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                               caf::actor store, std::string account, std::string retry_job,
-                              std::size_t page_size, stage_links links);
+                              std::size_t page_size, std::uint16_t lane, stage_links links);
 
-/// Sends each page's records to one import and passes them on.
+/// Routes each page's records into branches (flow_routes.hpp) and passes
+/// them on.
+caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const flow_plan> plan, std::size_t router,
+                              stage_links links);
+
+/// Sends each page's records of its lane to one processor and passes all
+/// of them on.
 caf::actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                               std::shared_ptr<const flow_plan> plan, std::size_t processor,
                               stage_links links);

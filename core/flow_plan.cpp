@@ -90,17 +90,18 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
       if (!doc || !with_connection(*doc))
         return std::nullopt;
     }
-  if (const auto* procs = f.if_contains("pageProcessors"); procs && procs->is_array())
-    for (const auto& p : procs->get_array()) {
-      if (!p.is_object())
-        continue;
-      bool is_import = str(p.get_object(), "type") != "export";
-      auto id = str(p.get_object(), is_import ? "_importId" : "_exportId");
-      auto doc = is_import ? add(resource_kind::import_, id, spec.imports)
-                           : add(resource_kind::export_, id, spec.exports);
-      if (!doc || !with_connection(*doc))
-        return std::nullopt;
-    }
+  bool loaded = true;
+  flow_routes::each_processor_entry(f, [&](const json::object& p) {
+    if (!loaded)
+      return;
+    bool is_import = str(p, "type") != "export";
+    auto id = str(p, is_import ? "_importId" : "_exportId");
+    auto doc = is_import ? add(resource_kind::import_, id, spec.imports)
+                         : add(resource_kind::export_, id, spec.exports);
+    loaded = doc && with_connection(*doc);
+  });
+  if (!loaded)
+    return std::nullopt;
   return spec;
 }
 
@@ -203,29 +204,33 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
     *error = "the flow has no page generator";
     return std::nullopt;
   }
-  if (const auto* procs = f.if_contains("pageProcessors"); procs && procs->is_array())
-    for (const auto& p : procs->get_array()) {
-      const auto& entry = p.get_object();
-      bool lookup = str(entry, "type") == "export";
-      import_step step;
-      step.import_id = str(entry, lookup ? "_exportId" : "_importId");
-      step.lookup = lookup;
-      auto doc = parse_doc(find_doc(lookup ? spec.exports : spec.imports, step.import_id));
-      if (!doc) {
-        *error = std::string(lookup ? "export " : "import ") + step.import_id + " not found";
-        return std::nullopt;
-      }
-      step.connection_id = str(doc->get_object(), "_connectionId");
-      step.endpoint = endpoint_of(spec, step.connection_id, error);
-      if (!step.endpoint)
-        return std::nullopt;
-      auto compiled = lookup ? import_plan::compile_lookup(*doc, p, error)
-                             : import_plan::compile(*doc, p, error);
-      if (!compiled)
-        return std::nullopt;
-      step.plan = std::make_shared<const import_plan>(std::move(*compiled));
-      plan.processors.push_back(std::move(step));
+  auto routes = flow_routes::of(f, error);
+  if (!routes)
+    return std::nullopt;
+  for (const auto& p : routes->processor_entries) {
+    const auto& entry = p.get_object();
+    bool lookup = str(entry, "type") == "export";
+    import_step step;
+    step.import_id = str(entry, lookup ? "_exportId" : "_importId");
+    step.lookup = lookup;
+    auto doc = parse_doc(find_doc(lookup ? spec.exports : spec.imports, step.import_id));
+    if (!doc) {
+      *error = std::string(lookup ? "export " : "import ") + step.import_id + " not found";
+      return std::nullopt;
     }
+    step.connection_id = str(doc->get_object(), "_connectionId");
+    step.endpoint = endpoint_of(spec, step.connection_id, error);
+    if (!step.endpoint)
+      return std::nullopt;
+    auto compiled = lookup ? import_plan::compile_lookup(*doc, p, error)
+                           : import_plan::compile(*doc, p, error);
+    if (!compiled)
+      return std::nullopt;
+    step.plan = std::make_shared<const import_plan>(std::move(*compiled));
+    plan.processors.push_back(std::move(step));
+  }
+  plan.routers = std::move(routes->routers);
+  plan.stations = std::move(routes->stations);
   return plan;
 }
 
@@ -256,13 +261,20 @@ bool flow_plan::select(const std::vector<std::string>& export_ids, const job_spe
 }
 
 std::optional<std::size_t> flow_plan::retry_entry(const std::string& step_id) const {
-  for (std::size_t k = 0; k < processors.size(); ++k)
-    if (processors[k].import_id == step_id)
+  for (std::size_t k = 0; k < stations.size(); ++k)
+    if (!stations[k].router && processors[stations[k].index].import_id == step_id)
       return k;
   for (const auto& g : generators)
-    if (g.export_id == step_id && !processors.empty())
+    if (g.export_id == step_id && !stations.empty())
       return 0;
   return std::nullopt;
+}
+
+std::size_t flow_plan::station_of(std::size_t processor) const {
+  for (std::size_t k = 0; k < stations.size(); ++k)
+    if (!stations[k].router && stations[k].index == processor)
+      return k;
+  return stations.size();
 }
 
 }  // namespace integrator

@@ -18,6 +18,7 @@
 #include "core/export_pager.hpp"
 #include "core/export_window.hpp"
 #include "core/filter_expression.hpp"
+#include "core/flow_routes.hpp"
 #include "core/http_endpoint.hpp"
 #include "core/import_plan.hpp"
 #include "core/transform.hpp"
@@ -86,6 +87,10 @@ struct flow_plan {
   std::string integration_id;
   std::vector<export_step> generators;
   std::vector<import_step> processors;
+  std::vector<router_step> routers;
+  /// The processors and routers in the order their stages run
+  /// (flow_routes.hpp); without routers, the processors in order.
+  std::vector<flow_station> stations;
   boost::json::value settings;
   std::vector<std::string> next_flow_ids;  ///< _runNextFlowIds: run after a completed run
 
@@ -98,10 +103,13 @@ struct flow_plan {
   bool select(const std::vector<std::string>& export_ids, const job_spec& spec,
               std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms, std::string* error);
 
-  /// The processor a retry of step `step_id`'s errors goes back into: that
-  /// processor, or the first one for an export's errors; nullopt when the
+  /// The station a retry of step `step_id`'s errors goes back into: that
+  /// processor's, or the first one for an export's errors; nullopt when the
   /// flow no longer has the step.
   std::optional<std::size_t> retry_entry(const std::string& step_id) const;
+
+  /// The station that processor `processor` runs at.
+  std::size_t station_of(std::size_t processor) const;
 };
 
 /// Largest page the engine passes between actors (the product's limit).

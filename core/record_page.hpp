@@ -30,6 +30,9 @@ inline std::size_t readable_within(std::string_view part, const std::string& buf
 struct page_data {
   std::string bytes;
   std::vector<std::uint32_t> ends;  ///< end offset of each record
+  /// The router branch each record is in (flow_routes.hpp); empty when
+  /// every record is in lane 0, as in every flow without routers.
+  std::vector<std::uint16_t> lanes;
 };
 
 class record_page {
@@ -39,6 +42,8 @@ public:
 
   std::size_t size() const { return data_ ? data_->ends.size() : 0; }
   std::size_t bytes() const { return data_ ? data_->bytes.size() : 0; }
+  std::uint16_t lane(std::size_t i) const { return data_->lanes.empty() ? 0 : data_->lanes[i]; }
+  bool has_lanes() const { return data_ && !data_->lanes.empty(); }
   std::string_view record(std::size_t i) const { return slice(*data_, i); }
   /// Record i of page data not (yet) shared as a page.
   static std::string_view slice(const page_data& d, std::size_t i) {
@@ -68,9 +73,13 @@ public:
     return !cur_.ends.empty()
            && (cur_.ends.size() >= max_records_ || cur_.bytes.size() + record_bytes > max_bytes_);
   }
-  void append(std::string_view record) {
+  void append(std::string_view record, std::uint16_t lane = 0) {
     cur_.bytes.append(record);
     cur_.ends.push_back(static_cast<std::uint32_t>(cur_.bytes.size()));
+    if (lane != 0 || !cur_.lanes.empty()) {
+      cur_.lanes.resize(cur_.ends.size() - 1, 0);
+      cur_.lanes.push_back(lane);
+    }
   }
   std::size_t size() const { return cur_.ends.size(); }
   bool empty() const { return cur_.ends.empty(); }

@@ -8,6 +8,7 @@
 
 #include "core/cron.hpp"
 #include "core/filter_expression.hpp"
+#include "core/flow_routes.hpp"
 #include "core/mapper2.hpp"
 #include "core/mapping.hpp"
 #include "core/transform.hpp"
@@ -448,6 +449,16 @@ api_error validate_flow(json::object& obj, const validation_context& ctx) {
           TRY(validate_processors(branch, bp));
         }
     }
+  // The routers' graph: each nextRouterId names a router, no cycles. (A
+  // script router is kept as sent; its runs fail, saying why.)
+  if (routers && std::none_of(routers->begin(), routers->end(), [](const json::value& r) {
+        const auto* using_ = r.is_object() ? r.get_object().if_contains("routeRecordsUsing") : nullptr;
+        return using_ && *using_ == "script";
+      })) {
+    std::string why;
+    if (!flow_routes::of(obj, &why))
+      return invalid("routers", why);
+  }
   const json::array* next = nullptr;
   TRY(c.array("_runNextFlowIds", next));
   return {};

@@ -82,7 +82,17 @@ BOOST_AUTO_TEST_CASE(engine_messages_survive_serialization) {
   BOOST_TEST(p.record(0) == R"({"id":1})");
   BOOST_TEST(p.record(1) == R"({"id":2,"name":"x"})");
   BOOST_TEST(p.data() != page.data());  // a fresh buffer on the far side
+  BOOST_TEST(!p.has_lanes());
+  BOOST_TEST(p.readable(0) >= p.bytes() + json_padding);  // parsed in place there too
   BOOST_TEST(round_trip(sys, record_page()).size() == 0u);
+
+  page_builder routed(10, 1 << 20);
+  routed.append(R"({"id":1})");
+  routed.append(R"({"id":1})", 3);
+  auto lanes = round_trip(sys, routed.take());
+  BOOST_TEST_REQUIRE(lanes.size() == 2u);
+  BOOST_TEST(lanes.lane(0) == 0);
+  BOOST_TEST(lanes.lane(1) == 3);
 
   stage_report report;
   report.step = 2;

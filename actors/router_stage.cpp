@@ -1,0 +1,70 @@
+// A router's stage: routes each page's records into lanes (flow_routes.hpp)
+// and passes the page on. Records that enter no branch that goes on are
+// ignored records of the flow job (reported as step -1).
+#include <caf/all.hpp>
+
+#include "actors/page_relay.hpp"
+#include "actors/stages.hpp"
+
+namespace integrator {
+
+namespace {
+
+struct router_state {
+  std::shared_ptr<const flow_plan> plan;
+  const router_step* router = nullptr;
+  stage_links links;
+  page_relay relay;
+  bool ended = false;
+  static inline const char* name = "router_stage";
+};
+
+using router_ptr = caf::stateful_actor<router_state>*;
+
+void maybe_end(router_ptr self) {
+  auto& st = self->state;
+  if (st.ended && st.relay.outbox.empty()) {
+    self->send(st.links.downstream, end_atom::value);
+    self->quit();
+  }
+}
+
+}  // namespace
+
+caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                              std::shared_ptr<const flow_plan> plan, std::size_t router,
+                              stage_links links) {
+  return parent->spawn<caf::linked>([=](router_ptr self) -> caf::behavior {
+    auto& st = self->state;
+    st.plan = plan;
+    st.router = &st.plan->routers[router];
+    st.links = links;
+    st.relay.credit = services->pages_in_flight;
+    return {
+      [=](page_atom, const record_page& page) {
+        auto& st = self->state;
+        auto routed = st.router->route_page(page, st.plan->settings);
+        if (routed.ignored > 0) {
+          stage_report r;
+          r.step = -1;
+          r.counts.num_ignore = static_cast<std::int64_t>(routed.ignored);
+          self->send(st.links.job, report_atom::value, std::move(r));
+        }
+        st.relay.push(std::move(routed.page), caf::actor_cast<caf::actor>(self->current_sender()));
+        st.relay.drain(self, st.links.downstream);
+      },
+      [=](credit_atom, std::int32_t n) {
+        auto& st = self->state;
+        st.relay.credit += n;
+        st.relay.drain(self, st.links.downstream);
+        maybe_end(self);
+      },
+      [=](end_atom) {
+        self->state.ended = true;
+        maybe_end(self);
+      },
+    };
+  });
+}
+
+}  // namespace integrator
