@@ -25,6 +25,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<stage_report>("integrator.stage_report");
   cfg.add_message_type<job_ref>("integrator.job_ref");
   cfg.add_message_type<record_page>("integrator.record_page");
+  cfg.add_message_type<once_call>("integrator.once_call");
+  cfg.add_message_type<std::vector<once_call>>("integrator.once_calls");
   cfg.add_message_type<engine_actor>("integrator.engine_actor");
 }
 

@@ -17,6 +17,7 @@
 #include "core/flow_plan.hpp"
 #include "core/job_model.hpp"
 #include "core/outbound.hpp"
+#include "core/once_marking.hpp"
 #include "core/record_page.hpp"
 
 namespace integrator {
@@ -54,6 +55,7 @@ using chain_atom = caf::atom_constant<caf::atom("chain")>;
 using proxy_atom = caf::atom_constant<caf::atom("proxy")>;
 using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
 using export_atom = caf::atom_constant<caf::atom("export")>;
+using once_atom = caf::atom_constant<caf::atom("once")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -147,7 +149,7 @@ typename Inspector::result_type inspect(Inspector& f, job_ref& x) {
   return f(caf::meta::type_name("job_ref"), x.account, x.flow_id, x.job_id);
 }
 
-// A page is written as its bytes, record ends and lanes; loading builds a
+// A page is written as its bytes, record ends, lanes and origin; loading builds a
 // fresh shared buffer (with json_padding spare, as pages are made).
 // Locally CAF passes the message itself, so nothing is copied.
 template <class Inspector>
@@ -157,7 +159,7 @@ inspect(Inspector& f, record_page& x) {
   const page_data& d = x.data() ? *x.data() : empty;
   return f(caf::meta::type_name("record_page"), const_cast<std::string&>(d.bytes),
            const_cast<std::vector<std::uint32_t>&>(d.ends),
-           const_cast<std::vector<std::uint16_t>&>(d.lanes));
+           const_cast<std::vector<std::uint16_t>&>(d.lanes), const_cast<std::uint64_t&>(d.origin));
 }
 
 template <class Inspector>
@@ -169,7 +171,12 @@ inspect(Inspector& f, record_page& x) {
     x.reset(d);
     return caf::none;
   });
-  return f(caf::meta::type_name("record_page"), d->bytes, d->ends, d->lanes, publish);
+  return f(caf::meta::type_name("record_page"), d->bytes, d->ends, d->lanes, d->origin, publish);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, once_call& x) {
+  return f(caf::meta::type_name("once_call"), x.method, x.target, x.body);
 }
 
 /// Registers every type above and the actor handles of interfaces.hpp.

@@ -30,6 +30,8 @@ struct export_state {
   std::size_t kept = 0;   ///< records passed on
   bool limited = false;   ///< a test export's limit is reached: no more pages
   std::uint64_t tag = 0;
+  std::uint64_t origin_base = 0;  ///< the generator, in origin's high bits
+  std::uint64_t pages = 0;        ///< pages made so far
   static inline const char* name = "export_stage";
 };
 
@@ -59,6 +61,22 @@ bool request_next(export_ptr self) {
   return true;
 }
 
+// Takes the page being built, numbered; a once export tells its job how to
+// flag the page's records once the page has gone through the flow.
+void ready_page(export_ptr self) {
+  auto& st = self->state;
+  auto page = st.builder->take(st.origin_base | ++st.pages);
+  if (st.step->once) {
+    std::vector<once_call> calls;
+    calls.reserve(page.size());
+    for (std::size_t i = 0; i < page.size(); ++i)
+      if (auto call = st.step->once->call_for(page.record(i), st.plan->settings))
+        calls.push_back(std::move(*call));
+    self->send(st.links.job, once_atom::value, page.origin(), std::move(calls));
+  }
+  st.ready.push_back(std::move(page));
+}
+
 // Sends what credit allows, asks for more, or ends when all is out.
 void pump(export_ptr self) {
   auto& st = self->state;
@@ -82,7 +100,7 @@ void pump(export_ptr self) {
       return;
   }
   if (!st.stopped && !st.builder->empty())
-    st.ready.push_back(st.builder->take());
+    ready_page(self);
   if (!st.ready.empty()) {
     if (st.credit > 0)
       pump(self);
@@ -132,11 +150,11 @@ void take_records(export_ptr self, const export_pager::outcome& got, const std::
         break;
     }
     if (st.builder->full_for(kept.size()))
-      st.ready.push_back(st.builder->take());
+      ready_page(self);
     st.builder->append(kept);
     st.limited = limit > 0 && ++st.kept >= limit;
     if (st.builder->complete())
-      st.ready.push_back(st.builder->take());
+      ready_page(self);
   }
 }
 
@@ -150,6 +168,7 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
   st.links = std::move(links);
   st.last = last;
   st.credit = st.services->pages_in_flight;
+  st.origin_base = static_cast<std::uint64_t>(generator + 1) << origin_generator_shift;
   st.pager.emplace(st.step->paging, st.step->context);
   if (st.step->output_filter && !st.step->transform)
     st.pager->project(st.step->filter_fields);

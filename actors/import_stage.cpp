@@ -45,7 +45,8 @@ struct import_state {
   stage_links links;
   std::uint16_t lane = 0;  ///< the records this stage works on
   std::deque<inbound_page> inbox;
-  page_relay relay;  ///< forwards: another stage follows
+  page_relay relay;
+  bool last = false;  ///< no stage follows: records end here
   std::map<std::uint64_t, work> active;  ///< pages being worked on, by generation
   bool ended = false;
   std::uint64_t generation = 0;
@@ -86,7 +87,7 @@ void finish_page(import_ptr self, std::uint64_t gen) {
   stage_report r;
   r.step = st.links.step;
   r.counts.num_pages_processed = 1;
-  bool forwards = st.relay.forwards;
+  bool forwards = !st.last;
   std::size_t total = w.narrowed ? w.whole.size() : w.page.size();
   page_builder next(total + 1, max_page_bytes * 2);
   auto now = wall_clock_ms();
@@ -139,7 +140,9 @@ void finish_page(import_ptr self, std::uint64_t gen) {
     }
   }
   self->send(st.links.job, report_atom::value, std::move(r));
-  st.relay.push(forwards ? next.take() : record_page(), w.from);
+  // The last stage hands the job the page's origin alone: it has gone
+  // through the flow.
+  st.relay.push(next.take(w.narrowed ? w.whole.origin() : w.page.origin()), w.from);
   st.active.erase(gen);
   st.relay.drain(self, st.links.downstream);
   process_next(self);
@@ -162,7 +165,7 @@ void pick_lane(work& w, std::uint16_t lane) {
   }
   w.narrowed = true;
   w.whole = std::move(w.page);
-  w.page = mine.take();
+  w.page = mine.take(w.whole.origin());
 }
 
 void process_next(import_ptr self) {
@@ -184,7 +187,7 @@ void process_next(import_ptr self) {
   const auto& plan = *st.step->plan;
   if (w.page.size() > 0)
     w.requests = plan.stage_page(w.page, st.plan->settings,
-                                 st.relay.forwards && plan.maps_response(), w.records, w.outcomes);
+                                 !st.last && plan.maps_response(), w.records, w.outcomes);
   w.outstanding = w.requests.size();
   if (w.outstanding == 0) {
     finish_page(self, gen);
@@ -214,7 +217,7 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
   st.links = std::move(links);
   auto station = st.plan->station_of(processor);
   st.lane = st.plan->stations[station].lane;
-  st.relay.forwards = station + 1 < st.plan->stations.size();
+  st.last = station + 1 == st.plan->stations.size();
   st.relay.credit = st.services->pages_in_flight;
   st.ids.emplace(make_id_generator());
   return {

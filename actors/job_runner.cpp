@@ -3,11 +3,14 @@
 #include <boost/json.hpp>
 
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "actors/catalogue.hpp"
 #include "actors/engine.hpp"
 #include "actors/stages.hpp"
 #include "core/key_codec.hpp"
+#include "http/outbound_client.hpp"
 #include "core/object_id.hpp"
 
 namespace integrator {
@@ -39,6 +42,11 @@ struct job_state {
   write_batch pending;   ///< errors and retry data for the next write
   std::vector<std::function<void()>> waiters;
   std::optional<object_id_generator> ids;
+  // once exports: each page's flagging calls, sent when the page is through.
+  std::map<std::uint64_t, std::vector<once_call>> once_calls;  ///< by origin
+  std::set<std::uint64_t> once_through;  ///< pages through before their calls came
+  std::size_t once_out = 0;              ///< flagging calls not yet answered
+  bool ended = false;                    ///< the line has ended (end_atom)
   static inline const char* name = "job";
 };
 
@@ -308,6 +316,63 @@ void on_report(job_ptr self, stage_report& r) {
   }
 }
 
+// Sends the calls that flag a page's records of generator `g`.
+void send_once(job_ptr self, std::size_t g, std::vector<once_call> calls) {
+  auto& st = self->state;
+  const auto& gen = st.plan->generators[g];
+  auto me = caf::actor_cast<caf::actor>(self);
+  for (auto& c : calls) {
+    ++st.once_out;
+    st.services->outbound->submit(gen.endpoint->request(std::move(c.method), c.target, std::move(c.body), {}),
+                                  gen.connection_id, gen.endpoint->concurrency(), gen.endpoint->retry(),
+                                  [me, g](outbound_response r) {
+                                    caf::anon_send(me, http_atom::value, std::uint64_t{g}, std::move(r));
+                                  });
+  }
+}
+
+// A page has gone through the whole line: a once export flags its records.
+void on_page_through(job_ptr self, std::uint64_t origin) {
+  auto& st = self->state;
+  auto g = (origin >> origin_generator_shift);
+  if (g == 0 || st.flow_job.type == "retry" || !st.plan || g > st.plan->generators.size()
+      || !st.plan->generators[g - 1].once)
+    return;
+  auto it = st.once_calls.find(origin);
+  if (it == st.once_calls.end()) {
+    st.once_through.insert(origin);
+    return;
+  }
+  send_once(self, g - 1, std::move(it->second));
+  st.once_calls.erase(it);
+}
+
+// A flagging call's answer; a failure is an error of the export's step.
+void on_once_answer(job_ptr self, std::size_t g, const outbound_response& r) {
+  auto& st = self->state;
+  --st.once_out;
+  if (auto why = once_marking::failure(r.status, r.body); why && g < st.generator_steps) {
+    auto now = wall_clock_ms();
+    job_error_entry e;
+    e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
+    e.job_id = st.steps[g].id;
+    e.flow_job_id = st.job_id;
+    e.flow_id = st.flow_id;
+    e.step_id = st.plan->generators[g].export_id;
+    e.source = "export";
+    e.code = "once_failed";
+    e.message = *why;
+    e.occurred_at = now;
+    ++st.steps[g].counts.num_error;
+    ++st.flow_job.counts.num_error;
+    write_batch b;
+    b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
+    persist(self, std::move(b));
+  }
+  if (st.ended && st.once_out == 0)
+    finish(self);
+}
+
 caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> services,
                        caf::actor store, std::string account, std::string flow_id,
                        std::string job_id, caf::actor flow) {
@@ -382,14 +447,33 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
       if (st.dirty && !st.writing)
         flush(self);
     },
-    // Without processors the job is the generators' sink.
-    [=](page_atom, const record_page&) {
+    // The end of the line: pages that have gone through (the last
+    // processor sends their origin alone), or the generators' pages
+    // themselves when the flow has no processors.
+    [=](page_atom, const record_page& page) {
       auto& st = self->state;
-      ++st.flow_job.counts.num_pages_processed;
+      if (st.plan && st.plan->stations.empty())
+        ++st.flow_job.counts.num_pages_processed;
       self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value,
                  std::int32_t{1});
+      on_page_through(self, page.origin());
     },
-    [=](end_atom) { finish(self); },
+    [=](once_atom, std::uint64_t origin, std::vector<once_call>& calls) {
+      auto& st = self->state;
+      if (st.once_through.erase(origin) > 0)
+        send_once(self, (origin >> origin_generator_shift) - 1, std::move(calls));
+      else
+        st.once_calls.emplace(origin, std::move(calls));
+    },
+    [=](http_atom, std::uint64_t g, const outbound_response& r) {
+      on_once_answer(self, static_cast<std::size_t>(g), r);
+    },
+    [=](end_atom) {
+      auto& st = self->state;
+      st.ended = true;
+      if (st.once_out == 0)
+        finish(self);
+    },
     [=](crash_atom) {
       if (self->state.services->test_hooks)
         throw std::runtime_error("job crashed on request (test hook)");

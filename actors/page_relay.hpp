@@ -1,7 +1,8 @@
 #pragma once
 // A stage's finished pages on their way out: each goes to the next stage
-// while it has credit, and gives its own upstream one credit back as it
-// leaves, so no stage holds more than pages_in_flight pages of another.
+// (the job after the last) while it has credit, and gives its own upstream
+// one credit back as it leaves, so no stage holds more than
+// pages_in_flight pages of another.
 
 #include <caf/actor.hpp>
 
@@ -16,19 +17,16 @@ namespace integrator {
 struct page_relay {
   std::deque<std::pair<record_page, caf::actor>> outbox;  ///< page, its upstream
   std::int32_t credit = 0;
-  bool forwards = true;  ///< false: the last stage, where pages end
 
   void push(record_page page, caf::actor from) { outbox.emplace_back(std::move(page), std::move(from)); }
 
   template <class Self>
   void drain(Self* self, const caf::actor& downstream) {
-    while (!outbox.empty() && (!forwards || credit > 0)) {
+    while (!outbox.empty() && credit > 0) {
       auto [page, from] = std::move(outbox.front());
       outbox.pop_front();
-      if (forwards) {
-        --credit;
-        self->send(downstream, page_atom::value, std::move(page));
-      }
+      --credit;
+      self->send(downstream, page_atom::value, std::move(page));
       self->send(from, credit_atom::value, std::int32_t{1});
     }
   }

@@ -195,6 +195,12 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
       if (!selection)
         return std::nullopt;
       step.selection = *selection;
+      if (str(e, "type") == "once") {
+        auto once = once_marking::compile(e, error);
+        if (!once)
+          return std::nullopt;
+        step.once = std::make_shared<const once_marking>(std::move(*once));
+      }
       json::object ctx;
       ctx["settings"] = plan.settings;
       step.context = std::move(ctx);

@@ -21,6 +21,7 @@
 #include "core/flow_routes.hpp"
 #include "core/http_endpoint.hpp"
 #include "core/import_plan.hpp"
+#include "core/once_marking.hpp"
 #include "core/transform.hpp"
 
 namespace integrator {
@@ -64,6 +65,7 @@ struct export_step {
   std::vector<std::string> filter_fields;  ///< what the output filter reads
   export_selection selection;              ///< delta window, test limit
   std::optional<export_window> window;     ///< this run's delta window (select())
+  std::shared_ptr<const once_marking> once;  ///< a once export's flagging request
 
   /// Runs the transform and the output filter on one record. On keep,
   /// `kept` is the text to pass on: the record as it came when no

@@ -142,7 +142,7 @@ router_step::routed router_step::route_page(const record_page& page,
     if (!goes_on)
       ++out.ignored;
   }
-  out.page = builder.take();
+  out.page = builder.take(page.origin());
   return out;
 }
 

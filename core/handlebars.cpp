@@ -811,6 +811,16 @@ std::string handlebars_template::render(const json::value& data, template_escape
   return std::move(r.out);
 }
 
+json::value record_context(const json::value& record, const json::value& settings) {
+  json::object ctx;
+  if (const auto* o = record.if_object())
+    ctx = *o;
+  ctx["record"] = record;
+  ctx["data"] = record;
+  ctx["settings"] = settings;
+  return ctx;
+}
+
 bool compile_optional_template(const std::string& source, std::optional<handlebars_template>& out,
                                std::string_view field, std::string* error) {
   if (source.empty())

@@ -43,6 +43,11 @@ private:
   std::shared_ptr<const node> root_;
 };
 
+/// What a template rendered for one record sees: record.x, data.x and bare
+/// x, and settings.
+boost::json::value record_context(const boost::json::value& record,
+                                  const boost::json::value& settings);
+
 /// handlebars.js' HTML escaping (& < > " ' ` =).
 /// Compiles an optional template setting: empty `source` leaves `out`
 /// empty and succeeds; bad syntax fails with "<field>: <why>" in `error`.

@@ -45,17 +45,6 @@ bool flag(const json::object& o, std::string_view key) {
   return it != o.end() && it->value() == true;
 }
 
-// What templates see for a record: record.x, data.x and bare x.
-json::value record_context(const json::value& record, const json::value& settings) {
-  json::object ctx;
-  if (const auto* o = record.if_object())
-    ctx = *o;
-  ctx["record"] = record;
-  ctx["data"] = record;
-  ctx["settings"] = settings;
-  return ctx;
-}
-
 const char* const default_id_paths[] = {"id", "_id"};
 
 std::string id_in(const json::value& v, const std::vector<std::string>& path) {

@@ -27,12 +27,19 @@ inline std::size_t readable_within(std::string_view part, const std::string& buf
   return buffer.capacity() - static_cast<std::size_t>(part.data() - begin);
 }
 
+/// An origin's generator sits above this bit (page numbers below it).
+inline constexpr int origin_generator_shift = 40;
+
 struct page_data {
   std::string bytes;
   std::vector<std::uint32_t> ends;  ///< end offset of each record
   /// The router branch each record is in (flow_routes.hpp); empty when
   /// every record is in lane 0, as in every flow without routers.
   std::vector<std::uint16_t> lanes;
+  /// The generator page this one descends from (its generator and number):
+  /// each stage passes one page on per page it takes, keeping this, so the
+  /// job knows when an exported page has gone through the flow. 0: untracked.
+  std::uint64_t origin = 0;
 };
 
 class record_page {
@@ -44,6 +51,7 @@ public:
   std::size_t bytes() const { return data_ ? data_->bytes.size() : 0; }
   std::uint16_t lane(std::size_t i) const { return data_->lanes.empty() ? 0 : data_->lanes[i]; }
   bool has_lanes() const { return data_ && !data_->lanes.empty(); }
+  std::uint64_t origin() const { return data_ ? data_->origin : 0; }
   std::string_view record(std::size_t i) const { return slice(*data_, i); }
   /// Record i of page data not (yet) shared as a page.
   static std::string_view slice(const page_data& d, std::size_t i) {
@@ -84,8 +92,9 @@ public:
   std::size_t size() const { return cur_.ends.size(); }
   bool empty() const { return cur_.ends.empty(); }
   bool complete() const { return cur_.ends.size() >= max_records_; }
-  record_page take() {
+  record_page take(std::uint64_t origin = 0) {
     cur_.bytes.reserve(cur_.bytes.size() + json_padding);
+    cur_.origin = origin;
     auto out = std::make_shared<page_data>(std::move(cur_));
     cur_ = page_data{};
     return record_page(std::move(out));

@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(types_are_registered_under_fixed_names) {
                     "integrator.account_shard_actor", "integrator.rate_bucket_actor",
                     "integrator.account_store_actor", "integrator.engine_actor",
                     "integrator.record_page", "integrator.stage_report", "integrator.job_spec",
-                    "integrator.outbound_response", "integrator.job_ref"})
+                    "integrator.outbound_response", "integrator.job_ref", "integrator.once_calls"})
     BOOST_TEST(sys.types().make_value(name) != nullptr, name);
 }
 

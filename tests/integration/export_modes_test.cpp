@@ -169,4 +169,55 @@ BOOST_FIXTURE_TEST_CASE(a_virtual_export_pages_with_a_state_a_client_cannot_alte
   BOOST_TEST(sent(exp, first_state).status == 200u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_once_export_flags_each_page_once_it_went_through, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/once/pending?total=25&size=10","response":{"resourcePath":"items"},
+                                   "once":{"relativeURI":"/once/flag/{{record.id}}","method":"PUT"}})",
+                         R"("type":"once","pageSize":4)");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/once"]})");
+  auto flow_id = flow(exp, {imp});
+  auto sorted_sink = [&] {
+    auto ids = sink_ids(peer, "once");
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  auto range = [](std::int64_t from, std::int64_t to) {
+    std::vector<std::int64_t> v(static_cast<std::size_t>(to - from));
+    std::iota(v.begin(), v.end(), from);
+    return v;
+  };
+  // Each run takes the ten oldest unflagged records, in pages of 4, 4, 2.
+  BOOST_TEST(std::string(wait_job(run(flow_id)).at("status").as_string()) == "completed");
+  BOOST_TEST(peer.hits("/once/flag") == 10);
+  BOOST_TEST(sorted_sink() == range(0, 10), boost::test_tools::per_element());
+  BOOST_TEST(std::string(wait_job(run(flow_id)).at("status").as_string()) == "completed");
+  BOOST_TEST(sorted_sink() == range(0, 20), boost::test_tools::per_element());
+  // A flagging call that fails is an error of the export, and its record
+  // comes again next run.
+  peer.inject({"PUT", "/once/flag/21", 1, 404});
+  auto third = run(flow_id);
+  auto j = wait_job(third);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  BOOST_TEST(count(j, "numError") == 1);
+  auto errors = api("GET", "/v1/jobs/" + third + "/joberrors").json();
+  BOOST_REQUIRE_EQUAL(errors.as_array().size(), 1u);
+  BOOST_TEST(errors.as_array()[0].at("code").as_string() == "once_failed");
+  BOOST_TEST(errors.as_array()[0].at("_stepId").as_string() == exp);
+  BOOST_TEST(sorted_sink() == range(0, 25), boost::test_tools::per_element());
+  BOOST_TEST(count(wait_job(run(flow_id)), "numExport") == 1);  // 21 again
+  BOOST_TEST(count(wait_job(run(flow_id)), "numExport") == 0);
+  BOOST_TEST(sink_ids(peer, "once").size() == 26u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_once_export_without_its_flagging_request_cannot_run, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/once/pending","response":{"resourcePath":"items"}})",
+                         R"("type":"once")");
+  auto job_id = run(flow(exp, {}));
+  BOOST_TEST(std::string(wait_job(job_id).at("status").as_string()) == "failed");
+  auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json();
+  BOOST_REQUIRE(!errors.as_array().empty());
+  BOOST_TEST(std::string(errors.as_array()[0].at("message").as_string()).find("http.once") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

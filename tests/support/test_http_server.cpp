@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include <set>
 #include <thread>
 
 namespace integrator::test {
@@ -96,6 +97,7 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
   std::atomic<bool> stopping{false};
   std::atomic<bool> refuse_rejects{true};
   std::vector<std::pair<long, std::string>> changes;  ///< id, modifiedAt
+  std::set<long> flagged;  ///< records PUT /once/flag/<id> flagged
 
   std::optional<fault> take_fault(std::string_view method, std::string_view path) {
     std::lock_guard<std::mutex> guard(mutex);
@@ -231,6 +233,24 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
     res.body() = json::serialize(json::object{{"items", std::move(items)}});
   }
 
+  // GET /once/pending?total=T&size=S: the first S of records 0…T-1 not yet
+  // flagged; PUT /once/flag/<id> flags one.
+  void once(std::string_view method, std::string_view path,
+            const std::map<std::string, std::string>& q, http::response<http::string_body>& res) {
+    std::lock_guard<std::mutex> guard(mutex);
+    if (method == "PUT" && path.starts_with("/once/flag/")) {
+      flagged.insert(std::stol(std::string(path.substr(std::string_view("/once/flag/").size()))));
+      res.body() = R"({"ok":true})";
+      return;
+    }
+    json::array items;
+    auto size = static_cast<std::size_t>(number(q, "size", 10));
+    for (long i = 0; i < number(q, "total", 10) && items.size() < size; ++i)
+      if (!flagged.count(i))
+        items.push_back(record(i, 0));
+    res.body() = json::serialize(json::object{{"items", std::move(items)}});
+  }
+
   void serve(std::shared_ptr<tcp::socket> sock) {
     beast::flat_buffer buffer;
     boost::system::error_code ec;
@@ -278,6 +298,8 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
         source(path, query_of(target), res);
       } else if (path.starts_with("/sink/")) {
         sink(method, path, req.body(), res);
+      } else if (path.starts_with("/once/")) {
+        once(method, path, query_of(target), res);
       } else if (path == "/changes") {
         changes_since(query_of(target), res);
       } else if (path == "/ping") {

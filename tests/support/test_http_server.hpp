@@ -17,6 +17,8 @@
 //   last:  {"done":true|false,"items":[…]}                  (offset)
 //   notfound: page style, but 404 after the last page
 //   any style: &after=<id> starts right after that record
+// Once: GET /once/pending?total=T&size=S → {"items":[…]}, the first S of
+//   records 0…T-1 not yet flagged; PUT /once/flag/<id> flags one.
 // Sink: POST /sink/<name> (object → {"id"}, array → [{"id"}…]);
 //   PUT /sink/<name>/<id> updates. A record with "reject":true is refused
 //   with 422 {"message":"rejected <id>"} (batches: the whole request).

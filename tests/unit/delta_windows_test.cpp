@@ -1,4 +1,5 @@
 #include "core/export_window.hpp"
+#include "core/once_marking.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -58,6 +59,26 @@ BOOST_AUTO_TEST_CASE(test_exports_have_a_limit_and_bad_blocks_are_refused) {
   BOOST_TEST(refused(R"({"type":"test","test":{"limit":101}})"));
   BOOST_TEST(refused(R"({"type":"delta","delta":{"startDate":"soon"}})"));
   BOOST_TEST(refused(R"({"type":"delta","delta":{"lagOffset":-1}})"));
+}
+
+BOOST_AUTO_TEST_CASE(a_once_export_flags_each_record_with_its_own_request) {
+  std::string error;
+  auto m = once_marking::compile(json::parse(R"({"http":{"once":{"relativeURI":"/orders/{{record.id}}",
+    "body":"{\"exported\":true,\"by\":\"{{settings.flow.who}}\"}"}}})").as_object(), &error);
+  BOOST_REQUIRE_MESSAGE(m, error);
+  json::value settings = {{"flow", {{"who", "sync"}}}};
+  auto call = m->call_for(R"({"id":"a b","n":1})", settings);
+  BOOST_REQUIRE(call);
+  BOOST_TEST(call->method == "PUT");
+  BOOST_TEST(call->target == "/orders/a%20b");
+  BOOST_TEST(call->body == R"({"exported":true,"by":"sync"})");
+  BOOST_TEST(!m->call_for("[1,2]", settings));
+  BOOST_TEST(!once_marking::failure(204, ""));
+  BOOST_TEST(once_marking::failure(404, "gone")->find("404: gone") != std::string::npos);
+  BOOST_TEST(once_marking::failure(0, "")->find("no answer") != std::string::npos);
+  BOOST_TEST(!once_marking::compile(json::parse(R"({"http":{}})").as_object(), &error));
+  BOOST_TEST(error.find("http.once.relativeURI") != std::string::npos);
+  BOOST_TEST(!once_marking::compile(json::parse(R"({"http":{"once":{"relativeURI":"/x/{{#if}}"}}})").as_object(), &error));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
