@@ -72,7 +72,8 @@ bool needs_engine(api_op op) {
          || op == api_op::job_retry || op == api_op::connection_proxy
          || op == api_op::connection_import || op == api_op::import_invoke
          || op == api_op::connection_export || op == api_op::connection_export_pages
-         || op == api_op::export_invoke || op == api_op::api_identifier_invoke;
+         || op == api_op::export_invoke || op == api_op::api_identifier_invoke
+         || op == api_op::export_preview;
 }
 
 // POST /connections/{id}/export[/pages] {export:{…}, pagedExportState?}
@@ -215,6 +216,20 @@ caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const 
     case api_op::connection_export_pages:
     case api_op::export_invoke:
       return virtual_export(self, engine, who, call);
+    case api_op::export_preview: {
+      // The unsaved export itself, with postData; it runs on its _connectionId.
+      boost::system::error_code ec;
+      auto v = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
+      const auto* conn_id = !ec && v.is_object() ? v.get_object().if_contains("_connectionId") : nullptr;
+      if (!conn_id || !conn_id->is_string())
+        return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+                                              "The body must be an export with _connectionId", "_connectionId"));
+      auto conn = st.service->engine_document(resource_kind::connection, account, who.scope,
+                                              std::string(conn_id->get_string()));
+      if (!conn)
+        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
+      return self->delegate(engine, preview_atom::value, call.body, boost::json::serialize(*conn));
+    }
     case api_op::connection_proxy: {
       auto header = [&](std::string_view name) -> std::string {
         for (const auto& [k, v] : call.headers)

@@ -56,6 +56,7 @@ using proxy_atom = caf::atom_constant<caf::atom("proxy")>;
 using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
 using export_atom = caf::atom_constant<caf::atom("export")>;
 using once_atom = caf::atom_constant<caf::atom("once")>;
+using preview_atom = caf::atom_constant<caf::atom("preview")>;
 
 // -- message types ------------------------------------------------------------
 

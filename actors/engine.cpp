@@ -297,6 +297,14 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto call = spawn_export_invocation(self->system(), self->state.services, endpoint);
       return answer_from(self, call, export_doc, position, one_page);
     },
+    [=](preview_atom, const std::string& body, const std::string& connection) -> caf::result<api_reply> {
+      api_reply error;
+      auto endpoint = endpoint_of(connection, error);
+      if (!endpoint)
+        return error;
+      auto call = spawn_export_invocation(self->system(), self->state.services, endpoint);
+      return answer_from(self, call, preview_atom::value, body);
+    },
     [=](proxy_atom, const std::string& connection, const std::string& method,
         const std::string& relative_uri, std::string& body) -> caf::result<api_reply> {
       api_reply error;

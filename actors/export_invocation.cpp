@@ -10,6 +10,7 @@
 
 #include "actors/catalogue.hpp"
 #include "core/export_pager.hpp"
+#include "core/export_preview.hpp"
 #include "http/outbound_client.hpp"
 
 namespace integrator {
@@ -25,6 +26,8 @@ struct export_call_state {
   std::string data = "[";
   std::size_t records = 0;
   bool one_page = false;
+  std::optional<export_preview> preview;  ///< POST /exports/preview
+  export_request sent;                    ///< a preview's one request
   caf::response_promise rp;
   static inline const char* name = "export_invocation";
 };
@@ -51,6 +54,8 @@ void fetch(export_call_ptr self) {
     answer(self);
     return;
   }
+  if (st.preview)
+    st.sent = *req;
   auto out = st.endpoint->request(req->method, req->target, std::move(req->body), req->headers);
   auto me = caf::actor_cast<caf::actor>(self);
   st.services->outbound->submit(std::move(out), "export", st.endpoint->concurrency(),
@@ -91,9 +96,32 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
         fetch(self);
         return caf::delegated<api_reply>();
       },
+      // POST /exports/preview: the first page, stage by stage.
+      [=](invoke_atom, preview_atom, const std::string& body) -> caf::result<api_reply> {
+        auto& st = self->state;
+        boost::system::error_code ec;
+        auto doc = json::parse(body, ec);
+        std::string why = "the export is not a JSON object";
+        auto preview = ec || !doc.is_object() ? std::nullopt : export_preview::compile(doc.get_object(), &why);
+        if (!preview) {
+          self->quit();
+          return api_reply::fail(make_api_error(errc::validation_failed, "invalid_export", why, "export"));
+        }
+        st.preview = std::move(preview);
+        st.pager.emplace(st.preview->pager());
+        st.rp = self->make_response_promise();
+        fetch(self);
+        return caf::delegated<api_reply>();
+      },
       [=](http_atom, std::uint64_t, outbound_response& resp) {
         auto& st = self->state;
         auto got = st.pager->on_response(resp);
+        if (st.preview) {
+          st.rp.deliver(api_reply::json(
+            api_status::ok, st.preview->answer(st.sent, st.endpoint->url_of(st.sent.target), resp, got)));
+          self->quit();
+          return;
+        }
         if (got.error) {
           answer(self, got.error);
           return;

@@ -61,6 +61,9 @@ using engine_actor = caf::typed_actor<
   // export JSON, connection JSON (secrets revealed), position JSON or "",
   // one page only → {"data":[…],"position":{…},"done":bool}
   caf::replies_to<export_atom, std::string, std::string, std::string, bool>::with<api_reply>,
+  // preview body (an unsaved export with postData), connection JSON
+  // (secrets revealed) → {"data":[…],"dataURIs":[],"stages":[…]}
+  caf::replies_to<preview_atom, std::string, std::string>::with<api_reply>,
   // a ping's answer from the outbound client
   caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
   // test hook: crash the running jobs (true) or the engine itself (false)

@@ -53,6 +53,7 @@ enum class api_op : std::uint8_t {
   import_invoke,            ///< POST /imports/{id}/invoke (engine)
   api_identifier_invoke,    ///< POST /{apiIdentifier}: a saved import (engine; id: the identifier)
   export_invoke,            ///< POST /exports/{id}/invoke (engine)
+  export_preview,           ///< POST /exports/preview (engine)
   flow_last_export,         ///< GET /flows/{id}/lastExportDateTime
   step_resolved,            ///< GET /flows/{id}/{stepId}/resolved
   step_resolve,             ///< PUT /flows/{id}/{stepId}/resolved

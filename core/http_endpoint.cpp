@@ -230,6 +230,10 @@ void http_endpoint::use_token(const std::string& token, bool in_url, std::string
   }
 }
 
+std::string http_endpoint::url_of(std::string_view target) const {
+  return join_url(base_uri_, target);
+}
+
 outbound_request http_endpoint::request(std::string method, std::string_view target,
                                         std::string body, const header_list& extra) const {
   outbound_request req;

@@ -58,6 +58,8 @@ public:
   std::optional<std::string> ping_failure(outbound_response& r) const;
 
   const std::string& base_uri() const { return base_uri_; }
+  /// Where a request to `target` goes, without the credentials request() adds.
+  std::string url_of(std::string_view target) const;
   const std::string& media_type() const { return media_type_; }
   int concurrency() const { return concurrency_; }
   const retry_policy& retry() const { return retry_; }

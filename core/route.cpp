@@ -219,6 +219,8 @@ route_result route(std::string_view method, bool admin, const std::vector<std::s
     return pick(method, {{"GET", api_op::list}, {"POST", api_op::create}}, call);
   if (s.size() == 2 && s[1] == "ping" && call.kind == resource_kind::connection)
     return pick(method, {{"POST", api_op::connection_ping_unsaved}}, call);
+  if (s.size() == 2 && s[1] == "preview" && call.kind == resource_kind::export_)
+    return pick(method, {{"POST", api_op::export_preview}}, call);
   if (!is_object_id(s[1]))
     return bad_id(row.singular);
   call.id = s[1];

@@ -220,4 +220,52 @@ BOOST_FIXTURE_TEST_CASE(a_once_export_without_its_flagging_request_cannot_run, f
   BOOST_TEST(std::string(errors.as_array()[0].at("message").as_string()).find("http.once") != std::string::npos);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_preview_shows_each_stage_of_an_unsaved_export, flow_fixture) {
+  auto conn = peer_connection();
+  auto preview = [&](const std::string& extra) {
+    auto r = api("POST", "/v1/exports/preview", R"({"name":"unsaved","adaptorType":"HTTPExport","_connectionId":")"
+                                                   + conn + "\"," + extra + "}");
+    BOOST_REQUIRE_MESSAGE(r.status == 200u, r.status << " " << r.body);
+    return r.json().as_object();
+  };
+  auto stage_names = [](const json::object& answer) {
+    std::vector<std::string> names;
+    for (const auto& s : answer.at("stages").as_array())
+      names.emplace_back(s.at("name").as_string());
+    return names;
+  };
+  // Transform and filter: gold records (every third), renamed; ten at most.
+  auto shaped = preview(R"("http":{"relativeURI":"/source/page?total=60&size=60","response":{"resourcePath":"items"}},
+    "transform":{"type":"expression","expression":{"version":"1","rules":[[{"extract":"id","generate":"key"},{"extract":"tier","generate":"tier"}]]}},
+    "filter":{"type":"expression","expression":{"version":"1","rules":["equals",["extract","tier"],"gold"]}})");
+  BOOST_TEST(stage_names(shaped) == (std::vector<std::string>{"request", "raw", "parse", "transform", "filter"}),
+             boost::test_tools::per_element());
+  const auto& stages = shaped.at("stages").as_array();
+  BOOST_TEST(stages[0].at("data").at("url").as_string() == peer.base_url() + "/source/page?total=60&size=60");
+  BOOST_TEST(stages[1].at("data").at("statusCode").as_int64() == 200);
+  BOOST_TEST(stages[2].at("data").as_array().size() == 60u);
+  BOOST_TEST(stages[4].at("data").as_array().size() == 20u);
+  const auto& data = shaped.at("data").as_array();
+  BOOST_REQUIRE_EQUAL(data.size(), 10u);  // no test.limit: ten
+  BOOST_TEST(data[1].at("key").as_int64() == 3);
+  BOOST_TEST(!data[1].as_object().contains("email"));
+  // test.limit caps the data; postData fills the delta templates.
+  auto windowed = preview(R"("type":"delta","test":{"limit":2},
+    "http":{"relativeURI":"/source/page?total=5&size=5&since={{lastExportDateTime}}","response":{"resourcePath":"items"}},
+    "postData":{"lastExportDateTime":"2026-01-02T03:04:05.000Z"})");
+  BOOST_TEST(windowed.at("data").as_array().size() == 2u);
+  auto url = std::string(windowed.at("stages").as_array()[0].at("data").at("url").as_string());
+  BOOST_TEST(url.find("since=2026-01-02T03%3A04%3A05.000Z") != std::string::npos, url);
+  // A failing request: the raw stage says why, and there is no data.
+  auto failing = preview(R"("http":{"relativeURI":"/nothing-here"})");
+  BOOST_TEST(failing.at("data").as_array().empty());
+  const auto& raw = failing.at("stages").as_array()[1];
+  BOOST_TEST(raw.at("data").at("statusCode").as_int64() == 404);
+  BOOST_TEST(!raw.at("errors").as_array().empty());
+  // An export that does not compile, or names no connection, is a 422.
+  BOOST_TEST(api("POST", "/v1/exports/preview", R"({"_connectionId":")" + conn
+                                                  + R"(","http":{"relativeURI":"/x/{{#if}}"}})").status == 422u);
+  BOOST_TEST(api("POST", "/v1/exports/preview", R"({"http":{"relativeURI":"/x"}})").status == 422u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -55,6 +55,9 @@ BOOST_AUTO_TEST_CASE(sub_resources) {
   BOOST_TEST(lic.call.id == id);
   BOOST_TEST(lic.call.sub_id == id2);
   BOOST_TEST((r("POST", {"connectors", id, "licenses"}).call.op == api_op::license_create));
+  BOOST_TEST((r("POST", {"exports", "preview"}).call.op == api_op::export_preview));
+  BOOST_TEST((r("GET", {"exports", "preview"}).error.kind == errc::method_not_allowed));
+  BOOST_TEST((r("POST", {"imports", "preview"}).error.kind == errc::not_found));
 }
 
 BOOST_AUTO_TEST_CASE(state_global_and_scoped) {
