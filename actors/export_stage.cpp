@@ -19,7 +19,6 @@ struct export_state {
   std::shared_ptr<const flow_plan> plan;
   const export_step* step = nullptr;
   stage_links links;
-  bool last = false;
   std::optional<export_pager> pager;
   std::optional<page_builder> builder;
   std::deque<record_page> ready;
@@ -110,8 +109,7 @@ void pump(export_ptr self) {
   stage_report done;
   done.exhausted = true;
   report(self, std::move(done));
-  if (st.last)
-    self->send(st.links.downstream, end_atom::value);
+  self->send(st.links.downstream, end_atom::value);
   self->quit();
 }
 
@@ -160,13 +158,13 @@ void take_records(export_ptr self, const export_pager::outcome& got, const std::
 
 caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> services,
                           std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                          stage_links links, bool last) {
+                          stage_links links, bool skip) {
   auto& st = self->state;
   st.services = std::move(services);
   st.plan = std::move(plan);
   st.step = &st.plan->generators[generator];
   st.links = std::move(links);
-  st.last = last;
+  st.stopped = skip;
   st.credit = st.services->pages_in_flight;
   st.origin_base = static_cast<std::uint64_t>(generator + 1) << origin_generator_shift;
   st.pager.emplace(st.step->paging, st.step->context);
@@ -179,6 +177,10 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
     [=](http_atom, std::uint64_t, outbound_response& resp) {
       auto& st = self->state;
       st.waiting = false;
+      if (st.stopped) {  // canceled meanwhile: its records go nowhere
+        pump(self);
+        return;
+      }
       stage_report r;
       auto got = st.pager->on_response(resp);
       // Ask for the next page before working on this one when credit allows
@@ -223,9 +225,9 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
 
 caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                               std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                              stage_links links, bool last) {
+                              stage_links links, bool skip) {
   return parent->spawn<caf::linked>(export_impl, std::move(services), std::move(plan), generator,
-                       std::move(links), last);
+                       std::move(links), skip);
 }
 
 }  // namespace integrator

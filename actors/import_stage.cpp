@@ -49,6 +49,7 @@ struct import_state {
   bool last = false;  ///< no stage follows: records end here
   std::map<std::uint64_t, work> active;  ///< pages being worked on, by generation
   bool ended = false;
+  std::int32_t ends_left = 1;  ///< upstreams yet to end
   std::uint64_t generation = 0;
   std::optional<object_id_generator> ids;
   static inline const char* name = "import_stage";
@@ -215,6 +216,7 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
   st.plan = std::move(plan);
   st.step = &st.plan->processors[processor];
   st.links = std::move(links);
+  st.ends_left = st.links.upstreams;
   auto station = st.plan->station_of(processor);
   st.lane = st.plan->stations[station].lane;
   st.last = station + 1 == st.plan->stations.size();
@@ -243,7 +245,7 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
       maybe_end(self);
     },
     [=](end_atom) {
-      self->state.ended = true;
+      self->state.ended = --self->state.ends_left <= 0;
       maybe_end(self);
     },
   };

@@ -28,7 +28,7 @@ struct job_state {
   std::vector<job_doc> steps;  ///< generators then processors
   std::vector<caf::actor> stages;
   caf::actor first_processor;  ///< or the job itself without processors
-  caf::actor generator;        ///< the one running
+  std::vector<caf::actor> generators;  ///< started so far (a retry's replay too)
   std::size_t next_generator = 0;
   caf::actor flow_actor;  ///< our flow's actor (chains _runNextFlowIds)
   std::size_t generator_steps = 0;  ///< steps[0…n) are generators (none in a retry)
@@ -47,6 +47,7 @@ struct job_state {
   std::set<std::uint64_t> once_through;  ///< pages through before their calls came
   std::size_t once_out = 0;              ///< flagging calls not yet answered
   bool ended = false;                    ///< the line has ended (end_atom)
+  std::int32_t ends_left = 1;            ///< as the sink: senders yet to end
   static inline const char* name = "job";
 };
 
@@ -200,16 +201,18 @@ stage_links links_for(job_ptr self, std::int32_t step, caf::actor downstream) {
   return l;
 }
 
+// Starts the next generator; once the run has failed or is canceled it
+// only ends its part of the line (every generator's end is counted).
 void start_generator(job_ptr self) {
   auto& st = self->state;
   auto g = st.next_generator++;
-  bool last = st.next_generator == st.plan->generators.size();
+  bool skip = !st.fatal.empty() || st.canceling;
   st.steps[g].status = job_status::running;
   st.steps[g].started_at = wall_clock_ms();
-  st.generator = spawn_export_stage(self, st.services, st.plan, g,
-                                    links_for(self, static_cast<std::int32_t>(g), st.first_processor),
-                                    last);
-  st.stages.push_back(st.generator);
+  auto stage = spawn_export_stage(self, st.services, st.plan, g,
+                                  links_for(self, static_cast<std::int32_t>(g), st.first_processor), skip);
+  st.generators.push_back(stage);
+  st.stages.push_back(stage);
 }
 
 // Creates the child jobs, marks everything running, spawns the stages.
@@ -246,14 +249,21 @@ void launch(job_ptr self) {
   st.flow_job.status = job_status::running;
   st.flow_job.started_at = now;
   st.flow_job.last_modified = now;
-  // Stations from the last to the first: each needs its downstream.
+  // Stations from the last to the first: each needs its downstream. The
+  // first one (or the job) hears every generator end.
+  auto upstreams = retry ? 1 : static_cast<std::int32_t>(st.plan->generators.size());
+  st.ends_left = upstreams;
   caf::actor downstream = caf::actor_cast<caf::actor>(self);
   auto step = static_cast<std::int32_t>(st.steps.size());
   for (std::size_t k = stations.size(); k-- > st.first_station;) {
     const auto& s = stations[k];
-    downstream = s.router
-                   ? spawn_router_stage(self, st.services, st.plan, s.index, links_for(self, -1, downstream))
-                   : spawn_import_stage(self, st.services, st.plan, s.index, links_for(self, --step, downstream));
+    auto links = links_for(self, s.router ? -1 : --step, downstream);
+    if (k == st.first_station) {
+      links.upstreams = upstreams;
+      st.ends_left = 1;
+    }
+    downstream = s.router ? spawn_router_stage(self, st.services, st.plan, s.index, std::move(links))
+                          : spawn_import_stage(self, st.services, st.plan, s.index, std::move(links));
     st.stages.push_back(downstream);
   }
   st.first_processor = downstream;
@@ -261,9 +271,13 @@ void launch(job_ptr self) {
     // The stored records replace the export: step -1 in reports.
     auto page_size = st.plan->generators.empty() ? std::size_t{1000} : st.plan->generators[0].page_size;
     auto lane = st.first_station < stations.size() ? stations[st.first_station].lane : std::uint16_t{0};
-    st.generator = spawn_replay_stage(self, st.services, st.store, st.account, st.flow_job.to_json(),
-                                      page_size, lane, links_for(self, -1, st.first_processor));
-    st.stages.push_back(st.generator);
+    st.generators.push_back(spawn_replay_stage(self, st.services, st.store, st.account,
+                                               st.flow_job.to_json(), page_size, lane,
+                                               links_for(self, -1, st.first_processor)));
+    st.stages.push_back(st.generators.back());
+  } else if (st.plan->parallel_generators) {
+    while (st.next_generator < st.plan->generators.size())
+      start_generator(self);
   } else {
     start_generator(self);
   }
@@ -311,7 +325,7 @@ void on_report(job_ptr self, stage_report& r) {
   if (r.exhausted && is_generator) {
     step.status = r.fatal.empty() && st.fatal.empty() ? job_status::completed : job_status::failed;
     step.ended_at = now;
-    if (st.next_generator < st.plan->generators.size() && st.fatal.empty() && !st.canceling)
+    if (st.next_generator < st.plan->generators.size())
       start_generator(self);
   }
 }
@@ -470,6 +484,8 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
     },
     [=](end_atom) {
       auto& st = self->state;
+      if (--st.ends_left > 0)
+        return;
       st.ended = true;
       if (st.once_out == 0)
         finish(self);
@@ -484,8 +500,8 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
         st.canceling = true;
         st.flow_job.status = job_status::canceling;
         st.flow_job.last_modified = wall_clock_ms();
-        if (st.generator)
-          self->send(st.generator, cancel_atom::value);
+        for (const auto& g : st.generators)
+          self->send(g, cancel_atom::value);
         persist(self);
         if (!st.plan)
           finish(self);

@@ -16,6 +16,7 @@ struct router_state {
   stage_links links;
   page_relay relay;
   bool ended = false;
+  std::int32_t ends_left = 1;  ///< upstreams yet to end
   static inline const char* name = "router_stage";
 };
 
@@ -39,6 +40,7 @@ caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const no
     st.plan = plan;
     st.router = &st.plan->routers[router];
     st.links = links;
+    st.ends_left = links.upstreams;
     st.relay.credit = services->pages_in_flight;
     return {
       [=](page_atom, const record_page& page) {

@@ -6,7 +6,10 @@
 // reports counts and errors to its job after every page (stage_report).
 //
 // Messages between stages: (page_atom, record_page), (credit_atom, int32),
-// (end_atom); a generator also takes (cancel_atom) from its job.
+// (end_atom); a generator also takes (cancel_atom) from its job. Every
+// generator sends end_atom once it is done, even one the job told to skip
+// its run, so the first stage ends after `upstreams` of them: each end
+// follows its sender's pages on one link, wherever the actors live.
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -25,13 +28,15 @@ struct stage_links {
   std::string job_id;     ///< the step's child job
   std::string flow_job_id;
   std::string flow_id;
+  std::int32_t upstreams = 1;  ///< how many senders end before this stage ends
 };
 
-/// Pages records out of one page generator. With `last`, it ends the
-/// stream (end_atom downstream) once exhausted.
+/// Pages records out of one page generator, then sends end_atom
+/// downstream. With `skip`, it sends only end_atom (the run stopped
+/// before its turn).
 caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                               std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                              stage_links links, bool last);
+                              stage_links links, bool skip = false);
 
 /// The generator of a retry job: replays its stored records (retry_job is
 /// the job's JSON) in pages of `page_size`, in `lane`, then ends the stream.

@@ -151,6 +151,8 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
     for (const auto& id : next->get_array())
       if (id.is_string())
         plan.next_flow_ids.emplace_back(id.get_string());
+  if (const auto* par = f.if_contains("runPageGeneratorsInParallel"); par && *par == true)
+    plan.parallel_generators = true;
   json::object settings;
   settings["flow"] = f.contains("settings") ? f.at("settings") : json::object();
   plan.settings = std::move(settings);

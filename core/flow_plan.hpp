@@ -95,6 +95,7 @@ struct flow_plan {
   std::vector<flow_station> stations;
   boost::json::value settings;
   std::vector<std::string> next_flow_ids;  ///< _runNextFlowIds: run after a completed run
+  bool parallel_generators = false;        ///< runPageGeneratorsInParallel
 
   static std::optional<flow_plan> compile(const job_spec& spec, std::string* error);
 

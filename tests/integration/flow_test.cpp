@@ -50,6 +50,43 @@ BOOST_FIXTURE_TEST_CASE(a_paged_export_reaches_the_sink_once_each, flow_fixture)
   BOOST_TEST(latest.json().as_array().at(0).at("_id").as_string() == job_id);
 }
 
+// Two generators, each on its own connection, whose first answers are late.
+std::string two_generator_flow(flow_fixture& f, bool parallel, const std::string& sink) {
+  f.peer.inject({"GET", "/source/page", 2, 200, -1, 400});
+  auto first = f.http_export(f.peer_connection(), R"({"relativeURI":"/source/page?total=5&size=5","response":{"resourcePath":"items"}})");
+  auto second = f.http_export(f.peer_connection(), R"({"relativeURI":"/source/page?total=7&size=7","response":{"resourcePath":"items"}})");
+  auto imp = f.http_import(f.peer_connection(), R"({"method":["POST"],"relativeURI":["/sink/)" + sink + "\"]}");
+  return f.create("flows", R"({"name":"two sources","runPageGeneratorsInParallel":)" + std::string(parallel ? "true" : "false")
+                             + R"(,"pageGenerators":[{"_exportId":")" + first + R"("},{"_exportId":")" + second
+                             + R"("}],"pageProcessors":[{"type":"import","_importId":")" + imp + "\"}]}");
+}
+
+BOOST_FIXTURE_TEST_CASE(page_generators_run_one_after_another_or_in_parallel, flow_fixture) {
+  auto j = wait_job(run(two_generator_flow(*this, false, "one-by-one")));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  BOOST_TEST(peer.sink("one-by-one").size() == 12u);
+  BOOST_TEST(peer.peak_in_flight("/source/page") == 1);
+  j = wait_job(run(two_generator_flow(*this, true, "together")));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  BOOST_TEST(count(j, "numExport") == 12);
+  BOOST_TEST(peer.sink("together").size() == 12u);
+  BOOST_TEST(peer.peak_in_flight("/source/page") == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_generator_ends_the_run_without_the_next_one, flow_fixture) {
+  auto conn = peer_connection();
+  auto broken = http_export(conn, R"({"relativeURI":"/nothing-here"})");
+  auto fine = http_export(conn, R"({"relativeURI":"/source/skip?total=5&size=5","response":{"resourcePath":"items"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/after-broken"]})");
+  auto flow_id = create("flows", R"({"name":"broken first","pageGenerators":[{"_exportId":")" + broken
+                                   + R"("},{"_exportId":")" + fine + R"("}],"pageProcessors":[{"type":"import","_importId":")"
+                                   + imp + "\"}]}");
+  auto j = wait_job(run(flow_id), 10);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "failed");
+  BOOST_TEST(peer.hits("/source/skip") == 0);
+  BOOST_TEST(peer.sink("after-broken").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(flow_paging)
