@@ -35,8 +35,14 @@ struct work {
   std::vector<json::value> records;
   std::vector<record_outcome> outcomes;
   std::vector<import_request> requests;
+  std::vector<lookup_call> lookups;  ///< dynamic lookups, answered before staging
+  lookup_results found;
   std::size_t outstanding = 0;
 };
+
+// A request's tag: its page's generation, whether it is a lookup, its index.
+constexpr std::uint64_t lookup_bit = 1u << 23;
+constexpr std::uint64_t index_mask = lookup_bit - 1;
 
 struct import_state {
   std::shared_ptr<const node_services> services;
@@ -169,6 +175,40 @@ void pick_lane(work& w, std::uint16_t lane) {
   w.page = mine.take(w.whole.origin());
 }
 
+void submit(import_ptr self, std::uint64_t tag, const std::string& method, const std::string& target,
+            std::string body, const header_list& headers) {
+  auto& st = self->state;
+  const auto& endpoint = *st.step->endpoint;
+  auto me = caf::actor_cast<caf::actor>(self);
+  st.services->outbound->submit(endpoint.request(method, target, std::move(body), headers),
+                                st.step->connection_id, endpoint.concurrency(), endpoint.retry(),
+                                [me, tag](outbound_response r) {
+                                  caf::anon_send(me, http_atom::value, tag, std::move(r));
+                                });
+}
+
+// Sends the page's staged requests (or finishes it when there are none).
+void send_requests(import_ptr self, std::uint64_t gen) {
+  auto& w = self->state.active.at(gen);
+  w.outstanding = w.requests.size();
+  if (w.outstanding == 0) {
+    finish_page(self, gen);
+    return;
+  }
+  for (std::size_t q = 0; q < w.requests.size(); ++q) {
+    auto& req = w.requests[q];
+    submit(self, (gen << 24) | q, req.method, req.target, std::move(req.body), req.headers);
+  }
+}
+
+// The lookups are answered: stages the page with what they found.
+void send_page(import_ptr self, std::uint64_t gen) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  w.requests = st.step->plan->stage(w.records, st.plan->settings, w.outcomes, &w.found);
+  send_requests(self, gen);
+}
+
 void process_next(import_ptr self) {
   auto& st = self->state;
   // Up to pages_in_flight pages at once (their requests overlap), as long
@@ -183,27 +223,29 @@ void process_next(import_ptr self) {
   w.page = std::move(in.page);
   w.from = std::move(in.from);
   pick_lane(w, st.lane);
-  // Records are parsed only when responseMapping needs them afterwards
-  // (or the plan cannot work from text).
   const auto& plan = *st.step->plan;
-  if (w.page.size() > 0)
-    w.requests = plan.stage_page(w.page, st.plan->settings,
-                                 !st.last && plan.maps_response(), w.records, w.outcomes);
-  w.outstanding = w.requests.size();
-  if (w.outstanding == 0) {
-    finish_page(self, gen);
-    return;
-  }
-  auto me = caf::actor_cast<caf::actor>(self);
-  const auto& endpoint = *st.step->endpoint;
-  for (std::size_t q = 0; q < w.requests.size(); ++q) {
-    auto& req = w.requests[q];
-    auto out = endpoint.request(req.method, req.target, std::move(req.body), req.headers);
-    std::uint64_t tag = (gen << 24) | q;
-    st.services->outbound->submit(std::move(out), st.step->connection_id, endpoint.concurrency(),
-                                  endpoint.retry(), [me, tag](outbound_response r) {
-                                    caf::anon_send(me, http_atom::value, tag, std::move(r));
-                                  });
+  if (plan.has_lookups() && w.page.size() > 0) {
+    for (std::size_t i = 0; i < w.page.size(); ++i) {
+      boost::system::error_code ec;
+      w.records.push_back(json::parse(w.page.record(i), ec));
+      if (ec)
+        w.records.back() = nullptr;  // fails as invalid_record when staged
+    }
+    w.lookups = plan.lookup_calls(w.records, st.plan->settings, w.found);
+    w.outstanding = w.lookups.size();
+    for (std::size_t q = 0; q < w.lookups.size(); ++q) {
+      auto& c = w.lookups[q];
+      submit(self, (gen << 24) | lookup_bit | q, c.method, c.target, std::move(c.body), {});
+    }
+    if (w.outstanding == 0)
+      send_page(self, gen);
+  } else {
+    // Records are parsed only when responseMapping needs them afterwards
+    // (or the plan cannot work from text).
+    if (w.page.size() > 0)
+      w.requests = plan.stage_page(w.page, st.plan->settings, !st.last && plan.maps_response(),
+                                   w.records, w.outcomes);
+    send_requests(self, gen);
   }
   process_next(self);  // another page, if the limit allows
 }
@@ -234,8 +276,16 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
       if (it == st.active.end())
         return;
       auto& w = it->second;
-      st.step->plan->settle(w.requests[tag & 0xffffff], resp, w.outcomes);
-      if (--w.outstanding == 0)
+      bool lookup = (tag & lookup_bit) != 0;
+      if (lookup)
+        st.step->plan->settle_lookup(w.lookups[tag & index_mask], resp, w.found);
+      else
+        st.step->plan->settle(w.requests[tag & index_mask], resp, w.outcomes);
+      if (--w.outstanding > 0)
+        return;
+      if (lookup)
+        send_page(self, it->first);
+      else
         finish_page(self, it->first);
     },
     [=](credit_atom, std::int32_t n) {

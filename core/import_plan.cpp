@@ -104,8 +104,17 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
   }
   if (!block)
     return fail("import has no http or rest block");
+  auto dynamic = dynamic_lookup::parse(legacy ? (block->contains("lookups") ? block->at("lookups") : json::value())
+                                              : lookups,
+                                       legacy, &why);
+  if (!dynamic)
+    return fail("lookups: " + why);
+  p.lookups_ = std::move(*dynamic);
   auto methods = list_of(*block, "method");
   auto uris = list_of(*block, "relativeURI");
+  if (legacy)  // "/customers/{id}" names record fields and lookups
+    for (auto& u : uris)
+      u = legacy_template(u);
   auto bodies = list_of(*block, legacy ? "postBody" : "body");
   auto types = list_of(*block, "requestType");
   std::size_t n = std::max<std::size_t>({methods.size(), uris.size(), 1});
@@ -153,7 +162,7 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
   p.read_entry(processor_entry);
   if (p.mapping_)
     p.raw_ = raw_mapping::from(*p.mapping_);
-  p.raw_capable_ = !p.filter_ && p.existing_extract_.empty() && !p.mapper_
+  p.raw_capable_ = !p.filter_ && p.existing_extract_.empty() && !p.mapper_ && p.lookups_.empty()
                    && (!p.mapping_ || p.raw_)
                    && std::all_of(ops->begin(), ops->end(),
                                   [](const op_plan& op) { return op.fixed && !op.body; });
@@ -274,11 +283,52 @@ std::optional<import_plan> import_plan::compile_lookup(const json::value& export
   return p;
 }
 
+std::vector<lookup_call> import_plan::lookup_calls(const std::vector<json::value>& records,
+                                                  const json::value& settings, lookup_results& found) const {
+  found.values.assign(records.size(), {});
+  found.failures.assign(records.size(), {});
+  std::vector<lookup_call> calls;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!records[i].is_object() || (filter_ && !filter_->matches(records[i], settings)))
+      continue;
+    auto ctx = record_context(records[i], settings);
+    for (std::size_t l = 0; l < lookups_.size(); ++l) {
+      calls.push_back(lookups_[l].call_for(ctx));
+      calls.back().record = i;
+      calls.back().lookup = l;
+    }
+  }
+  return calls;
+}
+
+void import_plan::settle_lookup(const lookup_call& call, const outbound_response& r,
+                                lookup_results& found) const {
+  std::string why;
+  const auto& lookup = lookups_[call.lookup];
+  if (auto v = lookup.resolve(r, why))
+    found.values[call.record][lookup.name()] = std::move(*v);
+  else if (found.failures[call.record].empty())
+    found.failures[call.record] = why;
+}
+
 std::vector<import_request> import_plan::stage(const std::vector<json::value>& records,
                                                const json::value& settings,
-                                               std::vector<record_outcome>& outcomes) const {
+                                               std::vector<record_outcome>& outcomes,
+                                               const lookup_results* found) const {
   const auto& ops = *ops_;
   outcomes.assign(records.size(), {});
+  // What templates see of record i: the record, and what its lookups found
+  // (by name, and under "lookup").
+  auto context_of = [&](std::size_t i, const json::value& record) {
+    auto ctx = record_context(record, settings);
+    if (found && !found->values[i].empty()) {
+      auto& o = ctx.as_object();
+      for (const auto& [name, value] : found->values[i])
+        o[name] = value;
+      o["lookup"] = found->values[i];
+    }
+    return ctx;
+  };
   std::vector<json::value> mapped(records.size());
   std::vector<std::size_t> op_of(records.size(), create_op_);
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -291,6 +341,12 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     }
     if (filter_ && !filter_->matches(records[i], settings)) {
       out.what = record_outcome::kind::filtered;
+      continue;
+    }
+    if (found && !found->failures[i].empty()) {
+      out.what = record_outcome::kind::failed;
+      out.code = "lookup_failed";
+      out.message = found->failures[i];
       continue;
     }
     if (!existing_extract_.empty()) {
@@ -326,7 +382,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     const auto& op = ops[req.op];
     req.method = op.method;
     if (op.relative_uri)
-      req.target = op.relative_uri->render(record_context(records[i], settings), template_escape::url);
+      req.target = op.relative_uri->render(context_of(i, records[i]), template_escape::url);
     requests.push_back(std::move(req));
   }
   for (auto& req : requests) {
@@ -355,10 +411,10 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     } else {
       auto i = req.records.front();
       if (lookup_)
-        req.body = op.body ? op.body->render(record_context(records[i], settings), template_escape::none)
+        req.body = op.body ? op.body->render(context_of(i, records[i]), template_escape::none)
                            : std::string();
       else
-        req.body = op.body ? op.body->render(record_context(mapped[i], settings), template_escape::none)
+        req.body = op.body ? op.body->render(context_of(i, mapped[i]), template_escape::none)
                            : json::serialize(mapped[i]);
     }
   }

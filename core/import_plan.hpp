@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/dynamic_lookup.hpp"
 #include "core/filter_expression.hpp"
 #include "core/handlebars.hpp"
 #include "core/mapper2.hpp"
@@ -49,6 +50,12 @@ struct record_outcome {
   boost::json::value response;  ///< its part of the answer (_json), kept only for responseMapping
 };
 
+/// What an import's dynamic lookups found for each record of a page.
+struct lookup_results {
+  std::vector<boost::json::object> values;  ///< by record: lookup name → value
+  std::vector<std::string> failures;        ///< by record: why a lookup failed ("" if none)
+};
+
 class import_plan {
 public:
   /// Compiles an import document and its flow entry (pageProcessors[i],
@@ -66,10 +73,22 @@ public:
                                                    std::string* error = nullptr);
 
   /// Stages a page: fills `outcomes` for records decided without a request
-  /// (filtered, ignored, failed mapping) and returns the requests to send.
+  /// (filtered, ignored, failed mapping or lookup) and returns the requests
+  /// to send. `found`: what the dynamic lookups found (lookup_calls first).
   std::vector<import_request> stage(const std::vector<boost::json::value>& records,
                                     const boost::json::value& settings,
-                                    std::vector<record_outcome>& outcomes) const;
+                                    std::vector<record_outcome>& outcomes,
+                                    const lookup_results* found = nullptr) const;
+
+  /// True when records need dynamic lookups (dynamic_lookup.hpp) before
+  /// they are staged.
+  bool has_lookups() const { return !lookups_.empty(); }
+  /// The lookup requests of a page's parsed records (those the input
+  /// filter keeps), and `found` sized for their answers.
+  std::vector<lookup_call> lookup_calls(const std::vector<boost::json::value>& records,
+                                        const boost::json::value& settings, lookup_results& found) const;
+  /// Reads a lookup's answer into `found`.
+  void settle_lookup(const lookup_call& call, const outbound_response& r, lookup_results& found) const;
 
   /// True when a page can be staged from its text alone (stage_raw): no
   /// filter, no upsert, a copying mapping (raw_mapping) or none, fixed
@@ -133,6 +152,7 @@ private:
   std::size_t batch_size_ = 1;
   bool proceed_on_failure_ = false;
   bool lookup_ = false;
+  std::vector<dynamic_lookup> lookups_;
   std::optional<raw_mapping> raw_;
   bool raw_capable_ = false;
   std::vector<std::string> lookup_records_;  ///< resourcePath of a lookup's answer

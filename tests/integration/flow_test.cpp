@@ -268,6 +268,51 @@ BOOST_FIXTURE_TEST_CASE(lookups_and_response_mapping_feed_later_processors, flow
   BOOST_TEST(children.as_array().size() == 4u);
 }
 
+BOOST_FIXTURE_TEST_CASE(import_lookups_feed_relative_uris, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=6&size=6","response":{"resourcePath":"items"}})");
+  // The peer knows only records 0…3: 4 and 5 find no match.
+  auto lookup = [](const char* extra) {
+    return std::string(R"("lookups":[{"name":"remote","relativeURI":"/source/skip?total=4&size=1&offset={{record.id}}",
+                                      "extract":"items.0.name")") + extra + "}]";
+  };
+  auto strict = http_import(conn, R"({"method":["PUT"],"relativeURI":["/sink/looked/{{remote}}"]})", lookup(""));
+  auto j = wait_job(run(flow(exp, {strict})));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  BOOST_TEST(count(j, "numSuccess") == 4);
+  BOOST_TEST(count(j, "numError") == 2);
+  std::set<std::string> ids;
+  for (const auto& e : peer.sink("looked"))
+    ids.insert(e.id);
+  BOOST_TEST(ids == (std::set<std::string>{"name-0", "name-1", "name-2", "name-3"}), boost::test_tools::per_element());
+  auto errors = api("GET", "/v1/jobs/" + std::string(j.at("_id").as_string()) + "/joberrors").json();
+  BOOST_REQUIRE_EQUAL(errors.as_array().size(), 2u);
+  BOOST_TEST(errors.as_array()[0].at("code").as_string() == "lookup_failed");
+
+  auto lenient = http_import(conn, R"({"method":["PUT"],"relativeURI":["/sink/defaulted/{{remote}}"]})",
+                             lookup(R"(,"default":"nobody")"));
+  j = wait_job(run(flow(exp, {lenient})));
+  BOOST_TEST(count(j, "numSuccess") == 6);
+  std::multiset<std::string> defaulted;
+  for (const auto& e : peer.sink("defaulted"))
+    defaulted.insert(e.id);
+  BOOST_TEST(defaulted.count("nobody") == 2u);
+
+  // A legacy rest import names the lookup in single braces.
+  auto rest = create("connections", R"({"type":"rest","name":"Legacy","rest":{"baseURI":")" + peer.base_url() + R"("}})");
+  auto legacy = create("imports", R"({"name":"Legacy lookups","_connectionId":")" + rest + R"(",
+    "rest":{"relativeURI":["/sink/legacy-looked/{remote}"],"method":["PUT"],
+            "lookups":[{"name":"remote","relativeURI":"/source/skip?total=4&size=1&offset={id}","extract":"items.0.email",
+                        "allowFailures":true,"default":"none"}]}})");
+  j = wait_job(run(flow(exp, {legacy})));
+  BOOST_TEST(count(j, "numSuccess") == 6);
+  std::multiset<std::string> emails;
+  for (const auto& e : peer.sink("legacy-looked"))
+    emails.insert(e.id);
+  BOOST_TEST(emails.count("user-3%40example.com") == 1u);  // encoded in the path
+  BOOST_TEST(emails.count("none") == 2u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_failing_export_fails_the_job_with_an_error, flow_fixture) {
   auto conn = peer_connection();
   auto exp = http_export(conn, R"({"relativeURI":"/nothing-here"})");

@@ -209,4 +209,70 @@ BOOST_AUTO_TEST_CASE(a_lookup_export_asks_per_record_and_maps_data_back) {
   BOOST_TEST(rec == json::parse(R"({"email":"a@x.io","customerId":"c7"})"));
 }
 
+BOOST_AUTO_TEST_CASE(dynamic_lookups_feed_the_relative_uri_by_name) {
+  auto p = compile(R"({"http":{"method":["PUT"],"relativeURI":["/customers/{{idLookup}}/orders?via={{lookup.idLookup}}"]},
+    "lookups":[{"name":"idLookup","relativeURI":"/customers?email={{record.email}}","extract":"0.id"},
+               {"name":"static","map":{"a":"b"}}]})");
+  BOOST_TEST(p.has_lookups());
+  BOOST_TEST(!p.raw_capable());
+  auto recs = records(R"([{"email":"a@x.io"},{"email":"b@x.io"},{"email":"c@x.io"}])");
+  lookup_results found;
+  auto calls = p.lookup_calls(recs, {}, found);
+  BOOST_REQUIRE_EQUAL(calls.size(), 3u);  // the static lookup asks nothing
+  BOOST_TEST(calls[1].method == "GET");
+  BOOST_TEST(calls[1].target == "/customers?email=b%40x.io");
+  p.settle_lookup(calls[0], answer(200, R"([{"id":"c7"}])"), found);
+  p.settle_lookup(calls[1], answer(200, R"([])"), found);
+  p.settle_lookup(calls[2], answer(200, R"([{"id":"c8"},{"id":"c9"}])"), found);
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(recs, {}, out, &found);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
+  BOOST_TEST(reqs[0].target == "/customers/c7/orders?via=c7");
+  BOOST_TEST((out[1].what == kind::failed));
+  BOOST_TEST(out[1].code == "lookup_failed");
+  BOOST_TEST(out[1].message == "lookup idLookup found no match");
+  BOOST_TEST(out[2].message == "lookup idLookup found 2 matches");
+}
+
+BOOST_AUTO_TEST_CASE(allow_failures_and_default_decide_what_no_match_gives) {
+  auto resolve = [](const char* lookup, int status, const char* body) {
+    std::string error;
+    auto parsed = dynamic_lookup::parse(json::parse(std::string("[") + lookup + "]"), false, &error);
+    BOOST_REQUIRE_MESSAGE(parsed && parsed->size() == 1u, error);
+    auto v = (*parsed)[0].resolve(answer(status, body), error);
+    return v ? json::serialize(*v) : "error: " + error;
+  };
+  const char* plain = R"({"name":"l","relativeURI":"/x","extract":"items.0.id"})";
+  const char* lenient = R"({"name":"l","relativeURI":"/x","extract":"items.0.id","allowFailures":true})";
+  const char* fallback = R"({"name":"l","relativeURI":"/x","extract":"items.0.id","default":"none"})";
+  const char* mapped = R"({"name":"l","relativeURI":"/x","extract":"items.0.id","map":{"7":"seven"},"allowFailures":true})";
+  BOOST_TEST(resolve(plain, 200, R"({"items":[{"id":7}]})") == "7");
+  BOOST_TEST(resolve(plain, 200, R"({"items":[]})") == "error: lookup l found no match");
+  BOOST_TEST(resolve(plain, 500, "oops") == "error: lookup l failed with HTTP 500");
+  BOOST_TEST(resolve(lenient, 200, R"({"items":[]})") == R"("")");
+  BOOST_TEST(resolve(lenient, 404, "") == R"("")");
+  BOOST_TEST(resolve(lenient, 200, R"({"items":[{"id":1},{"id":2}]})") == "1");  // the first
+  BOOST_TEST(resolve(fallback, 200, R"({"items":[{"id":null}]})") == R"("none")");
+  BOOST_TEST(resolve(fallback, 200, R"({"items":[{"id":1},{"id":2}]})") == "error: lookup l found 2 matches");
+  BOOST_TEST(resolve(mapped, 200, R"({"items":[{"id":7}]})") == R"("seven")");
+  BOOST_TEST(resolve(mapped, 200, R"({"items":[{"id":8}]})") == R"("")");
+}
+
+BOOST_AUTO_TEST_CASE(legacy_rest_templates_name_fields_in_single_braces) {
+  BOOST_TEST(legacy_template("/customers/{idLookup}?q={a.b}") == "/customers/{{idLookup}}?q={{a.b}}");
+  BOOST_TEST(legacy_template("/keep/{{already}}/{ spaced }/{}") == "/keep/{{already}}/{ spaced }/{}");
+  auto p = compile(R"({"rest":{"method":["PUT"],"relativeURI":["/customers/{idLookup}"],
+    "lookups":[{"name":"idLookup","relativeURI":"/customers?email={email}","extract":"0.id","method":"GET"}]}})");
+  auto recs = records(R"([{"email":"a@x.io"}])");
+  lookup_results found;
+  auto calls = p.lookup_calls(recs, {}, found);
+  BOOST_REQUIRE_EQUAL(calls.size(), 1u);
+  BOOST_TEST(calls[0].target == "/customers?email=a%40x.io");
+  p.settle_lookup(calls[0], answer(200, R"([{"id":42}])"), found);
+  std::vector<record_outcome> out;
+  auto reqs = p.stage(recs, {}, out, &found);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
+  BOOST_TEST(reqs[0].target == "/customers/42");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
