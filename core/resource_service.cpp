@@ -624,6 +624,11 @@ api_reply resource_service::replace(const std::string& account, const access_sco
   for (const auto& [pointer, plain] : extract_secrets(doc))
     sealed_new[pointer] = box_.seal(plain);
   auto sealed = merge_secrets(doc, sealed_new, load_sealed(kind, account, id));
+  // An offline connection (its last ping failed) stays so through a PUT,
+  // unless the PUT brings new credentials: they may be what fixes it.
+  if (kind == resource_kind::connection)
+    if (const auto* was = old->get_object().if_contains("offline"); was && *was == true)
+      doc.get_object()["offline"] = sealed_new.empty();
   write_batch b;
   put_document(b, kind, account, id, doc, sealed);
   index(b, account, kind, id, &*old, &doc);

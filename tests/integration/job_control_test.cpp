@@ -288,6 +288,30 @@ BOOST_FIXTURE_TEST_CASE(a_connection_whose_ping_fails_is_offline_and_its_flows_f
   BOOST_TEST(peer.sink("offline").size() == 5u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_put_with_new_credentials_brings_an_offline_connection_back, flow_fixture) {
+  auto block = [&](const char* token) {
+    return R"({"type":"http","name":"Creds","http":{"baseURI":")" + peer.base_url()
+           + R"(","ping":{"relativeURI":"/ping"},"auth":{"type":"token","token":{"token":")" + token
+           + R"(","location":"header","scheme":"Bearer"}}}})";
+  };
+  auto conn = create("connections", block("old-token"));
+  fault f;
+  f.path_prefix = "/ping";
+  f.status = 401;
+  peer.inject(f);
+  BOOST_TEST(api("GET", "/v1/connections/" + conn + "/ping").status == 422u);
+  auto offline = [&] { return api("GET", "/v1/connections/" + conn).json().at("offline") == true; };
+  BOOST_TEST(offline());
+  // The document as read back (credentials masked), even without the
+  // flag, changes nothing: the server owns it.
+  auto same = api("GET", "/v1/connections/" + conn).json();
+  same.as_object().erase("offline");
+  BOOST_TEST(api("PUT", "/v1/connections/" + conn, boost::json::serialize(same)).status == 200u);
+  BOOST_TEST(offline());
+  BOOST_TEST(api("PUT", "/v1/connections/" + conn, block("new-token")).status == 200u);
+  BOOST_TEST(!offline());
+}
+
 BOOST_FIXTURE_TEST_CASE(the_proxy_calls_the_target_with_the_connections_auth, flow_fixture) {
   auto conn = peer_connection(R"("auth":{"type":"token","token":{"token":"s3cret","location":"header","scheme":"Bearer"}})");
   auto proxy = [&](const std::string& method, const std::string& uri, const std::string& body = {}) {
