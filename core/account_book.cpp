@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/iso_time.hpp"
+#include "core/json_path.hpp"
 #include "core/key_codec.hpp"
 #include "core/secret_box.hpp"
 
@@ -14,11 +15,6 @@ namespace {
 
 api_error invalid(std::string field, std::string message) {
   return make_api_error(errc::validation_failed, "invalid_field", std::move(message), std::move(field));
-}
-
-std::string str(const json::object& o, std::string_view k) {
-  auto it = o.find(k);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
 }
 
 std::set<std::string> id_set(const json::object& o, std::string_view k) {
@@ -73,7 +69,7 @@ void account_book::put_account(const std::string& id, std::string_view text) {
   if (ec || !v.is_object())
     return;
   const auto& o = v.get_object();
-  account a{id, str(o, "name"), str(o, "email"), str(o, "createdAt"), std::nullopt};
+  account a{id, string_member(o, "name"), string_member(o, "email"), string_member(o, "createdAt"), std::nullopt};
   if (auto it = o.find("rateLimit"); it != o.end() && it->value().is_object()) {
     const auto& rl = it->value().get_object();
     bucket_limits limits;
@@ -94,13 +90,13 @@ void account_book::put_token(const std::string& id, std::string_view text) {
   const auto& o = v.get_object();
   token t;
   t.id = id;
-  t.account_id = str(o, "_accountId");
-  t.hash = str(o, "hash");
-  t.created_at = str(o, "createdAt");
-  t.auto_purge = str(o, "autoPurge");
+  t.account_id = string_member(o, "_accountId");
+  t.hash = string_member(o, "hash");
+  t.created_at = string_member(o, "createdAt");
+  t.auto_purge = string_member(o, "autoPurge");
   if (auto it = o.find("expiresAt"); it != o.end() && it->value().is_int64())
     t.expires_at_ms = it->value().get_int64();
-  t.scope.full = str(o, "scope") != "custom";
+  t.scope.full = string_member(o, "scope") != "custom";
   t.scope.connection_ids = id_set(o, "_connectionIds");
   t.scope.export_ids = id_set(o, "_exportIds");
   t.scope.import_ids = id_set(o, "_importIds");
@@ -173,7 +169,7 @@ api_error account_book::create_account(const json::value& body, std::int64_t now
       return make_api_error(errc::validation_failed, "missing_required_field",
                             std::string("Missing required field: ") + f, f);
   }
-  auto email = str(*o, "email");
+  auto email = string_member(*o, "email");
   if (!plausible_email(email))
     return invalid("email", "email must be an email address");
   for (const auto& [id, a] : accounts_)
@@ -181,16 +177,16 @@ api_error account_book::create_account(const json::value& body, std::int64_t now
       return make_api_error(errc::validation_failed, "duplicate_email",
                             "An account with that email exists", "email");
   auto id = ids_.next(static_cast<std::uint32_t>(now_ms / 1000));
-  json::object acc{{"name", str(*o, "name")}, {"email", email}, {"createdAt", format_iso_ms(now_ms)}};
+  json::object acc{{"name", string_member(*o, "name")}, {"email", email}, {"createdAt", format_iso_ms(now_ms)}};
   batch.put(keys::accounts_space, id, json::serialize(acc));
   std::string token_body;
-  accounts_[id] = account{id, str(*o, "name"), email, format_iso_ms(now_ms), std::nullopt};
+  accounts_[id] = account{id, string_member(*o, "name"), email, format_iso_ms(now_ms), std::nullopt};
   auto err = create_token(id, json::object{{"scope", "full"}}, now_ms, batch, token_body);
   accounts_.erase(id);  // memory follows disk: commit() adds it back
   if (err)
     return err;
   auto tok = json::parse(token_body).get_object();
-  json::object out{{"_id", id}, {"name", str(*o, "name")}, {"email", email},
+  json::object out{{"_id", id}, {"name", string_member(*o, "name")}, {"email", email},
                    {"token", tok["token"]}, {"_tokenId", tok["_id"]}};
   out_body = json::serialize(out);
   out_id = id;
@@ -222,12 +218,12 @@ api_error account_book::create_token(const std::string& account_id, const json::
   const auto* o = body.if_object();
   if (!o)
     return invalid("", "a token must be a JSON object");
-  auto scope = str(*o, "scope");
+  auto scope = string_member(*o, "scope");
   if (scope.empty())
     scope = "full";
   if (scope != "full" && scope != "custom")
     return invalid("scope", "scope must be one of: full, custom");
-  auto purge = o->contains("autoPurge") ? str(*o, "autoPurge") : "never";
+  auto purge = o->contains("autoPurge") ? string_member(*o, "autoPurge") : "never";
   auto purge_ms = purge_after_ms(purge);
   if (purge_ms < 0)
     return invalid("autoPurge", "autoPurge must be one of: 1h, 4h, 1d, 4d, 10d, 30d, never");

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_path.hpp"
 #include "core/raw_mapping.hpp"
 #include "core/resource_service.hpp"
 
@@ -12,11 +13,6 @@ namespace integrator {
 namespace json = boost::json;
 
 namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
-}
 
 const std::string* find_doc(const std::vector<std::pair<std::string, std::string>>& docs,
                             const std::string& id) {
@@ -79,13 +75,13 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
     return doc;
   };
   auto with_connection = [&](const json::value& doc) {
-    auto conn = str(doc.get_object(), "_connectionId");
+    auto conn = string_member(doc.get_object(), "_connectionId");
     return conn.empty() || add(resource_kind::connection, conn, spec.connections).has_value();
   };
   const auto& f = flow->get_object();
   if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
     for (const auto& g : gens->get_array()) {
-      auto id = g.is_object() ? str(g.get_object(), "_exportId") : "";
+      auto id = g.is_object() ? string_member(g.get_object(), "_exportId") : "";
       auto doc = add(resource_kind::export_, id, spec.exports);
       if (!doc || !with_connection(*doc))
         return std::nullopt;
@@ -94,8 +90,8 @@ std::optional<job_spec> load_job_spec(resource_service& resources, const std::st
   flow_routes::each_processor_entry(f, [&](const json::object& p) {
     if (!loaded)
       return;
-    bool is_import = str(p, "type") != "export";
-    auto id = str(p, is_import ? "_importId" : "_exportId");
+    bool is_import = string_member(p, "type") != "export";
+    auto id = string_member(p, is_import ? "_importId" : "_exportId");
     auto doc = is_import ? add(resource_kind::import_, id, spec.imports)
                          : add(resource_kind::export_, id, spec.exports);
     loaded = doc && with_connection(*doc);
@@ -145,8 +141,8 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
   }
   const auto& f = flow->get_object();
   flow_plan plan;
-  plan.flow_id = str(f, "_id");
-  plan.integration_id = str(f, "_integrationId");
+  plan.flow_id = string_member(f, "_id");
+  plan.integration_id = string_member(f, "_integrationId");
   if (const auto* next = f.if_contains("_runNextFlowIds"); next && next->is_array())
     for (const auto& id : next->get_array())
       if (id.is_string())
@@ -159,14 +155,14 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
   if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
     for (const auto& g : gens->get_array()) {
       export_step step;
-      step.export_id = str(g.get_object(), "_exportId");
+      step.export_id = string_member(g.get_object(), "_exportId");
       auto doc = parse_doc(find_doc(spec.exports, step.export_id));
       if (!doc) {
         *error = "export " + step.export_id + " not found";
         return std::nullopt;
       }
       const auto& e = doc->get_object();
-      step.connection_id = str(e, "_connectionId");
+      step.connection_id = string_member(e, "_connectionId");
       step.endpoint = endpoint_of(spec, step.connection_id, error);
       if (!step.endpoint)
         return std::nullopt;
@@ -197,7 +193,7 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
       if (!selection)
         return std::nullopt;
       step.selection = *selection;
-      if (str(e, "type") == "once") {
+      if (string_member(e, "type") == "once") {
         auto once = once_marking::compile(e, error);
         if (!once)
           return std::nullopt;
@@ -217,16 +213,16 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
     return std::nullopt;
   for (const auto& p : routes->processor_entries) {
     const auto& entry = p.get_object();
-    bool lookup = str(entry, "type") == "export";
+    bool lookup = string_member(entry, "type") == "export";
     import_step step;
-    step.import_id = str(entry, lookup ? "_exportId" : "_importId");
+    step.import_id = string_member(entry, lookup ? "_exportId" : "_importId");
     step.lookup = lookup;
     auto doc = parse_doc(find_doc(lookup ? spec.exports : spec.imports, step.import_id));
     if (!doc) {
       *error = std::string(lookup ? "export " : "import ") + step.import_id + " not found";
       return std::nullopt;
     }
-    step.connection_id = str(doc->get_object(), "_connectionId");
+    step.connection_id = string_member(doc->get_object(), "_connectionId");
     step.endpoint = endpoint_of(spec, step.connection_id, error);
     if (!step.endpoint)
       return std::nullopt;

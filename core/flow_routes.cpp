@@ -6,16 +6,13 @@
 #include <limits>
 #include <map>
 
+#include "core/json_path.hpp"
+
 namespace integrator {
 
 namespace json = boost::json;
 
 namespace {
-
-std::string str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
-}
 
 const json::array* array_at(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -38,7 +35,7 @@ struct router_graph {
         return false;
       }
       docs.push_back(&r.get_object());
-      if (auto id = str(r.get_object(), "id"); !id.empty())
+      if (auto id = string_member(r.get_object(), "id"); !id.empty())
         by_id.emplace(id, docs.size() - 1);
     }
     auto resolve = [&](const std::string& id, std::size_t& into) {
@@ -55,12 +52,12 @@ struct router_graph {
     for (const auto* doc : docs) {
       next.emplace_back();
       std::size_t shared = no_router;  // the router-level nextRouterId
-      if (!resolve(str(*doc, "nextRouterId"), shared))
+      if (!resolve(string_member(*doc, "nextRouterId"), shared))
         return false;
       if (const auto* bs = array_at(*doc, "branches"))
         for (const auto& b : *bs) {
           std::size_t own = shared;
-          if (b.is_object() && !resolve(str(b.get_object(), "nextRouterId"), own))
+          if (b.is_object() && !resolve(string_member(b.get_object(), "nextRouterId"), own))
             return false;
           next.back().push_back(own);
         }
@@ -177,13 +174,13 @@ std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string
   for (auto r : graph.order) {
     const auto& doc = *graph.docs[r];
     router_step step;
-    step.id = str(doc, "id");
+    step.id = string_member(doc, "id");
     auto label = "router " + (step.id.empty() ? std::to_string(r) : step.id);
-    if (str(doc, "routeRecordsUsing") == "script") {
+    if (string_member(doc, "routeRecordsUsing") == "script") {
       *error = label + " routes records by script, which needs a hook runtime this server does not have";
       return std::nullopt;
     }
-    step.all_matching = str(doc, "routeRecordsTo") == "all_matching_branches";
+    step.all_matching = string_member(doc, "routeRecordsTo") == "all_matching_branches";
     step.actions.assign(lanes + 1u, router_step::lane_action::drop);
     if (r == graph.order.front())
       step.actions[0] = router_step::lane_action::route;
@@ -202,7 +199,7 @@ std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string
       branch.lane = lane_of[r][b];
       const auto* bo = (*branches)[b].if_object();
       if (bo) {
-        branch.name = str(*bo, "name");
+        branch.name = string_member(*bo, "name");
         if (const auto* f = bo->if_contains("inputFilter"); f && !f->is_null()) {
           std::string why;
           branch.filter = filter_expression::compile_filter(*f, &why);

@@ -6,6 +6,11 @@
 
 namespace integrator {
 
+std::string string_member(const boost::json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+}
+
 std::string text_of(const boost::json::value& v) {
   if (v.is_string())
     return std::string(v.get_string());

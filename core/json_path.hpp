@@ -2,6 +2,7 @@
 // Walking a JSON document along already-split path segments: object
 // members by name, array elements by decimal index.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -16,6 +17,9 @@ const boost::json::value* find_path(const boost::json::value& root,
 
 /// A value as text: strings as they are, null as "", anything else as JSON.
 std::string text_of(const boost::json::value& v);
+
+/// Member `key` of `o` when it is a string, else "".
+std::string string_member(const boost::json::object& o, std::string_view key);
 
 /// One JSON Pointer reference token: ~ as ~0, / as ~1.
 std::string escape_pointer_token(std::string_view token);
