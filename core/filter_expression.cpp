@@ -151,46 +151,68 @@ int compare(const json::value& a, const json::value& b) {
     if (x && y)
       return *x < *y ? -1 : (*x > *y ? 1 : 0);
   }
+  if (a.is_string() && b.is_string()) {  // the common case, without copies
+    auto c = std::string_view(a.get_string()).compare(std::string_view(b.get_string()));
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
   auto x = text_of(a), y = text_of(b);
   return x.compare(y) < 0 ? -1 : (x == y ? 0 : 1);
 }
 
-json::value eval(const filter_expression::node& n, const json::value& record,
-                 const json::value& settings) {
+// What an operator gives: a value it made, or one it only points at (a
+// record's field, a literal), so reading a field per record copies nothing.
+class operand {
+public:
+  operand(json::value v = nullptr) : owned_(std::move(v)) {}  // NOLINT: made values convert
+  static operand at(const json::value& v) {
+    operand o;
+    o.ref_ = &v;
+    return o;
+  }
+  const json::value& operator*() const { return ref_ ? *ref_ : owned_; }
+  const json::value* operator->() const { return &**this; }
+
+private:
+  json::value owned_;
+  const json::value* ref_ = nullptr;
+};
+
+operand eval(const filter_expression::node& n, const json::value& record, const json::value& settings) {
   auto arg = [&](size_t i) { return eval(*n.args[i], record, settings); };
-  auto text_fn = [&](auto f) {
+  auto text = [&](size_t i) { return text_of(*arg(i)); };
+  auto text_fn = [&](auto f) -> operand {
     auto v = arg(0);
-    if (!v.is_string())
+    if (!v->is_string())
       return v;
-    std::string s(v.get_string());
+    std::string s(v->get_string());
     std::transform(s.begin(), s.end(), s.begin(), f);
     return json::value(s);
   };
-  auto math_fn = [&](double (*f)(double)) -> json::value {
-    auto v = number_of(arg(0));
+  auto math_fn = [&](double (*f)(double)) -> operand {
+    auto v = number_of(*arg(0));
     return v ? json::value(f(*v)) : json::value(nullptr);
   };
   switch (n.kind) {
     case op_kind::literal:
-      return n.literal;
+      return operand::at(n.literal);
     case op_kind::extract:
     case op_kind::settings: {
       const auto* v = find_path(n.kind == op_kind::extract ? record : settings, n.path);
-      return v ? *v : json::value(nullptr);
+      return v ? operand::at(*v) : operand();
     }
     case op_kind::to_number: {
-      auto v = number_of(arg(0));
+      auto v = number_of(*arg(0));
       return v ? json::value(*v) : json::value(nullptr);
     }
     case op_kind::to_string:
-      return json::value(text_of(arg(0)));
+      return json::value(text(0));
     case op_kind::to_boolean:
-      return json::value(truthy(arg(0)));
+      return json::value(truthy(*arg(0)));
     case op_kind::to_epoch: {
       auto v = arg(0);
-      if (v.is_number())
+      if (v->is_number())
         return v;
-      auto ms = parse_iso_ms(text_of(v));
+      auto ms = parse_iso_ms(text_of(*v));
       return ms ? json::value(*ms) : json::value(nullptr);
     }
     case op_kind::lowercase:
@@ -204,69 +226,69 @@ json::value eval(const filter_expression::node& n, const json::value& record,
     case op_kind::abs:
       return math_fn([](double d) { return std::fabs(d); });
     case op_kind::equals:
-      return json::value(compare(arg(0), arg(1)) == 0);
+      return json::value(compare(*arg(0), *arg(1)) == 0);
     case op_kind::notequals:
-      return json::value(compare(arg(0), arg(1)) != 0);
+      return json::value(compare(*arg(0), *arg(1)) != 0);
     case op_kind::greaterthan:
-      return json::value(compare(arg(0), arg(1)) > 0);
+      return json::value(compare(*arg(0), *arg(1)) > 0);
     case op_kind::greaterthanequals:
-      return json::value(compare(arg(0), arg(1)) >= 0);
+      return json::value(compare(*arg(0), *arg(1)) >= 0);
     case op_kind::lessthan:
-      return json::value(compare(arg(0), arg(1)) < 0);
+      return json::value(compare(*arg(0), *arg(1)) < 0);
     case op_kind::lessthanequals:
-      return json::value(compare(arg(0), arg(1)) <= 0);
+      return json::value(compare(*arg(0), *arg(1)) <= 0);
     case op_kind::startswith:
-      return json::value(text_of(arg(0)).rfind(text_of(arg(1)), 0) == 0);
+      return json::value(text(0).rfind(text(1), 0) == 0);
     case op_kind::endswith: {
-      auto s = text_of(arg(0)), t = text_of(arg(1));
+      auto s = text(0), t = text(1);
       return json::value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
     }
     case op_kind::contains:
     case op_kind::doesnotcontain: {
-      bool found = text_of(arg(0)).find(text_of(arg(1))) != std::string::npos;
+      bool found = text(0).find(text(1)) != std::string::npos;
       return json::value(n.kind == op_kind::contains ? found : !found);
     }
     case op_kind::matches: {
-      auto subject = text_of(arg(0));
+      auto subject = text(0);
       if (n.regex)
         return json::value(std::regex_search(subject, *n.regex));
       try {
-        return json::value(std::regex_search(subject, std::regex(text_of(arg(1)))));
+        return json::value(std::regex_search(subject, std::regex(text(1))));
       } catch (const std::regex_error&) {
         return json::value(false);
       }
     }
     case op_kind::isempty:
-      return json::value(is_empty(arg(0)));
+      return json::value(is_empty(*arg(0)));
     case op_kind::isnotempty:
-      return json::value(!is_empty(arg(0)));
+      return json::value(!is_empty(*arg(0)));
     case op_kind::anyof: {
       auto value = arg(0), list = arg(1);
-      const auto* options = list.if_array();
+      const auto* options = list->if_array();
       if (!options)
-        return json::value(compare(value, list) == 0);
+        return json::value(compare(*value, *list) == 0);
       auto in_list = [&](const json::value& x) {
         return std::any_of(options->begin(), options->end(),
                            [&](const json::value& o) { return compare(x, o) == 0; });
       };
-      if (const auto* values = value.if_array())
+      if (const auto* values = value->if_array())
         return json::value(std::any_of(values->begin(), values->end(), in_list));
-      return json::value(in_list(value));
+      return json::value(in_list(*value));
     }
     case op_kind::and_:
       for (size_t i = 0; i < n.args.size(); ++i)
-        if (!truthy(arg(i)))
+        if (!truthy(*arg(i)))
           return json::value(false);
       return json::value(true);
     case op_kind::or_:
       for (size_t i = 0; i < n.args.size(); ++i)
-        if (truthy(arg(i)))
+        if (truthy(*arg(i)))
           return json::value(true);
       return json::value(false);
     case op_kind::not_:
-      return json::value(!truthy(arg(0)));
+      return json::value(!truthy(*arg(0)));
   }
-  return json::value(nullptr);
+  return {};
 }
 
 }  // namespace
@@ -315,7 +337,7 @@ std::optional<filter_expression> filter_expression::compile_filter(const json::v
 }
 
 bool filter_expression::matches(const json::value& record, const json::value& settings) const {
-  return !root_ || truthy(eval(*root_, record, settings));
+  return !root_ || truthy(*eval(*root_, record, settings));
 }
 
 std::vector<std::string> filter_expression::record_fields() const {

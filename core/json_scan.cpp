@@ -45,10 +45,11 @@ bool read_projected(od::value e, field_projection& p, std::string_view& raw) {
   od::object obj;
   if (e.get_object().get(obj))
     return false;
-  boost::json::object fields(p.storage);
-  if (!project_object(obj, p.keys, fields))
+  boost::json::object fields(p.keys.size(), p.storage);
+  bool found_all = false;
+  if (!project_object(obj, p.keys, fields, &found_all))
     return false;
-  if (obj.reset().error() || obj.raw_json().get(raw))
+  if ((!found_all && obj.reset().error()) || obj.raw_json().get(raw))
     return false;
   raw = trim_json_space(raw);
   p.fields.emplace_back(std::move(fields));

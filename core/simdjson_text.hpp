@@ -103,10 +103,15 @@ inline bool value_of(simdjson::ondemand::value v, boost::json::value& out) {
   }
 }
 
-/// Copies the fields of `obj` named in `keys` (the first of each) into
-/// `out`, allocated from out's storage; false when the object is malformed.
+/// Copies the fields of `obj` named in `keys` (the first of each; keys
+/// distinct) into `out`, allocated from out's storage; false when the
+/// object is malformed. With `found_all`, stops as soon as every key is
+/// found (and says so): the caller then reads the object's raw text straight
+/// on, which skips the rest without rewinding.
 inline bool project_object(simdjson::ondemand::object& obj, const std::vector<std::string>& keys,
-                           boost::json::object& out) {
+                           boost::json::object& out, bool* found_all = nullptr) {
+  if (found_all && (*found_all = keys.empty()))
+    return true;
   for (auto item : obj) {
     simdjson::ondemand::field field;
     std::string_view key;
@@ -118,6 +123,10 @@ inline bool project_object(simdjson::ondemand::object& obj, const std::vector<st
     if (!value_of(field.value(), v))
       return false;
     out.emplace(key, std::move(v));
+    if (found_all && out.size() == keys.size()) {
+      *found_all = true;
+      return true;
+    }
   }
   return true;
 }

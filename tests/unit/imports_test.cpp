@@ -154,13 +154,17 @@ BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   BOOST_TEST((step.screen({R"({"n":1})"}, {}, reshaped, kept) == record_verdict::ignore));
   BOOST_TEST((step.screen({"{oops"}, {}, reshaped, kept) == record_verdict::broken));
   // Fields projected while the page was read are used as they are.
-  std::string body = R"({"records":[{"n":2,"x":[1]}, {"n":1}, 7, {"m":{"n":5},"n":"3"}]})";
+  std::string body = R"({"records":[{"n":2,"x":[1]}, {"n":1}, 7, {"m":{"n":5},"n":"3"},
+                                      { "n" : 4 , "deep" : {"a":[{"b":"}"}]} , "t":"]}" } ]})";
   json_scan scan(body);
   field_projection p{step.filter_fields, {}, {}};
   std::vector<std::string_view> recs;
   BOOST_REQUIRE(scan.records({"records"}, recs, &p));
-  BOOST_REQUIRE_EQUAL(recs.size(), 4u);
-  BOOST_REQUIRE_EQUAL(p.fields.size(), 4u);
+  BOOST_REQUIRE_EQUAL(recs.size(), 5u);
+  BOOST_REQUIRE_EQUAL(p.fields.size(), 5u);
+  // Reading stops at the last field the filter needs; the text is whole.
+  BOOST_TEST(recs[4] == R"({ "n" : 4 , "deep" : {"a":[{"b":"}"}]} , "t":"]}" })");
+  BOOST_TEST(p.fields[4] == json::parse(R"({"n":4})"));
   BOOST_TEST(recs[0] == R"({"n":2,"x":[1]})");
   BOOST_TEST(recs[3] == R"({"m":{"n":5},"n":"3"})");
   BOOST_TEST(p.fields[3] == json::parse(R"({"n":"3"})"));
@@ -168,7 +172,8 @@ BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   for (std::size_t i = 0; i < recs.size(); ++i)
     verdicts.push_back(step.screen({recs[i], 0, &p.fields[i]}, {}, reshaped, kept));
   BOOST_TEST((verdicts == std::vector<record_verdict>{record_verdict::keep, record_verdict::ignore,
-                                                      record_verdict::broken, record_verdict::keep}));
+                                                      record_verdict::broken, record_verdict::keep,
+                                                      record_verdict::keep}));
   step.transform = record_transform::compile(json::parse(
     R"({"type":"expression","expression":{"version":"1","rules":[[{"extract":"n","generate":"n"}]]}})"));
   BOOST_REQUIRE(step.transform);
