@@ -28,6 +28,12 @@ struct json_scan::impl {
   od::parser parser;
   od::document doc;
   bool parsed = false;
+  // Read on the way to top-level records: the other top-level members
+  // (paging fields, mostly), so text_at() answers them without skipping
+  // through every record again.
+  bool siblings_known = false;
+  std::string records_key;
+  std::vector<std::pair<std::string, std::string_view>> siblings;  ///< key, raw JSON
 };
 
 namespace {
@@ -121,6 +127,8 @@ bool json_scan::records_at(const std::vector<std::string>& path,
     out.push_back(trim_json_space(raw));
     return true;
   }
+  if (path.size() == 1 && root_type == od::json_type::object)
+    return top_level_records(path[0], out, projection);
   auto found = doc.at_pointer(json_pointer_of(path));
   if (found.error() == simdjson::NO_SUCH_FIELD || found.error() == simdjson::INDEX_OUT_OF_BOUNDS
       || found.error() == simdjson::INCORRECT_TYPE)
@@ -143,9 +151,61 @@ bool json_scan::records_at(const std::vector<std::string>& path,
   return true;
 }
 
+bool json_scan::top_level_records(const std::string& key, std::vector<std::string_view>& out,
+                                  field_projection* projection) {
+  od::object root;
+  if (impl_->doc.get_object().get(root))
+    return false;
+  bool found = false;
+  impl_->siblings.clear();
+  for (auto item : root) {
+    od::field field;
+    std::string_view name;
+    if (std::move(item).get(field) || !key_of(field, name))
+      return false;
+    if (!found && name == key) {
+      found = true;
+      od::value v = field.value();
+      od::json_type t;
+      if (v.type().get(t))
+        return false;
+      if (t == od::json_type::array) {
+        od::array a;
+        if (v.get_array().get(a) || !append_elements(a, out, projection))
+          return false;
+        continue;
+      }
+      std::string_view raw;
+      if (!raw_text_of(v, raw))
+        return false;
+      if (t == od::json_type::object)
+        out.push_back(raw);
+      continue;
+    }
+    std::string_view raw;
+    if (!raw_text_of(field.value(), raw))
+      return false;
+    impl_->siblings.emplace_back(std::string(name), raw);
+  }
+  impl_->siblings_known = true;
+  impl_->records_key = key;
+  return true;
+}
+
 std::optional<std::string> json_scan::text_at(const std::vector<std::string>& path) {
   if (!impl_->parsed)
     return std::nullopt;
+  if (impl_->siblings_known && path.size() == 1 && path[0] != impl_->records_key) {
+    for (const auto& [name, raw] : impl_->siblings)
+      if (name == path[0]) {
+        if (raw.empty() || raw.front() != '"')
+          return raw == "null" ? std::string() : std::string(raw);
+        boost::system::error_code ec;  // a string: unescaped
+        auto v = boost::json::parse(raw, ec);
+        return ec || !v.is_string() ? std::nullopt : std::optional<std::string>(v.get_string());
+      }
+    return std::nullopt;
+  }
   auto& doc = impl_->doc;
   doc.rewind();
   od::value v;

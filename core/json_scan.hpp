@@ -52,6 +52,8 @@ public:
 private:
   bool records_at(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                   field_projection* projection);
+  bool top_level_records(const std::string& key, std::vector<std::string_view>& out,
+                         field_projection* projection);
   std::unique_ptr<impl> impl_;
 };
 

@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -15,6 +17,8 @@
 #include <random>
 #include <thread>
 #include <vector>
+
+#include "core/record_page.hpp"
 
 namespace integrator {
 
@@ -47,6 +51,9 @@ struct timer_entry {
 
 std::once_flag curl_global_once;
 
+// A Content-Length above this is not trusted for reserving memory up front.
+constexpr std::size_t max_reserved_body = 64u << 20;
+
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   static_cast<exchange*>(user)->resp.body.append(data, size * n);
   return size * n;
@@ -68,7 +75,17 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
     value.remove_suffix(1);
-  x->resp.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  auto name = line.substr(0, colon);
+  if (name.size() == 14 && strncasecmp(name.data(), "Content-Length", 14) == 0) {
+    // The body arrives in pieces: room for all of it at once, and for the
+    // padding its JSON parser reads past the end (json_scan), so it is
+    // neither regrown nor copied again to be parsed.
+    std::size_t length = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+    if (ec == std::errc() && length <= max_reserved_body)
+      x->resp.body.reserve(length + json_padding);
+  }
+  x->resp.headers.emplace_back(std::string(name), std::string(value));
   return size * n;
 }
 

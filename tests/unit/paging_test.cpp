@@ -1,4 +1,5 @@
 #include "core/export_pager.hpp"
+#include "core/json_scan.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -301,6 +302,29 @@ BOOST_AUTO_TEST_CASE(link_header_parsing) {
   BOOST_TEST(link_target(R"(<a>; rel=next)", "next") == "a");
   BOOST_TEST(link_target(R"(<a>; rel="nextish")", "next") == "");
   BOOST_TEST(link_target("", "next") == "");
+}
+
+BOOST_AUTO_TEST_CASE(members_beside_the_records_are_read_in_the_same_pass) {
+  std::string body = R"({"page":1,"next":"a\"b","records":[{"id":1},{"id":2}],"none":null,
+                         "deep":{"x":[1,2]},"n":2.50,"page":9})";
+  json_scan scan(body);
+  std::vector<std::string_view> recs;
+  BOOST_REQUIRE(scan.records({"records"}, recs));
+  BOOST_TEST(recs.size() == 2u);
+  BOOST_TEST(*scan.text_at({"next"}) == "a\"b");
+  BOOST_TEST(*scan.text_at({"none"}) == "");
+  BOOST_TEST(*scan.text_at({"n"}) == "2.50");  // as written
+  BOOST_TEST(*scan.text_at({"deep"}) == R"({"x":[1,2]})");
+  BOOST_TEST(*scan.text_at({"page"}) == "1");  // the first of a repeated key
+  BOOST_TEST(!scan.text_at({"missing"}));
+  BOOST_TEST(*scan.text_at({"deep", "x", "1"}) == "2");  // deeper paths read the document again
+  BOOST_TEST(*scan.text_at({"records", "1", "id"}) == "2");
+  // A resource path that is not there: no records, the members still read.
+  json_scan other(body);
+  recs.clear();
+  BOOST_REQUIRE(other.records({"items"}, recs));
+  BOOST_TEST(recs.empty());
+  BOOST_TEST(*other.text_at({"next"}) == "a\"b");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
