@@ -1,6 +1,7 @@
 #include "core/raw_mapping.hpp"
 
 #include <boost/json.hpp>
+#include "core/member_scan.hpp"
 #include "core/record_page.hpp"
 #include "core/simdjson_text.hpp"
 
@@ -75,33 +76,21 @@ std::optional<boost::json::value> project_fields(std::string_view record,
   return boost::json::value(std::move(out), storage);
 }
 
-template <class OnDemandObject>
-bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
-  // values[k]: the text of sources_[k] in this record. guess[j]: the
-  // source the j-th field was last time; records of one page mostly share
-  // their key order, so one compare usually finds it.
-  thread_local std::vector<std::string_view> values;
-  thread_local std::vector<std::size_t> guess;
-  values.assign(sources_.size(), std::string_view());
-  std::size_t j = 0;
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) || !key_of(field, key))
-      return false;
-    if (guess.size() <= j)
-      guess.resize(j + 1, sources_.size());
-    std::size_t k = guess[j];
-    if (k >= sources_.size() || sources_[k] != key) {
-      k = std::find(sources_.begin(), sources_.end(), key) - sources_.begin();
-      guess[j] = k;
-    }
-    ++j;
-    if (k == sources_.size() || !values[k].empty())
-      continue;  // not mapped, or a repeated key: skipped unread
-    if (!raw_text_of(field.value(), values[k]))
-      return false;
+std::size_t raw_mapping::source_of(std::size_t position, std::string_view key,
+                                  std::vector<std::size_t>& guess) const {
+  // guess[j]: the source the j-th member was last time; records of one page
+  // mostly share their key order, so one compare usually finds it.
+  if (guess.size() <= position)
+    guess.resize(position + 1, sources_.size());
+  std::size_t k = guess[position];
+  if (k >= sources_.size() || sources_[k] != key) {
+    k = static_cast<std::size_t>(std::find(sources_.begin(), sources_.end(), key) - sources_.begin());
+    guess[position] = k;
   }
+  return k;
+}
+
+void raw_mapping::append_mapped(const std::vector<std::string_view>& values, std::string& out) const {
   out += '{';
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     const auto& s = slots_[i];
@@ -114,7 +103,43 @@ bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
       out += values[s.source_index];
   }
   out += '}';
+}
+
+template <class OnDemandObject>
+bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
+  // values[k]: the text of sources_[k] in this record.
+  thread_local std::vector<std::string_view> values;
+  thread_local std::vector<std::size_t> guess;
+  values.assign(sources_.size(), std::string_view());
+  std::size_t j = 0;
+  for (auto item : obj) {
+    od::field field;
+    std::string_view key;
+    if (std::move(item).get(field) || !key_of(field, key))
+      return false;
+    auto k = source_of(j++, key, guess);
+    if (k == sources_.size() || !values[k].empty())
+      continue;  // not mapped, or a repeated key: skipped unread
+    if (!raw_text_of(field.value(), values[k]))
+      return false;
+  }
+  append_mapped(values, out);
   return true;
+}
+
+bool raw_mapping::map_scanned(std::string_view record, std::size_t readable, std::string& out) const {
+  thread_local std::vector<std::string_view> values;
+  thread_local std::vector<std::size_t> guess;
+  values.assign(sources_.size(), std::string_view());
+  std::size_t j = 0;
+  bool ok = scan_members(record, readable, [&](std::string_view key, std::string_view value) {
+    auto k = source_of(j++, key, guess);
+    if (k < sources_.size() && values[k].empty())
+      values[k] = value;
+  });
+  if (ok)
+    append_mapped(values, out);
+  return ok;
 }
 
 bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t readable) const {
@@ -126,38 +151,15 @@ bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t r
 void raw_mapping::apply(const record_page& page, page_data& out) const {
   out.bytes.clear();
   out.ends.clear();
-  auto one = [&](std::size_t i, od::object* obj) {
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    // A page's records were read by a parser or written by a serializer: a
+    // byte scan finds their members; what it cannot read, simdjson does.
     auto mark = out.bytes.size();
-    bool ok = obj ? map_object(*obj, out.bytes) : apply(page.record(i), out.bytes, page.readable(i));
-    if (!ok)
+    auto record = page.record(i);
+    if (!map_scanned(record, page.readable(i), out.bytes) && !apply(record, out.bytes, page.readable(i)))
       out.bytes.resize(mark);
     out.ends.push_back(static_cast<std::uint32_t>(out.bytes.size()));
-  };
-  std::size_t i = 0;
-  if (page.size() > 1 && page.readable(0) >= page.bytes() + json_padding) {
-    // One stage-1 pass over the whole page instead of one per record: its
-    // records are JSON texts back to back. Each document must start and end
-    // where its record does, else the rest goes record by record.
-    thread_local od::parser parser;
-#ifdef SIMDJSON_THREADS_ENABLED
-    parser.threaded = false;  // one batch: no need for a second thread
-#endif
-    const char* base = page.record(0).data();
-    od::document_stream stream;
-    if (!parser.iterate_many(base, page.bytes(), std::max<std::size_t>(page.bytes(), 64)).get(stream))
-      for (auto it = stream.begin(); it != stream.end() && i < page.size(); ++it, ++i) {
-        auto record = page.record(i);
-        if (it.current_index() != static_cast<std::size_t>(record.data() - base)
-            || trim_json_space(it.source()) != record)
-          break;
-        od::document_reference doc;
-        od::object obj;
-        bool is_object = !(*it).get(doc) && !doc.get_object().get(obj);
-        one(i, is_object ? &obj : nullptr);
-      }
   }
-  for (; i < page.size(); ++i)
-    one(i, nullptr);
 }
 
 }  // namespace integrator

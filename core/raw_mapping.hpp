@@ -31,7 +31,8 @@ public:
   bool apply(std::string_view record, std::string& out, std::size_t readable = 0) const;
 
   /// Maps every record of `page` into `out`, in order: a record that is not
-  /// a JSON object gets an empty slice. Reads the page in one pass.
+  /// a JSON object gets an empty slice. Its records are found by a byte scan
+  /// (member_scan.hpp), parsed only where that gives up.
   void apply(const record_page& page, page_data& out) const;
 
 private:
@@ -39,6 +40,10 @@ private:
   // header does not pull in simdjson.
   template <class OnDemandObject>
   bool map_object(OnDemandObject& obj, std::string& out) const;
+  /// map_object by a byte scan (member_scan.hpp); false: it gave up.
+  bool map_scanned(std::string_view record, std::size_t readable, std::string& out) const;
+  std::size_t source_of(std::size_t position, std::string_view key, std::vector<std::size_t>& guess) const;
+  void append_mapped(const std::vector<std::string_view>& values, std::string& out) const;
 
   struct slot {
     std::string source;       ///< top-level key to copy, or empty
