@@ -115,12 +115,18 @@ BOOST_AUTO_TEST_CASE(raw_mapping_gives_what_the_document_mapping_gives) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(records_of_a_page_are_read_in_place_beside_their_neighbours) {
+// a → x, b → y, as a raw mapping.
+std::optional<raw_mapping> a_to_x_b_to_y() {
   auto m = mapping_v1::compile(json::parse(R"({"fields":[{"extract":"a","generate":"x"},
       {"extract":"b","generate":"y"}]})"), {});
   BOOST_REQUIRE(m);
   auto raw = raw_mapping::from(*m);
   BOOST_REQUIRE(raw);
+  return raw;
+}
+
+BOOST_AUTO_TEST_CASE(records_of_a_page_are_read_in_place_beside_their_neighbours) {
+  auto raw = a_to_x_b_to_y();
   // Neighbours that would confuse a parser reading past the record's end:
   // an unclosed string, a stray bracket, a number running on.
   page_builder b(10, 1 << 20);
@@ -148,11 +154,7 @@ BOOST_AUTO_TEST_CASE(records_of_a_page_are_read_in_place_beside_their_neighbours
 }
 
 BOOST_AUTO_TEST_CASE(a_page_is_mapped_by_a_byte_scan_that_gives_up_where_it_should) {
-  auto m = mapping_v1::compile(json::parse(R"({"fields":[{"extract":"a","generate":"x"},
-      {"extract":"b","generate":"y"}]})"), {});
-  BOOST_REQUIRE(m);
-  auto raw = raw_mapping::from(*m);
-  BOOST_REQUIRE(raw);
+  auto raw = a_to_x_b_to_y();
   page_builder b(10, 1 << 20);
   for (const char* rec : {R"({"a":1,"b":"x"})", R"({"a":"\"unclosed)", R"({"a":12)", R"(345,"b":[1]})",
                           R"({"b":{"c":"}\"]"},"a":true})", R"({"\u0061":5,"b":2})", R"( { "a" : [ ] } )",
