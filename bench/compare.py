@@ -13,10 +13,11 @@ duplicates one fails the whole comparison.
 
 Throughput is the median of --repeats runs per size. Integrator and Node-RED
 are treated alike: one long-lived process per scenario, warmed up by a
-1,000-record run, then measured from the start of a run to its end (the job
-seen over, polled every 5 ms; Node-RED: the sink holding every record). The
-memory curve runs int-batched once per size in a fresh integratord and
-reports its peak RSS. Results go to
+1,000-record run, each run timed from just before the call that starts it to
+the moment the sink took its last record (the sink's own clock, so how often
+the harness polls does not count); an Integrator run must also end with its
+job completed. The ceiling is the relay's own time. The memory curve runs
+int-batched once per size in a fresh integratord and reports its peak RSS. Results go to
 bench/results/compare-<date>.json and a PNG plot (gnuplot) beside it.
 
 usage: compare.py BUILD_DIR [--quick] [--repeats 3] [--out-prefix PATH]
@@ -99,7 +100,7 @@ class NodeRed:
                                      method="POST")
         urllib.request.urlopen(req, timeout=30).read()
         stats = wait_sink(peer, size, timeout=max(120, size / 500))
-        wall = time.monotonic() - start
+        wall = fb.sink_done_s(stats) - start
         if not stats["complete"]:
             sys.exit(f"FAILED nodered-{mode} {size}: {stats}")
         cpu = fb.proc_cpu_seconds(pid) - cpu0

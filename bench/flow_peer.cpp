@@ -7,7 +7,9 @@
 //                   "last_name":"Last<i>","amount":<i*1.25>,"status":"active"|"inactive"}
 //   POST /sink (also /sink/…)    a record or an array of records; 2xx
 //   GET  /stats                  {"expected","received","distinct","duplicates","foreign",
-//                                 "complete","firstMs","lastMs"} (ms: steady clock)
+//                                 "complete","firstMs","lastMs","firstUs","lastUs"}
+//                                (steady clock, in ms and µs: CLOCK_MONOTONIC, as
+//                                Python's time.monotonic())
 //   POST /reset?records=N        a new run of N records
 //
 // The sink marks each record's externalId (or id) in a bitmap, so a lost
@@ -33,8 +35,8 @@
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
            std::chrono::steady_clock::now().time_since_epoch())
     .count();
 }
@@ -44,14 +46,14 @@ struct run_state {
   std::int64_t expected = 0;
   std::vector<std::atomic<std::uint64_t>> seen;
   std::atomic<std::int64_t> received{0}, distinct{0}, duplicates{0}, foreign{0};
-  std::atomic<std::int64_t> first_ms{0}, last_ms{0};
+  std::atomic<std::int64_t> first_us{0}, last_us{0};
 
   void reset(std::int64_t n) {
     std::lock_guard<std::mutex> guard(mutex);
     expected = n;
     seen = std::vector<std::atomic<std::uint64_t>>(static_cast<std::size_t>(n / 64 + 1));
     received = distinct = duplicates = foreign = 0;
-    first_ms = last_ms = 0;
+    first_us = last_us = 0;
   }
 
   void mark(std::int64_t id) {
@@ -175,10 +177,12 @@ bool sink_body(std::string& body) {
     if (doc.get_object().get(o) || !take_record(o))
       return false;
   }
-  auto now = now_ms();
+  auto now = now_us();
   std::int64_t zero = 0;
-  run.first_ms.compare_exchange_strong(zero, now);
-  run.last_ms = now;
+  run.first_us.compare_exchange_strong(zero, now);
+  // The latest, whichever sink thread gets here last.
+  for (auto last = run.last_us.load(); last < now && !run.last_us.compare_exchange_weak(last, now);) {
+  }
   return true;
 }
 
@@ -197,9 +201,13 @@ std::string stats_body() {
   out += ",\"complete\":";
   out += complete ? "true" : "false";
   out += ",\"firstMs\":";
-  append_int(out, run.first_ms);
+  append_int(out, run.first_us / 1000);
   out += ",\"lastMs\":";
-  append_int(out, run.last_ms);
+  append_int(out, run.last_us / 1000);
+  out += ",\"firstUs\":";
+  append_int(out, run.first_us);
+  out += ",\"lastUs\":";
+  append_int(out, run.last_us);
   out += '}';
   return out;
 }
