@@ -29,7 +29,7 @@ struct export_state {
   std::size_t kept = 0;   ///< records passed on
   bool limited = false;   ///< a test export's limit is reached: no more pages
   std::uint64_t tag = 0;
-  std::uint64_t origin_base = 0;  ///< the generator, in origin's high bits
+  std::size_t generator = 0;  ///< index in the plan's generators
   std::uint64_t pages = 0;        ///< pages made so far
   static inline const char* name = "export_stage";
 };
@@ -64,7 +64,7 @@ bool request_next(export_ptr self) {
 // flag the page's records once the page has gone through the flow.
 void ready_page(export_ptr self) {
   auto& st = self->state;
-  auto page = st.builder->take(st.origin_base | ++st.pages);
+  auto page = st.builder->take(page_origin(st.generator, ++st.pages));
   if (st.step->once) {
     std::vector<once_call> calls;
     calls.reserve(page.size());
@@ -166,7 +166,7 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
   st.links = std::move(links);
   st.stopped = skip;
   st.credit = st.services->pages_in_flight;
-  st.origin_base = static_cast<std::uint64_t>(generator + 1) << origin_generator_shift;
+  st.generator = generator;
   st.pager.emplace(st.step->paging, st.step->context);
   if (st.step->output_filter && !st.step->transform)
     st.pager->project(st.step->filter_fields);

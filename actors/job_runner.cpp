@@ -165,17 +165,20 @@ void finish(job_ptr self) {
   });
 }
 
-void fail(job_ptr self, const std::string& message, const std::string& code) {
+// Records one error of the job itself (not a record's): under child job
+// `job_id` (the flow job's own id, or a step's) and step `step_id`, counted
+// in the flow job; a step's count is the caller's.
+void add_error(job_ptr self, const std::string& job_id, const std::string& step_id, const char* source,
+               const std::string& code, const std::string& message) {
   auto& st = self->state;
-  if (st.fatal.empty())
-    st.fatal = message;
   auto now = wall_clock_ms();
   job_error_entry e;
   e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
-  e.job_id = st.job_id;
+  e.job_id = job_id;
   e.flow_job_id = st.job_id;
   e.flow_id = st.flow_id;
-  e.source = "internal";
+  e.step_id = step_id;
+  e.source = source;
   e.code = code;
   e.message = message;
   e.occurred_at = now;
@@ -183,6 +186,13 @@ void fail(job_ptr self, const std::string& message, const std::string& code) {
   write_batch b;
   b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
   persist(self, std::move(b));
+}
+
+void fail(job_ptr self, const std::string& message, const std::string& code) {
+  auto& st = self->state;
+  if (st.fatal.empty())
+    st.fatal = message;
+  add_error(self, st.job_id, "", "internal", code, message);
   finish(self);
 }
 
@@ -348,16 +358,17 @@ void send_once(job_ptr self, std::size_t g, std::vector<once_call> calls) {
 // A page has gone through the whole line: a once export flags its records.
 void on_page_through(job_ptr self, std::uint64_t origin) {
   auto& st = self->state;
-  auto g = (origin >> origin_generator_shift);
-  if (g == 0 || st.flow_job.type == "retry" || !st.plan || g > st.plan->generators.size()
-      || !st.plan->generators[g - 1].once)
+  auto g = origin_generator(origin);
+  if (g < 0 || st.flow_job.type == "retry" || !st.plan
+      || static_cast<std::size_t>(g) >= st.plan->generators.size()
+      || !st.plan->generators[static_cast<std::size_t>(g)].once)
     return;
   auto it = st.once_calls.find(origin);
   if (it == st.once_calls.end()) {
     st.once_through.insert(origin);
     return;
   }
-  send_once(self, g - 1, std::move(it->second));
+  send_once(self, static_cast<std::size_t>(g), std::move(it->second));
   st.once_calls.erase(it);
 }
 
@@ -366,22 +377,8 @@ void on_once_answer(job_ptr self, std::size_t g, const outbound_response& r) {
   auto& st = self->state;
   --st.once_out;
   if (auto why = once_marking::failure(r.status, r.body); why && g < st.generator_steps) {
-    auto now = wall_clock_ms();
-    job_error_entry e;
-    e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
-    e.job_id = st.steps[g].id;
-    e.flow_job_id = st.job_id;
-    e.flow_id = st.flow_id;
-    e.step_id = st.plan->generators[g].export_id;
-    e.source = "export";
-    e.code = "once_failed";
-    e.message = *why;
-    e.occurred_at = now;
     ++st.steps[g].counts.num_error;
-    ++st.flow_job.counts.num_error;
-    write_batch b;
-    b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
-    persist(self, std::move(b));
+    add_error(self, st.steps[g].id, st.plan->generators[g].export_id, "export", "once_failed", *why);
   }
   if (st.ended && st.once_out == 0)
     finish(self);
@@ -475,7 +472,7 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
     [=](once_atom, std::uint64_t origin, std::vector<once_call>& calls) {
       auto& st = self->state;
       if (st.once_through.erase(origin) > 0)
-        send_once(self, (origin >> origin_generator_shift) - 1, std::move(calls));
+        send_once(self, static_cast<std::size_t>(origin_generator(origin)), std::move(calls));
       else
         st.once_calls.emplace(origin, std::move(calls));
     },

@@ -10,15 +10,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string text_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v && v->is_array() && !v->get_array().empty())
-    v = &v->get_array()[0];
-  if (!v)
-    return {};
-  return v->is_string() ? std::string(v->get_string()) : (v->is_null() ? "" : json::serialize(*v));
-}
-
 bool is_index(const std::string& segment) {
   return !segment.empty() && segment.find_first_not_of("0123456789") == std::string::npos;
 }
@@ -60,25 +51,21 @@ std::optional<std::vector<dynamic_lookup>> dynamic_lookup::parse(const json::val
     if (!o || !o->contains("relativeURI"))
       continue;  // a static lookup
     dynamic_lookup l;
-    l.name_ = text_at(*o, "name");
-    if (l.name_.empty()) {
+    l.outcome_ = static_lookup::from(*o);
+    const auto& name = l.outcome_.name;
+    if (name.empty()) {
       *error = "every lookup needs a name";
       return std::nullopt;
     }
-    if (auto m = text_at(*o, "method"); !m.empty())
+    if (auto m = first_text(*o, "method"); !m.empty())
       l.method_ = m;
     auto fix = [&](std::string s) { return legacy ? legacy_template(s) : s; };
-    auto body = text_at(*o, o->contains("postData") ? "postData" : "body");
-    if (!compile_optional_template(fix(text_at(*o, "relativeURI")), l.relative_uri_,
-                                   "lookup " + l.name_ + " relativeURI", error)
-        || !compile_optional_template(fix(body), l.body_, "lookup " + l.name_ + " body", error))
+    auto body = first_text(*o, o->contains("postData") ? "postData" : "body");
+    if (!compile_optional_template(fix(first_text(*o, "relativeURI")), l.relative_uri_,
+                                   "lookup " + name + " relativeURI", error)
+        || !compile_optional_template(fix(body), l.body_, "lookup " + name + " body", error))
       return std::nullopt;
-    l.extract_ = split_path(text_at(*o, "extract"));
-    if (const auto* map = o->if_contains("map"); map && map->is_object())
-      l.map_ = map->get_object();
-    if (const auto* d = o->if_contains("default"); d && !d->is_null())
-      l.fallback_ = *d;
-    l.allow_failures_ = o->contains("allowFailures") && o->at("allowFailures") == true;
+    l.extract_ = split_path(first_text(*o, "extract"));
     out.push_back(std::move(l));
   }
   return out;
@@ -95,11 +82,11 @@ lookup_call dynamic_lookup::call_for(const json::value& context) const {
 }
 
 std::optional<json::value> dynamic_lookup::no_match(std::string why, std::string& error) const {
-  if (fallback_)
-    return *fallback_;
-  if (allow_failures_)
+  if (outcome_.fallback)
+    return *outcome_.fallback;
+  if (outcome_.allow_failures)
     return json::value("");
-  error = "lookup " + name_ + " " + why;
+  error = "lookup " + name() + " " + why;
   return std::nullopt;
 }
 
@@ -116,8 +103,8 @@ std::optional<json::value> dynamic_lookup::resolve(const outbound_response& r, s
     if (const auto* a = at->if_array(); a && is_index(segment)) {
       if (a->empty())
         return no_match("found no match", error);
-      if (a->size() > 1 && !allow_failures_) {
-        error = "lookup " + name_ + " found " + std::to_string(a->size()) + " matches";
+      if (a->size() > 1 && !outcome_.allow_failures) {
+        error = "lookup " + name() + " found " + std::to_string(a->size()) + " matches";
         return std::nullopt;
       }
     }
@@ -128,11 +115,9 @@ std::optional<json::value> dynamic_lookup::resolve(const outbound_response& r, s
   if (at->is_null() || (at->is_string() && at->get_string().empty())
       || (at->is_array() && at->get_array().empty()))
     return no_match("found no match", error);
-  if (map_.empty())
+  if (outcome_.map.empty())
     return *at;
-  if (const auto* mapped = map_.if_contains(text_of(*at)))
-    return *mapped;
-  return no_match("found " + text_of(*at) + ", which its map does not list", error);
+  return outcome_.apply(*at, error);
 }
 
 }  // namespace integrator

@@ -12,8 +12,8 @@
 //     record fails;
 //   - several matches (an array of more than one on extract's way): the
 //     first with allowFailures, else the record fails;
-//   - with `map`, the value found is translated through it (a value the
-//     map lacks is no match).
+//   - with `map`, the value found is translated through it as a static
+//     lookup translates (static_lookup.hpp).
 // Entries with `map` and no relativeURI are static lookups (static_lookup.hpp).
 
 #include <boost/json/object.hpp>
@@ -26,6 +26,7 @@
 
 #include "core/handlebars.hpp"
 #include "core/outbound.hpp"
+#include "core/static_lookup.hpp"
 
 namespace integrator {
 
@@ -46,7 +47,7 @@ public:
   static std::optional<std::vector<dynamic_lookup>> parse(const boost::json::value& lookups, bool legacy,
                                                           std::string* error);
 
-  const std::string& name() const { return name_; }
+  const std::string& name() const { return outcome_.name; }
 
   /// The request for a record, given what templates see of it.
   lookup_call call_for(const boost::json::value& context) const;
@@ -58,14 +59,12 @@ public:
 private:
   std::optional<boost::json::value> no_match(std::string why, std::string& error) const;
 
-  std::string name_;
+  /// Name, map, default and allowFailures: what the value found becomes.
+  static_lookup outcome_;
   std::string method_ = "GET";
   std::optional<handlebars_template> relative_uri_;
   std::optional<handlebars_template> body_;
   std::vector<std::string> extract_;
-  boost::json::object map_;
-  std::optional<boost::json::value> fallback_;  ///< "default"
-  bool allow_failures_ = false;
 };
 
 /// A legacy template: each "{field}" (not part of "{{…}}") as "{{field}}".

@@ -11,6 +11,13 @@ std::string string_member(const boost::json::object& o, std::string_view key) {
   return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
 }
 
+std::string first_text(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v && v->is_array())
+    v = v->get_array().empty() ? nullptr : &v->get_array()[0];
+  return v ? text_of(*v) : std::string();
+}
+
 std::string text_of(const boost::json::value& v) {
   if (v.is_string())
     return std::string(v.get_string());

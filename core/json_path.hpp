@@ -21,6 +21,11 @@ std::string text_of(const boost::json::value& v);
 /// Member `key` of `o` when it is a string, else "".
 std::string string_member(const boost::json::object& o, std::string_view key);
 
+/// A setting that may be a value or a list of them (imports' method[],
+/// relativeURI[]): the value, or the list's first, as text (text_of); ""
+/// when absent or an empty list.
+std::string first_text(const boost::json::object& o, std::string_view key);
+
 /// One JSON Pointer reference token: ~ as ~0, / as ~1.
 std::string escape_pointer_token(std::string_view token);
 

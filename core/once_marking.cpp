@@ -2,35 +2,26 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_path.hpp"
+
 namespace integrator {
 
 namespace json = boost::json;
-
-namespace {
-
-std::string text_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v && v->is_array() && !v->get_array().empty())  // imports' list form
-    v = &v->get_array()[0];
-  return v && v->is_string() ? std::string(v->get_string()) : "";
-}
-
-}  // namespace
 
 std::optional<once_marking> once_marking::compile(const json::object& export_doc, std::string* error) {
   const auto* http = export_doc.if_contains("http");
   const auto* once = http && http->is_object() ? http->get_object().if_contains("once") : nullptr;
   const auto* block = once ? once->if_object() : nullptr;
-  auto uri = block ? text_at(*block, "relativeURI") : "";
+  auto uri = block ? first_text(*block, "relativeURI") : "";
   if (uri.empty()) {
     *error = "a once export needs http.once.relativeURI: the request that flags each exported record";
     return std::nullopt;
   }
   once_marking m;
-  if (auto method = text_at(*block, "method"); !method.empty())
+  if (auto method = first_text(*block, "method"); !method.empty())
     m.method_ = method;
   if (!compile_optional_template(uri, m.relative_uri_, "http.once.relativeURI", error)
-      || !compile_optional_template(text_at(*block, "body"), m.body_, "http.once.body", error))
+      || !compile_optional_template(first_text(*block, "body"), m.body_, "http.once.body", error))
     return std::nullopt;
   return m;
 }

@@ -27,8 +27,15 @@ inline std::size_t readable_within(std::string_view part, const std::string& buf
   return buffer.capacity() - static_cast<std::size_t>(part.data() - begin);
 }
 
-/// An origin's generator sits above this bit (page numbers below it).
-inline constexpr int origin_generator_shift = 40;
+/// The origin of page `number` (from 1) of generator `generator`.
+inline std::uint64_t page_origin(std::size_t generator, std::uint64_t number) {
+  return (static_cast<std::uint64_t>(generator + 1) << 40) | number;
+}
+
+/// The generator an origin names; -1 for 0 (untracked).
+inline std::int64_t origin_generator(std::uint64_t origin) {
+  return static_cast<std::int64_t>(origin >> 40) - 1;
+}
 
 struct page_data {
   std::string bytes;

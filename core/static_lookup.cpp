@@ -20,6 +20,18 @@ std::optional<json::value> static_lookup::apply(const json::value& v, std::strin
   return std::nullopt;
 }
 
+static_lookup static_lookup::from(const json::object& o) {
+  static_lookup lk;
+  lk.name = string_member(o, "name");
+  if (auto m = o.find("map"); m != o.end() && m->value().is_object())
+    lk.map = m->value().get_object();
+  if (auto d = o.find("default"); d != o.end() && !d->value().is_null())
+    lk.fallback = d->value();
+  if (auto a = o.find("allowFailures"); a != o.end() && a->value().is_bool())
+    lk.allow_failures = a->value().get_bool();
+  return lk;
+}
+
 std::optional<std::vector<static_lookup>> parse_static_lookups(const json::value& lookups,
                                                                std::string& error) {
   std::vector<static_lookup> out;
@@ -32,15 +44,7 @@ std::optional<std::vector<static_lookup>> parse_static_lookups(const json::value
       error = "every lookup needs a name";
       return std::nullopt;
     }
-    static_lookup lk;
-    lk.name = std::string(o->at("name").get_string());
-    if (auto m = o->find("map"); m != o->end() && m->value().is_object())
-      lk.map = m->value().get_object();
-    if (auto d = o->find("default"); d != o->end() && !d->value().is_null())
-      lk.fallback = d->value();
-    if (auto a = o->find("allowFailures"); a != o->end() && a->value().is_bool())
-      lk.allow_failures = a->value().get_bool();
-    out.push_back(std::move(lk));
+    out.push_back(static_lookup::from(*o));
   }
   return out;
 }

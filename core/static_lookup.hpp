@@ -20,6 +20,10 @@ struct static_lookup {
   /// The mapped value of `v`: the map's entry, else the default, else ""
   /// with allowFailures; nullopt (and `error`) when the lookup fails.
   std::optional<boost::json::value> apply(const boost::json::value& v, std::string& error) const;
+
+  /// A lookup entry's name, map, default and allowFailures (whatever else
+  /// it has, as a dynamic lookup's request, is not read here).
+  static static_lookup from(const boost::json::object& entry);
 };
 
 /// The lookups of `lookups` (an array, or null); nullopt with `error` when
