@@ -150,10 +150,17 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
   return std::make_shared<const http_endpoint>(std::move(*endpoint));
 }
 
-// Answers with what a standalone call's actor answers to (invoke_atom, xs…).
-template <class... Ts>
-caf::typed_response_promise<api_reply> answer_from(engine_ptr self, const caf::actor& call,
-                                                   const Ts&... xs) {
+// A standalone call on `connection`: spawns its actor (spawn_import_invocation
+// or spawn_export_invocation) and answers with what it answers to
+// (invoke_atom, xs…).
+template <class Spawn, class... Ts>
+caf::result<api_reply> call_on(engine_ptr self, const std::string& connection, Spawn spawn,
+                               const Ts&... xs) {
+  api_reply error;
+  auto endpoint = endpoint_of(connection, error);
+  if (!endpoint)
+    return error;
+  auto call = spawn(self->system(), self->state.services, std::move(endpoint));
   auto rp = self->make_response_promise<api_reply>();
   self->request(call, caf::infinite, invoke_atom::value, xs...)
     .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
@@ -281,29 +288,14 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
     },
     [=](invoke_atom, const std::string& import_doc, const std::string& connection,
         const std::string& body) -> caf::result<api_reply> {
-      api_reply error;
-      auto endpoint = endpoint_of(connection, error);
-      if (!endpoint)
-        return error;
-      auto call = spawn_import_invocation(self->system(), self->state.services, endpoint);
-      return answer_from(self, call, import_doc, body);
+      return call_on(self, connection, spawn_import_invocation, import_doc, body);
     },
     [=](export_atom, const std::string& export_doc, const std::string& connection,
         const std::string& position, bool one_page) -> caf::result<api_reply> {
-      api_reply error;
-      auto endpoint = endpoint_of(connection, error);
-      if (!endpoint)
-        return error;
-      auto call = spawn_export_invocation(self->system(), self->state.services, endpoint);
-      return answer_from(self, call, export_doc, position, one_page);
+      return call_on(self, connection, spawn_export_invocation, export_doc, position, one_page);
     },
     [=](preview_atom, const std::string& body, const std::string& connection) -> caf::result<api_reply> {
-      api_reply error;
-      auto endpoint = endpoint_of(connection, error);
-      if (!endpoint)
-        return error;
-      auto call = spawn_export_invocation(self->system(), self->state.services, endpoint);
-      return answer_from(self, call, preview_atom::value, body);
+      return call_on(self, connection, spawn_export_invocation, preview_atom::value, body);
     },
     [=](proxy_atom, const std::string& connection, const std::string& method,
         const std::string& relative_uri, std::string& body) -> caf::result<api_reply> {
