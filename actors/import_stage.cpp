@@ -156,25 +156,6 @@ void finish_page(import_ptr self, std::uint64_t gen) {
   maybe_end(self);
 }
 
-// Narrows the page to the records of `lane` when it holds others too.
-void pick_lane(work& w, std::uint16_t lane) {
-  if (!w.page.has_lanes() && lane == 0)
-    return;
-  page_builder mine(w.page.size() + 1, max_page_bytes * 2);
-  for (std::size_t j = 0; j < w.page.size(); ++j)
-    if (w.page.lane(j) == lane) {
-      mine.append(w.page.record(j), lane);
-      w.picked.push_back(static_cast<std::uint32_t>(j));
-    }
-  if (w.picked.size() == w.page.size()) {
-    w.picked.clear();
-    return;
-  }
-  w.narrowed = true;
-  w.whole = std::move(w.page);
-  w.page = mine.take(w.whole.origin());
-}
-
 void submit(import_ptr self, std::uint64_t tag, const std::string& method, const std::string& target,
             std::string body, const header_list& headers) {
   auto& st = self->state;
@@ -222,7 +203,12 @@ void process_next(import_ptr self) {
   auto& w = st.active[gen];
   w.page = std::move(in.page);
   w.from = std::move(in.from);
-  pick_lane(w, st.lane);
+  if (auto mine = pick_lane(w.page, st.lane)) {
+    w.narrowed = true;
+    w.whole = std::move(w.page);
+    w.page = std::move(mine->page);
+    w.picked = std::move(mine->picked);
+  }
   const auto& plan = *st.step->plan;
   if (plan.has_lookups() && w.page.size() > 0) {
     for (std::size_t i = 0; i < w.page.size(); ++i) {

@@ -143,6 +143,22 @@ router_step::routed router_step::route_page(const record_page& page,
   return out;
 }
 
+std::optional<lane_pick> pick_lane(const record_page& page, std::uint16_t lane) {
+  if (!page.has_lanes() && lane == 0)
+    return std::nullopt;
+  lane_pick out;
+  page_builder mine(page.size() + 1, std::numeric_limits<std::size_t>::max());
+  for (std::size_t j = 0; j < page.size(); ++j)
+    if (page.lane(j) == lane) {
+      mine.append(page.record(j), lane);
+      out.picked.push_back(static_cast<std::uint32_t>(j));
+    }
+  if (out.picked.size() == page.size())
+    return std::nullopt;
+  out.page = mine.take(page.origin());
+  return out;
+}
+
 std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string* error) {
   flow_routes out;
   const auto* routers = array_at(flow, "routers");

@@ -65,6 +65,16 @@ struct flow_station {
   std::uint16_t lane = 0;
 };
 
+/// The records of one lane taken out of a page that holds others too.
+struct lane_pick {
+  record_page page;                   ///< just those records, same origin
+  std::vector<std::uint32_t> picked;  ///< where each was in the whole page
+};
+
+/// What a processor of `lane` works on; nullopt when every record of
+/// `page` is in that lane, so the page serves as it is.
+std::optional<lane_pick> pick_lane(const record_page& page, std::uint16_t lane);
+
 struct flow_routes {
   std::vector<router_step> routers;
   std::vector<flow_station> stations;

@@ -165,4 +165,24 @@ BOOST_AUTO_TEST_CASE(each_processor_entry_reaches_branches_too) {
   BOOST_TEST(ids.size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(a_processor_takes_out_the_records_of_its_lane) {
+  page_builder b(10, 1 << 20);
+  b.append(R"({"id":1})", 2);
+  b.append(R"({"id":2})", 3);
+  b.append(R"({"id":3})", 2);
+  auto page = b.take(page_origin(0, 7));
+  auto mine = pick_lane(page, 2);
+  BOOST_REQUIRE(mine);
+  std::vector<std::pair<std::int64_t, int>> expected{{1, 2}, {3, 2}};
+  BOOST_TEST(ids_and_lanes(mine->page) == expected);
+  BOOST_TEST(mine->picked == (std::vector<std::uint32_t>{0, 2}), boost::test_tools::per_element());
+  BOOST_TEST(mine->page.origin() == page.origin());
+  BOOST_REQUIRE(pick_lane(page, 9).has_value());
+  BOOST_TEST(pick_lane(page, 9)->page.size() == 0u);
+  // All in the lane, or a page without lanes at lane 0: the page as it is.
+  BOOST_TEST(!pick_lane(page_of({{R"({"id":1})", 4}}), 4).has_value());
+  BOOST_TEST(!pick_lane(page_of({{R"({"id":1})", 0}}), 0).has_value());
+  BOOST_TEST(pick_lane(page_of({{R"({"id":1})", 0}}), 1).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
