@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "http/wire_response.hpp"
+
 namespace integrator {
 
 class gateway;
@@ -18,14 +20,13 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 using http_request = bhttp::request<bhttp::string_body>;
-using http_response = bhttp::response<bhttp::string_body>;
 
 /// Answers one request through `gw`; calls `done` once, on any thread.
 void dispatch(gateway& gw, bool test_hooks, http_request&& req,
-              std::function<void(http_response)> done);
+              std::function<void(wire_response)> done);
 
 /// An error response in the API's format (used for parse failures too).
-http_response error_response(unsigned status, const std::string& code, const std::string& message,
+wire_response error_response(unsigned status, const std::string& code, const std::string& message,
                              unsigned version, bool keep_alive);
 
 /// A fresh request id ("<process>-<n>").

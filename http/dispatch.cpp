@@ -24,12 +24,6 @@ bool sane_request_id(std::string_view id) {
   return true;
 }
 
-http_response make_response(unsigned status, unsigned version, bool keep_alive) {
-  http_response res{static_cast<bhttp::status>(status), version};
-  res.keep_alive(keep_alive);
-  return res;
-}
-
 // The bearer token of `req`; empty when absent or not a Bearer header.
 std::string bearer_token(const http_request& req) {
   auto it = req.find(bhttp::field::authorization);
@@ -58,22 +52,18 @@ struct link_context {
   query_params query;
 };
 
-http_response to_http(const api_reply& r, const link_context* links, unsigned version,
-                      bool keep_alive) {
-  auto status = http_status(r);
-  auto res = make_response(status, version, keep_alive);
+constexpr std::string_view json_type = "application/json; charset=utf-8";
+
+wire_response to_http(api_reply r, const link_context* links, unsigned version, bool keep_alive) {
+  wire_response res(http_status(r), version, keep_alive);
   if (r.status == api_status::failed) {
-    res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-    res.body() = error_body(r.error);
+    res.body(error_body(r.error), json_type);
     if (r.retry_after > 0)
-      res.set(bhttp::field::retry_after, std::to_string(r.retry_after));
+      res.set("Retry-After", std::to_string(r.retry_after));
   } else if (!r.content_type.empty()) {
-    res.set(bhttp::field::content_type, r.content_type);
-    res.body() = r.body;
+    res.body(std::move(r.body), r.content_type);
   } else if (r.status != api_status::no_content) {
-    res.set(bhttp::field::content_type,
-            r.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8");
-    res.body() = r.body;
+    res.body(std::move(r.body), r.text ? "text/plain; charset=utf-8" : json_type);
   }
   std::string link;
   auto add_link = [&](std::int64_t skip, const char* rel) {
@@ -87,8 +77,7 @@ http_response to_http(const api_reply& r, const link_context* links, unsigned ve
   add_link(r.next_skip, "next");
   add_link(r.prev_skip, "prev");
   if (!link.empty())
-    res.set(bhttp::field::link, link);
-  res.prepare_payload();
+    res.set("Link", link);
   return res;
 }
 
@@ -100,17 +89,15 @@ std::string next_request_id() {
   return prefix + "-" + std::to_string(++counter);
 }
 
-http_response error_response(unsigned status, const std::string& code, const std::string& message,
+wire_response error_response(unsigned status, const std::string& code, const std::string& message,
                              unsigned version, bool keep_alive) {
-  auto res = make_response(status, version, keep_alive);
-  res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  res.body() = error_body(make_api_error(errc::internal, code, message, ""));
-  res.prepare_payload();
+  wire_response res(status, version, keep_alive);
+  res.body(error_body(make_api_error(errc::internal, code, message, "")), json_type);
   return res;
 }
 
 void dispatch(gateway& gw, bool test_hooks, http_request&& req,
-              std::function<void(http_response)> done) {
+              std::function<void(wire_response)> done) {
   std::string request_id;
   if (auto it = req.find(request_id_header); it != req.end() && sane_request_id(it->value()))
     request_id = std::string(it->value());
@@ -118,7 +105,7 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
     request_id = next_request_id();
   unsigned version = req.version();
   bool keep_alive = req.keep_alive();
-  auto finish = [done = std::move(done), request_id](http_response res) {
+  auto finish = [done = std::move(done), request_id](wire_response res) {
     res.set(request_id_header, request_id);
     done(std::move(res));
   };
@@ -136,10 +123,8 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
     case api_surface::unknown:
       return fail(404, "not_found", "No such endpoint");
     case api_surface::health: {
-      auto res = make_response(200, version, keep_alive);
-      res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-      res.body() = R"({"status":"ok"})";
-      res.prepare_payload();
+      wire_response res(200, version, keep_alive);
+      res.body(R"({"status":"ok"})", json_type);
       return finish(std::move(res));
     }
     case api_surface::debug: {
@@ -147,7 +132,7 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
           || target.segments[0] != "crash")
         return fail(404, "not_found", "No such endpoint");
       gw.crash(target.segments[1], [finish, version, keep_alive](api_reply r) {
-        finish(to_http(r, nullptr, version, keep_alive));
+        finish(to_http(std::move(r), nullptr, version, keep_alive));
       });
       return;
     }
@@ -163,17 +148,20 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
   if (routed.error) {
     auto res = to_http(api_reply::fail(routed.error), nullptr, version, keep_alive);
     if (!routed.allow.empty())
-      res.set(bhttp::field::allow, routed.allow);
+      res.set("Allow", routed.allow);
     return finish(std::move(res));
   }
   auto call = std::move(routed.call);
   call.body = std::move(req.body());
   for (const auto& h : req) {
-    std::string name(h.name_string());
+    constexpr std::string_view prefix = "integrator-";
+    auto raw = h.name_string();
+    if (raw.size() <= prefix.size() || !beast::iequals(raw.substr(0, prefix.size()), prefix))
+      continue;
+    std::string name(raw);
     for (auto& c : name)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (name.starts_with("integrator-"))
-      call.headers.emplace_back(std::move(name), std::string(h.value()));
+    call.headers.emplace_back(std::move(name), std::string(h.value()));
   }
   std::shared_ptr<const link_context> links;
   if (call.op == api_op::job_list || call.op == api_op::step_errors
@@ -189,7 +177,7 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
       link_context{std::move(host), std::move(target.path), std::move(target.query)});
   }
   auto complete = [finish, links, version, keep_alive](api_reply r) {
-    finish(to_http(r, links.get(), version, keep_alive));
+    finish(to_http(std::move(r), links.get(), version, keep_alive));
   };
   if (admin)
     gw.submit_admin(std::move(token), std::move(call), std::move(complete));

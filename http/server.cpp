@@ -45,14 +45,14 @@ void fail(beast::error_code ec, const char* what) {
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket&& socket, server_shared& shared)
-    : stream_(std::move(socket)), shared_(shared) {
+    : socket_(std::move(socket)), shared_(shared) {
     ++shared_.open_sessions;
   }
 
   ~session() { --shared_.open_sessions; }
 
   void run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->do_read(); });
   }
 
   /// Called by the server's sweeper: closes the connection when its current
@@ -60,15 +60,17 @@ public:
   /// replaces a timer per operation (two per request, each with its own
   /// completion to run).
   void check_deadline(clock::time_point now) {
-    net::post(stream_.get_executor(), [self = shared_from_this(), now] {
-      if (!self->closed_ && (self->reading_ || self->writing_) && now > self->deadline_)
+    net::post(socket_.get_executor(), [self = shared_from_this(), now] {
+      bool late = (self->reading_ && now > self->read_deadline_)
+                  || (self->writing_ && now > self->write_deadline_);
+      if (!self->closed_ && late)
         self->close();
     });
   }
 
   /// Called at shutdown: close now when idle, else after the answers.
   void stop() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
       if (self->queue_.empty() && (self->waiting_ || !self->reading_))
         self->close();
@@ -77,8 +79,9 @@ public:
 
 private:
   struct slot {
-    std::optional<http_response> res;
+    std::optional<wire_response> res;
     bool keep_alive = true;
+    bool head = false;  ///< answers a HEAD request: no body
   };
 
   void do_read() {
@@ -98,8 +101,8 @@ private:
       // No byte of the next request yet: wait for one. Only now may a
       // shutdown close the connection without cutting a request in half.
       waiting_ = true;
-      deadline_ = clock::now() + shared_.limits.idle_timeout;
-      stream_.async_read_some(buffer_.prepare(4096),
+      read_deadline_ = clock::now() + shared_.limits.idle_timeout;
+      socket_.async_read_some(buffer_.prepare(4096),
                               [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->waiting_ = false;
                                 if (ec) {
@@ -116,8 +119,8 @@ private:
   }
 
   void read_request() {
-    deadline_ = clock::now() + shared_.limits.read_timeout;
-    bhttp::async_read(stream_, buffer_, *parser_,
+    read_deadline_ = clock::now() + shared_.limits.read_timeout;
+    bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_read(ec);
                       });
@@ -156,6 +159,7 @@ private:
     auto req = parser_->release();
     auto s = std::make_shared<slot>();
     s->keep_alive = req.keep_alive() && !shared_.stopping;
+    s->head = req.method() == bhttp::verb::head;
     queue_.push_back(s);
     // RFC 9112 §9.3.2: only safe requests may run in parallel. An unsafe
     // one waits for those before it, and everything after it waits for it.
@@ -176,8 +180,8 @@ private:
     ++pending_;
     unsafe_pending_ = unsafe_pending_ || !safe;
     dispatch(shared_.gw, shared_.test_hooks, std::move(req),
-             [self = shared_from_this(), s, safe](http_response res) {
-               net::post(self->stream_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
+             [self = shared_from_this(), s, safe](wire_response res) {
+               net::post(self->socket_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
                  if (!s->keep_alive || self->shared_.stopping) {
                    s->keep_alive = false;
                    res.keep_alive(false);
@@ -201,7 +205,7 @@ private:
     do_read();
   }
 
-  void answer_and_close(http_response res) {
+  void answer_and_close(wire_response res) {
     closing_ = true;
     auto s = std::make_shared<slot>();
     s->keep_alive = false;
@@ -215,25 +219,25 @@ private:
       return;
     writing_ = true;
     auto s = queue_.front();
-    deadline_ = clock::now() + shared_.limits.read_timeout;
-    bhttp::async_write(stream_, *s->res,
-                       [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
-                         self->writing_ = false;
-                         self->queue_.pop_front();
-                         if (ec) {
-                           fail(ec, "write");
-                           return self->close();
-                         }
-                         if (!s->keep_alive) {
-                           self->closing_ = true;
-                           return self->close();
-                         }
-                         if (self->queue_.empty() && self->closing_
-                             && (!self->reading_ || self->waiting_))
-                           return self->close();
-                         self->write_next();
-                         self->do_read();
-                       });
+    write_deadline_ = clock::now() + shared_.limits.read_timeout;
+    net::async_write(socket_, s->res->seal(s->head),
+                     [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+                       self->writing_ = false;
+                       self->queue_.pop_front();
+                       if (ec) {
+                         fail(ec, "write");
+                         return self->close();
+                       }
+                       if (!s->keep_alive) {
+                         self->closing_ = true;
+                         return self->close();
+                       }
+                       if (self->queue_.empty() && self->closing_
+                           && (!self->reading_ || self->waiting_))
+                         return self->close();
+                       self->write_next();
+                       self->do_read();
+                     });
   }
 
   void close() {
@@ -241,14 +245,18 @@ private:
       return;
     closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   server_shared& shared_;
   beast::flat_buffer buffer_;
-  clock::time_point deadline_ = clock::time_point::max();
+  // A read and a write may be under way at once (pipelining); each has its
+  // own deadline, so an answer sent does not cut short the idle wait for
+  // the next request.
+  clock::time_point read_deadline_ = clock::time_point::max();
+  clock::time_point write_deadline_ = clock::time_point::max();
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::deque<std::shared_ptr<slot>> queue_;
   std::optional<std::pair<http_request, std::shared_ptr<slot>>> held_;  ///< waits its turn

@@ -5,7 +5,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include <poll.h>
+
 #include <algorithm>
+#include <chrono>
 #include <optional>
 
 namespace integrator::test {
@@ -74,11 +77,40 @@ http_response http_client::read_response() {
   return out;
 }
 
+namespace {
+
+// Beast's expiry applies to asynchronous operations only: a blocking read
+// waits for the socket to become readable first, up to `ms`.
+bool readable_within(net::ip::tcp::socket& socket, int ms) {
+  pollfd p{socket.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, ms) > 0;
+}
+
+}  // namespace
+
+std::string http_client::read_until_closed(int ms) {
+  auto data = impl_->buffer.data();
+  std::string out(static_cast<const char*>(data.data()), data.size());
+  impl_->buffer.clear();
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  char chunk[4096];
+  beast::error_code ec;
+  while (!ec) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      until - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !readable_within(impl_->stream->socket(), int(left.count())))
+      break;
+    out.append(chunk, impl_->stream->socket().read_some(net::buffer(chunk), ec));
+  }
+  return out;
+}
+
 bool http_client::closed_by_server(int ms) {
-  impl_->stream->expires_after(std::chrono::milliseconds(ms));
+  if (!readable_within(impl_->stream->socket(), ms))
+    return false;
   char c;
   beast::error_code ec;
-  impl_->stream->read_some(net::buffer(&c, 1), ec);
+  impl_->stream->socket().read_some(net::buffer(&c, 1), ec);
   return ec == net::error::eof || ec == net::error::connection_reset;
 }
 

@@ -35,6 +35,8 @@ public:
   void send_raw(const std::string& bytes);
   /// Reads one response from the connection.
   http_response read_response();
+  /// Every byte until the server closes the connection (or `ms` pass).
+  std::string read_until_closed(int ms = 2000);
   /// True when the server closed the connection (reads EOF within `ms`).
   bool closed_by_server(int ms = 2000);
 

@@ -99,6 +99,34 @@ BOOST_AUTO_TEST_CASE(pipelined_writes_are_seen_by_the_reads_behind_them) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(responses_are_framed_by_version_method_and_status) {
+  // HTTP/1.0 closes after its answer unless the client asks to keep it.
+  client.send_raw("GET /healthz HTTP/1.0\r\n\r\n");
+  auto one_shot = client.read_until_closed();
+  BOOST_TEST(one_shot.starts_with("HTTP/1.0 200 OK\r\n"));
+  BOOST_TEST(one_shot.find("Connection:") == std::string::npos);
+  BOOST_TEST(one_shot.ends_with("Content-Length: 15\r\n\r\n{\"status\":\"ok\"}"));
+  http_client kept(server.host(), server.port());
+  kept.send_raw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  BOOST_TEST(kept.read_response().header("connection") == "keep-alive");
+  BOOST_TEST(!kept.closed_by_server(300));
+  // HEAD: the length a GET would get, no body.
+  http_client head(server.host(), server.port());
+  head.send_raw("HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto head_bytes = head.read_until_closed();
+  BOOST_TEST(head_bytes.starts_with("HTTP/1.1 200 OK\r\n"));
+  BOOST_TEST(head_bytes.ends_with("Content-Length: 15\r\nConnection: close\r\n\r\n"));
+  // 204: neither a body nor a Content-Length.
+  auto script = create("scripts", R"({"name":"gone"})");
+  http_client del(server.host(), server.port());
+  del.send_raw("DELETE /v1/scripts/" + script + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+               + token + "\r\nConnection: close\r\n\r\n");
+  auto deleted = del.read_until_closed();
+  BOOST_TEST(deleted.starts_with("HTTP/1.1 204 No Content\r\n"));
+  BOOST_TEST(deleted.find("Content-Length") == std::string::npos);
+  BOOST_TEST(deleted.ends_with("Connection: close\r\n\r\n"));
+}
+
 BOOST_AUTO_TEST_CASE(garbage_gets_400_and_a_closed_connection) {
   client.send_raw("THIS IS NOT HTTP\r\n\r\n");
   auto r = client.read_response();
@@ -120,6 +148,15 @@ BOOST_AUTO_TEST_CASE(stalled_clients_are_dropped_after_the_read_timeout) {
   BOOST_TEST(idle.closed_by_server(4000));
   http_client fresh(f.server.host(), f.server.port());
   BOOST_TEST(fresh.request("GET", "/healthz").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(an_answered_connection_waits_the_idle_timeout_not_the_read_timeout) {
+  api_fixture f({"--read-timeout", "1", "--idle-timeout", "4"});
+  BOOST_TEST(f.client.request("GET", "/healthz").status == 200u);
+  // The sweep runs every 500 ms: 2.5 s is well past the read timeout and
+  // well before the idle timeout.
+  BOOST_TEST(!f.client.closed_by_server(2500));
+  BOOST_TEST(f.client.closed_by_server(4000));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
