@@ -51,6 +51,7 @@ public:
     tcp::resolver r(ioc_);
     stream_.connect(r.resolve(u.host, u.port));
     stream_.socket().set_option(tcp::no_delay(true));
+    buffer_.reserve(64 * 1024);  // Beast reads at most the free space: whole pages, not 1 KB
   }
   std::string call(http::verb verb, const std::string& target, std::string body) {
     http::request<http::string_body> req{verb, target, 11};
