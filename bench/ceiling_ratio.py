@@ -8,7 +8,10 @@ warmed-up integratord, as compare.py does, on the same source and sink, so
 both see the same machine. Prints each round's
 ratio and the median. compare.sh stays the figure of record.
 
-usage: ceiling_ratio.py BUILD_DIR [--size 1000000] [--rounds 5]
+--actor-threads 1,2 runs one integratord per value (its --actor-threads),
+each round in turn, to compare scheduler sizes on the same machine state.
+
+usage: ceiling_ratio.py BUILD_DIR [--size 1000000] [--rounds 5] [--actor-threads N[,N…]]
 """
 import argparse, os, shutil, statistics, sys, tempfile
 
@@ -22,24 +25,38 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--actor-threads", default="", help="comma-separated; default: integratord's")
     args = ap.parse_args()
+    threads = [t for t in args.actor_threads.split(",") if t] or [None]
     work = tempfile.mkdtemp(prefix="ceiling-ratio-")
     peer = fb.Peer(args.build, work)
-    ratios = []
-    session = fb.Session(args.build, work, peer, "batched", output_filter=True)
-    print(f"| round | ceiling rec/s | int-batched rec/s | ratio | CPU s per 1M |\n|---:|---:|---:|---:|---:|")
+    sessions = {}
+    for t in threads:  # integratord reads INTEGRATOR_ACTOR_THREADS at start
+        if t:
+            os.environ["INTEGRATOR_ACTOR_THREADS"] = t
+        sessions[t] = fb.Session(args.build, work, peer, "batched", output_filter=True)
+        os.environ.pop("INTEGRATOR_ACTOR_THREADS", None)
+    ratios = {t: [] for t in threads}
+    label = lambda t: f"int-batched ({t} actor threads)" if t else "int-batched"
+    print("| round | ceiling rec/s | " + " | ".join(f"{label(t)} rec/s | ratio | CPU s per 1M" for t in threads)
+          + " |\n|---:|---:|" + "---:|---:|---:|" * len(threads))
     try:
         for i in range(args.rounds):
             ceiling = compare.run_ceiling(args.build, peer, args.size)["records_per_s"]
-            run = session.run(args.size)
-            ratios.append(run["records_per_s"] / ceiling)
-            print(f"| {i + 1} | {ceiling:,.0f} | {run['records_per_s']:,.0f} | {ratios[-1]:.2f} | "
-                  f"{run['cpu_s_per_million']:.2f} |", flush=True)
+            cells = []
+            for t in threads:
+                run = sessions[t].run(args.size)
+                ratios[t].append(run["records_per_s"] / ceiling)
+                cells.append(f"{run['records_per_s']:,.0f} | {ratios[t][-1]:.2f} | {run['cpu_s_per_million']:.2f}")
+            print(f"| {i + 1} | {ceiling:,.0f} | " + " | ".join(cells) + " |", flush=True)
     finally:
-        session.stop()
+        for s in sessions.values():
+            s.stop()
         peer.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\nmedian ratio at {args.size:,} records: {statistics.median(ratios):.2f}")
+    print()
+    for t in threads:
+        print(f"median ratio at {args.size:,} records, {label(t)}: {statistics.median(ratios[t]):.2f}")
 
 
 if __name__ == "__main__":

@@ -447,11 +447,17 @@ void outbound_client::submit(outbound_request req, std::string gate, int limit,
   x->done = std::move(done);
   auto& loop = *loops_[index];
   ++loop.open;
+  bool first;
   {
     std::lock_guard<std::mutex> guard(loop.inbox_mutex);
+    first = loop.inbox.empty();
     loop.inbox.push_back(std::move(x));
   }
-  loop.wake();
+  // Whoever made the inbox non-empty woke the loop, and the loop empties it
+  // before it waits again: a burst (a page's records, one POST each) costs
+  // one wake-up, not one per request.
+  if (first)
+    loop.wake();
 }
 
 std::size_t outbound_client::pending() const {
