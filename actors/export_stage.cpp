@@ -135,8 +135,9 @@ void take_records(export_ptr self, const export_pager::outcome& got, const std::
     auto text = got.records[i];
     ++r.counts.num_export;
     std::string_view kept;
-    record_view view{text, readable_within(text, body),
-                     i < got.fields.size() ? &got.fields[i] : nullptr};
+    record_view view{text, readable_within(text, body)};
+    if (i < got.verdicts.size())
+      view.judged = got.verdicts[i];
     switch (st.step->screen(view, st.plan->settings, reshaped, kept)) {
       case record_verdict::broken:
         broken_record(text, r);
@@ -169,7 +170,9 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
   st.generator = generator;
   st.pager.emplace(st.step->paging, st.step->context);
   if (st.step->output_filter && !st.step->transform)
-    st.pager->project(st.step->filter_fields);
+    st.pager->project(st.step->filter_fields, [plan = st.plan, step = st.step](const json::value& f) {
+      return step->judge(f, plan->settings);
+    });
   st.builder.emplace(st.step->page_size, max_page_bytes);
   self->send(self, start_atom::value);
   return {

@@ -366,11 +366,10 @@ export_pager::outcome export_pager::on_response(outbound_response& r) {
     return out;
   }
   std::optional<field_projection> projection;
-  if (!projected_keys_.empty()) {
+  if (judge_) {
     projection.emplace();
     projection->keys = projected_keys_;
-    out.arena = std::make_unique<boost::json::monotonic_resource>();
-    projection->storage = out.arena.get();  // no per-value frees
+    projection->judge = judge_;
   }
   if (!scan.records(p.resource_path, out.records, projection ? &*projection : nullptr)) {
     out.records.clear();
@@ -380,7 +379,7 @@ export_pager::outcome export_pager::on_response(outbound_response& r) {
     return out;
   }
   if (projection)
-    out.fields = std::move(projection->fields);
+    out.verdicts = std::move(projection->verdicts);
   records_ += static_cast<std::int64_t>(out.records.size());
   advance(r, scan, out);
   return out;

@@ -11,10 +11,10 @@
 // token/link/URL. The legacy rest.* names (pagingMethod nextpageurl,
 // pageargument, relativeuri, linkheader, token) compile onto the same plan.
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,14 +81,20 @@ public:
   struct outcome {
     std::vector<std::string_view> records;  ///< slices of the response body
     std::optional<std::string> error;       ///< the export failed here
-    /// Holds `fields`, freed at once (declared first: outlives them).
-    std::unique_ptr<boost::json::monotonic_resource> arena;
-    /// Each record's fields named by project(), when set.
-    std::vector<boost::json::value> fields;
+    /// Each record's verdict from the judge given to project(), when set
+    /// (field_projection::not_an_object for a record that is not an object).
+    std::vector<std::uint8_t> verdicts;
   };
-  /// Has on_response also read these top-level fields of each record (what
-  /// the output filter needs), in the same pass as the records.
-  void project(std::vector<std::string> keys) { projected_keys_ = std::move(keys); }
+
+  /// Has on_response also read these top-level fields of each record and
+  /// handed them to `judge` (what the output filter needs), in the same pass
+  /// as the records; see field_projection.
+  void project(std::vector<std::string> keys,
+               std::function<std::uint8_t(const boost::json::value&)> judge) {
+    projected_keys_ = std::move(keys);
+    judge_ = std::move(judge);
+  }
+
   /// Reads the answer to the last request; `r.body` must outlive the
   /// returned slices.
   outcome on_response(outbound_response& r);
@@ -103,6 +109,7 @@ public:
 
 private:
   std::vector<std::string> projected_keys_;
+  std::function<std::uint8_t(const boost::json::value&)> judge_;
   boost::json::value template_context() const;
   void advance(outbound_response& r, class json_scan& scan, const outcome& out);
 

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/json_path.hpp"
+#include "core/json_scan.hpp"
 #include "core/raw_mapping.hpp"
 #include "core/resource_service.hpp"
 
@@ -119,18 +120,21 @@ record_verdict export_step::screen(const record_view& record, const json::value&
   }
   if (!output_filter)
     return record_verdict::keep;
-  if (record.fields) {
-    if (record.fields->is_null())
-      return record_verdict::broken;
-    return output_filter->matches(*record.fields, settings) ? record_verdict::keep
-                                                            : record_verdict::ignore;
-  }
+  if (record.judged)
+    return *record.judged == field_projection::not_an_object
+             ? record_verdict::broken
+             : static_cast<record_verdict>(*record.judged);
   unsigned char arena[1024];
   json::monotonic_resource scratch(arena, sizeof arena);
   auto fields = project_fields(record.text, filter_fields, &scratch, record.readable);
   if (!fields)
     return record_verdict::broken;
   return output_filter->matches(*fields, settings) ? record_verdict::keep : record_verdict::ignore;
+}
+
+std::uint8_t export_step::judge(const json::value& fields, const json::value& settings) const {
+  bool keep = !output_filter || output_filter->matches(fields, settings);
+  return static_cast<std::uint8_t>(keep ? record_verdict::keep : record_verdict::ignore);
 }
 
 std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* error) {

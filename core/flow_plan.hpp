@@ -48,9 +48,9 @@ enum class record_verdict : std::uint8_t { keep, ignore, broken };
 struct record_view {
   std::string_view text;
   std::size_t readable = 0;  ///< bytes readable from text.data() (raw_mapping::apply)
-  /// The fields the output filter reads, already projected (json_scan's
-  /// field_projection); null: read them from the text.
-  const boost::json::value* fields = nullptr;
+  /// The output filter's verdict, given while the page was read (judge(),
+  /// through json_scan's field_projection); unset: the filter reads the text.
+  std::optional<std::uint8_t> judged;
 };
 
 struct export_step {
@@ -73,6 +73,10 @@ struct export_step {
   /// the transformed record, held in `reshaped`.
   record_verdict screen(const record_view& record, const boost::json::value& settings,
                         std::string& reshaped, std::string_view& kept) const;
+
+  /// The output filter on the fields it reads (filter_fields), as a
+  /// verdict for record_view::judged.
+  std::uint8_t judge(const boost::json::value& fields, const boost::json::value& settings) const;
 };
 
 /// A page processor: an import, or a lookup export (isLookup).

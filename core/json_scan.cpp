@@ -38,27 +38,26 @@ struct json_scan::impl {
 
 namespace {
 
-// Reads the projected fields of an object record, then its text (the
-// object rewound: no second parse).
+// Judges the projected fields of an object record, then takes its text
+// (the object rewound only when not every field was found: no second parse).
 bool read_projected(od::value e, field_projection& p, std::string_view& raw) {
   od::json_type t;
   if (e.type().get(t))
     return false;
   if (t != od::json_type::object) {
-    p.fields.emplace_back(nullptr, p.storage);
+    p.verdicts.push_back(field_projection::not_an_object);
     return raw_text_of(e, raw);
   }
   od::object obj;
   if (e.get_object().get(obj))
     return false;
-  boost::json::object fields(p.keys.size(), p.storage);
   bool found_all = false;
-  if (!project_object(obj, p.keys, fields, &found_all))
+  if (!reproject_object(obj, p.keys, p.scratch.get_object(), found_all))
     return false;
   if ((!found_all && obj.reset().error()) || obj.raw_json().get(raw))
     return false;
   raw = trim_json_space(raw);
-  p.fields.emplace_back(std::move(fields));
+  p.verdicts.push_back(p.judge(p.scratch));
   return true;
 }
 
@@ -74,15 +73,14 @@ bool append_elements(od::array& a, std::vector<std::string_view>& out,
   return true;
 }
 
-// Projects records read whole (an object as the one record).
+// Judges records read whole (an object as the one record).
 void project_rest(const std::vector<std::string_view>& out, field_projection* projection) {
   if (!projection)
     return;
-  while (projection->fields.size() < out.size()) {
-    auto fields = project_fields(out[projection->fields.size()], projection->keys,
-                                 projection->storage);
-    projection->fields.emplace_back(fields ? std::move(*fields)
-                                           : boost::json::value(nullptr, projection->storage));
+  while (projection->verdicts.size() < out.size()) {
+    auto fields = project_fields(out[projection->verdicts.size()], projection->keys, {});
+    projection->verdicts.push_back(fields ? projection->judge(*fields)
+                                          : field_projection::not_an_object);
   }
 }
 

@@ -5,9 +5,10 @@
 // tokens, stop markers, success and fail flags). simdjson's on-demand
 // parser underneath; only what is asked for is parsed.
 
-#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,14 +17,18 @@
 
 namespace integrator {
 
-/// What records() may read besides each record's text: the named top-level
-/// fields of every record, as a document of just those (what an output
-/// filter reads), in the same pass. A record that is not a JSON object gets
-/// null.
+/// What records() may do besides finding each record's text: read the named
+/// top-level fields of every record into a document of just those (what an
+/// output filter reads) and hand it to `judge` at once, in the same pass.
+/// The document is reused from record to record (no allocation per record
+/// in the steady state), so `judge` reads it and keeps its answer only.
 struct field_projection {
-  std::vector<std::string> keys;
-  boost::json::storage_ptr storage;  ///< holds the documents
-  std::vector<boost::json::value> fields;  ///< one per record, in order
+  static constexpr std::uint8_t not_an_object = 0xFF;  ///< the verdict of a non-object record
+
+  std::vector<std::string> keys;  ///< at most 64
+  std::function<std::uint8_t(const boost::json::value& fields)> judge;
+  std::vector<std::uint8_t> verdicts;  ///< one per record, in order
+  boost::json::value scratch = boost::json::object();  ///< the reused document
 };
 
 class json_scan {
@@ -38,8 +43,8 @@ public:
   /// Appends the records at `path` (split, see json_path.hpp; empty: the
   /// whole body): each element of an array, or an object as one record.
   /// A missing path gives no records. False when the JSON is malformed.
-  /// With `projection`, also appends each record's projected fields
-  /// (projection->fields stays aligned with `out`).
+  /// With `projection`, also appends each record's verdict
+  /// (projection->verdicts stays aligned with `out`).
   bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                field_projection* projection = nullptr);
 

@@ -157,23 +157,47 @@ BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   std::string body = R"({"records":[{"n":2,"x":[1]}, {"n":1}, 7, {"m":{"n":5},"n":"3"},
                                       { "n" : 4 , "deep" : {"a":[{"b":"}"}]} , "t":"]}" } ]})";
   json_scan scan(body);
-  field_projection p{step.filter_fields, {}, {}};
+  std::vector<json::value> seen;  // what the judge was shown, record by record
+  field_projection p{step.filter_fields, [&](const json::value& f) {
+                       seen.push_back(f);
+                       return step.judge(f, {});
+                     }};
   std::vector<std::string_view> recs;
   BOOST_REQUIRE(scan.records({"records"}, recs, &p));
   BOOST_REQUIRE_EQUAL(recs.size(), 5u);
-  BOOST_REQUIRE_EQUAL(p.fields.size(), 5u);
+  BOOST_REQUIRE_EQUAL(p.verdicts.size(), 5u);
   // Reading stops at the last field the filter needs; the text is whole.
   BOOST_TEST(recs[4] == R"({ "n" : 4 , "deep" : {"a":[{"b":"}"}]} , "t":"]}" })");
-  BOOST_TEST(p.fields[4] == json::parse(R"({"n":4})"));
   BOOST_TEST(recs[0] == R"({"n":2,"x":[1]})");
   BOOST_TEST(recs[3] == R"({"m":{"n":5},"n":"3"})");
-  BOOST_TEST(p.fields[3] == json::parse(R"({"n":"3"})"));
+  // One document is reused: each record shows its own fields only.
+  BOOST_REQUIRE_EQUAL(seen.size(), 4u);  // not the 7
+  BOOST_TEST(seen[0] == json::parse(R"({"n":2})"));
+  BOOST_TEST(seen[2] == json::parse(R"({"n":"3"})"));
+  BOOST_TEST(seen[3] == json::parse(R"({"n":4})"));
   std::vector<record_verdict> verdicts;
-  for (std::size_t i = 0; i < recs.size(); ++i)
-    verdicts.push_back(step.screen({recs[i], 0, &p.fields[i]}, {}, reshaped, kept));
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    record_view view{recs[i]};
+    view.judged = p.verdicts[i];
+    verdicts.push_back(step.screen(view, {}, reshaped, kept));
+  }
   BOOST_TEST((verdicts == std::vector<record_verdict>{record_verdict::keep, record_verdict::ignore,
                                                       record_verdict::broken, record_verdict::keep,
                                                       record_verdict::keep}));
+  // A record without a field the one before had does not see that field.
+  std::string gaps = R"([{"n":1,"m":2}, {"m":3}, {"n":"x"}])";
+  json_scan gap_scan(gaps);
+  seen.clear();
+  field_projection two{{"n", "m"}, [&](const json::value& f) {
+                         seen.push_back(f);
+                         return std::uint8_t{0};
+                       }};
+  recs.clear();
+  BOOST_REQUIRE(gap_scan.records({}, recs, &two));
+  BOOST_REQUIRE_EQUAL(seen.size(), 3u);
+  BOOST_TEST(seen[0] == json::parse(R"({"n":1,"m":2})"));
+  BOOST_TEST(seen[1] == json::parse(R"({"m":3})"));
+  BOOST_TEST(seen[2] == json::parse(R"({"n":"x"})"));
   step.transform = record_transform::compile(json::parse(
     R"({"type":"expression","expression":{"version":"1","rules":[[{"extract":"n","generate":"n"}]]}})"));
   BOOST_REQUIRE(step.transform);
