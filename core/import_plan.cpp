@@ -173,9 +173,6 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
                                                    std::vector<record_outcome>& outcomes) const {
   const auto& op = (*ops_)[create_op_];
   outcomes.assign(page.size(), {});
-  thread_local page_data mapped;
-  if (raw_)
-    raw_->apply(page, mapped);
   std::vector<import_request> requests;
   for (std::size_t i = 0; i < page.size(); ++i) {
     bool open_batch = batch_size_ > 1 && !requests.empty()
@@ -186,9 +183,10 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
       req.method = op.method;
       req.target = op.fixed_target;
       if (batch_size_ > 1) {
-        // About the batch's share of the page, so the body grows once.
-        auto bytes = raw_ ? mapped.bytes.size() : page.bytes();
-        req.body.reserve(bytes / page.size() * std::min(batch_size_, page.size()) + batch_size_ + 2);
+        // About the batch's share of the page, with room for longer keys,
+        // so the body grows once.
+        auto records = std::min(batch_size_, page.size());
+        req.body.reserve(page.bytes() / page.size() * records * 5 / 4 + records + 2);
         req.body = "[";
       }
       requests.push_back(std::move(req));
@@ -197,8 +195,15 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
     auto mark = req.body.size();
     if (batch_size_ > 1 && !req.records.empty())
       req.body += ',';
-    auto text = raw_ ? record_page::slice(mapped, i) : page.record(i);
-    if (text.empty()) {  // mapping found no JSON object
+    // The mapping writes straight into the body.
+    bool mapped = false;
+    if (raw_)
+      mapped = raw_->apply(page, i, req.body);
+    else if (auto text = page.record(i); !text.empty()) {
+      req.body += text;
+      mapped = true;
+    }
+    if (!mapped) {  // no JSON object to map
       req.body.resize(mark);
       outcomes[i].what = record_outcome::kind::failed;
       outcomes[i].code = "invalid_record";
@@ -207,7 +212,6 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
         requests.pop_back();
       continue;
     }
-    req.body += text;
     req.records.push_back(i);
   }
   if (batch_size_ > 1)

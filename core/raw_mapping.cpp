@@ -148,18 +148,11 @@ bool raw_mapping::apply(std::string_view record, std::string& out, std::size_t r
   return open_object(record, readable, doc, obj) && map_object(obj, out);
 }
 
-void raw_mapping::apply(const record_page& page, page_data& out) const {
-  out.bytes.clear();
-  out.ends.clear();
-  for (std::size_t i = 0; i < page.size(); ++i) {
-    // A page's records were read by a parser or written by a serializer: a
-    // byte scan finds their members; what it cannot read, simdjson does.
-    auto mark = out.bytes.size();
-    auto record = page.record(i);
-    if (!map_scanned(record, page.readable(i), out.bytes) && !apply(record, out.bytes, page.readable(i)))
-      out.bytes.resize(mark);
-    out.ends.push_back(static_cast<std::uint32_t>(out.bytes.size()));
-  }
+bool raw_mapping::apply(const record_page& page, std::size_t i, std::string& out) const {
+  // A page's records were read by a parser or written by a serializer: a
+  // byte scan finds their members; what it cannot read, simdjson does.
+  auto record = page.record(i);
+  return map_scanned(record, page.readable(i), out) || apply(record, out, page.readable(i));
 }
 
 }  // namespace integrator

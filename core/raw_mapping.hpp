@@ -30,10 +30,10 @@ public:
   /// record the text is parsed in place, else copied first.
   bool apply(std::string_view record, std::string& out, std::size_t readable = 0) const;
 
-  /// Maps every record of `page` into `out`, in order: a record that is not
-  /// a JSON object gets an empty slice. Its records are found by a byte scan
-  /// (member_scan.hpp), parsed only where that gives up.
-  void apply(const record_page& page, page_data& out) const;
+  /// apply() for record `i` of `page`: its members are found by a byte
+  /// scan (member_scan.hpp), parsed only where that gives up. Appends
+  /// straight to `out` (an import's request body: no copy in between).
+  bool apply(const record_page& page, std::size_t i, std::string& out) const;
 
 private:
   // Defined (for simdjson's on-demand object) in the .cpp only, so this
