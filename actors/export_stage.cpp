@@ -185,12 +185,14 @@ caf::behavior export_impl(export_ptr self, std::shared_ptr<const node_services> 
         return;
       }
       stage_report r;
-      auto got = st.pager->on_response(resp);
-      // Ask for the next page before working on this one when credit allows
-      // a page beyond it: the source prepares it meanwhile.
-      if (!got.error && !st.stopped && !st.limited && !st.pager->done()
+      // Ask for the next page once paging is settled, before this page's
+      // records are read, when credit allows a page beyond it: the source
+      // prepares it meanwhile.
+      auto answer = st.pager->read_paging(resp);
+      if (!st.stopped && !st.limited && !st.pager->done()
           && st.credit - static_cast<std::int32_t>(st.ready.size()) > 1)
         request_next(self);
+      auto got = st.pager->read_records(answer);
       take_records(self, got, resp.body, r);
       if (got.error) {
         r.fatal = *got.error;

@@ -346,48 +346,93 @@ std::optional<export_request> export_pager::next() {
   return req;
 }
 
-export_pager::outcome export_pager::on_response(outbound_response& r) {
-  outcome out;
+namespace {
+
+std::string not_json(const outbound_response& r) {
+  return "the response is not valid JSON (HTTP " + std::to_string(r.status) + ", "
+         + std::string(find_header(r.headers, "Content-Type")) + ")";
+}
+
+}  // namespace
+
+export_pager::answer::answer() = default;
+export_pager::answer::answer(answer&&) noexcept = default;
+export_pager::answer::~answer() = default;
+
+export_pager::answer export_pager::read_paging(outbound_response& r) {
+  answer a;
+  a.response = &r;
   ++answers_;
   const auto& p = *plan_;
   if (r.transport_error.empty() && r.status == p.last_page_status
       && (p.last_page_status_set || answers_ > 1)) {
     done_ = true;
-    return out;
+    a.settled = true;
+    return a;
   }
-  json_scan scan(r.body);
-  if (auto why = p.check.failure(r, scan)) {
-    out.error = std::move(why);
+  a.scan = std::make_unique<json_scan>(r.body);
+  if (auto why = p.check.failure(r, *a.scan)) {
+    a.out.error = std::move(why);
     done_ = true;
-    return out;
+    a.settled = true;
+    return a;
   }
   if (r.body.empty() || r.status == 204) {
     done_ = true;
-    return out;
+    a.settled = true;
+    return a;
   }
+  std::optional<std::size_t> count;
+  if (p.paging == paging_method::relativeuri || p.paging == paging_method::body) {
+    read_into(a);  // the paging templates see the last record
+    a.settled = true;
+    if (a.out.error)
+      return a;
+    count = a.out.records.size();
+  } else if (count = a.scan->count_records(p.resource_path); !count) {
+    // Not read again: simdjson's document is not to be used after an error.
+    a.out.error = not_json(r);
+    done_ = true;
+    a.settled = true;
+    return a;
+  }
+  records_ += static_cast<std::int64_t>(*count);
+  advance(r, *a.scan, *count,
+          a.out.records.empty() ? std::string_view() : a.out.records.back());
+  return a;
+}
+
+export_pager::outcome export_pager::read_records(answer& a) {
+  if (!a.settled) {
+    read_into(a);
+    a.settled = true;
+  }
+  return std::move(a.out);
+}
+
+void export_pager::read_into(answer& a) {
+  auto& r = *a.response;
+  auto& out = a.out;
   std::optional<field_projection> projection;
   if (judge_) {
     projection.emplace();
     projection->keys = projected_keys_;
     projection->judge = judge_;
   }
-  if (!scan.records(p.resource_path, out.records, projection ? &*projection : nullptr)) {
+  if (!a.scan->records(plan_->resource_path, out.records, projection ? &*projection : nullptr)) {
     out.records.clear();
-    out.error = "the response is not valid JSON (HTTP " + std::to_string(r.status) + ", "
-                + std::string(find_header(r.headers, "Content-Type")) + ")";
+    out.error = not_json(r);
     done_ = true;
-    return out;
+    return;
   }
   if (projection)
     out.verdicts = std::move(projection->verdicts);
-  records_ += static_cast<std::int64_t>(out.records.size());
-  advance(r, scan, out);
-  return out;
 }
 
-void export_pager::advance(outbound_response& r, json_scan& scan, const outcome& out) {
+void export_pager::advance(outbound_response& r, json_scan& scan, std::size_t records,
+                           std::string_view last_record) {
   const auto& p = *plan_;
-  if (out.records.empty()) {
+  if (records == 0) {
     done_ = true;
     return;
   }
@@ -426,7 +471,7 @@ void export_pager::advance(outbound_response& r, json_scan& scan, const outcome&
         done_ = true;
       break;
     case paging_method::skip:
-      skip_ += static_cast<std::int64_t>(out.records.size());
+      skip_ += static_cast<std::int64_t>(records);
       break;
     case paging_method::token: {
       const auto& path = answers_ > 1 && !p.path_after_first.empty() ? p.path_after_first : p.path;
@@ -450,9 +495,8 @@ void export_pager::advance(outbound_response& r, json_scan& scan, const outcome&
       boost::system::error_code ec;
       auto full = json::parse(r.body, ec);
       json::value last;
-      if (!ec)
-        if (auto last_text = out.records.back(); !last_text.empty())
-          last = json::parse(last_text, ec);
+      if (!ec && !last_record.empty())
+        last = json::parse(last_record, ec);
       prev["full_response"] = std::move(full);
       prev["last_record"] = std::move(last);
       prev["headers"] = headers_object(r.headers);

@@ -95,9 +95,33 @@ public:
     judge_ = std::move(judge);
   }
 
-  /// Reads the answer to the last request; `r.body` must outlive the
-  /// returned slices.
-  outcome on_response(outbound_response& r);
+  /// An answer read in two steps, so the next request can go out between
+  /// them: read_paging() settles what comes next (or that paging is over)
+  /// from the answer's stop fields and how many records it holds, skipping
+  /// over them; read_records() then reads the records. Paging by relativeURI
+  /// or body templates (which see the last record) reads them in the first
+  /// step. `r` must outlive the answer and the returned slices.
+  class answer {
+  public:
+    answer();
+    answer(answer&&) noexcept;
+    ~answer();
+
+  private:
+    friend class export_pager;
+    outbound_response* response = nullptr;
+    std::unique_ptr<class json_scan> scan;
+    outcome out;
+    bool settled = false;  ///< `out` is final
+  };
+  answer read_paging(outbound_response& r);
+  outcome read_records(answer& a);
+
+  /// Both steps at once.
+  outcome on_response(outbound_response& r) {
+    auto a = read_paging(r);
+    return read_records(a);
+  }
 
   bool done() const { return done_; }
   std::int64_t requests() const { return requests_; }
@@ -111,7 +135,9 @@ private:
   std::vector<std::string> projected_keys_;
   std::function<std::uint8_t(const boost::json::value&)> judge_;
   boost::json::value template_context() const;
-  void advance(outbound_response& r, class json_scan& scan, const outcome& out);
+  void advance(outbound_response& r, class json_scan& scan, std::size_t records,
+               std::string_view last_record);
+  void read_into(answer& a);
 
   std::shared_ptr<const http_export_plan> plan_;
   boost::json::value context_;

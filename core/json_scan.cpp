@@ -99,6 +99,8 @@ bool json_scan::records(const std::vector<std::string>& path, std::vector<std::s
   bool ok = records_at(path, out, projection);
   if (ok)
     project_rest(out, projection);
+  else
+    impl_->parsed = false;  // simdjson's document is not to be walked after an error
   return ok;
 }
 
@@ -149,8 +151,36 @@ bool json_scan::records_at(const std::vector<std::string>& path,
   return true;
 }
 
+std::optional<std::size_t> json_scan::count_records(const std::vector<std::string>& path) {
+  auto n = count_at(path);
+  if (!n)
+    impl_->parsed = false;  // simdjson's document is not to be walked after an error
+  return n;
+}
+
+std::optional<std::size_t> json_scan::count_at(const std::vector<std::string>& path) {
+  if (!impl_->parsed)
+    return std::nullopt;
+  std::size_t n = 0;
+  auto& doc = impl_->doc;
+  doc.rewind();
+  od::json_type root_type;
+  if (doc.type().get(root_type))
+    return std::nullopt;
+  if (path.size() == 1 && root_type == od::json_type::object) {
+    std::vector<std::string_view> none;
+    if (!top_level_records(path[0], none, nullptr, &n))
+      return std::nullopt;
+    return n;
+  }
+  std::vector<std::string_view> records;  // other shapes: read, then counted
+  if (!records_at(path, records, nullptr))
+    return std::nullopt;
+  return records.size();
+}
+
 bool json_scan::top_level_records(const std::string& key, std::vector<std::string_view>& out,
-                                  field_projection* projection) {
+                                  field_projection* projection, std::size_t* count) {
   od::object root;
   if (impl_->doc.get_object().get(root))
     return false;
@@ -169,15 +199,29 @@ bool json_scan::top_level_records(const std::string& key, std::vector<std::strin
         return false;
       if (t == od::json_type::array) {
         od::array a;
-        if (v.get_array().get(a) || !append_elements(a, out, projection))
+        if (v.get_array().get(a))
+          return false;
+        if (count) {
+          for (auto el : a) {  // each element skipped unread by the iterator
+            if (el.error())
+              return false;
+            ++*count;
+          }
+          continue;
+        }
+        if (!append_elements(a, out, projection))
           return false;
         continue;
       }
       std::string_view raw;
       if (!raw_text_of(v, raw))
         return false;
-      if (t == od::json_type::object)
-        out.push_back(raw);
+      if (t == od::json_type::object) {
+        if (count)
+          ++*count;
+        else
+          out.push_back(raw);
+      }
       continue;
     }
     std::string_view raw;

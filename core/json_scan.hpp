@@ -42,11 +42,20 @@ public:
 
   /// Appends the records at `path` (split, see json_path.hpp; empty: the
   /// whole body): each element of an array, or an object as one record.
-  /// A missing path gives no records. False when the JSON is malformed.
+  /// A missing path gives no records. False when the JSON is malformed;
+  /// the scan then answers nothing more (nor does it after count_records
+  /// failed).
   /// With `projection`, also appends each record's verdict
   /// (projection->verdicts stays aligned with `out`).
   bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                field_projection* projection = nullptr);
+
+  /// How many records records() would find at `path`, skipping over them
+  /// unread (what paging needs before the records are read); nullopt when
+  /// the JSON is malformed where it looked. A bad record inside the array
+  /// is skipped, not checked: records() finds it. Remembers top-level
+  /// siblings as records() does.
+  std::optional<std::size_t> count_records(const std::vector<std::string>& path);
 
   /// The value at `path`: strings unescaped, null as "", anything else as
   /// its JSON text; nullopt when absent or the body is not JSON.
@@ -57,8 +66,10 @@ public:
 private:
   bool records_at(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                   field_projection* projection);
+  std::optional<std::size_t> count_at(const std::vector<std::string>& path);
+  /// With `count`, counts the records into it instead of reading them.
   bool top_level_records(const std::string& key, std::vector<std::string_view>& out,
-                         field_projection* projection);
+                         field_projection* projection, std::size_t* count = nullptr);
   std::unique_ptr<impl> impl_;
 };
 
