@@ -11,7 +11,7 @@ usage: ab_flow.py BUILD_A BUILD_B [--scenario batched|per-record]
                   [--size 1000000] [--rounds 6]
 (a build dir holds integratord and bench/; e.g. a git worktree's build/)
 """
-import argparse, os, shutil, statistics, sys, tempfile
+import argparse, os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402
@@ -42,10 +42,7 @@ def main():
             print(f"| {i + 1} | {rate['A'][-1]:,.0f} | {cpu['A'][-1]:.2f} | {rate['B'][-1]:,.0f} | "
                   f"{cpu['B'][-1]:.2f} |", flush=True)
     finally:
-        for s in sessions.values():
-            s.stop()
-        peer.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        fb.stop_all(sessions.values(), peer, work)
     print()
     for name, path in builds.items():
         print(f"{name} ({path}): median {statistics.median(rate[name]):,.0f} records/s, "

@@ -13,7 +13,7 @@ each round in turn, to compare scheduler sizes on the same machine state.
 
 usage: ceiling_ratio.py BUILD_DIR [--size 1000000] [--rounds 5] [--actor-threads N[,N…]]
 """
-import argparse, os, shutil, statistics, sys, tempfile
+import argparse, os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare  # noqa: E402
@@ -50,10 +50,7 @@ def main():
                 cells.append(f"{run['records_per_s']:,.0f} | {ratios[t][-1]:.2f} | {run['cpu_s_per_million']:.2f}")
             print(f"| {i + 1} | {ceiling:,.0f} | " + " | ".join(cells) + " |", flush=True)
     finally:
-        for s in sessions.values():
-            s.stop()
-        peer.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        fb.stop_all(sessions.values(), peer, work)
     print()
     for t in threads:
         print(f"median ratio at {args.size:,} records, {label(t)}: {statistics.median(ratios[t]):.2f}")

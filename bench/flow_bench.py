@@ -14,7 +14,7 @@ reports wall time from POST /run to the job's end.
 usage: flow_bench.py BUILD_DIR [--sizes 10000,100000,1000000] [--repeats 1]
                      [--scenarios batched,per-record] [--out FILE]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 PAGE = 1000
 
@@ -177,6 +177,14 @@ class Session:
 
     def stop(self):
         self.node.stop()
+
+
+def stop_all(sessions, peer, work):
+    """Stops the sessions and the peer, and removes the work folder."""
+    for s in sessions:
+        s.stop()
+    peer.stop()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def one_run(build, work, peer, scenario, size, index, output_filter=False):
