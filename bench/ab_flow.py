@@ -8,8 +8,10 @@ so both see the same machine. Prints each round and the medians of
 records/s and integratord's CPU seconds per million records.
 
 usage: ab_flow.py BUILD_A BUILD_B [--scenario batched|per-record]
-                  [--size 1000000] [--rounds 6]
-(a build dir holds integratord and bench/; e.g. a git worktree's build/)
+                  [--size 1000000] [--rounds 6] [--env-b KEY=VALUE]…
+(a build dir holds integratord and bench/; e.g. a git worktree's build/;
+--env-b sets integratord settings for B only, e.g. INTEGRATOR_OUTBOUND_THREADS=1,
+so one build against itself compares settings)
 """
 import argparse, os, statistics, sys, tempfile
 
@@ -24,12 +26,19 @@ def main():
     ap.add_argument("--scenario", default="batched", choices=["batched", "per-record"])
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--env-b", action="append", default=[], help="KEY=VALUE for B's integratord")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="ab-flow-")
     peer = fb.Peer(args.build_a, work)
     builds = {"A": args.build_a, "B": args.build_b}
-    sessions = {name: fb.Session(path, work, peer, args.scenario, output_filter=True)
-                for name, path in builds.items()}
+    sessions = {"A": fb.Session(args.build_a, work, peer, args.scenario, output_filter=True)}
+    saved = dict(os.environ)
+    os.environ.update(kv.split("=", 1) for kv in args.env_b)  # read by integratord at start
+    try:
+        sessions["B"] = fb.Session(args.build_b, work, peer, args.scenario, output_filter=True)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     rate = {name: [] for name in builds}
     cpu = {name: [] for name in builds}
     print("| round | A rec/s | A CPU s per 1M | B rec/s | B CPU s per 1M |\n|---:|---:|---:|---:|---:|")
