@@ -135,9 +135,10 @@ void take_records(export_ptr self, const export_pager::outcome& got, const std::
     auto text = got.records[i];
     ++r.counts.num_export;
     std::string_view kept;
-    record_view view{text, readable_within(text, body)};
+    std::optional<std::uint8_t> judged;
     if (i < got.verdicts.size())
-      view.judged = got.verdicts[i];
+      judged = got.verdicts[i];
+    record_view view{text, readable_within(text, body), judged};
     switch (st.step->screen(view, st.plan->settings, reshaped, kept)) {
       case record_verdict::broken:
         broken_record(text, r);

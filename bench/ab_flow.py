@@ -31,14 +31,10 @@ def main():
     work = tempfile.mkdtemp(prefix="ab-flow-")
     peer = fb.Peer(args.build_a, work)
     builds = {"A": args.build_a, "B": args.build_b}
-    sessions = {"A": fb.Session(args.build_a, work, peer, args.scenario, output_filter=True)}
-    saved = dict(os.environ)
-    os.environ.update(kv.split("=", 1) for kv in args.env_b)  # read by integratord at start
-    try:
-        sessions["B"] = fb.Session(args.build_b, work, peer, args.scenario, output_filter=True)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    settings_b = dict(kv.split("=", 1) for kv in args.env_b)
+    sessions = {"A": fb.Session(args.build_a, work, peer, args.scenario, output_filter=True),
+                "B": fb.Session(args.build_b, work, peer, args.scenario, output_filter=True,
+                                settings=settings_b)}
     rate = {name: [] for name in builds}
     cpu = {name: [] for name in builds}
     print("| round | A rec/s | A CPU s per 1M | B rec/s | B CPU s per 1M |\n|---:|---:|---:|---:|---:|")

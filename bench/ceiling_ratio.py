@@ -30,12 +30,9 @@ def main():
     threads = [t for t in args.actor_threads.split(",") if t] or [None]
     work = tempfile.mkdtemp(prefix="ceiling-ratio-")
     peer = fb.Peer(args.build, work)
-    sessions = {}
-    for t in threads:  # integratord reads INTEGRATOR_ACTOR_THREADS at start
-        if t:
-            os.environ["INTEGRATOR_ACTOR_THREADS"] = t
-        sessions[t] = fb.Session(args.build, work, peer, "batched", output_filter=True)
-        os.environ.pop("INTEGRATOR_ACTOR_THREADS", None)
+    sessions = {t: fb.Session(args.build, work, peer, "batched", output_filter=True,
+                              settings={"INTEGRATOR_ACTOR_THREADS": t} if t else None)
+                for t in threads}
     ratios = {t: [] for t in threads}
     label = lambda t: f"int-batched ({t} actor threads)" if t else "int-batched"
     print("| round | ceiling rec/s | " + " | ".join(f"{label(t)} rec/s | ratio | CPU s per 1M" for t in threads)

@@ -71,11 +71,14 @@ class Peer:
 
 
 class Integratord:
-    def __init__(self, build, work, name):
+    """`settings`: INTEGRATOR_* environment variables for this process only."""
+
+    def __init__(self, build, work, name, settings=None):
         self.dir = os.path.join(work, name)
         self.log = open(self.dir + ".log", "w")
         self.proc = subprocess.Popen([os.path.join(build, "integratord"), "--data-dir", self.dir,
-                                      "--listen", "127.0.0.1:0"], stdout=self.log, stderr=subprocess.STDOUT)
+                                      "--listen", "127.0.0.1:0"], stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(settings or {})})
         self.url = "http://" + wait_for(os.path.join(self.dir, "endpoint"))
         operator = wait_for(os.path.join(self.dir, "operator-token"))
         self.token = wait_for(os.path.join(self.dir, "initial-token"))
@@ -161,10 +164,10 @@ class Session:
     1,000-record run (as the comparison warms Node-RED up): what a server
     that is already running does with a run."""
 
-    def __init__(self, build, work, peer, scenario, output_filter=False):
+    def __init__(self, build, work, peer, scenario, output_filter=False, settings=None):
         RUNS[0] += 1
         self.peer, self.scenario = peer, scenario
-        self.node = Integratord(build, work, f"{scenario}-session-{RUNS[0]}")
+        self.node = Integratord(build, work, f"{scenario}-session-{RUNS[0]}", settings)
         try:
             self.flow = make_flow(self.node, peer.url, scenario, output_filter)
             self.run(PAGE)

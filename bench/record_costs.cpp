@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     std::string reshaped;
     std::string_view kept;
     for (std::size_t i = 0; i < page.size(); ++i)
-      sink += exp.screen({page.record(i), page.readable(i)}, settings, reshaped, kept)
+      sink += exp.screen({page.record(i), page.readable(i), {}}, settings, reshaped, kept)
               == record_verdict::keep;
   });
   // The export's page read: records, and its filter's verdicts on the
@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
     auto& body = bodies[p % bodies.size()];
     json_scan scan(body);
     field_projection fields{exp.filter_fields,
-                            [&](const json::value& f) { return exp.judge(f, settings); }};
+                            [&](const json::value& f) { return exp.judge(f, settings); },
+                            {}};
     scan.records(path, recs, &fields);
     return std::move(fields.verdicts);
   };
@@ -135,8 +136,7 @@ int main(int argc, char** argv) {
     std::string reshaped;
     std::string_view kept;
     for (std::size_t i = 0; i < recs.size(); ++i) {
-      record_view view{recs[i]};
-      view.judged = verdicts[i];
+      record_view view{recs[i], 0, verdicts[i]};
       if (exp.screen(view, settings, reshaped, kept) == record_verdict::keep)
         b.append(kept);
     }

@@ -127,9 +127,7 @@ record_verdict export_step::screen(const record_view& record, const json::value&
   unsigned char arena[1024];
   json::monotonic_resource scratch(arena, sizeof arena);
   auto fields = project_fields(record.text, filter_fields, &scratch, record.readable);
-  if (!fields)
-    return record_verdict::broken;
-  return output_filter->matches(*fields, settings) ? record_verdict::keep : record_verdict::ignore;
+  return fields ? static_cast<record_verdict>(judge(*fields, settings)) : record_verdict::broken;
 }
 
 std::uint8_t export_step::judge(const json::value& fields, const json::value& settings) const {

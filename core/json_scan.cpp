@@ -52,7 +52,7 @@ bool read_projected(od::value e, field_projection& p, std::string_view& raw) {
   if (e.get_object().get(obj))
     return false;
   bool found_all = false;
-  if (!reproject_object(obj, p.keys, p.scratch.get_object(), found_all))
+  if (!project_object(obj, p.keys, p.scratch.get_object(), found_all))
     return false;
   if ((!found_all && obj.reset().error()) || obj.raw_json().get(raw))
     return false;

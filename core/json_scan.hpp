@@ -25,7 +25,7 @@ namespace integrator {
 struct field_projection {
   static constexpr std::uint8_t not_an_object = 0xFF;  ///< the verdict of a non-object record
 
-  std::vector<std::string> keys;  ///< at most 64
+  std::vector<std::string> keys;
   std::function<std::uint8_t(const boost::json::value& fields)> judge;
   std::vector<std::uint8_t> verdicts;  ///< one per record, in order
   boost::json::value scratch = boost::json::object();  ///< the reused document

@@ -103,16 +103,19 @@ bool scan_members(std::string_view text, std::size_t readable, F&& f) {
     while (p < end && is_space(*p))
       ++p;
   };
-  skip_space();
-  if (p == end || *p != '{')
-    return false;
-  ++p;
-  skip_space();
-  if (p < end && *p == '}') {
+  // Takes `c` if it comes next, and the space after it.
+  auto take = [&](char c) {
+    if (p == end || *p != c)
+      return false;
     ++p;
     skip_space();
+    return true;
+  };
+  skip_space();
+  if (!take('{'))
+    return false;
+  if (take('}'))
     return p == end;
-  }
   for (;;) {
     if (p == end || *p != '"')
       return false;
@@ -123,11 +126,7 @@ bool scan_members(std::string_view text, std::size_t readable, F&& f) {
     std::string_view name(key, static_cast<std::size_t>(p - key));
     ++p;
     skip_space();
-    if (p == end || *p != ':')
-      return false;
-    ++p;
-    skip_space();
-    if (p == end)
+    if (!take(':') || p == end)
       return false;
     const char* value = p;
     p = skip_value(p, end, limit);
@@ -135,17 +134,10 @@ bool scan_members(std::string_view text, std::size_t readable, F&& f) {
       return false;
     f(name, std::string_view(value, static_cast<std::size_t>(p - value)));
     skip_space();
-    if (p == end)
-      return false;
-    if (*p == '}') {
-      ++p;
-      skip_space();
+    if (take('}'))
       return p == end;
-    }
-    if (*p != ',')
+    if (!take(','))
       return false;
-    ++p;
-    skip_space();
   }
 }
 

@@ -71,7 +71,8 @@ std::optional<boost::json::value> project_fields(std::string_view record,
   if (!open_object(record, readable, doc, obj))
     return std::nullopt;
   boost::json::object out(storage);
-  if (!project_object(obj, keys, out))
+  bool found_all = false;
+  if (!project_object(obj, keys, out, found_all))
     return std::nullopt;
   return boost::json::value(std::move(out), storage);
 }

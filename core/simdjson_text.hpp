@@ -7,7 +7,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,63 +108,36 @@ inline bool value_of(simdjson::ondemand::value v, boost::json::value& out) {
 
 /// Copies the fields of `obj` named in `keys` (the first of each; keys
 /// distinct) into `out`, allocated from out's storage; false when the
-/// object is malformed. With `found_all`, stops as soon as every key is
-/// found (and says so): the caller then reads the object's raw text straight
-/// on, which skips the rest without rewinding.
+/// object is malformed. `out` may hold the previous record's fields: values
+/// are assigned in place (strings keep their buffers) and keys this record
+/// lacks are erased, so a document reused record after record costs no
+/// allocation in the steady state. Stops as soon as every key is found and
+/// says so in `found_all`: the caller may then read the object's raw text
+/// straight on, which skips the rest without rewinding.
 inline bool project_object(simdjson::ondemand::object& obj, const std::vector<std::string>& keys,
-                           boost::json::object& out, bool* found_all = nullptr) {
-  if (found_all && (*found_all = keys.empty()))
-    return true;
-  for (auto item : obj) {
-    simdjson::ondemand::field field;
-    std::string_view key;
-    if (std::move(item).get(field) || !key_of(field, key))
-      return false;
-    if (std::find(keys.begin(), keys.end(), key) == keys.end() || out.contains(key))
-      continue;
-    boost::json::value v(out.storage());
-    if (!value_of(field.value(), v))
-      return false;
-    out.emplace(key, std::move(v));
-    if (found_all && out.size() == keys.size()) {
-      *found_all = true;
-      return true;
-    }
-  }
-  return true;
-}
-
-/// project_object into `out`, which holds the previous record's fields:
-/// values are assigned in place (strings keep their buffers) and keys this
-/// record lacks are erased, so a document reused record after record costs
-/// no allocation in the steady state. At most 64 keys. `found_all` as in
-/// project_object.
-inline bool reproject_object(simdjson::ondemand::object& obj, const std::vector<std::string>& keys,
-                             boost::json::object& out, bool& found_all) {
-  const std::uint64_t all = keys.size() >= 64 ? ~std::uint64_t{0}
-                                              : (std::uint64_t{1} << keys.size()) - 1;
-  std::uint64_t seen = 0;
-  found_all = keys.empty();
-  if (!found_all) {
+                           boost::json::object& out, bool& found_all) {
+  thread_local std::vector<char> seen;
+  seen.assign(keys.size(), 0);
+  std::size_t found = 0;
+  if (!keys.empty()) {
     for (auto item : obj) {
       simdjson::ondemand::field field;
       std::string_view key;
       if (std::move(item).get(field) || !key_of(field, key))
         return false;
       auto at = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
-      if (at == keys.size() || (seen >> at & 1))
+      if (at == keys.size() || seen[at])
         continue;
-      seen |= std::uint64_t{1} << at;
+      seen[at] = 1;
       if (!value_of(field.value(), out[keys[at]]))
         return false;
-      if (seen == all) {
-        found_all = true;
+      if (++found == keys.size())
         break;
-      }
     }
   }
-  for (std::size_t k = 0; k < keys.size() && seen != all; ++k)
-    if (!(seen >> k & 1))
+  found_all = found == keys.size();
+  for (std::size_t k = 0; k < keys.size() && !found_all; ++k)
+    if (!seen[k])
       out.erase(keys[k]);
   return true;
 }

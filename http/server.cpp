@@ -80,7 +80,6 @@ public:
 private:
   struct slot {
     std::optional<wire_response> res;
-    bool keep_alive = true;
     bool head = false;  ///< answers a HEAD request: no body
   };
 
@@ -158,7 +157,6 @@ private:
     }
     auto req = parser_->release();
     auto s = std::make_shared<slot>();
-    s->keep_alive = req.keep_alive() && !shared_.stopping;
     s->head = req.method() == bhttp::verb::head;
     queue_.push_back(s);
     // RFC 9112 §9.3.2: only safe requests may run in parallel. An unsafe
@@ -182,10 +180,8 @@ private:
     dispatch(shared_.gw, shared_.test_hooks, std::move(req),
              [self = shared_from_this(), s, safe](wire_response res) {
                net::post(self->socket_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
-                 if (!s->keep_alive || self->shared_.stopping) {
-                   s->keep_alive = false;
+                 if (self->shared_.stopping)  // answered with "Connection: close"
                    res.keep_alive(false);
-                 }
                  s->res.emplace(std::move(res));
                  --self->pending_;
                  if (!safe)
@@ -208,7 +204,7 @@ private:
   void answer_and_close(wire_response res) {
     closing_ = true;
     auto s = std::make_shared<slot>();
-    s->keep_alive = false;
+    res.keep_alive(false);
     s->res.emplace(std::move(res));
     queue_.push_back(s);
     write_next();
@@ -228,7 +224,7 @@ private:
                          fail(ec, "write");
                          return self->close();
                        }
-                       if (!s->keep_alive) {
+                       if (!s->res->keep_alive()) {
                          self->closing_ = true;
                          return self->close();
                        }

@@ -177,8 +177,7 @@ BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   BOOST_TEST(seen[3] == json::parse(R"({"n":4})"));
   std::vector<record_verdict> verdicts;
   for (std::size_t i = 0; i < recs.size(); ++i) {
-    record_view view{recs[i]};
-    view.judged = p.verdicts[i];
+    record_view view{recs[i], 0, p.verdicts[i]};
     verdicts.push_back(step.screen(view, {}, reshaped, kept));
   }
   BOOST_TEST((verdicts == std::vector<record_verdict>{record_verdict::keep, record_verdict::ignore,
