@@ -57,6 +57,7 @@ using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
 using export_atom = caf::atom_constant<caf::atom("export")>;
 using once_atom = caf::atom_constant<caf::atom("once")>;
 using preview_atom = caf::atom_constant<caf::atom("preview")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
 // -- message types ------------------------------------------------------------
 

@@ -41,6 +41,7 @@ struct flow_state {
   std::string running_id;
   caf::actor running;
   caf::actor engine;
+  std::uint64_t runs = 0;  ///< run messages received, for the idle handshake
   static inline const char* name = "flow";
 };
 
@@ -51,7 +52,9 @@ void start_next(flow_ptr self) {
   if (st.running)
     return;
   if (st.queue.empty()) {
-    self->quit();  // idle: the engine forgets it
+    // Idle: ask the engine to forget us. Quitting here would lose a run
+    // the engine sent before it learned we were gone.
+    self->send(st.engine, idle_atom::value, st.account, st.flow_id, st.runs);
     return;
   }
   st.running_id = st.queue.front();
@@ -91,8 +94,13 @@ caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> serv
   });
   return {
     [=](run_atom, const std::string& job_id) {
+      ++self->state.runs;
       self->state.queue.push_back(job_id);
       start_next(self);
+    },
+    [=](idle_atom) {
+      // The engine has forgotten us, so nothing more can come.
+      self->quit();
     },
     [=](chain_atom, const std::string& next_flow) {
       // To the engine: this actor may go idle (and quit) before it is done.
@@ -122,7 +130,11 @@ caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> serv
 struct engine_state {
   std::shared_ptr<const node_services> services;
   caf::actor store;
-  std::map<std::string, caf::actor> flows;  ///< account|flow → flow actor
+  struct flow_entry {
+    caf::actor actor;
+    std::uint64_t runs = 0;  ///< run messages sent to it
+  };
+  std::map<std::string, flow_entry> flows;  ///< account|flow → its actor
   /// Pings and proxied calls waiting for their answer, by tag.
   struct outbound_call {
     caf::typed_response_promise<api_reply> rp;
@@ -185,17 +197,20 @@ caf::typed_response_promise<api_reply> call_out(engine_ptr self,
   return rp;
 }
 
-caf::actor flow_for(engine_ptr self, const std::string& account, const std::string& flow_id) {
+// Queues job `job_id` on its flow's actor, spawned if the flow has none.
+void run_on_flow(engine_ptr self, const std::string& account, const std::string& flow_id,
+                 const std::string& job_id) {
   auto& st = self->state;
   auto key = account + flow_id;
   auto it = st.flows.find(key);
-  if (it != st.flows.end())
-    return it->second;
-  auto f = self->spawn<caf::linked>(flow_impl, st.services, st.store,
-                                    caf::actor_cast<caf::actor>(self), account, flow_id);
-  self->monitor(f);
-  st.flows.emplace(key, f);
-  return f;
+  if (it == st.flows.end()) {
+    auto f = self->spawn<caf::linked>(flow_impl, st.services, st.store,
+                                      caf::actor_cast<caf::actor>(self), account, flow_id);
+    self->monitor(f);
+    it = st.flows.emplace(key, engine_state::flow_entry{f, 0}).first;
+  }
+  ++it->second.runs;
+  caf::anon_send(it->second.actor, run_atom::value, job_id);
 }
 
 engine_actor::behavior_type engine_impl(engine_ptr self,
@@ -207,7 +222,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& flows = self->state.flows;
     for (auto it = flows.begin(); it != flows.end(); ++it)
-      if (it->second.address() == msg.source) {
+      if (it->second.actor.address() == msg.source) {
         flows.erase(it);
         return;
       }
@@ -223,7 +238,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   self->request(st.store, caf::infinite, recover_atom::value)
     .then([=](const std::vector<job_ref>& queued) {
       for (const auto& j : queued)
-        caf::anon_send(flow_for(self, j.account, j.flow_id), run_atom::value, j.job_id);
+        run_on_flow(self, j.account, j.flow_id, j.job_id);
     });
   self->send(self, purge_atom::value);
   self->send(self, tick_atom::value);
@@ -232,7 +247,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       self->request(self->state.store, caf::infinite, chain_atom::value, account, next_flow)
         .then([=](const std::string& job_id) {
           if (!job_id.empty())
-            caf::anon_send(flow_for(self, account, next_flow), run_atom::value, job_id);
+            run_on_flow(self, account, next_flow, job_id);
         });
     },
     [=](tick_atom) {
@@ -241,7 +256,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       self->request(st.store, caf::infinite, tick_atom::value, now)
         .then([=](const std::vector<job_ref>& runs) {
           for (const auto& j : runs)
-            caf::anon_send(flow_for(self, j.account, j.flow_id), run_atom::value, j.job_id);
+            run_on_flow(self, j.account, j.flow_id, j.job_id);
         });
       // Next tick a second into the next minute: schedules fire on minutes.
       auto into_minute = now % 60000;
@@ -261,7 +276,15 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
     },
     [=](run_atom, const std::string& account, const std::string& flow_id,
         const std::string& job_id) {
-      caf::anon_send(flow_for(self, account, flow_id), run_atom::value, job_id);
+      run_on_flow(self, account, flow_id, job_id);
+    },
+    [=](idle_atom, const std::string& account, const std::string& flow_id, std::uint64_t received) {
+      auto& flows = self->state.flows;
+      auto it = flows.find(account + flow_id);
+      if (it == flows.end() || it->second.runs != received)
+        return;  // a run is on its way: the flow goes on
+      caf::anon_send(it->second.actor, idle_atom::value);
+      flows.erase(it);
     },
     [=](cancel_atom, const std::string& account, const std::string& flow_id,
         const std::string& job_id) -> caf::result<api_reply> {
@@ -269,7 +292,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto it = st.flows.find(account + flow_id);
       auto rp = self->make_response_promise<api_reply>();
       if (it != st.flows.end())
-        self->request(it->second, caf::infinite, cancel_atom::value, job_id)
+        self->request(it->second.actor, caf::infinite, cancel_atom::value, job_id)
           .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
       else
         cancel_in_store(self, st.store, account, job_id, rp);
@@ -312,7 +335,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       if (!jobs_only)
         throw std::runtime_error("engine crashed on request (test hook)");
       for (const auto& [key, flow] : self->state.flows)
-        caf::anon_send(flow, crash_atom::value);
+        caf::anon_send(flow.actor, crash_atom::value);
       return true;
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {

@@ -128,14 +128,15 @@ caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node
           return b.take();
         },
         [=](retried_atom, const std::string& account, const std::string& job_json,
-            std::int64_t recovered) -> bool {
+            std::int64_t recovered, write_batch& last) -> bool {
           try {
             auto job = job_doc::from_json(job_json);
             if (!job)
               return false;
             auto b = error_service(*services->store).retry_done(account, *job, recovered, wall_clock_ms());
-            if (!b.empty())
-              services->store->write(b);
+            for (auto& op : last.mutable_ops())
+              b.mutable_ops().push_back(std::move(op));
+            services->store->write(b);
             return true;
           } catch (const std::exception&) {
             return false;

@@ -23,8 +23,10 @@ namespace integrator {
 ///       the job as it stands ("" if none)
 ///   (retry_atom, account, retry job JSON) → record_page: the records the
 ///       retry replays, as one page
-///   (retried_atom, account, retry job JSON, int64 recovered) → bool: closes
-///       a finished retry (error_service::retry_done)
+///   (retried_atom, account, retry job JSON, int64 recovered, write_batch
+///       last) → bool: closes a finished retry (error_service::retry_done)
+///       in one write with the retry job's last write, so no one sees the
+///       retry over before its parent counts the recovered records
 ///   (purge_atom, int64 cutoff_ms) → int64: errors and retry data older than
 ///       the cutoff deleted (at most 10,000 a call; -1 on a storage error)
 ///   (tick_atom, int64 now_ms) → std::vector<job_ref>: queues the runs the

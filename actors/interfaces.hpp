@@ -73,7 +73,10 @@ using engine_actor = caf::typed_actor<
   // every minute: fire the flows' schedules
   caf::reacts_to<tick_atom>,
   // account, flow: run it, chained after a completed run (_runNextFlowIds)
-  caf::reacts_to<chain_atom, std::string, std::string>>;
+  caf::reacts_to<chain_atom, std::string, std::string>,
+  // account, flow, runs it was sent: a flow actor with nothing left to do
+  // asks to stop; it may only if no run is on its way to it
+  caf::reacts_to<idle_atom, std::string, std::string, std::uint64_t>>;
 
 /// The HTTP frontend's door into the actors: takes a call with a ticket,
 /// sends it to the registry and completes the ticket with the reply.

@@ -39,6 +39,7 @@ struct job_state {
   bool writing = false;  ///< a write is out
   bool dirty = false;    ///< something to write once it is back
   bool progress_due = false;  ///< a progress write is scheduled
+  bool retry_closed = false;  ///< a retry's parent has had its recovered records
   write_batch pending;   ///< errors and retry data for the next write
   std::vector<std::function<void()>> waiters;
   std::optional<object_id_generator> ids;
@@ -74,19 +75,28 @@ void flush(job_ptr self) {
   st.waiters.clear();
   st.dirty = false;
   st.writing = true;
-  self->request(st.store, caf::infinite, write_atom::value, std::move(b))
-    .then([=](bool ok) {
-      auto& st = self->state;
-      if (!ok)
-        std::cerr << "integratord: job " << st.job_id << ": a write failed" << std::endl;
-      st.writing = false;
-      for (const auto& f : done)
-        f();
-      if (!st.pending.mutable_ops().empty() || !st.waiters.empty())
-        flush(self);
-      else if (st.dirty)
-        schedule_progress(self);
-    });
+  auto handler = [=](bool ok) {
+    auto& st = self->state;
+    if (!ok)
+      std::cerr << "integratord: job " << st.job_id << ": a write failed" << std::endl;
+    st.writing = false;
+    for (const auto& f : done)
+      f();
+    if (!st.pending.mutable_ops().empty() || !st.waiters.empty())
+      flush(self);
+    else if (st.dirty)
+      schedule_progress(self);
+  };
+  // A finished retry's first write after finish() carries its end: the
+  // store moves the recovered records into the parent job in the same write.
+  if (st.finishing && st.flow_job.type == "retry" && !st.steps.empty() && !st.retry_closed) {
+    st.retry_closed = true;
+    self->request(st.store, caf::infinite, retried_atom::value, st.account, st.flow_job.to_json(),
+                  st.steps.front().counts.num_success, std::move(b))
+      .then(handler);
+    return;
+  }
+  self->request(st.store, caf::infinite, write_atom::value, std::move(b)).then(handler);
 }
 
 // Counts alone are written at most every progress_interval: a synced
@@ -152,17 +162,7 @@ void finish(job_ptr self) {
   if (status == job_status::completed && st.flow_job.type == "flow" && st.plan)
     for (const auto& next : st.plan->next_flow_ids)
       self->send(st.flow_actor, chain_atom::value, next);
-  persist(self, std::move(marks), [self] {
-    auto& st = self->state;
-    if (st.flow_job.type != "retry" || st.steps.empty()) {
-      self->quit();
-      return;
-    }
-    // The retried step's successes count toward the parent job.
-    self->request(st.store, caf::infinite, retried_atom::value, st.account, st.flow_job.to_json(),
-                  st.steps.front().counts.num_success)
-      .then([self](bool) { self->quit(); });
-  });
+  persist(self, std::move(marks), [self] { self->quit(); });
 }
 
 // Records one error of the job itself (not a record's): under child job

@@ -133,6 +133,27 @@ BOOST_FIXTURE_TEST_CASE(one_job_per_flow_runs_and_a_second_run_queues, flow_fixt
   BOOST_TEST(peer.sink("serial").size() == 180u);
 }
 
+// A flow's actor goes idle once its last job ends; a run asked for just
+// then must still run, not go to an actor on its way out.
+struct unlimited_flow_fixture : flow_fixture {
+  unlimited_flow_fixture()
+      : flow_fixture({"--rate-bucket-size", "1000000", "--rate-fill-rate", "1000000"}) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(a_run_asked_for_as_the_last_job_ends_still_runs, unlimited_flow_fixture) {
+  auto conn = peer_connection();
+  auto flow_id = simple_flow(*this, conn, 10, "edge");
+  for (int i = 0; i < 40; ++i) {
+    auto id = run(flow_id);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::string status;
+    while ((status = status_of(job(id))) != "completed")
+      BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until,
+                            "run " << i << ": job " << id << " still " << status << " after 10 s");
+  }
+  BOOST_TEST(peer.sink("edge").size() == 400u);
+}
+
 BOOST_FIXTURE_TEST_CASE(kill_9_mid_job_then_restart_fails_it_and_runs_the_queued_one, flow_fixture) {
   auto conn = peer_connection(R"("concurrencyLevel":1)");
   peer.inject({.method = "POST", .path_prefix = "/sink/killed", .times = 100000, .status = 200, .delay_ms = 10});
