@@ -6,6 +6,7 @@
 #include "core/simdjson_text.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 namespace integrator {
@@ -36,6 +37,10 @@ std::optional<raw_mapping> raw_mapping::from(const mapping_v1& m) {
     s.key_prefix = "," + boost::json::serialize(boost::json::value(f.generate[0])) + ":";
     r.slots_.push_back(std::move(s));
   }
+  // Braces, keys (the first without its comma) and constants.
+  r.fixed_bytes_ = 2 - 1;
+  for (const auto& s : r.slots_)
+    r.fixed_bytes_ += s.key_prefix.size() + s.constant.size();
   return r;
 }
 
@@ -77,40 +82,86 @@ std::optional<boost::json::value> project_fields(std::string_view record,
   return boost::json::value(std::move(out), storage);
 }
 
+namespace {
+
+// Copies n bytes as a few fixed-size moves (what a record's keys and values
+// mostly are: short), memcpy only for the long ones; never reads or writes
+// outside [src, src+n) and [dst, dst+n).
+inline char* put(char* dst, const char* src, std::size_t n) {
+  if (n >= 8 && n <= 16) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n > 16 && n <= 32) {
+    std::memcpy(dst, src, 16);
+    std::memcpy(dst + n - 16, src + n - 16, 16);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i)
+      dst[i] = src[i];
+  } else {
+    std::memcpy(dst, src, n);
+  }
+  return dst + n;
+}
+
+inline bool same_key(std::string_view a, const std::string& b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
+}  // namespace
+
 std::size_t raw_mapping::source_of(std::size_t position, std::string_view key,
-                                  std::vector<std::size_t>& guess) const {
+                                  std::uint8_t* guess) const {
   // guess[j]: the source the j-th member was last time; records of one page
   // mostly share their key order, so one compare usually finds it.
-  if (guess.size() <= position)
-    guess.resize(position + 1, sources_.size());
-  std::size_t k = guess[position];
-  if (k >= sources_.size() || sources_[k] != key) {
-    k = static_cast<std::size_t>(std::find(sources_.begin(), sources_.end(), key) - sources_.begin());
-    guess[position] = k;
+  if (position < guess_slots) {
+    std::size_t k = guess[position];
+    if (k < sources_.size() && same_key(key, sources_[k]))
+      return k;
   }
+  std::size_t k = 0;
+  while (k < sources_.size() && !same_key(key, sources_[k]))
+    ++k;
+  if (position < guess_slots)
+    guess[position] = static_cast<std::uint8_t>(std::min<std::size_t>(k, 0xFF));
   return k;
 }
 
-void raw_mapping::append_mapped(const std::vector<std::string_view>& values, std::string& out) const {
-  out += '{';
+void raw_mapping::append_mapped(const std::string_view* values, std::string& out) const {
+  // Measured first, then written through a pointer: one resize instead of
+  // a capacity check per piece.
+  std::size_t n = fixed_bytes_;
+  for (const auto& s : slots_)
+    if (!s.source.empty())
+      n += values[s.source_index].empty() ? 4 : values[s.source_index].size();
+  auto at = out.size();
+  out.resize(at + n);
+  char* p = out.data() + at;
+  *p++ = '{';
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     const auto& s = slots_[i];
-    out.append(s.key_prefix, i == 0 ? 1 : 0, std::string::npos);
-    if (s.source.empty())
-      out += s.constant;
-    else if (values[s.source_index].empty())
-      out += "null";
-    else
-      out += values[s.source_index];
+    std::size_t skip = i == 0 ? 1 : 0;  // no comma before the first
+    p = put(p, s.key_prefix.data() + skip, s.key_prefix.size() - skip);
+    std::string_view v = s.source.empty() ? std::string_view(s.constant)
+                         : values[s.source_index].empty() ? std::string_view("null")
+                                                          : values[s.source_index];
+    p = put(p, v.data(), v.size());
   }
-  out += '}';
+  *p = '}';
 }
 
 template <class OnDemandObject>
 bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
   // values[k]: the text of sources_[k] in this record.
   thread_local std::vector<std::string_view> values;
-  thread_local std::vector<std::size_t> guess;
+  thread_local std::uint8_t guess[guess_slots];
   values.assign(sources_.size(), std::string_view());
   std::size_t j = 0;
   for (auto item : obj) {
@@ -124,14 +175,29 @@ bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
     if (!raw_text_of(field.value(), values[k]))
       return false;
   }
-  append_mapped(values, out);
+  append_mapped(values.data(), out);
   return true;
 }
 
 bool raw_mapping::map_scanned(std::string_view record, std::size_t readable, std::string& out) const {
-  thread_local std::vector<std::string_view> values;
-  thread_local std::vector<std::size_t> guess;
-  values.assign(sources_.size(), std::string_view());
+  // On the stack for the usual handful of sources.
+  // On the stack for the usual handful of sources, cleared one by one (a
+  // whole-array clear cost more than the scan).
+  constexpr std::size_t on_stack = 16;
+  union uncleared {
+    uncleared() {}
+    std::string_view views[on_stack];
+  } stack;
+  std::string_view* stack_values = stack.views;
+  thread_local std::vector<std::string_view> heap_values;
+  thread_local std::uint8_t guess[guess_slots];
+  std::string_view* values = stack_values;
+  if (sources_.size() > on_stack) {
+    heap_values.resize(sources_.size());
+    values = heap_values.data();
+  }
+  for (std::size_t k = 0; k < sources_.size(); ++k)
+    values[k] = {};
   std::size_t j = 0;
   bool ok = scan_members(record, readable, [&](std::string_view key, std::string_view value) {
     auto k = source_of(j++, key, guess);

@@ -9,6 +9,7 @@
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,8 +43,12 @@ private:
   bool map_object(OnDemandObject& obj, std::string& out) const;
   /// map_object by a byte scan (member_scan.hpp); false: it gave up.
   bool map_scanned(std::string_view record, std::size_t readable, std::string& out) const;
-  std::size_t source_of(std::size_t position, std::string_view key, std::vector<std::size_t>& guess) const;
-  void append_mapped(const std::vector<std::string_view>& values, std::string& out) const;
+  /// Which source `key`, the record's member at `position`, is (sources_.size():
+  /// none); `guess` remembers the answer by position for the next record.
+  static constexpr std::size_t guess_slots = 64;
+  std::size_t source_of(std::size_t position, std::string_view key, std::uint8_t* guess) const;
+  /// The mapped object from values[k], the text of sources_[k] ("" when absent).
+  void append_mapped(const std::string_view* values, std::string& out) const;
 
   struct slot {
     std::string source;       ///< top-level key to copy, or empty
@@ -53,6 +58,7 @@ private:
   };
   std::vector<slot> slots_;
   std::vector<std::string> sources_;  ///< distinct keys copied
+  std::size_t fixed_bytes_ = 0;       ///< of a mapped record, less its values
 };
 
 /// The record's top-level fields named in `keys`, as a document of just
