@@ -73,10 +73,12 @@ caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> serv
   st.store = std::move(store);
   st.account = std::move(account);
   st.flow_id = std::move(flow_id);
-  // The job is linked (so it stops with us) and monitored (so we learn
-  // how it ended): its exit is handled by the down handler, not by dying.
+  // A job is linked (so it stops with us) and monitored (so we learn how
+  // it ended): its exit is handled by the down handler, not by dying, even
+  // when the exit comes after the down message has cleared `running`.
+  // Only the engine's exit takes us with it.
   self->set_exit_handler([=](caf::exit_msg& msg) {
-    if (msg.source != self->state.running.address() && msg.reason)
+    if (msg.source == self->state.engine.address() && msg.reason)
       self->quit(msg.reason);
   });
   self->set_down_handler([=](caf::down_msg& msg) {
