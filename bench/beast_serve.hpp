@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP/1.1 server loop the bench's own servers share (ceiling_server,
-// flow_peer): Beast sessions with keep-alive on an io_context run by
-// THREADS threads, TCP_NODELAY, a request body of up to 64 MiB, SIGINT or
+// flow_peer): Beast sessions with keep-alive, THREADS threads each with its
+// own io_context, TCP_NODELAY, a request body of up to 64 MiB, SIGINT or
 // SIGTERM to stop. `answer` turns a request into a response (it runs on
 // any of the threads).
 
@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -63,28 +64,44 @@ private:
   const answer_fn& answer_;
 };
 
-inline void accept(tcp::acceptor& a, net::io_context& ioc, const answer_fn& answer) {
-  a.async_accept(net::make_strand(ioc), [&a, &ioc, &answer](beast::error_code ec, tcp::socket s) {
+// Each accepted connection goes to the next of `contexts` in turn.
+inline void accept(tcp::acceptor& a, std::vector<std::unique_ptr<net::io_context>>& contexts,
+                   std::size_t next, const answer_fn& answer) {
+  auto& ioc = *contexts[next % contexts.size()];
+  a.async_accept(net::make_strand(ioc), [&a, &contexts, next, &answer](beast::error_code ec, tcp::socket s) {
     if (!ec) {
       s.set_option(tcp::no_delay(true));
       std::make_shared<session>(std::move(s), answer)->run();
     }
-    accept(a, ioc, answer);
+    accept(a, contexts, next + 1, answer);
   });
 }
 
 /// Serves on 127.0.0.1:`port` (0: any; prints "ready PORT") until a signal.
+/// Each thread runs its own io_context and serves the connections given
+/// to it: no thread wakes another, and none waits on a shared queue's
+/// lock (the peers share two cores with what they measure).
 inline int serve(unsigned short port, int threads, const answer_fn& answer) {
-  net::io_context ioc(threads);
-  tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), port});
-  accept(acceptor, ioc, answer);
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (int i = 0; i < std::max(threads, 1); ++i)
+    contexts.push_back(std::make_unique<net::io_context>(1));
+  auto& first = *contexts.front();
+  tcp::acceptor acceptor(first, {net::ip::make_address("127.0.0.1"), port});
+  accept(acceptor, contexts, 0, answer);
+  // Each context keeps running while idle, until a signal stops them all.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> awake;
+  for (auto& c : contexts)
+    awake.push_back(net::make_work_guard(*c));
+  net::signal_set signals(first, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) {
+    for (auto& c : contexts)
+      c->stop();
+  });
   std::cout << "ready " << acceptor.local_endpoint().port() << std::endl;
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i)
-    pool.emplace_back([&] { ioc.run(); });
-  ioc.run();
+  for (std::size_t i = 1; i < contexts.size(); ++i)
+    pool.emplace_back([&, i] { contexts[i]->run(); });
+  first.run();
   for (auto& t : pool)
     t.join();
   return 0;
