@@ -17,7 +17,10 @@ are treated alike: one long-lived process per scenario, warmed up by a
 the moment the sink took its last record (the sink's own clock, so how often
 the harness polls does not count); an Integrator run must also end with its
 job completed. The ceiling is the relay's own time. The memory curve runs
-int-batched once per size in a fresh integratord and reports its peak RSS. Results go to
+int-batched once per size in a fresh integratord and reports its peak RSS.
+"µs between pages" is the source's view (flow_peer's pageGapUs): the median
+time from one page's answer being ready to the next page's request, what a
+sequential pager spends between pages. Results go to
 bench/results/compare-<date>.json and a PNG plot (gnuplot) beside it.
 
 usage: compare.py BUILD_DIR [--quick] [--repeats 3] [--out-prefix PATH]
@@ -66,7 +69,7 @@ def run_ceiling(build, peer, size):
     stats = fb.call("GET", peer.url + "/stats")
     if not stats["complete"]:
         sys.exit(f"FAILED ceiling {size}: {stats}")
-    return {"wall_s": wall, "records_per_s": size / wall}
+    return {"wall_s": wall, "records_per_s": size / wall, "page_gap_us": stats["pageGapUs"]}
 
 
 class NodeRed:
@@ -105,7 +108,7 @@ class NodeRed:
             sys.exit(f"FAILED nodered-{mode} {size}: {stats}")
         cpu = fb.proc_cpu_seconds(pid) - cpu0
         return {"wall_s": wall, "records_per_s": size / wall, "cpu_s_per_million": cpu * 1e6 / size,
-                "peak_rss_mb": fb.proc_peak_rss_mb(pid)}
+                "peak_rss_mb": fb.proc_peak_rss_mb(pid), "page_gap_us": stats["pageGapUs"]}
 
     def stop(self):
         os.killpg(self.proc.pid, 15)
@@ -210,13 +213,14 @@ def main():
                 return r["records_per_s"]
         return None
 
-    print(f"\n| scenario | records | records/s | CPU s per 1M | peak RSS MB | vs ceiling |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"\n| scenario | records | records/s | CPU s per 1M | peak RSS MB | µs between pages | vs ceiling |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         ceil = rate("ceiling", r["records"])
         cpu = f"{r['cpu_s_per_million']:.1f}" if "cpu_s_per_million" in r else ""
         rss = f"{r['peak_rss_mb']:.1f}" if "peak_rss_mb" in r else ""
-        print(f"| {r['scenario']} | {r['records']:,} | {r['records_per_s']:,.0f} | {cpu} | {rss} | "
+        gap = f"{r['page_gap_us']:.0f}" if "page_gap_us" in r else ""
+        print(f"| {r['scenario']} | {r['records']:,} | {r['records_per_s']:,.0f} | {cpu} | {rss} | {gap} | "
               f"{r['records_per_s'] / ceil:.2f} |" if ceil else "|")
     if memory:
         print("\n| int-batched | " + " | ".join(f"{m['records']:,}" for m in memory) + " |")

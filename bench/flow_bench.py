@@ -166,7 +166,7 @@ def measure(node, flow, peer, scenario, size):
     if j["status"] != "completed" or not stats["complete"] or j["numError"]:
         sys.exit(f"FAILED {scenario} {size}: job {j['status']} numError={j['numError']} sink={stats}")
     return {"wall_s": wall, "records_per_s": size / wall, "cpu_s_per_million": cpu * 1e6 / size,
-            "peak_rss_mb": proc_peak_rss_mb(node.proc.pid)}
+            "peak_rss_mb": proc_peak_rss_mb(node.proc.pid), "page_gap_us": stats["pageGapUs"]}
 
 
 class Session:

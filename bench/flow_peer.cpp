@@ -7,7 +7,9 @@
 //                   "last_name":"Last<i>","amount":<i*1.25>,"status":"active"|"inactive"}
 //   POST /sink (also /sink/…)    a record or an array of records; 2xx
 //   GET  /stats                  {"expected","received","distinct","duplicates","foreign",
-//                                 "complete","firstMs","lastMs","firstUs","lastUs"}
+//                                 "complete","firstMs","lastMs","firstUs","lastUs",
+//                                 "pageGapUs": median µs from a page's answer to the
+//                                 next page's request}
 //                                (steady clock, in ms and µs: CLOCK_MONOTONIC, as
 //                                Python's time.monotonic())
 //   POST /reset?records=N        a new run of N records
@@ -20,6 +22,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -49,9 +52,15 @@ struct run_state {
   std::vector<std::atomic<std::uint64_t>> seen;
   std::atomic<std::int64_t> received{0}, distinct{0}, duplicates{0}, foreign{0};
   std::atomic<std::int64_t> first_us{0}, last_us{0};
+  std::mutex pages_mutex;
+  std::vector<std::pair<std::int64_t, std::int64_t>> pages;  ///< each GET's start and end, µs
 
   void reset(std::int64_t n) {
     std::lock_guard<std::mutex> guard(mutex);
+    {
+      std::lock_guard<std::mutex> pages_guard(pages_mutex);
+      pages.clear();
+    }
     expected = n;
     seen = std::vector<std::atomic<std::uint64_t>>(static_cast<std::size_t>(n / 64 + 1));
     received = distinct = duplicates = foreign = 0;
@@ -224,6 +233,22 @@ bool sink_body(std::string& body) {
   return true;
 }
 
+// The median time from one page's answer being ready to the next page's
+// request arriving: what the client spends between pages of a sequential
+// pager (reading the page, deciding, asking again), beyond the source's own.
+std::int64_t median_page_gap_us() {
+  std::lock_guard<std::mutex> guard(run.pages_mutex);
+  auto pages = run.pages;
+  std::sort(pages.begin(), pages.end());
+  std::vector<std::int64_t> gaps;
+  for (std::size_t i = 1; i < pages.size(); ++i)
+    gaps.push_back(pages[i].first - pages[i - 1].second);
+  if (gaps.empty())
+    return 0;
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  return gaps[gaps.size() / 2];
+}
+
 std::string stats_body() {
   std::string out = "{\"expected\":";
   append_int(out, run.expected);
@@ -246,6 +271,8 @@ std::string stats_body() {
   append_int(out, run.first_us);
   out += ",\"lastUs\":";
   append_int(out, run.last_us);
+  out += ",\"pageGapUs\":";
+  append_int(out, median_page_gap_us());
   out += '}';
   return out;
 }
@@ -254,7 +281,10 @@ void answer(bench::request& req, bench::response& res) {
   namespace http = bench::http;
   std::string_view target(req.target().data(), req.target().size());
   if (req.method() == http::verb::get && target.starts_with("/records")) {
+    auto start = now_us();
     res.body() = page_body(query_int(target, "page", 0), query_int(target, "size", 1000));
+    std::lock_guard<std::mutex> guard(run.pages_mutex);
+    run.pages.emplace_back(start, now_us());
   } else if (req.method() == http::verb::post && target.starts_with("/sink")) {
     if (sink_body(req.body())) {
       res.result(http::status::created);
