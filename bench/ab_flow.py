@@ -37,21 +37,24 @@ def main():
                                 settings=settings_b)}
     rate = {name: [] for name in builds}
     cpu = {name: [] for name in builds}
-    print("| round | A rec/s | A CPU s per 1M | B rec/s | B CPU s per 1M |\n|---:|---:|---:|---:|---:|")
+    gap = {name: [] for name in builds}
+    print("| round | A rec/s | A CPU s per 1M | A µs between pages | B rec/s | B CPU s per 1M | B µs between pages |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|")
     try:
         for i in range(args.rounds):
             for name, s in sessions.items():
                 run = s.run(args.size)
                 rate[name].append(run["records_per_s"])
                 cpu[name].append(run["cpu_s_per_million"])
-            print(f"| {i + 1} | {rate['A'][-1]:,.0f} | {cpu['A'][-1]:.2f} | {rate['B'][-1]:,.0f} | "
-                  f"{cpu['B'][-1]:.2f} |", flush=True)
+                gap[name].append(run["page_gap_us"])
+            print(f"| {i + 1} | {rate['A'][-1]:,.0f} | {cpu['A'][-1]:.2f} | {gap['A'][-1]} | {rate['B'][-1]:,.0f} | "
+                  f"{cpu['B'][-1]:.2f} | {gap['B'][-1]} |", flush=True)
     finally:
         fb.stop_all(sessions.values(), peer, work)
     print()
     for name, path in builds.items():
         print(f"{name} ({path}): median {statistics.median(rate[name]):,.0f} records/s, "
-              f"{statistics.median(cpu[name]):.2f} CPU s per 1M")
+              f"{statistics.median(cpu[name]):.2f} CPU s per 1M, {statistics.median(gap[name]):.0f} µs between pages")
 
 
 if __name__ == "__main__":
