@@ -8,9 +8,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
-#include <random>
+
+#include "tests/support/random_text.hpp"
 
 using namespace integrator;
+using integrator::test::random_text;
 namespace json = boost::json;
 
 namespace {
@@ -184,15 +186,9 @@ BOOST_AUTO_TEST_CASE(a_page_is_mapped_by_a_byte_scan_that_gives_up_where_it_shou
 // quotes, backslashes and braces, nesting, numbers, odd spacing, and strings
 // ending near the edge of what may be read (its 16-byte steps).
 BOOST_AUTO_TEST_CASE(the_member_scan_finds_what_a_parser_finds) {
-  std::mt19937 rng(7);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const std::vector<std::string> pieces = {"a", "b", "\"", "\\", "{", "}", "[", "]", ":", ",", " ", "é", "\n"};
-  auto text = [&] {
-    std::string t;
-    for (int i = pick(40); i > 0; --i)
-      t += pieces[static_cast<std::size_t>(pick(static_cast<int>(pieces.size())))];
-    return t;
-  };
+  random_text random(7, "b");
+  auto pick = [&](int n) { return random.pick(n); };
+  auto text = [&] { return random.text(40); };
   std::function<json::value(int)> value = [&](int depth) -> json::value {
     switch (depth > 2 ? pick(4) : pick(6)) {
       case 0: return json::value(text());
@@ -213,7 +209,7 @@ BOOST_AUTO_TEST_CASE(the_member_scan_finds_what_a_parser_finds) {
       }
     }
   };
-  auto space = [&] { return std::string(static_cast<std::size_t>(pick(3)), " \n\t"[pick(3)]); };
+  auto space = [&] { return random.space(); };
   for (int round = 0; round < 2000; ++round) {
     json::object expected;
     std::string doc = space() + "{";

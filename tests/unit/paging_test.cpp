@@ -5,10 +5,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
-#include <random>
 #include <set>
 
+#include "tests/support/random_text.hpp"
+
 using namespace integrator;
+using integrator::test::random_text;
 namespace json = boost::json;
 
 namespace {
@@ -379,16 +381,10 @@ BOOST_AUTO_TEST_CASE(members_beside_the_records_are_read_in_the_same_pass) {
 // or with a byte changed. Wherever both accept a page they must agree: the
 // count, each record, the filter's fields of each, the siblings.
 BOOST_AUTO_TEST_CASE(a_page_read_in_one_pass_gives_what_a_parser_gives) {
-  std::mt19937 rng(11);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const std::vector<std::string> pieces = {"a", "id", "\"", "\\", "{", "}", "[", "]", ":", ",", " ", "é", "\n"};
-  auto text = [&] {
-    std::string t;
-    for (int i = pick(6); i > 0; --i)
-      t += pieces[static_cast<std::size_t>(pick(static_cast<int>(pieces.size())))];
-    return t;
-  };
-  auto space = [&] { return std::string(static_cast<std::size_t>(pick(3)), " \n\t"[pick(3)]); };
+  random_text random(11, "id");
+  auto pick = [&](int n) { return random.pick(n); };
+  auto text = [&] { return random.text(6); };
+  auto space = [&] { return random.space(); };
   // An object of `n` members with distinct keys, values from `value`.
   auto object = [&](int n, const std::function<std::string()>& key, const std::function<std::string()>& value) {
     std::string o = "{";
