@@ -283,8 +283,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
     [=](idle_atom, const std::string& account, const std::string& flow_id, std::uint64_t received) {
       auto& flows = self->state.flows;
       auto it = flows.find(account + flow_id);
-      if (it == flows.end() || it->second.runs != received)
-        return;  // a run is on its way: the flow goes on
+      if (it == flows.end() || it->second.actor.address() != self->current_sender()
+          || it->second.runs != received)
+        return;  // a run is on its way (or the word is an old actor's): the flow goes on
       caf::anon_send(it->second.actor, idle_atom::value);
       flows.erase(it);
     },
