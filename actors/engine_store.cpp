@@ -134,8 +134,7 @@ caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node
             if (!job)
               return false;
             auto b = error_service(*services->store).retry_done(account, *job, recovered, wall_clock_ms());
-            for (auto& op : last.mutable_ops())
-              b.mutable_ops().push_back(std::move(op));
+            b.append(std::move(last));
             services->store->write(b);
             return true;
           } catch (const std::exception&) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "actors/catalogue.hpp"
 #include "actors/engine.hpp"
@@ -39,7 +40,7 @@ struct job_state {
   bool writing = false;  ///< a write is out
   bool dirty = false;    ///< something to write once it is back
   bool progress_due = false;  ///< a progress write is scheduled
-  bool retry_closed = false;  ///< a retry's parent has had its recovered records
+  bool closes_retry = false;  ///< the next write ends a retry: it credits the parent too
   write_batch pending;   ///< errors and retry data for the next write
   std::vector<std::function<void()>> waiters;
   std::optional<object_id_generator> ids;
@@ -82,15 +83,12 @@ void flush(job_ptr self) {
     st.writing = false;
     for (const auto& f : done)
       f();
-    if (!st.pending.mutable_ops().empty() || !st.waiters.empty())
+    if (!st.pending.empty() || !st.waiters.empty())
       flush(self);
     else if (st.dirty)
       schedule_progress(self);
   };
-  // A finished retry's first write after finish() carries its end: the
-  // store moves the recovered records into the parent job in the same write.
-  if (st.finishing && st.flow_job.type == "retry" && !st.steps.empty() && !st.retry_closed) {
-    st.retry_closed = true;
+  if (std::exchange(st.closes_retry, false)) {
     self->request(st.store, caf::infinite, retried_atom::value, st.account, st.flow_job.to_json(),
                   st.steps.front().counts.num_success, std::move(b))
       .then(handler);
@@ -114,8 +112,7 @@ void schedule_progress(job_ptr self) {
 
 void persist(job_ptr self, write_batch extra = {}, std::function<void()> then = {}) {
   auto& st = self->state;
-  for (auto& op : extra.mutable_ops())
-    st.pending.mutable_ops().push_back(std::move(op));
+  st.pending.append(std::move(extra));
   if (then)
     st.waiters.push_back(std::move(then));
   st.dirty = true;
@@ -162,6 +159,10 @@ void finish(job_ptr self) {
   if (status == job_status::completed && st.flow_job.type == "flow" && st.plan)
     for (const auto& next : st.plan->next_flow_ids)
       self->send(st.flow_actor, chain_atom::value, next);
+  // A retry's last write also credits its parent with the records that
+  // now went through, in the same write (the store reads the parent), so
+  // no one sees the retry over before the parent counts them.
+  st.closes_retry = st.flow_job.type == "retry" && !st.steps.empty();
   persist(self, std::move(marks), [self] { self->quit(); });
 }
 
@@ -326,7 +327,7 @@ void on_report(job_ptr self, stage_report& r) {
       b.put(keys::retry_data_space, keys::resource(st.account, e.retry_data_key), e.retry_data);
     b.put(keys::job_errors_space, keys::job_error(st.account, st.job_id, e.error_id), e.to_json());
   }
-  if (b.mutable_ops().empty())
+  if (b.empty())
     persist_progress(self);
   else
     persist(self, std::move(b));

@@ -5,7 +5,8 @@ An A/B for an engine change: each build runs one warmed-up integratord (as
 bench/compare.py runs Integrator) with the comparison's filtered flow, both
 on one flow_peer (the first build's), and the rounds alternate A, B, A, B…
 so both see the same machine. Prints each round and the medians of
-records/s and integratord's CPU seconds per million records.
+records/s and integratord's CPU seconds per million records, and the
+flow_peer's (the first build's) CPU seconds per million records.
 
 usage: ab_flow.py BUILD_A BUILD_B [--scenario batched|per-record]
                   [--size 1000000] [--rounds 6] [--env-b KEY=VALUE]…
@@ -38,6 +39,7 @@ def main():
     rate = {name: [] for name in builds}
     cpu = {name: [] for name in builds}
     gap = {name: [] for name in builds}
+    peer_cpu = {name: [] for name in builds}
     print("| round | A rec/s | A CPU s per 1M | A µs between pages | B rec/s | B CPU s per 1M | B µs between pages |\n"
           "|---:|---:|---:|---:|---:|---:|---:|")
     try:
@@ -47,6 +49,7 @@ def main():
                 rate[name].append(run["records_per_s"])
                 cpu[name].append(run["cpu_s_per_million"])
                 gap[name].append(run["page_gap_us"])
+                peer_cpu[name].append(run["peer_cpu_s_per_million"])
             print(f"| {i + 1} | {rate['A'][-1]:,.0f} | {cpu['A'][-1]:.2f} | {gap['A'][-1]} | {rate['B'][-1]:,.0f} | "
                   f"{cpu['B'][-1]:.2f} | {gap['B'][-1]} |", flush=True)
     finally:
@@ -54,7 +57,8 @@ def main():
     print()
     for name, path in builds.items():
         print(f"{name} ({path}): median {statistics.median(rate[name]):,.0f} records/s, "
-              f"{statistics.median(cpu[name]):.2f} CPU s per 1M, {statistics.median(gap[name]):.0f} µs between pages")
+              f"{statistics.median(cpu[name]):.2f} CPU s per 1M, {statistics.median(gap[name]):.0f} µs between pages; "
+              f"the source and sink (flow_peer): {statistics.median(peer_cpu[name]):.2f} CPU s per 1M")
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ def measure(node, flow, peer, scenario, size):
     nothing); the job must then be completed without errors. integratord's
     CPU is counted until the job is seen over."""
     call("POST", f"{peer.url}/reset?records={size}")
-    cpu0 = proc_cpu_seconds(node.proc.pid)
+    cpu0, peer_cpu0 = proc_cpu_seconds(node.proc.pid), proc_cpu_seconds(peer.proc.pid)
     start = time.monotonic()
     job = node.api("POST", f"/flows/{flow}/run")["_jobId"]
     # While records flow, only the sink is asked, every 10 ms, as for
@@ -161,12 +161,15 @@ def measure(node, flow, peer, scenario, size):
             break
         time.sleep(0.005)
     cpu = proc_cpu_seconds(node.proc.pid) - cpu0
+    peer_cpu = proc_cpu_seconds(peer.proc.pid) - peer_cpu0
     stats = call("GET", peer.url + "/stats")
     wall = sink_done_s(stats) - start
     if j["status"] != "completed" or not stats["complete"] or j["numError"]:
         sys.exit(f"FAILED {scenario} {size}: job {j['status']} numError={j['numError']} sink={stats}")
     return {"wall_s": wall, "records_per_s": size / wall, "cpu_s_per_million": cpu * 1e6 / size,
-            "peak_rss_mb": proc_peak_rss_mb(node.proc.pid), "page_gap_us": stats["pageGapUs"]}
+            "peak_rss_mb": proc_peak_rss_mb(node.proc.pid),
+            "page_gap_us": stats.get("pageGapUs", 0),  # 0: a flow_peer older than the field
+            "peer_cpu_s_per_million": peer_cpu * 1e6 / size}
 
 
 class Session:

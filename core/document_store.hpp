@@ -48,6 +48,12 @@ public:
   void erase(std::string_view space, std::string key) {
     ops_.push_back({std::string(space), std::move(key), {}, true});
   }
+  /// Takes `more`'s operations after these, in order.
+  void append(write_batch&& more) {
+    for (auto& o : more.ops_)
+      ops_.push_back(std::move(o));
+    more.ops_.clear();
+  }
   const std::vector<op>& ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }
 

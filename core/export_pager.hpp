@@ -86,7 +86,7 @@ public:
     std::vector<std::uint8_t> verdicts;
   };
 
-  /// Has on_response also read these top-level fields of each record and
+  /// Has read_records() also read these top-level fields of each record and
   /// handed them to `judge` (what the output filter needs), in the same pass
   /// as the records; see field_projection.
   void project(std::vector<std::string> keys,

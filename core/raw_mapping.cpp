@@ -157,12 +157,48 @@ void raw_mapping::append_mapped(const std::string_view* values, std::string& out
   *p = '}';
 }
 
+namespace {
+
+// values[k]: the text of sources_[k] in the record being mapped, all empty
+// to begin with. On the stack for the usual handful of sources, cleared one
+// by one (a whole-array clear cost more than the scan); on the heap beyond.
+class source_values {
+public:
+  explicit source_values(std::size_t n) {
+    thread_local std::vector<std::string_view> heap;
+    if (n > on_stack) {
+      heap.resize(n);
+      values_ = heap.data();
+    }
+    for (std::size_t k = 0; k < n; ++k)
+      values_[k] = {};
+  }
+  source_values(const source_values&) = delete;
+  source_values& operator=(const source_values&) = delete;
+
+  std::string_view& operator[](std::size_t k) { return values_[k]; }
+  const std::string_view* data() const { return values_; }
+
+private:
+  static constexpr std::size_t on_stack = 16;
+  union uncleared {
+    uncleared() {}
+    std::string_view views[on_stack];
+  } stack_;
+  std::string_view* values_ = stack_.views;
+};
+
+}  // namespace
+
+std::uint8_t* raw_mapping::position_guesses() {
+  thread_local std::uint8_t guess[guess_slots];
+  return guess;
+}
+
 template <class OnDemandObject>
 bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
-  // values[k]: the text of sources_[k] in this record.
-  thread_local std::vector<std::string_view> values;
-  thread_local std::uint8_t guess[guess_slots];
-  values.assign(sources_.size(), std::string_view());
+  source_values values(sources_.size());
+  auto* guess = position_guesses();
   std::size_t j = 0;
   for (auto item : obj) {
     od::field field;
@@ -180,24 +216,8 @@ bool raw_mapping::map_object(OnDemandObject& obj, std::string& out) const {
 }
 
 bool raw_mapping::map_scanned(std::string_view record, std::size_t readable, std::string& out) const {
-  // On the stack for the usual handful of sources.
-  // On the stack for the usual handful of sources, cleared one by one (a
-  // whole-array clear cost more than the scan).
-  constexpr std::size_t on_stack = 16;
-  union uncleared {
-    uncleared() {}
-    std::string_view views[on_stack];
-  } stack;
-  std::string_view* stack_values = stack.views;
-  thread_local std::vector<std::string_view> heap_values;
-  thread_local std::uint8_t guess[guess_slots];
-  std::string_view* values = stack_values;
-  if (sources_.size() > on_stack) {
-    heap_values.resize(sources_.size());
-    values = heap_values.data();
-  }
-  for (std::size_t k = 0; k < sources_.size(); ++k)
-    values[k] = {};
+  source_values values(sources_.size());
+  auto* guess = position_guesses();
   std::size_t j = 0;
   bool ok = scan_members(record, readable, [&](std::string_view key, std::string_view value) {
     auto k = source_of(j++, key, guess);
@@ -205,7 +225,7 @@ bool raw_mapping::map_scanned(std::string_view record, std::size_t readable, std
       values[k] = value;
   });
   if (ok)
-    append_mapped(values, out);
+    append_mapped(values.data(), out);
   return ok;
 }
 

@@ -47,6 +47,9 @@ private:
   /// none); `guess` remembers the answer by position for the next record.
   static constexpr std::size_t guess_slots = 64;
   std::size_t source_of(std::size_t position, std::string_view key, std::uint8_t* guess) const;
+  /// This thread's guess table (guess_slots entries), shared by both ways
+  /// of mapping: a stale guess only costs a search.
+  static std::uint8_t* position_guesses();
   /// The mapped object from values[k], the text of sources_[k] ("" when absent).
   void append_mapped(const std::string_view* values, std::string& out) const;
 

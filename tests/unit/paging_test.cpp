@@ -380,7 +380,7 @@ BOOST_AUTO_TEST_CASE(members_beside_the_records_are_read_in_the_same_pass) {
 // values, numbers of every form, odd spacing; then the same pages cut short
 // or with a byte changed. Wherever both accept a page they must agree: the
 // count, each record, the filter's fields of each, the siblings.
-BOOST_AUTO_TEST_CASE(a_page_read_in_one_pass_gives_what_a_parser_gives) {
+BOOST_AUTO_TEST_CASE(the_page_scan_gives_what_a_parser_gives) {
   random_text random(11, "id");
   auto pick = [&](int n) { return random.pick(n); };
   auto text = [&] { return random.text(6); };
