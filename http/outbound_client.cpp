@@ -1,6 +1,7 @@
 #include "http/outbound_client.hpp"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <strings.h>
@@ -310,6 +311,7 @@ struct outbound_client::impl {
   }
 
   void run() {
+    pthread_setname_np(pthread_self(), "outbound");  // for top -H and bench/cpu_split.py
     epoll_event events[64];
     int still = 0;
     while (!stopping) {

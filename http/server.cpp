@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <deque>
 #include <iostream>
@@ -393,7 +395,10 @@ unsigned short http_server::start(const std::string& host, unsigned short port) 
   impl_->sweeper.emplace(*impl_->contexts[0]);
   impl_->sweep();
   for (auto& ctx : impl_->contexts)
-    impl_->threads.emplace_back([c = ctx.get()] { run_spinning(*c); });
+    impl_->threads.emplace_back([c = ctx.get()] {
+      pthread_setname_np(pthread_self(), "http");  // for top -H and bench/cpu_split.py
+      run_spinning(*c);
+    });
   return bound;
 }
 
