@@ -35,16 +35,19 @@ def main():
                 for t in threads}
     ratios = {t: [] for t in threads}
     label = lambda t: f"int-batched ({t} actor threads)" if t else "int-batched"
-    print("| round | ceiling rec/s | " + " | ".join(f"{label(t)} rec/s | ratio | CPU s per 1M" for t in threads)
-          + " |\n|---:|---:|" + "---:|---:|---:|" * len(threads))
+    print("| round | ceiling rec/s | relay CPU s per 1M | its source and sink CPU s per 1M | "
+          + " | ".join(f"{label(t)} rec/s | ratio | CPU s per 1M | its source and sink CPU s per 1M" for t in threads)
+          + " |\n|---:|---:|---:|---:|" + "---:|---:|---:|---:|" * len(threads))
     try:
         for i in range(args.rounds):
-            ceiling = compare.run_ceiling(args.build, peer, args.size)["records_per_s"]
-            cells = []
+            relay = compare.run_ceiling(args.build, peer, args.size)
+            ceiling = relay["records_per_s"]
+            cells = [f"{relay['cpu_s_per_million']:.2f} | {relay['peer_cpu_s_per_million']:.2f}"]
             for t in threads:
                 run = sessions[t].run(args.size)
                 ratios[t].append(run["records_per_s"] / ceiling)
-                cells.append(f"{run['records_per_s']:,.0f} | {ratios[t][-1]:.2f} | {run['cpu_s_per_million']:.2f}")
+                cells.append(f"{run['records_per_s']:,.0f} | {ratios[t][-1]:.2f} | {run['cpu_s_per_million']:.2f} | "
+                             f"{run['peer_cpu_s_per_million']:.2f}")
             print(f"| {i + 1} | {ceiling:,.0f} | " + " | ".join(cells) + " |", flush=True)
     finally:
         fb.stop_all(sessions.values(), peer, work)

@@ -25,7 +25,7 @@ bench/results/compare-<date>.json and a PNG plot (gnuplot) beside it.
 
 usage: compare.py BUILD_DIR [--quick] [--repeats 3] [--out-prefix PATH]
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, resource, json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402
@@ -61,15 +61,22 @@ def wait_sink(peer, size, timeout):
 def run_ceiling(build, peer, size):
     """The relay's own time from its first request to its last answer: its
     process start is left out, as Integrator's and Node-RED's are (they run
-    warm), so the ceiling is the most it can be."""
+    warm), so the ceiling is the most it can be. Also the CPU seconds per
+    million records of the relay (its whole process) and of the peer."""
     fb.call("POST", f"{peer.url}/reset?records={size}")
+    peer_cpu0 = fb.proc_cpu_seconds(peer.proc.pid)
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([os.path.join(build, "bench", "relay"), peer.url + "/", peer.url + "/sink", "1000"],
                          check=True, capture_output=True, text=True).stdout
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    relay_cpu = (children1.ru_utime - children0.ru_utime) + (children1.ru_stime - children0.ru_stime)
+    peer_cpu = fb.proc_cpu_seconds(peer.proc.pid) - peer_cpu0
     wall = float(out.split("seconds=")[1].split()[0])
     stats = fb.call("GET", peer.url + "/stats")
     if not stats["complete"]:
         sys.exit(f"FAILED ceiling {size}: {stats}")
-    return {"wall_s": wall, "records_per_s": size / wall, "page_gap_us": stats["pageGapUs"]}
+    return {"wall_s": wall, "records_per_s": size / wall, "page_gap_us": stats["pageGapUs"],
+            "cpu_s_per_million": relay_cpu * 1e6 / size, "peer_cpu_s_per_million": peer_cpu * 1e6 / size}
 
 
 class NodeRed:
@@ -97,7 +104,7 @@ class NodeRed:
     def run(self, peer, mode, size):
         fb.call("POST", f"{peer.url}/reset?records={size}")
         pid = self.pid()
-        cpu0 = fb.proc_cpu_seconds(pid)
+        cpu0, peer_cpu0 = fb.proc_cpu_seconds(pid), fb.proc_cpu_seconds(peer.proc.pid)
         start = time.monotonic()
         req = urllib.request.Request(f"{self.url}/start?mode={mode}&size=1000&src={peer.url}&sink={peer.url}/sink",
                                      method="POST")
@@ -107,8 +114,10 @@ class NodeRed:
         if not stats["complete"]:
             sys.exit(f"FAILED nodered-{mode} {size}: {stats}")
         cpu = fb.proc_cpu_seconds(pid) - cpu0
+        peer_cpu = fb.proc_cpu_seconds(peer.proc.pid) - peer_cpu0
         return {"wall_s": wall, "records_per_s": size / wall, "cpu_s_per_million": cpu * 1e6 / size,
-                "peak_rss_mb": fb.proc_peak_rss_mb(pid), "page_gap_us": stats["pageGapUs"]}
+                "peak_rss_mb": fb.proc_peak_rss_mb(pid), "page_gap_us": stats["pageGapUs"],
+                "peer_cpu_s_per_million": peer_cpu * 1e6 / size}
 
     def stop(self):
         os.killpg(self.proc.pid, 15)
@@ -213,14 +222,15 @@ def main():
                 return r["records_per_s"]
         return None
 
-    print(f"\n| scenario | records | records/s | CPU s per 1M | peak RSS MB | µs between pages | vs ceiling |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"\n| scenario | records | records/s | CPU s per 1M | source and sink CPU s per 1M | peak RSS MB | µs between pages | vs ceiling |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         ceil = rate("ceiling", r["records"])
         cpu = f"{r['cpu_s_per_million']:.1f}" if "cpu_s_per_million" in r else ""
+        peer_cpu = f"{r['peer_cpu_s_per_million']:.2f}" if "peer_cpu_s_per_million" in r else ""
         rss = f"{r['peak_rss_mb']:.1f}" if "peak_rss_mb" in r else ""
         gap = f"{r['page_gap_us']:.0f}" if "page_gap_us" in r else ""
-        print(f"| {r['scenario']} | {r['records']:,} | {r['records_per_s']:,.0f} | {cpu} | {rss} | {gap} | "
+        print(f"| {r['scenario']} | {r['records']:,} | {r['records_per_s']:,.0f} | {cpu} | {peer_cpu} | {rss} | {gap} | "
               f"{r['records_per_s'] / ceil:.2f} |" if ceil else "|")
     if memory:
         print("\n| int-batched | " + " | ".join(f"{m['records']:,}" for m in memory) + " |")
