@@ -9,7 +9,7 @@ rounds.
 
 usage: cpu_split.py BUILD_DIR [--size 1000000] [--rounds 5]
 """
-import argparse, collections, glob, os, statistics, sys, tempfile, time
+import argparse, collections, glob, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402
@@ -49,9 +49,7 @@ def main():
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="cpu-split-")
-    peer = fb.Peer(args.build, work)
-    session = fb.Session(args.build, work, peer, "batched", output_filter=True)
+    work, peer, session = fb.comparison_session(args.build, "cpu-split-")
     procs = {"integratord": session.node.proc.pid, "flow_peer": peer.proc.pid}
     per_thread = collections.defaultdict(lambda: ([], []))  # (process, name) -> (user, system) per 1M
     threads = {}

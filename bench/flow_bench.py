@@ -195,6 +195,19 @@ class Session:
         self.node.stop()
 
 
+def comparison_session(build, prefix):
+    """A work folder, a flow_peer and a warmed-up Session of the comparison's
+    flow (int-batched with its output filter): what the single-build tools
+    measure. Stop them with stop_all([session], peer, work)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    peer = Peer(build, work)
+    try:
+        return work, peer, Session(build, work, peer, "batched", output_filter=True)
+    except BaseException:
+        peer.stop()
+        raise
+
+
 def stop_all(sessions, peer, work):
     """Stops the sessions and the peer, and removes the work folder."""
     for s in sessions:

@@ -8,7 +8,7 @@ monotonic clock) and when a 5 ms poll saw the job over.
 
 usage: run_timeline.py BUILD_DIR [--size 10000] [--runs 6]
 """
-import argparse, datetime, os, shutil, sys, tempfile, time
+import argparse, datetime, os, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402
@@ -24,9 +24,7 @@ def main():
     ap.add_argument("--size", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=6)
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="run-timeline-")
-    peer = fb.Peer(args.build, work)
-    session = fb.Session(args.build, work, peer, "batched", output_filter=True)
+    work, peer, session = fb.comparison_session(args.build, "run-timeline-")
     print("| POST answered | created | started | first at sink | last at sink | ended | seen over |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     try:
@@ -47,9 +45,7 @@ def main():
             cells = [posted, server[0], server[1], first, last, server[2], seen]
             print("| " + " | ".join(f"{c:.1f}" for c in cells) + " |", flush=True)
     finally:
-        session.stop()
-        peer.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        fb.stop_all([session], peer, work)
     print("\n(ms; server times have 1 ms resolution)")
 
 
