@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <regex>
 #include <vector>
 
@@ -161,19 +162,36 @@ int compare(const json::value& a, const json::value& b) {
 
 // What an operator gives: a value it made, or one it only points at (a
 // record's field, a literal), so reading a field per record copies nothing.
+// A made value is held only when there is one: Boost.JSON's constructors and
+// destructor are calls into its library, and a filter runs per record.
 class operand {
 public:
-  operand(json::value v = nullptr) : owned_(std::move(v)) {}  // NOLINT: made values convert
+  operand() = default;
+  operand(json::value v) : owned_(std::move(v)) {}  // NOLINT: made values convert
   static operand at(const json::value& v) {
     operand o;
     o.ref_ = &v;
     return o;
   }
-  const json::value& operator*() const { return ref_ ? *ref_ : owned_; }
+  /// A test's answer, held without a JSON value.
+  static operand truth(bool b) {
+    operand o;
+    o.truth_ = b;
+    return o;
+  }
+  const json::value& operator*() const {
+    static const json::value null_value, yes(true), no(false);
+    if (ref_)
+      return *ref_;
+    if (truth_)
+      return *truth_ ? yes : no;
+    return owned_ ? *owned_ : null_value;
+  }
   const json::value* operator->() const { return &**this; }
 
 private:
-  json::value owned_;
+  std::optional<json::value> owned_;
+  std::optional<bool> truth_;
   const json::value* ref_ = nullptr;
 };
 
@@ -207,7 +225,7 @@ operand eval(const filter_expression::node& n, const json::value& record, const 
     case op_kind::to_string:
       return json::value(text(0));
     case op_kind::to_boolean:
-      return json::value(truthy(*arg(0)));
+      return operand::truth(truthy(*arg(0)));
     case op_kind::to_epoch: {
       auto v = arg(0);
       if (v->is_number())
@@ -226,67 +244,67 @@ operand eval(const filter_expression::node& n, const json::value& record, const 
     case op_kind::abs:
       return math_fn([](double d) { return std::fabs(d); });
     case op_kind::equals:
-      return json::value(compare(*arg(0), *arg(1)) == 0);
+      return operand::truth(compare(*arg(0), *arg(1)) == 0);
     case op_kind::notequals:
-      return json::value(compare(*arg(0), *arg(1)) != 0);
+      return operand::truth(compare(*arg(0), *arg(1)) != 0);
     case op_kind::greaterthan:
-      return json::value(compare(*arg(0), *arg(1)) > 0);
+      return operand::truth(compare(*arg(0), *arg(1)) > 0);
     case op_kind::greaterthanequals:
-      return json::value(compare(*arg(0), *arg(1)) >= 0);
+      return operand::truth(compare(*arg(0), *arg(1)) >= 0);
     case op_kind::lessthan:
-      return json::value(compare(*arg(0), *arg(1)) < 0);
+      return operand::truth(compare(*arg(0), *arg(1)) < 0);
     case op_kind::lessthanequals:
-      return json::value(compare(*arg(0), *arg(1)) <= 0);
+      return operand::truth(compare(*arg(0), *arg(1)) <= 0);
     case op_kind::startswith:
-      return json::value(text(0).rfind(text(1), 0) == 0);
+      return operand::truth(text(0).rfind(text(1), 0) == 0);
     case op_kind::endswith: {
       auto s = text(0), t = text(1);
-      return json::value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
+      return operand::truth(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
     }
     case op_kind::contains:
     case op_kind::doesnotcontain: {
       bool found = text(0).find(text(1)) != std::string::npos;
-      return json::value(n.kind == op_kind::contains ? found : !found);
+      return operand::truth(n.kind == op_kind::contains ? found : !found);
     }
     case op_kind::matches: {
       auto subject = text(0);
       if (n.regex)
-        return json::value(std::regex_search(subject, *n.regex));
+        return operand::truth(std::regex_search(subject, *n.regex));
       try {
-        return json::value(std::regex_search(subject, std::regex(text(1))));
+        return operand::truth(std::regex_search(subject, std::regex(text(1))));
       } catch (const std::regex_error&) {
-        return json::value(false);
+        return operand::truth(false);
       }
     }
     case op_kind::isempty:
-      return json::value(is_empty(*arg(0)));
+      return operand::truth(is_empty(*arg(0)));
     case op_kind::isnotempty:
-      return json::value(!is_empty(*arg(0)));
+      return operand::truth(!is_empty(*arg(0)));
     case op_kind::anyof: {
       auto value = arg(0), list = arg(1);
       const auto* options = list->if_array();
       if (!options)
-        return json::value(compare(*value, *list) == 0);
+        return operand::truth(compare(*value, *list) == 0);
       auto in_list = [&](const json::value& x) {
         return std::any_of(options->begin(), options->end(),
                            [&](const json::value& o) { return compare(x, o) == 0; });
       };
       if (const auto* values = value->if_array())
-        return json::value(std::any_of(values->begin(), values->end(), in_list));
-      return json::value(in_list(*value));
+        return operand::truth(std::any_of(values->begin(), values->end(), in_list));
+      return operand::truth(in_list(*value));
     }
     case op_kind::and_:
       for (size_t i = 0; i < n.args.size(); ++i)
         if (!truthy(*arg(i)))
-          return json::value(false);
-      return json::value(true);
+          return operand::truth(false);
+      return operand::truth(true);
     case op_kind::or_:
       for (size_t i = 0; i < n.args.size(); ++i)
         if (truthy(*arg(i)))
-          return json::value(true);
-      return json::value(false);
+          return operand::truth(true);
+      return operand::truth(false);
     case op_kind::not_:
-      return json::value(!truthy(*arg(0)));
+      return operand::truth(!truthy(*arg(0)));
   }
   return {};
 }

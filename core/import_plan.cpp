@@ -455,7 +455,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
           data = found->get_array();
         else if (found && !found->is_null())
           data.push_back(*found);
-        out.response = std::move(data);
+        out.response = json::value(std::move(data));
       }
     }
   };
@@ -528,8 +528,8 @@ json::object import_plan::result_of(const record_outcome& outcome) {
     errors.push_back(json::object{{"code", outcome.code.empty() ? "import_failed" : outcome.code},
                                   {"message", outcome.message}});
   o["errors"] = std::move(errors);
-  if (!outcome.response.is_null())
-    o["_json"] = outcome.response;
+  if (outcome.response && !outcome.response->is_null())
+    o["_json"] = *outcome.response;
   return o;
 }
 
@@ -539,7 +539,7 @@ void import_plan::map_response(json::value& record, const record_outcome& outcom
   json::object source;
   source["id"] = outcome.id;
   source["statusCode"] = outcome.status_code;
-  source[lookup_ ? "data" : "_json"] = outcome.response;
+  source[lookup_ ? "data" : "_json"] = outcome.response ? *outcome.response : json::value();
   source["ignored"] = outcome.what == record_outcome::kind::ignored;
   json::array errors;
   if (outcome.what == record_outcome::kind::failed) {

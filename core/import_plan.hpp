@@ -47,7 +47,10 @@ struct record_outcome {
   int status_code = 0;  ///< HTTP status of its request
   std::string code;     ///< error code when failed
   std::string message;  ///< error message when failed
-  boost::json::value response;  ///< its part of the answer (_json), kept only for responseMapping
+  /// Its part of the answer (_json), kept only for responseMapping. Held
+  /// only when kept: an outcome is made and freed per record of every batch,
+  /// and Boost.JSON's constructor and destructor are library calls.
+  std::optional<boost::json::value> response;
 };
 
 /// What an import's dynamic lookups found for each record of a page.
