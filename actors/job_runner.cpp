@@ -48,6 +48,8 @@ struct job_state {
   std::map<std::uint64_t, std::vector<once_call>> once_calls;  ///< by origin
   std::set<std::uint64_t> once_through;  ///< pages through before their calls came
   std::size_t once_out = 0;              ///< flagging calls not yet answered
+  std::optional<std::string> loaded_job;  ///< the job as stored, until the spec is in too
+  std::optional<std::pair<std::string, job_spec>> loaded_spec;  ///< (error, spec)
   bool ended = false;                    ///< the line has ended (end_atom)
   std::int32_t ends_left = 1;            ///< as the sink: senders yet to end
   static inline const char* name = "job";
@@ -385,6 +387,46 @@ void on_once_answer(job_ptr self, std::size_t g, const outbound_response& r) {
     finish(self);
 }
 
+// Once the job and its flow's spec are both loaded: compiles the plan and
+// launches the job, or ends it (canceled while queued, or an invalid flow).
+void begin(job_ptr self) {
+  auto& st = self->state;
+  if (!st.loaded_job || !st.loaded_spec)
+    return;
+  auto job = job_doc::from_json(*st.loaded_job);
+  if (!job || job->status != job_status::queued) {
+    self->quit();  // canceled while queued, or gone
+    return;
+  }
+  st.flow_job = *job;
+  auto [error, spec] = std::move(*st.loaded_spec);
+  st.loaded_job.reset();
+  st.loaded_spec.reset();
+  std::string why = error;
+  if (why.empty()) {
+    if (auto plan = flow_plan::compile(spec, &why)) {
+      const auto& j = st.flow_job;
+      if (plan->select(j.export_ids, spec, wall_clock_ms(), j.start_date, j.end_date, &why))
+        st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+    }
+  }
+  if (st.plan && st.flow_job.type == "retry") {
+    if (auto entry = st.plan->retry_entry(st.flow_job.retry_step_id)) {
+      st.first_station = *entry;
+    } else {
+      st.plan.reset();
+      why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";
+    }
+  }
+  if (!st.plan) {
+    st.flow_job.status = job_status::running;
+    st.flow_job.started_at = wall_clock_ms();
+    fail(self, why, "invalid_flow");
+    return;
+  }
+  launch(self);
+}
+
 caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> services,
                        caf::actor store, std::string account, std::string flow_id,
                        std::string job_id, caf::actor flow) {
@@ -414,42 +456,17 @@ caf::behavior job_impl(job_ptr self, std::shared_ptr<const node_services> servic
   return {
     [=](start_atom) {
       auto& st = self->state;
+      // The job and its flow's spec are asked for at once: the store answers
+      // the second right after the first, one hand-off instead of two.
       self->request(st.store, caf::infinite, load_atom::value, st.account, st.job_id)
-        .then([=](const std::string& doc) {
-          auto& st = self->state;
-          auto job = job_doc::from_json(doc);
-          if (!job || job->status != job_status::queued) {
-            self->quit();  // canceled while queued, or gone
-            return;
-          }
-          st.flow_job = *job;
-          self->request(st.store, caf::infinite, spec_atom::value, st.account, st.flow_id)
-            .then([=](const std::string& error, const job_spec& spec) {
-              auto& st = self->state;
-              std::string why = error;
-              if (why.empty()) {
-                if (auto plan = flow_plan::compile(spec, &why)) {
-                  const auto& j = st.flow_job;
-                  if (plan->select(j.export_ids, spec, wall_clock_ms(), j.start_date, j.end_date, &why))
-                    st.plan = std::make_shared<const flow_plan>(std::move(*plan));
-                }
-              }
-              if (st.plan && st.flow_job.type == "retry") {
-                if (auto entry = st.plan->retry_entry(st.flow_job.retry_step_id)) {
-                  st.first_station = *entry;
-                } else {
-                  st.plan.reset();
-                  why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";
-                }
-              }
-              if (!st.plan) {
-                st.flow_job.status = job_status::running;
-                st.flow_job.started_at = wall_clock_ms();
-                fail(self, why, "invalid_flow");
-                return;
-              }
-              launch(self);
-            });
+        .then([=](std::string& doc) {
+          self->state.loaded_job = std::move(doc);
+          begin(self);
+        });
+      self->request(st.store, caf::infinite, spec_atom::value, st.account, st.flow_id)
+        .then([=](std::string& error, job_spec& spec) {
+          self->state.loaded_spec.emplace(std::move(error), std::move(spec));
+          begin(self);
         });
     },
     [=](report_atom, stage_report& r) { on_report(self, r); },

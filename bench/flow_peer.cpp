@@ -9,7 +9,8 @@
 //   GET  /stats                  {"expected","received","distinct","duplicates","foreign",
 //                                 "complete","firstMs","lastMs","firstUs","lastUs",
 //                                 "pageGapUs": median µs from a page's answer to the
-//                                 next page's request}
+//                                 next page's request,
+//                                 "firstPageUs": when the first page was asked for}
 //                                (steady clock, in ms and µs: CLOCK_MONOTONIC, as
 //                                Python's time.monotonic())
 //   POST /reset?records=N        a new run of N records
@@ -249,6 +250,16 @@ std::int64_t median_page_gap_us() {
   return gaps[gaps.size() / 2];
 }
 
+// When the run's first page was asked for (µs, steady clock; 0: none yet).
+std::int64_t first_page_us() {
+  std::lock_guard<std::mutex> guard(run.pages_mutex);
+  std::int64_t first = 0;
+  for (const auto& page : run.pages)
+    if (first == 0 || page.first < first)
+      first = page.first;
+  return first;
+}
+
 std::string stats_body() {
   std::string out = "{\"expected\":";
   append_int(out, run.expected);
@@ -273,6 +284,8 @@ std::string stats_body() {
   append_int(out, run.last_us);
   out += ",\"pageGapUs\":";
   append_int(out, median_page_gap_us());
+  out += ",\"firstPageUs\":";
+  append_int(out, first_page_us());
   out += '}';
   return out;
 }

@@ -3,7 +3,8 @@
 (bench/flow_bench.py's Session, int-batched) runs N records several times,
 and each line puts on one clock (time.monotonic, ms from just before
 POST /run): the POST's answer, the job's createdAt, startedAt and endedAt
-(server wall clock, converted), the sink's first and last record (its own
+(server wall clock, converted), when the source was asked for the first
+page and when the sink took the first and last record (the peer's own
 monotonic clock) and when a 5 ms poll saw the job over.
 
 usage: run_timeline.py BUILD_DIR [--size 10000] [--runs 6]
@@ -25,8 +26,8 @@ def main():
     ap.add_argument("--runs", type=int, default=6)
     args = ap.parse_args()
     work, peer, session = fb.comparison_session(args.build, "run-timeline-")
-    print("| POST answered | created | started | first at sink | last at sink | ended | seen over |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| POST answered | created | started | first page asked | first at sink | last at sink | ended | seen over |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     try:
         for _ in range(args.runs):
             fb.call("POST", f"{peer.url}/reset?records={args.size}")
@@ -41,8 +42,9 @@ def main():
             seen = time.monotonic() * 1000 - m0
             stats = fb.call("GET", peer.url + "/stats")
             server = [wall_ms(j[k]) - w0 for k in ("createdAt", "startedAt", "endedAt")]
+            asked = stats["firstPageUs"] / 1000 - m0
             first, last = stats["firstUs"] / 1000 - m0, stats["lastUs"] / 1000 - m0
-            cells = [posted, server[0], server[1], first, last, server[2], seen]
+            cells = [posted, server[0], server[1], asked, first, last, server[2], seen]
             print("| " + " | ".join(f"{c:.1f}" for c in cells) + " |", flush=True)
     finally:
         fb.stop_all([session], peer, work)
