@@ -9,7 +9,7 @@ rounds.
 
 usage: cpu_split.py BUILD_DIR [--size 1000000] [--rounds 5]
 """
-import argparse, collections, glob, os, statistics, sys
+import collections, glob, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402
@@ -44,11 +44,7 @@ def machine_ticks():
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("build")
-    ap.add_argument("--size", type=int, default=1_000_000)
-    ap.add_argument("--rounds", type=int, default=5)
-    args = ap.parse_args()
+    args = fb.single_build_args(1_000_000, 5)
     work, peer, session = fb.comparison_session(args.build, "cpu-split-")
     procs = {"integratord": session.node.proc.pid, "flow_peer": peer.proc.pid}
     per_thread = collections.defaultdict(lambda: ([], []))  # (process, name) -> (user, system) per 1M

@@ -195,6 +195,16 @@ class Session:
         self.node.stop()
 
 
+def single_build_args(size, rounds, rounds_flag="--rounds"):
+    """BUILD_DIR [--size N] [--rounds R]: the arguments of the tools that
+    measure one build."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build")
+    ap.add_argument("--size", type=int, default=size)
+    ap.add_argument(rounds_flag, type=int, default=rounds)
+    return ap.parse_args()
+
+
 def comparison_session(build, prefix):
     """A work folder, a flow_peer and a warmed-up Session of the comparison's
     flow (int-batched with its output filter): what the single-build tools

@@ -9,7 +9,7 @@ monotonic clock) and when a 5 ms poll saw the job over.
 
 usage: run_timeline.py BUILD_DIR [--size 10000] [--runs 6]
 """
-import argparse, datetime, os, sys, time
+import datetime, os, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402
@@ -20,11 +20,7 @@ def wall_ms(iso):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("build")
-    ap.add_argument("--size", type=int, default=10_000)
-    ap.add_argument("--runs", type=int, default=6)
-    args = ap.parse_args()
+    args = fb.single_build_args(10_000, 6, "--runs")
     work, peer, session = fb.comparison_session(args.build, "run-timeline-")
     print("| POST answered | created | started | first page asked | first at sink | last at sink | ended | seen over |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
