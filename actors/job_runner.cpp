@@ -399,25 +399,12 @@ void begin(job_ptr self) {
     return;
   }
   st.flow_job = *job;
-  auto [error, spec] = std::move(*st.loaded_spec);
+  auto [why, spec] = std::move(*st.loaded_spec);
   st.loaded_job.reset();
   st.loaded_spec.reset();
-  std::string why = error;
-  if (why.empty()) {
-    if (auto plan = flow_plan::compile(spec, &why)) {
-      const auto& j = st.flow_job;
-      if (plan->select(j.export_ids, spec, wall_clock_ms(), j.start_date, j.end_date, &why))
-        st.plan = std::make_shared<const flow_plan>(std::move(*plan));
-    }
-  }
-  if (st.plan && st.flow_job.type == "retry") {
-    if (auto entry = st.plan->retry_entry(st.flow_job.retry_step_id)) {
-      st.first_station = *entry;
-    } else {
-      st.plan.reset();
-      why = "step " + st.flow_job.retry_step_id + " is no longer in the flow";
-    }
-  }
+  if (why.empty())
+    if (auto plan = flow_plan::for_job(spec, st.flow_job, wall_clock_ms(), st.first_station, &why))
+      st.plan = std::make_shared<const flow_plan>(std::move(*plan));
   if (!st.plan) {
     st.flow_job.status = job_status::running;
     st.flow_job.started_at = wall_clock_ms();

@@ -25,7 +25,7 @@ bench/results/compare-<date>.json and a PNG plot (gnuplot) beside it.
 
 usage: compare.py BUILD_DIR [--quick] [--repeats 3] [--out-prefix PATH]
 """
-import argparse, resource, json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flow_bench as fb  # noqa: E402

@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
     projected.push_back(project_fields(built[0].record(i), exp.filter_fields, {}).value_or(nullptr));
   time_it("export: filter on the projected fields", pages, [&](int) {
     for (const auto& fields : projected)
-      sink += exp.judge(fields, settings);
+      sink += exp.judge(fields, settings) == static_cast<std::uint8_t>(record_verdict::keep);
   });
   // The export's page read: records, and its filter's verdicts on the
   // fields it needs (read in the same pass).

@@ -161,37 +161,25 @@ int compare(const json::value& a, const json::value& b) {
 }
 
 // What an operator gives: a value it made, or one it only points at (a
-// record's field, a literal), so reading a field per record copies nothing.
-// A made value is held only when there is one: Boost.JSON's constructors and
-// destructor are calls into its library, and a filter runs per record.
+// record's field, a literal, or one of the constants below: a test's true
+// or false, null), so reading a field or answering a test per record makes
+// no JSON value (Boost.JSON's constructors and destructor are library calls).
 class operand {
 public:
-  operand() = default;
+  operand() : ref_(&null_value) {}
   operand(json::value v) : owned_(std::move(v)) {}  // NOLINT: made values convert
   static operand at(const json::value& v) {
     operand o;
     o.ref_ = &v;
     return o;
   }
-  /// A test's answer, held without a JSON value.
-  static operand truth(bool b) {
-    operand o;
-    o.truth_ = b;
-    return o;
-  }
-  const json::value& operator*() const {
-    static const json::value null_value, yes(true), no(false);
-    if (ref_)
-      return *ref_;
-    if (truth_)
-      return *truth_ ? yes : no;
-    return owned_ ? *owned_ : null_value;
-  }
+  static operand truth(bool b) { return at(b ? yes : no); }
+  const json::value& operator*() const { return ref_ ? *ref_ : *owned_; }
   const json::value* operator->() const { return &**this; }
 
 private:
+  static inline const json::value null_value, yes = json::value(true), no = json::value(false);
   std::optional<json::value> owned_;
-  std::optional<bool> truth_;
   const json::value* ref_ = nullptr;
 };
 

@@ -135,6 +135,25 @@ std::uint8_t export_step::judge(const json::value& fields, const json::value& se
   return static_cast<std::uint8_t>(keep ? record_verdict::keep : record_verdict::ignore);
 }
 
+std::optional<flow_plan> flow_plan::for_job(const job_spec& spec, const job_doc& job,
+                                            std::int64_t now_ms, std::size_t& first_station,
+                                            std::string* error) {
+  first_station = 0;
+  auto plan = compile(spec, error);
+  if (!plan || !plan->select(job.export_ids, spec, now_ms, job.start_date, job.end_date, error))
+    return std::nullopt;
+  if (job.type == "retry") {
+    auto entry = plan->retry_entry(job.retry_step_id);
+    if (!entry) {
+      if (error)
+        *error = "step " + job.retry_step_id + " is no longer in the flow";
+      return std::nullopt;
+    }
+    first_station = *entry;
+  }
+  return plan;
+}
+
 std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* error) {
   auto flow = parse_doc(&spec.flow);
   if (!flow) {

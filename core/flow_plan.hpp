@@ -21,6 +21,7 @@
 #include "core/flow_routes.hpp"
 #include "core/http_endpoint.hpp"
 #include "core/import_plan.hpp"
+#include "core/job_model.hpp"
 #include "core/once_marking.hpp"
 #include "core/transform.hpp"
 
@@ -114,6 +115,13 @@ struct flow_plan {
   /// processor's, or the first one for an export's errors; nullopt when the
   /// flow no longer has the step.
   std::optional<std::size_t> retry_entry(const std::string& step_id) const;
+
+  /// The plan job `job` runs: compile(), then select() for the run's export
+  /// ids and dates; for a retry, `first_station` is where its records go
+  /// back in (retry_entry()), else 0. nullopt with `error` when it cannot run.
+  static std::optional<flow_plan> for_job(const job_spec& spec, const job_doc& job,
+                                          std::int64_t now_ms, std::size_t& first_station,
+                                          std::string* error);
 
   /// The station that processor `processor` runs at.
   std::size_t station_of(std::size_t processor) const;
