@@ -2,50 +2,36 @@
 
 #include <caf/all.hpp>
 
-#include <boost/json.hpp>
-
-#include "core/error_service.hpp"
-#include "core/job_service.hpp"
-#include "core/paged_export_state.hpp"
-#include "core/resource_service.hpp"
+#include "core/api/operations.hpp"
 
 namespace integrator {
 
 namespace {
 
-/// Operations that only read, so they may run from the memory-only view.
-bool reads_only(api_op op) {
-  switch (op) {
-    case api_op::list:
-    case api_op::get:
-    case api_op::integration_flows:
-    case api_op::install_base:
-    case api_op::license_list:
-    case api_op::license_get:
-    case api_op::state_keys:
-    case api_op::state_get:
-      return true;
-    default:
-      return false;
-  }
+api_reply internal_error(const std::exception& e) {
+  return api_reply::fail(make_api_error(errc::internal, std::string("internal error: ") + e.what()));
 }
 
-api_reply run(resource_service& service, const principal& who, const api_call& call) {
-  // Exceptions stop here: the reply is an error, the actor lives on.
-  try {
-    return service.handle(who.account_id, who.scope, call, wall_clock_ms());
-  } catch (const store_would_block&) {
-    throw;
-  } catch (const std::exception& e) {
-    return api_reply::fail(make_api_error(errc::internal, std::string("internal error: ") + e.what()));
+// One account context over a store view, with its own id generator.
+struct context_holder {
+  resource_store resources;
+  object_id_generator ids;
+  account_context ctx;
+
+  context_holder(document_store& store, const node_services& services)
+    : resources(store, *services.box), ids(make_id_generator()),
+      ctx{resources, services.validation, ids} {
+    // nop
   }
-}
+  // `ctx` points into this object: it stays where it was made.
+  context_holder(const context_holder&) = delete;
+  context_holder& operator=(const context_holder&) = delete;
+};
 
 // -- the worker: detached, runs everything against the real store ------------
 
 struct worker_state {
-  std::optional<resource_service> service;
-  std::optional<object_id_generator> ids;
+  std::optional<context_holder> context;
   std::shared_ptr<const actor_directory> directory;
   std::shared_ptr<const node_services> services;
   static inline const char* name = "account_shard_worker";
@@ -53,259 +39,73 @@ struct worker_state {
 
 using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
 
-// A saved export or import as JSON, and the id of its connection; nullopt
-// when the token cannot see it.
-std::optional<std::pair<std::string, std::string>> saved_step(worker_ptr self, resource_kind kind,
-                                                              const principal& who,
-                                                              const std::string& id) {
-  auto doc = self->state.service->engine_document(kind, who.account_id, who.scope, id);
-  if (!doc)
-    return std::nullopt;
-  const auto* c = doc->get_object().if_contains("_connectionId");
-  return std::make_pair(boost::json::serialize(*doc),
-                        c && c->is_string() ? std::string(c->get_string()) : std::string());
-}
-
-bool needs_engine(api_op op) {
-  return op == api_op::flow_run || op == api_op::job_cancel || op == api_op::connection_ping
-         || op == api_op::connection_ping_unsaved || op == api_op::step_retry
-         || op == api_op::job_retry || op == api_op::connection_proxy
-         || op == api_op::connection_import || op == api_op::import_invoke
-         || op == api_op::connection_export || op == api_op::connection_export_pages
-         || op == api_op::export_invoke || op == api_op::api_identifier_invoke
-         || op == api_op::export_preview;
-}
-
-// POST /connections/{id}/export[/pages] {export:{…}, pagedExportState?}
-// and POST /exports/{id}/invoke:
-// the export runs in the engine; a paged answer carries a signed state for
-// the next page.
-caf::result<api_reply> virtual_export(worker_ptr self, const engine_actor& engine,
-                                      const principal& who, const api_call& call) {
-  auto& st = self->state;
-  bool paged = call.op == api_op::connection_export_pages;
-  boost::system::error_code ec;
-  auto body = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
-  std::string export_json, connection_id = call.id;
-  if (call.op == api_op::export_invoke) {  // a saved export, on its connection
-    auto saved = saved_step(self, resource_kind::export_, who, call.id);
-    if (!saved)
-      return api_reply::fail(make_api_error(errc::not_found, "Export not found"));
-    std::tie(export_json, connection_id) = *saved;
-  } else {
-    const auto* exp = !ec && body.is_object() ? body.get_object().if_contains("export") : nullptr;
-    if (!exp || !exp->is_object())
-      return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
-                                            "The body must be {\"export\":{…}}", "export"));
-    export_json = boost::json::serialize(*exp);
-  }
-  paged_export_state state;
-  if (const auto* sent = paged ? body.get_object().if_contains("pagedExportState") : nullptr;
-      sent && !sent->is_null()) {
-    auto checked = paged_export_state::verify(*st.services->box, *sent, connection_id, export_json);
-    if (!checked)
-      return api_reply::fail(make_api_error(errc::invalid_request, "invalid_paged_export_state",
-                                            "pagedExportState was not issued for this export or was altered",
-                                            "pagedExportState"));
-    state = *checked;
-    ++state.page_index;
-  }
-  auto conn = st.service->engine_document(resource_kind::connection, who.account_id, who.scope,
-                                         connection_id);
-  if (!conn)
-    return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
-  auto rp = self->make_response_promise<api_reply>();
-  auto box = st.services->box;
-  self->request(engine, caf::infinite, export_atom::value, export_json, boost::json::serialize(*conn),
-                state.position, paged)
-    .then([=](api_reply& r) mutable {
-      if (r.status != api_status::ok) {
-        rp.deliver(std::move(r));
-        return;
+// Sends a prepared engine operation and answers with the engine's reply
+// (through answer_export / answer_ping where the store has a say).
+caf::result<api_reply> ask_engine(worker_ptr self, const engine_actor& engine, const principal& who,
+                                  engine_request& request) {
+  auto services = self->state.services;
+  return std::visit(
+    [&](auto& r) -> caf::result<api_reply> {
+      using request_type = std::decay_t<decltype(r)>;
+      if constexpr (std::is_same_v<request_type, std::monostate>) {
+        return api_reply::fail(make_api_error(errc::internal, "nothing to ask the engine"));
+      } else if constexpr (std::is_same_v<request_type, export_call>) {
+        auto rp = self->make_response_promise<api_reply>();
+        self->request(engine, caf::infinite, r.request)
+          .then([=, call = r](export_page& page) mutable {
+            rp.deliver(answer_export(*services->box, call, std::move(page), wall_clock_ms()));
+          });
+        return rp;
+      } else if constexpr (std::is_same_v<request_type, ping_call>) {
+        auto rp = self->make_response_promise<api_reply>();
+        self->request(engine, caf::infinite, r.request)
+          .then([=, call = r](api_reply& reply) mutable {
+            try {
+              rp.deliver(answer_ping(self->state.context->resources, who, call, std::move(reply),
+                                     wall_clock_ms()));
+            } catch (const std::exception& e) {
+              rp.deliver(internal_error(e));
+            }
+          });
+        return rp;
+      } else {
+        return self->delegate(engine, std::move(r));
       }
-      auto got = boost::json::parse(r.body).as_object();
-      boost::json::object out;
-      auto& data = got["data"];
-      auto count = static_cast<std::int64_t>(data.as_array().size());
-      out["data"] = std::move(data);
-      out["dataURIs"] = boost::json::array();
-      if (paged) {
-        auto next = state;
-        next.position = boost::json::serialize(got["position"]);
-        next.done = got["done"] == true;
-        next.page_size = count;
-        next.issued_at = wall_clock_ms() / 1000;
-        out["pagedExportState"] = next.to_json(*box, connection_id, export_json);
-      }
-      rp.deliver(api_reply::json(api_status::ok, boost::json::serialize(out)));
-    });
-  return rp;
+    },
+    request);
 }
 
-// Calls that start, stop or reach out: checked and written here, carried
-// out by the engine.
-caf::result<api_reply> engine_call(worker_ptr self, const principal& who, const api_call& call) {
+caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api_call& call) {
   auto& st = self->state;
+  const auto& op = operation_of(call.op);
+  auto now = wall_clock_ms();
+  if (op.runner() != op_runner::engine)
+    return run_store_operation(st.context->ctx, who, call, now);
   auto engine = st.directory->engine();
   if (!engine)
     return api_reply::fail(make_api_error(errc::unavailable, "The engine is restarting"));
-  auto now = wall_clock_ms();
-  const auto& account = who.account_id;
-  switch (call.op) {
-    case api_op::flow_run: {
-      auto job_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
-      auto reply = st.service->enqueue_run(account, who.scope, call.id, job_id, call.body, now);
-      if (reply.status == api_status::created)
-        caf::anon_send(engine, run_atom::value, account, call.id, job_id);
-      return reply;
-    }
-    case api_op::step_retry:
-    case api_op::job_retry: {
-      if (!who.scope.full)
-        return api_reply::fail(make_api_error(errc::forbidden, "This token may not retry jobs"));
-      error_service errors(*st.services->store);
-      error_service::retry_plan plan;
-      if (call.op == api_op::step_retry) {
-        if (!st.service->engine_document(resource_kind::flow, account, who.scope, call.id))
-          return api_reply::fail(make_api_error(errc::not_found, "Flow not found"));
-        plan = errors.retry_step(account, call.id, call.sub_id, call.body, *st.ids, now);
-      } else {
-        plan = errors.retry_job(account, call.id, call.sub_id, *st.ids, now);
-      }
-      if (plan.error)
-        return api_reply::fail(*plan.error);
-      // Each retry job queues on its flow like any run.
-      std::string body = "[";
-      for (const auto& j : plan.jobs) {
-        caf::anon_send(engine, run_atom::value, account, j.flow_id, j.id);
-        body += (body.size() > 1 ? "," : "") + j.to_json();
-      }
-      body += "]";
-      // One step retried answers its job; a job's retry, one job per step.
-      return api_reply::json(api_status::created,
-                             call.op == api_op::step_retry ? plan.jobs.front().to_json() : body);
-    }
-    case api_op::import_invoke:
-    case api_op::api_identifier_invoke:
-    case api_op::connection_import: {
-      std::string import_doc, connection_id = call.id, body = call.body;
-      if (call.op != api_op::connection_import) {
-        auto id = call.op == api_op::import_invoke
-                    ? std::optional<std::string>(call.id)
-                    : st.service->import_by_api_identifier(account, call.id);
-        auto saved = id ? saved_step(self, resource_kind::import_, who, *id) : std::nullopt;
-        if (!saved)
-          return api_reply::fail(make_api_error(errc::not_found, "Import not found"));
-        std::tie(import_doc, connection_id) = *saved;
-      } else {
-        // {import:{…}, data:[…]}: the import is not saved.
-        boost::system::error_code ec;
-        auto v = boost::json::parse(call.body, ec);
-        const auto* imp = !ec && v.is_object() ? v.get_object().if_contains("import") : nullptr;
-        if (!imp || !imp->is_object())
-          return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
-                                                "The body must be {\"import\":{…},\"data\":[…]}", "import"));
-        import_doc = boost::json::serialize(*imp);
-      }
-      auto conn = st.service->engine_document(resource_kind::connection, account, who.scope, connection_id);
-      if (!conn)
-        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
-      return self->delegate(engine, invoke_atom::value, import_doc, boost::json::serialize(*conn), body);
-    }
-    case api_op::connection_export:
-    case api_op::connection_export_pages:
-    case api_op::export_invoke:
-      return virtual_export(self, engine, who, call);
-    case api_op::export_preview: {
-      // The unsaved export itself, with postData; it runs on its _connectionId.
-      boost::system::error_code ec;
-      auto v = boost::json::parse(call.body.empty() ? "{}" : call.body, ec);
-      const auto* conn_id = !ec && v.is_object() ? v.get_object().if_contains("_connectionId") : nullptr;
-      if (!conn_id || !conn_id->is_string())
-        return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
-                                              "The body must be an export with _connectionId", "_connectionId"));
-      auto conn = st.service->engine_document(resource_kind::connection, account, who.scope,
-                                              std::string(conn_id->get_string()));
-      if (!conn)
-        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
-      return self->delegate(engine, preview_atom::value, call.body, boost::json::serialize(*conn));
-    }
-    case api_op::connection_proxy: {
-      auto header = [&](std::string_view name) -> std::string {
-        for (const auto& [k, v] : call.headers)
-          if (k == name)
-            return v;
-        return {};
-      };
-      auto uri = header("integrator-relative-uri");
-      auto method = header("integrator-method");
-      if (uri.empty())
-        return api_reply::fail(make_api_error(errc::validation_failed, "missing_header",
-                                              "Integrator-Relative-URI is required", ""));
-      for (auto& c : method)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      auto doc = st.service->engine_document(resource_kind::connection, account, who.scope, call.id);
-      if (!doc)
-        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
-      return self->delegate(engine, proxy_atom::value, boost::json::serialize(*doc),
-                            method.empty() ? std::string("GET") : method, uri, call.body);
-    }
-    case api_op::job_cancel: {
-      if (!who.scope.full)
-        return api_reply::fail(make_api_error(errc::forbidden, "This token may not cancel jobs"));
-      auto job = job_service(*st.services->store).load(account, call.id);
-      if (!job)
-        return api_reply::fail(make_api_error(errc::not_found, "Job not found"));
-      if (is_final(job->status))
-        return api_reply::fail(make_api_error(errc::conflict, "job_finished",
-                                              "The job is already " + std::string(status_name(job->status)), ""));
-      if (!job->flow_job_id.empty())
-        return api_reply::fail(make_api_error(errc::validation_failed, "not_a_flow_job",
-                                              "Cancel the flow job " + job->flow_job_id, ""));
-      return self->delegate(engine, cancel_atom::value, account, job->flow_id, job->id);
-    }
-    default: {
-      if (call.op == api_op::connection_ping_unsaved)
-        return self->delegate(engine, ping_atom::value, call.body);
-      auto doc = st.service->engine_document(resource_kind::connection, account, who.scope,
-                                             call.id);
-      if (!doc)
-        return api_reply::fail(make_api_error(errc::not_found, "Connection not found"));
-      // A saved connection's ping also sets its offline flag.
-      auto rp = self->make_response_promise<api_reply>();
-      self->request(engine, caf::infinite, ping_atom::value, boost::json::serialize(*doc))
-        .then([=](api_reply& r) mutable {
-          bool failed = r.status == api_status::failed && r.error.code == "ping_failed";
-          try {
-            if (failed || r.status == api_status::ok)
-              self->state.service->mark_offline(account, call.id, failed, wall_clock_ms());
-          } catch (const std::exception&) {
-          }
-          rp.deliver(std::move(r));
-        });
-      return rp;
-    }
-  }
+  auto step = op.on_engine(st.context->ctx, who, call, now);
+  for (const auto& run : step.runs)
+    self->send(engine, run_atom::value, run);
+  if (std::holds_alternative<std::monostate>(step.request))
+    return std::move(step.reply);
+  return ask_engine(self, engine, who, step.request);
 }
 
 account_shard_actor::behavior_type worker_impl(worker_ptr self,
                                                std::shared_ptr<const node_services> services,
                                                std::shared_ptr<const actor_directory> directory) {
-  self->state.service.emplace(*services->store, *services->box, services->validation,
-                              make_id_generator());
-  self->state.ids.emplace(make_id_generator());
+  self->state.context.emplace(*services->store, *services);
   self->state.directory = std::move(directory);
   self->state.services = services;
   return {
     [=](exec_atom, const principal& who, const api_call& call) -> caf::result<api_reply> {
-      if (needs_engine(call.op)) {
-        try {
-          return engine_call(self, who, call);
-        } catch (const std::exception& e) {
-          return api_reply::fail(make_api_error(errc::internal, std::string("internal error: ") + e.what()));
-        }
+      // Exceptions stop here: the reply is an error, the actor lives on.
+      try {
+        return run_call(self, who, call);
+      } catch (const std::exception& e) {
+        return internal_error(e);
       }
-      return run(*self->state.service, who, call);
     },
     [=](crash_atom) { return false; },
   };
@@ -315,7 +115,7 @@ account_shard_actor::behavior_type worker_impl(worker_ptr self,
 
 struct shard_state {
   std::shared_ptr<const node_services> services;
-  std::optional<resource_service> fast;  ///< over the memory-only view
+  std::optional<context_holder> fast;  ///< over the memory-only view
   account_shard_actor worker;
   static inline const char* name = "account_shard";
 };
@@ -327,19 +127,21 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
   auto& st = self->state;
   st.services = services;
   if (services->memory_view)
-    st.fast.emplace(*services->memory_view, *services->box, services->validation,
-                    make_id_generator());
+    st.fast.emplace(*services->memory_view, *services);
   // One worker per shard keeps each account's writes in arrival order; it
   // shares the shard's fate.
   st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services, directory);
   return {
     [=](exec_atom, principal& who, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
-      if (st.fast && reads_only(call.op)) {
+      const auto& op = operation_of(call.op);
+      if (st.fast && op.reads_only) {
         try {
-          return run(*st.fast, who, call);
+          return run_store_operation(st.fast->ctx, who, call, wall_clock_ms());
         } catch (const store_would_block&) {
           // Not in memory: the worker reads from disk.
+        } catch (const std::exception& e) {
+          return internal_error(e);
         }
       }
       return self->delegate(st.worker, exec_atom::value, std::move(who), std::move(call));

@@ -1,5 +1,5 @@
 #pragma once
-// Spawns an account shard (see interfaces.hpp): core/resource_service for
+// Spawns an account shard (see interfaces.hpp): the resource operations (core/api/operations.hpp) for
 // the accounts that map to it. The shard itself is event-based and answers
 // reads from the store's memory-only view (memtables and block cache, no
 // I/O); writes, and reads that would touch the disk, go to its detached

@@ -27,6 +27,13 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<record_page>("integrator.record_page");
   cfg.add_message_type<once_call>("integrator.once_call");
   cfg.add_message_type<std::vector<once_call>>("integrator.once_calls");
+  cfg.add_message_type<cancel_request>("integrator.cancel_request");
+  cfg.add_message_type<ping_request>("integrator.ping_request");
+  cfg.add_message_type<proxy_request>("integrator.proxy_request");
+  cfg.add_message_type<standalone_import>("integrator.standalone_import");
+  cfg.add_message_type<standalone_export>("integrator.standalone_export");
+  cfg.add_message_type<export_page>("integrator.export_page");
+  cfg.add_message_type<preview_request>("integrator.preview_request");
   cfg.add_message_type<engine_actor>("integrator.engine_actor");
 }
 

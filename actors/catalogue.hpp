@@ -12,13 +12,14 @@
 
 #include <cstdint>
 
-#include "core/account_book.hpp"
-#include "core/api_call.hpp"
-#include "core/flow_plan.hpp"
-#include "core/job_model.hpp"
-#include "core/outbound.hpp"
-#include "core/once_marking.hpp"
-#include "core/record_page.hpp"
+#include "core/api/account_book.hpp"
+#include "core/api/api_call.hpp"
+#include "core/engine/engine_calls.hpp"
+#include "core/engine/flow_plan.hpp"
+#include "core/engine/job_model.hpp"
+#include "core/connect/outbound.hpp"
+#include "core/connect/once_marking.hpp"
+#include "core/json/record_page.hpp"
 
 namespace integrator {
 
@@ -139,13 +140,6 @@ typename Inspector::result_type inspect(Inspector& f, stage_report& x) {
            x.exhausted);
 }
 
-/// A job the engine finds at start-up that needs it.
-struct job_ref {
-  std::string account;
-  std::string flow_id;
-  std::string job_id;
-};
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_ref& x) {
   return f(caf::meta::type_name("job_ref"), x.account, x.flow_id, x.job_id);
@@ -174,6 +168,43 @@ inspect(Inspector& f, record_page& x) {
     return caf::none;
   });
   return f(caf::meta::type_name("record_page"), d->bytes, d->ends, d->lanes, d->origin, publish);
+}
+
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cancel_request& x) {
+  return f(caf::meta::type_name("cancel_request"), x.account, x.flow_id, x.job_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ping_request& x) {
+  return f(caf::meta::type_name("ping_request"), x.connection);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, proxy_request& x) {
+  return f(caf::meta::type_name("proxy_request"), x.connection, x.method, x.relative_uri, x.body);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, standalone_import& x) {
+  return f(caf::meta::type_name("standalone_import"), x.import_doc, x.connection, x.body);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, standalone_export& x) {
+  return f(caf::meta::type_name("standalone_export"), x.export_doc, x.connection, x.position,
+           x.one_page);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, export_page& x) {
+  return f(caf::meta::type_name("export_page"), x.error, x.data, x.count, x.position, x.done);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, preview_request& x) {
+  return f(caf::meta::type_name("preview_request"), x.body, x.connection);
 }
 
 template <class Inspector>

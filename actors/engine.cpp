@@ -12,7 +12,7 @@
 #include "actors/engine_store.hpp"
 #include "actors/export_invocation.hpp"
 #include "actors/import_invocation.hpp"
-#include "http/outbound_client.hpp"
+#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 
@@ -164,20 +164,32 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
   return std::make_shared<const http_endpoint>(std::move(*endpoint));
 }
 
+// The error of a standalone call that cannot start, as its reply type.
+template <class Reply>
+Reply failed_call(api_error e) {
+  if constexpr (std::is_same_v<Reply, export_page>) {
+    export_page page;
+    page.error = std::move(e);
+    return page;
+  } else {
+    return api_reply::fail(std::move(e));
+  }
+}
+
 // A standalone call on `connection`: spawns its actor (spawn_import_invocation
 // or spawn_export_invocation) and answers with what it answers to
 // (invoke_atom, xs…).
-template <class Spawn, class... Ts>
-caf::result<api_reply> call_on(engine_ptr self, const std::string& connection, Spawn spawn,
-                               const Ts&... xs) {
+template <class Reply, class Spawn, class... Ts>
+caf::result<Reply> call_on(engine_ptr self, const std::string& connection, Spawn spawn,
+                           const Ts&... xs) {
   api_reply error;
   auto endpoint = endpoint_of(connection, error);
   if (!endpoint)
-    return error;
+    return failed_call<Reply>(std::move(error.error));
   auto call = spawn(self->system(), self->state.services, std::move(endpoint));
-  auto rp = self->make_response_promise<api_reply>();
+  auto rp = self->make_response_promise<Reply>();
   self->request(call, caf::infinite, invoke_atom::value, xs...)
-    .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+    .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); });
   return rp;
 }
 
@@ -276,10 +288,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
             self->delayed_send(self, std::chrono::hours(1), purge_atom::value);
         });
     },
-    [=](run_atom, const std::string& account, const std::string& flow_id,
-        const std::string& job_id) {
-      run_on_flow(self, account, flow_id, job_id);
-    },
+    [=](run_atom, const job_ref& job) { run_on_flow(self, job.account, job.flow_id, job.job_id); },
     [=](idle_atom, const std::string& account, const std::string& flow_id, std::uint64_t received) {
       auto& flows = self->state.flows;
       auto it = flows.find(account + flow_id);
@@ -289,9 +298,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       caf::anon_send(it->second.actor, idle_atom::value);
       flows.erase(it);
     },
-    [=](cancel_atom, const std::string& account, const std::string& flow_id,
-        const std::string& job_id) -> caf::result<api_reply> {
+    [=](const cancel_request& cancel) -> caf::result<api_reply> {
       auto& st = self->state;
+      const auto& [account, flow_id, job_id] = cancel;
       auto it = st.flows.find(account + flow_id);
       auto rp = self->make_response_promise<api_reply>();
       if (it != st.flows.end())
@@ -301,9 +310,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
         cancel_in_store(self, st.store, account, job_id, rp);
       return rp;
     },
-    [=](ping_atom, const std::string& connection) -> caf::result<api_reply> {
+    [=](const ping_request& ping_req) -> caf::result<api_reply> {
       api_reply error;
-      auto endpoint = endpoint_of(connection, error);
+      auto endpoint = endpoint_of(ping_req.connection, error);
       if (!endpoint)
         return error;
       const auto& ping = endpoint->ping();
@@ -312,24 +321,23 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       once.max_attempts = 1;
       return call_out(self, endpoint, std::move(req), once, false);
     },
-    [=](invoke_atom, const std::string& import_doc, const std::string& connection,
-        const std::string& body) -> caf::result<api_reply> {
-      return call_on(self, connection, spawn_import_invocation, import_doc, body);
+    [=](const standalone_import& r) -> caf::result<api_reply> {
+      return call_on<api_reply>(self, r.connection, spawn_import_invocation, r.import_doc, r.body);
     },
-    [=](export_atom, const std::string& export_doc, const std::string& connection,
-        const std::string& position, bool one_page) -> caf::result<api_reply> {
-      return call_on(self, connection, spawn_export_invocation, export_doc, position, one_page);
+    [=](const standalone_export& r) -> caf::result<export_page> {
+      return call_on<export_page>(self, r.connection, spawn_export_invocation, r.export_doc,
+                                  r.position, r.one_page);
     },
-    [=](preview_atom, const std::string& body, const std::string& connection) -> caf::result<api_reply> {
-      return call_on(self, connection, spawn_export_invocation, preview_atom::value, body);
+    [=](const preview_request& r) -> caf::result<api_reply> {
+      return call_on<api_reply>(self, r.connection, spawn_export_invocation, preview_atom::value,
+                                r.body);
     },
-    [=](proxy_atom, const std::string& connection, const std::string& method,
-        const std::string& relative_uri, std::string& body) -> caf::result<api_reply> {
+    [=](proxy_request& r) -> caf::result<api_reply> {
       api_reply error;
-      auto endpoint = endpoint_of(connection, error);
+      auto endpoint = endpoint_of(r.connection, error);
       if (!endpoint)
         return error;
-      auto req = endpoint->request(method, relative_uri, std::move(body));
+      auto req = endpoint->request(r.method, r.relative_uri, std::move(r.body));
       return call_out(self, endpoint, std::move(req), endpoint->retry(), true);
     },
     [=](crash_atom, bool jobs_only) -> bool {

@@ -37,10 +37,4 @@ namespace integrator {
 ///       returns the queued ones, oldest first
 caf::actor spawn_engine_store(caf::actor_system& sys, std::shared_ptr<const node_services> services);
 
-/// The write that ends job `job` (and its running children) failed with
-/// a job error saying `message`, at `now_ms`.
-write_batch fail_job_batch(class job_service& jobs, const std::string& account,
-                           const std::string& job_id, const std::string& message,
-                           std::int64_t now_ms, class object_id_generator& ids);
-
 }  // namespace integrator

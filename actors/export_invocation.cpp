@@ -9,9 +9,10 @@
 #include <boost/json.hpp>
 
 #include "actors/catalogue.hpp"
-#include "core/export_pager.hpp"
-#include "core/export_preview.hpp"
-#include "http/outbound_client.hpp"
+#include "core/connect/export_pager.hpp"
+#include "core/engine/engine_calls.hpp"
+#include "core/engine/export_preview.hpp"
+#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 
@@ -27,7 +28,7 @@ struct export_call_state {
   std::size_t records = 0;
   bool one_page = false;
   std::optional<export_preview> preview;  ///< POST /exports/preview
-  export_request sent;                    ///< a preview's one request
+  export_request sent;                       ///< a preview's one request
   caf::response_promise rp;
   static inline const char* name = "export_invocation";
 };
@@ -36,13 +37,16 @@ using export_call_ptr = caf::stateful_actor<export_call_state>*;
 
 void answer(export_call_ptr self, std::optional<std::string> error = std::nullopt) {
   auto& st = self->state;
+  export_page page;
   if (error) {
-    st.rp.deliver(api_reply::fail(make_api_error(errc::validation_failed, "export_failed", *error, "")));
+    page.error = make_api_error(errc::validation_failed, "export_failed", *error, "");
   } else {
-    json::object tail{{"position", st.pager->position()}, {"done", st.pager->done()}};
-    auto rest = json::serialize(tail);  // {"position":…,"done":…}
-    st.rp.deliver(api_reply::json(api_status::ok, "{\"data\":" + st.data + "]," + rest.substr(1)));
+    page.data = std::move(st.data) + "]";
+    page.count = st.records;
+    page.position = json::serialize(st.pager->position());
+    page.done = st.pager->done();
   }
+  st.rp.deliver(std::move(page));
   self->quit();
 }
 
@@ -74,7 +78,7 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
     self->state.endpoint = endpoint;
     return {
       [=](invoke_atom, const std::string& export_doc, const std::string& position,
-          bool one_page) -> caf::result<api_reply> {
+          bool one_page) -> caf::result<export_page> {
         auto& st = self->state;
         boost::system::error_code ec;
         auto doc = json::parse(export_doc, ec);
@@ -82,7 +86,9 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
         auto plan = ec || !doc.is_object() ? std::nullopt : http_export_plan::compile(doc, &why);
         if (!plan) {
           self->quit();
-          return api_reply::fail(make_api_error(errc::validation_failed, "invalid_export", why, "export"));
+          export_page page;
+          page.error = make_api_error(errc::validation_failed, "invalid_export", why, "export");
+          return page;
         }
         st.pager.emplace(std::make_shared<const http_export_plan>(std::move(*plan)),
                          json::object{{"settings", json::object()}});
@@ -94,7 +100,7 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
         st.one_page = one_page;
         st.rp = self->make_response_promise();
         fetch(self);
-        return caf::delegated<api_reply>();
+        return caf::delegated<export_page>();
       },
       // POST /exports/preview: the first page, stage by stage.
       [=](invoke_atom, preview_atom, const std::string& body) -> caf::result<api_reply> {
@@ -131,7 +137,7 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
             st.data += ',';
           st.data += r;
         }
-        if (st.one_page || st.records >= max_invoke_records)
+        if (st.one_page || st.records >= max_export_records)
           answer(self);
         else
           fetch(self);

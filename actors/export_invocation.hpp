@@ -1,7 +1,8 @@
 #pragma once
 // Standalone export calls: an actor per call, answering
-// (invoke_atom, export JSON, position JSON or "", bool one_page) with
-// {"data":[…],"position":{…},"done":bool}, then quitting.
+// (invoke_atom, export JSON, position JSON or "", bool one_page) with an
+// export_page, or (invoke_atom, preview_atom, body) with a preview, then
+// quitting.
 
 #include <caf/fwd.hpp>
 
@@ -9,12 +10,9 @@
 #include <memory>
 
 #include "actors/node_services.hpp"
-#include "core/http_endpoint.hpp"
+#include "core/connect/http_endpoint.hpp"
 
 namespace integrator {
-
-/// The most records a whole (unpaged) standalone export returns.
-inline constexpr std::size_t max_invoke_records = 10000;
 
 caf::actor spawn_export_invocation(caf::actor_system& sys,
                                    std::shared_ptr<const node_services> services,

@@ -6,7 +6,7 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/stages.hpp"
-#include "http/outbound_client.hpp"
+#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 

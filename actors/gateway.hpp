@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "actors/actor_directory.hpp"
-#include "core/api_call.hpp"
+#include "core/api/api_call.hpp"
 
 namespace integrator {
 

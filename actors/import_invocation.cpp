@@ -9,8 +9,8 @@
 #include <boost/json.hpp>
 
 #include "actors/catalogue.hpp"
-#include "core/import_plan.hpp"
-#include "http/outbound_client.hpp"
+#include "core/engine/import_plan.hpp"
+#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 

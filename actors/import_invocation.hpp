@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "actors/node_services.hpp"
-#include "core/http_endpoint.hpp"
+#include "core/connect/http_endpoint.hpp"
 
 namespace integrator {
 

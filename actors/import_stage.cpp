@@ -8,9 +8,9 @@
 #include "actors/catalogue.hpp"
 #include "actors/page_relay.hpp"
 #include "actors/stages.hpp"
-#include "core/json_path.hpp"
-#include "core/object_id.hpp"
-#include "http/outbound_client.hpp"
+#include "core/json/json_path.hpp"
+#include "core/util/object_id.hpp"
+#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 

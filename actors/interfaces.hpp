@@ -45,26 +45,23 @@ using rate_bucket_actor = caf::typed_actor<
   caf::reacts_to<limit_atom, double, double>>;
 
 /// The node's flow engine: owns a flow actor per active flow (its run
-/// queue), fires queued runs, cancels and pings.
+/// queue), runs queued jobs, and carries out what the API asks of it
+/// (core/engine/engine_calls.hpp).
 using engine_actor = caf::typed_actor<
-  // account, flow, job: a queued job to run
-  caf::reacts_to<run_atom, std::string, std::string, std::string>,
-  // account, flow, job → the job as it now stands
-  caf::replies_to<cancel_atom, std::string, std::string, std::string>::with<api_reply>,
-  // connection JSON (secrets revealed) → {"code":200} or the error
-  caf::replies_to<ping_atom, std::string>::with<api_reply>,
-  // connection JSON (secrets revealed), method, relative URI, body → the
-  // target's own status, Content-Type and body
-  caf::replies_to<proxy_atom, std::string, std::string, std::string, std::string>::with<api_reply>,
-  // import JSON, connection JSON (secrets revealed), body → one result per record
-  caf::replies_to<invoke_atom, std::string, std::string, std::string>::with<api_reply>,
-  // export JSON, connection JSON (secrets revealed), position JSON or "",
-  // one page only → {"data":[…],"position":{…},"done":bool}
-  caf::replies_to<export_atom, std::string, std::string, std::string, bool>::with<api_reply>,
-  // preview body (an unsaved export with postData), connection JSON
-  // (secrets revealed) → {"data":[…],"dataURIs":[],"stages":[…]}
-  caf::replies_to<preview_atom, std::string, std::string>::with<api_reply>,
-  // a ping's answer from the outbound client
+  // a queued job to run
+  caf::reacts_to<run_atom, job_ref>,
+  // → the job as it now stands
+  caf::replies_to<cancel_request>::with<api_reply>,
+  // → {"code":200}, or 422 ping_failed
+  caf::replies_to<ping_request>::with<api_reply>,
+  // → the target's own status, Content-Type and body
+  caf::replies_to<proxy_request>::with<api_reply>,
+  // → one result per record
+  caf::replies_to<standalone_import>::with<api_reply>,
+  caf::replies_to<standalone_export>::with<export_page>,
+  // → {"data":[…],"dataURIs":[],"stages":[…]}
+  caf::replies_to<preview_request>::with<api_reply>,
+  // a ping's or proxied call's answer from the outbound client
   caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
   // test hook: crash the running jobs (true) or the engine itself (false)
   caf::replies_to<crash_atom, bool>::with<bool>,

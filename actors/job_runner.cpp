@@ -10,9 +10,9 @@
 #include "actors/catalogue.hpp"
 #include "actors/engine.hpp"
 #include "actors/stages.hpp"
-#include "core/key_codec.hpp"
-#include "http/outbound_client.hpp"
-#include "core/object_id.hpp"
+#include "core/resources/key_codec.hpp"
+#include "http/client/outbound_client.hpp"
+#include "core/util/object_id.hpp"
 
 namespace integrator {
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "core/object_id.hpp"
+#include "core/util/object_id.hpp"
 
 namespace integrator {
 

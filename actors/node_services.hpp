@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "core/document_store.hpp"
-#include "core/leaky_bucket.hpp"
-#include "core/secret_box.hpp"
-#include "core/validation.hpp"
+#include "core/resources/document_store.hpp"
+#include "core/util/leaky_bucket.hpp"
+#include "core/util/secret_box.hpp"
+#include "core/resources/validation.hpp"
 
 namespace integrator {
 

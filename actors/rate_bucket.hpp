@@ -4,7 +4,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/interfaces.hpp"
-#include "core/leaky_bucket.hpp"
+#include "core/util/leaky_bucket.hpp"
 
 namespace integrator {
 

@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "actors/rate_bucket.hpp"
-#include "core/operator_api.hpp"
+#include "core/api/operator_api.hpp"
 
 namespace integrator {
 

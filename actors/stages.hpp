@@ -17,7 +17,7 @@
 #include <memory>
 
 #include "actors/node_services.hpp"
-#include "core/flow_plan.hpp"
+#include "core/engine/flow_plan.hpp"
 
 namespace integrator {
 

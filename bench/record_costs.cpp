@@ -13,11 +13,12 @@
 #include <functional>
 #include <string>
 
-#include "core/flow_plan.hpp"
-#include "core/filter_expression.hpp"
-#include "core/import_plan.hpp"
-#include "core/json_scan.hpp"
-#include "core/record_page.hpp"
+#include "core/engine/flow_plan.hpp"
+#include "core/json/record_fields.hpp"
+#include "core/lang/filter_expression.hpp"
+#include "core/engine/import_plan.hpp"
+#include "core/json/json_scan.hpp"
+#include "core/json/record_page.hpp"
 
 namespace json = boost::json;
 using namespace integrator;

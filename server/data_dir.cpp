@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "actors/node_services.hpp"
-#include "core/account_book.hpp"
+#include "core/api/account_book.hpp"
 
 namespace integrator {
 

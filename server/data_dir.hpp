@@ -8,8 +8,8 @@
 
 #include <string>
 
-#include "core/document_store.hpp"
-#include "core/secret_box.hpp"
+#include "core/resources/document_store.hpp"
+#include "core/util/secret_box.hpp"
 
 namespace integrator {
 

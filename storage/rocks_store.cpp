@@ -11,8 +11,8 @@
 #include <mutex>
 #include <vector>
 
-#include "core/key_codec.hpp"
-#include "core/resource_kind.hpp"
+#include "core/resources/key_codec.hpp"
+#include "core/resources/resource_kind.hpp"
 
 namespace integrator {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "core/document_store.hpp"
+#include "core/resources/document_store.hpp"
 
 namespace integrator {
 

@@ -6,7 +6,7 @@
 
 #include "actors/interfaces.hpp"
 #include "cluster/node_config.hpp"
-#include "core/account_book.hpp"
+#include "core/api/account_book.hpp"
 #include "tests/storage/temp_store.hpp"
 
 using namespace integrator;
@@ -68,7 +68,7 @@ struct node_fixture {
 
 }  // namespace
 
-BOOST_FIXTURE_TEST_SUITE(actor_system, node_fixture)
+BOOST_FIXTURE_TEST_SUITE(actor_system_test, node_fixture)
 
 BOOST_AUTO_TEST_CASE(registry_authenticates_and_bucket_limits) {
   BOOST_TEST((token_info("wrong").error.kind == errc::unauthorized));

@@ -25,7 +25,7 @@ T round_trip(caf::actor_system& sys, T value) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(catalogue)
+BOOST_AUTO_TEST_SUITE(catalogue_test)
 
 BOOST_AUTO_TEST_CASE(every_message_type_survives_serialization) {
   node_config cfg;

@@ -5,7 +5,7 @@
 using namespace integrator;
 using namespace std::chrono_literals;
 
-BOOST_AUTO_TEST_SUITE(gateway)
+BOOST_AUTO_TEST_SUITE(gateway_test)
 
 BOOST_AUTO_TEST_CASE(tickets_complete_once_and_expire_after_their_deadline) {
   ticket_table tickets;

@@ -11,7 +11,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/handlebars.hpp"
+#include "core/lang/handlebars.hpp"
 
 namespace {
 

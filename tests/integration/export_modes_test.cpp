@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "core/iso_time.hpp"
+#include "core/util/iso_time.hpp"
 #include "tests/integration/flow_fixture.hpp"
 
 using namespace integrator::test;

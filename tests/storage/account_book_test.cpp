@@ -1,10 +1,10 @@
-#include "core/account_book.hpp"
+#include "core/api/account_book.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 
-#include "core/key_codec.hpp"
+#include "core/resources/key_codec.hpp"
 #include "tests/storage/temp_store.hpp"
 
 using namespace integrator;
@@ -34,7 +34,7 @@ struct book_fixture {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(account_book)
+BOOST_AUTO_TEST_SUITE(account_book_test)
 
 BOOST_AUTO_TEST_CASE(creates_accounts_with_a_token_that_authenticates) {
   test::temp_store ts;

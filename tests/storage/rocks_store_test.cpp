@@ -2,14 +2,14 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "core/key_codec.hpp"
+#include "core/resources/key_codec.hpp"
 #include "tests/storage/temp_store.hpp"
 
 #include <rocksdb/db.h>
 
 using namespace integrator;
 
-BOOST_AUTO_TEST_SUITE(rocks_store)
+BOOST_AUTO_TEST_SUITE(rocks_store_test)
 
 BOOST_AUTO_TEST_CASE(batches_are_visible_and_survive_reopen) {
   test::temp_store ts;

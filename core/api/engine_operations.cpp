@@ -1,0 +1,330 @@
+#include "core/api/engine_operations.hpp"
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+#include "core/api/job_handlers.hpp"
+#include "core/api/request_body.hpp"
+#include "core/engine/error_store.hpp"
+#include "core/engine/job_store.hpp"
+#include "core/engine/run_queue.hpp"
+#include "core/json/json_path.hpp"
+#include "core/util/iso_time.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+engine_step answer(api_reply r) {
+  engine_step s;
+  s.reply = std::move(r);
+  return s;
+}
+
+engine_step fail(api_error e) {
+  return answer(api_reply::fail(std::move(e)));
+}
+
+engine_step ask(engine_request request) {
+  engine_step s;
+  s.request = std::move(request);
+  return s;
+}
+
+// A saved export or import, secrets opened, and the id of its connection.
+struct saved_step {
+  std::string doc;
+  std::string connection_id;
+};
+
+std::optional<saved_step> load_step(account_context& ctx, resource_kind kind, const principal& who,
+                                    const std::string& id) {
+  auto doc = ctx.resources.load_revealed(kind, who.account_id, who.scope, id);
+  if (!doc || !doc->is_object())
+    return std::nullopt;
+  return saved_step{json::serialize(*doc), string_member(doc->get_object(), "_connectionId")};
+}
+
+// A connection the caller may use, secrets opened, as JSON.
+std::optional<std::string> load_connection(account_context& ctx, const principal& who,
+                                           const std::string& id) {
+  auto doc = ctx.resources.load_revealed(resource_kind::connection, who.account_id, who.scope, id);
+  if (!doc)
+    return std::nullopt;
+  return json::serialize(*doc);
+}
+
+api_error no_connection() {
+  return make_api_error(errc::not_found, "Connection not found");
+}
+
+// The optional run body {_exportIds, startDate, endDate}.
+result<run_options> read_run_body(const std::string& text) {
+  run_options run;
+  if (text.empty())
+    return run;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object())
+    return make_api_error(errc::invalid_request, "invalid_json", "The run body is not a JSON object", "");
+  const auto& o = v.get_object();
+  for (const char* k : {"startDate", "endDate"})
+    if (const auto* d = o.if_contains(k); d && !d->is_null()) {
+      auto ms = d->is_string() ? parse_iso_ms(d->get_string()) : std::nullopt;
+      if (!ms)
+        return make_api_error(errc::validation_failed, "invalid_date", std::string(k) + " is not a date", k);
+      (std::string_view(k) == "startDate" ? run.start_date : run.end_date) = *ms;
+    }
+  if (run.start_date >= 0 && run.end_date >= 0 && run.end_date < run.start_date)
+    return make_api_error(errc::validation_failed, "invalid_date", "endDate is before startDate", "endDate");
+  if (const auto* ids = o.if_contains("_exportIds"); ids && !ids->is_null()) {
+    if (!ids->is_array())
+      return make_api_error(errc::validation_failed, "invalid_request", "_exportIds must be an array", "_exportIds");
+    for (const auto& id : ids->get_array()) {
+      if (!id.is_string())
+        return make_api_error(errc::validation_failed, "invalid_request",
+                              "_exportIds names an export that is not a page generator of the flow",
+                              "_exportIds");
+      run.export_ids.emplace_back(id.get_string());
+    }
+  }
+  return run;
+}
+
+// Retry jobs queued: each runs on its flow like any run. One step retried
+// answers its job; a job's retry, one job per step.
+engine_step start_retries(const principal& who, result<std::vector<job_doc>> jobs, bool one_step) {
+  if (!jobs)
+    return fail(jobs.error());
+  engine_step s;
+  std::string body = "[";
+  for (const auto& j : *jobs) {
+    s.runs.push_back({who.account_id, j.flow_id, j.id});
+    body += (body.size() > 1 ? "," : "") + j.to_json();
+  }
+  body += "]";
+  s.reply = api_reply::json(api_status::created, one_step ? jobs->front().to_json() : body);
+  return s;
+}
+
+// An import on its connection, for the engine.
+engine_step import_step(account_context& ctx, const principal& who, const std::optional<std::string>& id,
+                        const api_call& call) {
+  auto saved = id ? load_step(ctx, resource_kind::import_, who, *id) : std::nullopt;
+  if (!saved)
+    return fail(make_api_error(errc::not_found, "Import not found"));
+  auto conn = load_connection(ctx, who, saved->connection_id);
+  if (!conn)
+    return fail(no_connection());
+  return ask(standalone_import{saved->doc, *conn, call.body});
+}
+
+}  // namespace
+
+engine_step run_flow(account_context& ctx, const principal& who, const api_call& call,
+                     std::int64_t now_ms) {
+  if (!who.scope.full)
+    return fail(make_api_error(errc::forbidden, "This token may not run flows"));
+  auto options = read_run_body(call.body);
+  if (!options)
+    return fail(options.error());
+  auto job_id = ctx.ids.next(static_cast<std::uint32_t>(now_ms / 1000));
+  auto job = enqueue_run(ctx.resources, who.account_id, call.id, job_id, *options, now_ms);
+  if (!job)
+    return fail(job.error());
+  auto body = json::parse(job->to_json()).as_object();
+  body["_jobId"] = job->id;
+  auto s = answer(api_reply::json(api_status::created, json::serialize(body)));
+  s.runs.push_back({who.account_id, call.id, job->id});
+  return s;
+}
+
+engine_step retry_step_errors(account_context& ctx, const principal& who, const api_call& call,
+                              std::int64_t now_ms) {
+  if (auto no = refuse_jobs(who, "retry jobs"))
+    return answer(*no);
+  if (!ctx.resources.load_visible(resource_kind::flow, who.account_id, who.scope, call.id))
+    return fail(make_api_error(errc::not_found, "Flow not found"));
+  auto invalid = make_api_error(errc::validation_failed, "invalid_request",
+                                "The body takes retryDataKeys or errorIds, arrays of strings", "");
+  auto body = object_body(call.body, "an object");
+  if (!body || body->contains("errorFileId"))
+    return fail(invalid);
+  auto keys = string_set(*body, "retryDataKeys");
+  auto error_ids = string_set(*body, "errorIds");
+  if (!keys || !error_ids)
+    return fail(invalid);
+  retry_selection selection{std::move(*keys), std::move(*error_ids)};
+  return start_retries(who,
+                       error_store(ctx.store())
+                         .retry_step(who.account_id, call.id, call.sub_id, selection, ctx.ids, now_ms),
+                       true);
+}
+
+engine_step retry_job_errors(account_context& ctx, const principal& who, const api_call& call,
+                             std::int64_t now_ms) {
+  if (auto no = refuse_jobs(who, "retry jobs"))
+    return answer(*no);
+  return start_retries(
+    who, error_store(ctx.store()).retry_job(who.account_id, call.id, call.sub_id, ctx.ids, now_ms),
+    false);
+}
+
+engine_step cancel_job(account_context& ctx, const principal& who, const api_call& call,
+                       std::int64_t) {
+  if (auto no = refuse_jobs(who, "cancel jobs"))
+    return answer(*no);
+  auto job = job_store(ctx.store()).load(who.account_id, call.id);
+  if (!job)
+    return fail(make_api_error(errc::not_found, "Job not found"));
+  if (is_final(job->status))
+    return fail(make_api_error(errc::conflict, "job_finished",
+                               "The job is already " + std::string(status_name(job->status)), ""));
+  if (!job->flow_job_id.empty())
+    return fail(make_api_error(errc::validation_failed, "not_a_flow_job",
+                               "Cancel the flow job " + job->flow_job_id, ""));
+  return ask(cancel_request{who.account_id, job->flow_id, job->id});
+}
+
+engine_step ping_connection(account_context& ctx, const principal& who, const api_call& call,
+                            std::int64_t) {
+  auto conn = load_connection(ctx, who, call.id);
+  if (!conn)
+    return fail(no_connection());
+  return ask(ping_call{ping_request{*conn}, call.id});
+}
+
+engine_step ping_unsaved_connection(account_context&, const principal&, const api_call& call,
+                                    std::int64_t) {
+  return ask(ping_call{ping_request{call.body}, ""});
+}
+
+engine_step proxy_call(account_context& ctx, const principal& who, const api_call& call,
+                       std::int64_t) {
+  auto uri = header_of(call, "integrator-relative-uri");
+  auto method = header_of(call, "integrator-method");
+  if (uri.empty())
+    return fail(make_api_error(errc::validation_failed, "missing_header",
+                               "Integrator-Relative-URI is required", ""));
+  for (auto& c : method)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto conn = load_connection(ctx, who, call.id);
+  if (!conn)
+    return fail(no_connection());
+  return ask(proxy_request{*conn, method.empty() ? std::string("GET") : method, uri, call.body});
+}
+
+engine_step invoke_import(account_context& ctx, const principal& who, const api_call& call,
+                          std::int64_t) {
+  return import_step(ctx, who, call.id, call);
+}
+
+engine_step invoke_import_by_identifier(account_context& ctx, const principal& who,
+                                        const api_call& call, std::int64_t) {
+  return import_step(ctx, who, ctx.resources.import_by_api_identifier(who.account_id, call.id), call);
+}
+
+engine_step import_on_connection(account_context& ctx, const principal& who, const api_call& call,
+                                 std::int64_t) {
+  // {import:{…}, data:[…]}: the import is not saved.
+  auto body = object_body(call.body, "{\"import\":{…},\"data\":[…]}");
+  const auto* imp = body ? body->if_contains("import") : nullptr;
+  if (!imp || !imp->is_object())
+    return fail(make_api_error(errc::validation_failed, "invalid_request",
+                               "The body must be {\"import\":{…},\"data\":[…]}", "import"));
+  auto conn = load_connection(ctx, who, call.id);
+  if (!conn)
+    return fail(no_connection());
+  return ask(standalone_import{json::serialize(*imp), *conn, call.body});
+}
+
+engine_step invoke_export(account_context& ctx, const principal& who, const api_call& call,
+                          std::int64_t) {
+  auto saved = load_step(ctx, resource_kind::export_, who, call.id);
+  if (!saved)
+    return fail(make_api_error(errc::not_found, "Export not found"));
+  auto conn = load_connection(ctx, who, saved->connection_id);
+  if (!conn)
+    return fail(no_connection());
+  return ask(export_call{standalone_export{saved->doc, *conn, "", false}, saved->connection_id, {}});
+}
+
+engine_step export_on_connection(account_context& ctx, const principal& who, const api_call& call,
+                                 std::int64_t) {
+  bool paged = call.op == api_op::connection_export_pages;
+  auto body = object_body(call.body, "{\"export\":{…}}");
+  const auto* exp = body ? body->if_contains("export") : nullptr;
+  if (!exp || !exp->is_object())
+    return fail(make_api_error(errc::validation_failed, "invalid_request",
+                               "The body must be {\"export\":{…}}", "export"));
+  export_call out;
+  out.request.export_doc = json::serialize(*exp);
+  out.request.one_page = paged;
+  out.connection_id = call.id;
+  if (paged) {
+    out.paged.emplace();
+    if (const auto* sent = body->if_contains("pagedExportState"); sent && !sent->is_null()) {
+      auto checked = paged_export_state::verify(ctx.resources.box(), *sent, call.id,
+                                                out.request.export_doc);
+      if (!checked)
+        return fail(make_api_error(errc::invalid_request, "invalid_paged_export_state",
+                                   "pagedExportState was not issued for this export or was altered",
+                                   "pagedExportState"));
+      out.paged = *checked;
+      ++out.paged->page_index;
+      out.request.position = out.paged->position;
+    }
+  }
+  auto conn = load_connection(ctx, who, call.id);
+  if (!conn)
+    return fail(no_connection());
+  out.request.connection = std::move(*conn);
+  return ask(std::move(out));
+}
+
+engine_step preview_export(account_context& ctx, const principal& who, const api_call& call,
+                           std::int64_t) {
+  // The unsaved export itself, with postData; it runs on its _connectionId.
+  auto body = object_body(call.body, "an export with _connectionId");
+  const auto* conn_id = body ? body->if_contains("_connectionId") : nullptr;
+  if (!conn_id || !conn_id->is_string())
+    return fail(make_api_error(errc::validation_failed, "invalid_request",
+                               "The body must be an export with _connectionId", "_connectionId"));
+  auto conn = load_connection(ctx, who, std::string(conn_id->get_string()));
+  if (!conn)
+    return fail(no_connection());
+  return ask(preview_request{call.body, *conn});
+}
+
+api_reply answer_export(const secret_box& box, const export_call& call, export_page page,
+                        std::int64_t now_ms) {
+  if (page.error)
+    return api_reply::fail(std::move(page.error));
+  std::string out = "{\"data\":" + (page.data.empty() ? std::string("[]") : page.data)
+                    + ",\"dataURIs\":[]";
+  if (call.paged) {
+    auto next = *call.paged;
+    next.position = page.position;
+    next.done = page.done;
+    next.page_size = static_cast<std::int64_t>(page.count);
+    next.issued_at = now_ms / 1000;
+    out += ",\"pagedExportState\":"
+           + json::serialize(next.to_json(box, call.connection_id, call.request.export_doc));
+  }
+  return api_reply::json(api_status::ok, out + "}");
+}
+
+api_reply answer_ping(const resource_store& resources, const principal& who, const ping_call& call,
+                      api_reply reply, std::int64_t now_ms) {
+  if (call.connection_id.empty())
+    return reply;
+  bool failed = reply.status == api_status::failed && reply.error.code == "ping_failed";
+  if (failed || reply.status == api_status::ok)
+    resources.mark_offline(who.account_id, call.connection_id, failed, now_ms);
+  return reply;
+}
+
+}  // namespace integrator

@@ -1,0 +1,56 @@
+#include "core/api/request_body.hpp"
+
+#include <boost/json.hpp>
+
+namespace integrator {
+
+namespace json = boost::json;
+
+result<json::value> parse_body(const std::string& body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body.empty() ? std::string_view("{}") : std::string_view(body), ec);
+  if (ec)
+    return make_api_error(errc::invalid_json, "invalid_json",
+                          "Malformed JSON in request body: " + ec.message(), "");
+  return v;
+}
+
+result<json::object> object_body(const std::string& body, std::string_view expected) {
+  auto v = parse_body(body);
+  if (!v || !v->is_object())
+    return make_api_error(errc::validation_failed, "invalid_request",
+                          "The body must be " + std::string(expected), "");
+  return std::move(v->get_object());
+}
+
+std::string header_of(const api_call& call, std::string_view name) {
+  for (const auto& [k, v] : call.headers)
+    if (k == name)
+      return v;
+  return {};
+}
+
+result<std::optional<std::set<std::string>>> string_set(const json::object& body,
+                                                        std::string_view name) {
+  const auto* v = body.if_contains(name);
+  if (!v)
+    return std::optional<std::set<std::string>>();
+  auto bad = make_api_error(errc::validation_failed, "invalid_request",
+                            std::string(name) + " must be an array of strings", std::string(name));
+  if (!v->is_array())
+    return bad;
+  std::set<std::string> out;
+  for (const auto& s : v->get_array()) {
+    if (!s.is_string())
+      return bad;
+    out.emplace(s.get_string());
+  }
+  return std::optional<std::set<std::string>>(std::move(out));
+}
+
+api_reply no_such(resource_kind kind) {
+  return api_reply::fail(
+    make_api_error(errc::not_found, std::string("No ") + info(kind).singular + " with that id"));
+}
+
+}  // namespace integrator

@@ -1,0 +1,72 @@
+#pragma once
+// What the API asks of the engine, as values (so a call can cross nodes):
+// cancel a job, ping a connection, proxy a call, run an import or an export
+// standalone, preview an export. Connections travel as JSON with their
+// secrets opened; the account's shard has checked the caller may use them.
+// The engine's answers are in actors/interfaces.hpp (engine_actor).
+
+#include <cstdint>
+#include <string>
+
+#include "core/util/api_error.hpp"
+
+namespace integrator {
+
+/// Cancel job `job_id` of flow `flow_id` (running, or still queued).
+struct cancel_request {
+  std::string account;
+  std::string flow_id;
+  std::string job_id;
+};
+
+/// Ping `connection` (its ping settings, or its base URI).
+struct ping_request {
+  std::string connection;
+};
+
+/// Send `method` `relative_uri` with `body` to `connection`, with its auth.
+struct proxy_request {
+  std::string connection;
+  std::string method;
+  std::string relative_uri;
+  std::string body;
+};
+
+/// Run the records of `body` ({"data":[…]} or an array) through the
+/// import `import_doc` on `connection`.
+struct standalone_import {
+  std::string import_doc;
+  std::string connection;
+  std::string body;
+};
+
+/// Page export `export_doc` on `connection` from `position` (JSON; ""
+/// from the start): one page, or all of them up to max_export_records.
+struct standalone_export {
+  std::string export_doc;
+  std::string connection;
+  std::string position;
+  bool one_page = false;
+};
+
+/// The most records a whole (unpaged) standalone export returns.
+inline constexpr std::uint64_t max_export_records = 10000;
+
+/// What a standalone export read: its records (after its transform and
+/// output filter) as one JSON array, and where paging stands.
+struct export_page {
+  api_error error;       ///< set: the export failed, nothing else holds
+  std::string data;      ///< JSON array of the records
+  std::uint64_t count = 0;
+  std::string position;  ///< JSON object, for the next call
+  bool done = false;     ///< no page follows
+};
+
+/// Run the first page of the unsaved export in `body` (with its postData)
+/// on `connection`, stage by stage.
+struct preview_request {
+  std::string body;
+  std::string connection;
+};
+
+}  // namespace integrator

@@ -1,0 +1,116 @@
+#include "core/engine/export_preview.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "core/engine/export_window.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object stage(const char* name, json::value data, json::array errors = {}) {
+  return json::object{{"name", name}, {"data", std::move(data)}, {"errors", std::move(errors)}};
+}
+
+json::array one_error(const std::string& code, const std::string& message) {
+  return json::array{json::object{{"code", code}, {"message", message}}};
+}
+
+std::string result(json::array data, json::array stages) {
+  return json::serialize(json::object{
+    {"data", std::move(data)}, {"dataURIs", json::array()}, {"stages", std::move(stages)}});
+}
+
+}  // namespace
+
+std::optional<export_preview> export_preview::compile(const json::object& body, std::string* error) {
+  export_preview p;
+  auto plan = http_export_plan::compile(body, error);
+  if (!plan)
+    return std::nullopt;
+  p.plan_ = std::make_shared<const http_export_plan>(std::move(*plan));
+  auto selection = export_selection::from(body, error);
+  if (!selection)
+    return std::nullopt;
+  if (selection->record_limit > 0)
+    p.limit_ = selection->record_limit;
+  else if (const auto* test = body.if_contains("test"); test && test->is_object())
+    if (const auto* limit = test->get_object().if_contains("limit"); limit && limit->is_int64()
+                                                                     && limit->get_int64() > 0)
+      p.limit_ = static_cast<std::size_t>(std::min<std::int64_t>(limit->get_int64(), 100));
+  if (const auto* t = body.if_contains("transform"); t && !t->is_null()) {
+    p.transform_ = record_transform::compile(*t, error);
+    if (!p.transform_)
+      return std::nullopt;
+  }
+  if (const auto* f = body.if_contains("filter"); f && !f->is_null()) {
+    p.filter_ = filter_expression::compile_filter(*f, error);
+    if (!p.filter_)
+      return std::nullopt;
+  }
+  json::object ctx;
+  ctx["settings"] = json::object{{"flow", json::object()}};
+  if (const auto* post = body.if_contains("postData"); post && post->is_object())
+    for (const char* key : {"lastExportDateTime", "currentExportDateTime"})
+      if (const auto* v = post->get_object().if_contains(key); v && v->is_string())
+        ctx[key] = *v;
+  p.context_ = std::move(ctx);
+  return p;
+}
+
+std::string export_preview::answer(const export_request& req, const std::string& url,
+                                   const outbound_response& r, const export_pager::outcome& got) const {
+  json::array stages;
+  stages.push_back(stage("request", json::object{{"method", req.method}, {"url", url}, {"body", req.body}}));
+  json::array raw_errors;
+  if (got.error)
+    raw_errors = one_error(r.status ? std::to_string(r.status) : "connection_error", *got.error);
+  stages.push_back(stage("raw", json::object{{"statusCode", r.status}, {"body", r.body}}, std::move(raw_errors)));
+  if (got.error)
+    return result({}, std::move(stages));
+  json::array parsed, parse_errors;
+  for (auto text : got.records) {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (ec)
+      parse_errors = one_error("invalid_record", "a record is not valid JSON");
+    else
+      parsed.push_back(std::move(v));
+  }
+  stages.push_back(stage("parse", parsed, std::move(parse_errors)));
+  json::array records = std::move(parsed);
+  if (transform_) {
+    json::array reshaped, errors;
+    for (const auto& rec : records) {
+      std::vector<std::string> why;
+      reshaped.push_back(transform_->apply(rec, why));
+      for (auto& w : why)
+        errors.push_back(json::object{{"code", "transform_failed"}, {"message", w}});
+    }
+    stages.push_back(stage("transform", reshaped, std::move(errors)));
+    records = std::move(reshaped);
+  }
+  if (filter_) {
+    json::array kept;
+    for (auto& rec : records)
+      if (filter_->matches(rec, context_.at("settings")))
+        kept.push_back(std::move(rec));
+    stages.push_back(stage("filter", kept));
+    records = std::move(kept);
+  }
+  if (records.size() > limit_)
+    records.resize(limit_);
+  return result(std::move(records), std::move(stages));
+}
+
+std::string export_preview::answer_unsent(const std::string& why) const {
+  json::array stages;
+  stages.push_back(stage("request", nullptr, one_error("invalid_request", why)));
+  return result({}, std::move(stages));
+}
+
+}  // namespace integrator

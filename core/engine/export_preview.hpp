@@ -1,0 +1,55 @@
+#pragma once
+// POST /exports/preview (§7.2): an unsaved export runs once in test mode,
+// its first page only, and the answer shows each stage the records went
+// through, so a user can see why a record looks as it does:
+//   request    the request sent (method, URL, body; never the credentials)
+//   raw        the answer as it came (status and body)
+//   parse      the records read from it (at response.resourcePath)
+//   transform  each record after the export's transform (when it has one)
+//   filter     the records its output filter kept (when it has one)
+// `data` is what a flow would get, at most test.limit records (whatever the
+// export's type; 10 when it sets none). postData{lastExportDateTime, currentExportDateTime}
+// fill a delta export's templates; a preview never moves a mark.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/connect/export_pager.hpp"
+#include "core/lang/filter_expression.hpp"
+#include "core/lang/transform.hpp"
+
+namespace integrator {
+
+class export_preview {
+public:
+  /// The preview body: the export, with postData. nullopt with `error`
+  /// when the export does not compile.
+  static std::optional<export_preview> compile(const boost::json::object& body, std::string* error);
+
+  /// The pager for the one request; its templates see postData.
+  export_pager pager() const { return export_pager(plan_, context_); }
+
+  /// The answer, from the request sent (`url`: where it went, without
+  /// credentials) and what came back; `r.body` holds the records `got`
+  /// points into.
+  std::string answer(const export_request& req, const std::string& url,
+                     const outbound_response& r, const export_pager::outcome& got) const;
+
+  /// The answer when the request could not be made at all.
+  std::string answer_unsent(const std::string& why) const;
+
+  static constexpr std::size_t default_limit = 10;
+
+private:
+  std::shared_ptr<const http_export_plan> plan_;
+  boost::json::value context_;
+  std::optional<record_transform> transform_;
+  std::optional<filter_expression> filter_;
+  std::size_t limit_ = default_limit;
+};
+
+}  // namespace integrator

@@ -1,0 +1,306 @@
+#include "core/engine/flow_plan.hpp"
+#include "core/json/record_fields.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "core/json/json_path.hpp"
+#include "core/json/json_scan.hpp"
+#include "core/lang/raw_mapping.hpp"
+#include "core/resources/resource_store.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+const std::string* find_doc(const std::vector<std::pair<std::string, std::string>>& docs,
+                            const std::string& id) {
+  for (const auto& [k, v] : docs)
+    if (k == id)
+      return &v;
+  return nullptr;
+}
+
+std::optional<json::value> parse_doc(const std::string* text) {
+  if (!text)
+    return std::nullopt;
+  boost::system::error_code ec;
+  auto v = json::parse(*text, ec);
+  if (ec || !v.is_object())
+    return std::nullopt;
+  return v;
+}
+
+std::shared_ptr<const http_endpoint> endpoint_of(const job_spec& spec, const std::string& id,
+                                                 std::string* error) {
+  auto conn = parse_doc(find_doc(spec.connections, id));
+  if (!conn) {
+    *error = "connection " + id + " not found";
+    return nullptr;
+  }
+  if (const auto* off = conn->get_object().if_contains("offline"); off && *off == true) {
+    *error = "connection " + id + " is offline (its last ping failed): ping it again or update "
+             "its credentials";
+    return nullptr;
+  }
+  auto e = http_endpoint::from_connection(*conn, error);
+  if (!e)
+    return nullptr;
+  return std::make_shared<const http_endpoint>(std::move(*e));
+}
+
+}  // namespace
+
+std::optional<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
+                                      const std::string& flow_id, std::string* error) {
+  access_scope all;
+  all.full = true;
+  auto flow = resources.load_revealed(resource_kind::flow, account, all, flow_id);
+  if (!flow) {
+    *error = "flow " + flow_id + " not found";
+    return std::nullopt;
+  }
+  job_spec spec;
+  spec.flow = json::serialize(*flow);
+  auto add = [&](resource_kind kind, const std::string& id,
+                 std::vector<std::pair<std::string, std::string>>& into) -> std::optional<json::value> {
+    auto doc = resources.load_revealed(kind, account, all, id);
+    if (!doc) {
+      *error = std::string(info(kind).singular) + " " + id + " not found";
+      return std::nullopt;
+    }
+    if (!find_doc(into, id))
+      into.emplace_back(id, json::serialize(*doc));
+    return doc;
+  };
+  auto with_connection = [&](const json::value& doc) {
+    auto conn = string_member(doc.get_object(), "_connectionId");
+    return conn.empty() || add(resource_kind::connection, conn, spec.connections).has_value();
+  };
+  const auto& f = flow->get_object();
+  if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
+    for (const auto& g : gens->get_array()) {
+      auto id = g.is_object() ? string_member(g.get_object(), "_exportId") : "";
+      auto doc = add(resource_kind::export_, id, spec.exports);
+      if (!doc || !with_connection(*doc))
+        return std::nullopt;
+    }
+  bool loaded = true;
+  flow_routes::each_processor_entry(f, [&](const json::object& p) {
+    if (!loaded)
+      return;
+    bool is_import = string_member(p, "type") != "export";
+    auto id = string_member(p, is_import ? "_importId" : "_exportId");
+    auto doc = is_import ? add(resource_kind::import_, id, spec.imports)
+                         : add(resource_kind::export_, id, spec.exports);
+    loaded = doc && with_connection(*doc);
+  });
+  if (!loaded)
+    return std::nullopt;
+  return spec;
+}
+
+record_verdict export_step::screen(const record_view& record, const json::value& settings,
+                                   std::string& reshaped, std::string_view& kept) const {
+  kept = record.text;
+  if (transform) {
+    boost::system::error_code ec;
+    auto rec = json::parse(record.text, ec);
+    if (ec)
+      return record_verdict::broken;
+    std::vector<std::string> errors;
+    rec = transform->apply(rec, errors);
+    if (output_filter && !output_filter->matches(rec, settings))
+      return record_verdict::ignore;
+    reshaped = json::serialize(rec);
+    kept = reshaped;
+    return record_verdict::keep;
+  }
+  if (!output_filter)
+    return record_verdict::keep;
+  if (record.judged)
+    return *record.judged == field_projection::not_an_object
+             ? record_verdict::broken
+             : static_cast<record_verdict>(*record.judged);
+  unsigned char arena[1024];
+  json::monotonic_resource scratch(arena, sizeof arena);
+  auto fields = project_fields(record.text, filter_fields, &scratch, record.readable);
+  return fields ? static_cast<record_verdict>(judge(*fields, settings)) : record_verdict::broken;
+}
+
+std::uint8_t export_step::judge(const json::value& fields, const json::value& settings) const {
+  bool keep = !output_filter || output_filter->matches(fields, settings);
+  return static_cast<std::uint8_t>(keep ? record_verdict::keep : record_verdict::ignore);
+}
+
+std::optional<flow_plan> flow_plan::for_job(const job_spec& spec, const job_doc& job,
+                                            std::int64_t now_ms, std::size_t& first_station,
+                                            std::string* error) {
+  first_station = 0;
+  auto plan = compile(spec, error);
+  if (!plan || !plan->select(job.export_ids, spec, now_ms, job.start_date, job.end_date, error))
+    return std::nullopt;
+  if (job.type == "retry") {
+    auto entry = plan->retry_entry(job.retry_step_id);
+    if (!entry) {
+      if (error)
+        *error = "step " + job.retry_step_id + " is no longer in the flow";
+      return std::nullopt;
+    }
+    first_station = *entry;
+  }
+  return plan;
+}
+
+std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* error) {
+  auto flow = parse_doc(&spec.flow);
+  if (!flow) {
+    *error = "the flow is not valid JSON";
+    return std::nullopt;
+  }
+  const auto& f = flow->get_object();
+  flow_plan plan;
+  plan.flow_id = string_member(f, "_id");
+  plan.integration_id = string_member(f, "_integrationId");
+  if (const auto* next = f.if_contains("_runNextFlowIds"); next && next->is_array())
+    for (const auto& id : next->get_array())
+      if (id.is_string())
+        plan.next_flow_ids.emplace_back(id.get_string());
+  if (const auto* par = f.if_contains("runPageGeneratorsInParallel"); par && *par == true)
+    plan.parallel_generators = true;
+  json::object settings;
+  settings["flow"] = f.contains("settings") ? f.at("settings") : json::object();
+  plan.settings = std::move(settings);
+  if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
+    for (const auto& g : gens->get_array()) {
+      export_step step;
+      step.export_id = string_member(g.get_object(), "_exportId");
+      auto doc = parse_doc(find_doc(spec.exports, step.export_id));
+      if (!doc) {
+        *error = "export " + step.export_id + " not found";
+        return std::nullopt;
+      }
+      const auto& e = doc->get_object();
+      step.connection_id = string_member(e, "_connectionId");
+      step.endpoint = endpoint_of(spec, step.connection_id, error);
+      if (!step.endpoint)
+        return std::nullopt;
+      auto paging = http_export_plan::compile(*doc, error);
+      if (!paging)
+        return std::nullopt;
+      step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
+      std::string why;
+      if (const auto* flt = e.if_contains("filter"); flt && !flt->is_null()) {
+        step.output_filter = filter_expression::compile_filter(*flt, &why);
+        if (!step.output_filter) {
+          *error = "export filter: " + why;
+          return std::nullopt;
+        }
+        step.filter_fields = step.output_filter->record_fields();
+      }
+      if (const auto* t = e.if_contains("transform"); t && !t->is_null()) {
+        step.transform = record_transform::compile(*t, &why);
+        if (!step.transform) {
+          *error = "export transform: " + why;
+          return std::nullopt;
+        }
+      }
+      if (auto it = e.find("pageSize"); it != e.end() && it->value().is_int64()
+                                        && it->value().get_int64() > 0)
+        step.page_size = static_cast<std::size_t>(it->value().get_int64());
+      auto selection = export_selection::from(e, error);
+      if (!selection)
+        return std::nullopt;
+      step.selection = *selection;
+      if (string_member(e, "type") == "once") {
+        auto once = once_marking::compile(e, error);
+        if (!once)
+          return std::nullopt;
+        step.once = std::make_shared<const once_marking>(std::move(*once));
+      }
+      json::object ctx;
+      ctx["settings"] = plan.settings;
+      step.context = std::move(ctx);
+      plan.generators.push_back(std::move(step));
+    }
+  if (plan.generators.empty()) {
+    *error = "the flow has no page generator";
+    return std::nullopt;
+  }
+  auto routes = flow_routes::of(f, error);
+  if (!routes)
+    return std::nullopt;
+  for (const auto& p : routes->processor_entries) {
+    const auto& entry = p.get_object();
+    bool lookup = string_member(entry, "type") == "export";
+    import_step step;
+    step.import_id = string_member(entry, lookup ? "_exportId" : "_importId");
+    step.lookup = lookup;
+    auto doc = parse_doc(find_doc(lookup ? spec.exports : spec.imports, step.import_id));
+    if (!doc) {
+      *error = std::string(lookup ? "export " : "import ") + step.import_id + " not found";
+      return std::nullopt;
+    }
+    step.connection_id = string_member(doc->get_object(), "_connectionId");
+    step.endpoint = endpoint_of(spec, step.connection_id, error);
+    if (!step.endpoint)
+      return std::nullopt;
+    auto compiled = lookup ? import_plan::compile_lookup(*doc, p, error)
+                           : import_plan::compile(*doc, p, error);
+    if (!compiled)
+      return std::nullopt;
+    step.plan = std::make_shared<const import_plan>(std::move(*compiled));
+    plan.processors.push_back(std::move(step));
+  }
+  plan.routers = std::move(routes->routers);
+  plan.stations = std::move(routes->stations);
+  return plan;
+}
+
+bool flow_plan::select(const std::vector<std::string>& export_ids, const job_spec& spec,
+                       std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms,
+                       std::string* error) {
+  for (const auto& id : export_ids)
+    if (std::none_of(generators.begin(), generators.end(),
+                     [&](const export_step& g) { return g.export_id == id; })) {
+      *error = "export " + id + " is not a page generator of the flow";
+      return false;
+    }
+  if (!export_ids.empty())
+    std::erase_if(generators, [&](const export_step& g) {
+      return std::find(export_ids.begin(), export_ids.end(), g.export_id) == export_ids.end();
+    });
+  for (auto& g : generators) {
+    if (!g.selection.delta)
+      continue;
+    std::optional<std::int64_t> mark;
+    for (const auto& [id, ms] : spec.marks)
+      if (id == g.export_id)
+        mark = ms;
+    g.window = export_window::of(g.selection, mark, now_ms, start_ms, end_ms);
+    g.window->expose(g.context.as_object());
+  }
+  return true;
+}
+
+std::optional<std::size_t> flow_plan::retry_entry(const std::string& step_id) const {
+  for (std::size_t k = 0; k < stations.size(); ++k)
+    if (!stations[k].router && processors[stations[k].index].import_id == step_id)
+      return k;
+  for (const auto& g : generators)
+    if (g.export_id == step_id && !stations.empty())
+      return 0;
+  return std::nullopt;
+}
+
+std::size_t flow_plan::station_of(std::size_t processor) const {
+  for (std::size_t k = 0; k < stations.size(); ++k)
+    if (!stations[k].router && stations[k].index == processor)
+      return k;
+  return stations.size();
+}
+
+}  // namespace integrator

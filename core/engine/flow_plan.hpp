@@ -1,0 +1,133 @@
+#pragma once
+// What one flow job runs, in two forms. job_spec: the documents (flow,
+// exports, imports, connections with secrets revealed) as JSON text, a
+// value that can cross nodes. flow_plan: the same compiled once per job
+// (endpoints, paging, filters, mappings, templates), shared read-only by
+// the job's actors.
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/resources/access_scope.hpp"
+#include "core/connect/export_pager.hpp"
+#include "core/engine/export_window.hpp"
+#include "core/lang/filter_expression.hpp"
+#include "core/lang/flow_routes.hpp"
+#include "core/connect/http_endpoint.hpp"
+#include "core/engine/import_plan.hpp"
+#include "core/engine/job_model.hpp"
+#include "core/connect/once_marking.hpp"
+#include "core/lang/transform.hpp"
+
+namespace integrator {
+
+class resource_store;
+
+struct job_spec {
+  std::string flow;  ///< JSON
+  std::vector<std::pair<std::string, std::string>> exports;      ///< id → JSON
+  std::vector<std::pair<std::string, std::string>> imports;      ///< id → JSON
+  std::vector<std::pair<std::string, std::string>> connections;  ///< id → JSON, revealed
+  std::vector<std::pair<std::string, std::int64_t>> marks;       ///< delta export id → mark (ms)
+};
+
+/// Reads everything flow `flow_id` of `account` needs; nullopt with
+/// `error` when a document is missing.
+std::optional<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
+                                      const std::string& flow_id, std::string* error);
+
+/// What an export does with one record it read.
+enum class record_verdict : std::uint8_t { keep, ignore, broken };
+
+/// A record an export read: its text and what is known around it.
+struct record_view {
+  std::string_view text;
+  std::size_t readable = 0;  ///< bytes readable from text.data() (raw_mapping::apply)
+  /// The output filter's verdict, given while the page was read (judge(),
+  /// through json_scan's field_projection); unset: the filter reads the text.
+  std::optional<std::uint8_t> judged;
+};
+
+struct export_step {
+  std::string export_id;
+  std::string connection_id;
+  std::shared_ptr<const http_endpoint> endpoint;
+  std::shared_ptr<const http_export_plan> paging;
+  std::optional<filter_expression> output_filter;
+  std::optional<record_transform> transform;
+  std::size_t page_size = 20;
+  boost::json::value context;  ///< what templates see besides paging
+  std::vector<std::string> filter_fields;  ///< what the output filter reads
+  export_selection selection;              ///< delta window, test limit
+  std::optional<export_window> window;     ///< this run's delta window (select())
+  std::shared_ptr<const once_marking> once;  ///< a once export's flagging request
+
+  /// Runs the transform and the output filter on one record. On keep,
+  /// `kept` is the text to pass on: the record as it came when no
+  /// transform changed it (the filter then reads only its fields), else
+  /// the transformed record, held in `reshaped`.
+  record_verdict screen(const record_view& record, const boost::json::value& settings,
+                        std::string& reshaped, std::string_view& kept) const;
+
+  /// The output filter on the fields it reads (filter_fields), as a
+  /// verdict for record_view::judged.
+  std::uint8_t judge(const boost::json::value& fields, const boost::json::value& settings) const;
+};
+
+/// A page processor: an import, or a lookup export (isLookup).
+struct import_step {
+  std::string import_id;  ///< the import's id, or the lookup export's
+  bool lookup = false;
+  std::string connection_id;
+  std::shared_ptr<const http_endpoint> endpoint;
+  std::shared_ptr<const import_plan> plan;
+};
+
+struct flow_plan {
+  std::string flow_id;
+  std::string integration_id;
+  std::vector<export_step> generators;
+  std::vector<import_step> processors;
+  std::vector<router_step> routers;
+  /// The processors and routers in the order their stages run
+  /// (flow_routes.hpp); without routers, the processors in order.
+  std::vector<flow_station> stations;
+  boost::json::value settings;
+  std::vector<std::string> next_flow_ids;  ///< _runNextFlowIds: run after a completed run
+  bool parallel_generators = false;        ///< runPageGeneratorsInParallel
+
+  static std::optional<flow_plan> compile(const job_spec& spec, std::string* error);
+
+  /// Fits the plan to one run: keeps the generators `export_ids` names
+  /// (all when empty) and gives delta exports their window from the
+  /// spec's marks and the run's dates (-1: none), exposed to templates.
+  /// False with `error` when an export id is not a generator of the flow.
+  bool select(const std::vector<std::string>& export_ids, const job_spec& spec,
+              std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms, std::string* error);
+
+  /// The station a retry of step `step_id`'s errors goes back into: that
+  /// processor's, or the first one for an export's errors; nullopt when the
+  /// flow no longer has the step.
+  std::optional<std::size_t> retry_entry(const std::string& step_id) const;
+
+  /// The plan job `job` runs: compile(), then select() for the run's export
+  /// ids and dates; for a retry, `first_station` is where its records go
+  /// back in (retry_entry()), else 0. nullopt with `error` when it cannot run.
+  static std::optional<flow_plan> for_job(const job_spec& spec, const job_doc& job,
+                                          std::int64_t now_ms, std::size_t& first_station,
+                                          std::string* error);
+
+  /// The station that processor `processor` runs at.
+  std::size_t station_of(std::size_t processor) const;
+};
+
+/// Largest page the engine passes between actors (the product's limit).
+inline constexpr std::size_t max_page_bytes = 5 * 1024 * 1024;
+
+}  // namespace integrator

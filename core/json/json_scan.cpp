@@ -1,0 +1,280 @@
+#include "core/json/json_scan.hpp"
+#include "core/json/record_fields.hpp"
+
+#include "core/json/simdjson_text.hpp"
+
+#include "core/json/json_path.hpp"
+#include "core/json/record_page.hpp"
+
+#include <algorithm>
+
+namespace integrator {
+
+namespace od = simdjson::ondemand;
+
+std::string json_pointer_of(const std::vector<std::string>& segments) {
+  std::string out;
+  for (const auto& s : segments)
+    out += '/' + escape_pointer_token(s);
+  return out;
+}
+
+const char* json_kernel_name() {
+  // The macro, not simdjson::builtin_implementation(): that one is compiled
+  // into the shared library, whose flags are not ours.
+  return SIMDJSON_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENTATION);
+}
+
+struct json_scan::impl {
+  od::parser parser;
+  od::document doc;
+  bool parsed = false;
+  // Read on the way to top-level records: the other top-level members
+  // (paging fields, mostly), so text_at() answers them without skipping
+  // through every record again.
+  bool siblings_known = false;
+  std::string records_key;
+  std::vector<std::pair<std::string, std::string_view>> siblings;  ///< key, raw JSON
+};
+
+namespace {
+
+// Judges the projected fields of an object record, then takes its text
+// (the object rewound only when not every field was found: no second parse).
+bool read_projected(od::value e, field_projection& p, std::string_view& raw) {
+  od::json_type t;
+  if (e.type().get(t))
+    return false;
+  if (t != od::json_type::object) {
+    p.verdicts.push_back(field_projection::not_an_object);
+    return raw_text_of(e, raw);
+  }
+  od::object obj;
+  if (e.get_object().get(obj))
+    return false;
+  bool found_all = false;
+  if (!project_object(obj, p.keys, p.scratch.get_object(), found_all))
+    return false;
+  if ((!found_all && obj.reset().error()) || obj.raw_json().get(raw))
+    return false;
+  raw = trim_json_space(raw);
+  p.verdicts.push_back(p.judge(p.scratch));
+  return true;
+}
+
+bool append_elements(od::array& a, std::vector<std::string_view>& out,
+                     field_projection* projection) {
+  for (auto el : a) {
+    od::value e;
+    std::string_view raw;
+    if (el.get(e) || !(projection ? read_projected(e, *projection, raw) : raw_text_of(e, raw)))
+      return false;
+    out.push_back(raw);
+  }
+  return true;
+}
+
+// Judges records read whole (an object as the one record).
+void project_rest(const std::vector<std::string_view>& out, field_projection* projection) {
+  if (!projection)
+    return;
+  while (projection->verdicts.size() < out.size()) {
+    auto fields = project_fields(out[projection->verdicts.size()], projection->keys, {});
+    projection->verdicts.push_back(fields ? projection->judge(*fields)
+                                          : field_projection::not_an_object);
+  }
+}
+
+}  // namespace
+
+json_scan::json_scan(std::string& body) : impl_(std::make_unique<impl>()) {
+  auto size = body.size();
+  body.reserve(size + simdjson::SIMDJSON_PADDING);
+  impl_->parsed = !impl_->parser.iterate(body.data(), size, body.capacity()).get(impl_->doc);
+}
+
+json_scan::~json_scan() = default;
+
+bool json_scan::records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
+                        field_projection* projection) {
+  bool ok = records_at(path, out, projection);
+  if (ok)
+    project_rest(out, projection);
+  else
+    impl_->parsed = false;  // simdjson's document is not to be walked after an error
+  return ok;
+}
+
+bool json_scan::records_at(const std::vector<std::string>& path,
+                           std::vector<std::string_view>& out, field_projection* projection) {
+  if (!impl_->parsed)
+    return false;
+  auto& doc = impl_->doc;
+  doc.rewind();
+  od::json_type root_type;
+  if (doc.type().get(root_type))
+    return false;
+  od::value v;
+  if (path.empty()) {
+    if (root_type == od::json_type::array) {
+      od::array a;
+      return !doc.get_array().get(a) && append_elements(a, out, projection);
+    }
+    if (root_type != od::json_type::object)
+      return false;
+    std::string_view raw;
+    if (doc.raw_json().get(raw))
+      return false;
+    out.push_back(trim_json_space(raw));
+    return true;
+  }
+  if (path.size() == 1 && root_type == od::json_type::object)
+    return top_level_records(path[0], out, projection);
+  auto found = doc.at_pointer(json_pointer_of(path));
+  if (found.error() == simdjson::NO_SUCH_FIELD || found.error() == simdjson::INDEX_OUT_OF_BOUNDS
+      || found.error() == simdjson::INCORRECT_TYPE)
+    return true;  // a wrong path is no records, not an error
+  if (found.get(v))
+    return false;
+  od::json_type t;
+  if (v.type().get(t))
+    return false;
+  if (t == od::json_type::array) {
+    od::array a;
+    return !v.get_array().get(a) && append_elements(a, out, projection);
+  }
+  if (t == od::json_type::object) {
+    std::string_view raw;
+    if (!raw_text_of(v, raw))
+      return false;
+    out.push_back(raw);
+  }
+  return true;
+}
+
+std::optional<std::size_t> json_scan::count_records(const std::vector<std::string>& path) {
+  auto n = count_at(path);
+  if (!n)
+    impl_->parsed = false;  // simdjson's document is not to be walked after an error
+  return n;
+}
+
+std::optional<std::size_t> json_scan::count_at(const std::vector<std::string>& path) {
+  if (!impl_->parsed)
+    return std::nullopt;
+  std::size_t n = 0;
+  auto& doc = impl_->doc;
+  doc.rewind();
+  od::json_type root_type;
+  if (doc.type().get(root_type))
+    return std::nullopt;
+  if (path.size() == 1 && root_type == od::json_type::object) {
+    std::vector<std::string_view> none;
+    if (!top_level_records(path[0], none, nullptr, &n))
+      return std::nullopt;
+    return n;
+  }
+  std::vector<std::string_view> records;  // other shapes: read, then counted
+  if (!records_at(path, records, nullptr))
+    return std::nullopt;
+  return records.size();
+}
+
+bool json_scan::top_level_records(const std::string& key, std::vector<std::string_view>& out,
+                                  field_projection* projection, std::size_t* count) {
+  od::object root;
+  if (impl_->doc.get_object().get(root))
+    return false;
+  bool found = false;
+  impl_->siblings.clear();
+  for (auto item : root) {
+    od::field field;
+    std::string_view name;
+    if (std::move(item).get(field) || !key_of(field, name))
+      return false;
+    if (!found && name == key) {
+      found = true;
+      od::value v = field.value();
+      od::json_type t;
+      if (v.type().get(t))
+        return false;
+      if (t == od::json_type::array) {
+        od::array a;
+        if (v.get_array().get(a))
+          return false;
+        if (count) {
+          for (auto el : a) {  // each element skipped unread by the iterator
+            if (el.error())
+              return false;
+            ++*count;
+          }
+          continue;
+        }
+        if (!append_elements(a, out, projection))
+          return false;
+        continue;
+      }
+      std::string_view raw;
+      if (!raw_text_of(v, raw))
+        return false;
+      if (t == od::json_type::object) {
+        if (count)
+          ++*count;
+        else
+          out.push_back(raw);
+      }
+      continue;
+    }
+    std::string_view raw;
+    if (!raw_text_of(field.value(), raw))
+      return false;
+    impl_->siblings.emplace_back(std::string(name), raw);
+  }
+  impl_->siblings_known = true;
+  impl_->records_key = key;
+  return true;
+}
+
+std::optional<std::string> json_scan::text_at(const std::vector<std::string>& path) {
+  if (!impl_->parsed)
+    return std::nullopt;
+  if (impl_->siblings_known && path.size() == 1 && path[0] != impl_->records_key) {
+    for (const auto& [name, raw] : impl_->siblings)
+      if (name == path[0]) {
+        if (raw.empty() || raw.front() != '"')
+          return raw == "null" ? std::string() : std::string(raw);
+        boost::system::error_code ec;  // a string: unescaped
+        auto v = boost::json::parse(raw, ec);
+        return ec || !v.is_string() ? std::nullopt : std::optional<std::string>(v.get_string());
+      }
+    return std::nullopt;
+  }
+  auto& doc = impl_->doc;
+  doc.rewind();
+  od::value v;
+  if (path.empty()) {
+    std::string_view raw;
+    if (doc.raw_json().get(raw))
+      return std::nullopt;
+    return std::string(trim_json_space(raw));
+  }
+  if (doc.at_pointer(json_pointer_of(path)).get(v))
+    return std::nullopt;
+  od::json_type t;
+  if (v.type().get(t))
+    return std::nullopt;
+  if (t == od::json_type::string) {
+    std::string_view s;
+    if (v.get_string().get(s))
+      return std::nullopt;
+    return std::string(s);
+  }
+  if (t == od::json_type::null)
+    return std::string();
+  std::string_view raw;
+  if (!raw_text_of(v, raw))
+    return std::nullopt;
+  return std::string(raw);
+}
+
+}  // namespace integrator

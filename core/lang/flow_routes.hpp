@@ -1,0 +1,110 @@
+#pragma once
+// A flow's page processors laid out in one line, routers included (§7.4).
+//
+// A router sends each record into one branch (first_matching_branch) or
+// every matching one (all_matching_branches); a branch's processors follow,
+// then its nextRouterId, if any. Rather than a graph of actors, the engine
+// keeps its single line of stages with credit between neighbours: the
+// routers in topological order, each followed by its branches' processors,
+// and every record carries a lane, the branch it is in (0 before the first
+// router). A processor works on the records of its lane and passes the
+// others on untouched; a router routes the lanes that lead to it, passes
+// those headed for a later router and drops those whose branch has ended.
+// Branches thus run in sequence on a page while pages still overlap.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/lang/filter_expression.hpp"
+#include "core/json/record_page.hpp"
+
+namespace integrator {
+
+struct route_branch {
+  std::string name;
+  std::optional<filter_expression> filter;  ///< none: catches every record
+  std::uint16_t lane = 0;
+  bool discards = false;  ///< no processors and no next router
+};
+
+struct router_step {
+  enum class lane_action : std::uint8_t { drop, pass, route };
+
+  std::string id;
+  bool all_matching = false;
+  std::vector<route_branch> branches;
+  std::vector<lane_action> actions;  ///< by lane; lanes beyond it drop
+
+  lane_action action(std::uint16_t lane) const {
+    return lane < actions.size() ? actions[lane] : lane_action::drop;
+  }
+
+  /// The lanes `record` enters here, in branch order (discarding branches
+  /// included: entering one ends the record).
+  void route(const boost::json::value& record, const boost::json::value& settings,
+             std::vector<const route_branch*>& into) const;
+
+  struct routed {
+    record_page page;
+    std::size_t ignored = 0;  ///< records routed into no branch that goes on
+  };
+  /// Routes one page: each record of a routed lane once per branch it
+  /// enters (a copy per branch), others passed or dropped by their lane.
+  routed route_page(const record_page& page, const boost::json::value& settings) const;
+};
+
+/// One stage of the line: a router, or a page processor with its lane.
+struct flow_station {
+  bool router = false;
+  std::size_t index = 0;  ///< into flow_routes::routers, or the flow's processors
+  std::uint16_t lane = 0;
+};
+
+/// The records of one lane taken out of a page that holds others too.
+struct lane_pick {
+  record_page page;                   ///< just those records, same origin
+  std::vector<std::uint32_t> picked;  ///< where each was in the whole page
+};
+
+/// What a processor of `lane` works on; nullopt when every record of
+/// `page` is in that lane, so the page serves as it is.
+std::optional<lane_pick> pick_lane(const record_page& page, std::uint16_t lane);
+
+struct flow_routes {
+  std::vector<router_step> routers;
+  std::vector<flow_station> stations;
+  /// pageProcessors entries in station order (processor stations only).
+  std::vector<boost::json::value> processor_entries;
+
+  /// Lays out the flow's pageProcessors, or its routers from routers[0]
+  /// on. nullopt with `error` for a nextRouterId that names no router, a
+  /// cycle, a script router or a bad branch filter.
+  static std::optional<flow_routes> of(const boost::json::object& flow, std::string* error);
+
+  /// Calls `f(entry)` for every pageProcessors entry of the flow, in its
+  /// pageProcessors or in any branch of any router.
+  template <class F>
+  static void each_processor_entry(const boost::json::object& flow, F&& f) {
+    auto walk = [&](const boost::json::value* list) {
+      if (list && list->is_array())
+        for (const auto& p : list->get_array())
+          if (p.is_object())
+            f(p.get_object());
+    };
+    walk(flow.if_contains("pageProcessors"));
+    if (const auto* rs = flow.if_contains("routers"); rs && rs->is_array())
+      for (const auto& r : rs->get_array())
+        if (const auto* bs = r.is_object() ? r.get_object().if_contains("branches") : nullptr;
+            bs && bs->is_array())
+          for (const auto& b : bs->get_array())
+            if (b.is_object())
+              walk(b.get_object().if_contains("pageProcessors"));
+  }
+};
+
+}  // namespace integrator

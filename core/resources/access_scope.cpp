@@ -1,0 +1,39 @@
+#include "core/resources/access_scope.hpp"
+
+#include <boost/json.hpp>
+
+namespace integrator {
+
+bool access_scope::permits(resource_kind kind, const std::string& id,
+                           const boost::json::value& doc) const {
+  if (full)
+    return true;
+  auto listed = [&](const std::set<std::string>& ids) { return ids.count(id) > 0; };
+  switch (kind) {
+    case resource_kind::connection:
+      if (listed(connection_ids))
+        return true;
+      break;
+    case resource_kind::export_:
+      if (listed(export_ids))
+        return true;
+      break;
+    case resource_kind::import_:
+      if (listed(import_ids))
+        return true;
+      break;
+    case resource_kind::integration:
+      return listed(integration_ids);
+    case resource_kind::flow:
+      break;
+    default:
+      return false;
+  }
+  // Contained in a listed integration.
+  if (const auto* obj = doc.if_object())
+    if (auto it = obj->find("_integrationId"); it != obj->end() && it->value().is_string())
+      return integration_ids.count(std::string(it->value().get_string())) > 0;
+  return false;
+}
+
+}  // namespace integrator

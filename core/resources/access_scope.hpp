@@ -1,0 +1,31 @@
+#pragma once
+// Who is calling and what their token reaches. A full-access token reaches
+// everything of its account; a custom token only the listed connections,
+// exports, imports and integrations, plus what those integrations contain
+// (resources whose _integrationId is listed). Anything else reads as absent.
+
+#include <boost/json/value.hpp>
+
+#include <set>
+#include <string>
+
+#include "core/resources/resource_kind.hpp"
+
+namespace integrator {
+
+struct access_scope {
+  bool full = true;
+  std::set<std::string> connection_ids;
+  std::set<std::string> export_ids;
+  std::set<std::string> import_ids;
+  std::set<std::string> integration_ids;
+
+  /// True when a `kind` document `doc` with id `id` is within reach.
+  bool permits(resource_kind kind, const std::string& id, const boost::json::value& doc) const;
+
+  /// True when the token may use the account-wide parts (global state,
+  /// kinds with no listed ids).
+  bool account_wide() const { return full; }
+};
+
+}  // namespace integrator

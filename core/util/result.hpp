@@ -1,0 +1,24 @@
+#pragma once
+// The one result type of Integrator's compile, validation and store steps:
+// a value, or the api_error that says why there is none (Boost.System's
+// result, with api_error as its error). value() on an error throws
+// std::runtime_error with the message; check first, or use operator->.
+
+#include <boost/system/result.hpp>
+
+#include <stdexcept>
+
+#include "core/util/api_error.hpp"
+
+namespace integrator {
+
+template <class T>
+using result = boost::system::result<T, api_error>;
+
+/// What result<T>::value() throws on an error (found by ADL).
+[[noreturn]] inline void throw_exception_from_error(const api_error& e,
+                                                    const boost::source_location&) {
+  throw std::runtime_error(e.message);
+}
+
+}  // namespace integrator

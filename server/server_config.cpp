@@ -1,0 +1,228 @@
+#include "server/server_config.hpp"
+
+#include "core/util/decimal.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace integrator {
+
+namespace {
+
+struct setting {
+  const char* key;
+  const char* help;
+  std::function<bool(server_config&, const std::string&)> set;
+};
+
+template <class T>
+std::function<bool(server_config&, const std::string&)> number(T server_config::*member,
+                                                               std::uint64_t lo, std::uint64_t hi) {
+  return [=](server_config& c, const std::string& v) {
+    std::uint64_t n;
+    if (!parse_decimal(v, n) || n < lo || n > hi)
+      return false;
+    c.*member = static_cast<T>(n);
+    return true;
+  };
+}
+
+std::function<bool(server_config&, const std::string&)> real(double server_config::*member) {
+  return [=](server_config& c, const std::string& v) {
+    char* end = nullptr;
+    double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !(d > 0) || d > 1e9)
+      return false;
+    c.*member = d;
+    return true;
+  };
+}
+
+std::function<bool(server_config&, const std::string&)> text(std::string server_config::*member) {
+  return [=](server_config& c, const std::string& v) {
+    if (v.empty())
+      return false;
+    c.*member = v;
+    return true;
+  };
+}
+
+std::function<bool(server_config&, const std::string&)> flag(bool server_config::*member) {
+  return [=](server_config& c, const std::string& v) {
+    if (v == "1" || v == "true" || v == "yes")
+      c.*member = true;
+    else if (v == "0" || v == "false" || v == "no")
+      c.*member = false;
+    else
+      return false;
+    return true;
+  };
+}
+
+const std::vector<setting>& settings() {
+  static const std::vector<setting> rows{
+    {"data-dir", "DIR   data folder (RocksDB, key and token files) [./integrator-data]",
+     text(&server_config::data_dir)},
+    {"listen", "HOST:PORT   address to serve on; port 0 picks one [127.0.0.1:8080]",
+     text(&server_config::listen)},
+    {"body-limit", "BYTES   largest request body [5242880]",
+     number(&server_config::body_limit, 1024, 1ULL << 32)},
+    {"header-limit", "BYTES   largest request head [16384]",
+     number(&server_config::header_limit, 1024, 1 << 20)},
+    {"read-timeout", "SECONDS   time to receive one request [30]",
+     number(&server_config::read_timeout, 1, 3600)},
+    {"idle-timeout", "SECONDS   keep-alive idle time [60]",
+     number(&server_config::idle_timeout, 1, 3600)},
+    {"io-threads", "N   HTTP threads [2]", number(&server_config::io_threads, 1, 256)},
+    {"actor-threads", "N   actor scheduler threads [1]",
+     number(&server_config::actor_threads, 1, 256)},
+    {"storage-shards", "N   storage actors [2]", number(&server_config::storage_shards, 1, 64)},
+    {"outbound-threads", "N   outbound HTTP event loops (threads) of the engine [2]",
+     number(&server_config::outbound_threads, 1, 64)},
+    {"pages-in-flight", "N   pages a job stage may have in flight to the next [4]",
+     number(&server_config::pages_in_flight, 1, 64)},
+    {"error-retention-days", "N   days job errors and retry data are kept [30]",
+     number(&server_config::error_retention_days, 1, 3650)},
+    {"request-timeout", "SECONDS   wait for the actors before answering 503 [30]",
+     number(&server_config::request_timeout, 1, 3600)},
+    {"rate-bucket-size", "N   default leaky bucket size per account [100]",
+     real(&server_config::rate_bucket_size)},
+    {"rate-fill-rate", "N   default refill, tokens per second [30]",
+     real(&server_config::rate_fill_rate)},
+    {"master-key", "HEX   64 hex digits; default DATA_DIR/master.key",
+     text(&server_config::master_key)},
+    {"test-hooks", "BOOL   enable /admin/v1/debug endpoints (tests only) [false]",
+     flag(&server_config::test_hooks)},
+  };
+  return rows;
+}
+
+const setting* find(const std::string& key) {
+  for (const auto& s : settings())
+    if (key == s.key)
+      return &s;
+  return nullptr;
+}
+
+bool apply(const std::string& key, const std::string& value, server_config& out,
+           std::string& error, const char* origin) {
+  const auto* s = find(key);
+  if (!s) {
+    error = std::string("unknown setting '") + key + "' (" + origin + ")";
+    return false;
+  }
+  if (!s->set(out, value)) {
+    error = std::string("bad value '") + value + "' for " + key + " (" + origin + ")";
+    return false;
+  }
+  return true;
+}
+
+std::string env_name(const std::string& key) {
+  std::string out = "INTEGRATOR_";
+  for (char c : key)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::string server_config_help() {
+  std::ostringstream out;
+  out << "integratord: the Integrator API server\n\n"
+      << "usage: integratord [--config FILE] [--KEY VALUE | --KEY=VALUE]...\n\n"
+      << "Each KEY can also come from the environment as INTEGRATOR_KEY (upper case, '_' for\n"
+      << "'-') or from the config file as 'KEY = VALUE'. Flags beat the environment, which\n"
+      << "beats the file.\n\n";
+  for (const auto& s : settings())
+    out << "  --" << s.key << " " << s.help << "\n";
+  out << "  --config FILE   read settings from FILE (INTEGRATOR_CONFIG)\n"
+      << "  --help          this text\n";
+  return out.str();
+}
+
+bool apply_config_text(const std::string& text, server_config& out, std::string& error) {
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto hash = line.find('#');
+    if (hash != std::string::npos)
+      line.resize(hash);
+    line = trim(line);
+    if (line.empty())
+      continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      error = "config line " + std::to_string(n) + ": expected KEY = VALUE";
+      return false;
+    }
+    if (!apply(trim(line.substr(0, eq)), trim(line.substr(eq + 1)), out, error, "config file"))
+      return false;
+  }
+  return true;
+}
+
+bool load_server_config(const std::vector<std::string>& args,
+                        const std::function<const char*(const char*)>& getenv, server_config& out,
+                        std::string& error) {
+  // Flags first into a list, so the config file they name applies first.
+  std::vector<std::pair<std::string, std::string>> flags;
+  std::string config_file;
+  if (const char* c = getenv("INTEGRATOR_CONFIG"))
+    config_file = c;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--help" || a == "-h") {
+      out.help = true;
+      return true;
+    }
+    if (a.rfind("--", 0) != 0) {
+      error = "unexpected argument '" + a + "'";
+      return false;
+    }
+    std::string key = a.substr(2), value;
+    if (auto eq = key.find('='); eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key.resize(eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      error = "missing value for --" + key;
+      return false;
+    }
+    if (key == "config")
+      config_file = value;
+    else
+      flags.emplace_back(key, value);
+  }
+  if (!config_file.empty()) {
+    std::ifstream f(config_file);
+    if (!f) {
+      error = "cannot read config file " + config_file;
+      return false;
+    }
+    std::stringstream buf;
+    buf << f.rdbuf();
+    if (!apply_config_text(buf.str(), out, error))
+      return false;
+  }
+  for (const auto& s : settings())
+    if (const char* v = getenv(env_name(s.key).c_str()))
+      if (!apply(s.key, v, out, error, "environment"))
+        return false;
+  for (const auto& [k, v] : flags)
+    if (!apply(k, v, out, error, "command line"))
+      return false;
+  return true;
+}
+
+}  // namespace integrator

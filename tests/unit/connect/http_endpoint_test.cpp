@@ -1,0 +1,113 @@
+#include "core/connect/http_endpoint.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace integrator;
+namespace json = boost::json;
+
+namespace {
+
+http_endpoint endpoint(const char* conn) {
+  std::string error;
+  auto e = http_endpoint::from_connection(json::parse(conn), &error);
+  BOOST_REQUIRE_MESSAGE(e, error);
+  return std::move(*e);
+}
+
+outbound_response status(int s, header_list headers = {}) {
+  outbound_response r;
+  r.status = s;
+  r.headers = std::move(headers);
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http_endpoint_test)
+
+BOOST_AUTO_TEST_CASE(basic_and_token_auth_and_headers) {
+  auto basic = endpoint(R"({"type":"http","http":{"baseURI":"http://h/api/","auth":{"type":"basic",
+                           "basic":{"username":"Aladdin","password":"open sesame"}},
+                           "headers":[{"name":"X-Tenant","value":"t-{{connection.http.unencrypted.tenant}}"}],
+                           "unencrypted":{"tenant":"42"}}})");
+  auto req = basic.request("POST", "/items", "{}");
+  BOOST_TEST(req.url == "http://h/api/items");
+  BOOST_TEST(find_header(req.headers, "authorization") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+  BOOST_TEST(find_header(req.headers, "x-tenant") == "t-42");
+  BOOST_TEST(find_header(req.headers, "content-type") == "application/json");
+  auto token = endpoint(R"({"type":"http","http":{"baseURI":"http://h","auth":{"type":"token",
+                           "token":{"token":"abc","location":"url","paramName":"key"}}}})");
+  BOOST_TEST(token.request("GET", "/x?a=1", "").url == "http://h/x?a=1&key=abc");
+  auto header = endpoint(R"({"type":"http","http":{"baseURI":"http://h","auth":{"type":"token",
+                            "token":{"token":"abc","scheme":"Token"}}}})");
+  BOOST_TEST(find_header(header.request("GET", "x", "").headers, "Authorization") == "Token abc");
+  BOOST_TEST(header.request("GET", "https://other/y", "").url == "https://other/y");
+}
+
+BOOST_AUTO_TEST_CASE(legacy_rest_connections_and_refusals) {
+  auto rest = endpoint(R"({"type":"rest","rest":{"baseURI":"http://h","authType":"token","bearerToken":"t1",
+                          "authHeader":"X-Auth","authScheme":"Bearer","concurrencyLevel":3}})");
+  BOOST_TEST(find_header(rest.request("GET", "/a", "").headers, "X-Auth") == "Bearer t1");
+  BOOST_TEST(rest.concurrency() == 3);
+  std::string error;
+  BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"ftp","ftp":{}})"), &error));
+  BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"http","http":{}})"), &error));
+  BOOST_TEST(error.find("baseURI") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(retry_policy_retries_what_retrying_can_fix) {
+  retry_policy p;
+  p.max_attempts = 3;
+  p.base_delay_ms = 100;
+  BOOST_TEST(p.delay_after(status(200), 1, 0.5).has_value() == false);
+  BOOST_TEST(p.delay_after(status(404), 1, 0.5).has_value() == false);
+  BOOST_TEST(p.delay_after(status(422), 1, 0.5).has_value() == false);
+  auto first = p.delay_after(status(503), 1, 0.0);
+  auto second = p.delay_after(status(503), 2, 0.0);
+  BOOST_REQUIRE(first && second);
+  BOOST_TEST(*first == 50);    // half of 100, no jitter
+  BOOST_TEST(*second == 100);  // half of 200
+  BOOST_TEST(*p.delay_after(status(503), 2, 0.999) < 200);
+  BOOST_TEST(!p.delay_after(status(503), 3, 0.0));  // attempts used up
+  BOOST_TEST(*p.delay_after(status(429, {{"retry-after", "7"}}), 1, 0.0) == 7000);
+  outbound_response lost;
+  lost.transport_error = "connection error: reset";
+  BOOST_TEST(p.delay_after(lost, 1, 0.0).has_value());
+  // A rate limit signalled in the body.
+  p.rate_limit_path = {"error", "code"};
+  p.rate_limit_values = {"THROTTLED"};
+  auto throttled = status(200);
+  throttled.body = R"({"error":{"code":"THROTTLED"}})";
+  BOOST_TEST(p.delay_after(throttled, 1, 0.0).has_value());
+  auto custom = endpoint(R"({"type":"http","http":{"baseURI":"http://h","retryHeader":"X-Wait",
+                            "rateLimit":{"failStatusCode":420}}})");
+  BOOST_TEST(*custom.retry().delay_after(status(420, {{"X-Wait", "2"}}), 1, 0.0) == 2000);
+}
+
+BOOST_AUTO_TEST_CASE(ping_checks_success_and_fail_paths) {
+  auto e = endpoint(R"({"type":"http","http":{"baseURI":"http://h","ping":{"relativeURI":"/me",
+                       "successPath":"ok","successValues":["yes"],"failPath":"err","errorPath":"err"}}})");
+  auto good = status(200);
+  good.body = R"({"ok":"yes"})";
+  BOOST_TEST(!e.ping_failure(good));
+  auto bad = status(200);
+  bad.body = R"({"ok":"yes","err":"expired key"})";
+  auto why = e.ping_failure(bad);
+  BOOST_REQUIRE(why);
+  BOOST_TEST(why->find("expired key") != std::string::npos);
+  auto denied = status(401);
+  BOOST_TEST(e.ping_failure(denied).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(base64_and_url_joining) {
+  BOOST_TEST(base64_encode("") == "");
+  BOOST_TEST(base64_encode("f") == "Zg==");
+  BOOST_TEST(base64_encode("fo") == "Zm8=");
+  BOOST_TEST(base64_encode("foo") == "Zm9v");
+  BOOST_TEST(join_url("http://h", "a") == "http://h/a");
+  BOOST_TEST(join_url("http://h/", "/a") == "http://h/a");
+  BOOST_TEST(join_url("http://h/x", "?q=1") == "http://h/x?q=1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

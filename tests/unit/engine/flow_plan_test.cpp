@@ -1,0 +1,66 @@
+#include "core/engine/flow_plan.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace integrator;
+
+namespace {
+
+// A flow of one HTTP export into two imports, on one connection.
+job_spec two_import_flow() {
+  job_spec spec;
+  spec.flow = R"({"_id":"f","pageGenerators":[{"_exportId":"e1"}],
+                  "pageProcessors":[{"type":"import","_importId":"i1"},{"type":"import","_importId":"i2"}]})";
+  spec.connections = {{"c", R"({"_id":"c","type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"}};
+  spec.exports = {{"e1", R"({"_id":"e1","_connectionId":"c","adaptorType":"HTTPExport","http":{"relativeURI":"/x"}})"}};
+  const char* import = R"({"_connectionId":"c","adaptorType":"HTTPImport","http":{"method":["POST"],"relativeURI":["/y"]}})";
+  spec.imports = {{"i1", import}, {"i2", import}};
+  return spec;
+}
+
+job_doc job_of(const std::string& type) {
+  job_doc j;
+  j.type = type;
+  return j;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(flow_plan_test)
+
+BOOST_AUTO_TEST_CASE(a_run_gets_its_plan_and_starts_at_the_first_station) {
+  std::string why;
+  std::size_t first = 7;
+  auto plan = flow_plan::for_job(two_import_flow(), job_of("flow"), 0, first, &why);
+  BOOST_TEST_REQUIRE(plan.has_value(), why);
+  BOOST_TEST(plan->generators.size() == 1u);
+  BOOST_TEST(plan->stations.size() == 2u);
+  BOOST_TEST(first == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_starts_at_its_step_or_cannot_run_without_it) {
+  std::string why;
+  std::size_t first = 0;
+  auto retry = job_of("retry");
+  retry.retry_step_id = "i2";
+  BOOST_TEST_REQUIRE(flow_plan::for_job(two_import_flow(), retry, 0, first, &why).has_value(), why);
+  BOOST_TEST(first == 1u);
+  retry.retry_step_id = "e1";  // an export's errors go back into the first import
+  BOOST_TEST_REQUIRE(flow_plan::for_job(two_import_flow(), retry, 0, first, &why).has_value(), why);
+  BOOST_TEST(first == 0u);
+  retry.retry_step_id = "gone";
+  BOOST_TEST(!flow_plan::for_job(two_import_flow(), retry, 0, first, &why));
+  BOOST_TEST(why == "step gone is no longer in the flow");
+}
+
+BOOST_AUTO_TEST_CASE(a_run_of_an_export_the_flow_lacks_cannot_run) {
+  std::string why;
+  std::size_t first = 0;
+  auto run = job_of("flow");
+  run.export_ids = {"nope"};
+  BOOST_TEST(!flow_plan::for_job(two_import_flow(), run, 0, first, &why));
+  BOOST_TEST(!why.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,97 @@
+#include "core/lang/mapper2.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace integrator;
+namespace json = boost::json;
+
+namespace {
+
+json::value map(const char* mappings, const char* record, const char* lookups = "null",
+                std::vector<std::string>* errors = nullptr) {
+  std::string error;
+  auto m = mapper_v2::compile(json::parse(mappings), json::parse(lookups), &error);
+  BOOST_REQUIRE_MESSAGE(m, error);
+  std::vector<std::string> local;
+  return m->apply(json::parse(record), errors ? *errors : local);
+}
+
+const char* order = R"({"customer":{"name":"John Doe","orders":[
+    {"id":"O-001","items":[{"sku":"ABC","qty":2},{"sku":"XYZ","qty":1}]},
+    {"id":"O-002","items":[{"sku":"DEF","qty":3}]}]}})";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mapper2_test)
+
+BOOST_AUTO_TEST_CASE(paths_templates_literals_types_and_objects) {
+  auto out = map(R"([
+      {"generate":"name","dataType":"string","extract":"$.customer.name"},
+      {"generate":"greeting","dataType":"string","extract":"Hi {{record.customer.name}}"},
+      {"generate":"kind","dataType":"string","extract":"primary"},
+      {"generate":"firstQty","dataType":"string","extract":"$.customer.orders[0].items[0].qty"},
+      {"generate":"missing","dataType":"string","extract":"$.nope","default":"N/A"},
+      {"generate":"gone","dataType":"string","extract":"$.nope","conditional":{"when":"extract_not_empty"}},
+      {"generate":"contact","dataType":"object","mappings":[
+        {"generate":"who","dataType":"string","extract":"$.customer.name"}]}])",
+                 order);
+  BOOST_TEST(out == json::parse(R"({"name":"John Doe","greeting":"Hi John Doe","kind":"primary",
+                                    "firstQty":"2","missing":"N/A","contact":{"who":"John Doe"}})"));
+}
+
+BOOST_AUTO_TEST_CASE(simple_arrays_from_wildcards) {
+  auto out = map(R"([{"generate":"ids","dataType":"stringarray",
+                      "buildArrayHelper":[{"extract":"$.customer.orders[*].id"}]},
+                     {"generate":"qtys","dataType":"numberarray",
+                      "buildArrayHelper":[{"extract":"$.customer.orders[0].items[*].qty"}]}])",
+                 order);
+  BOOST_TEST(out == json::parse(R"({"ids":["O-001","O-002"],"qtys":[2,1]})"));
+}
+
+BOOST_AUTO_TEST_CASE(object_arrays_iterate_composite_records) {
+  auto out = map(R"([{"generate":"lines","dataType":"objectarray","buildArrayHelper":[
+      {"extract":"$.customer.orders[*].items[*]","mappings":[
+        {"generate":"sku","dataType":"string","extract":"$.customer.orders.items.sku"},
+        {"generate":"qty","dataType":"number","extract":"$.customer.orders.items.qty"},
+        {"generate":"order","dataType":"string","extract":"$.customer.orders.id"},
+        {"generate":"customer","dataType":"string","extract":"$.customer.name"}]}]}])",
+                 order);
+  BOOST_TEST(out == json::parse(R"({"lines":[
+      {"sku":"ABC","qty":2,"order":"O-001","customer":"John Doe"},
+      {"sku":"XYZ","qty":1,"order":"O-001","customer":"John Doe"},
+      {"sku":"DEF","qty":3,"order":"O-002","customer":"John Doe"}]})"));
+}
+
+BOOST_AUTO_TEST_CASE(object_arrays_from_constructed_objects_and_extracts) {
+  auto out = map(R"([{"generate":"contacts","dataType":"objectarray","buildArrayHelper":[
+      {"mappings":[{"generate":"type","dataType":"string","extract":"primary"},
+                   {"generate":"email","dataType":"string","extract":"$.primaryEmail"}]},
+      {"extract":"$.others[*]"}]}])",
+                 R"({"primaryEmail":"a@x.io","others":[{"type":"x"}]})");
+  BOOST_TEST(out == json::parse(R"({"contacts":[{"type":"primary","email":"a@x.io"},{"type":"x"}]})"));
+}
+
+BOOST_AUTO_TEST_CASE(lookups) {
+  std::vector<std::string> errors;
+  auto out = map(R"([{"generate":"c","dataType":"string","extract":"$.code","lookupName":"countries"}])",
+                 R"({"code":"US"})", R"([{"name":"countries","map":{"US":"United States"}}])");
+  BOOST_TEST(out == json::parse(R"({"c":"United States"})"));
+  auto failed = map(R"([{"generate":"c","dataType":"string","extract":"$.code","lookupName":"countries"}])",
+                    R"({"code":"FR"})", R"([{"name":"countries","map":{}}])", &errors);
+  BOOST_TEST(failed == json::parse("{}"));
+  BOOST_TEST(errors.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_mappings_do_not_compile) {
+  for (auto m : {R"({})", R"([{"generate":"a","dataType":"date"}])", R"([{"dataType":"string"}])",
+                 R"([{"generate":"a","extract":"{{#if x}}"}])",
+                 R"([{"generate":"a","lookupName":"none"}])",
+                 R"([{"generate":"a","dataType":"objectarray","buildArrayHelper":{}}])"}) {
+    std::string error;
+    BOOST_TEST(!mapper_v2::compile(json::parse(m), json::parse("null"), &error).has_value(), m);
+    BOOST_TEST(error.find("Invalid mappings") == 0u, m);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
