@@ -17,6 +17,7 @@
 #include "core/engine/engine_calls.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/job_model.hpp"
+#include "core/engine/stage_report.hpp"
 #include "core/connect/outbound.hpp"
 #include "core/connect/once_marking.hpp"
 #include "core/json/record_page.hpp"
@@ -124,15 +125,6 @@ typename Inspector::result_type inspect(Inspector& f, job_error_entry& x) {
            x.flow_id, x.step_id, x.source, x.code, x.message, x.trace_key, x.retry_data_key,
            x.retry_data, x.occurred_at);
 }
-
-/// What a stage of a job tells the job after each page.
-struct stage_report {
-  std::int32_t step = 0;  ///< generators 0…g-1, then processors g…
-  job_counts counts;
-  std::vector<job_error_entry> errors;
-  std::string fatal;      ///< non-empty: the step failed and the job fails
-  bool exhausted = false; ///< a generator has no more pages
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_report& x) {

@@ -10,6 +10,8 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/engine_store.hpp"
+#include "actors/flow_runner.hpp"
+#include "actors/outbound_reply.hpp"
 #include "actors/export_invocation.hpp"
 #include "actors/import_invocation.hpp"
 #include "http/client/outbound_client.hpp"
@@ -18,122 +20,13 @@ namespace integrator {
 
 namespace {
 
-// A job no actor runs (queued, or already over): the store cancels it if
-// it is still queued and answers how it stands.
-template <class Self>
-void cancel_in_store(Self* self, const caf::actor& store, const std::string& account,
-                     const std::string& job_id, caf::typed_response_promise<api_reply> rp) {
-  self->request(store, caf::infinite, cancel_atom::value, account, job_id)
-    .then([rp](const std::string& doc) mutable {
-      rp.deliver(doc.empty() ? api_reply::fail(make_api_error(errc::not_found, "Job not found"))
-                             : api_reply::json(api_status::ok, doc));
-    });
-}
-
-// -- a flow: its run queue, one job at a time -----------------------------------
-
-struct flow_state {
-  std::shared_ptr<const node_services> services;
-  caf::actor store;
-  std::string account;
-  std::string flow_id;
-  std::deque<std::string> queue;
-  std::string running_id;
-  caf::actor running;
-  caf::actor engine;
-  std::uint64_t runs = 0;  ///< run messages received, for the idle handshake
-  static inline const char* name = "flow";
-};
-
-using flow_ptr = caf::stateful_actor<flow_state>*;
-
-void start_next(flow_ptr self) {
-  auto& st = self->state;
-  if (st.running)
-    return;
-  if (st.queue.empty()) {
-    // Idle: ask the engine to forget us. Quitting here would lose a run
-    // the engine sent before it learned we were gone.
-    self->send(st.engine, idle_atom::value, st.account, st.flow_id, st.runs);
-    return;
-  }
-  st.running_id = st.queue.front();
-  st.queue.pop_front();
-  st.running = spawn_job(self, st.services, st.store, st.account, st.flow_id, st.running_id,
-                         caf::actor_cast<caf::actor>(self));
-  self->monitor(st.running);
-}
-
-caf::behavior flow_impl(flow_ptr self, std::shared_ptr<const node_services> services,
-                        caf::actor store, caf::actor engine, std::string account,
-                        std::string flow_id) {
-  auto& st = self->state;
-  st.engine = std::move(engine);
-  st.services = std::move(services);
-  st.store = std::move(store);
-  st.account = std::move(account);
-  st.flow_id = std::move(flow_id);
-  // A job is linked (so it stops with us) and monitored (so we learn how
-  // it ended): its exit is handled by the down handler, not by dying, even
-  // when the exit comes after the down message has cleared `running`.
-  // Only the engine's exit takes us with it.
-  self->set_exit_handler([=](caf::exit_msg& msg) {
-    if (msg.source == self->state.engine.address() && msg.reason)
-      self->quit(msg.reason);
-  });
-  self->set_down_handler([=](caf::down_msg& msg) {
-    auto& st = self->state;
-    if (msg.source != st.running.address())
-      return;
-    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown)
-      // The job's actor died without ending its job: end it here.
-      self->request(st.store, caf::infinite, fail_atom::value, st.account, st.running_id,
-                    "the job stopped unexpectedly: " + caf::to_string(msg.reason))
-        .then([](bool) {});
-    st.running = nullptr;
-    st.running_id.clear();
-    start_next(self);
-  });
-  return {
-    [=](run_atom, const std::string& job_id) {
-      ++self->state.runs;
-      self->state.queue.push_back(job_id);
-      start_next(self);
-    },
-    [=](idle_atom) {
-      // The engine has forgotten us, so nothing more can come.
-      self->quit();
-    },
-    [=](chain_atom, const std::string& next_flow) {
-      // To the engine: this actor may go idle (and quit) before it is done.
-      self->send(self->state.engine, chain_atom::value, self->state.account, next_flow);
-    },
-    [=](crash_atom) {
-      if (self->state.running)
-        self->send(self->state.running, crash_atom::value);
-    },
-    [=](cancel_atom, const std::string& job_id) -> caf::result<api_reply> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<api_reply>();
-      if (job_id == st.running_id && st.running) {
-        self->request(st.running, caf::infinite, cancel_atom::value)
-          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
-        return rp;
-      }
-      std::erase(st.queue, job_id);
-      cancel_in_store(self, st.store, st.account, job_id, rp);
-      return rp;
-    },
-  };
-}
-
 // -- the engine ------------------------------------------------------------------
 
 struct engine_state {
   std::shared_ptr<const node_services> services;
-  caf::actor store;
+  engine_store_actor store;
   struct flow_entry {
-    caf::actor actor;
+    flow_actor actor;
     std::uint64_t runs = 0;  ///< run messages sent to it
   };
   std::map<std::string, flow_entry> flows;  ///< account|flow → its actor
@@ -195,19 +88,16 @@ caf::result<Reply> call_on(engine_ptr self, const std::string& connection, Spawn
 
 // Sends `req` out for a ping or a proxied call; the answer comes back as
 // (http_atom, tag, response).
-caf::typed_response_promise<api_reply> call_out(engine_ptr self,
-                                                 std::shared_ptr<const http_endpoint> endpoint,
-                                                 outbound_request req, retry_policy retry,
-                                                 bool proxy) {
+caf::typed_response_promise<api_reply> ask_out(engine_ptr self,
+                                                std::shared_ptr<const http_endpoint> endpoint,
+                                                outbound_request req, retry_policy retry,
+                                                bool proxy) {
   auto& st = self->state;
   auto tag = ++st.next_call;
   auto rp = self->make_response_promise<api_reply>();
   st.calls.emplace(tag, engine_state::outbound_call{rp, endpoint, proxy});
-  auto me = caf::actor_cast<engine_actor>(self);
   st.services->outbound->submit(std::move(req), proxy ? "proxy" : "ping", endpoint->concurrency(),
-                                retry, [me, tag](outbound_response r) {
-                                  caf::anon_send(me, http_atom::value, tag, std::move(r));
-                                });
+                                retry, reply_to(caf::actor_cast<engine_actor>(self), tag));
   return rp;
 }
 
@@ -218,8 +108,8 @@ void run_on_flow(engine_ptr self, const std::string& account, const std::string&
   auto key = account + flow_id;
   auto it = st.flows.find(key);
   if (it == st.flows.end()) {
-    auto f = self->spawn<caf::linked>(flow_impl, st.services, st.store,
-                                      caf::actor_cast<caf::actor>(self), account, flow_id);
+    auto f = spawn_flow(self, st.services, st.store, caf::actor_cast<engine_actor>(self), account,
+                        flow_id);
     self->monitor(f);
     it = st.flows.emplace(key, engine_state::flow_entry{f, 0}).first;
   }
@@ -250,17 +140,22 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   // Jobs a previous run left behind: interrupted ones end failed (in the
   // store actor), queued ones run.
   self->request(st.store, caf::infinite, recover_atom::value)
-    .then([=](const std::vector<job_ref>& queued) {
-      for (const auto& j : queued)
-        run_on_flow(self, j.account, j.flow_id, j.job_id);
-    });
+    .then(
+      [=](const std::vector<job_ref>& queued) {
+        for (const auto& j : queued)
+          run_on_flow(self, j.account, j.flow_id, j.job_id);
+      },
+      [=](caf::error& e) { self->quit(std::move(e)); });
   self->send(self, purge_atom::value);
   self->send(self, tick_atom::value);
   return {
     [=](chain_atom, const std::string& account, const std::string& next_flow) {
       self->request(self->state.store, caf::infinite, chain_atom::value, account, next_flow)
-        .then([=](const std::string& job_id) {
-          if (!job_id.empty())
+        .then([=](const api_error& error, const std::string& job_id) {
+          if (error)  // the user hears why the chained flow did not run
+            std::cerr << "integratord: flow " << next_flow << " (chained) did not run: "
+                      << error.message << std::endl;
+          else
             run_on_flow(self, account, next_flow, job_id);
         });
     },
@@ -280,9 +175,11 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto& st = self->state;
       auto cutoff = wall_clock_ms() - st.services->error_retention_ms;
       self->request(st.store, caf::infinite, purge_atom::value, cutoff)
-        .then([=](std::int64_t purged) {
+        .then([=](const api_error& error, std::int64_t purged) {
+          if (error)
+            std::cerr << "integratord: purging old errors: " << error.message << std::endl;
           // A full batch means more is due: go on at once, else in an hour.
-          if (purged >= 10000)
+          if (!error && purged >= 10000)
             self->send(self, purge_atom::value);
           else
             self->delayed_send(self, std::chrono::hours(1), purge_atom::value);
@@ -319,7 +216,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto req = endpoint->request(ping.method, ping.relative_uri, ping.body);
       retry_policy once = endpoint->retry();
       once.max_attempts = 1;
-      return call_out(self, endpoint, std::move(req), once, false);
+      return ask_out(self, endpoint, std::move(req), once, false);
     },
     [=](const standalone_import& r) -> caf::result<api_reply> {
       return call_on<api_reply>(self, r.connection, spawn_import_invocation, r.import_doc, r.body);
@@ -338,7 +235,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       if (!endpoint)
         return error;
       auto req = endpoint->request(r.method, r.relative_uri, std::move(r.body));
-      return call_out(self, endpoint, std::move(req), endpoint->retry(), true);
+      return ask_out(self, endpoint, std::move(req), endpoint->retry(), true);
     },
     [=](crash_atom, bool jobs_only) -> bool {
       if (!self->state.services->test_hooks)

@@ -1,18 +1,12 @@
-// A standalone export call (POST /connections/{id}/export[/pages]): pages
-// the export from a given position, one page or all of them (up to
-// max_invoke_records), and answers {"data":[…],"position":{…},"done":bool}.
-// Nothing is persisted; the caller signs the position it hands out.
 #include "actors/export_invocation.hpp"
 
 #include <caf/all.hpp>
 
 #include <boost/json.hpp>
 
-#include "actors/catalogue.hpp"
-#include "core/connect/export_pager.hpp"
-#include "core/engine/engine_calls.hpp"
+#include "actors/outbound_reply.hpp"
+#include "core/engine/export_cursor.hpp"
 #include "core/engine/export_preview.hpp"
-#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 
@@ -23,57 +17,90 @@ namespace {
 struct export_call_state {
   std::shared_ptr<const node_services> services;
   std::shared_ptr<const http_endpoint> endpoint;
-  std::optional<export_pager> pager;
+  json::value settings = json::object();
+  std::optional<export_step> step;
+  std::optional<export_cursor> cursor;
   std::string data = "[";
-  std::size_t records = 0;
+  std::uint64_t records = 0;
   bool one_page = false;
-  std::optional<export_preview> preview;  ///< POST /exports/preview
-  export_request sent;                       ///< a preview's one request
-  caf::response_promise rp;
+  caf::typed_response_promise<export_page> rp;
+  // POST /exports/preview
+  std::optional<export_preview> preview;
+  std::optional<export_pager> preview_pager;
+  export_request sent;  ///< the preview's one request
+  caf::typed_response_promise<api_reply> preview_rp;
   static inline const char* name = "export_invocation";
 };
 
-using export_call_ptr = caf::stateful_actor<export_call_state>*;
+using export_call_ptr = export_invocation_actor::stateful_pointer<export_call_state>;
 
-void answer(export_call_ptr self, std::optional<std::string> error = std::nullopt) {
-  auto& st = self->state;
+export_page failed(const char* code, std::string message) {
   export_page page;
-  if (error) {
-    page.error = make_api_error(errc::validation_failed, "export_failed", *error, "");
-  } else {
-    page.data = std::move(st.data) + "]";
-    page.count = st.records;
-    page.position = json::serialize(st.pager->position());
-    page.done = st.pager->done();
-  }
-  st.rp.deliver(std::move(page));
+  page.error = make_api_error(errc::validation_failed, code, std::move(message), "");
+  return page;
+}
+
+void answer(export_call_ptr self, export_page page) {
+  self->state.rp.deliver(std::move(page));
   self->quit();
 }
 
 // Asks for the next page; answers when paging is over.
 void fetch(export_call_ptr self) {
   auto& st = self->state;
-  auto req = st.pager->next();
+  auto req = st.cursor->next();
   if (!req) {
-    answer(self);
+    export_page page;
+    page.data = std::move(st.data) + "]";
+    page.count = st.records;
+    page.position = json::serialize(st.cursor->position());
+    page.done = true;
+    answer(self, std::move(page));
     return;
   }
-  if (st.preview)
-    st.sent = *req;
-  auto out = st.endpoint->request(req->method, req->target, std::move(req->body), req->headers);
-  auto me = caf::actor_cast<caf::actor>(self);
-  st.services->outbound->submit(std::move(out), "export", st.endpoint->concurrency(),
-                                st.endpoint->retry(), [me](outbound_response r) {
-                                  caf::anon_send(me, http_atom::value, std::uint64_t{0}, std::move(r));
-                                });
+  call_out(*st.services->outbound, *st.endpoint, "export", std::move(*req),
+           caf::actor_cast<export_invocation_actor>(self), 0);
+}
+
+void on_page(export_call_ptr self, outbound_response& resp) {
+  auto& st = self->state;
+  auto answer_of = st.cursor->settle(resp);
+  auto r = st.cursor->read(answer_of, resp.body, [self](std::string_view kept) {
+    auto& st = self->state;
+    if (st.records++ > 0)
+      st.data += ',';
+    st.data += kept;
+  });
+  if (!r.fatal.empty()) {
+    answer(self, failed("export_failed", r.fatal));
+    return;
+  }
+  if (st.one_page || st.records >= max_export_records || !st.cursor->more()) {
+    export_page page;
+    page.data = std::move(st.data) + "]";
+    page.count = st.records;
+    page.position = json::serialize(st.cursor->position());
+    page.done = !st.cursor->more();
+    answer(self, std::move(page));
+    return;
+  }
+  fetch(self);
+}
+
+void on_preview(export_call_ptr self, outbound_response& resp) {
+  auto& st = self->state;
+  auto got = st.preview_pager->on_response(resp);
+  st.preview_rp.deliver(api_reply::json(
+    api_status::ok, st.preview->answer(st.sent, st.endpoint->url_of(st.sent.target), resp, got)));
+  self->quit();
 }
 
 }  // namespace
 
-caf::actor spawn_export_invocation(caf::actor_system& sys,
-                                   std::shared_ptr<const node_services> services,
-                                   std::shared_ptr<const http_endpoint> endpoint) {
-  return sys.spawn([services, endpoint](export_call_ptr self) -> caf::behavior {
+export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
+                                                std::shared_ptr<const node_services> services,
+                                                std::shared_ptr<const http_endpoint> endpoint) {
+  return sys.spawn([services, endpoint](export_call_ptr self) -> export_invocation_actor::behavior_type {
     self->state.services = services;
     self->state.endpoint = endpoint;
     return {
@@ -83,26 +110,25 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
         boost::system::error_code ec;
         auto doc = json::parse(export_doc, ec);
         std::string why = "the export is not a JSON object";
-        auto plan = ec || !doc.is_object() ? std::nullopt : http_export_plan::compile(doc, &why);
-        if (!plan) {
+        if (!ec)
+          st.step = export_step::compile(doc, st.endpoint, st.settings, &why);
+        if (!st.step) {
           self->quit();
-          export_page page;
-          page.error = make_api_error(errc::validation_failed, "invalid_export", why, "export");
+          auto page = failed("invalid_export", why);
+          page.error.field = "export";
           return page;
         }
-        st.pager.emplace(std::make_shared<const http_export_plan>(std::move(*plan)),
-                         json::object{{"settings", json::object()}});
+        st.cursor.emplace(*st.step, st.settings);
         if (!position.empty()) {
           auto p = json::parse(position, ec);
           if (!ec && p.is_object())
-            st.pager->restore(p.get_object());
+            st.cursor->restore(p.get_object());
         }
         st.one_page = one_page;
-        st.rp = self->make_response_promise();
+        st.rp = self->make_response_promise<export_page>();
         fetch(self);
-        return caf::delegated<export_page>();
+        return st.rp;
       },
-      // POST /exports/preview: the first page, stage by stage.
       [=](invoke_atom, preview_atom, const std::string& body) -> caf::result<api_reply> {
         auto& st = self->state;
         boost::system::error_code ec;
@@ -114,33 +140,24 @@ caf::actor spawn_export_invocation(caf::actor_system& sys,
           return api_reply::fail(make_api_error(errc::validation_failed, "invalid_export", why, "export"));
         }
         st.preview = std::move(preview);
-        st.pager.emplace(st.preview->pager());
-        st.rp = self->make_response_promise();
-        fetch(self);
-        return caf::delegated<api_reply>();
+        st.preview_pager.emplace(st.preview->pager());
+        auto req = st.preview_pager->next();
+        if (!req) {
+          self->quit();
+          return api_reply::json(api_status::ok, st.preview->answer_unsent("the export makes no request"));
+        }
+        st.sent = *req;
+        st.preview_rp = self->make_response_promise<api_reply>();
+        call_out(*st.services->outbound, *st.endpoint, "export",
+                 st.endpoint->request(req->method, req->target, std::move(req->body), req->headers),
+                 caf::actor_cast<export_invocation_actor>(self), 0);
+        return st.preview_rp;
       },
       [=](http_atom, std::uint64_t, outbound_response& resp) {
-        auto& st = self->state;
-        auto got = st.pager->on_response(resp);
-        if (st.preview) {
-          st.rp.deliver(api_reply::json(
-            api_status::ok, st.preview->answer(st.sent, st.endpoint->url_of(st.sent.target), resp, got)));
-          self->quit();
-          return;
-        }
-        if (got.error) {
-          answer(self, got.error);
-          return;
-        }
-        for (auto r : got.records) {
-          if (st.records++ > 0)
-            st.data += ',';
-          st.data += r;
-        }
-        if (st.one_page || st.records >= max_export_records)
-          answer(self);
+        if (self->state.preview)
+          on_preview(self, resp);
         else
-          fetch(self);
+          on_page(self, resp);
       },
     };
   });

@@ -10,7 +10,7 @@
 
 #include "actors/catalogue.hpp"
 #include "core/engine/import_plan.hpp"
-#include "http/client/outbound_client.hpp"
+#include "actors/outbound_reply.hpp"
 
 namespace integrator {
 
@@ -25,11 +25,11 @@ struct invocation_state {
   std::vector<import_request> requests;
   std::vector<record_outcome> outcomes;
   std::size_t outstanding = 0;
-  caf::response_promise rp;
+  caf::typed_response_promise<api_reply> rp;
   static inline const char* name = "import_invocation";
 };
 
-using invocation_ptr = caf::stateful_actor<invocation_state>*;
+using invocation_ptr = import_invocation_actor::stateful_pointer<invocation_state>;
 
 api_reply invalid(std::string message) {
   return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request", std::move(message), ""));
@@ -58,10 +58,10 @@ std::optional<json::array> records_of(const std::string& body) {
 
 }  // namespace
 
-caf::actor spawn_import_invocation(caf::actor_system& sys,
-                                   std::shared_ptr<const node_services> services,
-                                   std::shared_ptr<const http_endpoint> endpoint) {
-  return sys.spawn([services, endpoint](invocation_ptr self) -> caf::behavior {
+import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
+                                                std::shared_ptr<const node_services> services,
+                                                std::shared_ptr<const http_endpoint> endpoint) {
+  return sys.spawn([services, endpoint](invocation_ptr self) -> import_invocation_actor::behavior_type {
     self->state.services = services;
     self->state.endpoint = endpoint;
     return {
@@ -88,18 +88,14 @@ caf::actor spawn_import_invocation(caf::actor_system& sys,
           self->quit();
           return results(st);
         }
-        st.rp = self->make_response_promise();
-        auto me = caf::actor_cast<caf::actor>(self);
+        st.rp = self->make_response_promise<api_reply>();
         for (std::size_t q = 0; q < st.requests.size(); ++q) {
           auto& req = st.requests[q];
-          auto out = st.endpoint->request(req.method, req.target, std::move(req.body), req.headers);
-          st.services->outbound->submit(std::move(out), "invoke", st.endpoint->concurrency(),
-                                        st.endpoint->retry(), [me, q](outbound_response r) {
-                                          caf::anon_send(me, http_atom::value,
-                                                         static_cast<std::uint64_t>(q), std::move(r));
-                                        });
+          call_out(*st.services->outbound, *st.endpoint, "invoke",
+                   st.endpoint->request(req.method, req.target, std::move(req.body), req.headers),
+                   caf::actor_cast<import_invocation_actor>(self), q);
         }
-        return caf::delegated<api_reply>();
+        return st.rp;
       },
       [=](http_atom, std::uint64_t q, outbound_response& resp) {
         auto& st = self->state;

@@ -1,19 +1,20 @@
 #pragma once
-// Standalone import calls: an actor per call, answering
-// (invoke_atom, import JSON, body) with one result per record
-// (import_plan::result_of), then quitting.
+// Standalone import calls (engine_interfaces.hpp import_invocation_actor):
+// an actor per call, answering (invoke_atom, import JSON, body) with one
+// result per record (import_plan::result_of), then quitting.
 
 #include <caf/fwd.hpp>
 
 #include <memory>
 
+#include "actors/engine_interfaces.hpp"
 #include "actors/node_services.hpp"
 #include "core/connect/http_endpoint.hpp"
 
 namespace integrator {
 
-caf::actor spawn_import_invocation(caf::actor_system& sys,
-                                   std::shared_ptr<const node_services> services,
-                                   std::shared_ptr<const http_endpoint> endpoint);
+import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
+                                                std::shared_ptr<const node_services> services,
+                                                std::shared_ptr<const http_endpoint> endpoint);
 
 }  // namespace integrator

@@ -10,7 +10,7 @@
 #include "actors/stages.hpp"
 #include "core/json/json_path.hpp"
 #include "core/util/object_id.hpp"
-#include "http/client/outbound_client.hpp"
+#include "actors/outbound_reply.hpp"
 
 namespace integrator {
 
@@ -20,7 +20,7 @@ namespace {
 
 struct inbound_page {
   record_page page;
-  caf::actor from;
+  page_source_actor from;
 };
 
 // The page being worked on: its records, their outcomes, the requests out.
@@ -31,7 +31,7 @@ struct work {
   record_page whole;
   bool narrowed = false;              ///< false: page is the whole page
   std::vector<std::uint32_t> picked;  ///< where page's records are in whole
-  caf::actor from;
+  page_source_actor from;
   std::vector<json::value> records;
   std::vector<record_outcome> outcomes;
   std::vector<import_request> requests;
@@ -61,7 +61,7 @@ struct import_state {
   static inline const char* name = "import_stage";
 };
 
-using import_ptr = caf::stateful_actor<import_state>*;
+using import_ptr = import_stage_actor::stateful_pointer<import_state>;
 
 void process_next(import_ptr self);
 
@@ -92,7 +92,6 @@ void finish_page(import_ptr self, std::uint64_t gen) {
   auto& st = self->state;
   auto& w = st.active.at(gen);
   stage_report r;
-  r.step = st.links.step;
   r.counts.num_pages_processed = 1;
   bool forwards = !st.last;
   std::size_t total = w.narrowed ? w.whole.size() : w.page.size();
@@ -123,9 +122,6 @@ void finish_page(import_ptr self, std::uint64_t gen) {
         pass = st.step->plan->proceed_on_failure();
         job_error_entry e;
         e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
-        e.job_id = st.links.job_id;
-        e.flow_job_id = st.links.flow_job_id;
-        e.flow_id = st.links.flow_id;
         e.step_id = st.step->import_id;
         e.source = st.step->lookup ? "lookup" : "import";
         e.code = out.code.empty() ? "import_failed" : out.code;
@@ -146,6 +142,7 @@ void finish_page(import_ptr self, std::uint64_t gen) {
       }
     }
   }
+  st.links.stamp(r);
   self->send(st.links.job, report_atom::value, std::move(r));
   // The last stage hands the job the page's origin alone: it has gone
   // through the flow.
@@ -160,12 +157,9 @@ void submit(import_ptr self, std::uint64_t tag, const std::string& method, const
             std::string body, const header_list& headers) {
   auto& st = self->state;
   const auto& endpoint = *st.step->endpoint;
-  auto me = caf::actor_cast<caf::actor>(self);
-  st.services->outbound->submit(endpoint.request(method, target, std::move(body), headers),
-                                st.step->connection_id, endpoint.concurrency(), endpoint.retry(),
-                                [me, tag](outbound_response r) {
-                                  caf::anon_send(me, http_atom::value, tag, std::move(r));
-                                });
+  call_out(*st.services->outbound, endpoint, st.step->connection_id,
+           endpoint.request(method, target, std::move(body), headers),
+           caf::actor_cast<import_stage_actor>(self), tag);
 }
 
 // Sends the page's staged requests (or finishes it when there are none).
@@ -236,9 +230,10 @@ void process_next(import_ptr self) {
   process_next(self);  // another page, if the limit allows
 }
 
-caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> services,
-                          std::shared_ptr<const flow_plan> plan, std::size_t processor,
-                          stage_links links) {
+import_stage_actor::behavior_type import_impl(import_ptr self,
+                                              std::shared_ptr<const node_services> services,
+                                              std::shared_ptr<const flow_plan> plan,
+                                              std::size_t processor, stage_links links) {
   auto& st = self->state;
   st.services = std::move(services);
   st.plan = std::move(plan);
@@ -253,7 +248,7 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
   return {
     [=](page_atom, record_page& page) {
       auto& st = self->state;
-      st.inbox.push_back({std::move(page), caf::actor_cast<caf::actor>(self->current_sender())});
+      st.inbox.push_back({std::move(page), sender_of(self)});
       process_next(self);
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
@@ -289,9 +284,10 @@ caf::behavior import_impl(import_ptr self, std::shared_ptr<const node_services> 
 
 }  // namespace
 
-caf::actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const flow_plan> plan, std::size_t processor,
-                              stage_links links) {
+import_stage_actor spawn_import_stage(caf::local_actor* parent,
+                                      std::shared_ptr<const node_services> services,
+                                      std::shared_ptr<const flow_plan> plan, std::size_t processor,
+                                      stage_links links) {
   return parent->spawn<caf::linked>(import_impl, std::move(services), std::move(plan), processor,
                        std::move(links));
 }

@@ -4,24 +4,24 @@
 // one credit back as it leaves, so no stage holds more than
 // pages_in_flight pages of another.
 
-#include <caf/actor.hpp>
-
 #include <cstdint>
 #include <deque>
 #include <utility>
 
-#include "actors/catalogue.hpp"
+#include "actors/engine_interfaces.hpp"
 
 namespace integrator {
 
 struct page_relay {
-  std::deque<std::pair<record_page, caf::actor>> outbox;  ///< page, its upstream
+  std::deque<std::pair<record_page, page_source_actor>> outbox;  ///< page, its upstream
   std::int32_t credit = 0;
 
-  void push(record_page page, caf::actor from) { outbox.emplace_back(std::move(page), std::move(from)); }
+  void push(record_page page, page_source_actor from) {
+    outbox.emplace_back(std::move(page), std::move(from));
+  }
 
   template <class Self>
-  void drain(Self* self, const caf::actor& downstream) {
+  void drain(Self* self, const page_sink_actor& downstream) {
     while (!outbox.empty() && credit > 0) {
       auto [page, from] = std::move(outbox.front());
       outbox.pop_front();
@@ -31,5 +31,11 @@ struct page_relay {
     }
   }
 };
+
+/// The stage that sent the message being handled, as a credit receiver.
+template <class Self>
+page_source_actor sender_of(Self* self) {
+  return caf::actor_cast<page_source_actor>(self->current_sender());
+}
 
 }  // namespace integrator

@@ -20,7 +20,7 @@ struct replay_state {
   static inline const char* name = "replay_stage";
 };
 
-using replay_ptr = caf::stateful_actor<replay_state>*;
+using replay_ptr = generator_actor::stateful_pointer<replay_state>;
 
 void pump(replay_ptr self) {
   auto& st = self->state;
@@ -28,9 +28,9 @@ void pump(replay_ptr self) {
     return;
   while (st.credit > 0 && !st.pages.empty()) {
     stage_report r;
-    r.step = st.links.step;
     r.counts.num_pages_generated = 1;
     r.counts.num_export = static_cast<std::int64_t>(st.pages.front().size());
+    st.links.stamp(r);
     self->send(st.links.job, report_atom::value, std::move(r));
     self->send(st.links.downstream, page_atom::value, std::move(st.pages.front()));
     st.pages.pop_front();
@@ -58,11 +58,13 @@ void split(replay_state& st, const record_page& all, std::size_t page_size, std:
 
 }  // namespace
 
-caf::actor spawn_replay_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              caf::actor store, std::string account, std::string retry_job,
-                              std::size_t page_size, std::uint16_t lane, stage_links links) {
+generator_actor spawn_replay_stage(caf::local_actor* parent,
+                                   std::shared_ptr<const node_services> services,
+                                   engine_store_actor store, std::string account,
+                                   std::string retry_job, std::size_t page_size,
+                                   std::uint16_t lane, stage_links links) {
   return parent->spawn<caf::linked>(
-    [=](replay_ptr self) -> caf::behavior {
+    [=](replay_ptr self) -> generator_actor::behavior_type {
       self->state.links = links;
       self->state.credit = services->pages_in_flight;
       self->request(store, caf::infinite, retry_atom::value, account, retry_job)

@@ -20,7 +20,7 @@ struct router_state {
   static inline const char* name = "router_stage";
 };
 
-using router_ptr = caf::stateful_actor<router_state>*;
+using router_ptr = router_stage_actor::stateful_pointer<router_state>;
 
 void maybe_end(router_ptr self) {
   auto& st = self->state;
@@ -32,10 +32,11 @@ void maybe_end(router_ptr self) {
 
 }  // namespace
 
-caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const flow_plan> plan, std::size_t router,
-                              stage_links links) {
-  return parent->spawn<caf::linked>([=](router_ptr self) -> caf::behavior {
+router_stage_actor spawn_router_stage(caf::local_actor* parent,
+                                      std::shared_ptr<const node_services> services,
+                                      std::shared_ptr<const flow_plan> plan, std::size_t router,
+                                      stage_links links) {
+  return parent->spawn<caf::linked>([=](router_ptr self) -> router_stage_actor::behavior_type {
     auto& st = self->state;
     st.plan = plan;
     st.router = &st.plan->routers[router];
@@ -52,7 +53,7 @@ caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const no
           r.counts.num_ignore = static_cast<std::int64_t>(routed.ignored);
           self->send(st.links.job, report_atom::value, std::move(r));
         }
-        st.relay.push(std::move(routed.page), caf::actor_cast<caf::actor>(self->current_sender()));
+        st.relay.push(std::move(routed.page), sender_of(self));
         st.relay.drain(self, st.links.downstream);
       },
       [=](credit_atom, std::int32_t n) {
@@ -62,7 +63,8 @@ caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const no
         maybe_end(self);
       },
       [=](end_atom) {
-        self->state.ended = true;
+        // The first station hears every generator end; it ends after all.
+        self->state.ended = --self->state.ends_left <= 0;
         maybe_end(self);
       },
     };

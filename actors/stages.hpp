@@ -1,59 +1,73 @@
 #pragma once
 // The stages of a running job. Pages flow generator → processor 1 → … →
-// processor n; each stage may have at most `pages_in_flight` pages
-// outstanding to the next (the next grants credit back as pages leave
-// it), so a job's memory is bounded whatever the data size. Each stage
-// reports counts and errors to its job after every page (stage_report).
-//
-// Messages between stages: (page_atom, record_page), (credit_atom, int32),
-// (end_atom); a generator also takes (cancel_atom) from its job. Every
-// generator sends end_atom once it is done, even one the job told to skip
-// its run, so the first stage ends after `upstreams` of them: each end
-// follows its sender's pages on one link, wherever the actors live.
+// processor n → the job; each stage may have at most `pages_in_flight`
+// pages outstanding to the next (the next grants credit back as pages
+// leave it), so a job's memory is bounded whatever the data size. Each
+// stage reports counts and errors to its job after every page
+// (stage_report). Every generator sends end_atom once it is done, even one
+// the job told to skip its run, so the first stage ends after `upstreams`
+// of them: each end follows its sender's pages on one link, wherever the
+// actors live. Interfaces: engine_interfaces.hpp.
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <memory>
 
+#include "actors/engine_interfaces.hpp"
 #include "actors/node_services.hpp"
 #include "core/engine/flow_plan.hpp"
 
 namespace integrator {
 
+/// Where a stage stands in its job.
 struct stage_links {
-  caf::actor job;
-  caf::actor downstream;  ///< the next processor, or the job after the last
-  std::int32_t step = 0;  ///< index in the job's step list
-  std::string job_id;     ///< the step's child job
+  job_report_actor job;
+  page_sink_actor downstream;  ///< the next processor, or the job after the last
+  std::int32_t step = 0;       ///< index in the job's step list; -1: none
+  std::string job_id;          ///< the step's child job
   std::string flow_job_id;
   std::string flow_id;
   std::int32_t upstreams = 1;  ///< how many senders end before this stage ends
+
+  /// Fills in which job and flow a report's errors belong to.
+  void stamp(stage_report& r) const {
+    r.step = step;
+    for (auto& e : r.errors) {
+      e.job_id = job_id;
+      e.flow_job_id = flow_job_id;
+      e.flow_id = flow_id;
+    }
+  }
 };
 
 /// Pages records out of one page generator, then sends end_atom
 /// downstream. With `skip`, it sends only end_atom (the run stopped
 /// before its turn).
-caf::actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                              stage_links links, bool skip = false);
+export_stage_actor spawn_export_stage(caf::local_actor* parent,
+                                      std::shared_ptr<const node_services> services,
+                                      std::shared_ptr<const flow_plan> plan, std::size_t generator,
+                                      stage_links links, bool skip = false);
 
 /// The generator of a retry job: replays its stored records (retry_job is
 /// the job's JSON) in pages of `page_size`, in `lane`, then ends the stream.
-caf::actor spawn_replay_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              caf::actor store, std::string account, std::string retry_job,
-                              std::size_t page_size, std::uint16_t lane, stage_links links);
+generator_actor spawn_replay_stage(caf::local_actor* parent,
+                                   std::shared_ptr<const node_services> services,
+                                   engine_store_actor store, std::string account,
+                                   std::string retry_job, std::size_t page_size,
+                                   std::uint16_t lane, stage_links links);
 
 /// Routes each page's records into branches (flow_routes.hpp) and passes
 /// them on.
-caf::actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const flow_plan> plan, std::size_t router,
-                              stage_links links);
+router_stage_actor spawn_router_stage(caf::local_actor* parent,
+                                      std::shared_ptr<const node_services> services,
+                                      std::shared_ptr<const flow_plan> plan, std::size_t router,
+                                      stage_links links);
 
 /// Sends each page's records of its lane to one processor and passes all
 /// of them on.
-caf::actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const flow_plan> plan, std::size_t processor,
-                              stage_links links);
+import_stage_actor spawn_import_stage(caf::local_actor* parent,
+                                      std::shared_ptr<const node_services> services,
+                                      std::shared_ptr<const flow_plan> plan, std::size_t processor,
+                                      stage_links links);
 
 }  // namespace integrator

@@ -131,6 +131,56 @@ record_verdict export_step::screen(const record_view& record, const json::value&
   return fields ? static_cast<record_verdict>(judge(*fields, settings)) : record_verdict::broken;
 }
 
+std::optional<export_step> export_step::compile(const json::value& doc,
+                                                std::shared_ptr<const http_endpoint> endpoint,
+                                                const json::value& settings, std::string* error) {
+  if (!doc.is_object()) {
+    *error = "the export is not a JSON object";
+    return std::nullopt;
+  }
+  const auto& e = doc.get_object();
+  export_step step;
+  step.export_id = string_member(e, "_id");
+  step.connection_id = string_member(e, "_connectionId");
+  step.endpoint = std::move(endpoint);
+  auto paging = http_export_plan::compile(doc, error);
+  if (!paging)
+    return std::nullopt;
+  step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
+  std::string why;
+  if (const auto* flt = e.if_contains("filter"); flt && !flt->is_null()) {
+    step.output_filter = filter_expression::compile_filter(*flt, &why);
+    if (!step.output_filter) {
+      *error = "export filter: " + why;
+      return std::nullopt;
+    }
+    step.filter_fields = step.output_filter->record_fields();
+  }
+  if (const auto* t = e.if_contains("transform"); t && !t->is_null()) {
+    step.transform = record_transform::compile(*t, &why);
+    if (!step.transform) {
+      *error = "export transform: " + why;
+      return std::nullopt;
+    }
+  }
+  if (auto it = e.find("pageSize"); it != e.end() && it->value().is_int64() && it->value().get_int64() > 0)
+    step.page_size = static_cast<std::size_t>(it->value().get_int64());
+  auto selection = export_selection::from(e, error);
+  if (!selection)
+    return std::nullopt;
+  step.selection = *selection;
+  if (string_member(e, "type") == "once") {
+    auto once = once_marking::compile(e, error);
+    if (!once)
+      return std::nullopt;
+    step.once = std::make_shared<const once_marking>(std::move(*once));
+  }
+  json::object ctx;
+  ctx["settings"] = settings;
+  step.context = std::move(ctx);
+  return step;
+}
+
 std::uint8_t export_step::judge(const json::value& fields, const json::value& settings) const {
   bool keep = !output_filter || output_filter->matches(fields, settings);
   return static_cast<std::uint8_t>(keep ? record_verdict::keep : record_verdict::ignore);
@@ -176,55 +226,20 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
   plan.settings = std::move(settings);
   if (const auto* gens = f.if_contains("pageGenerators"); gens && gens->is_array())
     for (const auto& g : gens->get_array()) {
-      export_step step;
-      step.export_id = string_member(g.get_object(), "_exportId");
-      auto doc = parse_doc(find_doc(spec.exports, step.export_id));
+      auto export_id = string_member(g.get_object(), "_exportId");
+      auto doc = parse_doc(find_doc(spec.exports, export_id));
       if (!doc) {
-        *error = "export " + step.export_id + " not found";
+        *error = "export " + export_id + " not found";
         return std::nullopt;
       }
-      const auto& e = doc->get_object();
-      step.connection_id = string_member(e, "_connectionId");
-      step.endpoint = endpoint_of(spec, step.connection_id, error);
-      if (!step.endpoint)
+      auto endpoint = endpoint_of(spec, string_member(doc->get_object(), "_connectionId"), error);
+      if (!endpoint)
         return std::nullopt;
-      auto paging = http_export_plan::compile(*doc, error);
-      if (!paging)
+      auto step = export_step::compile(*doc, std::move(endpoint), plan.settings, error);
+      if (!step)
         return std::nullopt;
-      step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
-      std::string why;
-      if (const auto* flt = e.if_contains("filter"); flt && !flt->is_null()) {
-        step.output_filter = filter_expression::compile_filter(*flt, &why);
-        if (!step.output_filter) {
-          *error = "export filter: " + why;
-          return std::nullopt;
-        }
-        step.filter_fields = step.output_filter->record_fields();
-      }
-      if (const auto* t = e.if_contains("transform"); t && !t->is_null()) {
-        step.transform = record_transform::compile(*t, &why);
-        if (!step.transform) {
-          *error = "export transform: " + why;
-          return std::nullopt;
-        }
-      }
-      if (auto it = e.find("pageSize"); it != e.end() && it->value().is_int64()
-                                        && it->value().get_int64() > 0)
-        step.page_size = static_cast<std::size_t>(it->value().get_int64());
-      auto selection = export_selection::from(e, error);
-      if (!selection)
-        return std::nullopt;
-      step.selection = *selection;
-      if (string_member(e, "type") == "once") {
-        auto once = once_marking::compile(e, error);
-        if (!once)
-          return std::nullopt;
-        step.once = std::make_shared<const once_marking>(std::move(*once));
-      }
-      json::object ctx;
-      ctx["settings"] = plan.settings;
-      step.context = std::move(ctx);
-      plan.generators.push_back(std::move(step));
+      step->export_id = export_id;
+      plan.generators.push_back(std::move(*step));
     }
   if (plan.generators.empty()) {
     *error = "the flow has no page generator";

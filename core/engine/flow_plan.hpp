@@ -78,6 +78,13 @@ struct export_step {
   /// The output filter on the fields it reads (filter_fields), as a
   /// verdict for record_view::judged.
   std::uint8_t judge(const boost::json::value& fields, const boost::json::value& settings) const;
+
+  /// The step of export `doc` (an object) reading through `endpoint`; `settings` (the
+  /// flow's) is what its templates see as settings. nullopt with `error`
+  /// when the export cannot run.
+  static std::optional<export_step> compile(const boost::json::value& doc,
+                                            std::shared_ptr<const http_endpoint> endpoint,
+                                            const boost::json::value& settings, std::string* error);
 };
 
 /// A page processor: an import, or a lookup export (isLookup).

@@ -1,0 +1,83 @@
+#include "core/engine/export_cursor.hpp"
+
+#include "core/json/record_page.hpp"
+
+namespace integrator {
+
+namespace {
+
+// A record the export could not read: a job error, and it goes no further.
+void broken_record(std::string_view text, stage_report& r) {
+  job_error_entry e;
+  e.source = "export";
+  e.code = "invalid_record";
+  e.message = "a record is not valid JSON";
+  e.retry_data = std::string(text);
+  r.errors.push_back(std::move(e));
+  ++r.counts.num_error;
+}
+
+}  // namespace
+
+export_cursor::export_cursor(const export_step& step, const boost::json::value& settings)
+  : step_(step), settings_(settings), pager_(step.paging, step.context) {
+  // The output filter reads only its fields: the pager projects them in
+  // the same pass as the records, unless a transform reshapes them first.
+  if (step_.output_filter && !step_.transform)
+    pager_.project(step_.filter_fields, [this](const boost::json::value& fields) {
+      return step_.judge(fields, settings_);
+    });
+}
+
+std::optional<outbound_request> export_cursor::next() {
+  if (!more())
+    return std::nullopt;
+  auto req = pager_.next();
+  if (!req)
+    return std::nullopt;
+  return step_.endpoint->request(std::move(req->method), req->target, std::move(req->body),
+                                 req->headers);
+}
+
+stage_report export_cursor::read(export_pager::answer& answer, const std::string& body,
+                                 const std::function<void(std::string_view)>& keep) {
+  stage_report r;
+  auto got = pager_.read_records(answer);
+  auto limit = step_.selection.record_limit;
+  for (std::size_t i = 0; i < got.records.size() && !limited_; ++i) {
+    auto text = got.records[i];
+    ++r.counts.num_export;
+    std::optional<std::uint8_t> judged;
+    if (i < got.verdicts.size())
+      judged = got.verdicts[i];
+    record_view view{text, readable_within(text, body), judged};
+    std::string_view kept;
+    switch (step_.screen(view, settings_, reshaped_, kept)) {
+      case record_verdict::broken:
+        broken_record(text, r);
+        continue;
+      case record_verdict::ignore:
+        ++r.counts.num_ignore;
+        continue;
+      case record_verdict::keep:
+        break;
+    }
+    keep(kept);
+    limited_ = limit > 0 && ++kept_ >= limit;
+  }
+  if (got.error) {
+    r.fatal = *got.error;
+    job_error_entry e;
+    e.source = "export";
+    e.code = answer_status_ ? std::to_string(answer_status_) : "connection_error";
+    e.message = *got.error;
+    r.errors.push_back(std::move(e));
+    ++r.counts.num_error;
+    stopped_ = true;
+  }
+  for (auto& e : r.errors)
+    e.step_id = step_.export_id;
+  return r;
+}
+
+}  // namespace integrator

@@ -1,0 +1,70 @@
+#pragma once
+// One export's records, answer after answer: which request goes out next,
+// and which records of an answer go on, after the export's transform and
+// output filter and up to its test limit. This is the engine's one paging
+// loop: a flow's export stage and a standalone export (POST
+// /exports/{id}/invoke, /connections/{id}/export[/pages]) both run it, so
+// both apply the same transform, filter and limits.
+//
+// An answer is read in two steps, so the next request can go out between
+// them (the source prepares it while the records are read): settle() reads
+// how paging goes on, read() the records.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/connect/export_pager.hpp"
+#include "core/engine/flow_plan.hpp"
+#include "core/engine/stage_report.hpp"
+
+namespace integrator {
+
+class export_cursor {
+public:
+  /// `step` and `settings` (what templates and filters see as settings)
+  /// must outlive the cursor.
+  export_cursor(const export_step& step, const boost::json::value& settings);
+
+  /// The next request to send; nullopt when none follows (paging is over,
+  /// the cursor stopped, or the export's record limit is reached).
+  std::optional<outbound_request> next();
+
+  /// Another request may follow.
+  bool more() const { return !stopped_ && !limited_ && !pager_.done(); }
+
+  /// First step of an answer: how paging goes on. `r` must outlive the
+  /// answer.
+  export_pager::answer settle(outbound_response& r) {
+    answer_status_ = r.status;
+    return pager_.read_paging(r);
+  }
+
+  /// Second step: hands each record that goes on to `keep` (its text, or
+  /// the transformed record), and answers the counts and errors of the
+  /// answer's records and, when the answer failed the export, why
+  /// (`fatal`: the cursor stops). Errors carry the export as their step.
+  stage_report read(export_pager::answer& answer, const std::string& body,
+                    const std::function<void(std::string_view)>& keep);
+
+  /// No more requests (a cancel); records still read are the caller's.
+  void stop() { stopped_ = true; }
+  bool stopped() const { return stopped_; }
+
+  /// Where paging stands, between answers (a paged export's state).
+  boost::json::object position() const { return pager_.position(); }
+  void restore(const boost::json::object& position) { pager_.restore(position); }
+
+private:
+  const export_step& step_;
+  const boost::json::value& settings_;
+  export_pager pager_;
+  std::string reshaped_;  ///< a transformed record, until it is kept
+  std::size_t kept_ = 0;
+  int answer_status_ = 0;   ///< the HTTP status of the answer being read
+  bool stopped_ = false;
+  bool limited_ = false;
+};
+
+}  // namespace integrator

@@ -1,0 +1,102 @@
+#pragma once
+// The books of one running flow or retry job: the flow job, a child job per
+// step, their counts and states, the errors as they come, and the writes
+// that make all of it durable. The job actor tells it what happens (the
+// plan is ready, a stage reports, a cancel, a failure, the end) and writes
+// what take_writes() hands out, paced by a write_pacer.
+//
+// Steps: the generators (none in a retry, whose replayed records stand for
+// the export), then one per page processor from the job's first station.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/engine/flow_plan.hpp"
+#include "core/engine/job_model.hpp"
+#include "core/engine/stage_report.hpp"
+#include "core/resources/document_store.hpp"
+#include "core/util/object_id.hpp"
+
+namespace integrator {
+
+class job_ledger {
+public:
+  /// `flow_job` as stored (queued); `ids` makes child job and error ids.
+  job_ledger(std::string account, job_doc flow_job, object_id_generator ids);
+
+  const std::string& account() const { return account_; }
+  const job_doc& flow_job() const { return flow_job_; }
+  const std::vector<job_doc>& steps() const { return steps_; }
+  bool is_retry() const { return flow_job_.type == "retry"; }
+  /// steps()[0…n) are the generators' steps.
+  std::size_t generator_steps() const { return generator_steps_; }
+
+  /// Creates the step jobs for `plan` from `first_station` on and marks the
+  /// job running; its processors' steps run from now on.
+  void launch(const flow_plan& plan, std::size_t first_station, std::int64_t now_ms);
+
+  /// Generator `g`'s step starts.
+  void start_generator(std::size_t g, std::int64_t now_ms);
+
+  /// What booking a report changed.
+  struct booked {
+    bool urgent = false;          ///< errors or a state change: write at once
+    bool generator_ended = false; ///< a generator is done; the next may start
+  };
+  /// Books a stage's report (ignored once the job is finishing).
+  booked book(stage_report report, std::int64_t now_ms);
+
+  /// A page went through a flow without processors (the job is the line's
+  /// end): it counts as processed.
+  void page_through_alone() { ++flow_job_.counts.num_pages_processed; }
+
+  /// An error of the job itself, not of a record: under child job `job_id`
+  /// (the flow job's own id, or a step's) and step `step_id`, counted in
+  /// the flow job (a step's own count is the caller's).
+  void add_job_error(const std::string& job_id, const std::string& step_id, const char* source,
+                     const std::string& code, const std::string& message, std::int64_t now_ms);
+
+  /// A once export's flagging call failed: an error of generator `g`'s step.
+  void once_failed(std::size_t g, const std::string& export_id, const std::string& why,
+                   std::int64_t now_ms);
+
+  /// The job fails with `message` (the first failure wins), as a job error
+  /// with `code`.
+  void fail(const std::string& message, const std::string& code, std::int64_t now_ms);
+
+  /// The job is asked to stop; false when it is already stopping or over.
+  bool cancel(std::int64_t now_ms);
+
+  /// Ends the job: its status (failed, canceled or completed) on it and
+  /// every step; a completed flow run also moves its delta exports' marks
+  /// in the same write. Returns the status.
+  job_status finish(const flow_plan* plan, std::int64_t now_ms);
+
+  const std::string& fatal() const { return fatal_; }
+  bool canceling() const { return canceling_; }
+  bool finishing() const { return finishing_; }
+
+  /// What is pending (errors, retry data, marks) followed by the job's
+  /// documents as they now stand; pending is emptied.
+  write_batch take_writes();
+
+  /// Records of the retried step that now went through (a finished retry
+  /// credits its parent with them).
+  std::int64_t recovered() const { return steps_.empty() ? 0 : steps_.front().counts.num_success; }
+
+private:
+  std::string next_id(std::int64_t now_ms);
+
+  std::string account_;
+  job_doc flow_job_;
+  std::vector<job_doc> steps_;
+  std::size_t generator_steps_ = 0;
+  object_id_generator ids_;
+  write_batch pending_;
+  std::string fatal_;
+  bool canceling_ = false;
+  bool finishing_ = false;
+};
+
+}  // namespace integrator
