@@ -1,0 +1,193 @@
+#include "core/engine/export_cursor.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+
+using namespace integrator;
+namespace json = boost::json;
+
+namespace {
+
+using server_fn = std::function<outbound_response(const outbound_request&)>;
+
+struct run_result {
+  std::vector<std::string> kept;
+  job_counts counts;
+  std::vector<job_error_entry> errors;
+  std::string fatal;
+  std::size_t requests = 0;
+};
+
+export_step step_of(const std::string& export_fields) {
+  std::string why;
+  auto endpoint = http_endpoint::from_connection(
+    json::parse(R"({"type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"), &why);
+  BOOST_REQUIRE_MESSAGE(endpoint, why);
+  auto doc = json::parse(R"({"_id":"e1","adaptorType":"HTTPExport",)" + export_fields + "}");
+  auto step = export_step::compile(doc, std::make_shared<const http_endpoint>(std::move(*endpoint)),
+                                   json::object(), &why);
+  BOOST_REQUIRE_MESSAGE(step, why);
+  return std::move(*step);
+}
+
+// Runs the cursor as the export stage does: the next request goes out
+// once paging is settled, before the records are read.
+run_result run(export_cursor& cursor, const server_fn& server) {
+  run_result out;
+  auto req = cursor.next();
+  while (req) {
+    BOOST_REQUIRE(++out.requests < 50);
+    auto resp = server(*req);
+    auto answer = cursor.settle(resp);
+    req = cursor.next();
+    auto r = cursor.read(answer, resp.body, [&](std::string_view kept) { out.kept.emplace_back(kept); });
+    out.counts += r.counts;
+    for (auto& e : r.errors)
+      out.errors.push_back(std::move(e));
+    if (!r.fatal.empty()) {
+      out.fatal = r.fatal;
+      break;
+    }
+  }
+  return out;
+}
+
+// Pages of three records {"id":n,"active":bool} (every third inactive),
+// then an empty page; `page` from the query.
+outbound_response three_per_page(const outbound_request& req) {
+  auto at = req.url.find("page=");
+  int page = at == std::string::npos ? 1 : std::stoi(req.url.substr(at + 5));
+  outbound_response r;
+  r.status = 200;
+  r.body = "[";
+  if (page <= 3)
+    for (int i = 0; i < 3; ++i) {
+      int id = (page - 1) * 3 + i;
+      r.body += (i ? "," : "") + std::string(R"({"id":)") + std::to_string(id)
+                + R"(,"active":)" + (id % 3 == 2 ? "false" : "true") + "}";
+    }
+  r.body += "]";
+  return r;
+}
+
+const char* paged = R"("http":{"relativeURI":"/items?page={{export.http.paging.page}}",
+                               "paging":{"method":"page","page":1}})";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(export_cursor_test)
+
+BOOST_AUTO_TEST_CASE(pages_until_the_source_runs_dry_and_keeps_every_record) {
+  auto step = step_of(paged);
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  auto out = run(cursor, three_per_page);
+  BOOST_TEST(out.kept.size() == 9u);
+  BOOST_TEST(out.counts.num_export == 9);
+  BOOST_TEST(out.requests == 4u);
+  BOOST_TEST(!cursor.more());
+  BOOST_TEST(!cursor.next());
+}
+
+BOOST_AUTO_TEST_CASE(the_output_filter_drops_records_as_ignored) {
+  auto step = step_of(std::string(paged) + R"(,"filter":{"type":"expression","expression":{
+    "version":"1","rules":["equals",["extract","active"],true]}})");
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  auto out = run(cursor, three_per_page);
+  BOOST_TEST(out.kept.size() == 6u);
+  BOOST_TEST(out.counts.num_ignore == 3);
+  BOOST_TEST(out.counts.num_export == 9);
+}
+
+BOOST_AUTO_TEST_CASE(the_transform_reshapes_what_goes_on) {
+  auto step = step_of(std::string(paged) + R"(,"transform":{"type":"expression","expression":{
+    "version":"2","rulesTwoDotZero":{"mode":"create","mappings":[
+      {"generate":"key","dataType":"string","extract":"$.id"}]}}})");
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  auto out = run(cursor, three_per_page);
+  BOOST_REQUIRE(out.kept.size() == 9u);
+  BOOST_TEST(json::parse(out.kept[4]) == json::parse(R"({"key":"4"})"));
+}
+
+BOOST_AUTO_TEST_CASE(a_test_export_stops_requesting_at_its_limit) {
+  auto step = step_of(std::string(paged) + R"(,"type":"test","test":{"limit":4})");
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  auto out = run(cursor, three_per_page);
+  BOOST_TEST(out.kept.size() == 4u);
+  // Page 2 holds the fourth record; page 3 was asked for ahead, before
+  // page 2's records were read. Nothing after it.
+  BOOST_TEST(out.requests == 3u);
+  BOOST_TEST(!cursor.more());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_answer_stops_the_export_with_its_status_as_the_code) {
+  auto step = step_of(paged);
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  auto out = run(cursor, [](const outbound_request& req) {
+    outbound_response r;
+    r.status = req.url.find("page=2") != std::string::npos ? 500 : 200;
+    r.body = r.status == 200 ? R"([{"id":1}])" : R"({"message":"down"})";
+    return r;
+  });
+  BOOST_TEST(!out.fatal.empty());
+  BOOST_TEST(out.kept.size() == 1u);
+  BOOST_REQUIRE(out.errors.size() == 1u);
+  BOOST_TEST(out.errors[0].code == "500");
+  BOOST_TEST(out.errors[0].step_id == "e1");
+  BOOST_TEST(cursor.stopped());
+  BOOST_TEST(!cursor.next());
+}
+
+BOOST_AUTO_TEST_CASE(a_record_the_filter_cannot_read_is_an_error_and_goes_no_further) {
+  auto step = step_of(R"("http":{"relativeURI":"/one"},"filter":{"type":"expression","expression":{
+    "version":"1","rules":["equals",["extract","id"],1]}})");
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  auto out = run(cursor, [](const outbound_request&) {
+    outbound_response r;
+    r.status = 200;
+    r.body = R"([{"id":1},5,{"id":2}])";
+    return r;
+  });
+  BOOST_TEST(out.kept.size() == 1u);
+  BOOST_TEST(out.counts.num_ignore == 1);
+  BOOST_TEST(out.counts.num_error == 1);
+  BOOST_REQUIRE(out.errors.size() == 1u);
+  BOOST_TEST(out.errors[0].code == "invalid_record");
+  BOOST_TEST(out.errors[0].retry_data == "5");
+  BOOST_TEST(out.fatal.empty());
+  BOOST_TEST(!cursor.more());  // one request, no paging
+}
+
+BOOST_AUTO_TEST_CASE(a_stopped_cursor_sends_nothing_more) {
+  auto step = step_of(paged);
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  BOOST_TEST(cursor.next().has_value());
+  cursor.stop();
+  BOOST_TEST(!cursor.more());
+  BOOST_TEST(!cursor.next());
+}
+
+BOOST_AUTO_TEST_CASE(a_cursor_resumes_where_another_left_off) {
+  auto step = step_of(paged);
+  json::value settings = json::object();
+  export_cursor first(step, settings);
+  auto req = first.next();
+  auto resp = three_per_page(*req);
+  auto answer = first.settle(resp);
+  first.read(answer, resp.body, [](std::string_view) {});
+  export_cursor second(step, settings);
+  second.restore(first.position());
+  auto next = second.next();
+  BOOST_REQUIRE(next);
+  BOOST_TEST(next->url.find("page=2") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

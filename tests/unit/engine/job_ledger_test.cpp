@@ -1,0 +1,217 @@
+#include "core/engine/job_ledger.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "core/resources/key_codec.hpp"
+
+using namespace integrator;
+
+namespace {
+
+const std::string account = "aaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr std::int64_t t0 = 1700000000000;
+
+// One delta export into two imports, on one connection.
+job_spec spec_of_flow() {
+  job_spec spec;
+  spec.flow = R"({"_id":"f","pageGenerators":[{"_exportId":"e1"}],
+                  "pageProcessors":[{"type":"import","_importId":"i1"},{"type":"import","_importId":"i2"}]})";
+  spec.connections = {{"c", R"({"_id":"c","type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"}};
+  spec.exports = {{"e1", R"({"_id":"e1","_connectionId":"c","adaptorType":"HTTPExport","type":"delta",
+                             "http":{"relativeURI":"/x?since={{lastExportDateTime}}"}})"}};
+  const char* import = R"({"_connectionId":"c","adaptorType":"HTTPImport","http":{"method":["POST"],"relativeURI":["/y"]}})";
+  spec.imports = {{"i1", import}, {"i2", import}};
+  return spec;
+}
+
+flow_plan plan_of(const job_doc& job) {
+  std::string why;
+  std::size_t first = 0;
+  auto plan = flow_plan::for_job(spec_of_flow(), job, t0, first, &why);
+  BOOST_REQUIRE_MESSAGE(plan, why);
+  return std::move(*plan);
+}
+
+job_doc queued_job(const std::string& type = "flow") {
+  job_doc j;
+  j.id = "jjjjjjjjjjjjjjjjjjjjjjjj";
+  j.type = type;
+  j.flow_id = "f";
+  j.status = job_status::queued;
+  return j;
+}
+
+job_ledger ledger_of(const job_doc& job) {
+  return job_ledger(account, job, object_id_generator({1, 2, 3, 4, 5}, 0));
+}
+
+stage_report report(std::int32_t step, job_counts counts) {
+  stage_report r;
+  r.step = step;
+  r.counts = counts;
+  return r;
+}
+
+job_counts counts(std::int64_t exported, std::int64_t success, std::int64_t pages_processed = 0) {
+  job_counts c;
+  c.num_export = exported;
+  c.num_success = success;
+  c.num_pages_processed = pages_processed;
+  return c;
+}
+
+std::size_t puts_in(const write_batch& b, std::string_view space) {
+  return static_cast<std::size_t>(std::count_if(b.ops().begin(), b.ops().end(), [&](const auto& op) {
+    return op.space == space && !op.erase;
+  }));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(job_ledger_test)
+
+BOOST_AUTO_TEST_CASE(launch_makes_a_step_job_per_generator_and_processor) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  BOOST_TEST((ledger.flow_job().status == job_status::running));
+  BOOST_TEST(ledger.steps().size() == 3u);
+  BOOST_TEST(ledger.generator_steps() == 1u);
+  BOOST_TEST(ledger.steps()[0].export_id == "e1");
+  BOOST_TEST((ledger.steps()[0].status == job_status::queued));  // until it starts
+  BOOST_TEST((ledger.steps()[1].status == job_status::running));
+  BOOST_TEST(ledger.steps()[2].import_id == "i2");
+  BOOST_TEST(ledger.steps()[2].flow_job_id == job.id);
+  ledger.start_generator(0, t0 + 1);
+  BOOST_TEST((ledger.steps()[0].status == job_status::running));
+  // Every document goes into the write.
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::jobs_space) == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(the_flow_job_sums_its_steps_and_counts_pages_at_the_last_one) {
+  auto job = queued_job();
+  auto ledger = ledger_of(job);
+  ledger.launch(plan_of(job), 0, t0);
+  ledger.book(report(0, counts(10, 0)), t0);
+  ledger.book(report(1, counts(0, 10, 1)), t0);
+  ledger.book(report(2, counts(0, 10, 1)), t0);
+  BOOST_TEST(ledger.flow_job().counts.num_export == 10);
+  BOOST_TEST(ledger.flow_job().counts.num_success == 20);
+  BOOST_TEST(ledger.flow_job().counts.num_pages_processed == 1);  // the last step's only
+  BOOST_TEST(ledger.steps()[1].counts.num_pages_processed == 1);
+}
+
+BOOST_AUTO_TEST_CASE(errors_and_retry_data_go_into_the_next_write_and_are_urgent) {
+  auto job = queued_job();
+  auto ledger = ledger_of(job);
+  ledger.launch(plan_of(job), 0, t0);
+  ledger.take_writes();
+  auto r = report(1, job_counts{});
+  r.counts.num_error = 1;
+  job_error_entry e;
+  e.retry_data_key = "rrrrrrrrrrrrrrrrrrrrrrrr";
+  e.retry_data = R"({"id":1})";
+  r.errors.push_back(e);
+  auto booked = ledger.book(std::move(r), t0);
+  BOOST_TEST(booked.urgent);
+  BOOST_TEST(!ledger.book(report(1, counts(0, 1)), t0).urgent);  // counts alone wait
+  auto b = ledger.take_writes();
+  BOOST_TEST(puts_in(b, keys::job_errors_space) == 1u);
+  BOOST_TEST(puts_in(b, keys::retry_data_space) == 1u);
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 0u);  // taken once
+}
+
+BOOST_AUTO_TEST_CASE(an_exhausted_generator_ends_its_step_failed_when_it_failed) {
+  auto job = queued_job();
+  auto ledger = ledger_of(job);
+  ledger.launch(plan_of(job), 0, t0);
+  auto r = report(0, job_counts{});
+  r.exhausted = true;
+  r.fatal = "500 from the source";
+  auto booked = ledger.book(std::move(r), t0 + 5);
+  BOOST_TEST(booked.generator_ended);
+  BOOST_TEST((ledger.steps()[0].status == job_status::failed));
+  BOOST_TEST(ledger.fatal() == "500 from the source");
+  BOOST_TEST((ledger.finish(nullptr, t0 + 9) == job_status::failed));
+}
+
+BOOST_AUTO_TEST_CASE(a_completed_delta_run_moves_its_mark_in_its_last_write) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  BOOST_TEST((ledger.finish(&plan, t0 + 100) == job_status::completed));
+  auto b = ledger.take_writes();
+  BOOST_TEST(puts_in(b, keys::export_marks_space) == 1u);
+  for (const auto& s : ledger.steps()) {
+    BOOST_TEST((s.status == job_status::completed));
+    BOOST_TEST(s.ended_at == t0 + 100);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_canceled_run_ends_canceled_and_leaves_the_mark) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  BOOST_TEST(ledger.cancel(t0 + 1));
+  BOOST_TEST(!ledger.cancel(t0 + 2));  // once
+  BOOST_TEST((ledger.flow_job().status == job_status::canceling));
+  BOOST_TEST((ledger.finish(&plan, t0 + 3) == job_status::canceled));
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::export_marks_space) == 0u);
+  BOOST_TEST(!ledger.cancel(t0 + 4));  // over
+  // Reports after the end change nothing.
+  ledger.book(report(1, counts(0, 5)), t0 + 5);
+  BOOST_TEST(ledger.flow_job().counts.num_success == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_that_cannot_start_fails_with_a_job_error) {
+  auto ledger = ledger_of(queued_job());
+  ledger.fail("the flow is not valid JSON", "invalid_flow", t0);
+  ledger.fail("a second reason", "invalid_flow", t0);
+  BOOST_TEST(ledger.fatal() == "the flow is not valid JSON");
+  BOOST_TEST((ledger.flow_job().status == job_status::running));
+  BOOST_TEST(ledger.flow_job().started_at == t0);
+  BOOST_TEST(ledger.flow_job().counts.num_error == 2);
+  BOOST_TEST((ledger.finish(nullptr, t0) == job_status::failed));
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_has_no_generator_steps_and_counts_replayed_pages_in_the_flow_job) {
+  auto job = queued_job("retry");
+  job.retry_step_id = "i2";
+  std::string why;
+  std::size_t first = 0;
+  auto plan = flow_plan::for_job(spec_of_flow(), job, t0, first, &why);
+  BOOST_REQUIRE_MESSAGE(plan, why);
+  auto ledger = ledger_of(job);
+  ledger.launch(*plan, first, t0);
+  BOOST_TEST(ledger.generator_steps() == 0u);
+  BOOST_TEST(ledger.steps().size() == 1u);  // i2 only
+  ledger.book(report(-1, counts(3, 0)), t0);
+  ledger.book(report(0, counts(0, 2, 1)), t0);
+  BOOST_TEST(ledger.flow_job().counts.num_export == 3);
+  BOOST_TEST(ledger.recovered() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_once_flag_is_an_error_of_its_export_step) {
+  auto job = queued_job();
+  auto ledger = ledger_of(job);
+  ledger.launch(plan_of(job), 0, t0);
+  ledger.once_failed(0, "e1", "404 from the source", t0);
+  BOOST_TEST(ledger.steps()[0].counts.num_error == 1);
+  BOOST_TEST(ledger.flow_job().counts.num_error == 1);
+  auto b = ledger.take_writes();
+  auto it = std::find_if(b.ops().begin(), b.ops().end(),
+                         [](const auto& op) { return op.space == keys::job_errors_space; });
+  BOOST_REQUIRE(it != b.ops().end());
+  auto e = boost::json::parse(it->value).as_object();
+  BOOST_TEST(e.at("code").as_string() == "once_failed");
+  BOOST_TEST(e.at("_stepId").as_string() == "e1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
