@@ -14,7 +14,6 @@
 #include "actors/outbound_reply.hpp"
 #include "actors/export_invocation.hpp"
 #include "actors/import_invocation.hpp"
-#include "http/client/outbound_client.hpp"
 
 namespace integrator {
 

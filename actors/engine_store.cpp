@@ -166,6 +166,8 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
 
 engine_store_actor spawn_engine_store(caf::actor_system& sys,
                                       std::shared_ptr<const node_services> services) {
+  if (!services->detach_blocking)
+    return sys.spawn(store_impl, std::move(services));
   return sys.spawn<caf::detached>(store_impl, std::move(services));
 }
 

@@ -14,7 +14,7 @@
 
 namespace integrator {
 
-class outbound_client;
+class outbound_port;
 
 struct node_services {
   std::shared_ptr<document_store> store;
@@ -31,8 +31,12 @@ struct node_services {
   validation_context validation;
   /// Enables the crash test hooks.
   bool test_hooks = false;
-  /// The engine's outbound HTTP client (shared by every job of the node).
-  std::shared_ptr<outbound_client> outbound;
+  /// The engine's outbound HTTP (shared by every job of the node).
+  std::shared_ptr<outbound_port> outbound;
+  /// Actors whose calls block (the engine's store) run on threads of their
+  /// own. Deterministic actor tests, whose scheduler runs everything on the
+  /// test's thread, turn this off.
+  bool detach_blocking = true;
   /// Pages a stage of a job may have in flight to the next (credit).
   std::int32_t pages_in_flight = 4;
   /// Job errors and their retry data are purged this long after they occur.

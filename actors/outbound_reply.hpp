@@ -1,8 +1,8 @@
 #pragma once
-// How an actor's outbound HTTP calls come back to it: the outbound client
-// (http/client) completes on its own threads, and the completion turns the
-// answer into a message (http_atom, tag, answer) to the caller, whose
-// interface lists `outbound_reply` (engine_interfaces.hpp).
+// How an actor's outbound HTTP calls come back to it: the outbound port
+// (core/connect/outbound_port.hpp) completes on its own threads, and the
+// completion turns the answer into a message (http_atom, tag, answer) to
+// the caller, whose interface lists `outbound_reply` (engine_interfaces.hpp).
 
 #include <caf/send.hpp>
 
@@ -10,13 +10,13 @@
 #include <utility>
 
 #include "actors/catalogue.hpp"
-#include "http/client/outbound_client.hpp"
+#include "core/connect/outbound_port.hpp"
 
 namespace integrator {
 
 /// The completion that sends the answer of the call tagged `tag` to `to`.
 template <class Handle>
-outbound_client::completion reply_to(Handle to, std::uint64_t tag) {
+outbound_port::completion reply_to(Handle to, std::uint64_t tag) {
   return [to = std::move(to), tag](outbound_response r) {
     caf::anon_send(to, http_atom::value, tag, std::move(r));
   };
@@ -25,7 +25,7 @@ outbound_client::completion reply_to(Handle to, std::uint64_t tag) {
 /// Sends `req` through `endpoint`'s gate (its concurrency and retry policy)
 /// on `gate`; the answer comes back to `to` tagged `tag`.
 template <class Handle>
-void call_out(outbound_client& client, const http_endpoint& endpoint, std::string gate,
+void call_out(outbound_port& client, const http_endpoint& endpoint, std::string gate,
               outbound_request req, Handle to, std::uint64_t tag) {
   client.submit(std::move(req), std::move(gate), endpoint.concurrency(), endpoint.retry(),
                 reply_to(std::move(to), tag));

@@ -83,7 +83,8 @@ int run(const server_config& cfg) {
   services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
   services->validation.is_time_zone = [](std::string_view tz) { return is_time_zone(tz); };
   services->test_hooks = cfg.test_hooks;
-  services->outbound = std::make_shared<outbound_client>(cfg.outbound_threads);
+  auto outbound = std::make_shared<outbound_client>(cfg.outbound_threads);
+  services->outbound = outbound;
   services->pages_in_flight = static_cast<std::int32_t>(cfg.pages_in_flight);
   services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
 
@@ -123,7 +124,7 @@ int run(const server_config& cfg) {
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     // Requests still out complete (with an error) while their actors can
     // still be told.
-    services->outbound->stop();
+    outbound->stop();
   }  // the actor system waits for every actor here
   services.reset();
   store->close();

@@ -14,21 +14,17 @@
 #include <string>
 #include <vector>
 
-#include "core/connect/http_endpoint.hpp"
-#include "core/connect/outbound.hpp"
+#include "core/connect/outbound_port.hpp"
 
 namespace integrator {
 
-class outbound_client {
+class outbound_client final : public outbound_port {
 public:
-  /// Runs on the client's thread; must not block.
-  using completion = std::function<void(outbound_response)>;
-
   /// `loops` event loops, each on its own thread; requests are spread
   /// over them (a gate's limit split between them).
   explicit outbound_client(std::size_t loops = 1);
   /// Calls stop().
-  ~outbound_client();
+  ~outbound_client() override;
 
   /// Stops the loop; requests still open complete with a transport error
   /// (their completions run before this returns). Idempotent.
@@ -37,9 +33,10 @@ public:
   outbound_client& operator=(const outbound_client&) = delete;
 
   /// Sends `req` once a slot of `gate` (at most `limit` in flight) is
-  /// free, retrying per `policy`; `done` gets the final answer.
+  /// free, retrying per `policy`; `done` gets the final answer, on the
+  /// client's thread.
   void submit(outbound_request req, std::string gate, int limit, retry_policy policy,
-              completion done);
+              completion done) override;
 
   /// Requests admitted or waiting, over all gates (for tests and stats).
   std::size_t pending() const;

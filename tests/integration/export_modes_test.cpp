@@ -169,6 +169,29 @@ BOOST_FIXTURE_TEST_CASE(a_virtual_export_pages_with_a_state_a_client_cannot_alte
   BOOST_TEST(sent(exp, first_state).status == 200u);
 }
 
+// A standalone export runs the same loop as a flow's: what it answers has
+// been through the export's transform and output filter, up to its limit.
+BOOST_FIXTURE_TEST_CASE(a_standalone_export_applies_its_transform_filter_and_limit, flow_fixture) {
+  auto conn = peer_connection();
+  const char* shaped = R"("filter":{"type":"expression","expression":{"version":"1",
+      "rules":["equals",["extract","active"],true]}},
+    "transform":{"type":"expression","expression":{"version":"2","rulesTwoDotZero":{"mode":"create",
+      "mappings":[{"generate":"key","dataType":"string","extract":"$.id"},
+                  {"generate":"active","dataType":"boolean","extract":"$.active"}]}}})";
+  auto all = http_export(conn, R"({"relativeURI":"/source/page?total=10&size=10","response":{"resourcePath":"items"}})",
+                         shaped);
+  auto r = api("POST", "/v1/exports/" + all + "/invoke");
+  BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+  auto data = r.json().at("data").as_array();
+  BOOST_REQUIRE(data.size() == 5u);  // the active ones: 0, 2, 4, 6, 8
+  BOOST_TEST(data[1] == json::parse(R"({"key":"2","active":true})"));
+  auto limited = http_export(conn, R"({"relativeURI":"/source/page?total=10&size=10","response":{"resourcePath":"items"}})",
+                             std::string(shaped) + R"(,"type":"test","test":{"limit":3})");
+  r = api("POST", "/v1/exports/" + limited + "/invoke");
+  BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+  BOOST_TEST(r.json().at("data").as_array().size() == 3u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_once_export_flags_each_page_once_it_went_through, flow_fixture) {
   auto conn = peer_connection();
   auto exp = http_export(conn, R"({"relativeURI":"/once/pending?total=25&size=10","response":{"resourcePath":"items"},

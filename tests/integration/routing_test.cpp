@@ -98,6 +98,25 @@ BOOST_FIXTURE_TEST_CASE(unmatched_and_discarded_records_are_ignored, flow_fixtur
   BOOST_TEST(count(j, "numIgnore") == 8);  // 1, 2 discarded; 4, 5, 7, 8, 10, 11 unmatched
 }
 
+// A router first in line hears every generator end, and ends after the
+// last: the second generator's records go through it too.
+BOOST_FIXTURE_TEST_CASE(a_first_router_takes_every_generators_records, flow_fixture) {
+  auto conn = peer_connection();
+  auto first = http_export(conn, R"({"relativeURI":"/source/page?total=10&size=5&page={{export.http.paging.page}}",
+                                     "response":{"resourcePath":"items"},"paging":{"method":"page"}})");
+  auto second = http_export(conn, R"({"relativeURI":"/source/skip?total=20&size=5&offset={{export.http.paging.skip}}",
+                                      "response":{"resourcePath":"items"},"paging":{"method":"skip","maxCountPath":"total"}})");
+  auto sink = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/both-generators"]})");
+  auto flow_id = create("flows", R"({"name":"two into a router","pageGenerators":[{"_exportId":")" + first
+                                   + R"("},{"_exportId":")" + second + R"("}],
+    "routers":[{"id":"r","routeRecordsTo":"first_matching_branch","branches":[
+      {"name":"all","pageProcessors":[{"type":"import","_importId":")" + sink + R"("}]}]}]})");
+  auto j = wait_job(run(flow_id));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  BOOST_TEST(sorted_ids(peer, "both-generators").size() == 30u);
+  BOOST_TEST(count(j, "numSuccess") == 30);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_router_cycle_is_refused_and_a_script_router_fails_its_run, flow_fixture) {
   auto conn = peer_connection();
   auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=2&size=2","response":{"resourcePath":"items"}})");

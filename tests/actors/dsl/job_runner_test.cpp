@@ -1,0 +1,127 @@
+// A job and its stages end to end, deterministically: a run to the end, a
+// cancel (before the job has loaded, and while it runs), a crashed stage,
+// and a crashed job, whose flow ends it and goes on with the next.
+#include "actors/job_runner.hpp"
+
+#include "tests/support/test_http_server.hpp"
+
+#define CAF_SUITE job_runner
+#include <caf/test/dsl.hpp>
+
+#include "actors/flow_runner.hpp"
+#include "tests/actors/dsl/engine_fixture.hpp"
+
+using namespace integrator;
+using namespace integrator::test;
+
+namespace {
+
+struct job_fixture : engine_fixture {
+  /// A flow actor for the jobs to report to (and, with no engine, to idle
+  /// into nothing).
+  flow_actor flow_runner = keep(spawn_flow(spawner(), services, store, engine_actor{}, account, "f"));
+
+  job_actor start(const std::string& flow_id, const std::string& job_id) {
+    return keep(spawn_job(spawner(), services, store, account, flow_id, job_id, flow_runner));
+  }
+
+  /// The actor that sent the next message waiting in `to`'s mailbox.
+  template <class Handle>
+  caf::actor sender_of_next(const Handle& to) {
+    auto* e = caf::actor_cast<caf::abstract_actor*>(to)->peek_at_next_mailbox_element();
+    return e ? caf::actor_cast<caf::actor>(e->sender) : caf::actor{};
+  }
+
+  /// Runs until the next message for `to` is a stage report.
+  template <class Handle>
+  void run_until_report_for(const Handle& to) {
+    run_until([&] {
+      auto* e = caf::actor_cast<caf::abstract_actor*>(to)->peek_at_next_mailbox_element();
+      return e && e->content().template match_element<report_atom>(0);
+    });
+  }
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(job_runner_tests, job_fixture)
+
+CAF_TEST(a_job_runs_its_stages_to_the_end_and_keeps_the_books) {
+  auto flow_id = flow(25, 10, "all");
+  auto job_id = queue_run(flow_id);
+  start(flow_id, job_id);
+  run();
+  auto job = stored_job(job_id);
+  CAF_CHECK(job.status == job_status::completed);
+  CAF_CHECK_EQUAL(job.counts.num_export, 25);
+  CAF_CHECK_EQUAL(job.counts.num_success, 25);
+  CAF_CHECK_EQUAL(job.counts.num_pages_generated, 3);
+  CAF_CHECK_EQUAL(job.counts.num_pages_processed, 3);
+  CAF_CHECK_EQUAL(peer.sink("all").size(), 25u);
+  std::size_t children = 0;
+  job_store(*ts.store).for_children(account, job_id, [&](job_doc child) {
+    ++children;
+    CAF_CHECK(child.status == job_status::completed);
+  });
+  CAF_CHECK_EQUAL(children, 2u);
+}
+
+CAF_TEST(a_cancel_before_the_job_has_loaded_ends_it_without_running) {
+  auto flow_id = flow(25, 10, "never");
+  auto job_id = queue_run(flow_id);
+  auto job = start(flow_id, job_id);
+  auto answer = self->request(job, caf::infinite, cancel_atom::value);
+  run();
+  answer.receive([](api_reply& r) { CAF_CHECK(r.body.find("\"status\":\"canceling\"") != std::string::npos); },
+                 [](caf::error& e) { CAF_FAIL("no answer: " << caf::to_string(e)); });
+  CAF_CHECK(stored_job(job_id).status == job_status::canceled);
+  CAF_CHECK_EQUAL(peer.hits("/source"), 0);
+  CAF_CHECK(peer.sink("never").empty());
+}
+
+CAF_TEST(a_cancel_stops_the_generators_and_ends_the_job_canceled) {
+  auto flow_id = flow(200, 10, "some");
+  auto job_id = queue_run(flow_id);
+  auto job = start(flow_id, job_id);
+  run_until_report_for(job);  // the stages are running
+  auto answer = self->request(job, caf::infinite, cancel_atom::value);
+  run();
+  answer.receive([](api_reply& r) { CAF_CHECK(r.status == api_status::ok); },
+                 [](caf::error& e) { CAF_FAIL("no answer: " << caf::to_string(e)); });
+  auto stored = stored_job(job_id);
+  CAF_CHECK(stored.status == job_status::canceled);
+  CAF_CHECK_LESS(peer.hits("/source/page"), 21);
+  CAF_CHECK_LESS(peer.sink("some").size(), 200u);
+}
+
+CAF_TEST(a_crashed_stage_fails_its_job) {
+  auto flow_id = flow(200, 10, "crash");
+  auto job_id = queue_run(flow_id);
+  auto job = start(flow_id, job_id);
+  run_until_report_for(job);
+  auto stage = sender_of_next(job);
+  CAF_REQUIRE(stage);
+  caf::anon_send_exit(stage, caf::exit_reason::unhandled_exception);  // as a throw would
+  run();
+  CAF_CHECK(stored_job(job_id).status == job_status::failed);
+  auto codes = error_codes(job_id);
+  CAF_CHECK(std::find(codes.begin(), codes.end(), "step_crashed") != codes.end());
+}
+
+CAF_TEST(a_crashed_job_is_ended_failed_by_its_flow_which_runs_the_next) {
+  auto flow_id = flow(30, 10, "after");
+  auto first = queue_run(flow_id);
+  auto second = queue_run(flow_id);
+  auto runner = keep(spawn_flow(spawner(), services, store, engine_actor{}, account, flow_id));
+  caf::anon_send(runner, run_atom::value, first);
+  caf::anon_send(runner, run_atom::value, second);
+  run_until([&] { return peer.hits("/source/page") > 0; });
+  caf::anon_send(runner, crash_atom::value);
+  run();
+  CAF_CHECK(stored_job(first).status == job_status::failed);
+  auto codes = error_codes(first);
+  CAF_CHECK(std::find(codes.begin(), codes.end(), "job_failed") != codes.end());
+  CAF_CHECK(stored_job(second).status == job_status::completed);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
