@@ -11,31 +11,47 @@ api_reply unavailable(const caf::error& e) {
     errc::unavailable, "The service did not answer: " + caf::to_string(e)));
 }
 
-// Makes sure `done` runs once even if the actor dies without answering.
-std::shared_ptr<gateway::completion> once(gateway::completion done) {
-  return std::make_shared<gateway::completion>(std::move(done));
+api_reply no_content() {
+  return api_reply::json(api_status::no_content, "");
 }
 
-void finish(const std::shared_ptr<gateway::completion>& done, api_reply r) {
-  if (*done) {
-    auto f = std::move(*done);
-    *done = nullptr;
-    f(std::move(r));
-  }
-}
-
-edge_actor::behavior_type edge_impl(edge_actor::pointer self,
-                                    std::shared_ptr<actor_directory> dir,
+// Every call is asked without a CAF timeout: a finite one costs CAF's clock
+// thread a wake-up per request. The ticket's deadline bounds the wait
+// instead (ticket_table::expire).
+edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<actor_directory> dir,
                                     std::shared_ptr<ticket_table> tickets) {
+  auto answered = [tickets](std::uint64_t ticket) {
+    return [tickets, ticket](api_reply& r) { tickets->complete(ticket, std::move(r)); };
+  };
+  auto unanswered = [tickets](std::uint64_t ticket) {
+    return [tickets, ticket](caf::error& e) { tickets->complete(ticket, unavailable(e)); };
+  };
   return {
     [=](edge_atom, std::uint64_t ticket, std::string& token, api_call& call) {
       // registry → bucket → shard: each delegates, the last one answers here.
-      // No CAF timeout: a finite one costs CAF's clock thread a wake-up per
-      // request. The ticket's deadline bounds the wait instead (expire).
       self->request(dir->registry(), caf::infinite, auth_atom::value, std::move(token),
                     std::move(call))
-        .then([=](api_reply& r) { tickets->complete(ticket, std::move(r)); },
-              [=](caf::error& e) { tickets->complete(ticket, unavailable(e)); });
+        .then(answered(ticket), unanswered(ticket));
+    },
+    [=](admin_atom, std::uint64_t ticket, std::string& token, api_call& call) {
+      self->request(dir->registry(), caf::infinite, admin_atom::value, std::move(token),
+                    std::move(call))
+        .then(answered(ticket), unanswered(ticket));
+    },
+    [=](crash_atom, std::uint64_t ticket, const std::string& target) {
+      // A crashed target answers nothing: its death is the expected answer.
+      auto crashed = [tickets, ticket](bool done) {
+        tickets->complete(ticket, done ? no_content()
+                                       : api_reply::fail(make_api_error(errc::not_found, "No such endpoint")));
+      };
+      auto died = [tickets, ticket](caf::error&) { tickets->complete(ticket, no_content()); };
+      if (target == "registry")
+        self->request(dir->registry(), caf::infinite, crash_atom::value).then(crashed, died);
+      else if (target == "engine" || target == "jobs")
+        self->request(dir->engine(), caf::infinite, crash_atom::value, target == "jobs")
+          .then(crashed, died);
+      else
+        self->request(dir->shard(0), caf::infinite, crash_atom::value).then(crashed, died);
     },
   };
 }
@@ -103,7 +119,7 @@ gateway::gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> direct
       tickets->complete_all(
         api_reply::fail(make_api_error(errc::unavailable, "The service is shutting down")));
     });
-    edges_.push_back(caf::actor_cast<caf::actor>(edge));
+    edges_.push_back(std::move(edge));
   }
 }
 
@@ -113,47 +129,26 @@ gateway::~gateway() {
   edges_.clear();
 }
 
+edge_actor gateway::next_edge() {
+  return edges_[next_edge_.fetch_add(1, std::memory_order_relaxed) % edges_.size()];
+}
+
+std::uint64_t gateway::park(completion done) {
+  return tickets_->park(std::move(done), ticket_table::clock::now() + timeout_);
+}
+
 void gateway::submit(std::string token, api_call call, completion done) {
-  auto ticket = tickets_->park(std::move(done), ticket_table::clock::now() + timeout_);
-  auto& edge = edges_[next_edge_.fetch_add(1, std::memory_order_relaxed) % edges_.size()];
-  caf::anon_send(caf::actor_cast<edge_actor>(edge), edge_atom::value, ticket, std::move(token),
+  caf::anon_send(next_edge(), edge_atom::value, park(std::move(done)), std::move(token),
                  std::move(call));
 }
 
 void gateway::submit_admin(std::string operator_token, api_call call, completion done) {
-  auto dir = directory_;
-  auto timeout = timeout_;
-  auto cb = once(std::move(done));
-  sys_.spawn([=, token = std::move(operator_token),
-              call = std::move(call)](caf::event_based_actor* self) {
-    self->attach_functor([cb] {
-      finish(cb, api_reply::fail(make_api_error(errc::internal, "request actor stopped")));
-    });
-    self->request(dir->registry(), timeout, admin_atom::value, token, call)
-      .then([=](api_reply& r) { finish(cb, std::move(r)); },
-            [=](caf::error& e) { finish(cb, unavailable(e)); });
-  });
+  caf::anon_send(next_edge(), admin_atom::value, park(std::move(done)), std::move(operator_token),
+                 std::move(call));
 }
 
 void gateway::crash(const std::string& target, completion done) {
-  auto dir = directory_;
-  auto timeout = timeout_;
-  auto cb = once(std::move(done));
-  sys_.spawn([=](caf::event_based_actor* self) {
-    self->attach_functor([cb] { finish(cb, api_reply::json(api_status::no_content, "")); });
-    auto on_error = [=](caf::error&) { finish(cb, api_reply::json(api_status::no_content, "")); };
-    auto on_bool = [=](bool crashed) {
-      finish(cb, crashed ? api_reply::json(api_status::no_content, "")
-                         : api_reply::fail(make_api_error(errc::not_found, "No such endpoint")));
-    };
-    if (target == "registry")
-      self->request(dir->registry(), timeout, crash_atom::value).then(on_bool, on_error);
-    else if (target == "engine" || target == "jobs")
-      self->request(dir->engine(), timeout, crash_atom::value, target == "jobs")
-        .then(on_bool, on_error);
-    else
-      self->request(dir->shard(0), timeout, crash_atom::value).then(on_bool, on_error);
-  });
+  caf::anon_send(next_edge(), crash_atom::value, park(std::move(done)), target);
 }
 
 }  // namespace integrator

@@ -1,10 +1,12 @@
 #pragma once
-// The edge between the HTTP frontend and the actors. An account-API call is
-// parked under a ticket and sent to one of a few long-lived edge actors,
-// which send it to the registry; the registry authenticates and delegates
-// to the account's bucket, which delegates to the account's shard, so one
-// reply comes back whoever decides, and the edge actor completes the
-// ticket. `done` runs exactly once, on an actor thread.
+// The edge between the HTTP frontend and the actors. Every call (the
+// account API, the operator API, the crash test hook) is parked under a
+// ticket and sent to one of a few long-lived edge actors, which send it on
+// and complete the ticket with the reply. An account call goes to the
+// registry, which authenticates and delegates to the account's bucket,
+// which delegates to the account's shard, so one reply comes back whoever
+// decides. `done` runs exactly once, on an actor thread, or with 503 when
+// the call outlives the gateway's timeout (expire_overdue) or its edge.
 
 #include <caf/fwd.hpp>
 
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "actors/actor_directory.hpp"
+#include "actors/interfaces.hpp"
 #include "core/api/api_call.hpp"
 
 namespace integrator {
@@ -55,8 +58,8 @@ class gateway {
 public:
   using completion = ticket_table::completion;
 
-  /// Spawns `edges` edge actors. `timeout` bounds every call: operator
-  /// calls by a request timeout, account calls by expire_overdue().
+  /// Spawns `edges` edge actors. `timeout` bounds every call (see
+  /// expire_overdue()).
   gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
           std::chrono::seconds timeout, std::size_t edges = 2);
 
@@ -69,20 +72,23 @@ public:
   /// A call of the operator API with `operator_token`.
   void submit_admin(std::string operator_token, api_call call, completion done);
 
-  /// Answers 503 to account calls older than the timeout. Called by the
-  /// HTTP frontend's periodic sweep: one check for all calls instead of a
-  /// timer per request.
+  /// Answers 503 to calls older than the timeout. Called by the HTTP
+  /// frontend's periodic sweep: one check for all calls instead of a timer
+  /// per request.
   void expire_overdue() { tickets_->expire(ticket_table::clock::now()); }
 
   /// Test hook: makes the registry ("registry") or shard 0 ("shard") fail.
   void crash(const std::string& target, completion done);
 
 private:
+  edge_actor next_edge();
+  std::uint64_t park(completion done);
+
   caf::actor_system& sys_;
   std::shared_ptr<actor_directory> directory_;
   std::chrono::seconds timeout_;
   std::shared_ptr<ticket_table> tickets_;
-  std::vector<caf::actor> edges_;
+  std::vector<edge_actor> edges_;
   std::atomic<std::size_t> next_edge_{0};
 };
 

@@ -75,10 +75,15 @@ using engine_actor = caf::typed_actor<
   // asks to stop; it may only if no run is on its way to it
   caf::reacts_to<idle_atom, std::string, std::string, std::uint64_t>>;
 
-/// The HTTP frontend's door into the actors: takes a call with a ticket,
-/// sends it to the registry and completes the ticket with the reply.
+/// The HTTP frontend's door into the actors (gateway.hpp): takes a call
+/// with a ticket, sends it on and completes the ticket with the reply.
 /// Long-lived, so no actor is spawned (and torn down) per request.
 using edge_actor = caf::typed_actor<
-  caf::reacts_to<edge_atom, std::uint64_t, std::string, api_call>>;
+  // ticket, bearer token, call: the account API, through the registry
+  caf::reacts_to<edge_atom, std::uint64_t, std::string, api_call>,
+  // ticket, operator token, call: the operator API, through the registry
+  caf::reacts_to<admin_atom, std::uint64_t, std::string, api_call>,
+  // ticket, target ("registry", "shard", "engine", "jobs"): test hook
+  caf::reacts_to<crash_atom, std::uint64_t, std::string>>;
 
 }  // namespace integrator
