@@ -7,6 +7,7 @@
 #include "actors/account_shard.hpp"
 #include "actors/engine.hpp"
 #include "actors/registry.hpp"
+#include "core/util/restart_intensity.hpp"
 
 namespace integrator {
 
@@ -14,6 +15,8 @@ namespace {
 
 struct supervisor_state {
   std::shared_ptr<const node_services> services;
+  std::optional<restart_intensity> budget;
+  std::function<void(const std::string&)> gave_up;
   std::shared_ptr<actor_directory> directory;
   caf::actor_addr registry;
   caf::actor_addr engine;
@@ -45,8 +48,29 @@ void start_shard(supervisor_ptr self, std::size_t i) {
   self->state.directory->set_shard(i, std::move(s));
 }
 
+// Stops every child, then the supervisor.
+void stop_all(supervisor_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  st.stopping = true;
+  auto dir = st.directory;
+  self->send_exit(dir->registry(), reason);
+  self->send_exit(dir->engine(), reason);
+  for (std::size_t i = 0; i < st.shards.size(); ++i)
+    self->send_exit(dir->shard(i), reason);
+  dir->clear();
+  self->quit(reason);
+}
+
+std::chrono::milliseconds steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::steady_clock::now().time_since_epoch());
+}
+
 caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<actor_directory> directory, std::size_t shards) {
+                              std::shared_ptr<actor_directory> directory, std::size_t shards,
+                              supervision limits) {
+  self->state.budget.emplace(limits.intensity, limits.period);
+  self->state.gave_up = std::move(limits.gave_up);
   self->state.services = std::move(services);
   self->state.directory = std::move(directory);
   self->state.shards.resize(shards);
@@ -59,8 +83,18 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
     auto& st = self->state;
     if (st.stopping)
       return;
-    std::cerr << "integratord: actor " << caf::to_string(msg.source) << " stopped ("
-              << caf::to_string(msg.reason) << "); restarting it" << std::endl;
+    auto what = "actor " + caf::to_string(msg.source) + " stopped (" + caf::to_string(msg.reason) + ")";
+    if (!st.budget->allow(steady_ms())) {
+      auto why = what + ": more than " + std::to_string(st.budget->intensity()) + " restarts in "
+                 + std::to_string(st.budget->period().count()) + " ms; something keeps failing, "
+                 + "so the node stops instead of restarting it";
+      std::cerr << "integratord: " << why << std::endl;
+      stop_all(self, caf::make_error(caf::sec::runtime_error, why));
+      if (st.gave_up)
+        st.gave_up(why);
+      return;
+    }
+    std::cerr << "integratord: " << what << "; restarting it" << std::endl;
     if (msg.source == st.registry) {
       start_registry(self);
       return;
@@ -73,17 +107,7 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
       if (msg.source == st.shards[i])
         start_shard(self, i);
   });
-  self->set_exit_handler([=](caf::exit_msg& msg) {
-    auto& st = self->state;
-    st.stopping = true;
-    auto dir = st.directory;
-    self->send_exit(dir->registry(), msg.reason);
-    self->send_exit(dir->engine(), msg.reason);
-    for (std::size_t i = 0; i < st.shards.size(); ++i)
-      self->send_exit(dir->shard(i), msg.reason);
-    dir->clear();
-    self->quit(msg.reason);
-  });
+  self->set_exit_handler([=](caf::exit_msg& msg) { stop_all(self, msg.reason); });
   return {
     // Answered once the children exist: spawn_supervisor waits for it.
     [](caf::ok_atom) { return true; },
@@ -93,8 +117,10 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
 }  // namespace
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                            std::shared_ptr<actor_directory> directory, std::size_t shard_count) {
-  auto sup = sys.spawn(supervisor_impl, std::move(services), std::move(directory), shard_count);
+                            std::shared_ptr<actor_directory> directory, std::size_t shard_count,
+                            supervision limits) {
+  auto sup = sys.spawn(supervisor_impl, std::move(services), std::move(directory), shard_count,
+                       std::move(limits));
   // Callers use the directory right away: wait until it is filled.
   caf::scoped_actor self{sys};
   self->request(sup, std::chrono::seconds(30), caf::ok_atom::value)

@@ -5,7 +5,9 @@
 #include <caf/all.hpp>
 
 #include <malloc.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -93,7 +95,16 @@ int run(const server_config& cfg) {
     node_config node(cfg.actor_threads);
     caf::actor_system sys{node};
     auto directory = std::make_shared<actor_directory>();
-    auto supervisor = spawn_supervisor(sys, services, directory, cfg.storage_shards);
+    // A supervisor that gives up stops the node: main wakes from sigwait.
+    std::atomic<bool> gave_up{false};
+    supervision restarts;
+    restarts.intensity = cfg.restart_intensity;
+    restarts.period = std::chrono::seconds(cfg.restart_period);
+    restarts.gave_up = [&gave_up](const std::string&) {
+      gave_up = true;
+      kill(getpid(), SIGTERM);
+    };
+    auto supervisor = spawn_supervisor(sys, services, directory, cfg.storage_shards, restarts);
     gateway gw(sys, directory, std::chrono::seconds(cfg.request_timeout));
     http_limits limits;
     limits.body_limit = cfg.body_limit;
@@ -115,7 +126,12 @@ int run(const server_config& cfg) {
                 << std::flush;
       int sig = 0;
       sigwait(&signals, &sig);
-      std::cout << "integratord: signal " << sig << ", shutting down\n" << std::flush;
+      if (gave_up) {
+        std::cerr << "integratord: the supervisor gave up (see above); stopping\n";
+        rc = 1;
+      } else {
+        std::cout << "integratord: signal " << sig << ", shutting down\n" << std::flush;
+      }
     } catch (const std::exception& e) {
       std::cerr << "integratord: " << e.what() << "\n";
       rc = 1;

@@ -42,6 +42,10 @@ struct server_config {
   std::uint32_t pages_in_flight = 4;
   /// Days job errors and their retry data are kept (then purged).
   std::uint32_t error_retention_days = 30;
+  /// The supervisor restarts a failed actor at most this many times within
+  /// restart_period seconds; one more stops the node (exit code 1).
+  std::uint32_t restart_intensity = 5;
+  std::uint32_t restart_period = 10;
   /// Seconds a call may wait for the actors before it is answered 503.
   std::uint32_t request_timeout = 30;
   /// Default per-account leaky bucket: size, and tokens refilled per second.

@@ -80,6 +80,20 @@ void server_process::start() {
   throw std::runtime_error("integratord did not start within 20 s");
 }
 
+int server_process::wait_exit(int seconds) {
+  if (!running())
+    return -1;
+  for (int i = 0; i < seconds * 20; ++i) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -1;
+}
+
 int server_process::stop() {
   if (!running())
     return -1;

@@ -23,6 +23,9 @@ public:
   int stop();
   /// SIGKILL and wait: no chance to flush anything.
   void kill9();
+  /// Waits up to `seconds` for the server to exit by itself; its exit
+  /// status, or -1 when it is still running.
+  int wait_exit(int seconds);
   bool running() const { return pid_ > 0; }
 
   const std::string& host() const { return host_; }

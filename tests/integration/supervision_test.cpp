@@ -21,6 +21,16 @@ BOOST_AUTO_TEST_CASE(crashed_actors_are_restarted_and_the_api_stays_up) {
   BOOST_TEST(create("scripts", R"({"name":"after"})").size() == 24u);
 }
 
+// An actor that keeps failing is not restarted forever: one restart more
+// than the limit stops the node, with exit code 1.
+BOOST_AUTO_TEST_CASE(one_restart_too_many_stops_the_node) {
+  server_process limited({"--restart-intensity", "2", "--restart-period", "60"});
+  http_client admin{limited.host(), limited.port()};
+  for (int i = 0; i < 3; ++i)
+    admin.request("POST", "/admin/v1/debug/crash/shard");
+  BOOST_TEST(limited.wait_exit(20) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(sigterm_shuts_down_cleanly) {
   create("scripts", R"({"name":"x"})");
   BOOST_TEST(server.stop() == 0);
