@@ -9,7 +9,7 @@ namespace integrator {
 namespace {
 
 api_reply internal_error(const std::exception& e) {
-  return api_reply::fail(make_api_error(errc::internal, std::string("internal error: ") + e.what()));
+  return api_reply::fail(make_api_error(error_code::internal_error, std::string("internal error: ") + e.what()));
 }
 
 // One account context over a store view, with its own id generator.
@@ -48,7 +48,7 @@ caf::result<api_reply> ask_engine(worker_ptr self, const engine_actor& engine, c
     [&](auto& r) -> caf::result<api_reply> {
       using request_type = std::decay_t<decltype(r)>;
       if constexpr (std::is_same_v<request_type, std::monostate>) {
-        return api_reply::fail(make_api_error(errc::internal, "nothing to ask the engine"));
+        return api_reply::fail(make_api_error(error_code::internal_error, "nothing to ask the engine"));
       } else if constexpr (std::is_same_v<request_type, export_call>) {
         auto rp = self->make_response_promise<api_reply>();
         self->request(engine, caf::infinite, r.request)
@@ -83,7 +83,7 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
     return run_store_operation(st.context->ctx, who, call, now);
   auto engine = st.directory->engine();
   if (!engine)
-    return api_reply::fail(make_api_error(errc::unavailable, "The engine is restarting"));
+    return api_reply::fail(make_api_error(error_code::unavailable, "The engine is restarting"));
   auto step = op.on_engine(st.context->ctx, who, call, now);
   for (const auto& run : step.runs)
     self->send(engine, run_atom::value, run);

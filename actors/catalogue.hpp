@@ -65,7 +65,7 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_error& x) {
-  return f(caf::meta::type_name("api_error"), x.kind, x.code, x.message, x.field);
+  return f(caf::meta::type_name("api_error"), x.code, x.message, x.field);
 }
 
 template <class Inspector>

@@ -49,7 +49,7 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
   std::string why;
   auto endpoint = ec ? std::nullopt : http_endpoint::from_connection(doc, &why);
   if (!endpoint) {
-    error = api_reply::fail(make_api_error(errc::validation_failed, "invalid_connection",
+    error = api_reply::fail(make_api_error(error_code::invalid_connection,
                                            ec ? "the connection is not JSON" : why, ""));
     return nullptr;
   }
@@ -259,10 +259,10 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
         r.content_type = type.empty() ? "application/octet-stream" : std::string(type);
         rp.deliver(std::move(r));
       } else if (proxy) {
-        rp.deliver(api_reply::fail(make_api_error(errc::unavailable, "proxy_failed",
+        rp.deliver(api_reply::fail(make_api_error(error_code::proxy_failed,
                                                   resp.transport_error, "")));
       } else if (auto why = endpoint->ping_failure(resp))
-        rp.deliver(api_reply::fail(make_api_error(errc::validation_failed, "ping_failed", *why, "")));
+        rp.deliver(api_reply::fail(make_api_error(error_code::ping_failed, *why, "")));
       else
         rp.deliver(api_reply::json(api_status::ok, R"({"code":200})"));
     },

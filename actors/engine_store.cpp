@@ -30,7 +30,7 @@ struct store_state {
 using store_ptr = engine_store_actor::stateful_pointer<store_state>;
 
 api_error store_error(const std::exception& e) {
-  return make_api_error(errc::internal, std::string("storage error: ") + e.what());
+  return make_api_error(error_code::internal_error, std::string("storage error: ") + e.what());
 }
 
 // Runs `write` (which returns a batch) and writes what it returns.
@@ -67,7 +67,7 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
               spec->marks.emplace_back(export_id, std::stoll(*mark));
           return {api_error{}, std::move(*spec)};
         }
-        return {make_api_error(errc::not_found, why), job_spec{}};
+        return {make_api_error(error_code::not_found, why), job_spec{}};
       } catch (const std::exception& e) {
         return {store_error(e), job_spec{}};
       }

@@ -34,9 +34,9 @@ struct export_call_state {
 
 using export_call_ptr = export_invocation_actor::stateful_pointer<export_call_state>;
 
-export_page failed(const char* code, std::string message) {
+export_page failed(error_code code, std::string message) {
   export_page page;
-  page.error = make_api_error(errc::validation_failed, code, std::move(message), "");
+  page.error = make_api_error(code, std::move(message));
   return page;
 }
 
@@ -72,7 +72,7 @@ void on_page(export_call_ptr self, outbound_response& resp) {
     st.data += kept;
   });
   if (!r.fatal.empty()) {
-    answer(self, failed("export_failed", r.fatal));
+    answer(self, failed(error_code::export_failed, r.fatal));
     return;
   }
   if (st.one_page || st.records >= max_export_records || !st.cursor->more()) {
@@ -114,7 +114,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
           st.step = export_step::compile(doc, st.endpoint, st.settings, &why);
         if (!st.step) {
           self->quit();
-          auto page = failed("invalid_export", why);
+          auto page = failed(error_code::invalid_export, why);
           page.error.field = "export";
           return page;
         }
@@ -137,7 +137,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         auto preview = ec || !doc.is_object() ? std::nullopt : export_preview::compile(doc.get_object(), &why);
         if (!preview) {
           self->quit();
-          return api_reply::fail(make_api_error(errc::validation_failed, "invalid_export", why, "export"));
+          return api_reply::fail(make_api_error(error_code::invalid_export, why, "export"));
         }
         st.preview = std::move(preview);
         st.preview_pager.emplace(st.preview->pager());

@@ -7,8 +7,7 @@ namespace integrator {
 namespace {
 
 api_reply unavailable(const caf::error& e) {
-  return api_reply::fail(make_api_error(
-    errc::unavailable, "The service did not answer: " + caf::to_string(e)));
+  return api_reply::fail(make_api_error(error_code::unavailable, "The service did not answer: " + caf::to_string(e)));
 }
 
 api_reply no_content() {
@@ -42,7 +41,7 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ac
       // A crashed target answers nothing: its death is the expected answer.
       auto crashed = [tickets, ticket](bool done) {
         tickets->complete(ticket, done ? no_content()
-                                       : api_reply::fail(make_api_error(errc::not_found, "No such endpoint")));
+                                       : api_reply::fail(make_api_error(error_code::not_found, "No such endpoint")));
       };
       auto died = [tickets, ticket](caf::error&) { tickets->complete(ticket, no_content()); };
       if (target == "registry")
@@ -92,7 +91,7 @@ void ticket_table::expire(clock::time_point now) {
     }
   }
   for (auto& done : overdue)
-    done(api_reply::fail(make_api_error(errc::unavailable, "The service did not answer in time")));
+    done(api_reply::fail(make_api_error(error_code::unavailable, "The service did not answer in time")));
 }
 
 void ticket_table::complete_all(const api_reply& reply) {
@@ -117,7 +116,7 @@ gateway::gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> direct
     auto tickets = tickets_;
     edge->attach_functor([tickets] {
       tickets->complete_all(
-        api_reply::fail(make_api_error(errc::unavailable, "The service is shutting down")));
+        api_reply::fail(make_api_error(error_code::unavailable, "The service is shutting down")));
     });
     edges_.push_back(std::move(edge));
   }

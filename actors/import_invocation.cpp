@@ -32,7 +32,7 @@ struct invocation_state {
 using invocation_ptr = import_invocation_actor::stateful_pointer<invocation_state>;
 
 api_reply invalid(std::string message) {
-  return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request", std::move(message), ""));
+  return api_reply::fail(make_api_error(error_code::invalid_body, std::move(message), ""));
 }
 
 api_reply results(const invocation_state& st) {

@@ -124,7 +124,7 @@ void finish_page(import_ptr self, std::uint64_t gen) {
         e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
         e.step_id = st.step->import_id;
         e.source = st.step->lookup ? "lookup" : "import";
-        e.code = out.code.empty() ? "import_failed" : out.code;
+        e.code = out.code.empty() ? std::string(code_name(error_code::import_failed)) : out.code;
         e.message = out.message;
         e.trace_key = parsed ? trace_key_of(w.records[i]) : trace_key_of(w.page.record(i));
         e.retry_data_key = st.ids->next(static_cast<std::uint32_t>(now / 1000));

@@ -100,7 +100,7 @@ void finish(job_ptr self) {
   act(self, st.pacer.changed(true));
 }
 
-void fail(job_ptr self, const std::string& message, const char* code) {
+void fail(job_ptr self, const std::string& message, error_code code) {
   self->state.ledger->fail(message, code, wall_clock_ms());
   finish(self);
 }
@@ -215,7 +215,7 @@ void begin(job_ptr self) {
   if (!job || job->status != job_status::queued) {
     for (auto& rp : st.early_cancels)
       rp.deliver(job ? api_reply::json(api_status::ok, *st.loaded_job)
-                     : api_reply::fail(make_api_error(errc::not_found, "Job not found")));
+                     : api_reply::fail(make_api_error(error_code::not_found, "Job not found")));
     self->quit();  // canceled while queued, or gone
     return;
   }
@@ -237,7 +237,7 @@ void begin(job_ptr self) {
     if (auto plan = flow_plan::for_job(spec, *job, now, st.first_station_index, &why))
       st.plan = std::make_shared<const flow_plan>(std::move(*plan));
   if (!st.plan) {
-    fail(self, why, "invalid_flow");
+    fail(self, why, error_code::invalid_flow);
     return;
   }
   launch(self);
@@ -264,7 +264,7 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
     }
     if (msg.reason && msg.reason != caf::exit_reason::user_shutdown && st.ledger
         && !st.ledger->finishing())
-      fail(self, "a step of the job stopped: " + caf::to_string(msg.reason), "step_crashed");
+      fail(self, "a step of the job stopped: " + caf::to_string(msg.reason), error_code::step_crashed);
   });
   self->send(self, start_atom::value);
   return {

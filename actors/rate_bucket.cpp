@@ -27,8 +27,7 @@ rate_bucket_impl(rate_bucket_actor::stateful_pointer<bucket_state> self, bucket_
       auto d = self->state.bucket->take(steady_now());
       if (!d.admitted) {
         auto seconds = retry_after_seconds(d.retry_after);
-        auto r = api_reply::fail(make_api_error(
-          errc::rate_limited, "rate_limited",
+        auto r = api_reply::fail(make_api_error(error_code::rate_limited,
           "Too many requests. Retry after " + std::to_string(seconds) + " seconds.", ""));
         r.retry_after = seconds;
         return r;

@@ -22,7 +22,7 @@ account_store_actor::behavior_type account_store_impl(account_store_actor::point
         store->write(batch);
         return api_reply::json(api_status::ok, "");
       } catch (const std::exception& e) {
-        return api_reply::fail(make_api_error(errc::internal, std::string("store failure: ") + e.what()));
+        return api_reply::fail(make_api_error(error_code::internal_error, std::string("store failure: ") + e.what()));
       }
     },
   };
@@ -82,7 +82,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
         }
       }
       if (!who)
-        return api_reply::fail(make_api_error(errc::unauthorized, "unauthorized",
+        return api_reply::fail(make_api_error(error_code::unauthorized,
                                               "Missing, invalid or revoked API token", ""));
       auto shard = st.directory->shard_for(who->account_id);
       auto& bucket = bucket_of(self, who->account_id);
@@ -93,7 +93,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
         const api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
       if (operator_token.empty() || token_hash(operator_token) != st.services->operator_token_hash)
-        return api_reply::fail(make_api_error(errc::unauthorized, "unauthorized",
+        return api_reply::fail(make_api_error(error_code::unauthorized,
                                               "Missing or invalid operator token", ""));
       auto plan = plan_operator_call(*st.book, st.services->default_limits, call, wall_clock_ms());
       if (plan.batch.empty())
@@ -117,7 +117,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
           },
           [=](caf::error& e) mutable {
             rp.deliver(api_reply::fail(
-              make_api_error(errc::unavailable, "account store: " + caf::to_string(e))));
+              make_api_error(error_code::unavailable, "account store: " + caf::to_string(e))));
           });
       return rp;
     },

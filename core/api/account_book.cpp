@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 api_error invalid(std::string field, std::string message) {
-  return make_api_error(errc::validation_failed, "invalid_field", std::move(message), std::move(field));
+  return make_api_error(error_code::invalid_field, std::move(message), std::move(field));
 }
 
 std::set<std::string> id_set(const json::object& o, std::string_view k) {
@@ -166,7 +166,7 @@ api_error account_book::create_account(const json::value& body, std::int64_t now
   for (const char* f : {"name", "email"}) {
     auto it = o->find(f);
     if (it == o->end() || !it->value().is_string() || it->value().get_string().empty())
-      return make_api_error(errc::validation_failed, "missing_required_field",
+      return make_api_error(error_code::missing_required_field,
                             std::string("Missing required field: ") + f, f);
   }
   auto email = string_member(*o, "email");
@@ -174,7 +174,7 @@ api_error account_book::create_account(const json::value& body, std::int64_t now
     return invalid("email", "email must be an email address");
   for (const auto& [id, a] : accounts_)
     if (keys::fold_case(a.email) == keys::fold_case(email))
-      return make_api_error(errc::validation_failed, "duplicate_email",
+      return make_api_error(error_code::duplicate_email,
                             "An account with that email exists", "email");
   auto id = ids_.next(static_cast<std::uint32_t>(now_ms / 1000));
   json::object acc{{"name", string_member(*o, "name")}, {"email", email}, {"createdAt", format_iso_ms(now_ms)}};
@@ -214,7 +214,7 @@ api_error account_book::create_token(const std::string& account_id, const json::
                                      std::int64_t now_ms, write_batch& batch,
                                      std::string& out_body) {
   if (!accounts_.count(account_id))
-    return make_api_error(errc::not_found, "No account with that id");
+    return make_api_error(error_code::not_found, "No account with that id");
   const auto* o = body.if_object();
   if (!o)
     return invalid("", "a token must be a JSON object");
@@ -266,7 +266,7 @@ api_error account_book::create_token(const std::string& account_id, const json::
 
 api_error account_book::revoke_token(const std::string& token_id, write_batch& batch) {
   if (!tokens_.count(token_id))
-    return make_api_error(errc::not_found, "No token with that id");
+    return make_api_error(error_code::not_found, "No token with that id");
   batch.erase(keys::tokens_space, token_id);
   return {};
 }
@@ -275,7 +275,7 @@ api_error account_book::set_rate_limit(const std::string& account_id, const json
                                        write_batch& batch, bucket_limits& out) {
   auto it = accounts_.find(account_id);
   if (it == accounts_.end())
-    return make_api_error(errc::not_found, "No account with that id");
+    return make_api_error(error_code::not_found, "No account with that id");
   const auto* o = body.if_object();
   if (!o)
     return invalid("", "a rate limit must be a JSON object");
@@ -311,7 +311,7 @@ std::string account_book::accounts_json() const {
 
 api_error account_book::tokens_json(const std::string& account_id, std::string& out) const {
   if (!accounts_.count(account_id))
-    return make_api_error(errc::not_found, "No account with that id");
+    return make_api_error(error_code::not_found, "No account with that id");
   json::array arr;
   for (const auto& [id, t] : tokens_)
     if (t.account_id == account_id)

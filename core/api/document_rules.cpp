@@ -55,7 +55,7 @@ void keep_server_fields(resource_kind kind, const json::value& old, json::object
 api_error prepare_document(resource_kind kind, json::value& doc,
                            const validation_context& validation) {
   if (!doc.is_object())
-    return make_api_error(errc::validation_failed, "invalid_field",
+    return make_api_error(error_code::invalid_field,
                           std::string("a ") + info(kind).singular + " must be a JSON object", "");
   strip_read_only(kind, doc.get_object());
   return validate_resource(kind, doc, validation);

@@ -58,7 +58,7 @@ std::optional<std::string> load_connection(account_context& ctx, const principal
 }
 
 api_error no_connection() {
-  return make_api_error(errc::not_found, "Connection not found");
+  return make_api_error(error_code::not_found, "Connection not found");
 }
 
 // The optional run body {_exportIds, startDate, endDate}.
@@ -69,23 +69,23 @@ result<run_options> read_run_body(const std::string& text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
   if (ec || !v.is_object())
-    return make_api_error(errc::invalid_request, "invalid_json", "The run body is not a JSON object", "");
+    return make_api_error(error_code::invalid_json, "The run body is not a JSON object", "");
   const auto& o = v.get_object();
   for (const char* k : {"startDate", "endDate"})
     if (const auto* d = o.if_contains(k); d && !d->is_null()) {
       auto ms = d->is_string() ? parse_iso_ms(d->get_string()) : std::nullopt;
       if (!ms)
-        return make_api_error(errc::validation_failed, "invalid_date", std::string(k) + " is not a date", k);
+        return make_api_error(error_code::invalid_date, std::string(k) + " is not a date", k);
       (std::string_view(k) == "startDate" ? run.start_date : run.end_date) = *ms;
     }
   if (run.start_date >= 0 && run.end_date >= 0 && run.end_date < run.start_date)
-    return make_api_error(errc::validation_failed, "invalid_date", "endDate is before startDate", "endDate");
+    return make_api_error(error_code::invalid_date, "endDate is before startDate", "endDate");
   if (const auto* ids = o.if_contains("_exportIds"); ids && !ids->is_null()) {
     if (!ids->is_array())
-      return make_api_error(errc::validation_failed, "invalid_request", "_exportIds must be an array", "_exportIds");
+      return make_api_error(error_code::invalid_body, "_exportIds must be an array", "_exportIds");
     for (const auto& id : ids->get_array()) {
       if (!id.is_string())
-        return make_api_error(errc::validation_failed, "invalid_request",
+        return make_api_error(error_code::invalid_body,
                               "_exportIds names an export that is not a page generator of the flow",
                               "_exportIds");
       run.export_ids.emplace_back(id.get_string());
@@ -115,7 +115,7 @@ engine_step import_step(account_context& ctx, const principal& who, const std::o
                         const api_call& call) {
   auto saved = id ? load_step(ctx, resource_kind::import_, who, *id) : std::nullopt;
   if (!saved)
-    return fail(make_api_error(errc::not_found, "Import not found"));
+    return fail(make_api_error(error_code::not_found, "Import not found"));
   auto conn = load_connection(ctx, who, saved->connection_id);
   if (!conn)
     return fail(no_connection());
@@ -127,7 +127,7 @@ engine_step import_step(account_context& ctx, const principal& who, const std::o
 engine_step run_flow(account_context& ctx, const principal& who, const api_call& call,
                      std::int64_t now_ms) {
   if (!who.scope.full)
-    return fail(make_api_error(errc::forbidden, "This token may not run flows"));
+    return fail(make_api_error(error_code::forbidden, "This token may not run flows"));
   auto options = read_run_body(call.body);
   if (!options)
     return fail(options.error());
@@ -147,8 +147,8 @@ engine_step retry_step_errors(account_context& ctx, const principal& who, const 
   if (auto no = refuse_jobs(who, "retry jobs"))
     return answer(*no);
   if (!ctx.resources.load_visible(resource_kind::flow, who.account_id, who.scope, call.id))
-    return fail(make_api_error(errc::not_found, "Flow not found"));
-  auto invalid = make_api_error(errc::validation_failed, "invalid_request",
+    return fail(make_api_error(error_code::not_found, "Flow not found"));
+  auto invalid = make_api_error(error_code::invalid_body,
                                 "The body takes retryDataKeys or errorIds, arrays of strings", "");
   auto body = object_body(call.body, "an object");
   if (!body || body->contains("errorFileId"))
@@ -179,12 +179,12 @@ engine_step cancel_job(account_context& ctx, const principal& who, const api_cal
     return answer(*no);
   auto job = job_store(ctx.store()).load(who.account_id, call.id);
   if (!job)
-    return fail(make_api_error(errc::not_found, "Job not found"));
+    return fail(make_api_error(error_code::not_found, "Job not found"));
   if (is_final(job->status))
-    return fail(make_api_error(errc::conflict, "job_finished",
+    return fail(make_api_error(error_code::job_finished,
                                "The job is already " + std::string(status_name(job->status)), ""));
   if (!job->flow_job_id.empty())
-    return fail(make_api_error(errc::validation_failed, "not_a_flow_job",
+    return fail(make_api_error(error_code::not_a_flow_job,
                                "Cancel the flow job " + job->flow_job_id, ""));
   return ask(cancel_request{who.account_id, job->flow_id, job->id});
 }
@@ -207,7 +207,7 @@ engine_step proxy_call(account_context& ctx, const principal& who, const api_cal
   auto uri = header_of(call, "integrator-relative-uri");
   auto method = header_of(call, "integrator-method");
   if (uri.empty())
-    return fail(make_api_error(errc::validation_failed, "missing_header",
+    return fail(make_api_error(error_code::missing_header,
                                "Integrator-Relative-URI is required", ""));
   for (auto& c : method)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -233,7 +233,7 @@ engine_step import_on_connection(account_context& ctx, const principal& who, con
   auto body = object_body(call.body, "{\"import\":{…},\"data\":[…]}");
   const auto* imp = body ? body->if_contains("import") : nullptr;
   if (!imp || !imp->is_object())
-    return fail(make_api_error(errc::validation_failed, "invalid_request",
+    return fail(make_api_error(error_code::invalid_body,
                                "The body must be {\"import\":{…},\"data\":[…]}", "import"));
   auto conn = load_connection(ctx, who, call.id);
   if (!conn)
@@ -245,7 +245,7 @@ engine_step invoke_export(account_context& ctx, const principal& who, const api_
                           std::int64_t) {
   auto saved = load_step(ctx, resource_kind::export_, who, call.id);
   if (!saved)
-    return fail(make_api_error(errc::not_found, "Export not found"));
+    return fail(make_api_error(error_code::not_found, "Export not found"));
   auto conn = load_connection(ctx, who, saved->connection_id);
   if (!conn)
     return fail(no_connection());
@@ -258,7 +258,7 @@ engine_step export_on_connection(account_context& ctx, const principal& who, con
   auto body = object_body(call.body, "{\"export\":{…}}");
   const auto* exp = body ? body->if_contains("export") : nullptr;
   if (!exp || !exp->is_object())
-    return fail(make_api_error(errc::validation_failed, "invalid_request",
+    return fail(make_api_error(error_code::invalid_body,
                                "The body must be {\"export\":{…}}", "export"));
   export_call out;
   out.request.export_doc = json::serialize(*exp);
@@ -270,7 +270,7 @@ engine_step export_on_connection(account_context& ctx, const principal& who, con
       auto checked = paged_export_state::verify(ctx.resources.box(), *sent, call.id,
                                                 out.request.export_doc);
       if (!checked)
-        return fail(make_api_error(errc::invalid_request, "invalid_paged_export_state",
+        return fail(make_api_error(error_code::invalid_paged_export_state,
                                    "pagedExportState was not issued for this export or was altered",
                                    "pagedExportState"));
       out.paged = *checked;
@@ -291,7 +291,7 @@ engine_step preview_export(account_context& ctx, const principal& who, const api
   auto body = object_body(call.body, "an export with _connectionId");
   const auto* conn_id = body ? body->if_contains("_connectionId") : nullptr;
   if (!conn_id || !conn_id->is_string())
-    return fail(make_api_error(errc::validation_failed, "invalid_request",
+    return fail(make_api_error(error_code::invalid_body,
                                "The body must be an export with _connectionId", "_connectionId"));
   auto conn = load_connection(ctx, who, std::string(conn_id->get_string()));
   if (!conn)
@@ -321,7 +321,7 @@ api_reply answer_ping(const resource_store& resources, const principal& who, con
                       api_reply reply, std::int64_t now_ms) {
   if (call.connection_id.empty())
     return reply;
-  bool failed = reply.status == api_status::failed && reply.error.code == "ping_failed";
+  bool failed = reply.status == api_status::failed && reply.error.code == error_code::ping_failed;
   if (failed || reply.status == api_status::ok)
     resources.mark_offline(who.account_id, call.connection_id, failed, now_ms);
   return reply;

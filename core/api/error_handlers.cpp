@@ -17,7 +17,7 @@ namespace json = boost::json;
 namespace {
 
 api_reply bad_query(std::string message) {
-  return api_reply::fail(make_api_error(errc::invalid_request, "invalid_query", std::move(message), ""));
+  return api_reply::fail(make_api_error(error_code::invalid_query, std::move(message), ""));
 }
 
 // A step's errors, open or (`only_resolved`, or resolved=true) resolved.
@@ -95,7 +95,7 @@ api_reply resolve_step_errors(account_context& ctx, const principal& who, const 
     return *no;
   if (!ctx.resources.load(resource_kind::flow, who.account_id, call.id))
     return no_such(resource_kind::flow);
-  auto invalid = api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+  auto invalid = api_reply::fail(make_api_error(error_code::invalid_body,
                                                 "The body must be {\"errors\":[errorId, …]}", ""));
   auto body = object_body(call.body, "{\"errors\":[errorId, …]}");
   if (!body)

@@ -20,7 +20,7 @@ namespace json = boost::json;
 namespace {
 
 api_error bad_query(std::string message) {
-  return make_api_error(errc::invalid_request, "invalid_query", std::move(message), "");
+  return make_api_error(error_code::invalid_query, std::move(message), "");
 }
 
 std::string array_of(const std::vector<std::string>& items) {
@@ -174,7 +174,7 @@ result<job_filter> parse_filter(const query_params& query) {
 std::optional<api_reply> refuse_jobs(const principal& who, const char* action) {
   if (who.scope.full)
     return std::nullopt;
-  return api_reply::fail(make_api_error(errc::forbidden, std::string("This token may not ") + action));
+  return api_reply::fail(make_api_error(error_code::forbidden, std::string("This token may not ") + action));
 }
 
 api_reply list_jobs(account_context& ctx, const principal& who, const api_call& call,
@@ -199,7 +199,7 @@ api_reply get_job(account_context& ctx, const principal& who, const api_call& ca
     return *no;
   auto raw = job_store(ctx.store()).load_text(who.account_id, call.id);
   if (!raw)
-    return api_reply::fail(make_api_error(errc::not_found, "Job not found"));
+    return api_reply::fail(make_api_error(error_code::not_found, "Job not found"));
   return api_reply::json(api_status::ok, std::move(*raw));
 }
 
@@ -209,7 +209,7 @@ api_reply list_job_errors(account_context& ctx, const principal& who, const api_
     return *no;
   auto job = job_store(ctx.store()).load(who.account_id, call.id);
   if (!job)
-    return api_reply::fail(make_api_error(errc::not_found, "Job not found"));
+    return api_reply::fail(make_api_error(error_code::not_found, "Job not found"));
   // A flow job lists all its steps' errors; a child job its own.
   auto flow_job = job->flow_job_id.empty() ? job->id : job->flow_job_id;
   std::vector<std::string> out;
@@ -232,7 +232,7 @@ api_reply current_jobs(account_context& ctx, const principal& who, const api_cal
     boost::system::error_code ec;
     auto v = json::parse(call.body, ec);
     if (ec || !v.is_object())
-      return api_reply::fail(make_api_error(errc::invalid_request, "invalid_json",
+      return api_reply::fail(make_api_error(error_code::invalid_json,
                                             "The body must be a JSON object", ""));
     filter = std::move(v.get_object());
   }

@@ -62,10 +62,10 @@ api_reply write_license(account_context& ctx, const principal& who, const api_ca
   obj["_connectorId"] = call.id;
   if (creating || !email.empty()) {
     if (email.empty())
-      return api_reply::fail(make_api_error(errc::validation_failed, "missing_required_field",
+      return api_reply::fail(make_api_error(error_code::missing_required_field,
                                             "Missing required field: email", "email"));
     if (!user_exists(ctx, email))
-      return api_reply::fail(make_api_error(errc::validation_failed, "invalid_user",
+      return api_reply::fail(make_api_error(error_code::invalid_user,
                                             "No user with email " + email, "email"));
     obj["user"] = json::object{{"email", email}};
   } else {

@@ -165,7 +165,7 @@ api_reply run_store_operation(account_context& ctx, const principal& who, const 
                               std::int64_t now_ms) {
   const auto& op = operation_of(call.op);
   if (!op.on_store)
-    return api_reply::fail(make_api_error(errc::internal, "operation not served by the store"));
+    return api_reply::fail(make_api_error(error_code::internal_error, "operation not served by the store"));
   return op.on_store(ctx, who, call, now_ms);
 }
 

@@ -77,7 +77,7 @@ operator_plan get_rate_limit(account_book& book, const bucket_limits& defaults,
                              const api_call& call, std::int64_t) {
   const auto* acc = book.find_account(call.id);
   if (!acc)
-    return refuse(make_api_error(errc::not_found, "No account with that id"));
+    return refuse(make_api_error(error_code::not_found, "No account with that id"));
   auto limits = acc->rate_limit.value_or(defaults);
   boost::json::object o{{"bucketSize", limits.capacity}, {"fillRate", limits.fill_rate},
                         {"default", !acc->rate_limit.has_value()}};
@@ -102,7 +102,7 @@ operator_plan plan_operator_call(account_book& book, const bucket_limits& defaul
                                  const api_call& call, std::int64_t now_ms) {
   const auto& op = operation_of(call.op);
   if (!op.on_operator)
-    return refuse(make_api_error(errc::not_found, "No such endpoint"));
+    return refuse(make_api_error(error_code::not_found, "No such endpoint"));
   return op.on_operator(book, defaults, call, now_ms);
 }
 

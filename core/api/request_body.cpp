@@ -10,7 +10,7 @@ result<json::value> parse_body(const std::string& body) {
   boost::system::error_code ec;
   auto v = json::parse(body.empty() ? std::string_view("{}") : std::string_view(body), ec);
   if (ec)
-    return make_api_error(errc::invalid_json, "invalid_json",
+    return make_api_error(error_code::invalid_json,
                           "Malformed JSON in request body: " + ec.message(), "");
   return v;
 }
@@ -18,7 +18,7 @@ result<json::value> parse_body(const std::string& body) {
 result<json::object> object_body(const std::string& body, std::string_view expected) {
   auto v = parse_body(body);
   if (!v || !v->is_object())
-    return make_api_error(errc::validation_failed, "invalid_request",
+    return make_api_error(error_code::invalid_body,
                           "The body must be " + std::string(expected), "");
   return std::move(v->get_object());
 }
@@ -35,7 +35,7 @@ result<std::optional<std::set<std::string>>> string_set(const json::object& body
   const auto* v = body.if_contains(name);
   if (!v)
     return std::optional<std::set<std::string>>();
-  auto bad = make_api_error(errc::validation_failed, "invalid_request",
+  auto bad = make_api_error(error_code::invalid_body,
                             std::string(name) + " must be an array of strings", std::string(name));
   if (!v->is_array())
     return bad;
@@ -50,7 +50,7 @@ result<std::optional<std::set<std::string>>> string_set(const json::object& body
 
 api_reply no_such(resource_kind kind) {
   return api_reply::fail(
-    make_api_error(errc::not_found, std::string("No ") + info(kind).singular + " with that id"));
+    make_api_error(error_code::not_found, std::string("No ") + info(kind).singular + " with that id"));
 }
 
 }  // namespace integrator

@@ -169,8 +169,7 @@ api_reply create_resource(account_context& ctx, const principal& who, const api_
   auto id = ctx.ids.next(static_cast<std::uint32_t>(now_ms / 1000));
   stamp(kind, doc.get_object(), id, now_ms, now_ms);
   if (!who.scope.permits(kind, id, doc))
-    return api_reply::fail(make_api_error(
-      errc::not_found, std::string("This token cannot create that ") + info(kind).singular));
+    return api_reply::fail(make_api_error(error_code::not_found, std::string("This token cannot create that ") + info(kind).singular));
   auto sealed = seal_secrets(ctx.resources.box(), doc);
   return insert(ctx, kind, who.account_id, id, doc, sealed);
 }
@@ -223,7 +222,7 @@ api_reply patch_resource(account_context& ctx, const principal& who, const api_c
     return api_reply::fail(e);
   for (const auto& p : paths)
     if (!is_patchable(kind, p))
-      return api_reply::fail(make_api_error(errc::validation_failed, "invalid_patch",
+      return api_reply::fail(make_api_error(error_code::invalid_patch,
                                             "Field cannot be patched: " + p, p));
   json::value doc = *old;
   if (auto e = apply_json_patch(doc, *ops))
@@ -260,7 +259,7 @@ api_reply remove_resource(account_context& ctx, const principal& who, const api_
                auto label = std::string(info(k).singular) + " " + rid;
                if (referrer && !name_of(*referrer).empty())
                  label += " (" + name_of(*referrer) + ")";
-               in_use = make_api_error(errc::validation_failed, "resource_in_use",
+               in_use = make_api_error(error_code::resource_in_use,
                                        std::string("Cannot delete this ") + info(kind).singular
                                          + ": it is referenced by " + label,
                                        "_id");
@@ -306,7 +305,7 @@ api_reply clone_resource(account_context& ctx, const principal& who, const api_c
     return no_such(kind);
   if (!options.is_object() && !options.is_null())
     return api_reply::fail(
-      make_api_error(errc::validation_failed, "invalid_field", "clone options must be an object", ""));
+      make_api_error(error_code::invalid_field, "clone options must be an object", ""));
   json::value doc = *old;
   auto& obj = doc.get_object();
   strip_read_only(kind, obj);
@@ -350,12 +349,12 @@ api_reply map_import(account_context& ctx, const principal& who, const api_call&
   const auto* imp = body ? body->if_contains("import") : nullptr;
   const auto* data = body ? body->if_contains("data") : nullptr;
   if (!imp || !imp->is_object() || !data || !data->is_array())
-    return api_reply::fail(make_api_error(errc::validation_failed, "invalid_request",
+    return api_reply::fail(make_api_error(error_code::invalid_body,
                                           "The body must be {\"import\":{…},\"data\":[…]}", ""));
   std::string why;
   auto mapped = import_plan::map_only(*imp, data->get_array(), &why);
   if (!mapped)
-    return api_reply::fail(make_api_error(errc::validation_failed, "invalid_mapping", why, "import"));
+    return api_reply::fail(make_api_error(error_code::invalid_mapping, why, "import"));
   return api_reply::json(api_status::ok, json::serialize(*mapped));
 }
 

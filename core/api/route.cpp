@@ -162,7 +162,7 @@ match_outcome match(const compiled_row& row, const std::vector<std::string>& pat
     const auto& s = row.segments[i];
     if (s.what == k::object_id && !is_object_id(path[i])) {
       auto what = s.label.empty() ? std::string(info(call.kind).singular) : s.label;
-      bad = make_api_error(errc::not_found, "Invalid " + what + " id");
+      bad = make_api_error(error_code::not_found, "Invalid " + what + " id");
       return match_outcome::bad_id;
     }
   }
@@ -202,11 +202,11 @@ route_result route(std::string_view method, bool admin, const std::vector<std::s
       r.allow += (r.allow.empty() ? "" : ", ") + verb;
   }
   if (!r.allow.empty())
-    r.error = make_api_error(errc::method_not_allowed, std::string(method) + " is not allowed here");
+    r.error = make_api_error(error_code::method_not_allowed, std::string(method) + " is not allowed here");
   else if (bad_id)
     r.error = std::move(bad_id);
   else
-    r.error = make_api_error(errc::not_found, "No such endpoint");
+    r.error = make_api_error(error_code::not_found, "No such endpoint");
   return r;
 }
 

@@ -20,7 +20,7 @@ result<std::string> state_prefix(account_context& ctx, const principal& who, con
     return keys::resource_state_prefix(who.account_id, call.kind, call.id);
   }
   if (!who.scope.account_wide())
-    return make_api_error(errc::not_found, "No such endpoint");
+    return make_api_error(error_code::not_found, "No such endpoint");
   return keys::global_state_prefix(who.account_id);
 }
 
@@ -31,7 +31,7 @@ api_reply text(api_status s, const char* body) {
 }
 
 api_reply no_key(const api_call& call) {
-  return api_reply::fail(make_api_error(errc::not_found, "No state with key " + call.sub_id));
+  return api_reply::fail(make_api_error(error_code::not_found, "No state with key " + call.sub_id));
 }
 
 // Resource state answers "OK" in text; the account's answers 204.
@@ -69,7 +69,7 @@ api_reply put_state(account_context& ctx, const principal& who, const api_call& 
   boost::system::error_code ec;
   auto v = json::parse(call.body, ec);
   if (ec)
-    return api_reply::fail(make_api_error(errc::invalid_json, "invalid_json",
+    return api_reply::fail(make_api_error(error_code::invalid_json,
                                           "Malformed JSON in request body: " + ec.message(), ""));
   auto prefix = state_prefix(ctx, who, call);
   if (!prefix)

@@ -73,14 +73,14 @@ result<void> error_store::resolve_job(const std::string& account, const std::str
   auto text = store_.get(keys::jobs_space, keys::resource(account, job_id));
   auto job = text ? job_doc::from_json(*text) : std::nullopt;
   if (!job)
-    return make_api_error(errc::not_found, "Job not found");
+    return make_api_error(error_code::not_found, "Job not found");
   auto flow_job = job->flow_job_id.empty() ? job->id : job->flow_job_id;
   auto errors = open_errors(account, flow_job, [&](const found_error& e) {
     return (job->flow_job_id.empty() || e.field("_jobId") == job->id)
            && (error_id.empty() || e.field("errorId") == error_id);
   });
   if (!error_id.empty() && errors.empty())
-    return make_api_error(errc::not_found, "Job error not found");
+    return make_api_error(error_code::not_found, "Job error not found");
   resolve(std::move(errors), now_ms);
   return {};
 }
@@ -115,7 +115,7 @@ result<std::vector<job_doc>> error_store::plan(const std::string& account,
     j.retry_errors.emplace_back(e.field("errorId"), retry_key);
   }
   if (order.empty())
-    return make_api_error(errc::validation_failed, "nothing_to_retry",
+    return make_api_error(error_code::nothing_to_retry,
                           "No open error with retry data matches", "");
   write_batch b;
   std::vector<job_doc> out;
@@ -154,7 +154,7 @@ result<std::vector<job_doc>> error_store::retry_job(const std::string& account,
   auto text = store_.get(keys::jobs_space, keys::resource(account, job_id));
   auto job = text ? job_doc::from_json(*text) : std::nullopt;
   if (!job)
-    return make_api_error(errc::not_found, "Job not found");
+    return make_api_error(error_code::not_found, "Job not found");
   // A retry job's own errors belong to it; a child job's to its flow job.
   auto flow_job = job->flow_job_id.empty() ? job->id : job->flow_job_id;
   return plan(account,

@@ -1,6 +1,7 @@
 #include "core/engine/export_cursor.hpp"
 
 #include "core/json/record_page.hpp"
+#include "core/util/api_error.hpp"
 
 namespace integrator {
 
@@ -10,7 +11,7 @@ namespace {
 void broken_record(std::string_view text, stage_report& r) {
   job_error_entry e;
   e.source = "export";
-  e.code = "invalid_record";
+  e.code = code_name(error_code::invalid_record);
   e.message = "a record is not valid JSON";
   e.retry_data = std::string(text);
   r.errors.push_back(std::move(e));
@@ -69,7 +70,8 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
     r.fatal = *got.error;
     job_error_entry e;
     e.source = "export";
-    e.code = answer_status_ ? std::to_string(answer_status_) : "connection_error";
+    e.code = answer_status_ ? std::to_string(answer_status_)
+                           : std::string(code_name(error_code::connection_error));
     e.message = *got.error;
     r.errors.push_back(std::move(e));
     ++r.counts.num_error;

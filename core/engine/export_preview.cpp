@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/engine/export_window.hpp"
+#include "core/util/api_error.hpp"
 
 namespace integrator {
 
@@ -68,7 +69,7 @@ std::string export_preview::answer(const export_request& req, const std::string&
   stages.push_back(stage("request", json::object{{"method", req.method}, {"url", url}, {"body", req.body}}));
   json::array raw_errors;
   if (got.error)
-    raw_errors = one_error(r.status ? std::to_string(r.status) : "connection_error", *got.error);
+    raw_errors = one_error(r.status ? std::to_string(r.status) : std::string(code_name(error_code::connection_error)), *got.error);
   stages.push_back(stage("raw", json::object{{"statusCode", r.status}, {"body", r.body}}, std::move(raw_errors)));
   if (got.error)
     return result({}, std::move(stages));
@@ -77,7 +78,7 @@ std::string export_preview::answer(const export_request& req, const std::string&
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
     if (ec)
-      parse_errors = one_error("invalid_record", "a record is not valid JSON");
+      parse_errors = one_error(std::string(code_name(error_code::invalid_record)), "a record is not valid JSON");
     else
       parsed.push_back(std::move(v));
   }
@@ -89,7 +90,7 @@ std::string export_preview::answer(const export_request& req, const std::string&
       std::vector<std::string> why;
       reshaped.push_back(transform_->apply(rec, why));
       for (auto& w : why)
-        errors.push_back(json::object{{"code", "transform_failed"}, {"message", w}});
+        errors.push_back(json::object{{"code", code_name(error_code::transform_failed)}, {"message", w}});
     }
     stages.push_back(stage("transform", reshaped, std::move(errors)));
     records = std::move(reshaped);

@@ -4,6 +4,7 @@
 
 #include "core/json/json_path.hpp"
 #include "core/json/json_scan.hpp"
+#include "core/util/api_error.hpp"
 
 #include <algorithm>
 
@@ -206,7 +207,7 @@ std::vector<import_request> import_plan::stage_raw(const record_page& page,
     if (!mapped) {  // no JSON object to map
       req.body.resize(mark);
       outcomes[i].what = record_outcome::kind::failed;
-      outcomes[i].code = "invalid_record";
+      outcomes[i].code = code_name(error_code::invalid_record);
       outcomes[i].message = "the record is not a JSON object";
       if (req.records.empty())
         requests.pop_back();
@@ -339,7 +340,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     auto& out = outcomes[i];
     if (!records[i].is_object()) {
       out.what = record_outcome::kind::failed;
-      out.code = "invalid_record";
+      out.code = code_name(error_code::invalid_record);
       out.message = "the record is not a JSON object";
       continue;
     }
@@ -349,7 +350,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     }
     if (found && !found->failures[i].empty()) {
       out.what = record_outcome::kind::failed;
-      out.code = "lookup_failed";
+      out.code = code_name(error_code::lookup_failed);
       out.message = found->failures[i];
       continue;
     }
@@ -366,7 +367,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     mapped[i] = map(records[i], errors);
     if (!errors.empty()) {
       out.what = record_outcome::kind::failed;
-      out.code = "mapping_failed";
+      out.code = code_name(error_code::mapping_failed);
       out.message = errors.front();
     }
   }
@@ -442,7 +443,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
       out.response = part;
     if (why) {
       out.what = record_outcome::kind::failed;
-      out.code = r.status ? std::to_string(r.status) : "connection_error";
+      out.code = r.status ? std::to_string(r.status) : std::string(code_name(error_code::connection_error));
       out.message = *why;
     } else {
       out.what = record_outcome::kind::succeeded;
@@ -509,7 +510,7 @@ std::optional<json::array> import_plan::map_only(const json::value& import_doc,
     if (errors.empty())
       out.push_back(std::move(mapped));
     else
-      out.push_back(json::object{{"errors", json::array{json::object{{"code", "mapping_failed"},
+      out.push_back(json::object{{"errors", json::array{json::object{{"code", code_name(error_code::mapping_failed)},
                                                                      {"message", errors.front()}}}}});
   }
   return out;
@@ -525,7 +526,7 @@ json::object import_plan::result_of(const record_outcome& outcome) {
   o["ignored"] = outcome.what == k::ignored || outcome.what == k::filtered;
   json::array errors;
   if (failed)
-    errors.push_back(json::object{{"code", outcome.code.empty() ? "import_failed" : outcome.code},
+    errors.push_back(json::object{{"code", outcome.code.empty() ? std::string(code_name(error_code::import_failed)) : outcome.code},
                                   {"message", outcome.message}});
   o["errors"] = std::move(errors);
   if (outcome.response && !outcome.response->is_null())

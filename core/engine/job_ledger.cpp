@@ -97,7 +97,7 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
 }
 
 void job_ledger::add_job_error(const std::string& job_id, const std::string& step_id,
-                               const char* source, const std::string& code,
+                               const char* source, error_code code,
                                const std::string& message, std::int64_t now_ms) {
   job_error_entry e;
   e.error_id = next_id(now_ms);
@@ -106,7 +106,7 @@ void job_ledger::add_job_error(const std::string& job_id, const std::string& ste
   e.flow_id = flow_job_.flow_id;
   e.step_id = step_id;
   e.source = source;
-  e.code = code;
+  e.code = code_name(code);
   e.message = message;
   e.occurred_at = now_ms;
   ++flow_job_.counts.num_error;
@@ -119,10 +119,10 @@ void job_ledger::once_failed(std::size_t g, const std::string& export_id, const 
   if (g >= generator_steps_)
     return;
   ++steps_[g].counts.num_error;
-  add_job_error(steps_[g].id, export_id, "export", "once_failed", why, now_ms);
+  add_job_error(steps_[g].id, export_id, "export", error_code::once_failed, why, now_ms);
 }
 
-void job_ledger::fail(const std::string& message, const std::string& code, std::int64_t now_ms) {
+void job_ledger::fail(const std::string& message, error_code code, std::int64_t now_ms) {
   if (fatal_.empty())
     fatal_ = message;
   if (flow_job_.status == job_status::queued) {  // failed before it could start

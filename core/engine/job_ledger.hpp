@@ -55,7 +55,7 @@ public:
   /// (the flow job's own id, or a step's) and step `step_id`, counted in
   /// the flow job (a step's own count is the caller's).
   void add_job_error(const std::string& job_id, const std::string& step_id, const char* source,
-                     const std::string& code, const std::string& message, std::int64_t now_ms);
+                     error_code code, const std::string& message, std::int64_t now_ms);
 
   /// A once export's flagging call failed: an error of generator `g`'s step.
   void once_failed(std::size_t g, const std::string& export_id, const std::string& why,
@@ -63,7 +63,7 @@ public:
 
   /// The job fails with `message` (the first failure wins), as a job error
   /// with `code`.
-  void fail(const std::string& message, const std::string& code, std::int64_t now_ms);
+  void fail(const std::string& message, error_code code, std::int64_t now_ms);
 
   /// The job is asked to stop; false when it is already stopping or over.
   bool cancel(std::int64_t now_ms);

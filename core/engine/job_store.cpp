@@ -4,6 +4,7 @@
 
 #include "core/resources/key_codec.hpp"
 #include "core/util/object_id.hpp"
+#include "core/util/api_error.hpp"
 
 namespace integrator {
 
@@ -62,7 +63,7 @@ write_batch job_store::fail_batch(const std::string& account, const std::string&
   e.flow_job_id = job_id;
   e.flow_id = job->flow_id;
   e.source = "internal";
-  e.code = "job_failed";
+  e.code = code_name(error_code::job_failed);
   e.message = message;
   e.occurred_at = now_ms;
   b.put(keys::job_errors_space, keys::job_error(account, job_id, e.error_id), e.to_json());

@@ -30,18 +30,18 @@ result<job_doc> enqueue_run(const resource_store& resources, const std::string& 
                             const run_options& options, std::int64_t now_ms) {
   auto flow = resources.load(resource_kind::flow, account, flow_id);
   if (!flow)
-    return make_api_error(errc::not_found, "No flow with that id");
+    return make_api_error(error_code::not_found, "No flow with that id");
   const auto& f = flow->get_object();
   if (auto it = f.find("disabled"); it != f.end() && it->value() == true)
-    return make_api_error(errc::validation_failed, "flow_disabled", "The flow is disabled",
+    return make_api_error(error_code::flow_disabled, "The flow is disabled",
                           "disabled");
   auto gens = f.find("pageGenerators");
   if (gens == f.end() || !gens->value().is_array() || gens->value().get_array().empty())
-    return make_api_error(errc::validation_failed, "missing_page_generator",
+    return make_api_error(error_code::missing_page_generator,
                           "The flow has no page generator", "pageGenerators");
   for (const auto& id : options.export_ids)
     if (!is_generator(f, id))
-      return make_api_error(errc::validation_failed, "invalid_request",
+      return make_api_error(error_code::invalid_body,
                             "_exportIds names an export that is not a page generator of the flow",
                             "_exportIds");
   job_doc j;

@@ -32,7 +32,7 @@ std::optional<std::vector<std::string>> parse_json_pointer(std::string_view p) {
 namespace {
 
 api_error patch_error(std::string message, std::string field = {}) {
-  return make_api_error(errc::validation_failed, "invalid_patch", std::move(message), std::move(field));
+  return make_api_error(error_code::invalid_patch, std::move(message), std::move(field));
 }
 
 bool array_index(const std::string& tok, size_t size, bool allow_end, size_t& out) {

@@ -13,7 +13,7 @@ namespace json = boost::json;
 namespace {
 
 api_error bad_query(std::string message, std::string field) {
-  return make_api_error(errc::invalid_request, "invalid_query_params", std::move(message),
+  return make_api_error(error_code::invalid_query_params, std::move(message),
                         std::move(field));
 }
 

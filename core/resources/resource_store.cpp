@@ -93,7 +93,7 @@ api_error resource_store::check_references(const std::string& account, resource_
   for (const auto& ref : collect_references(doc)) {
     auto target = is_object_id(ref.id) ? load(ref.target, account, ref.id) : std::nullopt;
     if (!target)
-      return make_api_error(errc::validation_failed, "invalid_reference",
+      return make_api_error(error_code::invalid_reference,
                             "Invalid reference: " + ref.field, ref.path);
     if (ref.path == "_connectionId")
       connection_type = field_of(*target, "type");
@@ -102,7 +102,7 @@ api_error resource_store::check_references(const std::string& account, resource_
       && !connection_type.empty()) {
     auto adaptor = field_of(doc, "adaptorType");
     if (!adaptor_accepts_connection(adaptor, connection_type))
-      return make_api_error(errc::validation_failed, "invalid_reference",
+      return make_api_error(error_code::invalid_reference,
                             "A " + adaptor + " cannot use a connection of type " + connection_type,
                             "_connectionId");
   }

@@ -23,11 +23,11 @@ namespace {
 using names = std::vector<std::string_view>;
 
 api_error invalid(std::string field, std::string message) {
-  return make_api_error(errc::validation_failed, "invalid_field", std::move(message), std::move(field));
+  return make_api_error(error_code::invalid_field, std::move(message), std::move(field));
 }
 
 api_error missing(std::string field) {
-  return make_api_error(errc::validation_failed, "missing_required_field",
+  return make_api_error(error_code::missing_required_field,
                         "Missing required field: " + field, field);
 }
 
@@ -519,7 +519,7 @@ api_error validate_simple_named(json::object& obj, resource_kind kind) {
 api_error validate_resource(resource_kind kind, json::value& doc, const validation_context& ctx) {
   auto* obj = doc.if_object();
   if (!obj)
-    return make_api_error(errc::validation_failed, "invalid_field",
+    return make_api_error(error_code::invalid_field,
                           std::string("a ") + info(kind).singular + " must be a JSON object", "");
   switch (kind) {
     case resource_kind::connection: {

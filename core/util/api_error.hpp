@@ -1,16 +1,19 @@
 #pragma once
-// The one error vocabulary of Integrator. Every layer reports failures as an
-// api_error; only http/ turns `kind` into a status code and the
-// {"errors":[{"code","message","field"}]} body.
+// The one error vocabulary of Integrator: every error code a client can get
+// or a job can record, each with its class and default message, in one
+// registry (api_error.cpp). Every layer reports failures as an api_error;
+// only http/server turns the class into a status code (status_map.cpp) and
+// the error into the {"errors":[{"code","message","field"}]} body.
 
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace integrator {
 
-/// Protocol-neutral failure classes. http/status_map.cpp maps them to HTTP.
+/// Protocol-neutral failure classes; each maps to one HTTP status.
 enum class errc : std::uint8_t {
   none = 0,
   invalid_json,        ///< body is not JSON (400)
@@ -24,27 +27,99 @@ enum class errc : std::uint8_t {
   validation_failed,   ///< well-formed but invalid content (422)
   rate_limited,        ///< leaky bucket empty (429)
   internal,            ///< a bug or a storage failure (500)
-  unavailable,         ///< an actor did not answer in time (503)
+  unavailable,         ///< an actor or a target did not answer (503)
 };
 
-/// Name of an errc, stable; used as the default error `code` string.
+/// Every error code. The name of each value is the `code` clients see,
+/// except `invalid_body` (code "invalid_request", with 422 where the
+/// request itself was readable). Job error codes are stored with a job's
+/// errors rather than answered.
+enum class error_code : std::uint8_t {
+  none = 0,
+  // -- the request as sent (400) ---------------------------------------------
+  invalid_json,
+  invalid_request,
+  invalid_query,
+  invalid_query_params,
+  invalid_paged_export_state,
+  // -- who asks (401, 403) ---------------------------------------------------
+  unauthorized,
+  forbidden,
+  // -- what it names (404, 405, 409, 413, 429) ----------------------------------
+  not_found,
+  method_not_allowed,
+  conflict,
+  job_finished,
+  payload_too_large,
+  rate_limited,
+  // -- what it says (422) -----------------------------------------------------
+  invalid_field,
+  invalid_body,
+  missing_required_field,
+  missing_header,
+  invalid_reference,
+  invalid_patch,
+  invalid_date,
+  invalid_user,
+  duplicate_email,
+  resource_in_use,
+  invalid_mapping,
+  invalid_export,
+  invalid_connection,
+  flow_disabled,
+  missing_page_generator,
+  nothing_to_retry,
+  not_a_flow_job,
+  ping_failed,
+  export_failed,
+  // -- the server (500, 503) --------------------------------------------------
+  internal_error,
+  unavailable,
+  proxy_failed,
+  // -- job errors -------------------------------------------------------------
+  invalid_record,
+  import_failed,
+  lookup_failed,
+  mapping_failed,
+  transform_failed,
+  once_failed,
+  invalid_flow,
+  step_crashed,
+  job_failed,
+  connection_error,
+};
+
+/// One row of the registry.
+struct error_code_info {
+  std::string_view name;     ///< the `code` clients and job errors show
+  errc kind;                 ///< picks the HTTP status
+  std::string_view message;  ///< when the caller has nothing more precise
+};
+
+const error_code_info& info(error_code c);
+
+/// The `code` text of `c`.
+inline std::string_view code_name(error_code c) {
+  return info(c).name;
+}
+
+/// Name of an errc, stable (for logs and test diagnostics).
 const char* to_string(errc e);
-
-/// Prints the name (for logs and test diagnostics).
 std::ostream& operator<<(std::ostream& os, errc e);
+std::ostream& operator<<(std::ostream& os, error_code c);
 
-/// One entry of the API's error array, with the class that picks the status.
+/// One entry of the API's error array.
 struct api_error {
-  errc kind = errc::none;
-  std::string code;     ///< e.g. "invalid_field", "rate_limited"
+  error_code code = error_code::none;
   std::string message;  ///< human readable
   std::string field;    ///< optional JSON path of the offending field
 
-  explicit operator bool() const { return kind != errc::none; }
+  errc kind() const { return info(code).kind; }
+  explicit operator bool() const { return code != error_code::none; }
 };
 
-api_error make_api_error(errc kind, std::string message, std::string field = {});
-api_error make_api_error(errc kind, std::string code, std::string message, std::string field);
+/// An error with `code`; an empty `message` takes the code's default.
+api_error make_api_error(error_code code, std::string message = {}, std::string field = {});
 
 /// {"errors":[{"code":..,"message":..,"field":..}]} for one error.
 std::string error_body(const api_error& e);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "core/util/api_error.hpp"
 #include "http/server/wire_response.hpp"
 
 namespace integrator {
@@ -26,8 +27,8 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
               std::function<void(wire_response)> done);
 
 /// An error response in the API's format (used for parse failures too).
-wire_response error_response(unsigned status, const std::string& code, const std::string& message,
-                             unsigned version, bool keep_alive);
+wire_response error_response(error_code code, std::string message, unsigned version,
+                             bool keep_alive);
 
 /// A fresh request id ("<process>-<n>").
 std::string next_request_id();

@@ -90,10 +90,11 @@ std::string next_request_id() {
   return prefix + "-" + std::to_string(++counter);
 }
 
-wire_response error_response(unsigned status, const std::string& code, const std::string& message,
-                             unsigned version, bool keep_alive) {
-  wire_response res(status, version, keep_alive);
-  res.body(error_body(make_api_error(errc::internal, code, message, "")), json_type);
+wire_response error_response(error_code code, std::string message, unsigned version,
+                             bool keep_alive) {
+  auto error = make_api_error(code, std::move(message));
+  wire_response res(http_status(error.kind()), version, keep_alive);
+  res.body(error_body(error), json_type);
   return res;
 }
 
@@ -110,19 +111,19 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
     res.set(request_id_header, request_id);
     done(std::move(res));
   };
-  auto fail = [&](unsigned status, const std::string& code, const std::string& message) {
-    finish(error_response(status, code, message, version, keep_alive));
+  auto fail = [&](error_code code, std::string message) {
+    finish(error_response(code, std::move(message), version, keep_alive));
   };
 
   std::string_view raw_target(req.target().data(), req.target().size());
   request_target target;
   if (!parse_request_target(raw_target, target))
-    return fail(400, "invalid_request", "Malformed request target");
+    return fail(error_code::invalid_request, "Malformed request target");
   std::string method(req.method_string());
 
   switch (target.surface) {
     case api_surface::unknown:
-      return fail(404, "not_found", "No such endpoint");
+      return fail(error_code::not_found, "No such endpoint");
     case api_surface::health: {
       wire_response res(200, version, keep_alive);
       res.body(R"({"status":"ok"})", json_type);
@@ -131,7 +132,7 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
     case api_surface::debug: {
       if (!test_hooks || method != "POST" || target.segments.size() != 2
           || target.segments[0] != "crash")
-        return fail(404, "not_found", "No such endpoint");
+        return fail(error_code::not_found, "No such endpoint");
       gw.crash(target.segments[1], [finish, version, keep_alive](api_reply r) {
         finish(to_http(std::move(r), nullptr, version, keep_alive));
       });
@@ -144,7 +145,7 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
   bool admin = target.surface == api_surface::admin;
   auto token = bearer_token(req);
   if (token.empty())
-    return fail(401, "unauthorized", "Missing or malformed Authorization: Bearer header");
+    return fail(error_code::unauthorized, "Missing or malformed Authorization: Bearer header");
   auto routed = route(method, admin, target.segments);
   if (routed.error) {
     auto res = to_http(api_reply::fail(routed.error), nullptr, version, keep_alive);

@@ -140,7 +140,7 @@ private:
     if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
       bool body = ec == bhttp::error::body_limit;
       return answer_and_close(error_response(
-        413, "payload_too_large",
+        error_code::payload_too_large,
         body ? "Request body larger than " + std::to_string(shared_.limits.body_limit) + " bytes"
              : "Request headers larger than " + std::to_string(shared_.limits.header_limit)
                  + " bytes",
@@ -155,7 +155,7 @@ private:
     if (ec) {
       fail(ec, "parse");
       return answer_and_close(
-        error_response(400, "invalid_request", "Malformed HTTP request: " + ec.message(), 11, false));
+        error_response(error_code::invalid_request, "Malformed HTTP request: " + ec.message(), 11, false));
     }
     auto req = parser_->release();
     auto s = std::make_shared<slot>();

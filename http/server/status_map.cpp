@@ -28,7 +28,7 @@ unsigned http_status(const api_reply& r) {
     case api_status::ok: return 200;
     case api_status::created: return 201;
     case api_status::no_content: return 204;
-    case api_status::failed: return http_status(r.error.kind);
+    case api_status::failed: return http_status(r.error.kind());
   }
   return 500;
 }

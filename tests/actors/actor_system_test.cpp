@@ -71,13 +71,13 @@ struct node_fixture {
 BOOST_FIXTURE_TEST_SUITE(actor_system_test, node_fixture)
 
 BOOST_AUTO_TEST_CASE(registry_authenticates_and_bucket_limits) {
-  BOOST_TEST((token_info("wrong").error.kind == errc::unauthorized));
+  BOOST_TEST((token_info("wrong").error.kind() == errc::unauthorized));
   int ok = 0, limited = 0;
   for (int i = 0; i < 8; ++i) {
     auto r = token_info(token);
     ok += r.status == api_status::ok;
-    limited += r.error.kind == errc::rate_limited;
-    if (r.error.kind == errc::rate_limited)
+    limited += r.error.kind() == errc::rate_limited;
+    if (r.error.kind() == errc::rate_limited)
       BOOST_TEST(r.retry_after >= 1);
     else
       BOOST_TEST(r.body.find("\"email\":\"a@x.io\"") != std::string::npos);

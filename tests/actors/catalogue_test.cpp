@@ -43,11 +43,11 @@ BOOST_AUTO_TEST_CASE(every_message_type_survives_serialization) {
   BOOST_TEST(c.body == call.body);
   BOOST_TEST((c.query == call.query));
 
-  auto reply = api_reply::fail(make_api_error(errc::rate_limited, "rate_limited", "slow", "f"));
+  auto reply = api_reply::fail(make_api_error(error_code::rate_limited, "slow", "f"));
   reply.retry_after = 3;
   reply.next_skip = 10;
   auto r = round_trip(sys, reply);
-  BOOST_TEST((r.status == api_status::failed && r.error.kind == errc::rate_limited));
+  BOOST_TEST((r.status == api_status::failed && r.error.kind() == errc::rate_limited));
   BOOST_TEST(r.error.field == "f");
   BOOST_TEST(r.retry_after == 3);
   BOOST_TEST(r.next_skip == 10);

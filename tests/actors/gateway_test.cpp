@@ -13,7 +13,7 @@ BOOST_AUTO_TEST_CASE(tickets_complete_once_and_expire_after_their_deadline) {
   std::vector<std::string> seen;
   auto record = [&](std::string name) {
     return [&seen, name](api_reply r) {
-      seen.push_back(name + ":" + (r.status == api_status::failed ? to_string(r.error.kind) : "ok"));
+      seen.push_back(name + ":" + (r.status == api_status::failed ? to_string(r.error.kind()) : "ok"));
     };
   };
   auto answered = tickets.park(record("answered"), now + 10s);
@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(tickets_complete_once_and_expire_after_their_deadline) {
   BOOST_TEST_REQUIRE(seen.size() == 2u);
   BOOST_TEST(seen[0] == "answered:ok");
   BOOST_TEST(seen[1] == "overdue:unavailable");
-  tickets.complete_all(api_reply::fail(make_api_error(errc::unavailable, "bye")));
+  tickets.complete_all(api_reply::fail(make_api_error(error_code::unavailable, "bye")));
   BOOST_TEST(seen.size() == 3u);
   BOOST_TEST(seen[2] == "waiting:unavailable");
 }

@@ -46,11 +46,11 @@ BOOST_AUTO_TEST_CASE(writes_are_planned_and_answered_after_commit) {
 BOOST_AUTO_TEST_CASE(bad_input_is_answered_without_a_write) {
   account_book book(object_id_generator({1, 2, 3, 4, 5}, 0));
   auto bad = plan_operator_call(book, {}, call_of(api_op::admin_account_create, {}, "{nope"), now);
-  BOOST_TEST((bad.reply.error.kind == errc::invalid_json));
+  BOOST_TEST((bad.reply.error.kind() == errc::invalid_json));
   BOOST_TEST(bad.batch.empty());
   auto missing = plan_operator_call(book, {}, call_of(api_op::admin_token_list,
                                                       "5a0c3d0b8e4f2a1b3c4d5e6f"), now);
-  BOOST_TEST((missing.reply.error.kind == errc::not_found));
+  BOOST_TEST((missing.reply.error.kind() == errc::not_found));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -171,8 +171,8 @@ BOOST_AUTO_TEST_CASE(a_canceled_run_ends_canceled_and_leaves_the_mark) {
 
 BOOST_AUTO_TEST_CASE(a_job_that_cannot_start_fails_with_a_job_error) {
   auto ledger = ledger_of(queued_job());
-  ledger.fail("the flow is not valid JSON", "invalid_flow", t0);
-  ledger.fail("a second reason", "invalid_flow", t0);
+  ledger.fail("the flow is not valid JSON", error_code::invalid_flow, t0);
+  ledger.fail("a second reason", error_code::invalid_flow, t0);
   BOOST_TEST(ledger.fatal() == "the flow is not valid JSON");
   BOOST_TEST((ledger.flow_job().status == job_status::running));
   BOOST_TEST(ledger.flow_job().started_at == t0);

@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(rejects_bad_operations) {
                      R"([{"op":"add","path":"/a"}])", R"([{"op":"move","from":"/a","path":"/a/b"}])"}) {
     api_error e;
     apply(R"({"a":[1]})", patch, &e);
-    BOOST_TEST(e.kind == errc::validation_failed, patch);
+    BOOST_TEST((e.kind() == errc::validation_failed), patch);
   }
 }
 

@@ -26,8 +26,8 @@ BOOST_AUTO_TEST_CASE(rejects_bad_queries_with_invalid_query_params) {
                          query_params{{"include", "a"}, {"exclude", "b"}}}) {
     integrator::list_query q;
     auto e = parse_list_query(resource_kind::export_, p, q);
-    BOOST_TEST((e.kind == errc::invalid_request));
-    BOOST_TEST(e.code == "invalid_query_params");
+    BOOST_TEST((e.kind() == errc::invalid_request));
+    BOOST_TEST((e.code == error_code::invalid_query_params));
   }
 }
 

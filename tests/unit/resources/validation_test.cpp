@@ -20,7 +20,7 @@ api_error check(resource_kind kind, const char* text, json::value* out = nullptr
 
 void expect_field(resource_kind kind, const char* text, const char* field) {
   auto e = check(kind, text);
-  BOOST_TEST((e.kind == errc::validation_failed), text);
+  BOOST_TEST((e.kind() == errc::validation_failed), text);
   BOOST_TEST(e.field == field, text);
 }
 
