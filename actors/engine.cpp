@@ -46,11 +46,13 @@ using engine_ptr = engine_actor::stateful_pointer<engine_state>;
 std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, api_reply& error) {
   boost::system::error_code ec;
   auto doc = boost::json::parse(connection, ec);
-  std::string why;
-  auto endpoint = ec ? std::nullopt : http_endpoint::from_connection(doc, &why);
+  if (ec) {
+    error = api_reply::fail(make_api_error(error_code::invalid_connection, "the connection is not JSON"));
+    return nullptr;
+  }
+  auto endpoint = http_endpoint::from_connection(doc);
   if (!endpoint) {
-    error = api_reply::fail(make_api_error(error_code::invalid_connection,
-                                           ec ? "the connection is not JSON" : why, ""));
+    error = api_reply::fail(make_api_error(error_code::invalid_connection, endpoint.error().message));
     return nullptr;
   }
   return std::make_shared<const http_endpoint>(std::move(*endpoint));

@@ -57,9 +57,9 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
   return {
     [=](spec_atom, const std::string& account,
         const std::string& flow_id) -> caf::result<api_error, job_spec> {
-      std::string why;
       try {
-        if (auto spec = load_job_spec(*self->state.resources, account, flow_id, &why)) {
+        auto spec = load_job_spec(*self->state.resources, account, flow_id);
+        if (spec) {
           // Every export's delta mark (the plan knows which are delta).
           for (const auto& [export_id, doc] : spec->exports)
             if (auto mark = services->store->get(keys::export_marks_space,
@@ -67,7 +67,7 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
               spec->marks.emplace_back(export_id, std::stoll(*mark));
           return {api_error{}, std::move(*spec)};
         }
-        return {make_api_error(error_code::not_found, why), job_spec{}};
+        return {spec.error(), job_spec{}};
       } catch (const std::exception& e) {
         return {store_error(e), job_spec{}};
       }

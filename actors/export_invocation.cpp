@@ -109,15 +109,15 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         auto& st = self->state;
         boost::system::error_code ec;
         auto doc = json::parse(export_doc, ec);
-        std::string why = "the export is not a JSON object";
-        if (!ec)
-          st.step = export_step::compile(doc, st.endpoint, st.settings, &why);
-        if (!st.step) {
+        auto step = ec ? result<export_step>(invalid_input("the export is not a JSON object"))
+                       : export_step::compile(doc, st.endpoint, st.settings);
+        if (!step) {
           self->quit();
-          auto page = failed(error_code::invalid_export, why);
+          auto page = failed(error_code::invalid_export, step.error().message);
           page.error.field = "export";
           return page;
         }
+        st.step = std::move(*step);
         st.cursor.emplace(*st.step, st.settings);
         if (!position.empty()) {
           auto p = json::parse(position, ec);
@@ -133,13 +133,14 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         auto& st = self->state;
         boost::system::error_code ec;
         auto doc = json::parse(body, ec);
-        std::string why = "the export is not a JSON object";
-        auto preview = ec || !doc.is_object() ? std::nullopt : export_preview::compile(doc.get_object(), &why);
+        auto preview = ec || !doc.is_object()
+                         ? result<export_preview>(invalid_input("the export is not a JSON object"))
+                         : export_preview::compile(doc.get_object());
         if (!preview) {
           self->quit();
-          return api_reply::fail(make_api_error(error_code::invalid_export, why, "export"));
+          return api_reply::fail(make_api_error(error_code::invalid_export, preview.error().message, "export"));
         }
-        st.preview = std::move(preview);
+        st.preview = std::move(*preview);
         st.preview_pager.emplace(st.preview->pager());
         auto req = st.preview_pager->next();
         if (!req) {

@@ -69,13 +69,13 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
         auto& st = self->state;
         boost::system::error_code ec;
         auto doc = json::parse(import_doc, ec);
-        std::string why;
-        if (!ec)
-          st.plan = import_plan::compile(doc, json::value(), &why);
-        if (!st.plan) {
+        auto plan = ec ? result<import_plan>(invalid_input("the import is not JSON"))
+                       : import_plan::compile(doc, json::value());
+        if (!plan) {
           self->quit();
-          return invalid("the import cannot run: " + why);
+          return invalid("the import cannot run: " + plan.error().message);
         }
+        st.plan = std::move(*plan);
         auto records = records_of(body);
         if (!records) {
           self->quit();

@@ -232,14 +232,16 @@ void begin(job_ptr self) {
     finish(self);
     return;
   }
-  std::string why = error.message;
-  if (!error)
-    if (auto plan = flow_plan::for_job(spec, *job, now, st.first_station_index, &why))
-      st.plan = std::make_shared<const flow_plan>(std::move(*plan));
-  if (!st.plan) {
-    fail(self, why, error_code::invalid_flow);
+  if (error) {
+    fail(self, error.message, error_code::invalid_flow);
     return;
   }
+  auto plan = flow_plan::for_job(spec, *job, now, st.first_station_index);
+  if (!plan) {
+    fail(self, plan.error().message, error_code::invalid_flow);
+    return;
+  }
+  st.plan = std::make_shared<const flow_plan>(std::move(*plan));
   launch(self);
 }
 

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
 
   export_step exp;
   exp.output_filter = filter_expression::compile_filter(json::parse(
-      R"({"type":"expression","expression":{"version":"1","rules":["isnotempty",["extract","email"]]}})"));
+      R"({"type":"expression","expression":{"version":"1","rules":["isnotempty",["extract","email"]]}})")).value();
   exp.filter_fields = exp.output_filter->record_fields();
   auto imp = import_plan::compile(json::parse(R"({"http":{"method":["POST"],"relativeURI":["/sink"],
       "batchSize":1000},"mapping":{"fields":[{"extract":"id","generate":"externalId"},

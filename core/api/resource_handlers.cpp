@@ -351,10 +351,9 @@ api_reply map_import(account_context& ctx, const principal& who, const api_call&
   if (!imp || !imp->is_object() || !data || !data->is_array())
     return api_reply::fail(make_api_error(error_code::invalid_body,
                                           "The body must be {\"import\":{…},\"data\":[…]}", ""));
-  std::string why;
-  auto mapped = import_plan::map_only(*imp, data->get_array(), &why);
+  auto mapped = import_plan::map_only(*imp, data->get_array());
   if (!mapped)
-    return api_reply::fail(make_api_error(error_code::invalid_mapping, why, "import"));
+    return api_reply::fail(make_api_error(error_code::invalid_mapping, mapped.error().message, "import"));
   return api_reply::json(api_status::ok, json::serialize(*mapped));
 }
 

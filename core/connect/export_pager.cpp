@@ -50,25 +50,23 @@ std::vector<std::string> strings(const json::object& o, std::string_view key) {
   return out;
 }
 
-bool compile_headers(const json::object& block, http_export_plan& p, std::string* error) {
+result<void> compile_headers(const json::object& block, http_export_plan& p) {
   auto it = block.find("headers");
   if (it == block.end() || !it->value().is_array())
-    return true;
+    return {};
   for (const auto& h : it->value().get_array()) {
     const auto* ho = h.if_object();
     if (!ho || str(*ho, "name").empty())
       continue;
-    std::optional<handlebars_template> t;
-    if (!compile_optional_template(str(*ho, "value"), t, "headers", error))
-      return false;
+    auto t = handlebars_template::compile(str(*ho, "value"));
     if (!t)
-      t = handlebars_template::compile("");
+      return invalid_input("headers: " + t.error().message, "headers");
     p.headers.emplace_back(str(*ho, "name"), std::move(*t));
   }
-  return true;
+  return {};
 }
 
-bool read_stops(const json::object& o, http_export_plan& p) {
+void read_stops(const json::object& o, http_export_plan& p) {
   if (auto s = int_of(o, "lastPageStatusCode")) {
     p.last_page_status = static_cast<int>(*s);
     p.last_page_status_set = true;
@@ -79,16 +77,18 @@ bool read_stops(const json::object& o, http_export_plan& p) {
     p.last_page_values = strings(o, "lastPageValue");
   p.max_page_path = split_path(str(o, "maxPagePath"));
   p.max_count_path = split_path(str(o, "maxCountPath"));
-  return true;
 }
 
-bool compile_http(const json::object& h, http_export_plan& p, std::string* error) {
+result<void> compile_http(const json::object& h, http_export_plan& p) {
   p.method = str(h, "method");
   if (p.method.empty())
     p.method = "GET";
-  if (!compile_optional_template(str(h, "relativeURI"), p.relative_uri, "relativeURI", error)
-      || !compile_optional_template(str(h, "body"), p.body, "body", error) || !compile_headers(h, p, error))
-    return false;
+  if (auto r = compile_optional_template(str(h, "relativeURI"), p.relative_uri, "relativeURI"); !r)
+    return r;
+  if (auto r = compile_optional_template(str(h, "body"), p.body, "body"); !r)
+    return r;
+  if (auto r = compile_headers(h, p); !r)
+    return r;
   if (auto it = h.find("response"); it != h.end()) {
     if (const auto* r = it->value().if_object())
       p.resource_path = split_path(str(*r, "resourcePath"));
@@ -96,7 +96,7 @@ bool compile_http(const json::object& h, http_export_plan& p, std::string* error
   }
   auto pit = h.find("paging");
   if (pit == h.end() || !pit->value().is_object())
-    return true;
+    return {};
   const auto& g = pit->value().get_object();
   auto method = str(g, "method");
   static const std::pair<std::string_view, paging_method> names[] = {
@@ -110,11 +110,8 @@ bool compile_http(const json::object& h, http_export_plan& p, std::string* error
       p.paging = m;
       known = true;
     }
-  if (!known) {
-    if (error)
-      *error = "paging.method: unknown method \"" + method + "\"";
-    return false;
-  }
+  if (!known)
+    return invalid_input("paging.method: unknown method \"" + method + "\"", "paging.method");
   p.page_start = int_of(g, "page").value_or(0);
   p.skip_start = int_of(g, "skip").value_or(0);
   p.path = split_path(str(g, "path"));
@@ -122,27 +119,31 @@ bool compile_http(const json::object& h, http_export_plan& p, std::string* error
   p.path_in_header = str(g, "pathLocation") == "header";
   if (auto rel = str(g, "linkHeaderRelation"); !rel.empty())
     p.link_relation = rel;
-  if (!compile_optional_template(str(g, "relativeURI"), p.paging_relative_uri, "paging.relativeURI", error)
-      || !compile_optional_template(str(g, "body"), p.paging_body, "paging.body", error))
-    return false;
+  if (auto r = compile_optional_template(str(g, "relativeURI"), p.paging_relative_uri,
+                                         "paging.relativeURI");
+      !r)
+    return r;
+  if (auto r = compile_optional_template(str(g, "body"), p.paging_body, "paging.body"); !r)
+    return r;
   if ((p.paging == paging_method::relativeuri && !p.paging_relative_uri)
       || (p.paging == paging_method::body && !p.paging_body)) {
-    if (error)
-      *error = "paging." + std::string(p.paging == paging_method::body ? "body" : "relativeURI")
-               + " is required for paging method " + method;
-    return false;
+    auto field = "paging." + std::string(p.paging == paging_method::body ? "body" : "relativeURI");
+    return invalid_input(field + " is required for paging method " + method, field);
   }
-  return read_stops(g, p);
+  read_stops(g, p);
+  return {};
 }
 
-bool compile_rest(const json::object& r, http_export_plan& p, std::string* error) {
+result<void> compile_rest(const json::object& r, http_export_plan& p) {
   p.method = str(r, "method");
   if (p.method.empty())
     p.method = "GET";
-  if (!compile_optional_template(str(r, "relativeURI"), p.relative_uri, "relativeURI", error)
-      || !compile_optional_template(str(r, "postBody"), p.body, "postBody", error)
-      || !compile_headers(r, p, error))
-    return false;
+  if (auto e = compile_optional_template(str(r, "relativeURI"), p.relative_uri, "relativeURI"); !e)
+    return e;
+  if (auto e = compile_optional_template(str(r, "postBody"), p.body, "postBody"); !e)
+    return e;
+  if (auto e = compile_headers(r, p); !e)
+    return e;
   p.resource_path = split_path(str(r, "resourcePath"));
   p.check.success_path = split_path(str(r, "successPath"));
   p.check.success_values = strings(r, "successValues");
@@ -156,9 +157,10 @@ bool compile_rest(const json::object& r, http_export_plan& p, std::string* error
     p.page_start = 1;
   } else if (method == "relativeuri") {
     p.paging = paging_method::relativeuri;
-    if (!compile_optional_template(str(r, "nextPageRelativeURI"), p.paging_relative_uri,
-                          "nextPageRelativeURI", error))
-      return false;
+    if (auto e = compile_optional_template(str(r, "nextPageRelativeURI"), p.paging_relative_uri,
+                                           "nextPageRelativeURI");
+        !e)
+      return e;
   } else if (method == "linkheader") {
     p.paging = paging_method::linkheader;
   } else if (method == "token") {
@@ -166,16 +168,13 @@ bool compile_rest(const json::object& r, http_export_plan& p, std::string* error
     p.path = split_path(str(r, "nextPagePath"));
     p.page_argument = str(r, "pageArgument");
   } else if (!method.empty()) {
-    if (error)
-      *error = "rest.pagingMethod: unknown method \"" + method + "\"";
-    return false;
+    return invalid_input("rest.pagingMethod: unknown method \"" + method + "\"", "rest.pagingMethod");
   }
-  if (p.paging == paging_method::relativeuri && !p.paging_relative_uri) {
-    if (error)
-      *error = "rest.nextPageRelativeURI is required for paging method relativeuri";
-    return false;
-  }
-  return read_stops(r, p);
+  if (p.paging == paging_method::relativeuri && !p.paging_relative_uri)
+    return invalid_input("rest.nextPageRelativeURI is required for paging method relativeuri",
+                         "rest.nextPageRelativeURI");
+  read_stops(r, p);
+  return {};
 }
 
 std::string with_param(std::string target, std::string_view name, std::string_view value) {
@@ -195,25 +194,19 @@ json::object headers_object(const header_list& headers) {
 
 }  // namespace
 
-std::optional<http_export_plan> http_export_plan::compile(const json::value& export_doc,
-                                                          std::string* error) {
+result<http_export_plan> http_export_plan::compile(const json::value& export_doc) {
   http_export_plan p;
   const auto* e = export_doc.if_object();
-  if (!e) {
-    if (error)
-      *error = "export is not an object";
-    return std::nullopt;
-  }
+  if (!e)
+    return invalid_input("export is not an object");
   if (const auto* h = e->if_contains("http"); h && h->is_object()) {
-    if (!compile_http(h->get_object(), p, error))
-      return std::nullopt;
+    if (auto r = compile_http(h->get_object(), p); !r)
+      return r.error();
   } else if (const auto* r = e->if_contains("rest"); r && r->is_object()) {
-    if (!compile_rest(r->get_object(), p, error))
-      return std::nullopt;
+    if (auto compiled = compile_rest(r->get_object(), p); !compiled)
+      return compiled.error();
   } else {
-    if (error)
-      *error = "export has no http or rest block";
-    return std::nullopt;
+    return invalid_input("export has no http or rest block");
   }
   return p;
 }

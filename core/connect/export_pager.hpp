@@ -54,10 +54,9 @@ struct http_export_plan {
   std::vector<std::string> max_page_path;
   std::vector<std::string> max_count_path;
 
-  /// Compiles the export's http (or legacy rest) block; nullopt with
-  /// `error` when a template or setting is invalid.
-  static std::optional<http_export_plan> compile(const boost::json::value& export_doc,
-                                                 std::string* error = nullptr);
+  /// Compiles the export's http (or legacy rest) block; fails when a
+  /// template or setting is invalid.
+  static result<http_export_plan> compile(const boost::json::value& export_doc);
 };
 
 /// A request the pager wants sent: `target` is relative to the

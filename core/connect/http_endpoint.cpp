@@ -144,22 +144,16 @@ std::optional<std::int64_t> retry_policy::delay_after(const outbound_response& r
   return static_cast<std::int64_t>(wait / 2 + wait / 2 * jitter);
 }
 
-std::optional<http_endpoint> http_endpoint::from_connection(const json::value& connection,
-                                                            std::string* error) {
-  auto fail = [&](std::string msg) -> std::optional<http_endpoint> {
-    if (error)
-      *error = std::move(msg);
-    return std::nullopt;
-  };
+result<http_endpoint> http_endpoint::from_connection(const json::value& connection) {
   const auto* conn = connection.if_object();
   if (!conn)
-    return fail("connection is not an object");
+    return invalid_input("connection is not an object");
   auto type = str(*conn, "type");
   http_endpoint e;
   if (type == "http") {
     const auto* h = obj(*conn, "http");
     if (!h)
-      return fail("connection has no http block");
+      return invalid_input("connection has no http block");
     e.read_basics(*h, connection);
     e.verify_tls_ = !(h->contains("disableStrictSSL") && h->at("disableStrictSSL") == true);
     e.timeout_ms_ = num(*h, "timeout", 60000);
@@ -188,7 +182,7 @@ std::optional<http_endpoint> http_endpoint::from_connection(const json::value& c
   } else if (type == "rest") {
     const auto* r = obj(*conn, "rest");
     if (!r)
-      return fail("connection has no rest block");
+      return invalid_input("connection has no rest block");
     e.read_basics(*r, connection);
     auto auth = str(*r, "authType");
     if (const auto* b = obj(*r, "basicAuth"); auth == "basic" && b)
@@ -200,10 +194,10 @@ std::optional<http_endpoint> http_endpoint::from_connection(const json::value& c
     e.ping_.relative_uri = str(*r, "pingRelativeURI");
     e.ping_.check.success_path = split_path(str(*r, "pingSuccessPath"));
   } else {
-    return fail("connection type \"" + type + "\" is not http or rest");
+    return invalid_input("connection type \"" + type + "\" is not http or rest");
   }
   if (e.base_uri_.empty())
-    return fail("connection has no baseURI");
+    return invalid_input("connection has no baseURI");
   if (e.concurrency_ < 1)
     e.concurrency_ = 1;
   return e;

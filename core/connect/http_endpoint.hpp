@@ -15,6 +15,8 @@
 #include "core/connect/outbound.hpp"
 #include "core/connect/response_check.hpp"
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 /// When and how long to wait before trying a request again.
@@ -44,10 +46,9 @@ struct http_ping {
 
 class http_endpoint {
 public:
-  /// Compiles a connection document; nullopt with `error` when it is not
-  /// an http/rest connection or lacks a baseURI.
-  static std::optional<http_endpoint> from_connection(const boost::json::value& connection,
-                                                      std::string* error = nullptr);
+  /// Compiles a connection document; fails when it is not an http/rest
+  /// connection or lacks a baseURI.
+  static result<http_endpoint> from_connection(const boost::json::value& connection);
 
   /// A request to `target` (relative to the base URI, or absolute), with
   /// the connection's headers and credentials; `extra` headers override.

@@ -8,21 +8,21 @@ namespace integrator {
 
 namespace json = boost::json;
 
-std::optional<once_marking> once_marking::compile(const json::object& export_doc, std::string* error) {
+result<once_marking> once_marking::compile(const json::object& export_doc) {
   const auto* http = export_doc.if_contains("http");
   const auto* once = http && http->is_object() ? http->get_object().if_contains("once") : nullptr;
   const auto* block = once ? once->if_object() : nullptr;
   auto uri = block ? first_text(*block, "relativeURI") : "";
-  if (uri.empty()) {
-    *error = "a once export needs http.once.relativeURI: the request that flags each exported record";
-    return std::nullopt;
-  }
+  if (uri.empty())
+    return invalid_input("a once export needs http.once.relativeURI: the request that flags each exported record",
+                         "http.once.relativeURI");
   once_marking m;
   if (auto method = first_text(*block, "method"); !method.empty())
     m.method_ = method;
-  if (!compile_optional_template(uri, m.relative_uri_, "http.once.relativeURI", error)
-      || !compile_optional_template(first_text(*block, "body"), m.body_, "http.once.body", error))
-    return std::nullopt;
+  if (auto r = compile_optional_template(uri, m.relative_uri_, "http.once.relativeURI"); !r)
+    return r.error();
+  if (auto r = compile_optional_template(first_text(*block, "body"), m.body_, "http.once.body"); !r)
+    return r.error();
   return m;
 }
 

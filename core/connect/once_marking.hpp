@@ -14,6 +14,8 @@
 
 #include "core/lang/handlebars.hpp"
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 /// One rendered request, relative to the export's connection.
@@ -25,9 +27,9 @@ struct once_call {
 
 class once_marking {
 public:
-  /// The export's http.once block; nullopt with `error` when it has no
-  /// relativeURI or a template does not compile.
-  static std::optional<once_marking> compile(const boost::json::object& export_doc, std::string* error);
+  /// The export's http.once block; fails when it has no relativeURI or a
+  /// template does not compile.
+  static result<once_marking> compile(const boost::json::object& export_doc);
 
   /// The call that flags `record` (its JSON text); nullopt when the text
   /// is not a JSON object.

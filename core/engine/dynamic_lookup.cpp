@@ -40,8 +40,7 @@ std::string legacy_template(std::string_view source) {
   return out;
 }
 
-std::optional<std::vector<dynamic_lookup>> dynamic_lookup::parse(const json::value& lookups, bool legacy,
-                                                                 std::string* error) {
+result<std::vector<dynamic_lookup>> dynamic_lookup::parse(const json::value& lookups, bool legacy) {
   std::vector<dynamic_lookup> out;
   const auto* list = lookups.if_array();
   if (!list)
@@ -53,18 +52,18 @@ std::optional<std::vector<dynamic_lookup>> dynamic_lookup::parse(const json::val
     dynamic_lookup l;
     l.outcome_ = static_lookup::from(*o);
     const auto& name = l.outcome_.name;
-    if (name.empty()) {
-      *error = "every lookup needs a name";
-      return std::nullopt;
-    }
+    if (name.empty())
+      return invalid_input("every lookup needs a name", "lookups");
     if (auto m = first_text(*o, "method"); !m.empty())
       l.method_ = m;
     auto fix = [&](std::string s) { return legacy ? legacy_template(s) : s; };
     auto body = first_text(*o, o->contains("postData") ? "postData" : "body");
-    if (!compile_optional_template(fix(first_text(*o, "relativeURI")), l.relative_uri_,
-                                   "lookup " + name + " relativeURI", error)
-        || !compile_optional_template(fix(body), l.body_, "lookup " + name + " body", error))
-      return std::nullopt;
+    if (auto r = compile_optional_template(fix(first_text(*o, "relativeURI")), l.relative_uri_,
+                                           "lookup " + name + " relativeURI");
+        !r)
+      return r.error();
+    if (auto r = compile_optional_template(fix(body), l.body_, "lookup " + name + " body"); !r)
+      return r.error();
     l.extract_ = split_path(first_text(*o, "extract"));
     out.push_back(std::move(l));
   }

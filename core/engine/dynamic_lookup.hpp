@@ -28,6 +28,8 @@
 #include "core/connect/outbound.hpp"
 #include "core/lang/static_lookup.hpp"
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 /// One lookup request for one record.
@@ -42,10 +44,9 @@ struct lookup_call {
 class dynamic_lookup {
 public:
   /// The dynamic entries of `lookups` (an array or null); `legacy`: a rest
-  /// block's, with single-brace templates. nullopt with `error` when one
-  /// has no name or a template does not compile.
-  static std::optional<std::vector<dynamic_lookup>> parse(const boost::json::value& lookups, bool legacy,
-                                                          std::string* error);
+  /// block's, with single-brace templates. Fails when one has no name or a
+  /// template does not compile.
+  static result<std::vector<dynamic_lookup>> parse(const boost::json::value& lookups, bool legacy);
 
   const std::string& name() const { return outcome_.name; }
 

@@ -21,22 +21,22 @@ json::array one_error(const std::string& code, const std::string& message) {
   return json::array{json::object{{"code", code}, {"message", message}}};
 }
 
-std::string result(json::array data, json::array stages) {
+std::string preview_body(json::array data, json::array stages) {
   return json::serialize(json::object{
     {"data", std::move(data)}, {"dataURIs", json::array()}, {"stages", std::move(stages)}});
 }
 
 }  // namespace
 
-std::optional<export_preview> export_preview::compile(const json::object& body, std::string* error) {
+result<export_preview> export_preview::compile(const json::object& body) {
   export_preview p;
-  auto plan = http_export_plan::compile(body, error);
+  auto plan = http_export_plan::compile(body);
   if (!plan)
-    return std::nullopt;
+    return plan.error();
   p.plan_ = std::make_shared<const http_export_plan>(std::move(*plan));
-  auto selection = export_selection::from(body, error);
+  auto selection = export_selection::from(body);
   if (!selection)
-    return std::nullopt;
+    return selection.error();
   if (selection->record_limit > 0)
     p.limit_ = selection->record_limit;
   else if (const auto* test = body.if_contains("test"); test && test->is_object())
@@ -44,14 +44,16 @@ std::optional<export_preview> export_preview::compile(const json::object& body, 
                                                                      && limit->get_int64() > 0)
       p.limit_ = static_cast<std::size_t>(std::min<std::int64_t>(limit->get_int64(), 100));
   if (const auto* t = body.if_contains("transform"); t && !t->is_null()) {
-    p.transform_ = record_transform::compile(*t, error);
-    if (!p.transform_)
-      return std::nullopt;
+    auto transform = record_transform::compile(*t);
+    if (!transform)
+      return transform.error();
+    p.transform_ = std::move(*transform);
   }
   if (const auto* f = body.if_contains("filter"); f && !f->is_null()) {
-    p.filter_ = filter_expression::compile_filter(*f, error);
-    if (!p.filter_)
-      return std::nullopt;
+    auto filter = filter_expression::compile_filter(*f);
+    if (!filter)
+      return filter.error();
+    p.filter_ = std::move(*filter);
   }
   json::object ctx;
   ctx["settings"] = json::object{{"flow", json::object()}};
@@ -72,7 +74,7 @@ std::string export_preview::answer(const export_request& req, const std::string&
     raw_errors = one_error(r.status ? std::to_string(r.status) : std::string(code_name(error_code::connection_error)), *got.error);
   stages.push_back(stage("raw", json::object{{"statusCode", r.status}, {"body", r.body}}, std::move(raw_errors)));
   if (got.error)
-    return result({}, std::move(stages));
+    return preview_body({}, std::move(stages));
   json::array parsed, parse_errors;
   for (auto text : got.records) {
     boost::system::error_code ec;
@@ -105,13 +107,13 @@ std::string export_preview::answer(const export_request& req, const std::string&
   }
   if (records.size() > limit_)
     records.resize(limit_);
-  return result(std::move(records), std::move(stages));
+  return preview_body(std::move(records), std::move(stages));
 }
 
 std::string export_preview::answer_unsent(const std::string& why) const {
   json::array stages;
   stages.push_back(stage("request", nullptr, one_error("invalid_request", why)));
-  return result({}, std::move(stages));
+  return preview_body({}, std::move(stages));
 }
 
 }  // namespace integrator

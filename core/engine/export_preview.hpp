@@ -22,13 +22,15 @@
 #include "core/lang/filter_expression.hpp"
 #include "core/lang/transform.hpp"
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 class export_preview {
 public:
-  /// The preview body: the export, with postData. nullopt with `error`
-  /// when the export does not compile.
-  static std::optional<export_preview> compile(const boost::json::object& body, std::string* error);
+  /// The preview body: the export, with postData; fails when the export
+  /// does not compile.
+  static result<export_preview> compile(const boost::json::object& body);
 
   /// The pager for the one request; its templates see postData.
   export_pager pager() const { return export_pager(plan_, context_); }

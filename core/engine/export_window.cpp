@@ -17,8 +17,7 @@ const json::object* block(const json::object& doc, std::string_view name) {
 
 }  // namespace
 
-std::optional<export_selection> export_selection::from(const json::object& doc,
-                                                       std::string* error) {
+result<export_selection> export_selection::from(const json::object& doc) {
   export_selection sel;
   const auto* type = doc.if_contains("type");
   std::string_view kind = type && type->is_string() ? std::string_view(type->get_string()) : "";
@@ -27,17 +26,13 @@ std::optional<export_selection> export_selection::from(const json::object& doc,
     if (const auto* d = block(doc, "delta")) {
       if (const auto* s = d->if_contains("startDate"); s && !s->is_null()) {
         auto ms = s->is_string() ? parse_iso_ms(s->get_string()) : std::nullopt;
-        if (!ms) {
-          *error = "delta.startDate is not a date";
-          return std::nullopt;
-        }
+        if (!ms)
+          return invalid_input("delta.startDate is not a date", "delta.startDate");
         sel.start_date = *ms;
       }
       if (const auto* lag = d->if_contains("lagOffset"); lag && !lag->is_null()) {
-        if (!lag->is_int64() || lag->get_int64() < 0) {
-          *error = "delta.lagOffset must be a number of milliseconds";
-          return std::nullopt;
-        }
+        if (!lag->is_int64() || lag->get_int64() < 0)
+          return invalid_input("delta.lagOffset must be a number of milliseconds", "delta.lagOffset");
         sel.lag_offset = lag->get_int64();
       }
     }
@@ -45,10 +40,8 @@ std::optional<export_selection> export_selection::from(const json::object& doc,
     sel.record_limit = 1;
     if (const auto* t = block(doc, "test"))
       if (const auto* limit = t->if_contains("limit"); limit && !limit->is_null()) {
-        if (!limit->is_int64() || limit->get_int64() < 1 || limit->get_int64() > 100) {
-          *error = "test.limit must be between 1 and 100";
-          return std::nullopt;
-        }
+        if (!limit->is_int64() || limit->get_int64() < 1 || limit->get_int64() > 100)
+          return invalid_input("test.limit must be between 1 and 100", "test.limit");
         sel.record_limit = static_cast<std::size_t>(limit->get_int64());
       }
   }

@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 struct export_selection {
@@ -23,10 +25,9 @@ struct export_selection {
   std::int64_t lag_offset = 0;   ///< delta.lagOffset (ms)
   std::size_t record_limit = 0;  ///< test.limit; 0: no limit
 
-  /// Reads an export document's selection; nullopt with `error` when its
-  /// delta or test block is invalid.
-  static std::optional<export_selection> from(const boost::json::object& export_doc,
-                                               std::string* error);
+  /// Reads an export document's selection; fails when its delta or test
+  /// block is invalid.
+  static result<export_selection> from(const boost::json::object& export_doc);
 };
 
 /// The window of one delta run.

@@ -34,42 +34,36 @@ std::optional<json::value> parse_doc(const std::string* text) {
   return v;
 }
 
-std::shared_ptr<const http_endpoint> endpoint_of(const job_spec& spec, const std::string& id,
-                                                 std::string* error) {
+result<std::shared_ptr<const http_endpoint>> endpoint_of(const job_spec& spec, const std::string& id) {
   auto conn = parse_doc(find_doc(spec.connections, id));
-  if (!conn) {
-    *error = "connection " + id + " not found";
-    return nullptr;
-  }
-  if (const auto* off = conn->get_object().if_contains("offline"); off && *off == true) {
-    *error = "connection " + id + " is offline (its last ping failed): ping it again or update "
-             "its credentials";
-    return nullptr;
-  }
-  auto e = http_endpoint::from_connection(*conn, error);
+  if (!conn)
+    return invalid_input("connection " + id + " not found");
+  if (const auto* off = conn->get_object().if_contains("offline"); off && *off == true)
+    return invalid_input("connection " + id + " is offline (its last ping failed): ping it again "
+                         "or update its credentials");
+  auto e = http_endpoint::from_connection(*conn);
   if (!e)
-    return nullptr;
+    return e.error();
   return std::make_shared<const http_endpoint>(std::move(*e));
 }
 
 }  // namespace
 
-std::optional<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
-                                      const std::string& flow_id, std::string* error) {
+result<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
+                               const std::string& flow_id) {
   access_scope all;
   all.full = true;
   auto flow = resources.load_revealed(resource_kind::flow, account, all, flow_id);
-  if (!flow) {
-    *error = "flow " + flow_id + " not found";
-    return std::nullopt;
-  }
+  if (!flow)
+    return make_api_error(error_code::not_found, "flow " + flow_id + " not found");
+  std::string missing;
   job_spec spec;
   spec.flow = json::serialize(*flow);
   auto add = [&](resource_kind kind, const std::string& id,
                  std::vector<std::pair<std::string, std::string>>& into) -> std::optional<json::value> {
     auto doc = resources.load_revealed(kind, account, all, id);
     if (!doc) {
-      *error = std::string(info(kind).singular) + " " + id + " not found";
+      missing = std::string(info(kind).singular) + " " + id + " not found";
       return std::nullopt;
     }
     if (!find_doc(into, id))
@@ -86,7 +80,7 @@ std::optional<job_spec> load_job_spec(const resource_store& resources, const std
       auto id = g.is_object() ? string_member(g.get_object(), "_exportId") : "";
       auto doc = add(resource_kind::export_, id, spec.exports);
       if (!doc || !with_connection(*doc))
-        return std::nullopt;
+        return make_api_error(error_code::not_found, missing);
     }
   bool loaded = true;
   flow_routes::each_processor_entry(f, [&](const json::object& p) {
@@ -99,7 +93,7 @@ std::optional<job_spec> load_job_spec(const resource_store& resources, const std
     loaded = doc && with_connection(*doc);
   });
   if (!loaded)
-    return std::nullopt;
+    return make_api_error(error_code::not_found, missing);
   return spec;
 }
 
@@ -131,48 +125,43 @@ record_verdict export_step::screen(const record_view& record, const json::value&
   return fields ? static_cast<record_verdict>(judge(*fields, settings)) : record_verdict::broken;
 }
 
-std::optional<export_step> export_step::compile(const json::value& doc,
-                                                std::shared_ptr<const http_endpoint> endpoint,
-                                                const json::value& settings, std::string* error) {
-  if (!doc.is_object()) {
-    *error = "the export is not a JSON object";
-    return std::nullopt;
-  }
+result<export_step> export_step::compile(const json::value& doc,
+                                         std::shared_ptr<const http_endpoint> endpoint,
+                                         const json::value& settings) {
+  if (!doc.is_object())
+    return invalid_input("the export is not a JSON object");
   const auto& e = doc.get_object();
   export_step step;
   step.export_id = string_member(e, "_id");
   step.connection_id = string_member(e, "_connectionId");
   step.endpoint = std::move(endpoint);
-  auto paging = http_export_plan::compile(doc, error);
+  auto paging = http_export_plan::compile(doc);
   if (!paging)
-    return std::nullopt;
+    return paging.error();
   step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
-  std::string why;
   if (const auto* flt = e.if_contains("filter"); flt && !flt->is_null()) {
-    step.output_filter = filter_expression::compile_filter(*flt, &why);
-    if (!step.output_filter) {
-      *error = "export filter: " + why;
-      return std::nullopt;
-    }
-    step.filter_fields = step.output_filter->record_fields();
+    auto filter = filter_expression::compile_filter(*flt);
+    if (!filter)
+      return invalid_input("export filter: " + filter.error().message, "filter");
+    step.filter_fields = filter->record_fields();
+    step.output_filter = std::move(*filter);
   }
   if (const auto* t = e.if_contains("transform"); t && !t->is_null()) {
-    step.transform = record_transform::compile(*t, &why);
-    if (!step.transform) {
-      *error = "export transform: " + why;
-      return std::nullopt;
-    }
+    auto transform = record_transform::compile(*t);
+    if (!transform)
+      return invalid_input("export transform: " + transform.error().message, "transform");
+    step.transform = std::move(*transform);
   }
   if (auto it = e.find("pageSize"); it != e.end() && it->value().is_int64() && it->value().get_int64() > 0)
     step.page_size = static_cast<std::size_t>(it->value().get_int64());
-  auto selection = export_selection::from(e, error);
+  auto selection = export_selection::from(e);
   if (!selection)
-    return std::nullopt;
+    return selection.error();
   step.selection = *selection;
   if (string_member(e, "type") == "once") {
-    auto once = once_marking::compile(e, error);
+    auto once = once_marking::compile(e);
     if (!once)
-      return std::nullopt;
+      return once.error();
     step.once = std::make_shared<const once_marking>(std::move(*once));
   }
   json::object ctx;
@@ -186,31 +175,27 @@ std::uint8_t export_step::judge(const json::value& fields, const json::value& se
   return static_cast<std::uint8_t>(keep ? record_verdict::keep : record_verdict::ignore);
 }
 
-std::optional<flow_plan> flow_plan::for_job(const job_spec& spec, const job_doc& job,
-                                            std::int64_t now_ms, std::size_t& first_station,
-                                            std::string* error) {
+result<flow_plan> flow_plan::for_job(const job_spec& spec, const job_doc& job, std::int64_t now_ms,
+                                     std::size_t& first_station) {
   first_station = 0;
-  auto plan = compile(spec, error);
-  if (!plan || !plan->select(job.export_ids, spec, now_ms, job.start_date, job.end_date, error))
-    return std::nullopt;
+  auto plan = compile(spec);
+  if (!plan)
+    return plan;
+  if (auto selected = plan->select(job.export_ids, spec, now_ms, job.start_date, job.end_date); !selected)
+    return selected.error();
   if (job.type == "retry") {
     auto entry = plan->retry_entry(job.retry_step_id);
-    if (!entry) {
-      if (error)
-        *error = "step " + job.retry_step_id + " is no longer in the flow";
-      return std::nullopt;
-    }
+    if (!entry)
+      return invalid_input("step " + job.retry_step_id + " is no longer in the flow");
     first_station = *entry;
   }
   return plan;
 }
 
-std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* error) {
+result<flow_plan> flow_plan::compile(const job_spec& spec) {
   auto flow = parse_doc(&spec.flow);
-  if (!flow) {
-    *error = "the flow is not valid JSON";
-    return std::nullopt;
-  }
+  if (!flow)
+    return invalid_input("the flow is not valid JSON");
   const auto& f = flow->get_object();
   flow_plan plan;
   plan.flow_id = string_member(f, "_id");
@@ -228,26 +213,22 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
     for (const auto& g : gens->get_array()) {
       auto export_id = string_member(g.get_object(), "_exportId");
       auto doc = parse_doc(find_doc(spec.exports, export_id));
-      if (!doc) {
-        *error = "export " + export_id + " not found";
-        return std::nullopt;
-      }
-      auto endpoint = endpoint_of(spec, string_member(doc->get_object(), "_connectionId"), error);
+      if (!doc)
+        return invalid_input("export " + export_id + " not found");
+      auto endpoint = endpoint_of(spec, string_member(doc->get_object(), "_connectionId"));
       if (!endpoint)
-        return std::nullopt;
-      auto step = export_step::compile(*doc, std::move(endpoint), plan.settings, error);
+        return endpoint.error();
+      auto step = export_step::compile(*doc, std::move(*endpoint), plan.settings);
       if (!step)
-        return std::nullopt;
+        return step.error();
       step->export_id = export_id;
       plan.generators.push_back(std::move(*step));
     }
-  if (plan.generators.empty()) {
-    *error = "the flow has no page generator";
-    return std::nullopt;
-  }
-  auto routes = flow_routes::of(f, error);
+  if (plan.generators.empty())
+    return invalid_input("the flow has no page generator", "pageGenerators");
+  auto routes = flow_routes::of(f);
   if (!routes)
-    return std::nullopt;
+    return routes.error();
   for (const auto& p : routes->processor_entries) {
     const auto& entry = p.get_object();
     bool lookup = string_member(entry, "type") == "export";
@@ -255,18 +236,16 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
     step.import_id = string_member(entry, lookup ? "_exportId" : "_importId");
     step.lookup = lookup;
     auto doc = parse_doc(find_doc(lookup ? spec.exports : spec.imports, step.import_id));
-    if (!doc) {
-      *error = std::string(lookup ? "export " : "import ") + step.import_id + " not found";
-      return std::nullopt;
-    }
+    if (!doc)
+      return invalid_input(std::string(lookup ? "export " : "import ") + step.import_id + " not found");
     step.connection_id = string_member(doc->get_object(), "_connectionId");
-    step.endpoint = endpoint_of(spec, step.connection_id, error);
-    if (!step.endpoint)
-      return std::nullopt;
-    auto compiled = lookup ? import_plan::compile_lookup(*doc, p, error)
-                           : import_plan::compile(*doc, p, error);
+    auto endpoint = endpoint_of(spec, step.connection_id);
+    if (!endpoint)
+      return endpoint.error();
+    step.endpoint = std::move(*endpoint);
+    auto compiled = lookup ? import_plan::compile_lookup(*doc, p) : import_plan::compile(*doc, p);
     if (!compiled)
-      return std::nullopt;
+      return compiled.error();
     step.plan = std::make_shared<const import_plan>(std::move(*compiled));
     plan.processors.push_back(std::move(step));
   }
@@ -275,15 +254,12 @@ std::optional<flow_plan> flow_plan::compile(const job_spec& spec, std::string* e
   return plan;
 }
 
-bool flow_plan::select(const std::vector<std::string>& export_ids, const job_spec& spec,
-                       std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms,
-                       std::string* error) {
+result<void> flow_plan::select(const std::vector<std::string>& export_ids, const job_spec& spec,
+                               std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms) {
   for (const auto& id : export_ids)
     if (std::none_of(generators.begin(), generators.end(),
-                     [&](const export_step& g) { return g.export_id == id; })) {
-      *error = "export " + id + " is not a page generator of the flow";
-      return false;
-    }
+                     [&](const export_step& g) { return g.export_id == id; }))
+      return invalid_input("export " + id + " is not a page generator of the flow", "_exportIds");
   if (!export_ids.empty())
     std::erase_if(generators, [&](const export_step& g) {
       return std::find(export_ids.begin(), export_ids.end(), g.export_id) == export_ids.end();
@@ -298,7 +274,7 @@ bool flow_plan::select(const std::vector<std::string>& export_ids, const job_spe
     g.window = export_window::of(g.selection, mark, now_ms, start_ms, end_ms);
     g.window->expose(g.context.as_object());
   }
-  return true;
+  return {};
 }
 
 std::optional<std::size_t> flow_plan::retry_entry(const std::string& step_id) const {

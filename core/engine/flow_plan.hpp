@@ -24,6 +24,7 @@
 #include "core/engine/job_model.hpp"
 #include "core/connect/once_marking.hpp"
 #include "core/lang/transform.hpp"
+#include "core/util/result.hpp"
 
 namespace integrator {
 
@@ -37,10 +38,10 @@ struct job_spec {
   std::vector<std::pair<std::string, std::int64_t>> marks;       ///< delta export id → mark (ms)
 };
 
-/// Reads everything flow `flow_id` of `account` needs; nullopt with
-/// `error` when a document is missing.
-std::optional<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
-                                      const std::string& flow_id, std::string* error);
+/// Reads everything flow `flow_id` of `account` needs; not_found when a
+/// document is missing.
+result<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
+                               const std::string& flow_id);
 
 /// What an export does with one record it read.
 enum class record_verdict : std::uint8_t { keep, ignore, broken };
@@ -79,12 +80,12 @@ struct export_step {
   /// verdict for record_view::judged.
   std::uint8_t judge(const boost::json::value& fields, const boost::json::value& settings) const;
 
-  /// The step of export `doc` (an object) reading through `endpoint`; `settings` (the
-  /// flow's) is what its templates see as settings. nullopt with `error`
+  /// The step of export `doc` (an object) reading through `endpoint`;
+  /// `settings` (the flow's) is what its templates see as settings. Fails
   /// when the export cannot run.
-  static std::optional<export_step> compile(const boost::json::value& doc,
-                                            std::shared_ptr<const http_endpoint> endpoint,
-                                            const boost::json::value& settings, std::string* error);
+  static result<export_step> compile(const boost::json::value& doc,
+                                     std::shared_ptr<const http_endpoint> endpoint,
+                                     const boost::json::value& settings);
 };
 
 /// A page processor: an import, or a lookup export (isLookup).
@@ -109,14 +110,14 @@ struct flow_plan {
   std::vector<std::string> next_flow_ids;  ///< _runNextFlowIds: run after a completed run
   bool parallel_generators = false;        ///< runPageGeneratorsInParallel
 
-  static std::optional<flow_plan> compile(const job_spec& spec, std::string* error);
+  static result<flow_plan> compile(const job_spec& spec);
 
   /// Fits the plan to one run: keeps the generators `export_ids` names
   /// (all when empty) and gives delta exports their window from the
   /// spec's marks and the run's dates (-1: none), exposed to templates.
-  /// False with `error` when an export id is not a generator of the flow.
-  bool select(const std::vector<std::string>& export_ids, const job_spec& spec,
-              std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms, std::string* error);
+  /// Fails when an export id is not a generator of the flow.
+  result<void> select(const std::vector<std::string>& export_ids, const job_spec& spec,
+                      std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms);
 
   /// The station a retry of step `step_id`'s errors goes back into: that
   /// processor's, or the first one for an export's errors; nullopt when the
@@ -125,10 +126,9 @@ struct flow_plan {
 
   /// The plan job `job` runs: compile(), then select() for the run's export
   /// ids and dates; for a retry, `first_station` is where its records go
-  /// back in (retry_entry()), else 0. nullopt with `error` when it cannot run.
-  static std::optional<flow_plan> for_job(const job_spec& spec, const job_doc& job,
-                                          std::int64_t now_ms, std::size_t& first_station,
-                                          std::string* error);
+  /// back in (retry_entry()), else 0. Fails when the job cannot run.
+  static result<flow_plan> for_job(const job_spec& spec, const job_doc& job, std::int64_t now_ms,
+                                   std::size_t& first_station);
 
   /// The station that processor `processor` runs at.
   std::size_t station_of(std::size_t processor) const;

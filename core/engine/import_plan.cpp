@@ -62,36 +62,32 @@ std::string id_in(const json::value& v, const std::vector<std::string>& path) {
 
 }  // namespace
 
-std::optional<import_plan> import_plan::compile(const json::value& import_doc,
-                                                const json::value& processor_entry,
-                                                std::string* error) {
-  auto fail = [&](std::string msg) -> std::optional<import_plan> {
-    if (error)
-      *error = std::move(msg);
-    return std::nullopt;
-  };
+result<import_plan> import_plan::compile(const json::value& import_doc,
+                                         const json::value& processor_entry) {
   const auto* doc = import_doc.if_object();
   if (!doc)
-    return fail("import is not an object");
+    return invalid_input("import is not an object");
   import_plan p;
-  std::string why;
   const json::value* filter = doc->if_contains("filter");
   if (const auto* entry = processor_entry.if_object(); entry && entry->contains("inputFilter"))
     filter = entry->if_contains("inputFilter");
   if (filter && !filter->is_null()) {
-    p.filter_ = filter_expression::compile_filter(*filter, &why);
-    if (!p.filter_)
-      return fail("filter: " + why);
+    auto compiled = filter_expression::compile_filter(*filter);
+    if (!compiled)
+      return invalid_input("filter: " + compiled.error().message);
+    p.filter_ = std::move(*compiled);
   }
   json::value lookups = doc->contains("lookups") ? doc->at("lookups") : json::value();
   if (const auto* m = doc->if_contains("mappings"); m && m->is_array() && !m->get_array().empty()) {
-    p.mapper_ = mapper_v2::compile(*m, lookups, &why);
-    if (!p.mapper_)
-      return fail("mappings: " + why);
+    auto mapper = mapper_v2::compile(*m, lookups);
+    if (!mapper)
+      return invalid_input("mappings: " + mapper.error().message);
+    p.mapper_ = std::move(*mapper);
   } else if (const auto* m1 = doc->if_contains("mapping"); m1 && m1->is_object()) {
-    p.mapping_ = mapping_v1::compile(*m1, lookups, &why);
-    if (!p.mapping_)
-      return fail("mapping: " + why);
+    auto mapping = mapping_v1::compile(*m1, lookups);
+    if (!mapping)
+      return invalid_input("mapping: " + mapping.error().message);
+    p.mapping_ = std::move(*mapping);
   }
   p.ignore_existing_ = flag(*doc, "ignoreExisting");
   p.ignore_missing_ = flag(*doc, "ignoreMissing");
@@ -104,12 +100,12 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
     legacy = true;
   }
   if (!block)
-    return fail("import has no http or rest block");
+    return invalid_input("import has no http or rest block");
   auto dynamic = dynamic_lookup::parse(legacy ? (block->contains("lookups") ? block->at("lookups") : json::value())
                                               : lookups,
-                                       legacy, &why);
+                                       legacy);
   if (!dynamic)
-    return fail("lookups: " + why);
+    return invalid_input("lookups: " + dynamic.error().message);
   p.lookups_ = std::move(*dynamic);
   auto methods = list_of(*block, "method");
   auto uris = list_of(*block, "relativeURI");
@@ -129,11 +125,14 @@ std::optional<import_plan> import_plan::compile(const json::value& import_doc,
       op.fixed = uris[i].find("{{") == std::string::npos;
       op.fixed_target = uris[i];
     }
-    if (!compile_optional_template(i < uris.size() ? uris[i] : "", op.relative_uri,
-                     "relativeURI[" + std::to_string(i) + "]", error)
-        || !compile_optional_template(i < bodies.size() ? bodies[i] : "", op.body,
-                        "body[" + std::to_string(i) + "]", error))
-      return std::nullopt;
+    if (auto r = compile_optional_template(i < uris.size() ? uris[i] : "", op.relative_uri,
+                                           "relativeURI[" + std::to_string(i) + "]");
+        !r)
+      return r.error();
+    if (auto r = compile_optional_template(i < bodies.size() ? bodies[i] : "", op.body,
+                                           "body[" + std::to_string(i) + "]");
+        !r)
+      return r.error();
     if (legacy) {
       op.id_path = split_path(list_of(*block, "responseIdPath").empty()
                                 ? "" : list_of(*block, "responseIdPath")[0]);
@@ -253,16 +252,12 @@ void import_plan::read_entry(const json::value& processor_entry) {
         }
 }
 
-std::optional<import_plan> import_plan::compile_lookup(const json::value& export_doc,
-                                                       const json::value& processor_entry,
-                                                       std::string* error) {
+result<import_plan> import_plan::compile_lookup(const json::value& export_doc,
+                                                const json::value& processor_entry) {
   const auto* doc = export_doc.if_object();
   const auto* h = doc ? doc->if_contains("http") : nullptr;
-  if (!h || !h->is_object()) {
-    if (error)
-      *error = "lookup export has no http block";
-    return std::nullopt;
-  }
+  if (!h || !h->is_object())
+    return invalid_input("lookup export has no http block");
   const auto& block = h->get_object();
   import_plan p;
   p.lookup_ = true;
@@ -274,9 +269,10 @@ std::optional<import_plan> import_plan::compile_lookup(const json::value& export
     op.method = "GET";
   auto uri = list_of(block, "relativeURI");
   auto body = list_of(block, "body");
-  if (!compile_optional_template(uri.empty() ? "" : uri[0], op.relative_uri, "relativeURI", error)
-      || !compile_optional_template(body.empty() ? "" : body[0], op.body, "body", error))
-    return std::nullopt;
+  if (auto r = compile_optional_template(uri.empty() ? "" : uri[0], op.relative_uri, "relativeURI"); !r)
+    return r.error();
+  if (auto r = compile_optional_template(body.empty() ? "" : body[0], op.body, "body"); !r)
+    return r.error();
   if (const auto* response = block.if_contains("response")) {
     op.check = response_check::from(response);
     if (const auto* ro = response->if_object())
@@ -494,15 +490,14 @@ json::value import_plan::map(const json::value& record, std::vector<std::string>
   return record;
 }
 
-std::optional<json::array> import_plan::map_only(const json::value& import_doc,
-                                                 const json::array& records, std::string* error) {
+result<json::array> import_plan::map_only(const json::value& import_doc, const json::array& records) {
   // Only the mapping counts here: a stand-in http block lets the plan compile.
   json::object doc = import_doc.is_object() ? import_doc.get_object() : json::object();
   if (!doc.contains("http") && !doc.contains("rest"))
     doc["http"] = json::object{{"relativeURI", json::array{"/"}}};
-  auto plan = compile(doc, json::value(), error);
+  auto plan = compile(doc, json::value());
   if (!plan)
-    return std::nullopt;
+    return plan.error();
   json::array out;
   for (const auto& r : records) {
     std::vector<std::string> errors;

@@ -29,6 +29,8 @@
 #include "core/json/record_page.hpp"
 #include "core/connect/response_check.hpp"
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 struct import_request {
@@ -63,17 +65,15 @@ class import_plan {
 public:
   /// Compiles an import document and its flow entry (pageProcessors[i],
   /// for responseMapping and inputFilter; may be null).
-  static std::optional<import_plan> compile(const boost::json::value& import_doc,
-                                            const boost::json::value& processor_entry,
-                                            std::string* error = nullptr);
+  static result<import_plan> compile(const boost::json::value& import_doc,
+                                     const boost::json::value& processor_entry);
 
   /// Compiles a lookup export (isLookup) as a page processor: one request
   /// per record from the export's http block, rendered against the record;
   /// the records of the answer (at response.resourcePath) become the
   /// outcome's `data` for responseMapping (data[0].x).
-  static std::optional<import_plan> compile_lookup(const boost::json::value& export_doc,
-                                                   const boost::json::value& processor_entry,
-                                                   std::string* error = nullptr);
+  static result<import_plan> compile_lookup(const boost::json::value& export_doc,
+                                            const boost::json::value& processor_entry);
 
   /// Stages a page: fills `outcomes` for records decided without a request
   /// (filtered, ignored, failed mapping or lookup) and returns the requests
@@ -124,11 +124,10 @@ public:
   boost::json::value map(const boost::json::value& record, std::vector<std::string>& errors) const;
 
   /// POST /connections/{id}/import/map: each record mapped by the import's
-  /// mapping, or {"errors":[…]} for one that fails; nullopt with `error`
-  /// when the import does not compile.
-  static std::optional<boost::json::array> map_only(const boost::json::value& import_doc,
-                                                    const boost::json::array& records,
-                                                    std::string* error);
+  /// mapping, or {"errors":[…]} for one that fails; fails when the import
+  /// does not compile.
+  static result<boost::json::array> map_only(const boost::json::value& import_doc,
+                                             const boost::json::array& records);
 
   /// The API form of an outcome, as standalone invokes answer per record:
   /// {statusCode, id, ignored, errors[{code,message}], _json}.

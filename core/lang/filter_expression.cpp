@@ -299,8 +299,7 @@ operand eval(const filter_expression::node& n, const json::value& record, const 
 
 }  // namespace
 
-std::optional<filter_expression> filter_expression::compile(const json::value& rules,
-                                                            std::string* error) {
+result<filter_expression> filter_expression::compile(const json::value& rules) {
   if (rules.is_null() || (rules.is_array() && rules.get_array().empty()))
     return filter_expression(nullptr);
   const auto* arr = rules.if_array();
@@ -313,16 +312,16 @@ std::optional<filter_expression> filter_expression::compile(const json::value& r
     else
       return filter_expression(std::move(root));
   }
-  if (error)
-    *error = why;
-  return std::nullopt;
+  return invalid_input(why);
 }
 
-std::optional<filter_expression> filter_expression::compile_filter(const json::value& filter,
-                                                                   std::string* error) {
+result<filter_expression> filter_expression::compile_filter(const json::value& filter) {
   const auto* f = filter.if_object();
-  if (!f)
-    return filter.is_null() ? std::optional(filter_expression(nullptr)) : std::nullopt;
+  if (!f) {
+    if (filter.is_null())
+      return filter_expression(nullptr);
+    return invalid_input("a filter must be an object");
+  }
   auto type = f->find("type");
   if (type != f->end() && type->value().is_string() && type->value().get_string() == "script")
     return filter_expression(nullptr);  // script filters run as hooks (a later step)
@@ -332,14 +331,11 @@ std::optional<filter_expression> filter_expression::compile_filter(const json::v
     expr = &e->value().get_object();
   if (auto v = expr->find("version"); v != expr->end()) {
     auto text = text_of(v->value());
-    if (text != "1") {
-      if (error)
-        *error = "unsupported filter version \"" + text + "\"";
-      return std::nullopt;
-    }
+    if (text != "1")
+      return invalid_input("unsupported filter version \"" + text + "\"");
   }
   auto rules = expr->find("rules");
-  return compile(rules == expr->end() ? json::value(nullptr) : rules->value(), error);
+  return compile(rules == expr->end() ? json::value(nullptr) : rules->value());
 }
 
 bool filter_expression::matches(const json::value& record, const json::value& settings) const {

@@ -20,18 +20,18 @@
 #include <string>
 #include <vector>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 class filter_expression {
 public:
-  /// Compiles `rules`; nullopt with `error` set when they are not valid.
-  static std::optional<filter_expression> compile(const boost::json::value& rules,
-                                                  std::string* error = nullptr);
+  /// Compiles `rules`, or says why they are not valid.
+  static result<filter_expression> compile(const boost::json::value& rules);
 
   /// Compiles a filter block: {"type":"expression","expression":{"version":"1",
   /// "rules":[…]}} (a missing or empty rule list keeps every record).
-  static std::optional<filter_expression> compile_filter(const boost::json::value& filter,
-                                                         std::string* error = nullptr);
+  static result<filter_expression> compile_filter(const boost::json::value& filter);
 
   /// True when `record` passes; `settings` is what ["settings", …] reads.
   bool matches(const boost::json::value& record, const boost::json::value& settings = {}) const;

@@ -27,46 +27,43 @@ struct router_graph {
   std::vector<std::vector<std::size_t>> next;  ///< [router][branch]
   std::vector<std::size_t> order;              ///< reachable from routers[0], topologically
 
-  bool build(const json::array& routers, std::string* error) {
+  result<void> build(const json::array& routers) {
     std::map<std::string, std::size_t> by_id;
     for (const auto& r : routers) {
-      if (!r.is_object()) {
-        *error = "every router must be an object";
-        return false;
-      }
+      if (!r.is_object())
+        return invalid_input("every router must be an object", "routers");
       docs.push_back(&r.get_object());
       if (auto id = string_member(r.get_object(), "id"); !id.empty())
         by_id.emplace(id, docs.size() - 1);
     }
-    auto resolve = [&](const std::string& id, std::size_t& into) {
+    auto resolve = [&](const std::string& id, std::size_t& into) -> result<void> {
       if (id.empty())
-        return true;
+        return {};
       auto it = by_id.find(id);
-      if (it == by_id.end()) {
-        *error = "nextRouterId \"" + id + "\" names no router of the flow";
-        return false;
-      }
+      if (it == by_id.end())
+        return invalid_input("nextRouterId \"" + id + "\" names no router of the flow", "routers");
       into = it->second;
-      return true;
+      return {};
     };
     for (const auto* doc : docs) {
       next.emplace_back();
       std::size_t shared = no_router;  // the router-level nextRouterId
-      if (!resolve(string_member(*doc, "nextRouterId"), shared))
-        return false;
+      if (auto r = resolve(string_member(*doc, "nextRouterId"), shared); !r)
+        return r;
       if (const auto* bs = array_at(*doc, "branches"))
         for (const auto& b : *bs) {
           std::size_t own = shared;
-          if (b.is_object() && !resolve(string_member(b.get_object(), "nextRouterId"), own))
-            return false;
+          if (b.is_object())
+            if (auto r = resolve(string_member(b.get_object(), "nextRouterId"), own); !r)
+              return r;
           next.back().push_back(own);
         }
     }
-    return sort(error);
+    return sort();
   }
 
   // Depth first from routers[0]; reversed post-order is topological.
-  bool sort(std::string* error) {
+  result<void> sort() {
     enum class mark : std::uint8_t { none, open, done };
     std::vector<mark> marks(docs.size(), mark::none);
     std::vector<std::size_t> post;
@@ -86,12 +83,10 @@ struct router_graph {
       post.push_back(r);
     };
     visit(visit, 0);
-    if (cyclic) {
-      *error = "the routers' nextRouterIds form a cycle";
-      return false;
-    }
+    if (cyclic)
+      return invalid_input("the routers' nextRouterIds form a cycle", "routers");
     order.assign(post.rbegin(), post.rend());
-    return true;
+    return {};
   }
 };
 
@@ -159,7 +154,7 @@ std::optional<lane_pick> pick_lane(const record_page& page, std::uint16_t lane) 
   return out;
 }
 
-std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string* error) {
+result<flow_routes> flow_routes::of(const json::object& flow) {
   flow_routes out;
   const auto* routers = array_at(flow, "routers");
   if (!routers || routers->empty()) {
@@ -170,8 +165,8 @@ std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string
     return out;
   }
   router_graph graph;
-  if (!graph.build(*routers, error))
-    return std::nullopt;
+  if (auto built = graph.build(*routers); !built)
+    return built.error();
   // Lanes: 0 before the first router, then one per branch in layout order.
   std::vector<std::vector<std::uint16_t>> lane_of(graph.docs.size());
   std::vector<std::size_t> position(graph.docs.size(), no_router);
@@ -180,10 +175,8 @@ std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string
     auto r = graph.order[k];
     position[r] = k;
     for (std::size_t b = 0; b < graph.next[r].size(); ++b) {
-      if (lanes == std::numeric_limits<std::uint16_t>::max()) {
-        *error = "the flow has too many router branches";
-        return std::nullopt;
-      }
+      if (lanes == std::numeric_limits<std::uint16_t>::max())
+        return invalid_input("the flow has too many router branches", "routers");
       lane_of[r].push_back(++lanes);
     }
   }
@@ -192,10 +185,9 @@ std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string
     router_step step;
     step.id = string_member(doc, "id");
     auto label = "router " + (step.id.empty() ? std::to_string(r) : step.id);
-    if (string_member(doc, "routeRecordsUsing") == "script") {
-      *error = label + " routes records by script, which needs a hook runtime this server does not have";
-      return std::nullopt;
-    }
+    if (string_member(doc, "routeRecordsUsing") == "script")
+      return invalid_input(label + " routes records by script, which needs a hook runtime this server does not have",
+                           "routers");
     step.all_matching = string_member(doc, "routeRecordsTo") == "all_matching_branches";
     step.actions.assign(lanes + 1u, router_step::lane_action::drop);
     if (r == graph.order.front())
@@ -217,12 +209,11 @@ std::optional<flow_routes> flow_routes::of(const json::object& flow, std::string
       if (bo) {
         branch.name = string_member(*bo, "name");
         if (const auto* f = bo->if_contains("inputFilter"); f && !f->is_null()) {
-          std::string why;
-          branch.filter = filter_expression::compile_filter(*f, &why);
-          if (!branch.filter) {
-            *error = label + " branch " + std::to_string(b) + ": " + why;
-            return std::nullopt;
-          }
+          auto filter = filter_expression::compile_filter(*f);
+          if (!filter)
+            return invalid_input(label + " branch " + std::to_string(b) + ": " + filter.error().message,
+                                 "routers");
+          branch.filter = std::move(*filter);
         }
       }
       const auto* procs = bo ? array_at(*bo, "pageProcessors") : nullptr;

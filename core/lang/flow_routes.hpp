@@ -23,6 +23,8 @@
 #include "core/lang/filter_expression.hpp"
 #include "core/json/record_page.hpp"
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 struct route_branch {
@@ -82,9 +84,9 @@ struct flow_routes {
   std::vector<boost::json::value> processor_entries;
 
   /// Lays out the flow's pageProcessors, or its routers from routers[0]
-  /// on. nullopt with `error` for a nextRouterId that names no router, a
-  /// cycle, a script router or a bad branch filter.
-  static std::optional<flow_routes> of(const boost::json::object& flow, std::string* error);
+  /// on. Fails for a nextRouterId that names no router, a cycle, a script
+  /// router or a bad branch filter.
+  static result<flow_routes> of(const boost::json::object& flow);
 
   /// Calls `f(entry)` for every pageProcessors entry of the flow, in its
   /// pageProcessors or in any branch of any router.

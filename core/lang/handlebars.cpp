@@ -791,16 +791,12 @@ struct renderer {
 
 }  // namespace
 
-std::optional<handlebars_template> handlebars_template::compile(std::string_view source,
-                                                                std::string* error) {
+result<handlebars_template> handlebars_template::compile(std::string_view source) {
   std::string why;
   template_parser parser(source);
   auto root = parser.parse(why);
-  if (!root) {
-    if (error)
-      *error = "Invalid template: " + why;
-    return std::nullopt;
-  }
+  if (!root)
+    return invalid_input("Invalid template: " + why);
   return handlebars_template(std::move(root));
 }
 
@@ -821,15 +817,16 @@ json::value record_context(const json::value& record, const json::value& setting
   return ctx;
 }
 
-bool compile_optional_template(const std::string& source, std::optional<handlebars_template>& out,
-                               std::string_view field, std::string* error) {
+result<void> compile_optional_template(const std::string& source,
+                                       std::optional<handlebars_template>& out,
+                                       std::string_view field) {
   if (source.empty())
-    return true;
-  std::string why;
-  out = handlebars_template::compile(source, &why);
-  if (!out && error)
-    *error = std::string(field) + ": " + why;
-  return out.has_value();
+    return {};
+  auto compiled = handlebars_template::compile(source);
+  if (!compiled)
+    return invalid_input(std::string(field) + ": " + compiled.error().message, std::string(field));
+  out = std::move(*compiled);
+  return {};
 }
 
 std::string escape_html(std::string_view s) {

@@ -22,15 +22,16 @@
 #include <string>
 #include <string_view>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 enum class template_escape { html, url, none };
 
 class handlebars_template {
 public:
-  /// Compiles `source`; nullopt with `error` (and its offset) on bad syntax.
-  static std::optional<handlebars_template> compile(std::string_view source,
-                                                    std::string* error = nullptr);
+  /// Compiles `source`, or says what (and where) its syntax is wrong.
+  static result<handlebars_template> compile(std::string_view source);
 
   /// Renders against `data`.
   std::string render(const boost::json::value& data,
@@ -48,12 +49,13 @@ private:
 boost::json::value record_context(const boost::json::value& record,
                                   const boost::json::value& settings);
 
-/// handlebars.js' HTML escaping (& < > " ' ` =).
-/// Compiles an optional template setting: empty `source` leaves `out`
-/// empty and succeeds; bad syntax fails with "<field>: <why>" in `error`.
-bool compile_optional_template(const std::string& source, std::optional<handlebars_template>& out,
-                               std::string_view field, std::string* error);
+/// Compiles an optional template setting into `out`: an empty `source`
+/// leaves it empty; bad syntax fails with "<field>: <why>".
+result<void> compile_optional_template(const std::string& source,
+                                       std::optional<handlebars_template>& out,
+                                       std::string_view field);
 
+/// handlebars.js' HTML escaping (& < > " ' ` =).
 std::string escape_html(std::string_view s);
 
 /// encodeURIComponent.

@@ -64,8 +64,10 @@ std::optional<value_source> compile_source(const json::value* v, const std::stri
     s.k = value_source::kind::path;
     s.path = split_path(text);
   } else if (text.find("{{") != std::string_view::npos) {
-    std::string why;
-    s.tmpl = handlebars_template::compile(text, &why);
+    auto compiled = handlebars_template::compile(text);
+    if (compiled)
+      s.tmpl = std::move(*compiled);
+    std::string why = compiled ? std::string() : compiled.error().message;
     if (!s.tmpl) {
       error = where + ".extract: " + why;
       return std::nullopt;
@@ -312,21 +314,14 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
 
 }  // namespace
 
-std::optional<mapper_v2> mapper_v2::compile(const json::value& mappings, const json::value& lookups_json,
-                                            std::string* error) {
+result<mapper_v2> mapper_v2::compile(const json::value& mappings, const json::value& lookups_json) {
   std::string why;
   auto lookups = parse_static_lookups(lookups_json, why);
-  if (!lookups) {
-    if (error)
-      *error = "Invalid mappings: " + why;
-    return std::nullopt;
-  }
+  if (!lookups)
+    return invalid_input("Invalid mappings: " + why);
   auto rules = std::make_shared<std::vector<rule>>();
-  if (!compile_rules(mappings, *lookups, "mappings", *rules, why)) {
-    if (error)
-      *error = "Invalid mappings: " + why;
-    return std::nullopt;
-  }
+  if (!compile_rules(mappings, *lookups, "mappings", *rules, why))
+    return invalid_input("Invalid mappings: " + why);
   mapper_v2 m;
   m.rules_ = std::move(rules);
   return m;

@@ -15,14 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 class mapper_v2 {
 public:
   /// Compiles `mappings` (an array) with the import's static `lookups`.
-  static std::optional<mapper_v2> compile(const boost::json::value& mappings,
-                                          const boost::json::value& lookups,
-                                          std::string* error = nullptr);
+  static result<mapper_v2> compile(const boost::json::value& mappings,
+                                   const boost::json::value& lookups);
 
   /// The mapped record; failed lookups are reported in `errors`.
   boost::json::value apply(const boost::json::value& record,

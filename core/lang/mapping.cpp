@@ -118,15 +118,9 @@ std::optional<json::value> value_of(const mapping_v1::field& f, const json::valu
 
 }  // namespace
 
-std::optional<mapping_v1> mapping_v1::compile(const json::value& mapping,
-                                              const json::value& lookups_json,
-                                              std::string* error) {
+result<mapping_v1> mapping_v1::compile(const json::value& mapping, const json::value& lookups_json) {
   std::string why;
-  auto fail = [&](std::string w) -> std::optional<mapping_v1> {
-    if (error)
-      *error = "Invalid mapping: " + w;
-    return std::nullopt;
-  };
+  auto fail = [](std::string w) { return invalid_input("Invalid mapping: " + w); };
   auto parsed = parse_static_lookups(lookups_json, why);
   if (!parsed)
     return fail(why);
@@ -134,7 +128,7 @@ std::optional<mapping_v1> mapping_v1::compile(const json::value& mapping,
   mapping_v1 m;
   const auto* o = mapping.if_object();
   if (!o)
-    return mapping.is_null() ? std::optional(m) : fail("mapping must be an object");
+    return mapping.is_null() ? result<mapping_v1>(m) : fail("mapping must be an object");
   if (auto fs = o->find("fields"); fs != o->end()) {
     if (!fs->value().is_array())
       return fail("fields must be an array");

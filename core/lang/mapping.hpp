@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 /// Converts `v` to a mapping dataType: string, number, boolean, and their
@@ -33,9 +35,8 @@ bool is_data_type(const std::string& type, bool structured);
 class mapping_v1 {
 public:
   /// Compiles `mapping` with the import's `lookups` (an array, or null).
-  static std::optional<mapping_v1> compile(const boost::json::value& mapping,
-                                           const boost::json::value& lookups,
-                                           std::string* error = nullptr);
+  static result<mapping_v1> compile(const boost::json::value& mapping,
+                                    const boost::json::value& lookups);
 
   /// The mapped record; failed lookups are reported in `errors` (their
   /// fields are left out).

@@ -30,17 +30,12 @@ void merge(json::object& into, const json::object& from) {
 
 }  // namespace
 
-std::optional<record_transform> record_transform::compile(const json::value& transform,
-                                                          std::string* error) {
-  auto fail = [&](std::string why) -> std::optional<record_transform> {
-    if (error)
-      *error = "Invalid transform: " + why;
-    return std::nullopt;
-  };
+result<record_transform> record_transform::compile(const json::value& transform) {
+  auto fail = [](std::string why) { return invalid_input("Invalid transform: " + why); };
   record_transform t;
   const auto* o = transform.if_object();
   if (!o)
-    return transform.is_null() ? std::optional(t) : fail("transform must be an object");
+    return transform.is_null() ? result<record_transform>(t) : fail("transform must be an object");
   if (auto type = o->find("type"); type != o->end() && type->value() == "script")
     return t;
   auto e = o->find("expression");
@@ -48,7 +43,6 @@ std::optional<record_transform> record_transform::compile(const json::value& tra
     return t;
   const auto& expr = e->value().get_object();
   auto p = std::make_shared<plan>();
-  std::string why;
   if (auto v2 = expr.find("rulesTwoDotZero"); v2 != expr.end() && v2->value().is_object()) {
     const auto& rules = v2->value().get_object();
     if (auto mode = rules.find("mode"); mode != rules.end()) {
@@ -58,10 +52,11 @@ std::optional<record_transform> record_transform::compile(const json::value& tra
     }
     auto mappings = rules.find("mappings");
     auto lookups = rules.find("lookups");
-    p->v2 = mapper_v2::compile(mappings == rules.end() ? json::value(json::array{}) : mappings->value(),
-                               lookups == rules.end() ? json::value(nullptr) : lookups->value(), &why);
-    if (!p->v2)
-      return fail(why);
+    auto mapper = mapper_v2::compile(mappings == rules.end() ? json::value(json::array{}) : mappings->value(),
+                                     lookups == rules.end() ? json::value(nullptr) : lookups->value());
+    if (!mapper)
+      return fail(mapper.error().message);
+    p->v2 = std::move(*mapper);
   } else if (auto v1 = expr.find("rules"); v1 != expr.end()) {
     // Groups of {extract, generate}: one list of mapping 1.0 fields.
     json::array fields;
@@ -73,9 +68,10 @@ std::optional<record_transform> record_transform::compile(const json::value& tra
       for (const auto& rule : group.get_array())
         fields.push_back(rule);
     }
-    p->v1 = mapping_v1::compile(json::object{{"fields", fields}}, nullptr, &why);
-    if (!p->v1)
-      return fail(why);
+    auto mapping = mapping_v1::compile(json::object{{"fields", fields}}, nullptr);
+    if (!mapping)
+      return fail(mapping.error().message);
+    p->v1 = std::move(*mapping);
   } else {
     return t;
   }

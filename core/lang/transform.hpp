@@ -14,13 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 class record_transform {
 public:
   /// Compiles a transform block (null or absent: records pass unchanged).
-  static std::optional<record_transform> compile(const boost::json::value& transform,
-                                                 std::string* error = nullptr);
+  static result<record_transform> compile(const boost::json::value& transform);
 
   /// The transformed record; lookup failures go to `errors`.
   boost::json::value apply(const boost::json::value& record,

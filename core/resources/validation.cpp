@@ -121,10 +121,10 @@ public:
     if (auto e = string(field))
       return e;
     const auto* v = get(field);
-    std::string why;
-    if (v && !v->get_string().empty() && !parse_cron(v->get_string(), &why))
-      return invalid(path(field), why);
-    return {};
+    if (!v || v->get_string().empty())
+      return {};
+    auto schedule = parse_cron(v->get_string());
+    return schedule ? api_error{} : invalid(path(field), schedule.error().message);
   }
 
   /// Checks `field` is an object (or absent) and returns a checker for it.
@@ -163,10 +163,8 @@ api_error check_filter(const checker& c, std::string_view field) {
     return {};
   if (!v->is_object())
     return invalid(c.path(field), c.path(field) + " must be an object");
-  std::string why;
-  if (!filter_expression::compile_filter(*v, &why))
-    return invalid(c.path(field), "Invalid filter: " + why);
-  return {};
+  auto filter = filter_expression::compile_filter(*v);
+  return filter ? api_error{} : invalid(c.path(field), "Invalid filter: " + filter.error().message);
 }
 
 #define TRY(expr)                                                                                  \
@@ -321,11 +319,9 @@ api_error validate_export(json::object& obj) {
     TRY(checker(*filter, "filter").one_of("type", {"expression", "script"}));
   TRY(check_filter(c, "filter"));
   TRY(check_filter(c, "inputFilter"));
-  if (const auto* transform = c.get("transform")) {
-    std::string why;
-    if (!record_transform::compile(*transform, &why))
-      return invalid("transform", why);
-  }
+  if (const auto* transform = c.get("transform"))
+    if (auto t = record_transform::compile(*transform); !t)
+      return invalid("transform", t.error().message);
   return {};
 }
 
@@ -349,12 +345,12 @@ api_error validate_import(json::object& obj) {
       if (const auto* b = c.get(block); b && b->is_object())
         if (auto it = b->get_object().find("lookups"); it != b->get_object().end())
           lookups = it->value();
-  std::string why;
-  if (const auto* mapping = c.get("mapping"); mapping && !mapping_v1::compile(*mapping, lookups, &why))
-    return invalid("mapping", why);
-  if (const auto* mappings = c.get("mappings");
-      mappings && !mapper_v2::compile(*mappings, lookups, &why))
-    return invalid("mappings", why);
+  if (const auto* mapping = c.get("mapping"))
+    if (auto m = mapping_v1::compile(*mapping, lookups); !m)
+      return invalid("mapping", m.error().message);
+  if (const auto* mappings = c.get("mappings"))
+    if (auto m = mapper_v2::compile(*mappings, lookups); !m)
+      return invalid("mappings", m.error().message);
   const json::object* http = nullptr;
   TRY(c.object("http", http));
   if (http) {
@@ -455,9 +451,8 @@ api_error validate_flow(json::object& obj, const validation_context& ctx) {
         const auto* using_ = r.is_object() ? r.get_object().if_contains("routeRecordsUsing") : nullptr;
         return using_ && *using_ == "script";
       })) {
-    std::string why;
-    if (!flow_routes::of(obj, &why))
-      return invalid("routers", why);
+    if (auto routes = flow_routes::of(obj); !routes)
+      return invalid("routers", routes.error().message);
   }
   const json::array* next = nullptr;
   TRY(c.array("_runNextFlowIds", next));

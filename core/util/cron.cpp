@@ -112,12 +112,8 @@ bool parse_field(std::string_view text, const field_spec& f, std::bitset<N>& bit
 
 }  // namespace
 
-std::optional<cron_schedule> parse_cron(std::string_view text, std::string* error) {
-  auto fail = [&](std::string why) -> std::optional<cron_schedule> {
-    if (error)
-      *error = "Invalid cron expression: " + std::move(why);
-    return std::nullopt;
-  };
+result<cron_schedule> parse_cron(std::string_view text) {
+  auto fail = [](std::string why) { return invalid_input("Invalid cron expression: " + std::move(why)); };
   std::vector<std::string_view> fields;
   size_t i = 0;
   while (i < text.size()) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/util/result.hpp"
+
 namespace integrator {
 
 /// A parsed schedule: the set of allowed values of each field.
@@ -26,8 +28,8 @@ struct cron_schedule {
   bool any_day_of_week = false;   ///< "*" or "?"
 };
 
-/// Parses `text`; on failure returns nullopt and sets `error` to why.
-std::optional<cron_schedule> parse_cron(std::string_view text, std::string* error = nullptr);
+/// Parses `text`, or says why it is not a schedule.
+result<cron_schedule> parse_cron(std::string_view text);
 
 /// The first time (epoch ms, on a whole minute) strictly after `after_ms`
 /// at which `s` fires in time zone `zone` (IANA name; empty: UTC), within

@@ -15,6 +15,12 @@ namespace integrator {
 template <class T>
 using result = boost::system::result<T, api_error>;
 
+/// A compile or validation step's failure: what is wrong with the input
+/// (an invalid_field error, 422 when a client sent it), and where.
+inline api_error invalid_input(std::string message, std::string field = {}) {
+  return make_api_error(error_code::invalid_field, std::move(message), std::move(field));
+}
+
 /// What result<T>::value() throws on an error (found by ADL).
 [[noreturn]] inline void throw_exception_from_error(const api_error& e,
                                                     const boost::source_location&) {

@@ -48,9 +48,8 @@ int main(int argc, char** argv) {
   int passed = 0, failed = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
     auto tpl = std::string(cases[i].at("template").as_string());
-    std::string error;
-    auto t = integrator::handlebars_template::compile(tpl, &error);
-    std::string ours = t ? t->render(cases[i].at("data")) : "<" + error + ">";
+    auto t = integrator::handlebars_template::compile(tpl);
+    std::string ours = t ? t->render(cases[i].at("data")) : "<" + t.error().message + ">";
     auto theirs = std::string(expected[i].as_string());
     if (ours == theirs) {
       ++passed;

@@ -31,8 +31,7 @@ std::shared_ptr<const flow_plan> router_plan() {
   spec.connections = {{"c", R"({"_id":"c","type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"}};
   spec.exports = {{"e1", R"({"_id":"e1","_connectionId":"c","adaptorType":"HTTPExport","http":{"relativeURI":"/x"}})"}};
   spec.imports = {{"i1", R"({"_connectionId":"c","adaptorType":"HTTPImport","http":{"method":["POST"],"relativeURI":["/y"]}})"}};
-  std::string why;
-  auto plan = flow_plan::compile(spec, &why);
+  auto plan = flow_plan::compile(spec);
   CAF_REQUIRE(plan.has_value());
   return std::make_shared<const flow_plan>(std::move(*plan));
 }
@@ -111,14 +110,13 @@ CAF_TEST(the_first_stage_ends_only_after_every_generator_has) {
 }
 
 CAF_TEST(an_export_stage_asks_for_no_more_than_its_credit_allows) {
-  std::string why;
   job_spec spec;
   spec.flow = R"({"_id":"f","pageGenerators":[{"_exportId":"e1"}]})";
   spec.connections = {{"c", R"({"_id":"c","type":"http","http":{"baseURI":")" + peer.base_url() + "\"}}"}};
   spec.exports = {{"e1", R"({"_id":"e1","_connectionId":"c","adaptorType":"HTTPExport","pageSize":5,
                              "http":{"relativeURI":"/source/page?total=100&size=5&page={{export.http.paging.page}}",
                              "response":{"resourcePath":"items"},"paging":{"method":"page"}}})"}};
-  auto plan = flow_plan::compile(spec, &why);
+  auto plan = flow_plan::compile(spec);
   CAF_REQUIRE(plan.has_value());
   auto shared = std::make_shared<const flow_plan>(std::move(*plan));
   auto l = links();

@@ -1,4 +1,6 @@
 #include "core/connect/export_pager.hpp"
+
+#include "tests/support/why_not.hpp"
 #include "core/json/json_scan.hpp"
 
 #include <boost/json.hpp>
@@ -10,6 +12,7 @@
 #include "tests/support/random_text.hpp"
 
 using namespace integrator;
+using integrator::test::why_not;
 using integrator::test::random_text;
 namespace json = boost::json;
 
@@ -27,9 +30,8 @@ struct run_result {
 // Pages through `export_json` against `server` (at most 50 requests).
 run_result run(const char* export_json, const server_fn& server,
                json::value context = json::object()) {
-  std::string error;
-  auto plan = http_export_plan::compile(json::parse(export_json), &error);
-  BOOST_REQUIRE_MESSAGE(plan, error);
+  auto plan = http_export_plan::compile(json::parse(export_json));
+  BOOST_REQUIRE_MESSAGE(plan, why_not(plan));
   export_pager pager(std::make_shared<const http_export_plan>(std::move(*plan)), context);
   run_result out;
   auto req = pager.next();
@@ -332,9 +334,8 @@ BOOST_AUTO_TEST_CASE(legacy_rest_paging_names_map_onto_the_same_methods) {
                   });
   BOOST_TEST(next.targets.size() == 2u);
   BOOST_TEST(next.records.size() == 2u);
-  std::string error;
-  BOOST_TEST(!http_export_plan::compile(json::parse(R"({"rest":{"pagingMethod":"psychic"}})"), &error));
-  BOOST_TEST(!http_export_plan::compile(json::parse(R"({"http":{"paging":{"method":"relativeuri"}}})"), &error));
+  BOOST_TEST(!http_export_plan::compile(json::parse(R"({"rest":{"pagingMethod":"psychic"}})")));
+  BOOST_TEST(!http_export_plan::compile(json::parse(R"({"http":{"paging":{"method":"relativeuri"}}})")));
 }
 
 BOOST_AUTO_TEST_CASE(templates_see_the_context_and_url_escape_values) {

@@ -1,17 +1,19 @@
 #include "core/connect/http_endpoint.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 http_endpoint endpoint(const char* conn) {
-  std::string error;
-  auto e = http_endpoint::from_connection(json::parse(conn), &error);
-  BOOST_REQUIRE_MESSAGE(e, error);
+  auto e = http_endpoint::from_connection(json::parse(conn));
+  BOOST_REQUIRE_MESSAGE(e, why_not(e));
   return std::move(*e);
 }
 
@@ -50,10 +52,10 @@ BOOST_AUTO_TEST_CASE(legacy_rest_connections_and_refusals) {
                           "authHeader":"X-Auth","authScheme":"Bearer","concurrencyLevel":3}})");
   BOOST_TEST(find_header(rest.request("GET", "/a", "").headers, "X-Auth") == "Bearer t1");
   BOOST_TEST(rest.concurrency() == 3);
-  std::string error;
-  BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"ftp","ftp":{}})"), &error));
-  BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"http","http":{}})"), &error));
-  BOOST_TEST(error.find("baseURI") != std::string::npos);
+  BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"ftp","ftp":{}})")));
+  auto no_base = http_endpoint::from_connection(json::parse(R"({"type":"http","http":{}})"));
+  BOOST_TEST(!no_base);
+  BOOST_TEST(no_base.error().message.find("baseURI") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(retry_policy_retries_what_retrying_can_fix) {

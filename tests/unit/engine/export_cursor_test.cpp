@@ -1,11 +1,14 @@
 #include "core/engine/export_cursor.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
@@ -21,14 +24,13 @@ struct run_result {
 };
 
 export_step step_of(const std::string& export_fields) {
-  std::string why;
   auto endpoint = http_endpoint::from_connection(
-    json::parse(R"({"type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"), &why);
-  BOOST_REQUIRE_MESSAGE(endpoint, why);
+    json::parse(R"({"type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"));
+  BOOST_REQUIRE_MESSAGE(endpoint, why_not(endpoint));
   auto doc = json::parse(R"({"_id":"e1","adaptorType":"HTTPExport",)" + export_fields + "}");
   auto step = export_step::compile(doc, std::make_shared<const http_endpoint>(std::move(*endpoint)),
-                                   json::object(), &why);
-  BOOST_REQUIRE_MESSAGE(step, why);
+                                   json::object());
+  BOOST_REQUIRE_MESSAGE(step, why_not(step));
   return std::move(*step);
 }
 

@@ -1,4 +1,6 @@
 #include "core/engine/export_window.hpp"
+
+#include "tests/support/why_not.hpp"
 #include "core/connect/once_marking.hpp"
 
 #include <boost/json.hpp>
@@ -7,20 +9,20 @@
 #include "core/util/iso_time.hpp"
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 export_selection selection_of(const char* doc) {
-  std::string error;
-  auto s = export_selection::from(json::parse(doc).as_object(), &error);
-  BOOST_REQUIRE_MESSAGE(s, error);
+  auto s = export_selection::from(json::parse(doc).as_object());
+  BOOST_REQUIRE_MESSAGE(s, why_not(s));
   return *s;
 }
 
 bool refused(const char* doc) {
-  std::string error;
-  return !export_selection::from(json::parse(doc).as_object(), &error) && !error.empty();
+  auto selection = export_selection::from(json::parse(doc).as_object());
+  return !selection && !selection.error().message.empty();
 }
 
 constexpr std::int64_t t = 1800000000000;
@@ -62,10 +64,9 @@ BOOST_AUTO_TEST_CASE(test_exports_have_a_limit_and_bad_blocks_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(a_once_export_flags_each_record_with_its_own_request) {
-  std::string error;
   auto m = once_marking::compile(json::parse(R"({"http":{"once":{"relativeURI":"/orders/{{record.id}}",
-    "body":"{\"exported\":true,\"by\":\"{{settings.flow.who}}\"}"}}})").as_object(), &error);
-  BOOST_REQUIRE_MESSAGE(m, error);
+    "body":"{\"exported\":true,\"by\":\"{{settings.flow.who}}\"}"}}})").as_object());
+  BOOST_REQUIRE_MESSAGE(m, why_not(m));
   json::value settings = {{"flow", {{"who", "sync"}}}};
   auto call = m->call_for(R"({"id":"a b","n":1})", settings);
   BOOST_REQUIRE(call);
@@ -76,9 +77,10 @@ BOOST_AUTO_TEST_CASE(a_once_export_flags_each_record_with_its_own_request) {
   BOOST_TEST(!once_marking::failure(204, ""));
   BOOST_TEST(once_marking::failure(404, "gone")->find("404: gone") != std::string::npos);
   BOOST_TEST(once_marking::failure(0, "")->find("no answer") != std::string::npos);
-  BOOST_TEST(!once_marking::compile(json::parse(R"({"http":{}})").as_object(), &error));
-  BOOST_TEST(error.find("http.once.relativeURI") != std::string::npos);
-  BOOST_TEST(!once_marking::compile(json::parse(R"({"http":{"once":{"relativeURI":"/x/{{#if}}"}}})").as_object(), &error));
+  auto no_uri = once_marking::compile(json::parse(R"({"http":{}})").as_object());
+  BOOST_TEST(!no_uri);
+  BOOST_TEST(no_uri.error().message.find("http.once.relativeURI") != std::string::npos);
+  BOOST_TEST(!once_marking::compile(json::parse(R"({"http":{"once":{"relativeURI":"/x/{{#if}}"}}})").as_object()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,9 +1,12 @@
 #include "core/engine/flow_plan.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 
 namespace {
 
@@ -30,37 +33,36 @@ job_doc job_of(const std::string& type) {
 BOOST_AUTO_TEST_SUITE(flow_plan_test)
 
 BOOST_AUTO_TEST_CASE(a_run_gets_its_plan_and_starts_at_the_first_station) {
-  std::string why;
   std::size_t first = 7;
-  auto plan = flow_plan::for_job(two_import_flow(), job_of("flow"), 0, first, &why);
-  BOOST_TEST_REQUIRE(plan.has_value(), why);
+  auto plan = flow_plan::for_job(two_import_flow(), job_of("flow"), 0, first);
+  BOOST_TEST_REQUIRE(plan.has_value(), why_not(plan));
   BOOST_TEST(plan->generators.size() == 1u);
   BOOST_TEST(plan->stations.size() == 2u);
   BOOST_TEST(first == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_retry_starts_at_its_step_or_cannot_run_without_it) {
-  std::string why;
   std::size_t first = 0;
   auto retry = job_of("retry");
   retry.retry_step_id = "i2";
-  BOOST_TEST_REQUIRE(flow_plan::for_job(two_import_flow(), retry, 0, first, &why).has_value(), why);
+  BOOST_TEST_REQUIRE(flow_plan::for_job(two_import_flow(), retry, 0, first).has_value());
   BOOST_TEST(first == 1u);
   retry.retry_step_id = "e1";  // an export's errors go back into the first import
-  BOOST_TEST_REQUIRE(flow_plan::for_job(two_import_flow(), retry, 0, first, &why).has_value(), why);
+  BOOST_TEST_REQUIRE(flow_plan::for_job(two_import_flow(), retry, 0, first).has_value());
   BOOST_TEST(first == 0u);
   retry.retry_step_id = "gone";
-  BOOST_TEST(!flow_plan::for_job(two_import_flow(), retry, 0, first, &why));
-  BOOST_TEST(why == "step gone is no longer in the flow");
+  auto gone = flow_plan::for_job(two_import_flow(), retry, 0, first);
+  BOOST_TEST(!gone);
+  BOOST_TEST(why_not(gone) == "step gone is no longer in the flow");
 }
 
 BOOST_AUTO_TEST_CASE(a_run_of_an_export_the_flow_lacks_cannot_run) {
-  std::string why;
   std::size_t first = 0;
   auto run = job_of("flow");
   run.export_ids = {"nope"};
-  BOOST_TEST(!flow_plan::for_job(two_import_flow(), run, 0, first, &why));
-  BOOST_TEST(!why.empty());
+  auto plan = flow_plan::for_job(two_import_flow(), run, 0, first);
+  BOOST_TEST(!plan);
+  BOOST_TEST(!why_not(plan).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

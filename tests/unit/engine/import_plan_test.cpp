@@ -1,4 +1,6 @@
 #include "core/engine/flow_plan.hpp"
+
+#include "tests/support/why_not.hpp"
 #include "core/engine/import_plan.hpp"
 #include "core/json/json_scan.hpp"
 
@@ -6,14 +8,14 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 import_plan compile(const char* doc, const char* entry = "null") {
-  std::string error;
-  auto p = import_plan::compile(json::parse(doc), json::parse(entry), &error);
-  BOOST_REQUIRE_MESSAGE(p, error);
+  auto p = import_plan::compile(json::parse(doc), json::parse(entry));
+  BOOST_REQUIRE_MESSAGE(p, why_not(p));
   return std::move(*p);
 }
 
@@ -144,7 +146,7 @@ BOOST_AUTO_TEST_CASE(pages_stage_from_text_unless_records_are_needed_and_bad_rec
 BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   export_step step;
   step.output_filter = filter_expression::compile_filter(json::parse(
-    R"({"type":"expression","expression":{"version":"1","rules":["greaterthan",["extract","n"],1]}})"));
+    R"({"type":"expression","expression":{"version":"1","rules":["greaterthan",["extract","n"],1]}})")).value();
   BOOST_REQUIRE(step.output_filter);
   step.filter_fields = step.output_filter->record_fields();
   std::string reshaped;
@@ -198,28 +200,25 @@ BOOST_AUTO_TEST_CASE(exports_screen_records_with_their_filter_and_transform) {
   BOOST_TEST(seen[1] == json::parse(R"({"m":3})"));
   BOOST_TEST(seen[2] == json::parse(R"({"n":"x"})"));
   step.transform = record_transform::compile(json::parse(
-    R"({"type":"expression","expression":{"version":"1","rules":[[{"extract":"n","generate":"n"}]]}})"));
+    R"({"type":"expression","expression":{"version":"1","rules":[[{"extract":"n","generate":"n"}]]}})")).value();
   BOOST_REQUIRE(step.transform);
   BOOST_TEST((step.screen({R"({"n":5,"drop":1})"}, {}, reshaped, kept) == record_verdict::keep));
   BOOST_TEST(json::parse(kept) == json::parse(R"({"n":5})"));
 }
 
 BOOST_AUTO_TEST_CASE(bad_templates_and_blocks_are_refused) {
-  std::string error;
-  BOOST_TEST(!import_plan::compile(json::parse(R"({"http":{"relativeURI":["/x/{{#if}}"]}})"), {}, &error));
-  BOOST_TEST(!import_plan::compile(json::parse(R"({"name":"no block"})"), {}, &error));
+  BOOST_TEST(!import_plan::compile(json::parse(R"({"http":{"relativeURI":["/x/{{#if}}"]}})"), {}));
+  BOOST_TEST(!import_plan::compile(json::parse(R"({"name":"no block"})"), {}));
 }
 
 BOOST_AUTO_TEST_SUITE(lookups)
 
 BOOST_AUTO_TEST_CASE(a_lookup_export_asks_per_record_and_maps_data_back) {
-  std::string error;
   auto p = import_plan::compile_lookup(
     json::parse(R"({"isLookup":true,"http":{"method":"GET","relativeURI":"/customers?email={{record.email}}",
                                             "response":{"resourcePath":"items"}}})"),
-    json::parse(R"({"type":"export","responseMapping":{"fields":[{"extract":"data[0].id","generate":"customerId"}]}})"),
-    &error);
-  BOOST_REQUIRE_MESSAGE(p, error);
+    json::parse(R"({"type":"export","responseMapping":{"fields":[{"extract":"data[0].id","generate":"customerId"}]}})"));
+  BOOST_REQUIRE_MESSAGE(p, why_not(p));
   BOOST_TEST(p->is_lookup());
   std::vector<record_outcome> out;
   auto recs = records(R"([{"email":"a@x.io"}])");
@@ -262,9 +261,9 @@ BOOST_AUTO_TEST_CASE(dynamic_lookups_feed_the_relative_uri_by_name) {
 
 BOOST_AUTO_TEST_CASE(allow_failures_and_default_decide_what_no_match_gives) {
   auto resolve = [](const char* lookup, int status, const char* body) {
+    auto parsed = dynamic_lookup::parse(json::parse(std::string("[") + lookup + "]"), false);
+    BOOST_REQUIRE_MESSAGE(parsed && parsed->size() == 1u, why_not(parsed));
     std::string error;
-    auto parsed = dynamic_lookup::parse(json::parse(std::string("[") + lookup + "]"), false, &error);
-    BOOST_REQUIRE_MESSAGE(parsed && parsed->size() == 1u, error);
     auto v = (*parsed)[0].resolve(answer(status, body), error);
     return v ? json::serialize(*v) : "error: " + error;
   };

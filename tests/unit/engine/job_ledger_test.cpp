@@ -1,5 +1,7 @@
 #include "core/engine/job_ledger.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -8,6 +10,7 @@
 #include "core/resources/key_codec.hpp"
 
 using namespace integrator;
+using integrator::test::why_not;
 
 namespace {
 
@@ -28,10 +31,9 @@ job_spec spec_of_flow() {
 }
 
 flow_plan plan_of(const job_doc& job) {
-  std::string why;
   std::size_t first = 0;
-  auto plan = flow_plan::for_job(spec_of_flow(), job, t0, first, &why);
-  BOOST_REQUIRE_MESSAGE(plan, why);
+  auto plan = flow_plan::for_job(spec_of_flow(), job, t0, first);
+  BOOST_REQUIRE_MESSAGE(plan, why_not(plan));
   return std::move(*plan);
 }
 
@@ -184,10 +186,9 @@ BOOST_AUTO_TEST_CASE(a_job_that_cannot_start_fails_with_a_job_error) {
 BOOST_AUTO_TEST_CASE(a_retry_has_no_generator_steps_and_counts_replayed_pages_in_the_flow_job) {
   auto job = queued_job("retry");
   job.retry_step_id = "i2";
-  std::string why;
   std::size_t first = 0;
-  auto plan = flow_plan::for_job(spec_of_flow(), job, t0, first, &why);
-  BOOST_REQUIRE_MESSAGE(plan, why);
+  auto plan = flow_plan::for_job(spec_of_flow(), job, t0, first);
+  BOOST_REQUIRE_MESSAGE(plan, why_not(plan));
   auto ledger = ledger_of(job);
   ledger.launch(*plan, first, t0);
   BOOST_TEST(ledger.generator_steps() == 0u);

@@ -1,17 +1,19 @@
 #include "core/lang/filter_expression.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 bool passes(const char* rules, const char* record, const char* settings = "{}") {
-  std::string error;
-  auto f = integrator::filter_expression::compile(json::parse(rules), &error);
-  BOOST_REQUIRE_MESSAGE(f, error);
+  auto f = integrator::filter_expression::compile(json::parse(rules));
+  BOOST_REQUIRE_MESSAGE(f, why_not(f));
   return f->matches(json::parse(record), json::parse(settings));
 }
 
@@ -74,9 +76,9 @@ BOOST_AUTO_TEST_CASE(casts_and_functions) {
 BOOST_AUTO_TEST_CASE(bad_rules_do_not_compile) {
   for (auto rules : {R"(["frobnicate",1])", R"(["equals",1])", R"(["extract",5])", R"({"a":1})",
                      R"(["matches",["extract","s"],"(unclosed"])", R"([1,2])"}) {
-    std::string error;
-    BOOST_TEST(!integrator::filter_expression::compile(json::parse(rules), &error).has_value(), rules);
-    BOOST_TEST(!error.empty(), rules);
+    auto compiled = integrator::filter_expression::compile(json::parse(rules));
+    BOOST_TEST(!compiled.has_value(), rules);
+    BOOST_TEST(!compiled.error().message.empty(), rules);
   }
 }
 
@@ -89,9 +91,8 @@ BOOST_AUTO_TEST_CASE(filter_blocks_and_empty_rules) {
   auto empty = integrator::filter_expression::compile_filter(json::parse(R"({"type":"expression","expression":{"rules":[]}})"));
   BOOST_REQUIRE(empty);
   BOOST_TEST(empty->matches(json::parse("{}")));
-  std::string error;
   BOOST_TEST(!integrator::filter_expression::compile_filter(
-    json::parse(R"({"type":"expression","expression":{"version":"2","rules":[]}})"), &error));
+    json::parse(R"({"type":"expression","expression":{"version":"2","rules":[]}})")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,9 +1,12 @@
 #include "core/lang/flow_routes.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
@@ -11,16 +14,15 @@ namespace {
 using action = router_step::lane_action;
 
 flow_routes layout(const char* flow) {
-  std::string error;
-  auto r = flow_routes::of(json::parse(flow).as_object(), &error);
-  BOOST_REQUIRE_MESSAGE(r, error);
+  auto r = flow_routes::of(json::parse(flow).as_object());
+  BOOST_REQUIRE_MESSAGE(r, why_not(r));
   return *r;
 }
 
 std::string refusal(const char* flow) {
-  std::string error;
-  BOOST_TEST(!flow_routes::of(json::parse(flow).as_object(), &error));
-  return error;
+  auto r = flow_routes::of(json::parse(flow).as_object());
+  BOOST_TEST(!r);
+  return why_not(r);
 }
 
 record_page page_of(const std::vector<std::pair<std::string, std::uint16_t>>& records) {

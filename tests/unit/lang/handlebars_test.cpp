@@ -1,18 +1,20 @@
 #include "core/lang/handlebars.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 std::string render(const char* source, const char* data,
                    template_escape escape = template_escape::html) {
-  std::string error;
-  auto t = handlebars_template::compile(source, &error);
-  BOOST_REQUIRE_MESSAGE(t, error);
+  auto t = handlebars_template::compile(source);
+  BOOST_REQUIRE_MESSAGE(t, why_not(t));
   return t->render(json::parse(data), escape);
 }
 
@@ -88,9 +90,9 @@ BOOST_AUTO_TEST_CASE(standalone_block_lines_disappear_as_in_handlebars_js) {
 BOOST_AUTO_TEST_CASE(bad_templates_do_not_compile) {
   for (auto source : {"{{#if x}}no end", "{{/if}}", "{{x", "{{#each xs}}{{/if}}", "{{frob a b}}",
                       "{{#frob a}}x{{/frob}}", "{{else}}", "{{(lookup a}}"}) {
-    std::string error;
-    BOOST_TEST(!handlebars_template::compile(source, &error).has_value(), source);
-    BOOST_TEST(error.find("Invalid template") == 0u, source);
+    auto compiled = handlebars_template::compile(source);
+    BOOST_TEST(!compiled.has_value(), source);
+    BOOST_TEST(why_not(compiled).find("Invalid template") == 0u, source);
   }
 }
 

@@ -1,18 +1,20 @@
 #include "core/lang/mapper2.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 json::value map(const char* mappings, const char* record, const char* lookups = "null",
                 std::vector<std::string>* errors = nullptr) {
-  std::string error;
-  auto m = mapper_v2::compile(json::parse(mappings), json::parse(lookups), &error);
-  BOOST_REQUIRE_MESSAGE(m, error);
+  auto m = mapper_v2::compile(json::parse(mappings), json::parse(lookups));
+  BOOST_REQUIRE_MESSAGE(m, why_not(m));
   std::vector<std::string> local;
   return m->apply(json::parse(record), errors ? *errors : local);
 }
@@ -88,9 +90,9 @@ BOOST_AUTO_TEST_CASE(bad_mappings_do_not_compile) {
                  R"([{"generate":"a","extract":"{{#if x}}"}])",
                  R"([{"generate":"a","lookupName":"none"}])",
                  R"([{"generate":"a","dataType":"objectarray","buildArrayHelper":{}}])"}) {
-    std::string error;
-    BOOST_TEST(!mapper_v2::compile(json::parse(m), json::parse("null"), &error).has_value(), m);
-    BOOST_TEST(error.find("Invalid mappings") == 0u, m);
+    auto compiled = mapper_v2::compile(json::parse(m), json::parse("null"));
+    BOOST_TEST(!compiled.has_value(), m);
+    BOOST_TEST(why_not(compiled).find("Invalid mappings") == 0u, m);
   }
 }
 

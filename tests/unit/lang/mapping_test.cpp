@@ -1,4 +1,6 @@
 #include "core/lang/mapping.hpp"
+
+#include "tests/support/why_not.hpp"
 #include "core/json/record_fields.hpp"
 #include "core/json/json_scan.hpp"
 #include "core/json/member_scan.hpp"
@@ -13,6 +15,7 @@
 #include "tests/support/random_text.hpp"
 
 using namespace integrator;
+using integrator::test::why_not;
 using integrator::test::random_text;
 namespace json = boost::json;
 
@@ -20,9 +23,8 @@ namespace {
 
 json::value map(const char* mapping, const char* record, const char* lookups = "null",
                 std::vector<std::string>* errors = nullptr) {
-  std::string error;
-  auto m = mapping_v1::compile(json::parse(mapping), json::parse(lookups), &error);
-  BOOST_REQUIRE_MESSAGE(m, error);
+  auto m = mapping_v1::compile(json::parse(mapping), json::parse(lookups));
+  BOOST_REQUIRE_MESSAGE(m, why_not(m));
   std::vector<std::string> local;
   return m->apply(json::parse(record), errors ? *errors : local);
 }
@@ -79,9 +81,9 @@ BOOST_AUTO_TEST_CASE(bad_mappings_do_not_compile) {
                  R"({"fields":[{"extract":"a","generate":"b","dataType":"colour"}]})",
                  R"({"fields":[{"extract":"a","generate":"b","lookupName":"nope"}]})",
                  R"({"fields":{}})", R"({"lists":[{"fields":[]}]})", "[]"}) {
-    std::string error;
-    BOOST_TEST(!mapping_v1::compile(json::parse(m), json::parse("null"), &error).has_value(), m);
-    BOOST_TEST(error.find("Invalid mapping") == 0u, m);
+    auto compiled = mapping_v1::compile(json::parse(m), json::parse("null"));
+    BOOST_TEST(!compiled.has_value(), m);
+    BOOST_TEST(why_not(compiled).find("Invalid mapping") == 0u, m);
   }
 }
 

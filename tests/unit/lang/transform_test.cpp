@@ -1,17 +1,19 @@
 #include "core/lang/transform.hpp"
 
+#include "tests/support/why_not.hpp"
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 namespace json = boost::json;
 
 namespace {
 
 json::value run(const char* transform, const char* record) {
-  std::string error;
-  auto t = record_transform::compile(json::parse(transform), &error);
-  BOOST_REQUIRE_MESSAGE(t, error);
+  auto t = record_transform::compile(json::parse(transform));
+  BOOST_REQUIRE_MESSAGE(t, why_not(t));
   std::vector<std::string> errors;
   return t->apply(json::parse(record), errors);
 }
@@ -51,9 +53,9 @@ BOOST_AUTO_TEST_CASE(bad_transforms_do_not_compile) {
   for (auto t : {R"([])", R"({"type":"expression","expression":{"rulesTwoDotZero":{"mode":"merge"}}})",
                  R"({"type":"expression","expression":{"rules":[{"extract":"a"}]}})",
                  R"({"type":"expression","expression":{"rulesTwoDotZero":{"mappings":[{"dataType":"date"}]}}})"}) {
-    std::string error;
-    BOOST_TEST(!record_transform::compile(json::parse(t), &error).has_value(), t);
-    BOOST_TEST(error.find("Invalid transform") == 0u, t);
+    auto compiled = record_transform::compile(json::parse(t));
+    BOOST_TEST(!compiled.has_value(), t);
+    BOOST_TEST(why_not(compiled).find("Invalid transform") == 0u, t);
   }
 }
 

@@ -1,9 +1,12 @@
 #include "core/util/cron.hpp"
+
+#include "tests/support/why_not.hpp"
 #include "core/util/iso_time.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 using namespace integrator;
+using integrator::test::why_not;
 
 BOOST_AUTO_TEST_SUITE(cron_test)
 
@@ -34,9 +37,9 @@ BOOST_AUTO_TEST_CASE(rejects_invalid_expressions_with_a_reason) {
   for (auto text : {"", "* * * * *", "0 0 2 ? * *", "? 60 * * * *", "? * 24 * * *",
                     "? * * 0 * *", "? * * * 13 *", "? * * * * 8", "? 5-1 * * * *", "? */0 * * * *",
                     "? a * * * *", "? * * * * * *", "? ? * * * *", "? 1,,2 * * * *"}) {
-    std::string why;
-    BOOST_TEST(!parse_cron(text, &why).has_value(), text);
-    BOOST_TEST(why.find("Invalid cron expression") == 0u, text);
+    auto compiled = parse_cron(text);
+    BOOST_TEST(!compiled.has_value(), text);
+    BOOST_TEST(why_not(compiled).find("Invalid cron expression") == 0u, text);
   }
 }
 
