@@ -140,8 +140,10 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   });
   // Jobs a previous run left behind: interrupted ones end failed (in the
   // store actor), queued ones run.
+  // Awaited: nothing else is handled (a readiness check, a run, a cancel)
+  // before they are, so no one sees a job from before as still running.
   self->request(st.store, caf::infinite, recover_atom::value)
-    .then(
+    .await(
       [=](const std::vector<job_ref>& queued) {
         for (const auto& j : queued)
           run_on_flow(self, j.account, j.flow_id, j.job_id);
@@ -187,6 +189,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
         });
     },
     [=](run_atom, const job_ref& job) { run_on_flow(self, job.account, job.flow_id, job.job_id); },
+    [=](caf::ok_atom) { return true; },
     [=](idle_atom, const std::string& account, const std::string& flow_id, std::uint64_t received) {
       auto& flows = self->state.flows;
       auto it = flows.find(account + flow_id);

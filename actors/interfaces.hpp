@@ -50,6 +50,9 @@ using rate_bucket_actor = caf::typed_actor<
 using engine_actor = caf::typed_actor<
   // a queued job to run
   caf::reacts_to<run_atom, job_ref>,
+  // → true once the jobs a previous run left are dealt with (interrupted
+  // ones failed, queued ones handed to their flows): the node serves from then
+  caf::replies_to<caf::ok_atom>::with<bool>,
   // → the job as it now stands
   caf::replies_to<cancel_request>::with<api_reply>,
   // → {"code":200}, or 422 ping_failed

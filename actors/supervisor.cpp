@@ -109,8 +109,13 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
   });
   self->set_exit_handler([=](caf::exit_msg& msg) { stop_all(self, msg.reason); });
   return {
-    // Answered once the children exist: spawn_supervisor waits for it.
-    [](caf::ok_atom) { return true; },
+    // Answered once the children exist and the engine has recovered:
+    // spawn_supervisor waits for it, and the node serves only then.
+    [=](caf::ok_atom) -> caf::result<bool> {
+      if (auto engine = self->state.directory->engine())
+        return self->delegate(engine, caf::ok_atom::value);
+      return true;
+    },
   };
 }
 

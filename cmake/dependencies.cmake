@@ -9,6 +9,7 @@ find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)  # linear-time regular expressions (filters)
 
 # CAF 0.17 ships neither a CMake config nor a pkg-config file.
 find_path(CAF_INCLUDE_DIR caf/config.hpp REQUIRED)

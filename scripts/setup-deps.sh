@@ -12,6 +12,7 @@ packages=(
   librocksdb-dev                    # the store
   libssl-dev libsodium-dev          # TLS; secret encryption and token hashing
   libcurl4-openssl-dev              # outbound HTTP/FTP/SFTP/S3
+  libre2-dev                        # linear-time regular expressions in filters
   tzdata                            # IANA time zones for flow schedules
   libhowardhinnant-date-dev         # date/tz: time zones for dateFormat and schedules
   wrk                               # API benchmark load generator

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "core/api/operations.hpp"
-#include "core/util/hex.hpp"
+#include "core/util/encoding.hpp"
 #include "core/util/object_id.hpp"
 
 namespace integrator {

@@ -8,6 +8,7 @@
 #include "core/util/decimal.hpp"
 #include "core/lang/handlebars.hpp"
 #include "core/json/json_path.hpp"
+#include "core/util/encoding.hpp"
 
 namespace integrator {
 
@@ -72,33 +73,6 @@ std::string bearer(std::string scheme, const std::string& token) {
 }
 
 }  // namespace
-
-std::string base64_encode(std::string_view in) {
-  static constexpr char table[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16)
-                 | (static_cast<unsigned char>(in[i + 1]) << 8)
-                 | static_cast<unsigned char>(in[i + 2]);
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += table[(v >> 6) & 63];
-    out += table[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size())
-      v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += i + 1 < in.size() ? table[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::string join_url(std::string_view base, std::string_view target) {
   if (target.starts_with("http://") || target.starts_with("https://"))
@@ -211,7 +185,7 @@ void http_endpoint::read_basics(const json::object& block, const json::value& co
 }
 
 void http_endpoint::use_basic(const std::string& user, const std::string& password) {
-  set_header(headers_, "Authorization", "Basic " + base64_encode(user + ":" + password));
+  set_header(headers_, "Authorization", "Basic " + to_base64(user + ":" + password));
 }
 
 void http_endpoint::use_token(const std::string& token, bool in_url, std::string param,

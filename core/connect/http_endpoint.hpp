@@ -87,7 +87,6 @@ private:
 /// `base` + `target`: absolute targets win, else joined with one slash.
 std::string join_url(std::string_view base, std::string_view target);
 
-/// Base64 of `in` (for Basic credentials).
-std::string base64_encode(std::string_view in);
+
 
 }  // namespace integrator

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <regex>
+#include <re2/re2.h>
+
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "core/util/iso_time.hpp"
@@ -29,7 +32,7 @@ struct filter_expression::node {
   json::value literal;
   std::vector<std::string> path;  ///< extract/settings, split at '.' and '[n]'
   std::vector<std::shared_ptr<const node>> args;
-  std::optional<std::regex> regex;  ///< matches with a literal pattern
+  std::shared_ptr<const re2::RE2> regex;  ///< matches with a literal pattern
 };
 
 namespace {
@@ -105,14 +108,29 @@ node_ptr compile_node(const json::value& v, std::string& error) {
       error = "\"matches\" needs a regular expression string";
       return nullptr;
     }
-    try {
-      n->regex.emplace(std::string(n->args[1]->literal.get_string()), std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      error = std::string("bad regular expression: ") + e.what();
+    auto re = std::make_shared<const re2::RE2>(std::string(n->args[1]->literal.get_string()),
+                                               re2::RE2::Quiet);
+    if (!re->ok()) {
+      error = "bad regular expression: " + re->error();
       return nullptr;
     }
+    n->regex = std::move(re);
   }
   return n;
+}
+
+// A pattern computed per record (from the record or the settings): compiled
+// once per thread and kept, a few dozen at most. RE2 matches in linear time,
+// so no pattern a user writes can stall the engine; one RE2 cannot compile
+// (a backreference, a lookaround) matches nothing.
+const re2::RE2* computed_regex(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<const re2::RE2>> cache;
+  if (auto it = cache.find(pattern); it != cache.end())
+    return it->second->ok() ? it->second.get() : nullptr;
+  if (cache.size() >= 64)
+    cache.clear();
+  auto& re = cache[pattern] = std::make_unique<const re2::RE2>(pattern, re2::RE2::Quiet);
+  return re->ok() ? re.get() : nullptr;
 }
 
 std::optional<double> number_of(const json::value& v) {
@@ -256,13 +274,8 @@ operand eval(const filter_expression::node& n, const json::value& record, const 
     }
     case op_kind::matches: {
       auto subject = text(0);
-      if (n.regex)
-        return operand::truth(std::regex_search(subject, *n.regex));
-      try {
-        return operand::truth(std::regex_search(subject, std::regex(text(1))));
-      } catch (const std::regex_error&) {
-        return operand::truth(false);
-      }
+      const auto* re = n.regex ? n.regex.get() : computed_regex(text(1));
+      return operand::truth(re && re2::RE2::PartialMatch(subject, *re));
     }
     case op_kind::isempty:
       return operand::truth(is_empty(*arg(0)));

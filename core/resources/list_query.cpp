@@ -1,5 +1,6 @@
 #include "core/resources/list_query.hpp"
 
+#include "core/json/json_path.hpp"
 #include "core/util/decimal.hpp"
 
 #include <boost/json.hpp>
@@ -32,17 +33,6 @@ std::vector<std::string> split_paths(const std::string& s) {
     if (i == s.size() || s[i] == ',') {
       if (i > start)
         out.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  return out;
-}
-
-std::vector<std::string> split_dots(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i)
-    if (i == s.size() || s[i] == '.') {
-      out.push_back(s.substr(start, i - start));
       start = i + 1;
     }
   return out;
@@ -136,14 +126,16 @@ json::value project(resource_kind kind, const json::value& doc, const list_query
     if (auto it = obj->find("_id"); it != obj->end())
       out["_id"] = it->value();
     for (const auto& path : q.include)
-      copy_path(*obj, out, split_dots(path), 0);
+      if (auto parts = split_path(path); !parts.empty())
+        copy_path(*obj, out, parts, 0);
     return out;
   }
   json::object out = *obj;
   for (const auto& field : info(kind).list_omits)
     out.erase(field);
   for (const auto& path : q.exclude)
-    erase_path(out, split_dots(path), 0);
+    if (auto parts = split_path(path); !parts.empty())
+      erase_path(out, parts, 0);
   return out;
 }
 

@@ -1,6 +1,6 @@
 #include "core/util/object_id.hpp"
 
-#include "core/util/hex.hpp"
+#include "core/util/encoding.hpp"
 
 namespace integrator {
 

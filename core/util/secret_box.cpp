@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/util/hex.hpp"
+#include "core/util/encoding.hpp"
 
 namespace integrator {
 
@@ -42,10 +42,7 @@ std::string secret_box::seal(std::string_view plaintext) const {
   crypto_secretbox_easy(buf.data() + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
                         buf.data(), key_.data());
-  std::string out(sodium_base64_encoded_len(buf.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // drop the terminating NUL
-  return out;
+  return to_base64(std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size()));
 }
 
 std::string secret_box::tag(std::string_view purpose, std::string_view message) const {
@@ -86,15 +83,11 @@ std::optional<std::string> secret_box::open(std::string_view sealed) const {
 }
 
 std::optional<secret_box::key_type> secret_box::key_from_hex(std::string_view hex) {
-  if (hex.size() != 64)
+  auto bytes = from_hex(hex);
+  if (!bytes || bytes->size() != key_type{}.size())
     return std::nullopt;
   key_type key{};
-  for (size_t i = 0; i < 32; ++i) {
-    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    key[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
+  std::copy(bytes->begin(), bytes->end(), key.begin());
   return key;
 }
 

@@ -102,11 +102,7 @@ BOOST_AUTO_TEST_CASE(ping_checks_success_and_fail_paths) {
   BOOST_TEST(e.ping_failure(denied).has_value());
 }
 
-BOOST_AUTO_TEST_CASE(base64_and_url_joining) {
-  BOOST_TEST(base64_encode("") == "");
-  BOOST_TEST(base64_encode("f") == "Zg==");
-  BOOST_TEST(base64_encode("fo") == "Zm8=");
-  BOOST_TEST(base64_encode("foo") == "Zm9v");
+BOOST_AUTO_TEST_CASE(url_joining) {
   BOOST_TEST(join_url("http://h", "a") == "http://h/a");
   BOOST_TEST(join_url("http://h/", "/a") == "http://h/a");
   BOOST_TEST(join_url("http://h/x", "?q=1") == "http://h/x?q=1");

@@ -51,6 +51,20 @@ BOOST_AUTO_TEST_CASE(string_operators_and_regex) {
   BOOST_TEST(passes(R"(["equals",["uppercase",["extract","s"]],"ABC"])", R"({"s":"abc"})"));
 }
 
+// Patterns run on RE2: compiled once with the filter when they are
+// literal, once per thread when they are computed; linear time whatever
+// the pattern (a backtracking engine takes minutes on the one below).
+BOOST_AUTO_TEST_CASE(regular_expressions_are_compiled_once_and_cannot_stall) {
+  const char* from_settings = R"(["matches",["extract","sku"],["settings","pattern"]])";
+  BOOST_TEST(passes(from_settings, R"({"sku":"ABC-1"})", R"({"pattern":"^[A-Z]+-\\d$"})"));
+  BOOST_TEST(!passes(from_settings, R"({"sku":"abc-1"})", R"({"pattern":"^[A-Z]+-\\d$"})"));
+  BOOST_TEST(!passes(from_settings, R"({"sku":"x"})", R"({"pattern":"(a)\\1"})"));  // no backreferences
+  std::string evil = R"({"s":")" + std::string(40, 'a') + R"(!"})";
+  BOOST_TEST(!passes(R"(["matches",["extract","s"],"^(a+)+$"])", evil.c_str()));
+  auto lookahead = integrator::filter_expression::compile(json::parse(R"X(["matches",["extract","s"],"a(?=b)"])X"));
+  BOOST_TEST(!lookahead.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(emptiness_lists_logic_and_paths) {
   BOOST_TEST(passes(R"(["isempty",["extract","missing"]])", R"({})"));
   BOOST_TEST(passes(R"(["isempty",["extract","a"]])", R"({"a":[]})"));
