@@ -79,15 +79,22 @@ void read_stops(const json::object& o, http_export_plan& p) {
   p.max_count_path = split_path(str(o, "maxCountPath"));
 }
 
-result<void> compile_http(const json::object& h, http_export_plan& p) {
-  p.method = str(h, "method");
+// The first request of either block: method, relativeURI, the body (under
+// `body_key`) and headers.
+result<void> compile_request(const json::object& block, std::string_view body_key,
+                             http_export_plan& p) {
+  p.method = str(block, "method");
   if (p.method.empty())
     p.method = "GET";
-  if (auto r = compile_optional_template(str(h, "relativeURI"), p.relative_uri, "relativeURI"); !r)
+  if (auto r = compile_optional_template(str(block, "relativeURI"), p.relative_uri, "relativeURI"); !r)
     return r;
-  if (auto r = compile_optional_template(str(h, "body"), p.body, "body"); !r)
+  if (auto r = compile_optional_template(str(block, body_key), p.body, body_key); !r)
     return r;
-  if (auto r = compile_headers(h, p); !r)
+  return compile_headers(block, p);
+}
+
+result<void> compile_http(const json::object& h, http_export_plan& p) {
+  if (auto r = compile_request(h, "body", p); !r)
     return r;
   if (auto it = h.find("response"); it != h.end()) {
     if (const auto* r = it->value().if_object())
@@ -135,14 +142,7 @@ result<void> compile_http(const json::object& h, http_export_plan& p) {
 }
 
 result<void> compile_rest(const json::object& r, http_export_plan& p) {
-  p.method = str(r, "method");
-  if (p.method.empty())
-    p.method = "GET";
-  if (auto e = compile_optional_template(str(r, "relativeURI"), p.relative_uri, "relativeURI"); !e)
-    return e;
-  if (auto e = compile_optional_template(str(r, "postBody"), p.body, "postBody"); !e)
-    return e;
-  if (auto e = compile_headers(r, p); !e)
+  if (auto e = compile_request(r, "postBody", p); !e)
     return e;
   p.resource_path = split_path(str(r, "resourcePath"));
   p.check.success_path = split_path(str(r, "successPath"));

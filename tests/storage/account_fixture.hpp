@@ -7,7 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/api/operations.hpp"
-#include "tests/storage/temp_store.hpp"
+#include "tests/support/store_context.hpp"
 
 namespace integrator::test {
 
@@ -15,14 +15,7 @@ inline const std::string acc_a = "5a0c3d0b8e4f2a1b3c4d5e6f";
 inline const std::string other = "5a0c3d0b8e4f2a1b3c4d5e70";
 inline constexpr std::int64_t now = 1700000000000;
 
-struct account_fixture {
-  temp_store ts;
-  secret_box box{*secret_box::key_from_hex(random_hex(32))};
-  resource_store resources{*ts.store, box};
-  validation_context validation;
-  object_id_generator ids{{1, 2, 3, 4, 5}, 7};
-  account_context ctx{resources, validation, ids};
-
+struct account_fixture : store_context {
   static principal caller(const std::string& account = acc_a) {
     principal who;
     who.account_id = account;

@@ -22,7 +22,7 @@
 #include "core/engine/run_queue.hpp"
 #include "core/resources/key_codec.hpp"
 #include "http/client/outbound_client.hpp"
-#include "tests/storage/temp_store.hpp"
+#include "tests/support/store_context.hpp"
 #include "tests/support/test_http_server.hpp"
 
 namespace integrator::test {
@@ -43,16 +43,10 @@ private:
   outbound_client client_{1};
 };
 
-struct engine_fixture : test_coordinator_fixture<node_config> {
+struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
   static constexpr const char* account = "5a0c3d0b8e4f2a1b3c4d5e6f";
 
-  temp_store ts;
   test_http_server peer;
-  secret_box box{*secret_box::key_from_hex(random_hex(32))};
-  resource_store resources{*ts.store, box};
-  validation_context validation;
-  object_id_generator ids{{1, 2, 3, 4, 5}, 7};
-  account_context ctx{resources, validation, ids};
   std::shared_ptr<node_services> services = make_services();
   engine_store_actor store = spawn_engine_store(sys, services);
   /// Spawns what the engine would (linked children); ignores their exits.
