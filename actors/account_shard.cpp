@@ -53,7 +53,11 @@ caf::result<api_reply> ask_engine(worker_ptr self, const engine_actor& engine, c
         auto rp = self->make_response_promise<api_reply>();
         self->request(engine, caf::infinite, r.request)
           .then([=, call = r](export_page& page) mutable {
-            rp.deliver(answer_export(*services->box, call, std::move(page), wall_clock_ms()));
+            try {
+              rp.deliver(answer_export(*services->box, call, std::move(page), wall_clock_ms()));
+            } catch (const std::exception& e) {
+              rp.deliver(internal_error(e));
+            }
           });
         return rp;
       } else if constexpr (std::is_same_v<request_type, ping_call>) {
