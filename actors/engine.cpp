@@ -218,9 +218,11 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
         return error;
       const auto& ping = endpoint->ping();
       auto req = endpoint->request(ping.method, ping.relative_uri, ping.body);
+      if (!req)
+        return api_reply::fail(make_api_error(error_code::ping_failed, req.error().message));
       retry_policy once = endpoint->retry();
       once.max_attempts = 1;
-      return ask_out(self, endpoint, std::move(req), once, false);
+      return ask_out(self, endpoint, std::move(*req), once, false);
     },
     [=](const standalone_import& r) -> caf::result<api_reply> {
       return call_on<api_reply>(self, r.connection, spawn_import_invocation, r.import_doc, r.body);
@@ -239,7 +241,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       if (!endpoint)
         return error;
       auto req = endpoint->request(r.method, r.relative_uri, std::move(r.body));
-      return ask_out(self, endpoint, std::move(req), endpoint->retry(), true);
+      if (!req)
+        return api_reply::fail(req.error());
+      return ask_out(self, endpoint, std::move(*req), endpoint->retry(), true);
     },
     [=](crash_atom, bool jobs_only) -> bool {
       if (!self->state.services->test_hooks)

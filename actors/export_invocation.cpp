@@ -49,6 +49,10 @@ void answer(export_call_ptr self, export_page page) {
 void fetch(export_call_ptr self) {
   auto& st = self->state;
   auto req = st.cursor->next();
+  if (auto refused = st.cursor->take_refusal()) {
+    answer(self, failed(error_code::url_outside_base, refused->fatal));
+    return;
+  }
   if (!req) {
     export_page page;
     page.data = std::move(st.data) + "]";
@@ -148,9 +152,13 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
           return api_reply::json(api_status::ok, st.preview->answer_unsent("the export makes no request"));
         }
         st.sent = *req;
+        auto out = st.endpoint->request(req->method, req->target, std::move(req->body), req->headers);
+        if (!out) {
+          self->quit();
+          return api_reply::json(api_status::ok, st.preview->answer_unsent(out.error().message));
+        }
         st.preview_rp = self->make_response_promise<api_reply>();
-        call_out(*st.services->outbound, *st.endpoint, "export",
-                 st.endpoint->request(req->method, req->target, std::move(req->body), req->headers),
+        call_out(*st.services->outbound, *st.endpoint, "export", std::move(*out),
                  caf::actor_cast<export_invocation_actor>(self), 0);
         return st.preview_rp;
       },

@@ -40,8 +40,11 @@ void report(export_ptr self, stage_report r) {
 bool request_next(export_ptr self) {
   auto& st = self->state;
   auto req = st.cursor->next();
-  if (!req)
+  if (!req) {
+    if (auto refused = st.cursor->take_refusal())
+      report(self, std::move(*refused));
     return false;
+  }
   st.waiting = true;
   call_out(*st.services->outbound, *st.step->endpoint, st.step->connection_id, std::move(*req),
            caf::actor_cast<export_stage_actor>(self), 0);

@@ -187,11 +187,17 @@ void send_once(job_ptr self, std::size_t g, std::vector<once_call> calls) {
   if (calls.empty())
     return;
   const auto& gen = st.plan->generators[g];
-  st.once.sent(calls.size());
-  for (auto& c : calls)
-    call_out(*st.services->outbound, *gen.endpoint, gen.connection_id,
-             gen.endpoint->request(std::move(c.method), c.target, std::move(c.body), {}),
+  for (auto& c : calls) {
+    auto req = gen.endpoint->request(std::move(c.method), c.target, std::move(c.body), {});
+    if (!req) {  // nothing goes out: the flag fails, saying why
+      st.ledger->once_failed(g, gen.export_id, req.error().message, wall_clock_ms());
+      act(self, st.pacer.changed(true));
+      continue;
+    }
+    st.once.sent(1);
+    call_out(*st.services->outbound, *gen.endpoint, gen.connection_id, std::move(*req),
              caf::actor_cast<job_actor>(self), g);
+  }
 }
 
 // The generator of page `origin` when it is a once export's page.

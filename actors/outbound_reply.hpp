@@ -11,6 +11,7 @@
 
 #include "actors/catalogue.hpp"
 #include "core/connect/outbound_port.hpp"
+#include "core/util/result.hpp"
 
 namespace integrator {
 
@@ -29,6 +30,21 @@ void call_out(outbound_port& client, const http_endpoint& endpoint, std::string 
               outbound_request req, Handle to, std::uint64_t tag) {
   client.submit(std::move(req), std::move(gate), endpoint.concurrency(), endpoint.retry(),
                 reply_to(std::move(to), tag));
+}
+
+/// As above for a request that may have been refused (a URL outside the
+/// connection's base URI): then nothing goes out, and `to` gets at once a
+/// transport failure saying why.
+template <class Handle>
+void call_out(outbound_port& client, const http_endpoint& endpoint, std::string gate,
+              result<outbound_request> req, Handle to, std::uint64_t tag) {
+  if (!req) {
+    outbound_response refused;
+    refused.transport_error = req.error().message;
+    caf::anon_send(to, http_atom::value, tag, std::move(refused));
+    return;
+  }
+  call_out(client, endpoint, std::move(gate), std::move(*req), std::move(to), tag);
 }
 
 }  // namespace integrator

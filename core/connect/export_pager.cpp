@@ -313,6 +313,7 @@ std::optional<export_request> export_pager::next() {
                            || p.paging == paging_method::relativeuri);
   if (follows) {
     req.target = next_target_;
+    req.link = p.paging != paging_method::relativeuri;
   } else {
     const auto& uri = later && p.paging_relative_uri ? p.paging_relative_uri : p.relative_uri;
     if (uri)

@@ -66,6 +66,7 @@ struct export_request {
   std::string target;
   std::string body;
   header_list headers;
+  bool link = false;  ///< `target` is a URL the source gave (url, linkheader paging)
 };
 
 class export_pager {

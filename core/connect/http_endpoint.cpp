@@ -8,6 +8,7 @@
 #include "core/util/decimal.hpp"
 #include "core/lang/handlebars.hpp"
 #include "core/json/json_path.hpp"
+#include "core/connect/url_scope.hpp"
 #include "core/util/encoding.hpp"
 
 namespace integrator {
@@ -172,6 +173,11 @@ result<http_endpoint> http_endpoint::from_connection(const json::value& connecti
   }
   if (e.base_uri_.empty())
     return invalid_input("connection has no baseURI");
+  auto base = split_http_url(e.base_uri_);
+  if (!base)
+    return invalid_input("baseURI must be an http or https URL");
+  e.base_origin_ = base->origin;
+  e.base_path_ = remove_dot_segments(base->path);
   if (e.concurrency_ < 1)
     e.concurrency_ = 1;
   return e;
@@ -202,16 +208,56 @@ std::string http_endpoint::url_of(std::string_view target) const {
   return join_url(base_uri_, target);
 }
 
-outbound_request http_endpoint::request(std::string method, std::string_view target,
-                                        std::string body, const header_list& extra) const {
+result<std::string> http_endpoint::resolve(std::string_view target) const {
+  auto refused = [&] {
+    return make_api_error(error_code::url_outside_base,
+                          "\"" + std::string(target) + "\" is not a path under the connection's baseURI "
+                            + base_uri_);
+  };
+  if (names_own_place(target))
+    return refused();
+  auto parts = split_http_url(join_url(base_uri_, target));
+  if (!parts || parts->origin != base_origin_)
+    return refused();
+  auto path = remove_dot_segments(parts->path);
+  if (!path_within(path, base_path_))
+    return refused();
+  return parts->origin + path + parts->rest;
+}
+
+result<outbound_request> http_endpoint::request(std::string method, std::string_view target,
+                                                std::string body, const header_list& extra) const {
+  auto url = resolve(target);
+  if (!url)
+    return url.error();
+  return build(std::move(method), std::move(*url), std::move(body), extra, true);
+}
+
+result<outbound_request> http_endpoint::follow(std::string method, std::string_view link,
+                                               std::string body, const header_list& extra) const {
+  if (!names_own_place(link))
+    return request(std::move(method), link, std::move(body), extra);
+  auto parts = split_http_url(link);
+  if (!parts)
+    return make_api_error(error_code::url_outside_base,
+                          "\"" + std::string(link) + "\" is not an http or https link");
+  bool own = parts->origin == base_origin_;
+  return build(std::move(method), std::string(link), std::move(body), extra, own);
+}
+
+outbound_request http_endpoint::build(std::string method, std::string url, std::string body,
+                                      const header_list& extra, bool credentials) const {
   outbound_request req;
   req.method = std::move(method);
-  req.url = join_url(base_uri_, target);
-  if (!token_param_.empty()) {
+  req.url = std::move(url);
+  if (credentials && !token_param_.empty()) {
     req.url += req.url.find('?') == std::string::npos ? '?' : '&';
     req.url += encode_uri_component(token_param_) + "=" + encode_uri_component(token_value_);
   }
-  req.headers = headers_;
+  // Another origin gets none of the connection's headers: they may hold
+  // credentials.
+  if (credentials)
+    req.headers = headers_;
   if (!body.empty() && find_header(req.headers, "Content-Type").empty()) {
     if (media_type_ == "urlencoded")
       set_header(req.headers, "Content-Type", "application/x-www-form-urlencoded");

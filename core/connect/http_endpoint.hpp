@@ -50,10 +50,23 @@ public:
   /// connection or lacks a baseURI.
   static result<http_endpoint> from_connection(const boost::json::value& connection);
 
-  /// A request to `target` (relative to the base URI, or absolute), with
-  /// the connection's headers and credentials; `extra` headers override.
-  outbound_request request(std::string method, std::string_view target, std::string body,
-                           const header_list& extra = {}) const;
+  /// Where a request for `target`, built by a template, goes: below the
+  /// base URI, dot segments resolved; url_outside_base when it would leave
+  /// it (url_scope.hpp).
+  result<std::string> resolve(std::string_view target) const;
+
+  /// A request to `target` (a path below the base URI, see resolve()),
+  /// with the connection's headers and credentials; `extra` headers
+  /// override.
+  result<outbound_request> request(std::string method, std::string_view target, std::string body,
+                                   const header_list& extra = {}) const;
+
+  /// A request to a link the source handed out (a next-page URL, a Link
+  /// header): a relative one as request(); an absolute http(s) one as it
+  /// is, with the connection's headers and credentials only when it is on
+  /// the connection's own origin.
+  result<outbound_request> follow(std::string method, std::string_view link, std::string body,
+                                  const header_list& extra = {}) const;
 
   /// nullopt when the ping answer `r` is a success, else why not.
   std::optional<std::string> ping_failure(outbound_response& r) const;
@@ -71,8 +84,12 @@ private:
   void use_basic(const std::string& user, const std::string& password);
   void use_token(const std::string& token, bool in_url, std::string param, std::string header,
                  const std::string& scheme);
+  outbound_request build(std::string method, std::string url, std::string body,
+                         const header_list& extra, bool credentials) const;
 
   std::string base_uri_;
+  std::string base_origin_;  ///< scheme://authority of base_uri_
+  std::string base_path_;    ///< its path, dot segments resolved
   std::string media_type_ = "json";
   header_list headers_;
   std::string token_param_;  ///< token sent as this URL parameter

@@ -36,8 +36,32 @@ std::optional<outbound_request> export_cursor::next() {
   auto req = pager_.next();
   if (!req)
     return std::nullopt;
-  return step_.endpoint->request(std::move(req->method), req->target, std::move(req->body),
-                                 req->headers);
+  auto out = req->link ? step_.endpoint->follow(std::move(req->method), req->target,
+                                                 std::move(req->body), req->headers)
+                       : step_.endpoint->request(std::move(req->method), req->target,
+                                                  std::move(req->body), req->headers);
+  if (!out) {
+    refused_ = out.error();
+    stopped_ = true;
+    return std::nullopt;
+  }
+  return std::move(*out);
+}
+
+std::optional<stage_report> export_cursor::take_refusal() {
+  if (!refused_)
+    return std::nullopt;
+  stage_report r;
+  r.fatal = refused_->message;
+  job_error_entry e;
+  e.source = "export";
+  e.code = code_name(refused_->code);
+  e.message = refused_->message;
+  e.step_id = step_.export_id;
+  r.errors.push_back(std::move(e));
+  ++r.counts.num_error;
+  refused_.reset();
+  return r;
 }
 
 stage_report export_cursor::read(export_pager::answer& answer, const std::string& body,

@@ -28,8 +28,13 @@ public:
   export_cursor(const export_step& step, const boost::json::value& settings);
 
   /// The next request to send; nullopt when none follows (paging is over,
-  /// the cursor stopped, or the export's record limit is reached).
+  /// the cursor stopped, or the export's record limit is reached), or when
+  /// the request would leave the connection's base URI (see refusal()).
   std::optional<outbound_request> next();
+
+  /// Why next() made no request when its target was refused: the export
+  /// fails with it (an error of the export, and fatal). Taken once.
+  std::optional<stage_report> take_refusal();
 
   /// Another request may follow.
   bool more() const { return !stopped_ && !limited_ && !pager_.done(); }
@@ -61,6 +66,7 @@ private:
   const boost::json::value& settings_;
   export_pager pager_;
   std::string reshaped_;  ///< a transformed record, until it is kept
+  std::optional<api_error> refused_;
   std::size_t kept_ = 0;
   int answer_status_ = 0;   ///< the HTTP status of the answer being read
   bool stopped_ = false;

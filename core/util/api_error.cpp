@@ -12,7 +12,7 @@ namespace {
 using e = error_code;
 
 // The registry: one row per code, in the enum's order (checked below).
-constexpr std::array<std::pair<error_code, error_code_info>, 46> registry{{
+constexpr std::array<std::pair<error_code, error_code_info>, 47> registry{{
   {e::none, {"none", errc::none, ""}},
   {e::invalid_json, {"invalid_json", errc::invalid_json, "Malformed JSON in request body"}},
   {e::invalid_request, {"invalid_request", errc::invalid_request, "Malformed request"}},
@@ -49,6 +49,8 @@ constexpr std::array<std::pair<error_code, error_code_info>, 46> registry{{
   {e::not_a_flow_job, {"not_a_flow_job", errc::validation_failed, "Not a flow job"}},
   {e::ping_failed, {"ping_failed", errc::validation_failed, "The ping failed"}},
   {e::export_failed, {"export_failed", errc::validation_failed, "The export failed"}},
+  {e::url_outside_base,
+   {"url_outside_base", errc::validation_failed, "The request's URL is not under the connection's baseURI"}},
   {e::internal_error, {"internal_error", errc::internal, "Internal error"}},
   {e::unavailable, {"unavailable", errc::unavailable, "The service did not answer"}},
   {e::proxy_failed, {"proxy_failed", errc::unavailable, "The target did not answer"}},

@@ -72,6 +72,7 @@ enum class error_code : std::uint8_t {
   not_a_flow_job,
   ping_failed,
   export_failed,
+  url_outside_base,
   // -- the server (500, 503) --------------------------------------------------
   internal_error,
   unavailable,

@@ -33,24 +33,53 @@ BOOST_AUTO_TEST_CASE(basic_and_token_auth_and_headers) {
                            "basic":{"username":"Aladdin","password":"open sesame"}},
                            "headers":[{"name":"X-Tenant","value":"t-{{connection.http.unencrypted.tenant}}"}],
                            "unencrypted":{"tenant":"42"}}})");
-  auto req = basic.request("POST", "/items", "{}");
+  auto req = basic.request("POST", "/items", "{}").value();
   BOOST_TEST(req.url == "http://h/api/items");
   BOOST_TEST(find_header(req.headers, "authorization") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
   BOOST_TEST(find_header(req.headers, "x-tenant") == "t-42");
   BOOST_TEST(find_header(req.headers, "content-type") == "application/json");
   auto token = endpoint(R"({"type":"http","http":{"baseURI":"http://h","auth":{"type":"token",
                            "token":{"token":"abc","location":"url","paramName":"key"}}}})");
-  BOOST_TEST(token.request("GET", "/x?a=1", "").url == "http://h/x?a=1&key=abc");
+  BOOST_TEST(token.request("GET", "/x?a=1", "")->url == "http://h/x?a=1&key=abc");
   auto header = endpoint(R"({"type":"http","http":{"baseURI":"http://h","auth":{"type":"token",
                             "token":{"token":"abc","scheme":"Token"}}}})");
-  BOOST_TEST(find_header(header.request("GET", "x", "").headers, "Authorization") == "Token abc");
-  BOOST_TEST(header.request("GET", "https://other/y", "").url == "https://other/y");
+  BOOST_TEST(find_header(header.request("GET", "x", "")->headers, "Authorization") == "Token abc");
+}
+
+// A template's target stays under the base URI: the credentials cannot be
+// sent elsewhere. A link from the source may be absolute, but gets the
+// credentials only on the connection's own origin.
+BOOST_AUTO_TEST_CASE(targets_stay_under_the_base_and_links_get_credentials_only_at_home) {
+  auto e = endpoint(R"({"type":"http","http":{"baseURI":"http://h:8080/api/v1","auth":{"type":"token",
+                       "token":{"token":"secret","location":"url","paramName":"key"}},
+                       "headers":[{"name":"X-Api-Key","value":"k"}]}})");
+  for (const char* bad : {"https://other/y", "//other/y", "HTTP://h:8080/api/v1/x", "javascript:x",
+                          "/../admin", "/%2e%2e/%2E%2E/admin", "/x/../../../admin", "\\other\\y",
+                          "/..", "mailto:a@b"}) {
+    auto r = e.request("GET", bad, "");
+    BOOST_TEST(!r.has_value(), bad);
+    if (!r)
+      BOOST_TEST((r.error().code == error_code::url_outside_base), bad);
+  }
+  BOOST_TEST(e.request("GET", "/items/../orders?x=1", "")->url == "http://h:8080/api/v1/orders?x=1&key=secret");
+  BOOST_TEST(e.request("GET", "", "")->url == "http://h:8080/api/v1?key=secret");
+  BOOST_TEST(e.request("GET", "?page=2", "")->url == "http://h:8080/api/v1?page=2&key=secret");
+  auto home = e.follow("GET", "http://H:8080/other/place?p=2", "").value();
+  BOOST_TEST(home.url == "http://H:8080/other/place?p=2&key=secret");
+  BOOST_TEST(find_header(home.headers, "X-Api-Key") == "k");
+  auto away = e.follow("GET", "https://elsewhere/next?p=2", "").value();
+  BOOST_TEST(away.url == "https://elsewhere/next?p=2");
+  BOOST_TEST(find_header(away.headers, "X-Api-Key").empty());
+  BOOST_TEST(!e.follow("GET", "file:///etc/passwd", ""));
+  BOOST_TEST(e.follow("GET", "/items?p=3", "")->url == "http://h:8080/api/v1/items?p=3&key=secret");
+  BOOST_TEST(!e.follow("GET", "/../admin", ""));
+  BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"http","http":{"baseURI":"ftp://h"}})")));
 }
 
 BOOST_AUTO_TEST_CASE(legacy_rest_connections_and_refusals) {
   auto rest = endpoint(R"({"type":"rest","rest":{"baseURI":"http://h","authType":"token","bearerToken":"t1",
                           "authHeader":"X-Auth","authScheme":"Bearer","concurrencyLevel":3}})");
-  BOOST_TEST(find_header(rest.request("GET", "/a", "").headers, "X-Auth") == "Bearer t1");
+  BOOST_TEST(find_header(rest.request("GET", "/a", "")->headers, "X-Auth") == "Bearer t1");
   BOOST_TEST(rest.concurrency() == 3);
   BOOST_TEST(!http_endpoint::from_connection(json::parse(R"({"type":"ftp","ftp":{}})")));
   auto no_base = http_endpoint::from_connection(json::parse(R"({"type":"http","http":{}})"));
