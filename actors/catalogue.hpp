@@ -201,7 +201,7 @@ typename Inspector::result_type inspect(Inspector& f, preview_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, once_call& x) {
-  return f(caf::meta::type_name("once_call"), x.method, x.target, x.body);
+  return f(caf::meta::type_name("once_call"), x.method, x.target, x.body, x.failure);
 }
 
 /// Registers every type above and the actor handles of interfaces.hpp.

@@ -50,7 +50,7 @@ void fetch(export_call_ptr self) {
   auto& st = self->state;
   auto req = st.cursor->next();
   if (auto refused = st.cursor->take_refusal()) {
-    answer(self, failed(error_code::url_outside_base, refused->fatal));
+    answer(self, failed(refused->code, refused->message));
     return;
   }
   if (!req) {
@@ -149,7 +149,9 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         auto req = st.preview_pager->next();
         if (!req) {
           self->quit();
-          return api_reply::json(api_status::ok, st.preview->answer_unsent("the export makes no request"));
+          auto failed = st.preview_pager->take_failure();
+          return api_reply::json(api_status::ok, st.preview->answer_unsent(
+                                                     failed ? failed->message : "the export makes no request"));
         }
         st.sent = *req;
         auto out = st.endpoint->request(req->method, req->target, std::move(req->body), req->headers);

@@ -42,7 +42,7 @@ bool request_next(export_ptr self) {
   auto req = st.cursor->next();
   if (!req) {
     if (auto refused = st.cursor->take_refusal())
-      report(self, std::move(*refused));
+      report(self, st.cursor->refusal_report(*refused));
     return false;
   }
   st.waiting = true;

@@ -188,6 +188,11 @@ void send_once(job_ptr self, std::size_t g, std::vector<once_call> calls) {
     return;
   const auto& gen = st.plan->generators[g];
   for (auto& c : calls) {
+    if (!c.failure.empty()) {
+      st.ledger->once_failed(g, gen.export_id, c.failure, wall_clock_ms());
+      act(self, st.pacer.changed(true));
+      continue;
+    }
     auto req = gen.endpoint->request(std::move(c.method), c.target, std::move(c.body), {});
     if (!req) {  // nothing goes out: the flag fails, saying why
       st.ledger->once_failed(g, gen.export_id, req.error().message, wall_clock_ms());

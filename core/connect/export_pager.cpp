@@ -311,20 +311,30 @@ std::optional<export_request> export_pager::next() {
   bool later = requests_ > 0;
   bool follows = later && (p.paging == paging_method::url || p.paging == paging_method::linkheader
                            || p.paging == paging_method::relativeuri);
+  // A template over its limits ends paging; take_failure() says why.
+  auto render = [&](const handlebars_template& t, template_escape escape, std::string_view field,
+                    std::string& out) {
+    auto text = t.render(ctx, escape);
+    if (!text && !failure_)
+      failure_ = make_api_error(text.error().code, std::string(field) + ": " + text.error().message);
+    if (text)
+      out = std::move(*text);
+  };
   if (follows) {
     req.target = next_target_;
     req.link = p.paging != paging_method::relativeuri;
   } else {
-    const auto& uri = later && p.paging_relative_uri ? p.paging_relative_uri : p.relative_uri;
-    if (uri)
-      req.target = uri->render(ctx, template_escape::url);
+    bool paged = later && p.paging_relative_uri;
+    if (const auto& uri = paged ? p.paging_relative_uri : p.relative_uri)
+      render(*uri, template_escape::url, paged ? "http.paging.relativeURI" : "http.relativeURI",
+             req.target);
   }
   if (later && p.paging == paging_method::body) {
     req.body = last_body_;
   } else {
-    const auto& body = later && p.paging_body ? p.paging_body : p.body;
-    if (body)
-      req.body = body->render(ctx, template_escape::none);
+    bool paged = later && p.paging_body;
+    if (const auto& body = paged ? p.paging_body : p.body)
+      render(*body, template_escape::none, paged ? "http.paging.body" : "http.body", req.body);
   }
   if (!p.page_argument.empty()) {
     if (p.paging == paging_method::page)
@@ -332,8 +342,15 @@ std::optional<export_request> export_pager::next() {
     else if (p.paging == paging_method::token && !token_.empty())
       req.target = with_param(req.target, p.page_argument, token_);
   }
-  for (const auto& [name, value] : p.headers)
-    set_header(req.headers, name, value.render(ctx, template_escape::none));
+  for (const auto& [name, value] : p.headers) {
+    std::string text;
+    render(value, template_escape::none, "http.headers", text);
+    set_header(req.headers, name, std::move(text));
+  }
+  if (failure_) {
+    done_ = true;
+    return std::nullopt;
+  }
   last_target_ = req.target;
   last_body_ = req.body;
   ++requests_;
@@ -391,8 +408,9 @@ export_pager::answer export_pager::read_paging(outbound_response& r) {
     return a;
   }
   records_ += static_cast<std::int64_t>(*count);
-  advance(r, *a.scan, *count,
-          a.out.records.empty() ? std::string_view() : a.out.records.back());
+  if (auto failed = advance(r, *a.scan, *count,
+                            a.out.records.empty() ? std::string_view() : a.out.records.back()))
+    a.out.error = std::move(failed);
   return a;
 }
 
@@ -423,12 +441,12 @@ void export_pager::read_into(answer& a) {
     out.verdicts = std::move(projection->verdicts);
 }
 
-void export_pager::advance(outbound_response& r, json_scan& scan, std::size_t records,
-                           std::string_view last_record) {
+std::optional<std::string> export_pager::advance(outbound_response& r, json_scan& scan,
+                                                 std::size_t records, std::string_view last_record) {
   const auto& p = *plan_;
   if (records == 0) {
     done_ = true;
-    return;
+    return std::nullopt;
   }
   if (!p.last_page_path.empty()) {
     auto v = scan.text_at(p.last_page_path);
@@ -438,7 +456,7 @@ void export_pager::advance(outbound_response& r, json_scan& scan, std::size_t re
                             != p.last_page_values.end());
     if (last) {
       done_ = true;
-      return;
+      return std::nullopt;
     }
   }
   auto number_at = [&](const std::vector<std::string>& path) -> std::optional<std::int64_t> {
@@ -458,7 +476,7 @@ void export_pager::advance(outbound_response& r, json_scan& scan, std::size_t re
   switch (p.paging) {
     case paging_method::none:
       done_ = true;
-      return;
+      return std::nullopt;
     case paging_method::page:
       ++page_;
       if (auto max = number_at(p.max_page_path); max && page_ - p.page_start >= *max)
@@ -496,20 +514,23 @@ void export_pager::advance(outbound_response& r, json_scan& scan, std::size_t re
       prev["headers"] = headers_object(r.headers);
       auto ctx = template_context();
       ctx.get_object()["previous_page"] = std::move(prev);
-      if (p.paging == paging_method::relativeuri) {
-        auto next = p.paging_relative_uri->render(ctx, template_escape::url);
-        done_ = next.empty() || next == last_target_;
-        next_target_ = std::move(next);
-      } else {
-        auto next = p.paging_body->render(ctx, template_escape::none);
-        done_ = next.empty() || next == last_body_;
-        last_body_ = std::move(next);
+      bool by_uri = p.paging == paging_method::relativeuri;
+      auto next = by_uri ? p.paging_relative_uri->render(ctx, template_escape::url)
+                         : p.paging_body->render(ctx, template_escape::none);
+      if (!next) {
+        done_ = true;
+        return std::string(by_uri ? "http.paging.relativeURI: " : "http.paging.body: ")
+               + next.error().message;
       }
+      const auto& previous = by_uri ? last_target_ : last_body_;
+      done_ = next->empty() || *next == previous;
+      (by_uri ? next_target_ : last_body_) = std::move(*next);
       break;
     }
   }
   if (auto max = number_at(p.max_count_path); max && records_ >= *max)
     done_ = true;
+  return std::nullopt;
 }
 
 }  // namespace integrator

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/lang/handlebars.hpp"
@@ -75,8 +76,10 @@ public:
   /// lastExportDateTime, currentExportDateTime, settings, connection.
   export_pager(std::shared_ptr<const http_export_plan> plan, boost::json::value context);
 
-  /// The next request, or nullopt when paging is over.
+  /// The next request, or nullopt when paging is over, or when a template
+  /// went over its limits (take_failure() says why; paging is over then).
   std::optional<export_request> next();
+  std::optional<api_error> take_failure() { return std::exchange(failure_, std::nullopt); }
 
   struct outcome {
     std::vector<std::string_view> records;  ///< slices of the response body
@@ -135,8 +138,10 @@ private:
   std::vector<std::string> projected_keys_;
   std::function<std::uint8_t(const boost::json::value&)> judge_;
   boost::json::value template_context() const;
-  void advance(outbound_response& r, class json_scan& scan, std::size_t records,
-               std::string_view last_record);
+  /// Settles the next request from an answer; why the export fails when a
+  /// paging template went over its limits.
+  std::optional<std::string> advance(outbound_response& r, class json_scan& scan,
+                                     std::size_t records, std::string_view last_record);
   void read_into(answer& a);
 
   std::shared_ptr<const http_export_plan> plan_;
@@ -151,6 +156,7 @@ private:
   std::int64_t answers_ = 0;
   std::int64_t records_ = 0;
   bool done_ = false;
+  std::optional<api_error> failure_;  ///< why next() could not build a request
 };
 
 /// The URL of the Link header entry with rel `relation`, or "".

@@ -42,8 +42,10 @@ const json::object* obj(const json::object& o, std::string_view key) {
 }
 
 // Connection headers may be templates over the connection itself, e.g.
-// {{connection.http.encrypted.apiKey}} for custom auth.
-header_list rendered_headers(const json::object& block, const json::value& connection) {
+// {{connection.http.encrypted.apiKey}} for custom auth. A header whose
+// template does not compile or render makes the connection unusable, said
+// so, rather than sent as written.
+result<header_list> rendered_headers(const json::object& block, const json::value& connection) {
   header_list out;
   auto it = block.find("headers");
   if (it == block.end() || !it->value().is_array())
@@ -59,9 +61,14 @@ header_list rendered_headers(const json::object& block, const json::value& conne
     auto value = str(*ho, "value");
     if (name.empty())
       continue;
-    if (value.find("{{") != std::string::npos)
-      if (auto t = handlebars_template::compile(value))
-        value = t->render(context, template_escape::none);
+    if (value.find("{{") != std::string::npos) {
+      auto rendered = handlebars_template::compile(value);
+      auto text = rendered ? rendered->render(context, template_escape::none)
+                           : result<std::string>(rendered.error());
+      if (!text)
+        return invalid_input("headers " + name + ": " + text.error().message, "headers");
+      value = std::move(*text);
+    }
     set_header(out, std::move(name), std::move(value));
   }
   return out;
@@ -129,7 +136,8 @@ result<http_endpoint> http_endpoint::from_connection(const json::value& connecti
     const auto* h = obj(*conn, "http");
     if (!h)
       return invalid_input("connection has no http block");
-    e.read_basics(*h, connection);
+    if (auto read = e.read_basics(*h, connection); !read)
+      return read.error();
     e.verify_tls_ = !(h->contains("disableStrictSSL") && h->at("disableStrictSSL") == true);
     e.timeout_ms_ = num(*h, "timeout", 60000);
     e.retry_.retry_header = str(*h, "retryHeader", "Retry-After");
@@ -158,7 +166,8 @@ result<http_endpoint> http_endpoint::from_connection(const json::value& connecti
     const auto* r = obj(*conn, "rest");
     if (!r)
       return invalid_input("connection has no rest block");
-    e.read_basics(*r, connection);
+    if (auto read = e.read_basics(*r, connection); !read)
+      return read.error();
     auto auth = str(*r, "authType");
     if (const auto* b = obj(*r, "basicAuth"); auth == "basic" && b)
       e.use_basic(str(*b, "username"), str(*b, "password"));
@@ -183,11 +192,15 @@ result<http_endpoint> http_endpoint::from_connection(const json::value& connecti
   return e;
 }
 
-void http_endpoint::read_basics(const json::object& block, const json::value& connection) {
+result<void> http_endpoint::read_basics(const json::object& block, const json::value& connection) {
   base_uri_ = str(block, "baseURI");
   media_type_ = str(block, "mediaType", "json");
-  headers_ = rendered_headers(block, connection);
+  auto headers = rendered_headers(block, connection);
+  if (!headers)
+    return headers.error();
+  headers_ = std::move(*headers);
   concurrency_ = static_cast<int>(num(block, "concurrencyLevel", 25));
+  return {};
 }
 
 void http_endpoint::use_basic(const std::string& user, const std::string& password) {

@@ -80,7 +80,7 @@ public:
   const http_ping& ping() const { return ping_; }
 
 private:
-  void read_basics(const boost::json::object& block, const boost::json::value& connection);
+  result<void> read_basics(const boost::json::object& block, const boost::json::value& connection);
   void use_basic(const std::string& user, const std::string& password);
   void use_token(const std::string& token, bool in_url, std::string param, std::string header,
                  const std::string& scheme);

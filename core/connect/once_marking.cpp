@@ -34,9 +34,14 @@ std::optional<once_call> once_marking::call_for(std::string_view record, const j
   auto ctx = record_context(parsed, settings);
   once_call call;
   call.method = method_;
-  call.target = relative_uri_->render(ctx, template_escape::url);
-  if (body_)
-    call.body = body_->render(ctx, template_escape::none);
+  auto target = relative_uri_->render(ctx, template_escape::url);
+  auto body = body_ ? body_->render(ctx, template_escape::none) : result<std::string>();
+  if (!target || !body) {
+    call.failure = "http.once: " + (target ? body : target).error().message;
+    return call;
+  }
+  call.target = std::move(*target);
+  call.body = std::move(*body);
   return call;
 }
 

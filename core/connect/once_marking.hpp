@@ -23,6 +23,7 @@ struct once_call {
   std::string method;
   std::string target;
   std::string body;
+  std::string failure;  ///< when set, nothing is sent: why the call could not be built
 };
 
 class once_marking {
@@ -32,7 +33,8 @@ public:
   static result<once_marking> compile(const boost::json::object& export_doc);
 
   /// The call that flags `record` (its JSON text); nullopt when the text
-  /// is not a JSON object.
+  /// is not a JSON object; a call with `failure` set when a template went
+  /// over its limits.
   std::optional<once_call> call_for(std::string_view record, const boost::json::value& settings) const;
 
   /// Why an answer to a call means the record is not flagged; nullopt on

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <tuple>
+
 #include "core/json/json_path.hpp"
 
 namespace integrator {
@@ -70,13 +72,18 @@ result<std::vector<dynamic_lookup>> dynamic_lookup::parse(const json::value& loo
   return out;
 }
 
-lookup_call dynamic_lookup::call_for(const json::value& context) const {
+result<lookup_call> dynamic_lookup::call_for(const json::value& context) const {
   lookup_call c;
   c.method = method_;
-  if (relative_uri_)
-    c.target = relative_uri_->render(context, template_escape::url);
-  if (body_)
-    c.body = body_->render(context, template_escape::none);
+  for (auto [tmpl, out, escape] : {std::tuple{&relative_uri_, &c.target, template_escape::url},
+                                   std::tuple{&body_, &c.body, template_escape::none}}) {
+    if (!*tmpl)
+      continue;
+    auto text = (*tmpl)->render(context, escape);
+    if (!text)
+      return make_api_error(error_code::lookup_failed, "lookup " + name() + ": " + text.error().message);
+    *out = std::move(*text);
+  }
   return c;
 }
 

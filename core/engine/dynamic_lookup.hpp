@@ -50,8 +50,9 @@ public:
 
   const std::string& name() const { return outcome_.name; }
 
-  /// The request for a record, given what templates see of it.
-  lookup_call call_for(const boost::json::value& context) const;
+  /// The request for a record, given what templates see of it; fails when
+  /// a template goes over its limits.
+  result<lookup_call> call_for(const boost::json::value& context) const;
 
   /// The value an answer yields; nullopt with `error` when the record must
   /// fail.

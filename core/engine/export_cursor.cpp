@@ -34,8 +34,13 @@ std::optional<outbound_request> export_cursor::next() {
   if (!more())
     return std::nullopt;
   auto req = pager_.next();
-  if (!req)
+  if (!req) {
+    if (auto failed = pager_.take_failure()) {
+      refused_ = std::move(failed);
+      stopped_ = true;
+    }
     return std::nullopt;
+  }
   auto out = req->link ? step_.endpoint->follow(std::move(req->method), req->target,
                                                  std::move(req->body), req->headers)
                        : step_.endpoint->request(std::move(req->method), req->target,
@@ -48,19 +53,16 @@ std::optional<outbound_request> export_cursor::next() {
   return std::move(*out);
 }
 
-std::optional<stage_report> export_cursor::take_refusal() {
-  if (!refused_)
-    return std::nullopt;
+stage_report export_cursor::refusal_report(const api_error& refused) const {
   stage_report r;
-  r.fatal = refused_->message;
+  r.fatal = refused.message;
   job_error_entry e;
   e.source = "export";
-  e.code = code_name(refused_->code);
-  e.message = refused_->message;
+  e.code = code_name(refused.code);
+  e.message = refused.message;
   e.step_id = step_.export_id;
   r.errors.push_back(std::move(e));
   ++r.counts.num_error;
-  refused_.reset();
   return r;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/connect/export_pager.hpp"
 #include "core/engine/flow_plan.hpp"
@@ -29,12 +30,16 @@ public:
 
   /// The next request to send; nullopt when none follows (paging is over,
   /// the cursor stopped, or the export's record limit is reached), or when
-  /// the request would leave the connection's base URI (see refusal()).
+  /// the request would leave the connection's base URI or a template went
+  /// over its limits (see take_refusal()).
   std::optional<outbound_request> next();
 
-  /// Why next() made no request when its target was refused: the export
-  /// fails with it (an error of the export, and fatal). Taken once.
-  std::optional<stage_report> take_refusal();
+  /// Why next() made no request when it refused one. Taken once.
+  std::optional<api_error> take_refusal() { return std::exchange(refused_, std::nullopt); }
+
+  /// A refusal as a flow's export reports it: an error of the export, and
+  /// fatal.
+  stage_report refusal_report(const api_error& refused) const;
 
   /// Another request may follow.
   bool more() const { return !stopped_ && !limited_ && !pager_.done(); }

@@ -62,6 +62,18 @@ std::string id_in(const json::value& v, const std::vector<std::string>& path) {
 
 }  // namespace
 
+namespace {
+
+// A record whose request could not be built: the template of `field` went
+// over its limits.
+void fail_rendering(record_outcome& out, std::string_view field, const api_error& e) {
+  out.what = record_outcome::kind::failed;
+  out.code = code_name(e.code);
+  out.message = std::string(field) + ": " + e.message;
+}
+
+}  // namespace
+
 result<import_plan> import_plan::compile(const json::value& import_doc,
                                          const json::value& processor_entry) {
   const auto* doc = import_doc.if_object();
@@ -294,7 +306,12 @@ std::vector<lookup_call> import_plan::lookup_calls(const std::vector<json::value
       continue;
     auto ctx = record_context(records[i], settings);
     for (std::size_t l = 0; l < lookups_.size(); ++l) {
-      calls.push_back(lookups_[l].call_for(ctx));
+      auto call = lookups_[l].call_for(ctx);
+      if (!call) {  // the record fails; its other lookups need not run
+        found.failures[i] = call.error().message;
+        break;
+      }
+      calls.push_back(std::move(*call));
       calls.back().record = i;
       calls.back().lookup = l;
     }
@@ -382,12 +399,19 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
     req.records.push_back(i);
     const auto& op = ops[req.op];
     req.method = op.method;
-    if (op.relative_uri)
-      req.target = op.relative_uri->render(context_of(i, records[i]), template_escape::url);
+    if (op.relative_uri) {
+      auto target = op.relative_uri->render(context_of(i, records[i]), template_escape::url);
+      if (!target) {
+        fail_rendering(outcomes[i], "relativeURI", target.error());
+        continue;
+      }
+      req.target = std::move(*target);
+    }
     requests.push_back(std::move(req));
   }
   for (auto& req : requests) {
     const auto& op = ops[req.op];
+    result<std::string> body;
     if (batch_size_ > 1) {
       if (op.body) {
         json::array batch;
@@ -399,7 +423,7 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
         json::object ctx;
         ctx["batch_of_records"] = std::move(batch);
         ctx["settings"] = settings;
-        req.body = op.body->render(ctx, template_escape::none);
+        body = op.body->render(ctx, template_escape::none);
       } else {
         req.body = "[";
         for (std::size_t k = 0; k < req.records.size(); ++k) {
@@ -411,14 +435,20 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
       }
     } else {
       auto i = req.records.front();
-      if (lookup_)
-        req.body = op.body ? op.body->render(context_of(i, records[i]), template_escape::none)
-                           : std::string();
-      else
-        req.body = op.body ? op.body->render(context_of(i, mapped[i]), template_escape::none)
-                           : json::serialize(mapped[i]);
+      if (op.body)
+        body = op.body->render(context_of(i, lookup_ ? records[i] : mapped[i]), template_escape::none);
+      else if (!lookup_)
+        req.body = json::serialize(mapped[i]);
+    }
+    if (!body) {  // none of the request's records goes out
+      for (auto i : req.records)
+        fail_rendering(outcomes[i], "body", body.error());
+      req.records.clear();
+    } else if (op.body) {
+      req.body = std::move(*body);
     }
   }
+  std::erase_if(requests, [](const import_request& r) { return r.records.empty(); });
   return requests;
 }
 

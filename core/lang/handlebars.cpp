@@ -56,8 +56,14 @@ public:
     }
     char c = s_[i_];
     if (c == '(') {
+      if (nesting_ >= max_template_nesting) {
+        error = "subexpressions nest deeper than " + std::to_string(max_template_nesting) + " levels";
+        return std::nullopt;
+      }
       ++i_;
+      ++nesting_;
       auto call = expression(error, true);
+      --nesting_;
       skip_ws();
       if (!call || i_ >= s_.size() || s_[i_] != ')') {
         if (error.empty())
@@ -198,6 +204,7 @@ private:
 
   std::string_view s_;
   size_t i_ = 0;
+  int nesting_ = 0;  // open parentheses
 };
 
 }  // namespace
@@ -309,6 +316,10 @@ private:
         stopped_at = chained ? "else:" + trim(c.substr(5)) : "else";
         return true;
       }
+      if (!t.triple && !c.empty() && c[0] == '>') {
+        error = "partials ({{> name}}) are not supported";
+        return false;
+      }
       if (!t.triple && !c.empty() && c[0] == '#') {
         if (!parse_block(seq, c.substr(1), error))
           return false;
@@ -377,6 +388,16 @@ private:
   // chain ends with its first block); empty for the block's own name.
   bool parse_block(handlebars_template::node& seq, const std::string& head, std::string& error,
                    const std::string& closer = {}) {
+    if (depth_ >= max_template_nesting) {
+      error = "blocks nest deeper than " + std::to_string(max_template_nesting)
+              + " levels (an {{else if}} counts as one)";
+      return false;
+    }
+    struct level {
+      int& depth;
+      explicit level(int& d) : depth(++d) {}
+      ~level() { --depth; }
+    } entered(depth_);
     auto n = std::make_shared<handlebars_template::node>();
     n->k = node_kind::block;
     auto space = head.find_first_of(" \t\n");
@@ -467,6 +488,7 @@ private:
   std::string_view src_;
   size_t pos_ = 0;
   bool trim_next_ = false;
+  int depth_ = 0;  // blocks open around the parser
 };
 
 // -- rendering ----------------------------------------------------------------
@@ -479,29 +501,42 @@ struct frame {
 struct renderer {
   const json::value& root;
   template_escape escape;
+  const render_limits& limits;
   std::vector<frame> frames;
   std::string out;
+  std::size_t steps = 0;
+  std::string failure;  // set once a limit is passed; everything stops then
 
-  json::value resolve(const expr& e) {
+  bool spend(std::size_t units) {
+    steps += units;
+    if (steps > limits.max_steps && failure.empty())
+      failure = "the template took more than " + std::to_string(limits.max_steps)
+                + " steps to render";
+    return failure.empty();
+  }
+
+  // The value of `e`: a reference into the data where it names one (no
+  // copy of arrays and objects an {{#each}} walks), else `scratch`.
+  const json::value& resolve(const expr& e, json::value& scratch) {
+    static const json::value null_value;
     if (e.k == expr::kind::literal)
       return e.literal;
     if (e.k == expr::kind::call)
-      return call(e);
+      return scratch = call(e);
     size_t depth = frames.size() - 1 - std::min<size_t>(static_cast<size_t>(e.up), frames.size() - 1);
     const json::value* cur = frames[depth].context;
     size_t first = 0;
-    json::value data_value;
     if (e.data) {
       if (e.parts.empty())
-        return nullptr;
+        return null_value;
       if (e.parts[0] == "root") {
         cur = &root;
       } else {
         auto it = frames[depth].data.find(e.parts[0]);
         if (it == frames[depth].data.end())
-          return nullptr;
-        data_value = it->value();
-        cur = &data_value;
+          return null_value;
+        scratch = it->value();
+        cur = &scratch;
       }
       first = 1;
     }
@@ -518,7 +553,15 @@ struct renderer {
         cur = nullptr;
       }
     }
-    return cur ? *cur : json::value(nullptr);
+    return cur ? *cur : null_value;
+  }
+
+  json::value value_of(const expr& e) {
+    json::value scratch;
+    const auto& v = resolve(e, scratch);
+    if (&v == &scratch)
+      return std::move(scratch);
+    return v;
   }
 
   static bool truthy(const json::value& v) {
@@ -606,10 +649,21 @@ struct renderer {
     return parse_iso_ms(s);
   }
 
+  // A helper's answer; what it produced is charged to the budget, so a
+  // helper over large data inside an {{#each}} is bounded too.
   json::value call(const expr& e) {
+    auto v = call_helper(e);
+    std::size_t made = 0;
+    if (const auto* str = v.if_string())
+      made = str->size();
+    spend(e.args.size() + made / 16);
+    return v;
+  }
+
+  json::value call_helper(const expr& e) {
     std::vector<json::value> a;
     for (const auto& x : e.args)
-      a.push_back(resolve(x));
+      a.push_back(value_of(x));
     auto arg = [&](size_t i) { return i < a.size() ? a[i] : json::value(nullptr); };
     const auto& h = e.helper;
     if (h == "lookup") {
@@ -618,7 +672,7 @@ struct renderer {
       p.parts = {text(arg(1))};
       auto base = arg(0);
       frames.push_back({&base, {}});
-      auto v = resolve(p);
+      auto v = value_of(p);
       frames.pop_back();
       return v;
     }
@@ -720,19 +774,30 @@ struct renderer {
       out += escape_html(s);
     else
       out += encode_uri_component(s);
+    if (out.size() > limits.max_output && failure.empty())
+      failure = "the template rendered more than " + std::to_string(limits.max_output) + " bytes";
   }
 
   void render(const handlebars_template::node& n) {
+    if (!spend(1))
+      return;
     switch (n.k) {
       case node_kind::text:
         out += n.text;
+        if (out.size() > limits.max_output && failure.empty())
+          failure = "the template rendered more than " + std::to_string(limits.max_output) + " bytes";
         return;
-      case node_kind::value:
-        emit(resolve(n.e), n.raw);
+      case node_kind::value: {
+        json::value scratch;
+        emit(resolve(n.e, scratch), n.raw);
         return;
+      }
       case node_kind::sequence:
-        for (const auto& c : n.children)
+        for (const auto& c : n.children) {
+          if (!failure.empty())
+            return;
           render(*c);
+        }
         return;
       case node_kind::block:
         render_block(n);
@@ -741,14 +806,15 @@ struct renderer {
   }
 
   void render_block(const handlebars_template::node& n) {
-    auto v = resolve(n.e);
+    json::value scratch;
+    const json::value& v = resolve(n.e, scratch);
     auto otherwise = [&] {
       if (n.inverse)
         render(*n.inverse);
     };
     if (n.block == "each") {
       if (const auto* arr = v.if_array(); arr && !arr->empty()) {
-        for (size_t i = 0; i < arr->size(); ++i) {
+        for (size_t i = 0; i < arr->size() && failure.empty(); ++i) {
           frames.push_back({&(*arr)[i],
                             json::object{{"index", i}, {"first", i == 0}, {"last", i + 1 == arr->size()}}});
           render(*n.body);
@@ -759,6 +825,8 @@ struct renderer {
       if (const auto* obj = v.if_object(); obj && !obj->empty()) {
         size_t i = 0;
         for (const auto& m : *obj) {
+          if (!failure.empty())
+            return;
           frames.push_back({&m.value(), json::object{{"key", m.key()},
                                                      {"index", i},
                                                      {"first", i == 0},
@@ -800,10 +868,13 @@ result<handlebars_template> handlebars_template::compile(std::string_view source
   return handlebars_template(std::move(root));
 }
 
-std::string handlebars_template::render(const json::value& data, template_escape escape) const {
-  renderer r{data, escape, {}, {}};
+result<std::string> handlebars_template::render(const json::value& data, template_escape escape,
+                                                const render_limits& limits) const {
+  renderer r{data, escape, limits, {}, {}};
   r.frames.push_back({&data, {}});
   r.render(*root_);
+  if (!r.failure.empty())
+    return make_api_error(error_code::template_limit, r.failure);
   return std::move(r.out);
 }
 

@@ -17,6 +17,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,14 +29,32 @@ namespace integrator {
 
 enum class template_escape { html, url, none };
 
+/// How deep blocks ({{#…}}, each {{else if}} link counting as one) and
+/// subexpressions may nest. The parser and the renderer recurse, so a
+/// deeper template is refused when it is compiled, before it can exhaust
+/// a thread's stack.
+inline constexpr int max_template_nesting = 100;
+
+/// What one render may cost: a step is a node rendered, an {{#each}}
+/// iteration, a helper argument or 16 bytes a helper produced. The
+/// defaults are far above what a record's or a batch's template needs and
+/// bound a hostile one ({{#each}} nested over large arrays) to about a
+/// second and the output to what one request may carry.
+struct render_limits {
+  std::size_t max_steps = 10'000'000;
+  std::size_t max_output = 32u << 20;
+};
+
 class handlebars_template {
 public:
   /// Compiles `source`, or says what (and where) its syntax is wrong.
   static result<handlebars_template> compile(std::string_view source);
 
-  /// Renders against `data`.
-  std::string render(const boost::json::value& data,
-                     template_escape escape = template_escape::html) const;
+  /// Renders against `data`; fails (template_limit) when the render goes
+  /// over `limits`.
+  result<std::string> render(const boost::json::value& data,
+                             template_escape escape = template_escape::html,
+                             const render_limits& limits = {}) const;
 
   struct node;
 

@@ -176,21 +176,51 @@ bool compile_rules(const json::value& v, const std::vector<static_lookup>& looku
   return true;
 }
 
-json::value evaluate(const value_source& s, const json::value& record) {
+json::value evaluate(const value_source& s, const json::value& record,
+                     std::vector<std::string>& errors) {
   switch (s.k) {
     case value_source::kind::none: return nullptr;
     case value_source::kind::path: return extract_all(record, s.path);
     case value_source::kind::literal: return s.literal;
-    case value_source::kind::tmpl:
-      return json::string(s.tmpl->render(json::object{{"record", record}}, template_escape::none));
+    case value_source::kind::tmpl: {
+      auto text = s.tmpl->render(json::object{{"record", record}}, template_escape::none);
+      if (!text) {
+        errors.push_back(text.error().message);
+        return nullptr;
+      }
+      return json::string(*text);
+    }
   }
   return nullptr;
 }
 
+// What one array rule may copy while it fans out: a path over nested
+// arrays multiplies their sizes, and every composite is a copy of the
+// record, so the work is bounded by values copied, not composites made.
+constexpr std::size_t max_copied_values = 20'000'000;
+
+std::size_t value_count(const json::value& v) {
+  std::size_t n = 1;
+  if (const auto* o = v.if_object())
+    for (const auto& m : *o)
+      n += value_count(m.value());
+  else if (const auto* a = v.if_array())
+    for (const auto& e : *a)
+      n += value_count(e);
+  return n;
+}
+
+struct fan_out {
+  std::vector<json::value> out;
+  std::size_t copy_cost = 1;  ///< values in the record: what a copy costs at most
+  std::size_t copied = 0;
+  bool over() const { return copied > max_copied_values; }
+};
+
 // Every composite record for `path` ("$.a[*].b[*]"): a copy of the record
 // in which each array the path fans out over is replaced by one element.
 void composites(const json::value& whole, const std::vector<std::string>& path, size_t i,
-                std::vector<std::string>& keys, std::vector<json::value>& out) {
+                std::vector<std::string>& keys, fan_out& f) {
   // The value `keys` leads to in `whole` (arrays already replaced above).
   const json::value* cur = &whole;
   for (const auto& k : keys) {
@@ -200,8 +230,10 @@ void composites(const json::value& whole, const std::vector<std::string>& path, 
     cur = &o->at(k);
   }
   if (i == path.size()) {
-    if (!cur->is_null())
-      out.push_back(whole);
+    if (!cur->is_null() && !f.over()) {
+      f.copied += f.copy_cost;
+      f.out.push_back(whole);
+    }
     return;
   }
   if (path[i] == "*" && !keys.empty()) {
@@ -209,17 +241,20 @@ void composites(const json::value& whole, const std::vector<std::string>& path, 
     if (!arr)
       return;
     for (const auto& element : *arr) {
+      f.copied += f.copy_cost;
+      if (f.over())
+        return;
       json::value copy = whole;
       json::value* c = &copy;
       for (size_t k = 0; k + 1 < keys.size(); ++k)
         c = &c->get_object()[keys[k]];
       c->get_object()[keys.back()] = element;
-      composites(copy, path, i + 1, keys, out);
+      composites(copy, path, i + 1, keys, f);
     }
     return;
   }
   keys.push_back(path[i]);
-  composites(whole, path, i + 1, keys, out);
+  composites(whole, path, i + 1, keys, f);
   keys.pop_back();
 }
 
@@ -243,13 +278,13 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
   if (r.data_type == "object") {
     if (!r.children.empty())
       return build_object(r.children, record, errors);
-    auto v = evaluate(r.extract, record);
+    auto v = evaluate(r.extract, record, errors);
     skip = r.only_if_not_empty && empty(v);
     return v;
   }
   if (is_array_type(r.data_type)) {
     if (r.parts.empty()) {
-      auto v = evaluate(r.extract, record);
+      auto v = evaluate(r.extract, record, errors);
       skip = r.only_if_not_empty && empty(v);
       if (r.data_type == "objectarray" || r.data_type == "arrayarray")
         return v;
@@ -260,7 +295,7 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
     for (const auto& p : r.parts) {
       bool objects = r.data_type == "objectarray" || r.data_type == "arrayarray";
       if (p.mappings.empty() || !objects) {
-        auto v = evaluate(p.extract, record);
+        auto v = evaluate(p.extract, record, errors);
         if (empty(v) && p.fallback)
           v = *p.fallback;
         auto add = [&](const json::value& e) {
@@ -275,13 +310,20 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
           add(v);
         continue;
       }
-      std::vector<json::value> contexts;
+      fan_out f;
       std::vector<std::string> keys;
-      if (p.extract.k == value_source::kind::path)
-        composites(record, p.extract.path, 0, keys, contexts);
-      else
-        contexts.push_back(record);
-      for (const auto& c : contexts) {
+      if (p.extract.k == value_source::kind::path) {
+        f.copy_cost = value_count(record);
+        composites(record, p.extract.path, 0, keys, f);
+      } else {
+        f.out.push_back(record);
+      }
+      if (f.over()) {
+        errors.push_back(r.generate + ": its combinations of array elements would copy more than "
+                         + std::to_string(max_copied_values) + " values");
+        return nullptr;
+      }
+      for (const auto& c : f.out) {
         if (r.data_type == "arrayarray") {
           bool child_skip = false;
           out.push_back(build(p.mappings.front(), c, errors, child_skip));
@@ -292,7 +334,7 @@ json::value build(const rule& r, const json::value& record, std::vector<std::str
     }
     return out;
   }
-  auto v = evaluate(r.extract, record);
+  auto v = evaluate(r.extract, record, errors);
   if (r.via) {
     std::string error;
     auto mapped = r.via->apply(v, error);

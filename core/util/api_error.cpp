@@ -12,7 +12,7 @@ namespace {
 using e = error_code;
 
 // The registry: one row per code, in the enum's order (checked below).
-constexpr std::array<std::pair<error_code, error_code_info>, 47> registry{{
+constexpr std::array<std::pair<error_code, error_code_info>, 48> registry{{
   {e::none, {"none", errc::none, ""}},
   {e::invalid_json, {"invalid_json", errc::invalid_json, "Malformed JSON in request body"}},
   {e::invalid_request, {"invalid_request", errc::invalid_request, "Malformed request"}},
@@ -51,6 +51,7 @@ constexpr std::array<std::pair<error_code, error_code_info>, 47> registry{{
   {e::export_failed, {"export_failed", errc::validation_failed, "The export failed"}},
   {e::url_outside_base,
    {"url_outside_base", errc::validation_failed, "The request's URL is not under the connection's baseURI"}},
+  {e::template_limit, {"template_limit", errc::validation_failed, "A template went over its rendering limits"}},
   {e::internal_error, {"internal_error", errc::internal, "Internal error"}},
   {e::unavailable, {"unavailable", errc::unavailable, "The service did not answer"}},
   {e::proxy_failed, {"proxy_failed", errc::unavailable, "The target did not answer"}},

@@ -73,6 +73,7 @@ enum class error_code : std::uint8_t {
   ping_failed,
   export_failed,
   url_outside_base,
+  template_limit,
   // -- the server (500, 503) --------------------------------------------------
   internal_error,
   unavailable,

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < cases.size(); ++i) {
     auto tpl = std::string(cases[i].at("template").as_string());
     auto t = integrator::handlebars_template::compile(tpl);
-    std::string ours = t ? t->render(cases[i].at("data")) : "<" + t.error().message + ">";
+    auto text = t ? t->render(cases[i].at("data")) : integrator::result<std::string>(t.error());
+    std::string ours = text ? *text : "<" + text.error().message + ">";
     auto theirs = std::string(expected[i].as_string());
     if (ours == theirs) {
       ++passed;

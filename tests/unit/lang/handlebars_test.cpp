@@ -15,7 +15,8 @@ std::string render(const char* source, const char* data,
                    template_escape escape = template_escape::html) {
   auto t = handlebars_template::compile(source);
   BOOST_REQUIRE_MESSAGE(t, why_not(t));
-  return t->render(json::parse(data), escape);
+  auto text = t->render(json::parse(data), escape);
+  return text ? *text : "<" + text.error().message + ">";
 }
 
 }  // namespace
@@ -125,6 +126,90 @@ BOOST_AUTO_TEST_CASE(date_add_adds_milliseconds) {
   BOOST_TEST(render(R"({{dateAdd d "-3600000"}})", R"({"d":"2024-01-01T00:30:00.000Z"})",
                     template_escape::none)
              == "2023-12-31T23:30:00.000Z");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(limits)
+
+std::string repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i)
+    out += s;
+  return out;
+}
+
+// A template nested past the limit is refused when compiled: the parser
+// and the renderer recurse, and 10,000 levels ran a thread out of stack.
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_at_compile_time) {
+  for (std::string_view block : {"if", "unless", "each", "with"}) {
+    auto nest = [&](int n) {
+      return repeat("{{#" + std::string(block) + " a}}", n) + "x" + repeat("{{/" + std::string(block) + "}}", n);
+    };
+    BOOST_TEST(handlebars_template::compile(nest(max_template_nesting)).has_value());
+    auto deep = handlebars_template::compile(nest(10'000));
+    BOOST_REQUIRE(!deep);
+    BOOST_TEST(deep.error().message.find("nest deeper than 100 levels") != std::string::npos);
+  }
+  auto chain = [](int n) { return "{{#if a}}a" + repeat("{{else if b}}b", n) + "{{/if}}"; };
+  BOOST_TEST(handlebars_template::compile(chain(max_template_nesting - 1)).has_value());
+  BOOST_TEST(!handlebars_template::compile(chain(10'000)));
+  auto sub = [](int n) { return "{{not " + repeat("(not ", n) + "a" + repeat(")", n) + "}}"; };
+  BOOST_TEST(handlebars_template::compile(sub(max_template_nesting)).has_value());
+  auto deep_sub = handlebars_template::compile(sub(10'000));
+  BOOST_REQUIRE(!deep_sub);
+  BOOST_TEST(deep_sub.error().message.find("subexpressions nest deeper") != std::string::npos);
+  BOOST_TEST(render(("{{#if a}}" + chain(50) + "{{/if}}").c_str(), R"({"a":0,"b":1})") == "");
+  BOOST_TEST(render(chain(50).c_str(), R"({"a":0,"b":1})") == "b");
+}
+
+BOOST_AUTO_TEST_CASE(partials_and_unknown_helpers_are_refused_at_compile_time) {
+  auto partial = handlebars_template::compile("a {{> p}} b");
+  BOOST_REQUIRE(!partial);
+  BOOST_TEST(partial.error().message.find("partials") != std::string::npos);
+  BOOST_TEST(!handlebars_template::compile("{{#if a}}x"));
+  BOOST_TEST(!handlebars_template::compile("{{#if a}}x{{/each}}"));
+  BOOST_TEST(!handlebars_template::compile("{{shout a}}"));
+  BOOST_TEST(!handlebars_template::compile("{{#shout a}}x{{/shout}}"));
+}
+
+// {{#each}} nested over large arrays is a billion iterations; the render
+// stops at its step budget with template_limit instead.
+BOOST_AUTO_TEST_CASE(rendering_stops_at_the_step_budget) {
+  json::array big;
+  for (int i = 0; i < 1000; ++i)
+    big.push_back(i);
+  json::object data{{"a", big}};
+  auto t = handlebars_template::compile("{{#each a}}{{#each ../a}}{{#each ../../a}}.{{/each}}{{/each}}{{/each}}");
+  BOOST_REQUIRE(t);
+  auto text = t->render(data, template_escape::none);
+  BOOST_REQUIRE(!text);
+  BOOST_TEST(text.error().code == error_code::template_limit);
+  BOOST_TEST(text.error().message.find("steps") != std::string::npos);
+  // A helper over the whole array in every iteration is charged by what it
+  // produces, so writing nothing does not escape the budget.
+  auto quiet = handlebars_template::compile("{{#each a}}{{#each ../a}}{{#if (join ../../a)}}{{/if}}{{/each}}{{/each}}");
+  BOOST_REQUIRE(quiet);
+  render_limits small{100'000, 1u << 20};
+  BOOST_TEST(!quiet->render(data, template_escape::none, small));
+  // Within the budget, the same template renders.
+  auto two = handlebars_template::compile("{{#each a}}{{#each ../a}}.{{/each}}{{/each}}");
+  BOOST_REQUIRE(two);
+  auto fine = two->render(data, template_escape::none);
+  BOOST_REQUIRE(fine);
+  BOOST_TEST(fine->size() == 1'000'000u);
+}
+
+BOOST_AUTO_TEST_CASE(rendering_stops_at_the_output_limit) {
+  auto t = handlebars_template::compile("{{#each a}}{{../s}}{{/each}}");
+  BOOST_REQUIRE(t);
+  json::object data{{"a", json::array(100, json::value(0))}, {"s", std::string(1000, 'x')}};
+  render_limits limits{1'000'000, 50'000};
+  auto text = t->render(data, template_escape::none, limits);
+  BOOST_REQUIRE(!text);
+  BOOST_TEST(text.error().message.find("more than 50000 bytes") != std::string::npos);
+  limits.max_output = 100'000;
+  BOOST_TEST(t->render(data, template_escape::none, limits).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

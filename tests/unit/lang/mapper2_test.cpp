@@ -65,6 +65,34 @@ BOOST_AUTO_TEST_CASE(object_arrays_iterate_composite_records) {
       {"sku":"DEF","qty":3,"order":"O-002","customer":"John Doe"}]})"));
 }
 
+// $.a[*].b[*] over 2,000 x 2,000 elements is four million copies of a
+// record of four million values: the fan-out stops at its copy budget with
+// an error on the record instead of running for hours.
+BOOST_AUTO_TEST_CASE(object_array_fan_out_is_bounded) {
+  json::array inner;
+  for (int i = 0; i < 2000; ++i)
+    inner.push_back(i);
+  json::array outer;
+  for (int i = 0; i < 2000; ++i)
+    outer.push_back(json::object{{"b", inner}});
+  auto m = mapper_v2::compile(json::parse(R"([{"generate":"lines","dataType":"objectarray",
+      "buildArrayHelper":[{"extract":"$.a[*].b[*]","mappings":[
+        {"generate":"v","dataType":"number","extract":"$.a.b"}]}]}])"),
+                              nullptr);
+  BOOST_REQUIRE_MESSAGE(m, why_not(m));
+  std::vector<std::string> errors;
+  m->apply(json::object{{"a", outer}}, errors);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(errors[0].find("would copy more than") != std::string::npos);
+  // A fan-out within the budget is whole.
+  errors.clear();
+  json::array hundred(inner.begin(), inner.begin() + 100);
+  json::array small(3, json::object{{"b", hundred}});
+  auto out = m->apply(json::object{{"a", small}}, errors);
+  BOOST_TEST(errors.empty());
+  BOOST_TEST(out.at("lines").as_array().size() == 300u);
+}
+
 BOOST_AUTO_TEST_CASE(object_arrays_from_constructed_objects_and_extracts) {
   auto out = map(R"([{"generate":"contacts","dataType":"objectarray","buildArrayHelper":[
       {"mappings":[{"generate":"type","dataType":"string","extract":"primary"},
