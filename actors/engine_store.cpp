@@ -8,6 +8,7 @@
 #include "core/engine/error_store.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/flow_schedule.hpp"
+#include "core/engine/job_recovery.hpp"
 #include "core/engine/job_store.hpp"
 #include "core/engine/run_queue.hpp"
 #include "core/resources/key_codec.hpp"
@@ -153,7 +154,10 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
       // Failing here fails the engine's start: it is restarted (within the
       // supervisor's limits) rather than run without its queued jobs.
       try {
-        return self->state.jobs->recover(wall_clock_ms(), *self->state.ids);
+        auto r = recover_jobs(*self->state.services->store, wall_clock_ms(), *self->state.ids);
+        for (const auto& notice : r.notices)
+          std::cerr << "integratord: " << notice << std::endl;
+        return std::move(r.queued);
       } catch (const std::exception& e) {
         return caf::make_error(caf::sec::runtime_error,
                                std::string("recovering jobs: ") + e.what());
@@ -166,7 +170,7 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
 
 engine_store_actor spawn_engine_store(caf::actor_system& sys,
                                       std::shared_ptr<const node_services> services) {
-  if (!services->detach_blocking)
+  if (!services->detach)
     return sys.spawn(store_impl, std::move(services));
   return sys.spawn<caf::detached>(store_impl, std::move(services));
 }

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "actors/outbound_reply.hpp"
+#include "actors/spawn_work.hpp"
 #include "core/engine/export_cursor.hpp"
 #include "core/engine/export_preview.hpp"
 
@@ -104,7 +105,7 @@ void on_preview(export_call_ptr self, outbound_response& resp) {
 export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
                                                 std::shared_ptr<const node_services> services,
                                                 std::shared_ptr<const http_endpoint> endpoint) {
-  return sys.spawn([services, endpoint](export_call_ptr self) -> export_invocation_actor::behavior_type {
+  return spawn_work(sys, services->detach, [services, endpoint](export_call_ptr self) -> export_invocation_actor::behavior_type {
     self->state.services = services;
     self->state.endpoint = endpoint;
     return {

@@ -7,6 +7,7 @@
 
 #include "actors/outbound_reply.hpp"
 #include "actors/stages.hpp"
+#include "actors/spawn_work.hpp"
 #include "core/engine/export_cursor.hpp"
 
 namespace integrator {
@@ -164,8 +165,9 @@ export_stage_actor spawn_export_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                       stage_links links, bool skip) {
-  return parent->spawn<caf::linked>(export_impl, std::move(services), std::move(plan), generator,
-                                    std::move(links), skip);
+  bool detach = services->detach;
+  return spawn_linked_work(parent, detach, export_impl, std::move(services), std::move(plan), generator,
+                           std::move(links), skip);
 }
 
 }  // namespace integrator

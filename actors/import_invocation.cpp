@@ -11,6 +11,7 @@
 #include "actors/catalogue.hpp"
 #include "core/engine/import_plan.hpp"
 #include "actors/outbound_reply.hpp"
+#include "actors/spawn_work.hpp"
 
 namespace integrator {
 
@@ -61,7 +62,7 @@ std::optional<json::array> records_of(const std::string& body) {
 import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
                                                 std::shared_ptr<const node_services> services,
                                                 std::shared_ptr<const http_endpoint> endpoint) {
-  return sys.spawn([services, endpoint](invocation_ptr self) -> import_invocation_actor::behavior_type {
+  return spawn_work(sys, services->detach, [services, endpoint](invocation_ptr self) -> import_invocation_actor::behavior_type {
     self->state.services = services;
     self->state.endpoint = endpoint;
     return {

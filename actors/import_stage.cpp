@@ -11,6 +11,7 @@
 #include "core/json/json_path.hpp"
 #include "core/util/object_id.hpp"
 #include "actors/outbound_reply.hpp"
+#include "actors/spawn_work.hpp"
 
 namespace integrator {
 
@@ -288,8 +289,9 @@ import_stage_actor spawn_import_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t processor,
                                       stage_links links) {
-  return parent->spawn<caf::linked>(import_impl, std::move(services), std::move(plan), processor,
-                       std::move(links));
+  bool detach = services->detach;
+  return spawn_linked_work(parent, detach, import_impl, std::move(services), std::move(plan), processor,
+                           std::move(links));
 }
 
 }  // namespace integrator

@@ -33,10 +33,11 @@ struct node_services {
   bool test_hooks = false;
   /// The engine's outbound HTTP (shared by every job of the node).
   std::shared_ptr<outbound_port> outbound;
-  /// Actors whose calls block (the engine's store) run on threads of their
-  /// own. Deterministic actor tests, whose scheduler runs everything on the
-  /// test's thread, turn this off.
-  bool detach_blocking = true;
+  /// Actors whose calls block (the engine's store) or that run a tenant's
+  /// configuration (a job's stages, standalone calls: spawn_work.hpp) run on
+  /// threads of their own. Deterministic actor tests, whose scheduler runs
+  /// everything on the test's thread, turn this off.
+  bool detach = true;
   /// Pages a stage of a job may have in flight to the next (credit).
   std::int32_t pages_in_flight = 4;
   /// Job errors and their retry data are purged this long after they occur.

@@ -16,7 +16,9 @@
 #include "actors/gateway.hpp"
 #include "actors/supervisor.hpp"
 #include "cluster/node_config.hpp"
+#include "core/engine/job_recovery.hpp"
 #include "core/lang/moment_format.hpp"
+#include "core/util/object_id.hpp"
 #include "server/server_config.hpp"
 #include "http/client/outbound_client.hpp"
 #include "http/server/server.hpp"
@@ -142,6 +144,18 @@ int run(const server_config& cfg) {
     // still be told.
     outbound->stop();
   }  // the actor system waits for every actor here
+  // Jobs this clean stop cut short end now, so the next start tells a crash
+  // (a job still running) from a stop. A supervisor that gave up leaves
+  // them: that counts as a crash, and a flow behind two in a row is
+  // disabled (core/engine/job_recovery.hpp).
+  if (rc == 0) {
+    try {
+      auto ids = make_id_generator();
+      end_interrupted_jobs(*store, wall_clock_ms(), ids);
+    } catch (const std::exception& e) {
+      std::cerr << "integratord: ending interrupted jobs: " << e.what() << "\n";
+    }
+  }
   services.reset();
   store->close();
   std::cout << "integratord: stopped\n" << std::flush;

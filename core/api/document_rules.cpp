@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/engine/flow_plan.hpp"
+#include "core/engine/import_plan.hpp"
 #include "core/json/json_path.hpp"
 #include "core/util/iso_time.hpp"
 
@@ -52,13 +54,45 @@ void keep_server_fields(resource_kind kind, const json::value& old, json::object
         obj[f] = it->value();
 }
 
+namespace {
+
+// An HTTP export or import is compiled as a run compiles it (templates,
+// paging, once flags, lookups, mappings), so what would fail every run —
+// an unclosed block, an unknown helper or partial, a template nested too
+// deep — is a 422 when it is saved.
+api_error check_runnable(resource_kind kind, const json::value& doc) {
+  const auto& obj = doc.get_object();
+  auto block = [&](const char* name) {
+    const auto* b = obj.if_contains(name);
+    return b && b->is_object();
+  };
+  if (!block("http") && !block("rest"))
+    return {};
+  api_error failed;
+  if (kind == resource_kind::export_) {
+    if (auto step = export_step::compile(doc, nullptr, nullptr); !step)
+      failed = step.error();
+  } else if (kind == resource_kind::import_) {
+    if (auto plan = import_plan::compile(doc, nullptr); !plan)
+      failed = plan.error();
+  }
+  if (!failed)
+    return {};
+  auto field = failed.field.empty() ? std::string(block("http") ? "http" : "rest") : failed.field;
+  return make_api_error(error_code::invalid_field, std::move(failed.message), std::move(field));
+}
+
+}  // namespace
+
 api_error prepare_document(resource_kind kind, json::value& doc,
                            const validation_context& validation) {
   if (!doc.is_object())
     return make_api_error(error_code::invalid_field,
                           std::string("a ") + info(kind).singular + " must be a JSON object", "");
   strip_read_only(kind, doc.get_object());
-  return validate_resource(kind, doc, validation);
+  if (auto e = validate_resource(kind, doc, validation))
+    return e;
+  return check_runnable(kind, doc);
 }
 
 }  // namespace integrator

@@ -31,7 +31,8 @@ std::int64_t created_of(const boost::json::value& doc, resource_kind kind);
 void keep_server_fields(resource_kind kind, const boost::json::value& old, boost::json::object& obj);
 
 /// A client's document ready to store: an object, read-only fields
-/// dropped, valid; else the validation error.
+/// dropped, valid, and for an HTTP export or import, compiling as a run
+/// would compile it; else the validation error.
 api_error prepare_document(resource_kind kind, boost::json::value& doc,
                            const validation_context& validation);
 

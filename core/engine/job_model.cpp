@@ -104,6 +104,8 @@ std::string job_doc::to_json() const {
   o["numPagesGenerated"] = counts.num_pages_generated;
   o["numPagesProcessed"] = counts.num_pages_processed;
   o["retriable"] = counts.num_error > 0;
+  if (interruptions > 0)
+    o["interruptions"] = interruptions;
   put_time(o, "startedAt", started_at);
   put_time(o, "endedAt", ended_at);
   put_time(o, "createdAt", created_at);
@@ -148,6 +150,7 @@ std::optional<job_doc> job_doc::from_json(std::string_view text) {
   j.ended_at = time_of(o, "endedAt");
   j.created_at = time_of(o, "createdAt");
   j.last_modified = time_of(o, "lastModified");
+  j.interruptions = count_of(o, "interruptions");
   return j;
 }
 

@@ -53,6 +53,9 @@ struct job_doc {
   std::int64_t started_at = -1;
   std::int64_t ended_at = -1;
   std::int64_t last_modified = 0;
+  /// How often integratord stopped unexpectedly while the job ran
+  /// (job_recovery.hpp); shown when not 0.
+  std::int64_t interruptions = 0;
 
   std::string to_json() const;
   static std::optional<job_doc> from_json(std::string_view text);

@@ -93,29 +93,4 @@ std::optional<job_doc> job_store::cancel_queued(const std::string& account,
   return job;
 }
 
-std::vector<job_ref> job_store::recover(std::int64_t now_ms, object_id_generator& ids) {
-  std::vector<job_ref> queued;
-  std::vector<std::pair<std::string, std::string>> interrupted;
-  store_.scan(keys::jobs_space, "", [&](std::string_view key, std::string_view value) {
-    auto j = job_doc::from_json(value);
-    if (!j || j->type == "export" || j->type == "import")
-      return true;
-    std::string account(key.substr(0, 24));
-    if (j->status == job_status::queued)
-      queued.push_back({account, j->flow_id, j->id});
-    else if (j->status == job_status::running || j->status == job_status::canceling)
-      interrupted.emplace_back(account, j->id);
-    return true;
-  });
-  for (const auto& [account, id] : interrupted) {
-    auto b = fail_batch(account, id, "interrupted by shutdown", now_ms, ids);
-    if (!b.empty())
-      store_.write(b);
-  }
-  // Keys are account|id: order by id (creation time) across accounts.
-  std::sort(queued.begin(), queued.end(),
-            [](const job_ref& a, const job_ref& b) { return a.job_id < b.job_id; });
-  return queued;
-}
-
 }  // namespace integrator

@@ -49,11 +49,6 @@ public:
   std::optional<job_doc> cancel_queued(const std::string& account, const std::string& job_id,
                                        std::int64_t now_ms);
 
-  /// After a restart: ends the flow and retry jobs left running or
-  /// canceling failed ("interrupted by shutdown") and returns the queued
-  /// ones, oldest first, for the engine to run.
-  std::vector<job_ref> recover(std::int64_t now_ms, object_id_generator& ids);
-
 private:
   document_store& store_;
 };

@@ -55,6 +55,8 @@ http_client::http_client(const std::string& host, unsigned short port) : impl_(n
 }
 
 http_client::~http_client() = default;
+http_client::http_client(http_client&&) noexcept = default;
+http_client& http_client::operator=(http_client&&) noexcept = default;
 
 void http_client::send_raw(const std::string& bytes) {
   net::write(impl_->stream->socket(), net::buffer(bytes));

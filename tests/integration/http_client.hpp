@@ -25,6 +25,9 @@ class http_client {
 public:
   http_client(const std::string& host, unsigned short port);
   ~http_client();
+  http_client(http_client&&) noexcept;
+  /// A client for another address (a restarted server's new port).
+  http_client& operator=(http_client&&) noexcept;
 
   /// Sends one request and reads its response (reconnects when closed).
   http_response request(const std::string& method, const std::string& target,

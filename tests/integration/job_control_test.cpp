@@ -174,8 +174,9 @@ BOOST_FIXTURE_TEST_CASE(kill_9_mid_job_then_restart_fails_it_and_runs_the_queued
   BOOST_TEST(j.contains("endedAt"));
   auto errors = get("/v1/jobs/" + running + "/joberrors").as_array();
   BOOST_REQUIRE(!errors.empty());
-  BOOST_TEST(std::string(errors.back().at("message").as_string()).find("interrupted by shutdown")
+  BOOST_TEST(std::string(errors.back().at("message").as_string()).find("stopped unexpectedly")
              != std::string::npos);
+  BOOST_TEST(count(j, "interruptions") == 1);
   // The queued run runs after the restart.
   json::object w;
   for (int i = 0; i < 1200; ++i) {
@@ -199,7 +200,7 @@ BOOST_FIXTURE_TEST_CASE(a_crashed_job_ends_failed_with_an_error_saying_why, flow
   BOOST_TEST(status_of(j) == "failed");
   auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
   // One error: the crash ends the job, not the engine (whose restart
-  // would add "interrupted by shutdown").
+  // would add "interrupted").
   BOOST_REQUIRE_MESSAGE(errors.size() == 1u, json::serialize(errors));
   BOOST_TEST(std::string(errors.back().at("message").as_string()).find("stopped unexpectedly")
              != std::string::npos, json::serialize(errors));
@@ -226,6 +227,47 @@ BOOST_FIXTURE_TEST_CASE(a_crashed_engine_restarts_fails_running_jobs_and_runs_qu
   auto b = wait_job(queued, 60);
   BOOST_TEST(status_of(b) == "completed");
   BOOST_TEST(count(b, "numSuccess") == 300);
+}
+
+// A flow whose runs were going on during two crashes in a row may be what
+// crashes the server: it is disabled, so the service stays up for everyone
+// else. A clean stop is not a crash.
+BOOST_FIXTURE_TEST_CASE(a_flow_running_during_two_crashes_in_a_row_is_disabled, flow_fixture) {
+  auto conn = peer_connection(R"("concurrencyLevel":1)");
+  peer.inject({.method = "POST", .path_prefix = "/sink/loop", .times = 100000, .status = 200, .delay_ms = 10});
+  auto flow_id = simple_flow(*this, conn, 1000, "loop");
+  auto interrupt = [&](bool crash) {
+    auto id = run(flow_id);
+    wait_for_sink("loop", peer.sink("loop").size() + 5);
+    if (crash)
+      server.kill9();
+    else
+      BOOST_TEST(server.stop() == 0);
+    server.start();
+    client = http_client(server.host(), server.port());
+    return id;
+  };
+  auto disabled = [&] {
+    const auto* d = api("GET", "/v1/flows/" + flow_id).json().as_object().if_contains("disabled");
+    return d && *d == true;
+  };
+  auto first = interrupt(true);
+  BOOST_TEST(count(job(first), "interruptions") == 1);
+  BOOST_TEST(!disabled());
+  // A clean stop in between: not a crash, so the next crash is one in a row.
+  auto stopped = interrupt(false);
+  BOOST_TEST(!job(stopped).contains("interruptions"));
+  BOOST_TEST(!disabled());
+  auto second = interrupt(true);
+  BOOST_TEST(!disabled());
+  auto third = interrupt(true);
+  BOOST_TEST(disabled());
+  auto errors = api("GET", "/v1/jobs/" + third + "/joberrors").json().as_array();
+  BOOST_REQUIRE(!errors.empty());
+  BOOST_TEST(std::string(errors.back().at("message").as_string()).find("the flow is disabled") != std::string::npos);
+  BOOST_TEST(api("POST", "/v1/flows/" + flow_id + "/run").error_code() == "flow_disabled");
+  BOOST_TEST(api("GET", "/v1/tokenInfo").status == 200u);
+  BOOST_TEST(second < third);
 }
 
 BOOST_FIXTURE_TEST_CASE(ping_checks_a_connection, flow_fixture) {

@@ -1,5 +1,5 @@
-// job_store over a real store: what a restart finds, canceling a queued
-// job, failing a job with its open children.
+// job_store over a real store: canceling a queued job, failing a job with
+// its open children.
 #include "core/engine/job_store.hpp"
 
 #include <boost/json.hpp>
@@ -7,66 +7,13 @@
 
 #include "core/resources/key_codec.hpp"
 #include "core/util/object_id.hpp"
-#include "tests/storage/temp_store.hpp"
+#include "tests/storage/jobs_fixture.hpp"
 
 using namespace integrator;
+using namespace integrator::test;
 
-namespace {
-
-constexpr std::int64_t t0 = 1700000000000;
-const std::string acc_a = "aaaaaaaaaaaaaaaaaaaaaaaa";
-const std::string acc_b = "bbbbbbbbbbbbbbbbbbbbbbbb";
-
-struct jobs_fixture {
-  test::temp_store ts;
-  object_id_generator ids{{1, 2, 3, 4, 5}, 0};
-  job_store jobs{*ts.store};
-
-  job_doc put(const std::string& account, job_status status, std::uint32_t second,
-              const std::string& type = "flow", const std::string& parent = "") {
-    job_doc j;
-    j.id = ids.next(second);
-    j.type = type;
-    j.flow_id = "ffffffffffffffffffffffff";
-    j.flow_job_id = parent;
-    j.status = status;
-    j.created_at = std::int64_t{second} * 1000;
-    write_batch b;
-    job_store::put(b, account, j);
-    ts.store->write(b);
-    return j;
-  }
-};
-
-}  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(job_store_test, jobs_fixture)
-
-BOOST_AUTO_TEST_CASE(a_restart_fails_interrupted_jobs_and_runs_queued_ones_oldest_first) {
-  auto later = put(acc_a, job_status::queued, 300);
-  auto earlier = put(acc_b, job_status::queued, 100);
-  auto running = put(acc_a, job_status::running, 200);
-  auto child = put(acc_a, job_status::running, 201, "import", running.id);
-  auto done = put(acc_a, job_status::completed, 50);
-  auto queued = jobs.recover(t0, ids);
-  BOOST_REQUIRE(queued.size() == 2u);
-  BOOST_TEST(queued[0].job_id == earlier.id);
-  BOOST_TEST(queued[0].account == acc_b);
-  BOOST_TEST(queued[1].job_id == later.id);
-  auto failed = jobs.load(acc_a, running.id);
-  BOOST_TEST((failed->status == job_status::failed));
-  BOOST_TEST(failed->counts.num_error == 1);
-  BOOST_TEST((jobs.load(acc_a, child.id)->status == job_status::failed));
-  BOOST_TEST((jobs.load(acc_a, done.id)->status == job_status::completed));
-  // Its job error says why.
-  bool found = false;
-  ts.store->scan(keys::job_errors_space, keys::job_errors_prefix(acc_a, running.id),
-                 [&](std::string_view, std::string_view value) {
-                   found = value.find("interrupted by shutdown") != std::string_view::npos;
-                   return true;
-                 });
-  BOOST_TEST(found);
-}
 
 BOOST_AUTO_TEST_CASE(only_a_queued_job_is_canceled_in_the_store) {
   auto queued = put(acc_a, job_status::queued, 100);

@@ -70,7 +70,7 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
     s->box = std::shared_ptr<const secret_box>(std::shared_ptr<const secret_box>{}, &box);
     s->outbound = std::make_shared<blocking_port>();
     s->pages_in_flight = 2;
-    s->detach_blocking = false;
+    s->detach = false;
     s->test_hooks = true;
     return s;
   }

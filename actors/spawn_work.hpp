@@ -1,0 +1,33 @@
+#pragma once
+// Where the actors that run a tenant's configuration live: a job's stages
+// (templates, mappings, transforms, filters, routers) and the standalone
+// calls (invoke, preview) get threads of their own, so one account's heavy
+// template never holds up the scheduler that answers every account's API
+// calls. Deterministic actor tests (node_services::detach off) keep them
+// on the test's scheduler.
+
+#include <caf/all.hpp>
+
+#include <utility>
+
+#include "actors/node_services.hpp"
+
+namespace integrator {
+
+/// Spawns `impl` linked to `parent`, detached when the node detaches work.
+template <class Impl, class... Ts>
+auto spawn_linked_work(caf::local_actor* parent, bool detach, Impl impl, Ts&&... xs) {
+  if (detach)
+    return parent->spawn<caf::linked + caf::detached>(std::move(impl), std::forward<Ts>(xs)...);
+  return parent->spawn<caf::linked>(std::move(impl), std::forward<Ts>(xs)...);
+}
+
+/// Spawns `impl` on its own, detached when the node detaches work.
+template <class Impl, class... Ts>
+auto spawn_work(caf::actor_system& sys, bool detach, Impl impl, Ts&&... xs) {
+  if (detach)
+    return sys.spawn<caf::detached>(std::move(impl), std::forward<Ts>(xs)...);
+  return sys.spawn(std::move(impl), std::forward<Ts>(xs)...);
+}
+
+}  // namespace integrator

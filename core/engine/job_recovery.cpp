@@ -1,0 +1,120 @@
+#include "core/engine/job_recovery.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "core/engine/job_store.hpp"
+#include "core/resources/key_codec.hpp"
+#include "core/util/iso_time.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+bool is_run(const job_doc& j) {
+  return j.type == "flow" || j.type == "retry";
+}
+
+// Every flow and retry job of every account, as (account, job).
+template <class Visit>
+void for_each_run(document_store& store, Visit visit) {
+  store.scan(keys::jobs_space, "", [&](std::string_view key, std::string_view value) {
+    if (auto j = job_doc::from_json(value); j && is_run(*j))
+      visit(std::string(key.substr(0, 24)), std::move(*j));
+    return true;
+  });
+}
+
+// The run of `flow` created just before `job`, if any. By creation time, not
+// id: ids made in the same second by two processes do not sort by time.
+std::optional<job_doc> previous_run(const job_store& jobs, const std::string& account, const job_doc& job) {
+  std::optional<job_doc> best;
+  for (auto& j : jobs.newest_first(account)) {
+    if (j.id == job.id || j.flow_id != job.flow_id || !is_run(j) || j.created_at > job.created_at)
+      continue;
+    if (!best || j.created_at > best->created_at)
+      best = std::move(j);
+  }
+  return best;
+}
+
+// Disables `flow` in the same write that fails the job.
+void disable_flow(document_store& store, write_batch& b, const std::string& account,
+                  const std::string& flow, std::int64_t now_ms) {
+  auto space = keys::space_of(resource_kind::flow);
+  auto key = keys::resource(account, flow);
+  auto text = store.get(space, key);
+  if (!text)
+    return;
+  boost::system::error_code ec;
+  auto doc = json::parse(*text, ec);
+  if (ec || !doc.is_object())
+    return;
+  doc.get_object()["disabled"] = true;
+  doc.get_object()["lastModified"] = format_iso_ms(now_ms);
+  b.put(space, key, json::serialize(doc));
+}
+
+}  // namespace
+
+recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
+  job_store jobs(store);
+  recovery out;
+  std::vector<std::pair<std::string, job_doc>> crashed;
+  for_each_run(store, [&](std::string account, job_doc j) {
+    if (j.status == job_status::queued)
+      out.queued.push_back({std::move(account), j.flow_id, j.id});
+    else if (j.status == job_status::running || j.status == job_status::canceling)
+      crashed.emplace_back(std::move(account), std::move(j));
+  });
+  std::set<std::pair<std::string, std::string>> disabled;  // account, flow
+  for (auto& [account, job] : crashed) {
+    auto previous = previous_run(jobs, account, job);
+    bool again = job.interruptions > 0 || (previous && previous->interruptions > 0);
+    ++job.interruptions;
+    std::string why = "interrupted: integratord stopped unexpectedly (a crash or a kill) while the job ran";
+    write_batch b;
+    if (again) {
+      why = "interrupted again: integratord stopped unexpectedly while this flow ran, as it did during its "
+            "previous run, so the flow is disabled until someone enables it";
+      disable_flow(store, b, account, job.flow_id, now_ms);
+      disabled.emplace(account, job.flow_id);
+      out.notices.push_back("flow " + job.flow_id + " of account " + account
+                            + " disabled: integratord stopped during two runs of it in a row (job " + job.id + ")");
+    }
+    job_store::put(b, account, job);
+    store.write(b);
+    auto failed = jobs.fail_batch(account, job.id, why, now_ms, ids);
+    if (!failed.empty())
+      store.write(failed);
+  }
+  // A disabled flow's queued runs are canceled, not run into the next crash.
+  std::erase_if(out.queued, [&](const job_ref& q) {
+    if (!disabled.count({q.account, q.flow_id}))
+      return false;
+    jobs.cancel_queued(q.account, q.job_id, now_ms);
+    return true;
+  });
+  // Keys are account|id: order by id (creation time) across accounts.
+  std::sort(out.queued.begin(), out.queued.end(),
+            [](const job_ref& a, const job_ref& b) { return a.job_id < b.job_id; });
+  return out;
+}
+
+void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
+  job_store jobs(store);
+  std::vector<std::pair<std::string, std::string>> running;
+  for_each_run(store, [&](std::string account, job_doc j) {
+    if (j.status == job_status::running || j.status == job_status::canceling)
+      running.emplace_back(std::move(account), j.id);
+  });
+  for (const auto& [account, id] : running)
+    if (auto b = jobs.fail_batch(account, id, "interrupted by shutdown", now_ms, ids); !b.empty())
+      store.write(b);
+}
+
+}  // namespace integrator

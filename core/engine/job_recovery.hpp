@@ -1,0 +1,36 @@
+#pragma once
+// What becomes of the jobs a previous run of the engine left behind.
+//
+// A clean shutdown ends the jobs still running ("interrupted by
+// shutdown"), so a job found running when the engine starts was running
+// when integratord crashed or was killed. Such a job ends failed and counts
+// the interruption; when the flow's previous job was also interrupted by a
+// crash, the flow itself may be what brings the server down (the last two
+// crashes each came while it ran), so it is disabled, its queued runs
+// are canceled and the job's error says why, rather than being run into
+// the next crash while every other account waits for the restart.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/engine/job_model.hpp"
+#include "core/resources/document_store.hpp"
+
+namespace integrator {
+
+class object_id_generator;
+
+struct recovery {
+  std::vector<job_ref> queued;       ///< to run again, oldest first
+  std::vector<std::string> notices;  ///< what an operator should read in the log
+};
+
+/// At the engine's start: settles the jobs a previous run left.
+recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids);
+
+/// At a clean shutdown, once no job runs any more: ends the jobs still
+/// marked running or canceling failed ("interrupted by shutdown").
+void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids);
+
+}  // namespace integrator
