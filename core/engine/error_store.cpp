@@ -93,8 +93,8 @@ result<std::vector<job_doc>> error_store::plan(const std::string& account,
   std::vector<std::pair<std::string, std::string>> order;
   for (const auto& e : errors) {
     auto retry_key = e.field("retryDataKey");
-    if (retry_key.empty())
-      continue;  // nothing stored to replay
+    if (retry_key.empty() || claimed(account, e))
+      continue;  // nothing stored to replay, or another retry has it
     std::pair<std::string, std::string> group{e.field("_flowJobId"), e.field("_stepId")};
     auto [it, added] = jobs.try_emplace(group);
     auto& j = it->second;
@@ -117,7 +117,19 @@ result<std::vector<job_doc>> error_store::plan(const std::string& account,
   if (order.empty())
     return make_api_error(error_code::nothing_to_retry,
                           "No open error with retry data matches", "");
+  // The retry jobs and their claims on the errors in one write: a second
+  // retry of the same errors finds them claimed (the shard serves an
+  // account's calls one at a time, so nothing slips between read and write).
   write_batch b;
+  std::map<std::string, std::string> claim_of;  // error id -> retry job id
+  for (const auto& g : order)
+    for (const auto& [error_id, key] : jobs.at(g).retry_errors)
+      claim_of[error_id] = jobs.at(g).id;
+  for (auto& e : errors)
+    if (auto it = claim_of.find(e.field("errorId")); it != claim_of.end()) {
+      e.doc["_retryJobId"] = it->second;
+      b.put(keys::job_errors_space, e.key, json::serialize(e.doc));
+    }
   std::vector<job_doc> out;
   for (const auto& g : order) {
     auto& j = jobs.at(g);
@@ -126,6 +138,18 @@ result<std::vector<job_doc>> error_store::plan(const std::string& account,
   }
   store_.write(b);
   return out;
+}
+
+bool error_store::claimed(const std::string& account, const found_error& e) {
+  auto retry_job = e.field("_retryJobId");
+  if (retry_job.empty())
+    return false;
+  // A claim holds while its retry job may still send the record; one that
+  // was canceled or interrupted before resolving leaves the error open.
+  auto text = store_.get(keys::jobs_space, keys::resource(account, retry_job));
+  auto job = text ? job_doc::from_json(*text) : std::nullopt;
+  return job && (job->status == job_status::queued || job->status == job_status::running
+                 || job->status == job_status::canceling);
 }
 
 result<std::vector<job_doc>> error_store::retry_step(const std::string& account,
@@ -170,9 +194,17 @@ result<std::vector<job_doc>> error_store::retry_job(const std::string& account,
 std::vector<std::string> error_store::retry_records(const std::string& account,
                                                       const job_doc& retry) {
   std::vector<std::string> out;
-  for (const auto& [error_id, key] : retry.retry_errors)
+  for (const auto& [error_id, key] : retry.retry_errors) {
+    // Resolved after the retry claimed it: the user no longer wants it sent.
+    auto error = store_.get(keys::job_errors_space, keys::job_error(account, retry.retry_of_job_id, error_id));
+    boost::system::error_code ec;
+    auto doc = error ? json::parse(*error, ec) : json::value();
+    const auto* o = ec ? nullptr : doc.if_object();
+    if (o && o->contains("resolved") && o->at("resolved") == true)
+      continue;
     if (auto v = store_.get(keys::retry_data_space, keys::resource(account, key)))
       out.push_back(std::move(*v));
+  }
   return out;
 }
 

@@ -6,7 +6,9 @@
 // retry_done() resolves the retried errors and counts the records that now
 // succeeded toward the parent job (the product's rule). A record that fails
 // again gets a new error under the retry job. Errors and their retry data
-// are purged after the retention period.
+// are purged after the retention period. A retry claims its errors
+// (`_retryJobId`) in the write that creates it, so overlapping retries never
+// send a record twice.
 //
 // Plain logic over a document_store; the API's handlers and the engine's
 // store actor call it.
@@ -61,7 +63,8 @@ public:
                                          object_id_generator& ids, std::int64_t now_ms);
 
   /// The stored records a retry job replays, in its errors' order
-  /// (missing ones, purged meanwhile, left out).
+  /// (missing ones, purged meanwhile, and errors resolved since the retry
+  /// claimed them left out).
   std::vector<std::string> retry_records(const std::string& account, const job_doc& retry);
 
   /// The write that closes a finished retry job: its errors resolved, and
@@ -81,6 +84,8 @@ private:
   result<std::vector<job_doc>> plan(const std::string& account, std::vector<found_error> errors,
                                     object_id_generator& ids, std::int64_t now_ms);
   void resolve(std::vector<found_error> errors, std::int64_t now_ms);
+  /// Whether a retry job that may still send `e`'s record holds it.
+  bool claimed(const std::string& account, const found_error& e);
 
   document_store& store_;
 };

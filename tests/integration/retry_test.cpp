@@ -77,6 +77,24 @@ BOOST_FIXTURE_TEST_CASE(a_retry_sends_only_the_failed_records_and_counts_toward_
   BOOST_TEST(api("POST", "/v1/jobs/" + job_id + "/retry").status == 422u);
 }
 
+BOOST_FIXTURE_TEST_CASE(overlapping_retries_send_each_record_once, rejecting_flow) {
+  peer.refuse_rejects(false);
+  auto ids = error_field(open_errors(), "errorId");
+  auto first = api("POST", "/v1/jobs/" + job_id + "/retry");
+  BOOST_REQUIRE_MESSAGE(first.status == 201u, first.body);
+  // While the first retry is queued or running, by every route.
+  auto again = api("POST", "/v1/jobs/" + job_id + "/retry");
+  BOOST_TEST(again.status == 422u);
+  BOOST_TEST(again.error_code() == "nothing_to_retry");
+  auto by_id = api("POST", "/v1/flows/" + flow_id + "/" + imp + "/retry", R"({"errorIds":[")" + ids[0] + R"("]})");
+  BOOST_TEST(by_id.error_code() == "nothing_to_retry");
+  wait_job(std::string(first.json().as_array()[0].at("_id").as_string()));
+  auto delivered = sink_ids(peer, "picky");
+  BOOST_TEST(delivered.size() == 20u);
+  BOOST_TEST(api("POST", "/v1/jobs/" + job_id + "/retry").error_code() == "nothing_to_retry");
+  BOOST_TEST(sink_ids(peer, "picky").size() == 20u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_step_retry_takes_the_errors_asked_for, rejecting_flow) {
   auto errors = open_errors();
   BOOST_REQUIRE_EQUAL(errors.size(), 4u);

@@ -104,4 +104,40 @@ BOOST_FIXTURE_TEST_CASE(a_finished_retry_resolves_and_counts_toward_the_parent, 
   BOOST_TEST(code_name(again.error().code) == "nothing_to_retry");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_retry_claims_its_errors_until_it_ends, errors_fixture) {
+  auto a = add_error(t0);
+  auto b = add_error(t0);
+  error_store errors(*ts.store);
+  auto first = errors.retry_step(account, flow, step, {std::nullopt, std::set<std::string>{a.error_id}}, ids, t0 + 1);
+  BOOST_REQUIRE(first.has_value());
+  // The same error again, by either route, while the first retry is queued.
+  auto twice = errors.retry_step(account, flow, step, {std::nullopt, std::set<std::string>{a.error_id}}, ids, t0 + 2);
+  BOOST_TEST(twice.has_error());
+  BOOST_TEST(code_name(twice.error().code) == "nothing_to_retry");
+  // The whole job: only the unclaimed one.
+  auto rest = errors.retry_job(account, parent.id, "", ids, t0 + 3);
+  BOOST_REQUIRE(rest.has_value());
+  BOOST_REQUIRE_EQUAL(rest->size(), 1u);
+  BOOST_REQUIRE_EQUAL(rest->front().retry_errors.size(), 1u);
+  BOOST_TEST(rest->front().retry_errors.front().first == b.error_id);
+  // The first retry is canceled before it resolved anything: its claim lapses.
+  auto canceled = first->front();
+  canceled.status = job_status::canceled;
+  write_batch w;
+  w.put(keys::jobs_space, keys::resource(account, canceled.id), canceled.to_json());
+  ts.store->write(w);
+  auto later = errors.retry_step(account, flow, step, {std::nullopt, std::set<std::string>{a.error_id}}, ids, t0 + 4);
+  BOOST_TEST(later.has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(an_error_resolved_after_a_retry_claimed_it_is_not_sent, errors_fixture) {
+  auto a = add_error(t0);
+  add_error(t0);
+  error_store errors(*ts.store);
+  auto retry = errors.retry_job(account, parent.id, "", ids, t0 + 1);
+  BOOST_REQUIRE(retry.has_value());
+  BOOST_TEST(errors.resolve_job(account, parent.id, a.error_id, t0 + 2).has_value());
+  BOOST_TEST(errors.retry_records(account, retry->front()).size() == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
