@@ -2,6 +2,9 @@
 
 #include <caf/all.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "core/api/operations.hpp"
 
 namespace integrator {
@@ -83,6 +86,14 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
   auto& st = self->state;
   const auto& op = operation_of(call.op);
   auto now = wall_clock_ms();
+  if (call.start_by_ms > 0 && now > call.start_by_ms) {
+    // The caller has been (or is about to be) told we did not answer in
+    // time: doing it now would do what the caller believes failed.
+    auto reply = api_reply::fail(make_api_error(
+        error_code::unavailable, "The service was too busy to start this call; nothing was done"));
+    reply.retry_after = 1;
+    return reply;
+  }
   if (op.runner() != op_runner::engine)
     return run_store_operation(st.context->ctx, who, call, now);
   auto engine = st.directory->engine();
@@ -112,6 +123,10 @@ account_shard_actor::behavior_type worker_impl(worker_ptr self,
       }
     },
     [=](crash_atom) { return false; },
+    [=](stall_atom, std::int64_t ms) {
+      if (self->state.services->test_hooks)
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));  // detached: blocks only itself
+    },
   };
 }
 
@@ -155,6 +170,7 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
         return false;
       throw std::runtime_error("account shard crashed on request (test hook)");
     },
+    [=](stall_atom, std::int64_t ms) { self->send(self->state.worker, stall_atom::value, ms); },
   };
 }
 

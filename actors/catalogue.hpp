@@ -32,6 +32,7 @@ using exec_atom = caf::atom_constant<caf::atom("exec")>;
 using admin_atom = caf::atom_constant<caf::atom("admin")>;
 using limit_atom = caf::atom_constant<caf::atom("limit")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
+using stall_atom = caf::atom_constant<caf::atom("stall")>;  ///< test hook: busy for a while
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
 using edge_atom = caf::atom_constant<caf::atom("edge")>;
@@ -82,7 +83,7 @@ typename Inspector::result_type inspect(Inspector& f, principal& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_call& x) {
   return f(caf::meta::type_name("api_call"), x.op, x.kind, x.scoped, x.id, x.sub_id, x.body,
-           x.query, x.headers);
+           x.query, x.headers, x.start_by_ms);
 }
 
 template <class Inspector>

@@ -2,6 +2,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/node_services.hpp"
+#include "core/api/operations.hpp"
+
 namespace integrator {
 
 namespace {
@@ -51,6 +54,11 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ac
           .then(crashed, died);
       else
         self->request(dir->shard(0), caf::infinite, crash_atom::value).then(crashed, died);
+    },
+    [=](stall_atom, std::uint64_t ticket, std::int64_t ms) {
+      for (std::size_t i = 0; auto shard = dir->shard(i); ++i)
+        self->send(shard, stall_atom::value, ms);
+      tickets->complete(ticket, no_content());
     },
   };
 }
@@ -132,22 +140,38 @@ edge_actor gateway::next_edge() {
   return edges_[next_edge_.fetch_add(1, std::memory_order_relaxed) % edges_.size()];
 }
 
-std::uint64_t gateway::park(completion done) {
-  return tickets_->park(std::move(done), ticket_table::clock::now() + timeout_);
+std::uint64_t gateway::park(completion done, std::chrono::seconds wait) {
+  return tickets_->park(std::move(done), ticket_table::clock::now() + wait);
+}
+
+std::uint64_t gateway::park_call(api_call& call, completion done) {
+  // A call must start within the timeout or it is refused unstarted
+  // (account_shard). One that changes something is then awaited twice as
+  // long, so that once started its answer, not a 503, reaches the client:
+  // a client that repeats a 503'd run must not run the flow twice.
+  call.start_by_ms = wall_clock_ms() + std::chrono::milliseconds(timeout_).count();
+  bool writes = !operation_of(call.op).reads_only;
+  return park(std::move(done), writes ? 2 * timeout_ : timeout_);
 }
 
 void gateway::submit(std::string token, api_call call, completion done) {
-  caf::anon_send(next_edge(), edge_atom::value, park(std::move(done)), std::move(token),
+  auto ticket = park_call(call, std::move(done));
+  caf::anon_send(next_edge(), edge_atom::value, ticket, std::move(token),
                  std::move(call));
 }
 
 void gateway::submit_admin(std::string operator_token, api_call call, completion done) {
-  caf::anon_send(next_edge(), admin_atom::value, park(std::move(done)), std::move(operator_token),
+  auto ticket = park_call(call, std::move(done));
+  caf::anon_send(next_edge(), admin_atom::value, ticket, std::move(operator_token),
                  std::move(call));
 }
 
+void gateway::stall(std::int64_t ms, completion done) {
+  caf::anon_send(next_edge(), stall_atom::value, park(std::move(done), timeout_), ms);
+}
+
 void gateway::crash(const std::string& target, completion done) {
-  caf::anon_send(next_edge(), crash_atom::value, park(std::move(done)), target);
+  caf::anon_send(next_edge(), crash_atom::value, park(std::move(done), timeout_), target);
 }
 
 }  // namespace integrator

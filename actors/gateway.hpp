@@ -6,7 +6,10 @@
 // registry, which authenticates and delegates to the account's bucket,
 // which delegates to the account's shard, so one reply comes back whoever
 // decides. `done` runs exactly once, on an actor thread, or with 503 when
-// the call outlives the gateway's timeout (expire_overdue) or its edge.
+// the call outlives the gateway's timeout (expire_overdue) or its edge. A
+// call that has not started within the timeout is refused unstarted; one
+// that changes something is awaited twice the timeout, so a 503 means it
+// was not done.
 
 #include <caf/fwd.hpp>
 
@@ -79,10 +82,14 @@ public:
 
   /// Test hook: makes the registry ("registry") or shard 0 ("shard") fail.
   void crash(const std::string& target, completion done);
+  /// Test hook: every shard's worker is busy for `ms`.
+  void stall(std::int64_t ms, completion done);
 
 private:
   edge_actor next_edge();
-  std::uint64_t park(completion done);
+  std::uint64_t park(completion done, std::chrono::seconds wait);
+  /// Parks an API call and sets its start_by_ms (see park_call in the .cpp).
+  std::uint64_t park_call(api_call& call, completion done);
 
   caf::actor_system& sys_;
   std::shared_ptr<actor_directory> directory_;

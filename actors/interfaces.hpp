@@ -6,6 +6,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "actors/catalogue.hpp"
@@ -16,7 +17,9 @@ namespace integrator {
 /// it calls the store synchronously, and serializes each account's writes.
 using account_shard_actor = caf::typed_actor<
   caf::replies_to<exec_atom, principal, api_call>::with<api_reply>,
-  caf::replies_to<crash_atom>::with<bool>>;
+  caf::replies_to<crash_atom>::with<bool>,
+  // test hook: the shard's worker is busy for this many ms
+  caf::reacts_to<stall_atom, std::int64_t>>;
 
 /// Accounts and tokens: authenticates every request from memory (then
 /// delegates to the caller's rate bucket) and serves the operator API.
@@ -87,6 +90,8 @@ using edge_actor = caf::typed_actor<
   // ticket, operator token, call: the operator API, through the registry
   caf::reacts_to<admin_atom, std::uint64_t, std::string, api_call>,
   // ticket, target ("registry", "shard", "engine", "jobs"): test hook
-  caf::reacts_to<crash_atom, std::uint64_t, std::string>>;
+  caf::reacts_to<crash_atom, std::uint64_t, std::string>,
+  // ticket, ms: test hook, every shard's worker busy that long
+  caf::reacts_to<stall_atom, std::uint64_t, std::int64_t>>;
 
 }  // namespace integrator

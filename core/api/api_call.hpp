@@ -86,6 +86,10 @@ struct api_call {
   std::string body;     ///< request body as received
   query_params query;
   query_params headers;  ///< the Integrator-* request headers, names lower-cased
+  /// Wall-clock ms by which the call must have started; later it is refused
+  /// unstarted, so a caller answered "did not answer in time" knows that
+  /// nothing was done (0: no limit).
+  std::int64_t start_by_ms = 0;
 };
 
 enum class api_status : std::uint8_t { ok, created, no_content, failed };

@@ -139,7 +139,9 @@ result<http_endpoint> http_endpoint::from_connection(const json::value& connecti
     if (auto read = e.read_basics(*h, connection); !read)
       return read.error();
     e.verify_tls_ = !(h->contains("disableStrictSSL") && h->at("disableStrictSSL") == true);
-    e.timeout_ms_ = num(*h, "timeout", 60000);
+    // A floor: a timeout shorter than a round trip fails every attempt after
+    // the body went out, so each record would be sent max_attempts times.
+    e.timeout_ms_ = std::clamp<std::int64_t>(num(*h, "timeout", 60000), min_timeout_ms, 3600000);
     e.retry_.retry_header = str(*h, "retryHeader", "Retry-After");
     if (const auto* rl = obj(*h, "rateLimit")) {
       e.retry_.rate_limit_status = static_cast<int>(num(*rl, "failStatusCode", 429));

@@ -46,6 +46,9 @@ struct http_ping {
 
 class http_endpoint {
 public:
+  /// The shortest request timeout used, whatever http.timeout says (ms).
+  static constexpr std::int64_t min_timeout_ms = 1000;
+
   /// Compiles a connection document; fails when it is not an http/rest
   /// connection or lacks a baseURI.
   static result<http_endpoint> from_connection(const boost::json::value& connection);

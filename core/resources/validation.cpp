@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 #include <string>
 
@@ -98,7 +99,8 @@ public:
       n = v->get_int64();
     else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(hi))
       n = static_cast<std::int64_t>(v->get_uint64());
-    else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double())))
+    else if (v->is_double() && std::abs(v->get_double()) < 9.0e15  // exact in a double, no overflow
+             && v->get_double() == std::trunc(v->get_double()))
       n = static_cast<std::int64_t>(v->get_double());
     else
       return invalid(path(field), path(field) + " must be an integer");
@@ -203,6 +205,9 @@ api_error validate_connection(checker& c) {
     TRY(b.string("baseURI", true));
     TRY(b.one_of("mediaType", {"json", "xml", "urlencoded", "form-data", "plaintext", "csv"}));
     TRY(b.integer("concurrencyLevel", 1, 1000));
+    // Milliseconds per request; an hour at most (run time raises it to
+    // http_endpoint's floor).
+    TRY(b.integer("timeout", 1, 3600000));
     TRY(b.boolean("disableStrictSSL"));
     const json::object* auth = nullptr;
     TRY(b.object("auth", auth));

@@ -17,6 +17,7 @@
 #include <queue>
 #include <random>
 #include <thread>
+#include <cstring>
 #include <vector>
 
 #include "core/json/record_page.hpp"
@@ -34,6 +35,7 @@ struct exchange {
   retry_policy policy;
   outbound_client::completion done;
   int attempt = 0;
+  std::size_t sent = 0;  ///< bytes of req.body handed to curl in this send
   outbound_response resp;
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
@@ -90,6 +92,31 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+// The body goes through a read callback, not CURLOPT_POSTFIELDS, so that
+// curl must ask on_rewind() before it sends the request again by itself (it
+// does when a reused keep-alive connection turns out closed): every send is
+// an attempt, and none goes beyond the policy's limit.
+std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
+  auto* x = static_cast<exchange*>(user);
+  auto take = std::min(size * n, x->req.body.size() - x->sent);
+  std::memcpy(buffer, x->req.body.data() + x->sent, take);
+  x->sent += take;
+  return take;
+}
+
+int on_rewind(void* user, curl_off_t offset, int origin) {
+  auto* x = static_cast<exchange*>(user);
+  if (offset != 0 || origin != SEEK_SET)
+    return CURL_SEEKFUNC_CANTSEEK;
+  if (x->sent == 0)
+    return CURL_SEEKFUNC_OK;  // nothing sent yet: not a new attempt
+  if (x->attempt >= x->policy.max_attempts)
+    return CURL_SEEKFUNC_FAIL;  // the transfer fails: attempts used up
+  ++x->attempt;
+  x->sent = 0;
+  return CURL_SEEKFUNC_OK;
+}
+
 }  // namespace
 
 struct outbound_client::impl {
@@ -133,9 +160,14 @@ struct outbound_client::impl {
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->req.method.c_str());
     if (x->req.method == "HEAD")
       curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    x->sent = 0;
     if (!x->req.body.empty() || x->req.method == "POST" || x->req.method == "PUT"
         || x->req.method == "PATCH") {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->req.body.data());
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(e, CURLOPT_READDATA, x.get());
+      curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_rewind);
+      curl_easy_setopt(e, CURLOPT_SEEKDATA, x.get());
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(x->req.body.size()));
     }
@@ -216,8 +248,11 @@ struct outbound_client::impl {
     } else {
       x->resp.status = 0;
       x->resp.timed_out = msg->data.result == CURLE_OPERATION_TIMEDOUT;
-      x->resp.transport_error = std::string(x->resp.timed_out ? "timeout: " : "connection error: ")
-                                + curl_easy_strerror(msg->data.result);
+      x->resp.transport_error =
+          msg->data.result == CURLE_SEND_FAIL_REWIND  // on_rewind(): attempts used up
+              ? std::string("connection error: the connection closed before an answer came")
+              : std::string(x->resp.timed_out ? "timeout: " : "connection error: ")
+                    + curl_easy_strerror(msg->data.result);
     }
     spare.push_back(e);
     std::string gate = x->gate;
@@ -451,7 +486,18 @@ void outbound_client::submit(outbound_request req, std::string gate, int limit,
   ++loop.open;
   bool first;
   {
-    std::lock_guard<std::mutex> guard(loop.inbox_mutex);
+    std::unique_lock<std::mutex> guard(loop.inbox_mutex);
+    // After stop() nothing empties the inbox: an exchange left there would
+    // keep its completion, and the actor handles in it, alive forever (the
+    // actor system then waits for those actors at shutdown). drain() empties
+    // the inbox under this mutex after `stopping` is set, so this check
+    // misses nothing.
+    if (loop.stopping) {
+      guard.unlock();
+      x->resp.transport_error = "connection error: integratord is shutting down";
+      loop.finish(std::move(x));
+      return;
+    }
     first = loop.inbox.empty();
     loop.inbox.push_back(std::move(x));
   }

@@ -6,6 +6,7 @@
 #include "actors/gateway.hpp"
 #include "core/api/operations.hpp"
 #include "core/api/route.hpp"
+#include "core/util/decimal.hpp"
 #include "core/util/secret_box.hpp"
 #include "http/server/request_target.hpp"
 #include "http/server/status_map.hpp"
@@ -130,12 +131,18 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
       return finish(std::move(res));
     }
     case api_surface::debug: {
-      if (!test_hooks || method != "POST" || target.segments.size() != 2
-          || target.segments[0] != "crash")
+      if (!test_hooks || method != "POST" || target.segments.size() != 2)
         return fail(error_code::not_found, "No such endpoint");
-      gw.crash(target.segments[1], [finish, version, keep_alive](api_reply r) {
+      auto answer = [finish, version, keep_alive](api_reply r) {
         finish(to_http(std::move(r), nullptr, version, keep_alive));
-      });
+      };
+      std::uint64_t ms = 0;
+      if (target.segments[0] == "crash")
+        gw.crash(target.segments[1], answer);
+      else if (target.segments[0] == "stall" && parse_decimal(target.segments[1], ms, 6))
+        gw.stall(static_cast<std::int64_t>(ms), answer);
+      else
+        fail(error_code::not_found, "No such endpoint");
       return;
     }
     case api_surface::admin:

@@ -59,6 +59,53 @@ BOOST_FIXTURE_TEST_CASE(faults_that_outlast_the_retries_become_record_errors, fl
   BOOST_TEST(peer.hits("/sink/stubborn") == 5);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_request_whose_answer_is_lost_counts_as_an_attempt, flow_fixture) {
+  auto conn = peer_connection(R"("concurrencyLevel":4)");
+  // The sink reads every request, then closes the connection unanswered:
+  // each request sent is an attempt, however the client got it there.
+  peer.inject({.method = "POST", .path_prefix = "/sink/lost", .times = 1000, .drop = true});
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=40&size=40","response":{"resourcePath":"items"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/lost"]})");
+  auto j = wait_job(run(flow(exp, {imp})));
+  BOOST_TEST(count(j, "numError") == 40);
+  BOOST_TEST(peer.hits("/sink/lost") == 40 * 5);
+}
+
+// A call answered 503 because it could not start in time has done nothing:
+// a client that repeats a 503'd run must not run the flow twice.
+struct busy_fixture : flow_fixture {
+  busy_fixture() : flow_fixture({"--request-timeout", "1"}) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(a_run_answered_503_did_not_run, busy_fixture) {
+  auto flow_id = simple_flow(*this, peer_connection(), 5, "busy");
+  BOOST_REQUIRE(client.request("POST", "/admin/v1/debug/stall/3000").status == 204u);
+  auto refused = api("POST", "/v1/flows/" + flow_id + "/run");
+  BOOST_TEST(refused.status == 503u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  auto jobs = api("GET", "/v1/jobs?_flowId=" + flow_id);
+  BOOST_REQUIRE_MESSAGE(jobs.status == 200u, jobs.body);
+  BOOST_TEST(jobs.json().as_array().empty(), jobs.body);
+  BOOST_TEST(peer.sink("busy").empty());
+  // Busy for less than the timeout: the run starts in time and says so.
+  BOOST_REQUIRE(client.request("POST", "/admin/v1/debug/stall/500").status == 204u);
+  auto started = api("POST", "/v1/flows/" + flow_id + "/run");
+  BOOST_TEST(started.status == 201u, started.body);
+}
+
+// A stop while a job runs ends promptly: requests that work actors submit
+// after the outbound client stopped once held those actors forever, and the
+// actor system waited for them (1 stop in 15 hung).
+BOOST_FIXTURE_TEST_CASE(a_stop_while_a_job_runs_ends_cleanly, flow_fixture) {
+  auto flow_id = simple_flow(*this, peer_connection(), 200, "stopping");
+  for (int i = 0; i < 20; ++i) {
+    BOOST_TEST_REQUIRE(api("POST", "/v1/flows/" + flow_id + "/run").status == 201u);
+    BOOST_TEST_REQUIRE(server.stop() == 0, "stop " << i);
+    server.start();
+    client = http_client(server.host(), server.port());
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(malformed_json_or_a_wrong_content_type_fails_the_export_clearly, flow_fixture) {
   auto conn = peer_connection();
   peer.inject({.method = "GET", .path_prefix = "/source/page", .times = 1, .status = 200,

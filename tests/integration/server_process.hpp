@@ -19,7 +19,8 @@ public:
   server_process& operator=(const server_process&) = delete;
 
   void start();
-  /// SIGTERM and wait; returns the exit status.
+  /// SIGTERM and wait; returns the exit status, or -2 when it did not stop
+  /// within 60 s (it is then killed).
   int stop();
   /// SIGKILL and wait: no chance to flush anything.
   void kill9();

@@ -26,8 +26,13 @@ BOOST_AUTO_TEST_CASE(crashed_actors_are_restarted_and_the_api_stays_up) {
 BOOST_AUTO_TEST_CASE(one_restart_too_many_stops_the_node) {
   server_process limited({"--restart-intensity", "2", "--restart-period", "60"});
   http_client admin{limited.host(), limited.port()};
-  for (int i = 0; i < 3; ++i)
-    admin.request("POST", "/admin/v1/debug/crash/shard");
+  for (int i = 0; i < 3; ++i) {
+    try {
+      admin.request("POST", "/admin/v1/debug/crash/shard");
+    } catch (const std::exception&) {
+      // The third crash stops the node, which may close before it answers.
+    }
+  }
   BOOST_TEST(limited.wait_exit(20) == 1);
 }
 

@@ -46,6 +46,15 @@ BOOST_AUTO_TEST_CASE(basic_and_token_auth_and_headers) {
   BOOST_TEST(find_header(header.request("GET", "x", "")->headers, "Authorization") == "Token abc");
 }
 
+BOOST_AUTO_TEST_CASE(request_timeouts_have_a_floor) {
+  auto tiny = endpoint(R"({"type":"http","http":{"baseURI":"http://h","timeout":1}})");
+  BOOST_TEST(tiny.request("GET", "/x", "")->timeout_ms == http_endpoint::min_timeout_ms);
+  auto set = endpoint(R"({"type":"http","http":{"baseURI":"http://h","timeout":5000}})");
+  BOOST_TEST(set.request("GET", "/x", "")->timeout_ms == 5000);
+  auto unset = endpoint(R"({"type":"http","http":{"baseURI":"http://h"}})");
+  BOOST_TEST(unset.request("GET", "/x", "")->timeout_ms == 60000);
+}
+
 // A template's target stays under the base URI: the credentials cannot be
 // sent elsewhere. A link from the source may be absolute, but gets the
 // credentials only on the connection's own origin.

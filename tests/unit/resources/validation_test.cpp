@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <string>
+
 using namespace integrator;
 namespace json = boost::json;
 
@@ -39,6 +41,14 @@ BOOST_AUTO_TEST_CASE(connections_need_a_known_type_and_its_block) {
   expect_field(resource_kind::connection,
                R"({"type":"http","http":{"baseURI":"x","concurrencyLevel":0}})",
                "http.concurrencyLevel");
+  // http.timeout: milliseconds as an integer, nothing else.
+  for (const char* bad : {"-1", "0", "\"100\"", "1.5", "1e300", "-1e300", "18446744073709551616",
+                          "18446744073709551615", "3600001", "true"}) {
+    auto doc = std::string(R"({"type":"http","http":{"baseURI":"x","timeout":)") + bad + "}}";
+    expect_field(resource_kind::connection, doc.c_str(), "http.timeout");
+  }
+  BOOST_TEST(!check(resource_kind::connection, R"({"type":"http","http":{"baseURI":"x","timeout":5000}})"));
+  BOOST_TEST(!check(resource_kind::connection, R"({"type":"http","http":{"baseURI":"x","timeout":5000.0}})"));
   expect_field(resource_kind::connection, R"({"type":"ftp","ftp":{"hostURI":"h","port":70000}})",
                "ftp.port");
   expect_field(resource_kind::connection, R"({"type":"http","name":5,"http":{"baseURI":"x"}})",
