@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "core/api/named_resource.hpp"
+#include "core/api/request_body.hpp"
 #include "core/api/operations.hpp"
 
 namespace integrator {
@@ -94,6 +96,10 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
     reply.retry_after = 1;
     return reply;
   }
+  if (auto missing = check_named_resource(st.context->ctx, who, call))
+    return api_reply::fail(std::move(missing));
+  if (auto unreadable = check_body_type(call))
+    return api_reply::fail(std::move(unreadable));
   if (op.runner() != op_runner::engine)
     return run_store_operation(st.context->ctx, who, call, now);
   auto engine = st.directory->engine();

@@ -83,7 +83,7 @@ typename Inspector::result_type inspect(Inspector& f, principal& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_call& x) {
   return f(caf::meta::type_name("api_call"), x.op, x.kind, x.scoped, x.id, x.sub_id, x.body,
-           x.query, x.headers, x.start_by_ms);
+           x.query, x.headers, x.start_by_ms, x.content_type);
 }
 
 template <class Inspector>

@@ -90,6 +90,8 @@ struct api_call {
   /// unstarted, so a caller answered "did not answer in time" knows that
   /// nothing was done (0: no limit).
   std::int64_t start_by_ms = 0;
+  /// The Content-Type the client declared, as sent ("" when none).
+  std::string content_type;
 };
 
 enum class api_status : std::uint8_t { ok, created, no_content, failed };

@@ -1,5 +1,7 @@
 #include "core/api/request_body.hpp"
 
+#include <cctype>
+
 #include <boost/json.hpp>
 
 namespace integrator {
@@ -46,6 +48,24 @@ result<std::optional<std::set<std::string>>> string_set(const json::object& body
     out.emplace(s.get_string());
   }
   return std::optional<std::set<std::string>>(std::move(out));
+}
+
+api_error check_body_type(const api_call& call) {
+  if (call.content_type.empty() || call.op == api_op::connection_proxy)
+    return {};
+  std::string_view type = call.content_type;
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+    type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
+    type.remove_prefix(1);
+  std::string lower(type);
+  for (auto& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json")))
+    return {};
+  return make_api_error(error_code::unsupported_media_type,
+                        "The body must be JSON; it was declared as " + std::string(type), "");
 }
 
 api_reply no_such(resource_kind kind) {

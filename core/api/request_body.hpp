@@ -31,6 +31,12 @@ std::string header_of(const api_call& call, std::string_view name);
 result<std::optional<std::set<std::string>>> string_set(const boost::json::object& body,
                                                         std::string_view name);
 
+/// 415 unsupported_media_type when the call has a body declared as
+/// something other than JSON (application/json, or any type ending in
+/// +json, with or without parameters). No Content-Type reads as JSON. The
+/// proxy forwards bodies of any type and is not checked.
+api_error check_body_type(const api_call& call);
+
 /// 404 "No <kind> with that id".
 api_reply no_such(resource_kind kind);
 

@@ -12,7 +12,7 @@ namespace {
 using e = error_code;
 
 // The registry: one row per code, in the enum's order (checked below).
-constexpr std::array<std::pair<error_code, error_code_info>, 48> registry{{
+constexpr std::array<std::pair<error_code, error_code_info>, 49> registry{{
   {e::none, {"none", errc::none, ""}},
   {e::invalid_json, {"invalid_json", errc::invalid_json, "Malformed JSON in request body"}},
   {e::invalid_request, {"invalid_request", errc::invalid_request, "Malformed request"}},
@@ -28,6 +28,8 @@ constexpr std::array<std::pair<error_code, error_code_info>, 48> registry{{
   {e::conflict, {"conflict", errc::conflict, "The resource's state does not allow that"}},
   {e::job_finished, {"job_finished", errc::conflict, "The job is already over"}},
   {e::payload_too_large, {"payload_too_large", errc::payload_too_large, "Request too large"}},
+  {e::unsupported_media_type,
+   {"unsupported_media_type", errc::unsupported_media_type, "The body must be JSON (Content-Type: application/json)"}},
   {e::rate_limited, {"rate_limited", errc::rate_limited, "Too many requests"}},
   {e::invalid_field, {"invalid_field", errc::validation_failed, "Invalid field"}},
   {e::invalid_body, {"invalid_request", errc::validation_failed, "The body does not have the required shape"}},
@@ -95,6 +97,7 @@ const char* to_string(errc e) {
     case errc::method_not_allowed: return "method_not_allowed";
     case errc::conflict: return "conflict";
     case errc::payload_too_large: return "payload_too_large";
+    case errc::unsupported_media_type: return "unsupported_media_type";
     case errc::validation_failed: return "validation_failed";
     case errc::rate_limited: return "rate_limited";
     case errc::internal: return "internal";

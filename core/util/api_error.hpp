@@ -24,6 +24,7 @@ enum class errc : std::uint8_t {
   method_not_allowed,  ///< path exists, verb does not (405)
   conflict,            ///< state does not allow the change (409)
   payload_too_large,   ///< body or headers over the limit (413)
+  unsupported_media_type,  ///< a body declared as something other than JSON (415)
   validation_failed,   ///< well-formed but invalid content (422)
   rate_limited,        ///< leaky bucket empty (429)
   internal,            ///< a bug or a storage failure (500)
@@ -45,12 +46,13 @@ enum class error_code : std::uint8_t {
   // -- who asks (401, 403) ---------------------------------------------------
   unauthorized,
   forbidden,
-  // -- what it names (404, 405, 409, 413, 429) ----------------------------------
+  // -- what it names (404, 405, 409, 413, 415, 429) -----------------------------
   not_found,
   method_not_allowed,
   conflict,
   job_finished,
   payload_too_large,
+  unsupported_media_type,
   rate_limited,
   // -- what it says (422) -----------------------------------------------------
   invalid_field,

@@ -162,6 +162,7 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
   }
   auto call = std::move(routed.call);
   call.body = std::move(req.body());
+  call.content_type = std::string(req[bhttp::field::content_type]);
   for (const auto& h : req) {
     constexpr std::string_view prefix = "integrator-";
     auto raw = h.name_string();

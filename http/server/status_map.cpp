@@ -13,6 +13,7 @@ unsigned http_status(errc e) {
     case errc::method_not_allowed: return 405;
     case errc::conflict: return 409;
     case errc::payload_too_large: return 413;
+    case errc::unsupported_media_type: return 415;
     case errc::validation_failed: return 422;
     case errc::rate_limited: return 429;
     case errc::internal: return 500;

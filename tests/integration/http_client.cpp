@@ -123,12 +123,16 @@ http_response http_client::request(const std::string& method, const std::string&
     try {
       http::request<http::string_body> req{http::string_to_verb(method), target, 11};
       req.set(http::field::host, impl_->host + ":" + std::to_string(impl_->port));
-      for (const auto& [k, v] : headers)
-        req.set(k, v);
       if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
         req.body() = body;
         req.set(http::field::content_type, "application/json");
       }
+      // The caller's headers win; an empty value leaves the header out.
+      for (const auto& [k, v] : headers)
+        if (v.empty())
+          req.erase(k);
+        else
+          req.set(k, v);
       req.prepare_payload();
       impl_->stream->expires_after(std::chrono::seconds(30));
       http::write(*impl_->stream, req);

@@ -30,6 +30,8 @@ public:
   http_client& operator=(http_client&&) noexcept;
 
   /// Sends one request and reads its response (reconnects when closed).
+  /// A body goes as application/json unless `headers` say otherwise; a
+  /// header given with an empty value is left out.
   http_response request(const std::string& method, const std::string& target,
                         const std::string& body = {},
                         const std::map<std::string, std::string>& headers = {});

@@ -43,6 +43,27 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_the_right_status_and_error_body) {
   BOOST_TEST(api("GET", "/v1/tokenInfo").status == 200u);
 }
 
+BOOST_AUTO_TEST_CASE(a_body_declared_as_something_else_than_json_is_415) {
+  auto send = [&](const std::string& type) {
+    std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token}, {"Content-Type", type}};
+    return client.request("POST", "/v1/scripts", R"({"name":"typed"})", headers);
+  };
+  for (const char* refused : {"text/plain", "application/xml", "multipart/form-data; boundary=x",
+                              "application/x-www-form-urlencoded", "application/jsonx"}) {
+    auto r = send(refused);
+    BOOST_TEST(r.status == 415u, refused);
+    BOOST_TEST(r.error_code() == "unsupported_media_type", refused);
+  }
+  for (const char* accepted : {"", "application/json", "Application/JSON; charset=utf-8", "application/vnd.api+json"})
+    BOOST_TEST(send(accepted).status == 201u, accepted);
+  // Access first: another account's resource is 404 whatever the type.
+  auto id = create("scripts", R"({"name":"mine"})");
+  auto other = new_account("typed");
+  BOOST_TEST(client.request("PUT", "/v1/scripts/" + id, "x",
+                            {{"Authorization", "Bearer " + other}, {"Content-Type", "text/plain"}})
+               .status == 404u);
+}
+
 BOOST_AUTO_TEST_CASE(oversized_body_is_413_and_the_server_stays_healthy) {
   std::string big(70000, 'x');
   auto r = api("POST", "/v1/scripts", R"({"name":"n","content":")" + big + "\"}");
