@@ -115,12 +115,16 @@ int run(const server_config& cfg) {
     limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
     http_server server(gw, limits, cfg.io_threads, cfg.test_hooks);
     try {
+      bool https = !cfg.tls_cert.empty();
+      if (https)
+        server.use_tls(cfg.tls_cert, cfg.tls_key);
       auto bound = server.start(host, port);
       auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-      auto url = "http://" + shown + ":" + std::to_string(bound);
+      auto url = std::string(https ? "https://" : "http://") + shown + ":" + std::to_string(bound);
       dir.write_endpoint(shown + ":" + std::to_string(bound));
       std::cout << "integratord listening on " << url << "\n"
-                << "  API:            " << url << "/v1  (try: curl -H \"Authorization: Bearer $(cat "
+                << "  API:            " << url << "/v1  (try: curl "
+                << (https ? "--cacert " + cfg.tls_cert + " " : std::string()) << "-H \"Authorization: Bearer $(cat "
                 << dir.initial_token_path() << ")\" " << url << "/v1/tokenInfo)\n"
                 << "  first API token: " << dir.initial_token_path() << "\n"
                 << "  operator token:  " << dir.operator_token_path() << "  (" << url

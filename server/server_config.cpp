@@ -66,6 +66,9 @@ const std::vector<setting>& settings() {
      text(&server_config::data_dir)},
     {"listen", "HOST:PORT   address to serve on; port 0 picks one [127.0.0.1:8080]",
      text(&server_config::listen)},
+    {"tls-cert", "FILE   PEM certificate chain: serve the API over HTTPS (TLS 1.2+) [plain HTTP]",
+     text(&server_config::tls_cert)},
+    {"tls-key", "FILE   PEM private key of tls-cert", text(&server_config::tls_key)},
     {"body-limit", "BYTES   largest request body [5242880]",
      number(&server_config::body_limit, 1024, 1ULL << 32)},
     {"header-limit", "BYTES   largest request head [16384]",
@@ -226,6 +229,10 @@ bool load_server_config(const std::vector<std::string>& args,
   for (const auto& [k, v] : flags)
     if (!apply(k, v, out, error, "command line"))
       return false;
+  if (out.tls_cert.empty() != out.tls_key.empty()) {
+    error = "tls-cert and tls-key go together: give both, or neither for plain HTTP";
+    return false;
+  }
   return true;
 }
 

@@ -17,6 +17,10 @@ struct server_config {
   std::string data_dir = "./integrator-data";
   /// HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:8080";
+  /// PEM certificate chain and key: when both are set the API is served
+  /// over HTTPS (TLS 1.2 or later) only.
+  std::string tls_cert;
+  std::string tls_key;
   /// Largest request body in bytes (413 above it). 5 MiB, the product's
   /// page and response limit.
   std::uint64_t body_limit = 5 * 1024 * 1024;

@@ -14,6 +14,8 @@
 #include "actors/gateway.hpp"
 #include "http/server/beast.hpp"
 
+#include <boost/asio/ssl.hpp>
+
 namespace integrator {
 
 namespace {
@@ -21,7 +23,13 @@ namespace {
 using tcp = net::ip::tcp;
 using clock = std::chrono::steady_clock;
 
-class session;
+// What the server asks of a connection, whatever stream it runs on.
+class session_base {
+public:
+  virtual ~session_base() = default;
+  virtual void check_deadline(clock::time_point now) = 0;
+  virtual void stop() = 0;
+};
 
 // State every connection of one server shares.
 struct server_shared {
@@ -33,8 +41,12 @@ struct server_shared {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open_sessions{0};
   std::mutex sessions_mutex;
-  std::vector<std::weak_ptr<session>> sessions;
+  std::vector<std::weak_ptr<session_base>> sessions;
 };
+
+// The TCP socket under a connection's stream (plain, or TLS over TCP).
+tcp::socket& tcp_of(tcp::socket& s) { return s; }
+tcp::socket& tcp_of(net::ssl::stream<tcp::socket>& s) { return s.next_layer(); }
 
 void fail(beast::error_code ec, const char* what) {
   if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof
@@ -43,26 +55,44 @@ void fail(beast::error_code ec, const char* what) {
   std::cerr << "integratord: http " << what << ": " << ec.message() << "\n";
 }
 
-// One connection. All members are touched only on its io_context's thread.
-class session : public std::enable_shared_from_this<session> {
+// One connection over `Stream`: a tcp::socket, or an ssl::stream over one.
+// All members are touched only on its io_context's thread.
+template <class Stream>
+class session : public session_base, public std::enable_shared_from_this<session<Stream>> {
 public:
-  session(tcp::socket&& socket, server_shared& shared)
-    : socket_(std::move(socket)), shared_(shared) {
+  template <class... Args>
+  session(server_shared& shared, Args&&... stream_args)
+    : socket_(std::forward<Args>(stream_args)...), shared_(shared) {
     ++shared_.open_sessions;
   }
 
-  ~session() { --shared_.open_sessions; }
+  ~session() override { --shared_.open_sessions; }
 
   void run() {
-    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    net::dispatch(socket_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, tcp::socket>) {
+        self->do_read();
+      } else {
+        // The handshake is bounded like a request: a client that stalls in
+        // it is closed by the sweeper.
+        self->reading_ = true;
+        self->read_deadline_ = clock::now() + self->shared_.limits.read_timeout;
+        self->socket_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          self->reading_ = false;
+          if (ec || self->closed_)
+            return self->close();  // not logged: any client can fail a handshake, as often as it likes
+          self->do_read();
+        });
+      }
+    });
   }
 
   /// Called by the server's sweeper: closes the connection when its current
   /// read or write has run past its deadline. One sweep timer per server
   /// replaces a timer per operation (two per request, each with its own
   /// completion to run).
-  void check_deadline(clock::time_point now) {
-    net::post(socket_.get_executor(), [self = shared_from_this(), now] {
+  void check_deadline(clock::time_point now) override {
+    net::post(socket_.get_executor(), [self = this->shared_from_this(), now] {
       bool late = (self->reading_ && now > self->read_deadline_)
                   || (self->writing_ && now > self->write_deadline_);
       if (!self->closed_ && late)
@@ -71,8 +101,8 @@ public:
   }
 
   /// Called at shutdown: close now when idle, else after the answers.
-  void stop() {
-    net::post(socket_.get_executor(), [self = shared_from_this()] {
+  void stop() override {
+    net::post(socket_.get_executor(), [self = this->shared_from_this()] {
       self->closing_ = true;
       if (self->queue_.empty() && (self->waiting_ || !self->reading_))
         self->close();
@@ -104,7 +134,7 @@ private:
       waiting_ = true;
       read_deadline_ = clock::now() + shared_.limits.idle_timeout;
       socket_.async_read_some(buffer_.prepare(4096),
-                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->waiting_ = false;
                                 if (ec) {
                                   self->reading_ = false;
@@ -122,7 +152,7 @@ private:
   void read_request() {
     read_deadline_ = clock::now() + shared_.limits.read_timeout;
     bhttp::async_read(socket_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_read(ec);
                       });
   }
@@ -180,7 +210,7 @@ private:
     ++pending_;
     unsafe_pending_ = unsafe_pending_ || !safe;
     dispatch(shared_.gw, shared_.test_hooks, std::move(req),
-             [self = shared_from_this(), s, safe](wire_response res) {
+             [self = this->shared_from_this(), s, safe](wire_response res) {
                net::post(self->socket_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
                  if (self->shared_.stopping)  // answered with "Connection: close"
                    res.keep_alive(false);
@@ -219,7 +249,7 @@ private:
     auto s = queue_.front();
     write_deadline_ = clock::now() + shared_.limits.read_timeout;
     net::async_write(socket_, s->res->seal(s->head),
-                     [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+                     [self = this->shared_from_this(), s](beast::error_code ec, std::size_t) {
                        self->writing_ = false;
                        self->queue_.pop_front();
                        if (ec) {
@@ -242,12 +272,15 @@ private:
     if (closed_)
       return;
     closed_ = true;
+    // TLS: no close_notify exchange. Every answer is framed by its
+    // Content-Length, so a cut cannot pass for a shorter answer, and a
+    // client that never answers the alert cannot hold the connection.
     beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    tcp_of(socket_).shutdown(tcp::socket::shutdown_both, ec);
+    tcp_of(socket_).close(ec);
   }
 
-  tcp::socket socket_;
+  Stream socket_;
   server_shared& shared_;
   beast::flat_buffer buffer_;
   // A read and a write may be under way at once (pipelining); each has its
@@ -304,6 +337,11 @@ struct http_server::impl {
   std::size_t next_context = 0;
   bool stopped = false;
   std::optional<net::steady_timer> sweeper;
+  std::unique_ptr<net::ssl::context> tls;  ///< set: every connection speaks TLS
+  // Accept failures (out of descriptors): wait, log once per interval.
+  std::optional<net::steady_timer> accept_pause;
+  clock::time_point accept_logged{};
+  std::size_t accept_failures = 0;
 
   /// Every half second, asks each connection to check its deadline and the
   /// gateway to answer calls that waited too long.
@@ -313,7 +351,7 @@ struct http_server::impl {
       if (ec)
         return;
       auto now = clock::now();
-      std::vector<std::shared_ptr<session>> live;
+      std::vector<std::shared_ptr<session_base>> live;
       {
         std::lock_guard<std::mutex> guard(shared.sessions_mutex);
         std::erase_if(shared.sessions, [](auto& w) { return w.expired(); });
@@ -343,21 +381,46 @@ struct http_server::impl {
   void accept() {
     auto& target = *contexts[next_context++ % contexts.size()];
     acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec != net::error::operation_aborted)
-          fail(ec, "accept");
-        if (!acceptor.is_open())
-          return;
-      } else {
-        socket.set_option(tcp::no_delay(true), ec);
-        auto s = std::make_shared<session>(std::move(socket), shared);
-        {
-          std::lock_guard<std::mutex> guard(shared.sessions_mutex);
-          shared.sessions.push_back(s);
-        }
-        s->run();
-      }
+      if (!acceptor.is_open() || ec == net::error::operation_aborted)
+        return;
+      if (ec)
+        return pause_accepting(ec);
+      socket.set_option(tcp::no_delay(true), ec);
+      if (tls)
+        open_session(std::make_shared<session<net::ssl::stream<tcp::socket>>>(shared, std::move(socket), *tls));
+      else
+        open_session(std::make_shared<session<tcp::socket>>(shared, std::move(socket)));
       accept();
+    });
+  }
+
+  template <class Session>
+  void open_session(std::shared_ptr<Session> s) {
+    {
+      std::lock_guard<std::mutex> guard(shared.sessions_mutex);
+      shared.sessions.push_back(s);
+    }
+    s->run();
+  }
+
+  // Out of file descriptors (EMFILE, ENFILE) or memory, accept fails at
+  // once for as long as the pending connection waits: retrying at once spun
+  // a core and wrote millions of log lines. Wait a little instead, keep
+  // serving the open connections (they free descriptors as they close), and
+  // say so once per interval.
+  void pause_accepting(beast::error_code ec) {
+    ++accept_failures;
+    auto now = clock::now();
+    if (now - accept_logged >= std::chrono::seconds(10)) {
+      std::cerr << "integratord: cannot accept connections: " << ec.message() << " (" << accept_failures
+                << " times since the last report); retrying every 100 ms\n";
+      accept_logged = now;
+      accept_failures = 0;
+    }
+    accept_pause->expires_after(std::chrono::milliseconds(100));
+    accept_pause->async_wait([this](beast::error_code waited) {
+      if (!waited && acceptor.is_open())
+        accept();
     });
   }
 };
@@ -369,6 +432,24 @@ http_server::http_server(gateway& gw, http_limits limits, std::size_t threads, b
 
 http_server::~http_server() {
   shutdown(std::chrono::seconds(0));
+}
+
+void http_server::use_tls(const std::string& cert_file, const std::string& key_file) {
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  // TLS 1.2 and later only.
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2
+                   | net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1
+                   | net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec)
+    throw std::runtime_error("cannot read the TLS certificate " + cert_file + ": " + ec.message());
+  ctx->use_private_key_file(key_file, net::ssl::context::pem, ec);
+  if (ec)
+    throw std::runtime_error("cannot read the TLS key " + key_file + ": " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    throw std::runtime_error("the TLS key " + key_file + " does not match the certificate " + cert_file);
+  impl_->tls = std::move(ctx);
 }
 
 unsigned short http_server::start(const std::string& host, unsigned short port) {
@@ -391,6 +472,7 @@ unsigned short http_server::start(const std::string& host, unsigned short port) 
   auto bound = a.local_endpoint().port();
   for (auto& ctx : impl_->contexts)
     impl_->work.emplace_back(ctx->get_executor());
+  impl_->accept_pause.emplace(*impl_->contexts[0]);
   impl_->accept();
   impl_->sweeper.emplace(*impl_->contexts[0]);
   impl_->sweep();
@@ -411,8 +493,9 @@ void http_server::shutdown(std::chrono::seconds grace) {
     beast::error_code ec;
     impl_->acceptor.close(ec);
     impl_->sweeper->cancel();
+    impl_->accept_pause->cancel();
   });
-  std::vector<std::shared_ptr<session>> live;
+  std::vector<std::shared_ptr<session_base>> live;
   {
     std::lock_guard<std::mutex> guard(impl_->shared.sessions_mutex);
     for (auto& w : impl_->shared.sessions)

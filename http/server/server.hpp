@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP/1.1 frontend: keep-alive and pipelining (answers in request
-// order), size limits, read and idle timeouts, graceful shutdown. Every
+// order), size limits, read and idle timeouts, graceful shutdown, HTTPS
+// when given a certificate. Every
 // request is turned into an api_call and answered through the gateway;
 // this layer holds no state of its own beyond connections.
 
@@ -35,6 +36,11 @@ public:
 
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
+
+  /// Serves HTTPS (TLS 1.2+) with a PEM certificate chain and key; call
+  /// before start(). Throws std::runtime_error when the files cannot be
+  /// read or do not match.
+  void use_tls(const std::string& cert_file, const std::string& key_file);
 
   /// Binds `host:port` (port 0: any free port), starts accepting and the
   /// threads; returns the bound port. Throws std::runtime_error on failure.

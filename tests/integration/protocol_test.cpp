@@ -1,5 +1,12 @@
 #include "tests/integration/fixture.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
 using namespace integrator::test;
 
 namespace {
@@ -62,6 +69,50 @@ BOOST_AUTO_TEST_CASE(a_body_declared_as_something_else_than_json_is_415) {
   BOOST_TEST(client.request("PUT", "/v1/scripts/" + id, "x",
                             {{"Authorization", "Bearer " + other}, {"Content-Type", "text/plain"}})
                .status == 404u);
+}
+
+// Out of file descriptors, accept fails at once for as long as a connection
+// waits: the accept loop used to retry at once, spinning a core and writing
+// millions of log lines. It now waits between tries, serves the open
+// connections, and accepts again once descriptors are free.
+BOOST_AUTO_TEST_CASE(out_of_descriptors_the_server_waits_and_recovers) {
+  auto cpu_seconds = [&] {
+    std::ifstream stat("/proc/" + std::to_string(server.pid()) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(stat)), {});
+    std::istringstream fields(all.substr(all.rfind(')') + 2));
+    std::string skip;
+    for (int i = 0; i < 11; ++i)
+      fields >> skip;  // state … cmajflt
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;
+    return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  };
+  BOOST_REQUIRE(api("GET", "/v1/tokenInfo").status == 200u);  // this connection stays open
+  rlimit roomy{};
+  BOOST_REQUIRE(::prlimit(server.pid(), RLIMIT_NOFILE, nullptr, &roomy) == 0);
+  rlimit tight{64, roomy.rlim_max};
+  BOOST_REQUIRE(::prlimit(server.pid(), RLIMIT_NOFILE, &tight, nullptr) == 0);
+  std::vector<std::unique_ptr<http_client>> crowd;
+  for (int i = 0; i < 150; ++i)
+    crowd.push_back(std::make_unique<http_client>(server.host(), server.port()));  // the kernel completes them
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto before = cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto used = cpu_seconds() - before;
+  BOOST_TEST(used < 0.5, "integratord used " << used << " s of CPU in 2 s while out of descriptors");
+  // The open connection is still served.
+  BOOST_TEST(api("GET", "/v1/tokenInfo").status == 200u);
+  // Descriptors free again: the waiting connections are accepted and served.
+  BOOST_REQUIRE(::prlimit(server.pid(), RLIMIT_NOFILE, &roomy, nullptr) == 0);
+  int served = 0;
+  for (auto& c : crowd) {
+    try {
+      if (c->request("GET", "/v1/tokenInfo", {}, {{"Authorization", "Bearer " + token}}).status == 200u)
+        ++served;
+    } catch (const std::exception&) {
+    }
+  }
+  BOOST_TEST(served >= 140, served << " of 150 waiting connections served");
 }
 
 BOOST_AUTO_TEST_CASE(oversized_body_is_413_and_the_server_stays_healthy) {

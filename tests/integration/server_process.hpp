@@ -28,6 +28,7 @@ public:
   /// status, or -1 when it is still running.
   int wait_exit(int seconds);
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
   const std::string& host() const { return host_; }
   unsigned short port() const { return port_; }
