@@ -54,6 +54,12 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_flags_and_bad_values) {
   BOOST_TEST(!load_server_config({"--io-threads", "zero"}, env({}), c, err));
   BOOST_TEST(!load_server_config({"--listen"}, env({}), c, err));
   BOOST_TEST(!apply_config_text("no equals sign", c, err));
+  // HTTPS takes a certificate and its key, both.
+  BOOST_TEST(!load_server_config({"--tls-cert", "c.pem"}, env({}), c, err));
+  BOOST_TEST(err.find("tls-key") != std::string::npos, err);
+  integrator::server_config tls;
+  BOOST_TEST(load_server_config({"--tls-cert", "c.pem", "--tls-key", "k.pem"}, env({}), tls, err), err);
+  BOOST_TEST(tls.tls_key == "k.pem");
   BOOST_TEST(load_server_config({"--help"}, env({}), c, err));
   BOOST_TEST(c.help);
   BOOST_TEST(server_config_help().find("--data-dir") != std::string::npos);
