@@ -113,6 +113,8 @@ int run(const server_config& cfg) {
     limits.header_limit = cfg.header_limit;
     limits.read_timeout = std::chrono::seconds(cfg.read_timeout);
     limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
+    limits.auth_failure_burst = cfg.auth_failure_burst;
+    limits.auth_failure_rate = cfg.auth_failure_rate;
     http_server server(gw, limits, cfg.io_threads, cfg.test_hooks);
     try {
       bool https = !cfg.tls_cert.empty();

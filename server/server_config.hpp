@@ -26,6 +26,10 @@ struct server_config {
   std::uint64_t body_limit = 5 * 1024 * 1024;
   /// Largest request head (request line + headers) in bytes.
   std::uint32_t header_limit = 16 * 1024;
+  /// Failed authentications a client address may have in a burst, and
+  /// per second after it; beyond that it gets 429.
+  double auth_failure_burst = 20;
+  double auth_failure_rate = 1;
   /// Seconds a client may take to send one request once it started.
   std::uint32_t read_timeout = 30;
   /// Seconds an idle keep-alive connection stays open.

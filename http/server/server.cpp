@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/gateway.hpp"
+#include "core/util/failure_limiter.hpp"
 #include "http/server/beast.hpp"
 
 #include <boost/asio/ssl.hpp>
@@ -33,11 +34,26 @@ public:
 
 // State every connection of one server shares.
 struct server_shared {
-  server_shared(gateway& g, http_limits l, bool hooks) : gw(g), limits(l), test_hooks(hooks) {}
+  server_shared(gateway& g, http_limits l, bool hooks)
+    : gw(g), limits(l), test_hooks(hooks),
+      auth_failures({.capacity = l.auth_failure_burst, .fill_rate = l.auth_failure_rate}) {}
 
   gateway& gw;
   http_limits limits;
   bool test_hooks;
+
+  /// Seconds `peer` must wait after too many failed authentications.
+  std::optional<std::int64_t> auth_refused(const std::string& peer) {
+    std::lock_guard<std::mutex> guard(auth_mutex);
+    return auth_failures.refused(peer, clock::now().time_since_epoch());
+  }
+  void auth_failed(const std::string& peer) {
+    std::lock_guard<std::mutex> guard(auth_mutex);
+    auth_failures.failed(peer, clock::now().time_since_epoch());
+  }
+  std::mutex auth_mutex;
+  failure_limiter auth_failures;
+
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open_sessions{0};
   std::mutex sessions_mutex;
@@ -64,6 +80,8 @@ public:
   session(server_shared& shared, Args&&... stream_args)
     : socket_(std::forward<Args>(stream_args)...), shared_(shared) {
     ++shared_.open_sessions;
+    beast::error_code ec;
+    peer_ = tcp_of(socket_).remote_endpoint(ec).address().to_string();
   }
 
   ~session() override { --shared_.open_sessions; }
@@ -209,18 +227,33 @@ private:
     bool safe = is_safe(req);
     ++pending_;
     unsafe_pending_ = unsafe_pending_ || !safe;
+    auto complete = [self = this->shared_from_this(), s, safe](wire_response res) {
+      net::post(self->socket_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
+        if (self->shared_.stopping)  // answered with "Connection: close"
+          res.keep_alive(false);
+        s->res.emplace(std::move(res));
+        --self->pending_;
+        if (!safe)
+          self->unsafe_pending_ = false;
+        self->release_held();
+        self->write_next();
+      });
+    };
+    // An address that keeps presenting bad tokens is refused before its
+    // requests reach the actors.
+    if (auto wait = shared_.auth_refused(peer_)) {
+      auto res = error_response(error_code::rate_limited,
+                                "Too many failed authentications from this address; retry in "
+                                  + std::to_string(*wait) + " s",
+                                req.version(), req.keep_alive());
+      res.set("Retry-After", std::to_string(*wait));
+      return complete(std::move(res));
+    }
     dispatch(shared_.gw, shared_.test_hooks, std::move(req),
-             [self = this->shared_from_this(), s, safe](wire_response res) {
-               net::post(self->socket_.get_executor(), [self, s, safe, res = std::move(res)]() mutable {
-                 if (self->shared_.stopping)  // answered with "Connection: close"
-                   res.keep_alive(false);
-                 s->res.emplace(std::move(res));
-                 --self->pending_;
-                 if (!safe)
-                   self->unsafe_pending_ = false;
-                 self->release_held();
-                 self->write_next();
-               });
+             [self = this->shared_from_this(), complete = std::move(complete)](wire_response res) mutable {
+               if (res.status() == 401)
+                 self->shared_.auth_failed(self->peer_);
+               complete(std::move(res));
              });
   }
 
@@ -282,6 +315,7 @@ private:
 
   Stream socket_;
   server_shared& shared_;
+  std::string peer_;  ///< the client's address, for the failed-authentication limit
   beast::flat_buffer buffer_;
   // A read and a write may be under way at once (pipelining); each has its
   // own deadline, so an answer sent does not cut short the idle wait for

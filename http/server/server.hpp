@@ -26,6 +26,10 @@ struct http_limits {
   std::chrono::seconds idle_timeout{60};
   /// Requests read ahead of their answers on one connection.
   std::size_t pipeline_depth = 16;
+  /// Failed authentications (401) a client address may have in a burst,
+  /// and how many more per second; beyond that its requests get 429.
+  double auth_failure_burst = 20;
+  double auth_failure_rate = 1;
 };
 
 class http_server {

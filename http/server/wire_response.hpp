@@ -25,6 +25,7 @@ public:
   /// The body and its Content-Type.
   void body(std::string text, std::string_view content_type);
 
+  unsigned status() const { return status_; }
   bool keep_alive() const { return keep_alive_; }
   void keep_alive(bool on) { keep_alive_ = on; }
 

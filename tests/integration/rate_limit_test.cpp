@@ -1,4 +1,5 @@
 #include <chrono>
+#include <thread>
 
 #include "tests/integration/fixture.hpp"
 
@@ -8,6 +9,33 @@ BOOST_FIXTURE_TEST_SUITE(rate_limit, api_fixture)
 
 // 100 at once, then 30 per second: what passes depends on how long the burst
 // took (a loaded machine answers slower), so the bound is computed from it.
+// A flood of bad tokens is limited per client address: 20 failures at once,
+// then 1 per second; meanwhile the address gets 429 before its requests are
+// looked at, whatever token they carry.
+BOOST_AUTO_TEST_CASE(failed_authentications_are_limited_per_address) {
+  int unauthorized = 0, limited = 0;
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
+    auto r = as("0123456789abcdef0123456789abcdef", "GET", "/v1/tokenInfo");
+    if (r.status == 401u)
+      ++unauthorized;
+    if (r.status == 429u) {
+      ++limited;
+      BOOST_TEST(std::stoi(r.header("retry-after")) >= 1);
+      BOOST_TEST(r.error_code() == "rate_limited");
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  BOOST_TEST(unauthorized >= 20);
+  BOOST_TEST(unauthorized <= 20 + static_cast<int>(seconds) + 1, unauthorized << " in " << seconds << " s");
+  BOOST_TEST(unauthorized + limited == 200);
+  // The address is refused even with a good token, until a failure's worth refilled.
+  auto blocked = api("GET", "/v1/tokenInfo");
+  BOOST_TEST(blocked.status == 429u);
+  std::this_thread::sleep_for(std::chrono::seconds(std::stoi(blocked.header("retry-after"))));
+  BOOST_TEST(api("GET", "/v1/tokenInfo").status == 200u);
+}
+
 BOOST_AUTO_TEST_CASE(burst_of_150_is_limited_per_the_bucket_with_retry_after) {
   int ok = 0, limited = 0;
   auto started = std::chrono::steady_clock::now();
