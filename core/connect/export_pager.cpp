@@ -77,6 +77,8 @@ void read_stops(const json::object& o, http_export_plan& p) {
     p.last_page_values = strings(o, "lastPageValue");
   p.max_page_path = split_path(str(o, "maxPagePath"));
   p.max_count_path = split_path(str(o, "maxCountPath"));
+  if (auto m = int_of(o, "maxPages"); m && *m > 0)
+    p.max_pages = *m;
 }
 
 // The first request of either block: method, relativeURI, the body (under
@@ -393,6 +395,12 @@ export_pager::answer export_pager::read_paging(outbound_response& r) {
     a.settled = true;
     return a;
   }
+  if (auto loop = repeated(r.body)) {
+    a.out.error = std::move(loop);
+    done_ = true;
+    a.settled = true;
+    return a;
+  }
   std::optional<std::size_t> count;
   if (p.paging == paging_method::relativeuri || p.paging == paging_method::body) {
     read_into(a);  // the paging templates see the last record
@@ -411,7 +419,37 @@ export_pager::answer export_pager::read_paging(outbound_response& r) {
   if (auto failed = advance(r, *a.scan, *count,
                             a.out.records.empty() ? std::string_view() : a.out.records.back()))
     a.out.error = std::move(failed);
+  else if (!done_ && p.max_pages > 0 && answers_ >= p.max_pages) {
+    a.out.error = "stopped after http.paging.maxPages (" + std::to_string(p.max_pages)
+                  + ") pages while the source had more";
+    done_ = true;
+  }
   return a;
+}
+
+std::optional<std::string> export_pager::repeated(std::string_view body) {
+  constexpr std::size_t edge = 64;
+  constexpr int loop = 6;  // "more than 5 identical responses count as a loop"
+  auto head = body.substr(0, edge);
+  auto tail = body.substr(body.size() - std::min(edge, body.size()));
+  std::optional<std::size_t> hash;
+  if (body.size() == last_size_ && head == last_head_ && tail == last_tail_) {
+    // Without the last answer's hash the two are only alike: they count
+    // once the next answer confirms them.
+    hash = std::hash<std::string_view>{}(body);
+    identical_ = last_hash_ && *last_hash_ == *hash ? identical_ + 1 : 1;
+  } else {
+    identical_ = 1;
+  }
+  last_size_ = body.size();
+  last_head_.assign(head);
+  last_tail_.assign(tail);
+  last_hash_ = hash;
+  if (identical_ < loop)
+    return std::nullopt;
+  return "the source answered the same page " + std::to_string(identical_)
+         + " times in a row: it probably ignores the paging parameters, so the export stops instead of "
+           "running forever (check http.paging)";
 }
 
 export_pager::outcome export_pager::read_records(answer& a) {

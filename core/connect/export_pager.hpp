@@ -54,6 +54,10 @@ struct http_export_plan {
   std::vector<std::string> last_page_values;
   std::vector<std::string> max_page_path;
   std::vector<std::string> max_count_path;
+  /// http.paging.maxPages: the export fails after this many answers when
+  /// the source has more (0: no limit). A safety net for sources whose
+  /// paging is misconfigured.
+  std::int64_t max_pages = 0;
 
   /// Compiles the export's http (or legacy rest) block; fails when a
   /// template or setting is invalid.
@@ -143,6 +147,9 @@ private:
   std::optional<std::string> advance(outbound_response& r, class json_scan& scan,
                                      std::size_t records, std::string_view last_record);
   void read_into(answer& a);
+  /// Why paging stops here when `body` is the same answer as the last five
+  /// (a source that ignores the paging parameters), else nullopt.
+  std::optional<std::string> repeated(std::string_view body);
 
   std::shared_ptr<const http_export_plan> plan_;
   boost::json::value context_;
@@ -157,6 +164,13 @@ private:
   std::int64_t records_ = 0;
   bool done_ = false;
   std::optional<api_error> failure_;  ///< why next() could not build a request
+  // The last answer's fingerprint: its size, first and last bytes, and its
+  // hash once a later answer had the same size, start and end (so pages
+  // that differ cost no hashing).
+  std::size_t last_size_ = 0;
+  std::string last_head_, last_tail_;
+  std::optional<std::size_t> last_hash_;
+  int identical_ = 0;  ///< answers in a row known to be the same
 };
 
 /// The URL of the Link header entry with rel `relation`, or "".

@@ -316,6 +316,7 @@ api_error validate_export(json::object& obj) {
       checker p(*paging, "http.paging");
       TRY(p.one_of("method", {"linkheader", "page", "skip", "token", "url", "relativeuri", "body"}));
       TRY(p.integer("lastPageStatusCode", 100, 599));
+      TRY(p.integer("maxPages", 1, 1000000000));
     }
   }
   const json::object* filter = nullptr;

@@ -87,6 +87,23 @@ BOOST_FIXTURE_TEST_CASE(a_failed_generator_ends_the_run_without_the_next_one, fl
   BOOST_TEST(peer.sink("after-broken").empty());
 }
 
+// A source that ignores `skip` answers its first page forever: the run
+// stops after 6 identical answers instead of running until cancelled.
+BOOST_FIXTURE_TEST_CASE(a_source_that_ignores_paging_stops_the_run, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=1000&size=10&start={{export.http.paging.skip}}",
+                                   "response":{"resourcePath":"items"},"paging":{"method":"skip"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/loop"]})");
+  auto job_id = run(flow(exp, {imp}));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "failed");
+  auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
+  BOOST_REQUIRE(!errors.empty());
+  BOOST_TEST(std::string(errors.back().at("message").as_string()).find("same page") != std::string::npos);
+  BOOST_TEST(peer.hits("/source/page") == 7);
+  BOOST_TEST(peer.sink("loop").size() == 60u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(flow_paging)

@@ -171,6 +171,44 @@ BOOST_AUTO_TEST_CASE(page_method_stops_at_max_page_path_without_an_extra_request
   BOOST_TEST(r.records.size() == 3u);
 }
 
+// A source that ignores the paging parameters answers the same page
+// forever: more than 5 identical answers stop the export with an error.
+BOOST_AUTO_TEST_CASE(a_source_that_repeats_its_page_is_stopped) {
+  auto r = run(R"({"http":{"relativeURI":"/items?offset={{export.http.paging.skip}}",
+                           "paging":{"method":"skip"}}})",
+               [](const export_request&) { return answer(200, items(0, 100)); });
+  BOOST_REQUIRE(r.error);
+  BOOST_TEST(r.error->find("same page") != std::string::npos, *r.error);
+  BOOST_TEST(r.targets.size() == 7u);
+  BOOST_TEST(r.records.size() == 600u);  // the repeats before the loop was certain
+  // Pages alike in size, start and end but different inside are not a loop.
+  auto alike = run(R"({"http":{"relativeURI":"/items?page={{export.http.paging.page}}",
+                               "paging":{"method":"page"}}})",
+                   [](const export_request& q) {
+                     int page = number_in(q.target, "page");
+                     if (page >= 10)
+                       return answer(200, "[]");
+                     std::string filler(200, 'x');
+                     filler[100] = static_cast<char>('a' + page);
+                     return answer(200, R"([{"id":1,"f":")" + filler + R"("}])");
+                   });
+  BOOST_TEST(!alike.error);
+  BOOST_TEST(alike.records.size() == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(max_pages_stops_a_source_with_more) {
+  auto r = run(R"({"http":{"relativeURI":"/items?offset={{export.http.paging.skip}}",
+                           "paging":{"method":"skip","maxPages":3}}})",
+               [](const export_request& q) {
+                 int skip = number_in(q.target, "offset");
+                 return answer(200, items(skip, skip + 2));
+               });
+  BOOST_REQUIRE(r.error);
+  BOOST_TEST(r.error->find("maxPages (3)") != std::string::npos, *r.error);
+  BOOST_TEST(r.records.size() == 6u);
+  BOOST_TEST(r.targets.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(skip_method_grows_by_records_received_and_stops_at_max_count) {
   auto r = run(R"({"http":{"relativeURI":"/items?offset={{export.http.paging.skip}}",
                            "response":{"resourcePath":"items"},
