@@ -1,4 +1,5 @@
 #include "actors/engine.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <caf/all.hpp>
 
@@ -45,7 +46,7 @@ using engine_ptr = engine_actor::stateful_pointer<engine_state>;
 // The endpoint of a connection JSON, or the error to answer.
 std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, api_reply& error) {
   boost::system::error_code ec;
-  auto doc = boost::json::parse(connection, ec);
+  auto doc = parse_json(connection, ec);
   if (ec) {
     error = api_reply::fail(make_api_error(error_code::invalid_connection, "the connection is not JSON"));
     return nullptr;

@@ -1,4 +1,5 @@
 #include "actors/export_invocation.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <caf/all.hpp>
 
@@ -113,7 +114,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
           bool one_page) -> caf::result<export_page> {
         auto& st = self->state;
         boost::system::error_code ec;
-        auto doc = json::parse(export_doc, ec);
+        auto doc = parse_json(export_doc, ec);
         auto step = ec ? result<export_step>(invalid_input("the export is not a JSON object"))
                        : export_step::compile(doc, st.endpoint, st.settings);
         if (!step) {
@@ -125,7 +126,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         st.step = std::move(*step);
         st.cursor.emplace(*st.step, st.settings);
         if (!position.empty()) {
-          auto p = json::parse(position, ec);
+          auto p = parse_json(position, ec);
           if (!ec && p.is_object())
             st.cursor->restore(p.get_object());
         }
@@ -137,7 +138,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
       [=](invoke_atom, preview_atom, const std::string& body) -> caf::result<api_reply> {
         auto& st = self->state;
         boost::system::error_code ec;
-        auto doc = json::parse(body, ec);
+        auto doc = parse_json(body, ec);
         auto preview = ec || !doc.is_object()
                          ? result<export_preview>(invalid_input("the export is not a JSON object"))
                          : export_preview::compile(doc.get_object());

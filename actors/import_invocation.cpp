@@ -3,6 +3,7 @@
 // import's filter, mapping and requests, as in a flow, but nothing is
 // persisted and the answer is one result per record.
 #include "actors/import_invocation.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <caf/all.hpp>
 
@@ -46,7 +47,7 @@ api_reply results(const invocation_state& st) {
 // The records of a body: {"data":[…]} or the array itself.
 std::optional<json::array> records_of(const std::string& body) {
   boost::system::error_code ec;
-  auto v = json::parse(body, ec);
+  auto v = parse_json(body, ec);
   if (ec)
     return std::nullopt;
   if (v.is_array())
@@ -69,7 +70,7 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
       [=](invoke_atom, const std::string& import_doc, const std::string& body) -> caf::result<api_reply> {
         auto& st = self->state;
         boost::system::error_code ec;
-        auto doc = json::parse(import_doc, ec);
+        auto doc = parse_json(import_doc, ec);
         auto plan = ec ? result<import_plan>(invalid_input("the import is not JSON"))
                        : import_plan::compile(doc, json::value());
         if (!plan) {

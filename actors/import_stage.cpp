@@ -6,6 +6,7 @@
 #include <map>
 
 #include "actors/catalogue.hpp"
+#include "core/json/json_depth.hpp"
 #include "actors/page_relay.hpp"
 #include "actors/stages.hpp"
 #include "core/json/json_path.hpp"
@@ -85,7 +86,7 @@ std::string trace_key_of(const json::value& record) {
 // For records staged from their text: parsed only when one failed.
 std::string trace_key_of(std::string_view text) {
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   return ec ? std::string() : trace_key_of(v);
 }
 
@@ -208,7 +209,7 @@ void process_next(import_ptr self) {
   if (plan.has_lookups() && w.page.size() > 0) {
     for (std::size_t i = 0; i < w.page.size(); ++i) {
       boost::system::error_code ec;
-      w.records.push_back(json::parse(w.page.record(i), ec));
+      w.records.push_back(parse_json(w.page.record(i), ec));
       if (ec)
         w.records.back() = nullptr;  // fails as invalid_record when staged
     }

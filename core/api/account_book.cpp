@@ -1,4 +1,5 @@
 #include "core/api/account_book.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -65,7 +66,7 @@ std::string token_info_json(const principal& who) {
 
 void account_book::put_account(const std::string& id, std::string_view text) {
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (ec || !v.is_object())
     return;
   const auto& o = v.get_object();
@@ -84,7 +85,7 @@ void account_book::put_account(const std::string& id, std::string_view text) {
 
 void account_book::put_token(const std::string& id, std::string_view text) {
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (ec || !v.is_object())
     return;
   const auto& o = v.get_object();

@@ -1,4 +1,5 @@
 #include "core/api/engine_operations.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -67,7 +68,7 @@ result<run_options> read_run_body(const std::string& text) {
   if (text.empty())
     return run;
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (ec || !v.is_object())
     return make_api_error(error_code::invalid_json, "The run body is not a JSON object", "");
   const auto& o = v.get_object();

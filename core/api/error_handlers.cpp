@@ -1,4 +1,5 @@
 #include "core/api/error_handlers.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -55,7 +56,7 @@ api_reply step_errors(account_context& ctx, const principal& who, const api_call
   json::array out;
   ctx.store().scan(keys::job_errors_space, who.account_id, [&](std::string_view, std::string_view value) {
     boost::system::error_code ec;
-    auto e = json::parse(value, ec);
+    auto e = parse_json(value, ec);
     if (ec || !e.is_object())
       return true;
     const auto& o = e.get_object();

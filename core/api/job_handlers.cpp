@@ -1,4 +1,5 @@
 #include "core/api/job_handlers.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -230,7 +231,7 @@ api_reply current_jobs(account_context& ctx, const principal& who, const api_cal
   json::object filter;
   if (!call.body.empty()) {
     boost::system::error_code ec;
-    auto v = json::parse(call.body, ec);
+    auto v = parse_json(call.body, ec);
     if (ec || !v.is_object())
       return api_reply::fail(make_api_error(error_code::invalid_json,
                                             "The body must be a JSON object", ""));

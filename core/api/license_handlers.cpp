@@ -1,4 +1,5 @@
 #include "core/api/license_handlers.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -36,7 +37,7 @@ bool user_exists(account_context& ctx, const std::string& email) {
   auto wanted = keys::fold_case(email);
   ctx.store().scan(keys::accounts_space, "", [&](std::string_view, std::string_view value) {
     boost::system::error_code ec;
-    auto acc = json::parse(value, ec);
+    auto acc = parse_json(value, ec);
     found = !ec && acc.is_object() && keys::fold_case(string_member(acc.get_object(), "email")) == wanted;
     return !found;
   });

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/json/json_depth.hpp"
+
 #include <boost/json.hpp>
 
 namespace integrator {
@@ -10,7 +12,10 @@ namespace json = boost::json;
 
 result<json::value> parse_body(const std::string& body) {
   boost::system::error_code ec;
-  auto v = json::parse(body.empty() ? std::string_view("{}") : std::string_view(body), ec);
+  auto v = parse_json(body.empty() ? std::string_view("{}") : std::string_view(body), ec);
+  if (ec == boost::json::error::too_deep)
+    return make_api_error(error_code::invalid_json,
+                          "The request body nests deeper than " + std::to_string(max_json_depth) + " levels", "");
   if (ec)
     return make_api_error(error_code::invalid_json,
                           "Malformed JSON in request body: " + ec.message(), "");

@@ -1,5 +1,7 @@
 #include "core/api/resource_handlers.hpp"
 
+#include "core/json/json_depth.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -122,7 +124,7 @@ api_reply list_of(account_context& ctx, const principal& who, resource_kind kind
   } else {
     ctx.store().scan(keys::space_of(kind), account, [&](std::string_view key, std::string_view value) {
       boost::system::error_code ec;
-      auto doc = json::parse(value, ec);
+      auto doc = parse_json(value, ec);
       if (ec)
         return true;
       return consider(std::string(key.substr(24)), doc);
@@ -227,6 +229,13 @@ api_reply patch_resource(account_context& ctx, const principal& who, const api_c
   json::value doc = *old;
   if (auto e = apply_json_patch(doc, *ops))
     return api_reply::fail(e);
+  // Each patch value is within the nesting limit, but added deep inside
+  // the document it can take the whole past it; repeated patches would
+  // grow it without bound.
+  if (nests_deeper_than(json::serialize(doc)))
+    return api_reply::fail(make_api_error(error_code::invalid_patch,
+                                          "The patched document would nest deeper than "
+                                            + std::to_string(max_json_depth) + " levels", ""));
   if (auto e = validate_resource(kind, doc, ctx.validation))
     return api_reply::fail(e);
   if (auto e = ctx.resources.check_references(account, kind, doc))
@@ -280,7 +289,7 @@ api_reply remove_resource(account_context& ctx, const principal& who, const api_
     store.scan(keys::space_of(resource_kind::license), account,
                [&](std::string_view key, std::string_view value) {
                  boost::system::error_code ec;
-                 auto lic = json::parse(value, ec);
+                 auto lic = parse_json(value, ec);
                  if (!ec && lic.is_object() && string_member(lic.get_object(), "_connectorId") == id)
                    b.erase(keys::space_of(resource_kind::license), std::string(key));
                  return true;

@@ -1,4 +1,5 @@
 #include "core/api/state_handlers.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -67,7 +68,7 @@ api_reply put_state(account_context& ctx, const principal& who, const api_call& 
                     std::int64_t) {
   // Any JSON value; unlike a resource, an empty body is not one.
   boost::system::error_code ec;
-  auto v = json::parse(call.body, ec);
+  auto v = parse_json(call.body, ec);
   if (ec)
     return api_reply::fail(make_api_error(error_code::invalid_json,
                                           "Malformed JSON in request body: " + ec.message(), ""));

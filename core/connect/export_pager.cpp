@@ -1,4 +1,5 @@
 #include "core/connect/export_pager.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -543,10 +544,10 @@ std::optional<std::string> export_pager::advance(outbound_response& r, json_scan
     case paging_method::body: {
       json::object prev;
       boost::system::error_code ec;
-      auto full = json::parse(r.body, ec);
+      auto full = parse_json(r.body, ec);
       json::value last;
       if (!ec && !last_record.empty())
-        last = json::parse(last_record, ec);
+        last = parse_json(last_record, ec);
       prev["full_response"] = std::move(full);
       prev["last_record"] = std::move(last);
       prev["headers"] = headers_object(r.headers);

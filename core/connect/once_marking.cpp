@@ -1,4 +1,5 @@
 #include "core/connect/once_marking.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -28,7 +29,7 @@ result<once_marking> once_marking::compile(const json::object& export_doc) {
 
 std::optional<once_call> once_marking::call_for(std::string_view record, const json::value& settings) const {
   boost::system::error_code ec;
-  auto parsed = json::parse(record, ec);
+  auto parsed = parse_json(record, ec);
   if (ec || !parsed.is_object())
     return std::nullopt;
   auto ctx = record_context(parsed, settings);

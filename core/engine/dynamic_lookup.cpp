@@ -1,4 +1,5 @@
 #include "core/engine/dynamic_lookup.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -100,7 +101,7 @@ std::optional<json::value> dynamic_lookup::resolve(const outbound_response& r, s
   if (r.status < 200 || r.status >= 300)
     return no_match(r.status ? "failed with HTTP " + std::to_string(r.status) : "got no answer", error);
   boost::system::error_code ec;
-  auto answer = json::parse(r.body, ec);
+  auto answer = parse_json(r.body, ec);
   if (ec)
     return no_match("got an answer that is not JSON", error);
   // Walk extract; an array stepped into by index holds the matches.

@@ -1,4 +1,5 @@
 #include "core/engine/error_store.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -32,7 +33,7 @@ error_store::open_errors(const std::string& account, const std::string& prefix,
   std::vector<found_error> out;
   store_.scan(keys::job_errors_space, account + prefix, [&](std::string_view key, std::string_view value) {
     boost::system::error_code ec;
-    auto v = json::parse(value, ec);
+    auto v = parse_json(value, ec);
     if (ec || !v.is_object())
       return true;
     found_error e{std::string(key), std::move(v.get_object())};
@@ -198,7 +199,7 @@ std::vector<std::string> error_store::retry_records(const std::string& account,
     // Resolved after the retry claimed it: the user no longer wants it sent.
     auto error = store_.get(keys::job_errors_space, keys::job_error(account, retry.retry_of_job_id, error_id));
     boost::system::error_code ec;
-    auto doc = error ? json::parse(*error, ec) : json::value();
+    auto doc = error ? parse_json(*error, ec) : json::value();
     const auto* o = ec ? nullptr : doc.if_object();
     if (o && o->contains("resolved") && o->at("resolved") == true)
       continue;
@@ -216,7 +217,7 @@ write_batch error_store::retry_done(const std::string& account, const job_doc& r
     auto k = keys::job_error(account, retry.retry_of_job_id, error_id);
     auto text = store_.get(keys::job_errors_space, k);
     boost::system::error_code ec;
-    auto v = text ? json::parse(*text, ec) : json::value();
+    auto v = text ? parse_json(*text, ec) : json::value();
     if (ec || !v.is_object())
       continue;
     auto& o = v.get_object();
@@ -246,7 +247,7 @@ std::size_t error_store::purge(std::int64_t cutoff_ms, std::size_t limit) {
   std::size_t n = 0;
   store_.scan(keys::job_errors_space, "", [&](std::string_view key, std::string_view value) {
     boost::system::error_code ec;
-    auto v = json::parse(value, ec);
+    auto v = parse_json(value, ec);
     const auto* o = ec ? nullptr : v.if_object();
     if (!o)
       return true;

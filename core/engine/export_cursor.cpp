@@ -1,5 +1,6 @@
 #include "core/engine/export_cursor.hpp"
 
+#include "core/json/json_depth.hpp"
 #include "core/json/record_page.hpp"
 #include "core/util/api_error.hpp"
 
@@ -8,11 +9,12 @@ namespace integrator {
 namespace {
 
 // A record the export could not read: a job error, and it goes no further.
-void broken_record(std::string_view text, stage_report& r) {
+void broken_record(std::string_view text, stage_report& r,
+                   std::string message = "a record is not valid JSON") {
   job_error_entry e;
   e.source = "export";
   e.code = code_name(error_code::invalid_record);
-  e.message = "a record is not valid JSON";
+  e.message = std::move(message);
   e.retry_data = std::string(text);
   r.errors.push_back(std::move(e));
   ++r.counts.num_error;
@@ -77,6 +79,12 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
     std::optional<std::uint8_t> judged;
     if (i < got.verdicts.size())
       judged = got.verdicts[i];
+    // The nesting limit every reader of records keeps (json_depth.hpp); a
+    // preview refuses the same records.
+    if (nests_deeper_than(text)) {
+      broken_record(text, r, "a record is " + json_parse_failure(text));
+      continue;
+    }
     record_view view{text, readable_within(text, body), judged};
     std::string_view kept;
     switch (step_.screen(view, settings_, reshaped_, kept)) {

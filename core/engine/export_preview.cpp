@@ -1,4 +1,5 @@
 #include "core/engine/export_preview.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -78,9 +79,9 @@ std::string export_preview::answer(const export_request& req, const std::string&
   json::array parsed, parse_errors;
   for (auto text : got.records) {
     boost::system::error_code ec;
-    auto v = json::parse(text, ec);
+    auto v = parse_json(text, ec);
     if (ec)
-      parse_errors = one_error(std::string(code_name(error_code::invalid_record)), "a record is not valid JSON");
+      parse_errors = one_error(std::string(code_name(error_code::invalid_record)), "a record is " + json_parse_failure(text));
     else
       parsed.push_back(std::move(v));
   }

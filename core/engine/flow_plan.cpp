@@ -1,4 +1,5 @@
 #include "core/engine/flow_plan.hpp"
+#include "core/json/json_depth.hpp"
 #include "core/json/record_fields.hpp"
 
 #include <algorithm>
@@ -28,7 +29,7 @@ std::optional<json::value> parse_doc(const std::string* text) {
   if (!text)
     return std::nullopt;
   boost::system::error_code ec;
-  auto v = json::parse(*text, ec);
+  auto v = parse_json(*text, ec);
   if (ec || !v.is_object())
     return std::nullopt;
   return v;
@@ -102,7 +103,7 @@ record_verdict export_step::screen(const record_view& record, const json::value&
   kept = record.text;
   if (transform) {
     boost::system::error_code ec;
-    auto rec = json::parse(record.text, ec);
+    auto rec = parse_json(record.text, ec);
     if (ec)
       return record_verdict::broken;
     std::vector<std::string> errors;

@@ -1,4 +1,5 @@
 #include "core/engine/flow_schedule.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -70,7 +71,7 @@ std::vector<job_ref> fire_schedules(const resource_store& resources, object_id_g
       if (value.find("\"schedule\"") == std::string_view::npos)
         return true;  // unscheduled: not worth parsing
       boost::system::error_code ec;
-      auto v = json::parse(value, ec);
+      auto v = parse_json(value, ec);
       if (!ec && v.is_object() && key.size() > 24)
         flows.emplace_back(std::string(key), std::move(v.get_object()));
       return true;

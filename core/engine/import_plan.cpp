@@ -1,4 +1,5 @@
 #include "core/engine/import_plan.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -242,7 +243,7 @@ std::vector<import_request> import_plan::stage_page(const record_page& page,
   records.reserve(page.size());
   for (std::size_t i = 0; i < page.size(); ++i) {
     boost::system::error_code ec;
-    records.push_back(json::parse(page.record(i), ec));
+    records.push_back(parse_json(page.record(i), ec));
     if (ec)
       records.back() = nullptr;  // fails as invalid_record in stage()
   }
@@ -458,7 +459,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
   json_scan scan(r.body);
   auto failure = op.check.failure(r, scan);
   boost::system::error_code ec;
-  json::value answer = r.body.empty() ? json::value() : json::parse(r.body, ec);
+  json::value answer = r.body.empty() ? json::value() : parse_json(r.body, ec);
   auto settle_one = [&](std::size_t idx, const json::value& part,
                         const std::optional<std::string>& why, const std::string* id = nullptr) {
     auto& out = outcomes[idx];

@@ -1,4 +1,5 @@
 #include "core/engine/job_model.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -115,7 +116,7 @@ std::string job_doc::to_json() const {
 
 std::optional<job_doc> job_doc::from_json(std::string_view text) {
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (ec || !v.is_object())
     return std::nullopt;
   const auto& o = v.get_object();

@@ -1,4 +1,5 @@
 #include "core/engine/job_recovery.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -51,7 +52,7 @@ void disable_flow(document_store& store, write_batch& b, const std::string& acco
   if (!text)
     return;
   boost::system::error_code ec;
-  auto doc = json::parse(*text, ec);
+  auto doc = parse_json(*text, ec);
   if (ec || !doc.is_object())
     return;
   doc.get_object()["disabled"] = true;

@@ -1,4 +1,5 @@
 #include "core/json/json_scan.hpp"
+#include "core/json/json_depth.hpp"
 #include "core/json/record_fields.hpp"
 
 #include "core/json/simdjson_text.hpp"
@@ -244,7 +245,7 @@ std::optional<std::string> json_scan::text_at(const std::vector<std::string>& pa
         if (raw.empty() || raw.front() != '"')
           return raw == "null" ? std::string() : std::string(raw);
         boost::system::error_code ec;  // a string: unescaped
-        auto v = boost::json::parse(raw, ec);
+        auto v = parse_json(raw, ec);
         return ec || !v.is_string() ? std::nullopt : std::optional<std::string>(v.get_string());
       }
     return std::nullopt;

@@ -1,4 +1,5 @@
 #include "core/lang/flow_routes.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -121,7 +122,7 @@ router_step::routed router_step::route_page(const record_page& page,
       continue;
     }
     boost::system::error_code ec;
-    auto record = json::parse(text, ec);
+    auto record = parse_json(text, ec);
     if (ec)
       record = nullptr;  // only a branch without a filter takes it
     route(record, settings, entered);

@@ -1,4 +1,5 @@
 #include "core/resources/resource_store.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -35,7 +36,7 @@ std::optional<json::value> resource_store::load(resource_kind kind, const std::s
   if (!raw)
     return std::nullopt;
   boost::system::error_code ec;
-  auto doc = json::parse(*raw, ec);
+  auto doc = parse_json(*raw, ec);
   if (ec)
     throw store_failure("corrupt document " + std::string(keys::space_of(kind)) + "/" + id);
   return doc;
@@ -68,7 +69,7 @@ secret_map resource_store::load_sealed(resource_kind kind, const std::string& ac
   if (!raw)
     return out;
   boost::system::error_code ec;
-  auto v = json::parse(*raw, ec);
+  auto v = parse_json(*raw, ec);
   if (!ec && v.is_object())
     for (const auto& m : v.get_object())
       if (m.value().is_string())
@@ -115,7 +116,7 @@ std::optional<std::string> resource_store::import_by_api_identifier(
   store_.scan(keys::space_of(resource_kind::import_), account,
               [&](std::string_view key, std::string_view value) {
                 boost::system::error_code ec;
-                auto doc = json::parse(value, ec);
+                auto doc = parse_json(value, ec);
                 if (!ec && field_of(doc, "apiIdentifier") == identifier)
                   found = std::string(key.substr(account.size()));
                 return !found;

@@ -1,4 +1,5 @@
 #include "core/resources/secrets.hpp"
+#include "core/json/json_depth.hpp"
 
 #include <boost/json.hpp>
 
@@ -82,7 +83,7 @@ void reveal_secrets(json::value& doc, const secret_map& secrets) {
       continue;
     // "encrypted" blocks were stored serialized; restore their structure.
     boost::system::error_code ec;
-    auto parsed = json::parse(plain, ec);
+    auto parsed = parse_json(plain, ec);
     bool structured = !ec && (parsed.is_object() || parsed.is_array());
     if (pointer.size() >= 10 && pointer.compare(pointer.size() - 10, 10, "/encrypted") == 0
         && structured)

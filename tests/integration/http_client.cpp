@@ -18,7 +18,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 boost::json::value http_response::json() const {
-  return boost::json::parse(body);
+  // Deep enough for anything the server may answer (its own limit is 256).
+  boost::json::parse_options options;
+  options.max_depth = 4096;
+  return boost::json::parse(body, {}, options);
 }
 
 std::string http_response::header(const std::string& name) const {

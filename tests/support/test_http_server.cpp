@@ -174,7 +174,9 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
     std::string name(rest.substr(0, slash));
     std::string id = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
     boost::system::error_code ec;
-    auto doc = json::parse(body, ec);
+    json::parse_options deep;  // records as deep as the engine lets through
+    deep.max_depth = 4096;
+    auto doc = json::parse(body, ec, {}, deep);
     if (ec || !(doc.is_object() || doc.is_array())) {
       res.result(http::status::bad_request);
       res.body() = R"({"message":"body is not a JSON object or array"})";
