@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "core/api/named_resource.hpp"
@@ -14,6 +15,15 @@ namespace integrator {
 namespace {
 
 api_reply internal_error(const std::exception& e) {
+  // A storage failure's text names files under the data folder: the log
+  // gets it, the client the API's error shape and when to retry.
+  if (const auto* failed = dynamic_cast<const store_failure*>(&e)) {
+    std::cerr << "integratord: storage: " << failed->what() << std::endl;
+    auto reply = api_reply::fail(make_api_error(
+      failed->why == store_failure::cause::disk_full ? error_code::storage_full : error_code::storage_failed));
+    reply.retry_after = 5;
+    return reply;
+  }
   return api_reply::fail(make_api_error(error_code::internal_error, std::string("internal error: ") + e.what()));
 }
 

@@ -1,5 +1,7 @@
 #include "storage/rocks_store.hpp"
 
+#include <sys/statvfs.h>
+
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
@@ -7,6 +9,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -38,10 +41,18 @@ void check(const rocksdb::Status& s, const std::string& what) {
 }  // namespace
 
 struct rocks_store::impl {
+  std::string dir;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> by_name;
   std::mutex close_mutex;
+
+  /// Less than disk_reserve_bytes free on the store's file system.
+  bool low_on_space() const {
+    struct statvfs fs {};
+    return ::statvfs(dir.c_str(), &fs) == 0
+           && static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < disk_reserve_bytes;
+  }
 
   rocksdb::ColumnFamilyHandle* cf(std::string_view space) {
     auto it = by_name.find(space);
@@ -52,11 +63,16 @@ struct rocks_store::impl {
 };
 
 rocks_store::rocks_store(const std::string& dir) : impl_(std::make_unique<impl>()) {
+  impl_->dir = dir;
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   options.keep_log_file_num = 3;
+  // Every write is synced to the log, so a stop need not flush memtables
+  // into tables: the next open replays the log. Flushing at stop is what
+  // aborted integratord on a full disk (an assertion in Debian's RocksDB).
+  options.avoid_flush_during_shutdown = true;
   rocksdb::ColumnFamilyOptions cf_options;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
@@ -118,7 +134,18 @@ void rocks_store::close() {
   std::lock_guard<std::mutex> guard(impl_->close_mutex);
   if (!impl_->db)
     return;
-  impl_->db->FlushWAL(true);
+  if (impl_->low_on_space()) {
+    // A flush that failed for want of space leaves a file writer that
+    // Debian's RocksDB asserts on when the database closes (SIGABRT). Every
+    // acknowledged write is synced in the log, which the next open replays:
+    // leave the database unclosed rather than crash.
+    std::cerr << "integratord: the disk under " << impl_->dir
+              << " is nearly full; the store is left for its log to recover at the next start\n";
+    impl_->handles.clear();
+    impl_->by_name.clear();
+    (void)impl_->db.release();  // deliberately not closed; the process is ending
+    return;
+  }
   for (auto* h : impl_->handles)
     impl_->db->DestroyColumnFamilyHandle(h);
   impl_->handles.clear();
@@ -213,6 +240,15 @@ std::shared_ptr<document_store> rocks_store::memory_view() {
 void rocks_store::write(const write_batch& batch) {
   if (!impl_->db)
     throw store_failure("store is closed");
+  // RocksDB that runs out of space mid-write leaves its log writer in an
+  // error state that Debian's build asserts on (SIGABRT) and refuses writes
+  // until resumed. Refusing writes while the disk is nearly full keeps it
+  // from getting there: nothing is written, the caller hears 507, and
+  // writes work again as soon as space is freed.
+  if (impl_->low_on_space())
+    throw store_failure("write refused: less than " + std::to_string(disk_reserve_bytes >> 20)
+                          + " MiB free under " + impl_->dir,
+                        store_failure::cause::disk_full);
   rocksdb::WriteBatch wb;
   for (const auto& op : batch.ops()) {
     auto* cf = impl_->cf(op.space);
@@ -223,7 +259,16 @@ void rocks_store::write(const write_batch& batch) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  check(impl_->db->Write(wo, &wb), "write failed");
+  auto s = impl_->db->Write(wo, &wb);
+  if (!s.ok() && impl_->db->Resume().ok()) {
+    // After a write fails for want of space RocksDB refuses every write
+    // until resumed (it stays read-only, even once space is back): resume
+    // and try this one again. Nothing of the failed batch was applied.
+    s = impl_->db->Write(wo, &wb);
+  }
+  if (s.IsNoSpace() || s.ToString().find("No space left") != std::string::npos)
+    throw store_failure("write failed: " + s.ToString(), store_failure::cause::disk_full);
+  check(s, "write failed");
 }
 
 }  // namespace integrator

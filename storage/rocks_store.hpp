@@ -4,6 +4,7 @@
 // survives kill -9, and a format-version record checked at open.
 // Thread-safe (RocksDB is); the actors that call it are detached.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,11 @@ namespace integrator {
 
 /// Version of the on-disk layout written by this build.
 inline constexpr int store_format_version = 1;
+
+/// Writes are refused (store_failure, disk_full) while less than this is
+/// free on the data folder's file system: room for RocksDB's own log,
+/// flushes and compactions to finish without running out.
+inline constexpr std::uint64_t disk_reserve_bytes = 64ull << 20;
 
 class rocks_store final : public document_store {
 public:

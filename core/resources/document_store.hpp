@@ -20,7 +20,11 @@
 namespace integrator {
 
 struct store_failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  /// What went wrong, for the answer; what() has the details (paths
+  /// included) for the log only.
+  enum class cause { medium, disk_full };
+  explicit store_failure(const std::string& what, cause c = cause::medium) : std::runtime_error(what), why(c) {}
+  cause why;
 };
 
 /// Thrown by a memory-only view when answering would need disk I/O: the

@@ -12,7 +12,7 @@ namespace {
 using e = error_code;
 
 // The registry: one row per code, in the enum's order (checked below).
-constexpr std::array<std::pair<error_code, error_code_info>, 49> registry{{
+constexpr std::array<std::pair<error_code, error_code_info>, 51> registry{{
   {e::none, {"none", errc::none, ""}},
   {e::invalid_json, {"invalid_json", errc::invalid_json, "Malformed JSON in request body"}},
   {e::invalid_request, {"invalid_request", errc::invalid_request, "Malformed request"}},
@@ -55,6 +55,10 @@ constexpr std::array<std::pair<error_code, error_code_info>, 49> registry{{
    {"url_outside_base", errc::validation_failed, "The request's URL is not under the connection's baseURI"}},
   {e::template_limit, {"template_limit", errc::validation_failed, "A template went over its rendering limits"}},
   {e::internal_error, {"internal_error", errc::internal, "Internal error"}},
+  {e::storage_full,
+   {"storage_full", errc::insufficient_storage, "The server's disk is full; nothing was written, retry later"}},
+  {e::storage_failed,
+   {"storage_failed", errc::unavailable, "The server could not read or write its data; retry later"}},
   {e::unavailable, {"unavailable", errc::unavailable, "The service did not answer"}},
   {e::proxy_failed, {"proxy_failed", errc::unavailable, "The target did not answer"}},
   {e::invalid_record, {"invalid_record", errc::validation_failed, "a record is not valid JSON"}},
@@ -101,6 +105,7 @@ const char* to_string(errc e) {
     case errc::validation_failed: return "validation_failed";
     case errc::rate_limited: return "rate_limited";
     case errc::internal: return "internal";
+    case errc::insufficient_storage: return "insufficient_storage";
     case errc::unavailable: return "unavailable";
   }
   return "unknown";

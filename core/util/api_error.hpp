@@ -27,7 +27,8 @@ enum class errc : std::uint8_t {
   unsupported_media_type,  ///< a body declared as something other than JSON (415)
   validation_failed,   ///< well-formed but invalid content (422)
   rate_limited,        ///< leaky bucket empty (429)
-  internal,            ///< a bug or a storage failure (500)
+  internal,            ///< a bug (500)
+  insufficient_storage,  ///< the disk is full: nothing was written (507)
   unavailable,         ///< an actor or a target did not answer (503)
 };
 
@@ -76,8 +77,10 @@ enum class error_code : std::uint8_t {
   export_failed,
   url_outside_base,
   template_limit,
-  // -- the server (500, 503) --------------------------------------------------
+  // -- the server (500, 503, 507) ---------------------------------------------
   internal_error,
+  storage_full,
+  storage_failed,
   unavailable,
   proxy_failed,
   // -- job errors -------------------------------------------------------------

@@ -17,6 +17,7 @@ unsigned http_status(errc e) {
     case errc::validation_failed: return 422;
     case errc::rate_limited: return 429;
     case errc::internal: return 500;
+    case errc::insufficient_storage: return 507;
     case errc::unavailable: return 503;
   }
   return 500;

@@ -1,5 +1,10 @@
 #include "tests/integration/fixture.hpp"
 
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
 using namespace integrator::test;
 
 BOOST_FIXTURE_TEST_SUITE(durability, api_fixture)
@@ -44,6 +49,66 @@ BOOST_AUTO_TEST_CASE(revoked_token_fails_on_the_very_next_request) {
   auto r = as(t, "GET", "/v1/tokenInfo");
   BOOST_TEST(r.status == 401u);
   BOOST_TEST(r.error_code() == "unauthorized");
+}
+
+// The disk fills up: writes answer 507 in the API's error shape (no file
+// names), reads go on, nothing acknowledged is lost, and once space is back
+// writes work again without a restart. The data folder is a small tmpfs
+// mounted for the test (root only, as in CI).
+BOOST_AUTO_TEST_CASE(a_full_disk_answers_507_and_recovers_when_space_is_back) {
+  server_process small({"--rate-bucket-size", "100000"});
+  BOOST_REQUIRE(small.stop() == 0);
+  auto mount = "mount -t tmpfs -o size=96m tmpfs " + small.data_dir();
+  BOOST_REQUIRE_MESSAGE(std::system(mount.c_str()) == 0, "this test needs root to mount a tmpfs");
+  struct unmount {
+    std::string dir;
+    ~unmount() { std::system(("umount -l " + dir).c_str()); }
+  } unmount_at_end{small.data_dir()};
+  small.start();
+  http_client c(small.host(), small.port());
+  auto auth = std::map<std::string, std::string>{{"Authorization", "Bearer " + small.initial_token()}};
+  std::vector<std::string> acknowledged;
+  auto write = [&](int i) {
+    auto r = c.request("POST", "/v1/scripts",
+                       R"({"name":"s)" + std::to_string(i) + R"(","content":")" + std::string(20000, 'x') + "\"}",
+                       auth);
+    if (r.status == 201u)
+      acknowledged.emplace_back(r.json().at("_id").as_string());
+    return r;
+  };
+  BOOST_REQUIRE(write(0).status == 201u);
+  // Fill what is left.
+  std::system(("dd if=/dev/zero of=" + small.data_dir() + "/filler bs=1M >/dev/null 2>&1").c_str());
+  http_response refused;
+  for (int i = 1; i < 5000 && refused.status == 0u; ++i)
+    if (auto r = write(i); r.status != 201u)
+      refused = r;
+  BOOST_TEST(refused.status == 507u, refused.status << " " << refused.body);
+  BOOST_TEST(refused.error_code() == "storage_full");
+  BOOST_TEST(refused.body.find(small.data_dir()) == std::string::npos, refused.body);
+  BOOST_TEST(std::stoi(refused.header("retry-after")) >= 1);
+  BOOST_TEST(c.request("GET", "/v1/scripts/" + acknowledged.front(), {}, auth).status == 200u);
+  // Space back: writes work again, no restart.
+  std::filesystem::remove(small.data_dir() + "/filler");
+  int status = 0;
+  for (int i = 0; i < 50 && status != 201; ++i) {
+    status = static_cast<int>(write(10000 + i).status);
+    if (status != 201)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_TEST(status == 201);
+  // Full again, then a stop: it ends cleanly, and every acknowledged write is there.
+  std::system(("dd if=/dev/zero of=" + small.data_dir() + "/filler bs=1M >/dev/null 2>&1").c_str());
+  write(20000);
+  BOOST_TEST(small.stop() == 0);
+  std::filesystem::remove(small.data_dir() + "/filler");
+  small.start();
+  http_client after(small.host(), small.port());
+  int missing = 0;
+  for (const auto& id : acknowledged)
+    missing += after.request("GET", "/v1/scripts/" + id, {}, auth).status != 200u;
+  BOOST_TEST(missing == 0, missing << " of " << acknowledged.size() << " acknowledged writes lost");
+  BOOST_TEST(small.stop() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
