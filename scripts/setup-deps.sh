@@ -18,6 +18,7 @@ packages=(
   wrk                               # API benchmark load generator
   python3                           # benchmark drivers (bench/*.py)
   openssl                           # test certificates for the TLS connection tests
+  clang libclang-rt-14-dev          # libFuzzer and sanitizers (tests/fuzz)
   gnuplot-nox                       # plots of the flow comparison (bench/compare.py)
 )
 
