@@ -75,7 +75,7 @@ int run(const server_config& cfg) {
   try {
     dir.prepare();
     services->box = std::make_shared<secret_box>(dir.master_key(cfg.master_key));
-    store = std::make_shared<rocks_store>(dir.store_path());
+    store = std::make_shared<rocks_store>(dir.store_path(), std::uint64_t{cfg.disk_reserve_mb} << 20);
     services->operator_token_hash = token_hash(dir.operator_token());
     dir.ensure_initial_account(*store);
   } catch (const std::exception& e) {

@@ -69,6 +69,8 @@ const std::vector<setting>& settings() {
     {"tls-cert", "FILE   PEM certificate chain: serve the API over HTTPS (TLS 1.2+) [plain HTTP]",
      text(&server_config::tls_cert)},
     {"tls-key", "FILE   PEM private key of tls-cert", text(&server_config::tls_key)},
+    {"disk-reserve-mb", "MIB   refuse writes (507) while less is free on the data disk [64]",
+     number(&server_config::disk_reserve_mb, 0, 1ULL << 30)},
     {"body-limit", "BYTES   largest request body [5242880]",
      number(&server_config::body_limit, 1024, 1ULL << 32)},
     {"header-limit", "BYTES   largest request head [16384]",

@@ -21,6 +21,9 @@ struct server_config {
   /// over HTTPS (TLS 1.2 or later) only.
   std::string tls_cert;
   std::string tls_key;
+  /// Writes are refused (507) while less than this many MiB are free on
+  /// the data folder's file system.
+  std::uint64_t disk_reserve_mb = 64;
   /// Largest request body in bytes (413 above it). 5 MiB, the product's
   /// page and response limit.
   std::uint64_t body_limit = 5 * 1024 * 1024;

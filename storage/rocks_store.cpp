@@ -42,6 +42,7 @@ void check(const rocksdb::Status& s, const std::string& what) {
 
 struct rocks_store::impl {
   std::string dir;
+  std::uint64_t disk_reserve = default_disk_reserve_bytes;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> by_name;
@@ -51,7 +52,7 @@ struct rocks_store::impl {
   bool low_on_space() const {
     struct statvfs fs {};
     return ::statvfs(dir.c_str(), &fs) == 0
-           && static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < disk_reserve_bytes;
+           && static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < disk_reserve;
   }
 
   rocksdb::ColumnFamilyHandle* cf(std::string_view space) {
@@ -62,8 +63,10 @@ struct rocks_store::impl {
   }
 };
 
-rocks_store::rocks_store(const std::string& dir) : impl_(std::make_unique<impl>()) {
+rocks_store::rocks_store(const std::string& dir, std::uint64_t disk_reserve)
+  : impl_(std::make_unique<impl>()) {
   impl_->dir = dir;
+  impl_->disk_reserve = disk_reserve;
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -246,7 +249,7 @@ void rocks_store::write(const write_batch& batch) {
   // from getting there: nothing is written, the caller hears 507, and
   // writes work again as soon as space is freed.
   if (impl_->low_on_space())
-    throw store_failure("write refused: less than " + std::to_string(disk_reserve_bytes >> 20)
+    throw store_failure("write refused: less than " + std::to_string(impl_->disk_reserve >> 20)
                           + " MiB free under " + impl_->dir,
                         store_failure::cause::disk_full);
   rocksdb::WriteBatch wb;

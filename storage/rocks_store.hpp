@@ -16,16 +16,18 @@ namespace integrator {
 inline constexpr int store_format_version = 1;
 
 /// Writes are refused (store_failure, disk_full) while less than this is
-/// free on the data folder's file system: room for RocksDB's own log,
-/// flushes and compactions to finish without running out.
-inline constexpr std::uint64_t disk_reserve_bytes = 64ull << 20;
+/// free on the data folder's file system (the default of the reserve):
+/// room for RocksDB's own log, flushes and compactions to finish without
+/// running out.
+inline constexpr std::uint64_t default_disk_reserve_bytes = 64ull << 20;
 
 class rocks_store final : public document_store {
 public:
   /// Opens or creates the store under `dir`. Throws store_failure with a
   /// clear message when the directory cannot be opened or holds a newer
   /// format than this build understands.
-  explicit rocks_store(const std::string& dir);
+  /// Writes are refused while less than `disk_reserve` bytes are free.
+  explicit rocks_store(const std::string& dir, std::uint64_t disk_reserve = default_disk_reserve_bytes);
   ~rocks_store() override;
 
   std::optional<std::string> get(std::string_view space, std::string_view key) override;

@@ -19,6 +19,11 @@ public:
   server_process& operator=(const server_process&) = delete;
 
   void start();
+  /// start() with other extra flags from now on (same data folder).
+  void start(std::vector<std::string> extra) {
+    extra_ = std::move(extra);
+    start();
+  }
   /// SIGTERM and wait; returns the exit status, or -2 when it did not stop
   /// within 60 s (it is then killed).
   int stop();
