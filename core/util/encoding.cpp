@@ -14,6 +14,8 @@ std::string to_hex(const std::uint8_t* data, std::size_t n) {
 std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0)
     return std::nullopt;
+  if (hex.empty())
+    return std::vector<std::uint8_t>{};  // sodium takes no null buffer (UBSan)
   std::vector<std::uint8_t> out(hex.size() / 2);
   std::size_t written = 0;
   const char* end = nullptr;
