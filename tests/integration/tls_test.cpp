@@ -23,7 +23,7 @@ namespace {
 struct self_signed {
   std::string dir;
   self_signed() {
-    char tmpl[] = "/tmp/integrator-tls-XXXXXX";
+    char tmpl[] = "/tmp/integrator-tls-XXXXXX";  // mkdtemp() replaces the six X's
     dir = ::mkdtemp(tmpl);
     auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext "
                "subjectAltName=IP:127.0.0.1 -keyout " + dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
