@@ -165,7 +165,7 @@ export_stage_actor spawn_export_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                       stage_links links, bool skip) {
-  bool detach = services->detach;
+  bool detach = services->detach && plan->isolate_stages;
   return spawn_linked_work(parent, detach, export_impl, std::move(services), std::move(plan), generator,
                            std::move(links), skip);
 }

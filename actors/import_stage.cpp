@@ -290,7 +290,7 @@ import_stage_actor spawn_import_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t processor,
                                       stage_links links) {
-  bool detach = services->detach;
+  bool detach = services->detach && plan->isolate_stages;
   return spawn_linked_work(parent, detach, import_impl, std::move(services), std::move(plan), processor,
                            std::move(links));
 }

@@ -37,7 +37,7 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links) {
-  return spawn_linked_work(parent, services->detach, [=](router_ptr self) -> router_stage_actor::behavior_type {
+  return spawn_linked_work(parent, services->detach && plan->isolate_stages, [=](router_ptr self) -> router_stage_actor::behavior_type {
     auto& st = self->state;
     st.plan = plan;
     st.router = &st.plan->routers[router];

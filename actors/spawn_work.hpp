@@ -1,10 +1,13 @@
 #pragma once
-// Where the actors that run a tenant's configuration live: a job's stages
-// (templates, mappings, transforms, filters, routers) and the standalone
-// calls (invoke, preview) get threads of their own, so one account's heavy
-// template never holds up the scheduler that answers every account's API
-// calls. Deterministic actor tests (node_services::detach off) keep them
-// on the test's scheduler.
+// Where the actors that run a tenant's configuration live. The standalone
+// calls (invoke, preview) and the stages of a job whose templates loop
+// (flow_plan::isolate_stages) get threads of their own, so one account's
+// heavy template never holds up the scheduler that answers every account's
+// API calls. Other stages stay on the scheduler: their work per message is
+// linear in one page, and a detached stage pays a thread wake-up for every
+// message (a flow ran 17 % slower with all stages detached; bench/ab_flow.py).
+// Deterministic actor tests (node_services::detach off) keep everything on
+// the test's scheduler.
 
 #include <caf/all.hpp>
 

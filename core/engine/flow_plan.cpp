@@ -1,4 +1,6 @@
 #include "core/engine/flow_plan.hpp"
+
+#include "core/lang/handlebars.hpp"
 #include "core/json/json_depth.hpp"
 #include "core/json/record_fields.hpp"
 
@@ -252,6 +254,10 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
   }
   plan.routers = std::move(routes->routers);
   plan.stations = std::move(routes->stations);
+  plan.isolate_stages = has_loop_block(spec.flow);
+  for (const auto* docs : {&spec.exports, &spec.imports, &spec.connections})
+    for (const auto& [id, text] : *docs)
+      plan.isolate_stages = plan.isolate_stages || has_loop_block(text);
   return plan;
 }
 

@@ -109,6 +109,12 @@ struct flow_plan {
   boost::json::value settings;
   std::vector<std::string> next_flow_ids;  ///< _runNextFlowIds: run after a completed run
   bool parallel_generators = false;        ///< runPageGeneratorsInParallel
+  /// Some document of the job has an {{#each}} block (has_loop_block): its
+  /// stages' work may grow faster than the pages they read, so they run on
+  /// threads of their own, away from the threads that serve API calls.
+  /// Other stages share the scheduler, where their work per message stays
+  /// linear in a page (at most max_page_bytes).
+  bool isolate_stages = false;
 
   static result<flow_plan> compile(const job_spec& spec);
 

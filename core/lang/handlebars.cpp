@@ -5,6 +5,7 @@
 #include "core/util/iso_time.hpp"
 #include "core/lang/moment_format.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -932,6 +933,23 @@ std::string encode_uri_component(std::string_view s) {
     }
   }
   return out;
+}
+
+bool has_loop_block(std::string_view text) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '~'; };
+  for (auto at = text.find("{{"); at != std::string_view::npos; at = text.find("{{", at + 2)) {
+    auto i = at + 2;
+    while (i < text.size() && blank(text[i]))
+      ++i;
+    if (i >= text.size() || text[i] != '#')
+      continue;
+    ++i;
+    while (i < text.size() && blank(text[i]))
+      ++i;
+    if (text.substr(i, 4) == "each" && (i + 4 == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 4]))))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace integrator

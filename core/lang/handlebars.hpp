@@ -74,6 +74,13 @@ result<void> compile_optional_template(const std::string& source,
                                        std::optional<handlebars_template>& out,
                                        std::string_view field);
 
+/// Whether `text` (a template, or a JSON document holding templates) opens
+/// an {{#each}} block: the one construct whose work grows faster than the
+/// data it reads (nested, it multiplies). Everything else a template, a
+/// mapping or a filter does is linear in the record. Conservative: an
+/// "{{#each" that is not a template counts too.
+bool has_loop_block(std::string_view text);
+
 /// handlebars.js' HTML escaping (& < > " ' ` =).
 std::string escape_html(std::string_view s);
 

@@ -56,6 +56,19 @@ BOOST_AUTO_TEST_CASE(a_retry_starts_at_its_step_or_cannot_run_without_it) {
   BOOST_TEST(why_not(gone) == "step gone is no longer in the flow");
 }
 
+BOOST_AUTO_TEST_CASE(stages_are_isolated_only_when_a_document_loops) {
+  std::size_t first = 0;
+  auto spec = two_import_flow();
+  auto plain = flow_plan::for_job(spec, job_of("flow"), 0, first);
+  BOOST_TEST_REQUIRE(plain.has_value(), why_not(plain));
+  BOOST_TEST(!plain->isolate_stages);
+  spec.imports[1].second = R"({"_connectionId":"c","adaptorType":"HTTPImport",
+      "http":{"method":["POST"],"relativeURI":["/y"],"body":["{{#each data}}{{id}}{{/each}}"]}})";
+  auto looping = flow_plan::for_job(spec, job_of("flow"), 0, first);
+  BOOST_TEST_REQUIRE(looping.has_value(), why_not(looping));
+  BOOST_TEST(looping->isolate_stages);
+}
+
 BOOST_AUTO_TEST_CASE(a_run_of_an_export_the_flow_lacks_cannot_run) {
   std::size_t first = 0;
   auto run = job_of("flow");

@@ -212,6 +212,16 @@ BOOST_AUTO_TEST_CASE(rendering_stops_at_the_output_limit) {
   BOOST_TEST(t->render(data, template_escape::none, limits).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_loop_block_is_found_in_any_spelling_and_nothing_else_counts) {
+  BOOST_TEST(has_loop_block("{{#each a}}x{{/each}}"));
+  BOOST_TEST(has_loop_block(R"({"body":"{{~# each  record.lines}}{{/each}}"})"));
+  BOOST_TEST(has_loop_block("{{#each}}"));
+  BOOST_TEST(!has_loop_block("{{#eachOther a}}{{/eachOther}}"));
+  BOOST_TEST(!has_loop_block("{{#if a}}{{each}}{{/if}} #each {{ with }}"));
+  BOOST_TEST(!has_loop_block("{{"));
+  BOOST_TEST(!has_loop_block("{{#eac"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE_END()
