@@ -47,6 +47,7 @@ using report_atom = caf::atom_constant<caf::atom("report")>;
 using http_atom = caf::atom_constant<caf::atom("httpdone")>;
 using spec_atom = caf::atom_constant<caf::atom("spec")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using fail_atom = caf::atom_constant<caf::atom("fail")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
@@ -128,9 +129,14 @@ typename Inspector::result_type inspect(Inspector& f, job_error_entry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, resume_point& x) {
+  return f(caf::meta::type_name("resume_point"), x.position, x.skip, x.kept, x.pages, x.done);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_report& x) {
   return f(caf::meta::type_name("stage_report"), x.step, x.counts, x.errors, x.fatal,
-           x.exhausted);
+           x.exhausted, x.page, x.after);
 }
 
 template <class Inspector>

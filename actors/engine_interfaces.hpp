@@ -89,6 +89,8 @@ using engine_store_actor = caf::typed_actor<
   caf::replies_to<spec_atom, std::string, std::string>::with<api_error, job_spec>,
   // account, job → its JSON, "" when there is none
   caf::replies_to<load_atom, std::string, std::string>::with<std::string>,
+  // account, job → its checkpoint's JSON (job_checkpoint.hpp), "" when none
+  caf::replies_to<resume_atom, std::string, std::string>::with<std::string>,
   caf::replies_to<write_atom, write_batch>::with<api_error>,
   // account, job, message: ends a job failed with a job error (its actor died)
   caf::replies_to<fail_atom, std::string, std::string, std::string>::with<api_error>,
@@ -106,7 +108,8 @@ using engine_store_actor = caf::typed_actor<
   caf::replies_to<tick_atom, std::int64_t>::with<std::vector<job_ref>>,
   // account, flow → the job of a chained run (_runNextFlowIds), or why not
   caf::replies_to<chain_atom, std::string, std::string>::with<api_error, std::string>,
-  // → queued jobs to run again, oldest first (interrupted ones end failed)
+  // → queued jobs to run, and interrupted ones to resume, oldest first
+  // (those that cannot resume end failed)
   caf::replies_to<recover_atom>::with<std::vector<job_ref>>>;
 
 // -- standalone calls ---------------------------------------------------------

@@ -73,6 +73,14 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
         return {store_error(e), job_spec{}};
       }
     },
+    [=](resume_atom, const std::string& account, const std::string& job_id) -> std::string {
+      try {
+        return services->store->get(keys::job_checkpoints_space, keys::resource(account, job_id))
+          .value_or("");
+      } catch (const std::exception&) {
+        return "";
+      }
+    },
     [=](load_atom, const std::string& account, const std::string& job_id) -> std::string {
       try {
         return self->state.jobs->load_text(account, job_id).value_or("");

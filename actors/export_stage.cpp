@@ -22,6 +22,7 @@ struct export_state {
   std::optional<export_cursor> cursor;
   std::optional<page_builder> builder;
   std::deque<record_page> ready;
+  std::deque<resume_point> ready_after;  ///< where records go on after each ready page
   std::int32_t credit = 0;
   bool waiting = false;  ///< a request is out
   bool closed = false;
@@ -52,11 +53,17 @@ bool request_next(export_ptr self) {
   return true;
 }
 
-// Takes the page being built, numbered; a once export tells its job how to
-// flag the page's records once the page has gone through the flow.
-void ready_page(export_ptr self) {
+// Takes the page being built, numbered, with where the records go on after
+// it; a once export tells its job how to flag the page's records once the
+// page has gone through the flow (and goes on from its start after a
+// resume: what it flagged is no longer pending).
+void ready_page(export_ptr self, resume_point after) {
   auto& st = self->state;
   auto page = st.builder->take(page_origin(st.generator, ++st.pages));
+  if (st.step->once)
+    after = resume_point{};
+  after.pages = static_cast<std::int64_t>(st.pages);
+  st.ready_after.push_back(std::move(after));
   if (st.step->once) {
     std::vector<once_call> calls;
     calls.reserve(page.size());
@@ -76,8 +83,11 @@ void pump(export_ptr self) {
   while (st.credit > 0 && !st.ready.empty()) {
     stage_report r;
     r.counts.num_pages_generated = 1;
+    r.page = st.ready.front().origin();
+    r.after = std::move(st.ready_after.front());
     self->send(st.links.downstream, page_atom::value, std::move(st.ready.front()));
     st.ready.pop_front();
+    st.ready_after.pop_front();
     --st.credit;
     report(self, std::move(r));
   }
@@ -89,8 +99,11 @@ void pump(export_ptr self) {
     if (request_next(self))
       return;
   }
-  if (!st.cursor->stopped() && !st.builder->empty())
-    ready_page(self);
+  if (!st.cursor->stopped() && !st.builder->empty()) {
+    resume_point end;
+    end.done = true;
+    ready_page(self, std::move(end));
+  }
   if (!st.ready.empty()) {
     if (st.credit > 0)
       pump(self);
@@ -107,7 +120,8 @@ void pump(export_ptr self) {
 export_stage_actor::behavior_type export_impl(export_ptr self,
                                               std::shared_ptr<const node_services> services,
                                               std::shared_ptr<const flow_plan> plan,
-                                              std::size_t generator, stage_links links, bool skip) {
+                                              std::size_t generator, stage_links links, bool skip,
+                                              resume_point from) {
   auto& st = self->state;
   st.services = std::move(services);
   st.plan = std::move(plan);
@@ -116,6 +130,9 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
   st.credit = st.services->pages_in_flight;
   st.generator = generator;
   st.cursor.emplace(*st.step, st.plan->settings);
+  // A resumed job's generator goes on after its last page through the flow.
+  st.pages = static_cast<std::uint64_t>(from.pages);
+  st.cursor->resume(from);
   if (skip)
     st.cursor->stop();
   st.builder.emplace(st.step->page_size, max_page_bytes);
@@ -138,10 +155,10 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
       auto r = st.cursor->read(answer, resp.body, [self](std::string_view kept) {
         auto& st = self->state;
         if (st.builder->full_for(kept.size()))
-          ready_page(self);
+          ready_page(self, st.cursor->resume_here(false));
         st.builder->append(kept);
         if (st.builder->complete())
-          ready_page(self);
+          ready_page(self, st.cursor->resume_here(true));
       });
       report(self, std::move(r));
       pump(self);
@@ -154,6 +171,7 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
       auto& st = self->state;
       st.cursor->stop();
       st.ready.clear();
+      st.ready_after.clear();
       pump(self);
     },
   };
@@ -164,10 +182,10 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
 export_stage_actor spawn_export_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                                      stage_links links, bool skip) {
+                                      stage_links links, bool skip, resume_point from) {
   bool detach = services->detach && plan->isolate_stages;
   return spawn_linked_work(parent, detach, export_impl, std::move(services), std::move(plan), generator,
-                           std::move(links), skip);
+                           std::move(links), skip, std::move(from));
 }
 
 }  // namespace integrator

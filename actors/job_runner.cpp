@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include <deque>
 #include <iostream>
 
 #include "actors/outbound_reply.hpp"
@@ -34,6 +35,9 @@ struct job_state {
   std::size_t first_station_index = 0;     ///< where a retry's records go back in
   std::optional<std::string> loaded_job;   ///< the job as stored, until the spec is in too
   std::optional<std::pair<api_error, job_spec>> loaded_spec;
+  std::optional<std::string> loaded_checkpoint;  ///< "" when the job has none
+  std::vector<resume_point> resume_from;  ///< a resumed job's generators: where they go on
+  std::deque<page_source_actor> held;     ///< credit held until a durable write (checkpoint_tracker)
   std::vector<caf::typed_response_promise<api_reply>> early_cancels;  ///< before it loaded
   bool ended = false;            ///< the line has ended (end_atom)
   std::int32_t ends_left = 1;    ///< as the line's end: senders yet to end
@@ -76,6 +80,12 @@ void write_out(job_ptr self) {
       self->quit();
       return;
     }
+    // Pages the checkpoint now holds: their credit goes back.
+    if (auto* progress = st.ledger->progress(); progress && !e)
+      for (auto n = progress->written(); n > 0 && !st.held.empty(); --n) {
+        self->send(st.held.front(), credit_atom::value, std::int32_t{1});
+        st.held.pop_front();
+      }
     act(self, st.pacer.written());
   };
   if (last && st.ledger->is_retry() && !st.ledger->steps().empty()) {
@@ -134,14 +144,22 @@ void start_generator(job_ptr self) {
   bool skip = !st.ledger->fatal().empty() || st.ledger->canceling();
   st.ledger->start_generator(g, wall_clock_ms());
   auto links = links_for(self, static_cast<std::int32_t>(g), st.first_station);
-  st.generators.push_back(
-    keep_stage(self, spawn_export_stage(self, st.services, st.plan, g, std::move(links), skip)));
+  resume_point from;
+  if (g < st.resume_from.size())
+    from = st.resume_from[g];
+  st.generators.push_back(keep_stage(
+    self, spawn_export_stage(self, st.services, st.plan, g, std::move(links), skip, std::move(from))));
 }
 
-// Creates the child jobs, marks everything running, spawns the stages.
-void launch(job_ptr self) {
+// Pages that may come through before a durable write has them: with the
+// pages each stage holds, what a crash can leave delivered but unrecorded.
+std::int64_t checkpoint_lag(const node_services& services) {
+  return std::int64_t{4} * services.pages_in_flight;
+}
+
+// Spawns the stages of a launched or resumed job.
+void spawn_line(job_ptr self) {
   auto& st = self->state;
-  st.ledger->launch(*st.plan, st.first_station_index, wall_clock_ms());
   bool retry = st.ledger->is_retry();
   const auto& stations = st.plan->stations;
   // Stations from the last to the first: each needs its downstream. The
@@ -179,6 +197,64 @@ void launch(job_ptr self) {
     start_generator(self);
   }
   act(self, st.pacer.changed(true));
+}
+
+// Creates the child jobs, marks everything running, spawns the stages.
+void launch(job_ptr self, const std::string& digest, std::int64_t plan_now) {
+  auto& st = self->state;
+  st.ledger->launch(*st.plan, st.first_station_index, wall_clock_ms());
+  st.ledger->keep_checkpoint(digest, plan_now, st.plan->generators.size(),
+                             checkpoint_lag(*st.services));
+  spawn_line(self);
+}
+
+// The most records a resumed job may send again: the pages a crash can
+// leave delivered but not in a durable checkpoint (each station holds
+// pages-in-flight, as does each link between stations, and the job's lag)
+// at the largest page size of its exports.
+std::int64_t resend_bound(const flow_plan& plan, const node_services& services) {
+  std::size_t page_size = 1;
+  for (const auto& g : plan.generators)
+    page_size = std::max(page_size, g.page_size);
+  auto stations = static_cast<std::int64_t>(plan.stations.size());
+  auto pages = services.pages_in_flight * (2 * stations + 1) + checkpoint_lag(services);
+  return pages * static_cast<std::int64_t>(page_size);
+}
+
+// Takes up a job integratord was running when it stopped (job_recovery.hpp)
+// where its checkpoint says, or fails it saying why it cannot.
+void resume(job_ptr self, const job_doc& job, const job_spec& spec, const std::string& checkpoint) {
+  auto& st = self->state;
+  auto saved = job_checkpoint::from_json(checkpoint);
+  auto cannot = [&](const std::string& why) {
+    fail(self, "interrupted (integratord stopped while the job ran) and cannot resume: " + why
+                 + "; run the flow again",
+         error_code::job_failed);
+  };
+  if (!saved) {
+    cannot("its checkpoint is unreadable");
+    return;
+  }
+  if (saved->spec_digest != spec_digest(spec)) {
+    cannot("the flow, or one of its exports, imports or connections, changed since it started");
+    return;
+  }
+  auto plan = flow_plan::for_job(spec, job, saved->plan_now, st.first_station_index);
+  if (!plan) {
+    fail(self, plan.error().message, error_code::invalid_flow);
+    return;
+  }
+  st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+  if (!st.ledger->resume(*st.plan, st.first_station_index, *saved, checkpoint_lag(*st.services),
+                         resend_bound(*st.plan, *st.services), wall_clock_ms())) {
+    cannot("its checkpoint does not fit the flow");
+    return;
+  }
+  // Each generator goes on from its checkpoint; one that had ended (its
+  // point is done) ends at once.
+  for (const auto& g : saved->generators)
+    st.resume_from.push_back(g.at);
+  spawn_line(self);
 }
 
 // Sends the calls that flag a page's records of generator `g`.
@@ -220,10 +296,13 @@ std::optional<std::size_t> once_generator(job_ptr self, std::uint64_t origin) {
 // launches the job, or ends it (canceled while queued, an invalid flow).
 void begin(job_ptr self) {
   auto& st = self->state;
-  if (!st.loaded_job || !st.loaded_spec)
+  if (!st.loaded_job || !st.loaded_spec || !st.loaded_checkpoint)
     return;
   auto job = job_doc::from_json(*st.loaded_job);
-  if (!job || job->status != job_status::queued) {
+  // A job found running with a checkpoint was interrupted and resumes.
+  bool resuming = job && job->status == job_status::running && job->type == "flow"
+                  && !st.loaded_checkpoint->empty();
+  if (!job || (job->status != job_status::queued && !resuming)) {
     for (auto& rp : st.early_cancels)
       rp.deliver(job ? api_reply::json(api_status::ok, *st.loaded_job)
                      : api_reply::fail(make_api_error(error_code::not_found, "Job not found")));
@@ -247,13 +326,17 @@ void begin(job_ptr self) {
     fail(self, error.message, error_code::invalid_flow);
     return;
   }
+  if (resuming) {
+    resume(self, *job, spec, *st.loaded_checkpoint);
+    return;
+  }
   auto plan = flow_plan::for_job(spec, *job, now, st.first_station_index);
   if (!plan) {
     fail(self, plan.error().message, error_code::invalid_flow);
     return;
   }
   st.plan = std::make_shared<const flow_plan>(std::move(*plan));
-  launch(self);
+  launch(self, spec_digest(spec), now);
 }
 
 job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_services> services,
@@ -295,6 +378,11 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
           self->state.loaded_spec.emplace(std::move(error), std::move(spec));
           begin(self);
         });
+      self->request(st.store, caf::infinite, resume_atom::value, st.account, st.job_id)
+        .then([=](std::string& checkpoint) {
+          self->state.loaded_checkpoint = std::move(checkpoint);
+          begin(self);
+        });
     },
     [=](report_atom, stage_report& r) {
       auto& st = self->state;
@@ -313,7 +401,15 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
       auto& st = self->state;
       if (st.plan && st.plan->stations.empty())
         st.ledger->page_through_alone();
-      self->send(sender_of(self), credit_atom::value, std::int32_t{1});
+      // The page's credit goes back unless too many pages came through
+      // since the last durable write (job_checkpoint.hpp).
+      auto* progress = st.ledger ? st.ledger->progress() : nullptr;
+      if (!progress || progress->page_through(page.origin()))
+        self->send(sender_of(self), credit_atom::value, std::int32_t{1});
+      else
+        st.held.push_back(sender_of(self));
+      if (progress && progress->behind())
+        act(self, st.pacer.changed(true));
       if (auto g = once_generator(self, page.origin()))
         send_once(self, *g, st.once.page_through(page.origin()));
     },

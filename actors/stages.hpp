@@ -46,7 +46,8 @@ struct stage_links {
 export_stage_actor spawn_export_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                                      stage_links links, bool skip = false);
+                                      stage_links links, bool skip = false,
+                                      resume_point from = {});
 
 /// The generator of a retry job: replays its stored records (retry_job is
 /// the job's JSON) in pages of `page_size`, in `lane`, then ends the stream.

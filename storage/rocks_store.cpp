@@ -27,7 +27,8 @@ std::vector<std::string> space_names() {
                                std::string(keys::refs_space),     std::string(keys::names_space),
                                std::string(keys::state_space),    std::string(keys::jobs_space),
                                std::string(keys::job_errors_space), std::string(keys::retry_data_space),
-                               std::string(keys::export_marks_space)};
+                               std::string(keys::export_marks_space),
+                               std::string(keys::job_checkpoints_space)};
   for (auto k : all_resource_kinds())
     out.emplace_back(keys::space_of(k));
   return out;
@@ -92,7 +93,7 @@ rocks_store::rocks_store(const std::string& dir, std::uint64_t disk_reserve)
   engine_options.max_write_buffer_number = 2;
   for (const auto& n : names) {
     bool engine = n == keys::jobs_space || n == keys::job_errors_space || n == keys::retry_data_space
-                  || n == keys::export_marks_space;
+                  || n == keys::export_marks_space || n == keys::job_checkpoints_space;
     descriptors.emplace_back(n, engine ? engine_options : cf_options);
   }
   // Column families a newer build created must be opened too, or open fails.

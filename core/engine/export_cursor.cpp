@@ -1,6 +1,10 @@
 #include "core/engine/export_cursor.hpp"
 
 #include "core/json/json_depth.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
 #include "core/json/record_page.hpp"
 #include "core/util/api_error.hpp"
 
@@ -35,6 +39,7 @@ export_cursor::export_cursor(const export_step& step, const boost::json::value& 
 std::optional<outbound_request> export_cursor::next() {
   if (!more())
     return std::nullopt;
+  auto before = boost::json::serialize(pager_.position());
   auto req = pager_.next();
   if (!req) {
     if (auto failed = pager_.take_failure()) {
@@ -52,7 +57,39 @@ std::optional<outbound_request> export_cursor::next() {
     stopped_ = true;
     return std::nullopt;
   }
+  asked_.push_back(std::move(before));
   return std::move(*out);
+}
+
+void export_cursor::start_answer() {
+  if (!asked_.empty()) {
+    answer_at_ = std::move(asked_.front());
+    asked_.pop_front();
+  }
+  answer_kept_ = 0;
+}
+
+resume_point export_cursor::resume_here(bool past) const {
+  resume_point p;
+  p.position = answer_at_;
+  p.skip = answer_kept_ + (past ? 1 : 0);
+  p.kept = static_cast<std::int64_t>(kept_) + (past ? 1 : 0);
+  return p;
+}
+
+void export_cursor::resume(const resume_point& at) {
+  if (at.done) {
+    stopped_ = true;
+    return;
+  }
+  if (!at.position.empty()) {
+    boost::system::error_code ec;
+    auto v = parse_json(at.position, ec);
+    if (!ec && v.is_object())
+      pager_.restore(v.get_object());
+  }
+  resume_skip_ = at.skip;
+  kept_ = static_cast<std::size_t>(std::max<std::int64_t>(at.kept - at.skip, 0));
 }
 
 stage_report export_cursor::refusal_report(const api_error& refused) const {
@@ -75,30 +112,45 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
   auto limit = step_.selection.record_limit;
   for (std::size_t i = 0; i < got.records.size() && !limited_; ++i) {
     auto text = got.records[i];
-    ++r.counts.num_export;
+    // A resumed answer's records up to where the job stopped were counted
+    // (and their errors kept) before: passed over without a trace.
+    bool passed_over = resume_skip_ > 0;
+    if (!passed_over)
+      ++r.counts.num_export;
     std::optional<std::uint8_t> judged;
     if (i < got.verdicts.size())
       judged = got.verdicts[i];
     // The nesting limit every reader of records keeps (json_depth.hpp); a
     // preview refuses the same records.
     if (nests_deeper_than(text)) {
-      broken_record(text, r, "a record is " + json_parse_failure(text));
+      if (!passed_over)
+        broken_record(text, r, "a record is " + json_parse_failure(text));
       continue;
     }
     record_view view{text, readable_within(text, body), judged};
     std::string_view kept;
     switch (step_.screen(view, settings_, reshaped_, kept)) {
       case record_verdict::broken:
-        broken_record(text, r);
+        if (!passed_over)
+          broken_record(text, r);
         continue;
       case record_verdict::ignore:
-        ++r.counts.num_ignore;
+        if (!passed_over)
+          ++r.counts.num_ignore;
         continue;
       case record_verdict::keep:
         break;
     }
+    if (passed_over) {
+      --resume_skip_;
+      ++answer_kept_;
+      ++kept_;
+      continue;
+    }
     keep(kept);
-    limited_ = limit > 0 && ++kept_ >= limit;
+    ++answer_kept_;
+    ++kept_;
+    limited_ = limit > 0 && kept_ >= limit;
   }
   if (got.error) {
     r.fatal = *got.error;

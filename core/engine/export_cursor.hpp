@@ -10,6 +10,7 @@
 // them (the source prepares it while the records are read): settle() reads
 // how paging goes on, read() the records.
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -48,6 +49,7 @@ public:
   /// answer.
   export_pager::answer settle(outbound_response& r) {
     answer_status_ = r.status;
+    start_answer();
     return pager_.read_paging(r);
   }
 
@@ -66,13 +68,29 @@ public:
   boost::json::object position() const { return pager_.position(); }
   void restore(const boost::json::object& position) { pager_.restore(position); }
 
+  /// Where the records go on from the record being kept (in read()'s
+  /// `keep`), before it or, `past` true, after it: the position before its
+  /// answer and how many kept records of the answer come before. `pages`
+  /// is left for the caller.
+  resume_point resume_here(bool past) const;
+  /// Goes on from `at` (a resumed job): its answer is asked for again and
+  /// its first at.skip kept records are passed over uncounted (they, and
+  /// what the answer held before them, were counted before).
+  void resume(const resume_point& at);
+
 private:
+  void start_answer();
+
   const export_step& step_;
   const boost::json::value& settings_;
   export_pager pager_;
   std::string reshaped_;  ///< a transformed record, until it is kept
   std::optional<api_error> refused_;
   std::size_t kept_ = 0;
+  std::deque<std::string> asked_;  ///< the position before each request out, oldest first
+  std::string answer_at_;          ///< ... before the answer being read
+  std::int64_t answer_kept_ = 0;   ///< kept records of that answer so far
+  std::int64_t resume_skip_ = 0;   ///< kept records still to pass over (resume())
   int answer_status_ = 0;   ///< the HTTP status of the answer being read
   bool stopped_ = false;
   bool limited_ = false;

@@ -45,11 +45,58 @@ void job_ledger::launch(const flow_plan& plan, std::size_t first_station, std::i
   flow_job_.last_modified = now_ms;
 }
 
+void job_ledger::keep_checkpoint(std::string digest, std::int64_t plan_now, std::size_t generators,
+                                 std::int64_t lag) {
+  if (is_retry())
+    return;
+  checkpoint_.spec_digest = std::move(digest);
+  checkpoint_.plan_now = plan_now;
+  progress_.emplace(generators, lag);
+}
+
+bool job_ledger::resume(const flow_plan& plan, std::size_t first_station, const job_checkpoint& saved,
+                        std::int64_t lag, std::int64_t resent, std::int64_t now_ms) {
+  if (is_retry() || saved.generators.size() != plan.generators.size())
+    return false;
+  std::vector<job_doc> steps;
+  for (const auto& text : saved.steps) {
+    auto d = job_doc::from_json(text);
+    if (!d)
+      return false;
+    steps.push_back(std::move(*d));
+  }
+  // The steps launch() would make, in its order: each must be there.
+  std::vector<std::string> expected;
+  for (const auto& g : plan.generators)
+    expected.push_back(g.export_id);
+  for (auto k = first_station; k < plan.stations.size(); ++k)
+    if (!plan.stations[k].router)
+      expected.push_back(plan.processors[plan.stations[k].index].import_id);
+  if (steps.size() != expected.size())
+    return false;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto& id = i < plan.generators.size() || steps[i].type == "export" ? steps[i].export_id
+                                                                              : steps[i].import_id;
+    if (id != expected[i] || steps[i].flow_job_id != flow_job_.id)
+      return false;
+  }
+  steps_ = std::move(steps);
+  generator_steps_ = plan.generators.size();
+  keep_checkpoint(saved.spec_digest, saved.plan_now, plan.generators.size(), lag);
+  progress_->restore(saved.generators);
+  flow_job_.possibly_resent += resent;
+  flow_job_.last_modified = now_ms;
+  return true;
+}
+
 void job_ledger::start_generator(std::size_t g, std::int64_t now_ms) {
+  if (progress_)
+    progress_->started(g);
   if (g >= generator_steps_)
     return;
   steps_[g].status = job_status::running;
-  steps_[g].started_at = now_ms;
+  if (steps_[g].started_at < 0)  // a resumed job's step keeps its start
+    steps_[g].started_at = now_ms;
 }
 
 job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
@@ -88,6 +135,12 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   out.urgent = !r.errors.empty();
   if (!r.fatal.empty() && fatal_.empty())
     fatal_ = r.fatal;
+  if (progress_ && is_generator) {
+    if (r.page != 0)
+      progress_->page_made(r.page, std::move(r.after));
+    if (r.exhausted && r.fatal.empty())
+      progress_->generator_done(step_index);
+  }
   if (r.exhausted && is_generator) {
     step.status = r.fatal.empty() && fatal_.empty() ? job_status::completed : job_status::failed;
     step.ended_at = now_ms;
@@ -172,6 +225,19 @@ write_batch job_ledger::take_writes() {
   job_store::put(b, account_, flow_job_);
   for (const auto& s : steps_)
     job_store::put(b, account_, s);
+  if (progress_) {
+    auto key = keys::resource(account_, flow_job_.id);
+    if (finishing_) {
+      b.erase(keys::job_checkpoints_space, key);
+    } else {
+      checkpoint_.generators = progress_->generators();
+      checkpoint_.steps.clear();
+      for (const auto& s : steps_)
+        checkpoint_.steps.push_back(s.to_json());
+      b.put(keys::job_checkpoints_space, key, checkpoint_.to_json());
+      progress_->taken();
+    }
+  }
   return b;
 }
 

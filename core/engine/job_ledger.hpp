@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/engine/flow_plan.hpp"
+#include "core/engine/job_checkpoint.hpp"
 #include "core/engine/job_model.hpp"
 #include "core/engine/stage_report.hpp"
 #include "core/resources/document_store.hpp"
@@ -35,6 +36,23 @@ public:
   /// Creates the step jobs for `plan` from `first_station` on and marks the
   /// job running; its processors' steps run from now on.
   void launch(const flow_plan& plan, std::size_t first_station, std::int64_t now_ms);
+
+  /// A flow run (not a retry) keeps a checkpoint from now on, written with
+  /// every write (job_checkpoint.hpp): `digest` of the spec the plan came
+  /// from, `plan_now` the plan's "now", `lag` the pages that may come
+  /// through before a durable write has them.
+  void keep_checkpoint(std::string digest, std::int64_t plan_now, std::size_t generators,
+                       std::int64_t lag);
+
+  /// Takes the job up where `saved` left it (after launch() was not
+  /// called): its step jobs and counts, the generators' positions. The job
+  /// says `resent` records may have been sent again. False when the saved
+  /// steps do not fit `plan` from `first_station` (the job cannot resume).
+  bool resume(const flow_plan& plan, std::size_t first_station, const job_checkpoint& saved,
+              std::int64_t lag, std::int64_t resent, std::int64_t now_ms);
+
+  /// The checkpoint's tracker; only when keeping one.
+  checkpoint_tracker* progress() { return progress_ ? &*progress_ : nullptr; }
 
   /// Generator `g`'s step starts.
   void start_generator(std::size_t g, std::int64_t now_ms);
@@ -94,6 +112,8 @@ private:
   std::size_t generator_steps_ = 0;
   object_id_generator ids_;
   write_batch pending_;
+  std::optional<checkpoint_tracker> progress_;
+  job_checkpoint checkpoint_;  ///< what progress_ does not hold (digest, plan_now)
   std::string fatal_;
   bool canceling_ = false;
   bool finishing_ = false;

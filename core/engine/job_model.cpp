@@ -107,6 +107,8 @@ std::string job_doc::to_json() const {
   o["retriable"] = counts.num_error > 0;
   if (interruptions > 0)
     o["interruptions"] = interruptions;
+  if (possibly_resent > 0)
+    o["numPossiblyResent"] = possibly_resent;
   put_time(o, "startedAt", started_at);
   put_time(o, "endedAt", ended_at);
   put_time(o, "createdAt", created_at);
@@ -152,6 +154,7 @@ std::optional<job_doc> job_doc::from_json(std::string_view text) {
   j.created_at = time_of(o, "createdAt");
   j.last_modified = time_of(o, "lastModified");
   j.interruptions = count_of(o, "interruptions");
+  j.possibly_resent = count_of(o, "numPossiblyResent");
   return j;
 }
 

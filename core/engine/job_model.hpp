@@ -56,6 +56,10 @@ struct job_doc {
   /// How often integratord stopped unexpectedly while the job ran
   /// (job_recovery.hpp); shown when not 0.
   std::int64_t interruptions = 0;
+  /// Records that may have been sent twice: a job resumed after an
+  /// interruption sends again the pages that were in flight (at most that
+  /// many records; job_checkpoint.hpp). Shown when not 0.
+  std::int64_t possibly_resent = 0;
 
   std::string to_json() const;
   static std::optional<job_doc> from_json(std::string_view text);

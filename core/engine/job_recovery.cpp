@@ -75,8 +75,23 @@ recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_gene
   std::set<std::pair<std::string, std::string>> disabled;  // account, flow
   for (auto& [account, job] : crashed) {
     auto previous = previous_run(jobs, account, job);
-    bool again = job.interruptions > 0 || (previous && previous->interruptions > 0);
+    // A previous run that was interrupted and then completed after resuming
+    // ended well: only one that did not counts towards a crash in a row.
+    bool again = job.interruptions > 0
+                 || (previous && previous->interruptions > 0 && previous->status != job_status::completed);
     ++job.interruptions;
+    bool resumable = !again && job.type == "flow" && job.status == job_status::running
+                     && store.get(keys::job_checkpoints_space, keys::resource(account, job.id));
+    if (resumable) {  // the job actor takes it up from its checkpoint
+      write_batch b;
+      job.last_modified = now_ms;
+      job_store::put(b, account, job);
+      store.write(b);
+      out.queued.push_back({account, job.flow_id, job.id});
+      out.notices.push_back("job " + job.id + " of flow " + job.flow_id + " of account " + account
+                            + " was interrupted (a crash or a kill) and resumes from its last checkpoint");
+      continue;
+    }
     std::string why = "interrupted: integratord stopped unexpectedly (a crash or a kill) while the job ran";
     write_batch b;
     if (again) {

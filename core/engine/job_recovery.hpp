@@ -3,12 +3,15 @@
 //
 // A clean shutdown ends the jobs still running ("interrupted by
 // shutdown"), so a job found running when the engine starts was running
-// when integratord crashed or was killed. Such a job ends failed and counts
-// the interruption; when the flow's previous job was also interrupted by a
-// crash, the flow itself may be what brings the server down (the last two
-// crashes each came while it ran), so it is disabled, its queued runs
-// are canceled and the job's error says why, rather than being run into
-// the next crash while every other account waits for the restart.
+// when integratord crashed or was killed. Such a job counts the
+// interruption and, the first time, resumes from its checkpoint
+// (job_checkpoint.hpp; a flow run, not a retry, whose checkpoint was
+// written); otherwise it ends failed. When the job or the flow's previous
+// job was interrupted before, the flow itself may be what brings the
+// server down (the last two crashes each came while it ran), so it is
+// disabled, its queued runs are canceled and the job's error says why,
+// rather than being run into the next crash while every other account
+// waits for the restart.
 
 #include <cstdint>
 #include <string>

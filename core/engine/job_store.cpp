@@ -57,6 +57,7 @@ write_batch job_store::fail_batch(const std::string& account, const std::string&
   job->last_modified = now_ms;
   job->counts.num_error += 1;
   put(b, account, *job);
+  b.erase(keys::job_checkpoints_space, keys::resource(account, job_id));  // it will not resume
   job_error_entry e;
   e.error_id = ids.next(static_cast<std::uint32_t>(now_ms / 1000));
   e.job_id = job_id;

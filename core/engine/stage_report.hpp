@@ -1,6 +1,7 @@
 #pragma once
 // What a stage of a running job tells the job after each page: the counts
-// and errors of its step, and whether the step failed or ran out of pages.
+// and errors of its step, and whether the step failed or ran out of pages;
+// a generator also says where its records go on after each page it sends.
 
 #include <cstdint>
 #include <string>
@@ -10,6 +11,15 @@
 
 namespace integrator {
 
+/// Where a generator's records go on after one of its pages.
+struct resume_point {
+  std::string position;  ///< the pager's (JSON), before the answer holding the next record; "": the start
+  std::int64_t skip = 0;         ///< that answer's kept records already in pages
+  std::int64_t kept = 0;         ///< records kept in all (the export's test limit)
+  std::int64_t pages = 0;        ///< pages made (origins go on from here)
+  bool done = false;             ///< nothing follows: the generator has ended
+};
+
 struct stage_report {
   /// Generators 0…g-1, then processors g…; -1 for a stage without a step
   /// job of its own (a router, a retry's replay), counted in the flow job.
@@ -18,6 +28,10 @@ struct stage_report {
   std::vector<job_error_entry> errors;
   std::string fatal;       ///< non-empty: the step failed and the job fails
   bool exhausted = false;  ///< a generator has no more pages
+  /// A generator's report of a page it sent on: the page, and where its
+  /// records go on after it (job_checkpoint.hpp). 0: not about a page.
+  std::uint64_t page = 0;
+  resume_point after;
 };
 
 }  // namespace integrator

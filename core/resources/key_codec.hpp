@@ -35,6 +35,8 @@ inline constexpr std::string_view jobs_space = "jobs";
 inline constexpr std::string_view job_errors_space = "joberrors";
 inline constexpr std::string_view retry_data_space = "retrydata";
 inline constexpr std::string_view export_marks_space = "exportmarks";
+/// A running flow job's checkpoint (job_checkpoint.hpp), by account|job id.
+inline constexpr std::string_view job_checkpoints_space = "jobcheckpoints";
 
 /// Storage space of a resource kind (its collection name).
 std::string_view space_of(resource_kind kind);

@@ -1,5 +1,6 @@
 // What a start does with the jobs a previous run left: a clean stop's
-// jobs are not counted as crashes; a crash fails the jobs it interrupted;
+// jobs are not counted as crashes; a crash fails the jobs it interrupted,
+// unless they can resume from a checkpoint (the first time);
 // a flow whose runs were interrupted by two crashes in a row is disabled
 // and its queued runs canceled, so it cannot crash the server again.
 #include "core/engine/job_recovery.hpp"
@@ -30,6 +31,14 @@ struct recovery_fixture : jobs_fixture {
   bool disabled(const std::string& flow) {
     auto text = ts.store->get(keys::space_of(resource_kind::flow), keys::resource(acc_a, flow));
     return json::parse(*text).at("disabled").as_bool();
+  }
+  void checkpoint(const std::string& account, const std::string& job) {
+    write_batch b;
+    b.put(keys::job_checkpoints_space, keys::resource(account, job), R"({"spec":"x","generators":[]})");
+    ts.store->write(b);
+  }
+  bool has_checkpoint(const std::string& account, const std::string& job) {
+    return ts.store->get(keys::job_checkpoints_space, keys::resource(account, job)).has_value();
   }
   std::string error_of(const std::string& account, const std::string& job) {
     std::string message;
@@ -105,6 +114,61 @@ BOOST_AUTO_TEST_CASE(a_flow_running_during_two_crashes_in_a_row_is_disabled) {
   BOOST_TEST((jobs.load(acc_a, waiting.id)->status == job_status::canceled));
   BOOST_TEST((jobs.load(acc_a, bystander_done.id)->status == job_status::completed));
   BOOST_TEST(first.id < second.id);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_with_a_checkpoint_resumes_once_and_a_second_crash_fails_it) {
+  auto running = put(acc_a, job_status::running, 200);
+  auto queued = put(acc_a, job_status::queued, 300);
+  checkpoint(acc_a, running.id);
+  auto r = recover_jobs(*ts.store, t0, ids);
+  // Resumed first: it is older than the queued run.
+  BOOST_REQUIRE(r.queued.size() == 2u);
+  BOOST_TEST(r.queued[0].job_id == running.id);
+  BOOST_TEST(r.queued[1].job_id == queued.id);
+  auto resumed = jobs.load(acc_a, running.id);
+  BOOST_TEST((resumed->status == job_status::running));
+  BOOST_TEST(resumed->interruptions == 1);
+  BOOST_TEST(has_checkpoint(acc_a, running.id));
+  BOOST_REQUIRE(r.notices.size() == 1u);
+  BOOST_TEST(r.notices[0].find("resumes") != std::string::npos);
+  // Interrupted again while resumed: it fails, its checkpoint goes, the
+  // flow is disabled and its queued run canceled.
+  auto again = recover_jobs(*ts.store, t0 + 1000, ids);
+  BOOST_TEST(again.queued.empty());
+  BOOST_TEST((jobs.load(acc_a, running.id)->status == job_status::failed));
+  BOOST_TEST(jobs.load(acc_a, running.id)->interruptions == 2);
+  BOOST_TEST(!has_checkpoint(acc_a, running.id));
+  BOOST_TEST(disabled(flow_f));
+  BOOST_TEST((jobs.load(acc_a, queued.id)->status == job_status::canceled));
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_or_a_job_without_a_checkpoint_does_not_resume) {
+  auto plain = put(acc_a, job_status::running, 200);
+  auto r = recover_jobs(*ts.store, t0, ids);
+  BOOST_TEST(r.queued.empty());
+  BOOST_TEST((jobs.load(acc_a, plain.id)->status == job_status::failed));
+  auto retry = put(acc_b, job_status::running, 300, "retry");
+  checkpoint(acc_b, retry.id);
+  r = recover_jobs(*ts.store, t0, ids);
+  BOOST_TEST(r.queued.empty());
+  BOOST_TEST((jobs.load(acc_b, retry.id)->status == job_status::failed));
+  BOOST_TEST(!has_checkpoint(acc_b, retry.id));
+}
+
+// A run interrupted once that then completed ended well: the next run's
+// interruption is a first one, and it resumes.
+BOOST_AUTO_TEST_CASE(an_interrupted_run_that_completed_does_not_count_towards_a_crash_loop) {
+  auto first = put(acc_a, job_status::completed, 100);
+  first.interruptions = 1;
+  write_batch b;
+  job_store::put(b, acc_a, first);
+  ts.store->write(b);
+  auto second = put(acc_a, job_status::running, 200);
+  checkpoint(acc_a, second.id);
+  auto r = recover_jobs(*ts.store, t0, ids);
+  BOOST_REQUIRE(r.queued.size() == 1u);
+  BOOST_TEST(r.queued[0].job_id == second.id);
+  BOOST_TEST(!disabled(flow_f));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

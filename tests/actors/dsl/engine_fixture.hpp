@@ -50,10 +50,7 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
   std::shared_ptr<node_services> services = make_services();
   engine_store_actor store = spawn_engine_store(sys, services);
   /// Spawns what the engine would (linked children); ignores their exits.
-  caf::actor parent = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
-    self->set_exit_handler([](caf::exit_msg&) {});
-    return {[](int) {}};
-  });
+  caf::actor parent = sys.spawn(ignoring_parent);
   std::vector<caf::actor> spawned;  ///< stopped at the end
 
   ~engine_fixture() override {
@@ -62,6 +59,11 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
     caf::anon_send_exit(parent, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     run();
+  }
+
+  static caf::behavior ignoring_parent(caf::event_based_actor* self) {
+    self->set_exit_handler([](caf::exit_msg&) {});
+    return {[](int) {}};
   }
 
   std::shared_ptr<node_services> make_services() {

@@ -192,4 +192,60 @@ BOOST_AUTO_TEST_CASE(a_cursor_resumes_where_another_left_off) {
   BOOST_TEST(next->url.find("page=2") != std::string::npos);
 }
 
+// A resumed job's cursor: from the point recorded as the fourth kept record
+// (the second of page 2; the filter passes two of each three) was about to
+// start a new page, it asks for page 2 again and passes over what came
+// before the point, uncounted: the two runs keep every record once.
+BOOST_AUTO_TEST_CASE(a_cursor_resumes_from_a_point_without_keeping_or_counting_twice) {
+  auto step = step_of(std::string(paged) + R"(,"filter":{"type":"expression","expression":{
+    "version":"1","rules":["equals",["extract","active"],true]}})");
+  json::value settings = json::object();
+  export_cursor first(step, settings);
+  std::vector<std::string> kept_first;
+  std::optional<resume_point> point;
+  for (auto req = first.next(); req && !point;) {
+    auto resp = three_per_page(*req);
+    auto answer = first.settle(resp);
+    req = first.next();
+    first.read(answer, resp.body, [&](std::string_view kept) {
+      if (kept_first.size() == 3)  // a page of three ends before this record
+        point = first.resume_here(false);
+      if (!point)
+        kept_first.emplace_back(kept);
+    });
+  }
+  BOOST_REQUIRE(point);
+  BOOST_TEST(point->skip == 1);  // page 2's first kept record is in the page
+  BOOST_TEST(point->kept == 3);
+  export_cursor second(step, settings);
+  second.resume(*point);
+  auto req = second.next();
+  BOOST_REQUIRE(req);
+  BOOST_TEST(req->url.find("page=2") != std::string::npos);
+  export_cursor third(step, settings);
+  third.resume(*point);
+  auto rest = run(third, three_per_page);
+  std::vector<std::string> all = kept_first;
+  all.insert(all.end(), rest.kept.begin(), rest.kept.end());
+  BOOST_REQUIRE(all.size() == 6u);
+  for (int i = 0, k = 0; i < 9; ++i)
+    if (i % 3 != 2)
+      BOOST_TEST(json::parse(all[static_cast<std::size_t>(k++)]).at("id").as_int64() == i);
+  // What came before the point (page 1, and page 2's first record) is not
+  // counted again: page 2's other two and page 3's three are.
+  BOOST_TEST(rest.counts.num_export == 5);
+  BOOST_TEST(rest.counts.num_ignore == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_cursor_resumed_at_its_end_sends_nothing) {
+  auto step = step_of(paged);
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  resume_point end;
+  end.done = true;
+  cursor.resume(end);
+  BOOST_TEST(!cursor.more());
+  BOOST_TEST(!cursor.next());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

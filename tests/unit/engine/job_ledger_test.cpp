@@ -215,4 +215,61 @@ BOOST_AUTO_TEST_CASE(a_failed_once_flag_is_an_error_of_its_export_step) {
   BOOST_TEST(e.at("_stepId").as_string() == "e1");
 }
 
+BOOST_AUTO_TEST_CASE(a_flow_run_writes_its_checkpoint_with_its_counts_and_erases_it_at_the_end) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  ledger.keep_checkpoint("digest", t0, plan.generators.size(), 4);
+  auto r = report(0, counts(20, 0));
+  r.page = page_origin(0, 1);
+  r.after.position = R"({"page":2})";
+  r.after.pages = 1;
+  ledger.book(std::move(r), t0);
+  ledger.progress()->page_through(page_origin(0, 1));
+  auto b = ledger.take_writes();
+  BOOST_TEST(puts_in(b, keys::job_checkpoints_space) == 1u);
+  std::string text;
+  for (const auto& op : b.ops())
+    if (op.space == keys::job_checkpoints_space)
+      text = op.value;
+  auto saved = job_checkpoint::from_json(text);
+  BOOST_REQUIRE(saved);
+  BOOST_TEST(saved->spec_digest == "digest");
+  BOOST_TEST(saved->generators[0].at.pages == 1);
+  BOOST_REQUIRE(saved->steps.size() == 3u);
+  BOOST_TEST(job_doc::from_json(saved->steps[0])->counts.num_export == 20);
+  // A resumed ledger takes the steps up, with their counts.
+  auto running = ledger.flow_job();
+  auto again = ledger_of(running);
+  BOOST_TEST(again.resume(plan, 0, *saved, 4, 1000, t0 + 1));
+  BOOST_TEST(again.steps().size() == 3u);
+  BOOST_TEST(again.steps()[0].counts.num_export == 20);
+  BOOST_TEST(again.flow_job().possibly_resent == 1000);
+  BOOST_TEST(again.progress()->generators()[0].at.pages == 1);
+  // At the end the checkpoint goes.
+  ledger.finish(&plan, t0 + 2);
+  auto last = ledger.take_writes();
+  BOOST_TEST(puts_in(last, keys::job_checkpoints_space) == 0u);
+  BOOST_TEST(std::count_if(last.ops().begin(), last.ops().end(),
+                           [](const auto& op) { return op.space == keys::job_checkpoints_space && op.erase; })
+             == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_that_does_not_fit_the_plan_cannot_resume) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  job_checkpoint saved;
+  saved.generators.resize(1);
+  for (const auto& s : ledger.steps())
+    saved.steps.push_back(s.to_json());
+  saved.steps.pop_back();  // a processor missing
+  BOOST_TEST(!ledger_of(job).resume(plan, 0, saved, 4, 0, t0));
+  saved.steps.push_back(saved.steps.back());  // the wrong one
+  BOOST_TEST(!ledger_of(job).resume(plan, 0, saved, 4, 0, t0));
+  BOOST_TEST(!ledger_of(queued_job("retry")).resume(plan, 0, saved, 4, 0, t0));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
