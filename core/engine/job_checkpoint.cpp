@@ -49,10 +49,13 @@ std::string job_checkpoint::to_json() const {
   json::array step_docs;
   for (const auto& s : steps)
     step_docs.emplace_back(s);
-  return json::serialize(json::object{{"spec", spec_digest},
-                                      {"now", plan_now},
-                                      {"generators", std::move(gens)},
-                                      {"steps", std::move(step_docs)}});
+  json::object o{{"spec", spec_digest},
+                 {"now", plan_now},
+                 {"generators", std::move(gens)},
+                 {"steps", std::move(step_docs)}};
+  if (shutdown)
+    o["shutdown"] = true;
+  return json::serialize(o);
 }
 
 std::optional<job_checkpoint> job_checkpoint::from_json(std::string_view text) {
@@ -65,6 +68,7 @@ std::optional<job_checkpoint> job_checkpoint::from_json(std::string_view text) {
   if (const auto* s = o.if_contains("spec"); s && s->is_string())
     c.spec_digest = s->get_string();
   c.plan_now = int_of(o, "now");
+  c.shutdown = bool_of(o, "shutdown");
   if (const auto* gens = o.if_contains("generators"); gens && gens->is_array())
     for (const auto& g : gens->get_array()) {
       if (!g.is_object())

@@ -38,6 +38,9 @@ struct job_checkpoint {
   std::int64_t plan_now = 0; ///< the run's "now" (delta windows), kept for the resumed plan
   std::vector<generator_checkpoint> generators;
   std::vector<std::string> steps;  ///< the step jobs as JSON, in the ledger's order
+  /// Set by a clean shutdown (end_interrupted_jobs): the job resumes at the
+  /// next start without counting an interruption.
+  bool shutdown = false;
 
   std::string to_json() const;
   static std::optional<job_checkpoint> from_json(std::string_view text);

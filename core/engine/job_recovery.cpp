@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/engine/job_checkpoint.hpp"
 #include "core/engine/job_store.hpp"
 #include "core/resources/key_codec.hpp"
 #include "core/util/iso_time.hpp"
@@ -74,14 +75,26 @@ recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_gene
   });
   std::set<std::pair<std::string, std::string>> disabled;  // account, flow
   for (auto& [account, job] : crashed) {
+    auto checkpoint = store.get(keys::job_checkpoints_space, keys::resource(account, job.id));
+    if (checkpoint && job.type == "flow" && job.status == job_status::running) {
+      if (auto saved = job_checkpoint::from_json(*checkpoint); saved && saved->shutdown) {
+        // Left by a clean stop to resume: not an interruption. The mark
+        // goes now, so a crash before the job writes again counts.
+        saved->shutdown = false;
+        write_batch b;
+        b.put(keys::job_checkpoints_space, keys::resource(account, job.id), saved->to_json());
+        store.write(b);
+        out.queued.push_back({account, job.flow_id, job.id});
+        continue;
+      }
+    }
     auto previous = previous_run(jobs, account, job);
     // A previous run that was interrupted and then completed after resuming
     // ended well: only one that did not counts towards a crash in a row.
     bool again = job.interruptions > 0
                  || (previous && previous->interruptions > 0 && previous->status != job_status::completed);
     ++job.interruptions;
-    bool resumable = !again && job.type == "flow" && job.status == job_status::running
-                     && store.get(keys::job_checkpoints_space, keys::resource(account, job.id));
+    bool resumable = !again && job.type == "flow" && job.status == job_status::running && checkpoint;
     if (resumable) {  // the job actor takes it up from its checkpoint
       write_batch b;
       job.last_modified = now_ms;
@@ -128,9 +141,23 @@ void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_
     if (j.status == job_status::running || j.status == job_status::canceling)
       running.emplace_back(std::move(account), j.id);
   });
-  for (const auto& [account, id] : running)
+  for (const auto& [account, id] : running) {
+    // A flow run with a checkpoint resumes at the next start.
+    auto key = keys::resource(account, id);
+    if (auto text = store.get(keys::job_checkpoints_space, key))
+      if (auto saved = job_checkpoint::from_json(*text)) {
+        auto job = jobs.load(account, id);
+        if (job && job->type == "flow" && job->status == job_status::running) {
+          saved->shutdown = true;
+          write_batch b;
+          b.put(keys::job_checkpoints_space, key, saved->to_json());
+          store.write(b);
+          continue;
+        }
+      }
     if (auto b = jobs.fail_batch(account, id, "interrupted by shutdown", now_ms, ids); !b.empty())
       store.write(b);
+  }
 }
 
 }  // namespace integrator

@@ -1,12 +1,13 @@
 #pragma once
 // What becomes of the jobs a previous run of the engine left behind.
 //
-// A clean shutdown ends the jobs still running ("interrupted by
-// shutdown"), so a job found running when the engine starts was running
-// when integratord crashed or was killed. Such a job counts the
-// interruption and, the first time, resumes from its checkpoint
-// (job_checkpoint.hpp; a flow run, not a retry, whose checkpoint was
-// written); otherwise it ends failed. When the job or the flow's previous
+// A clean shutdown leaves the flow runs still running to resume at the
+// next start (marked so in their checkpoints) and ends the other jobs
+// ("interrupted by shutdown"), so any other job found running when the
+// engine starts was running when integratord crashed or was killed. Such
+// a job counts the interruption and, the first time, resumes from its
+// checkpoint (job_checkpoint.hpp; a flow run, not a retry, whose
+// checkpoint was written); otherwise it ends failed. When the job or the flow's previous
 // job was interrupted before, the flow itself may be what brings the
 // server down (the last two crashes each came while it ran), so it is
 // disabled, its queued runs are canceled and the job's error says why,
@@ -32,7 +33,8 @@ struct recovery {
 /// At the engine's start: settles the jobs a previous run left.
 recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids);
 
-/// At a clean shutdown, once no job runs any more: ends the jobs still
+/// At a clean shutdown, once no job runs any more: marks the flow runs with
+/// a checkpoint to resume at the next start, and ends the other jobs still
 /// marked running or canceling failed ("interrupted by shutdown").
 void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids);
 

@@ -91,6 +91,25 @@ BOOST_AUTO_TEST_CASE(a_clean_stop_is_not_a_crash) {
   BOOST_TEST(!disabled(flow_f));
 }
 
+// A flow run with a checkpoint is left running by a clean stop and resumes
+// at the next start, without counting an interruption.
+BOOST_AUTO_TEST_CASE(a_run_stopped_cleanly_resumes_without_counting_an_interruption) {
+  auto run = put(acc_a, job_status::running, 100);
+  checkpoint(acc_a, run.id);
+  end_interrupted_jobs(*ts.store, t0, ids);
+  BOOST_TEST((jobs.load(acc_a, run.id)->status == job_status::running));
+  auto r = recover_jobs(*ts.store, t0, ids);
+  BOOST_REQUIRE(r.queued.size() == 1u);
+  BOOST_TEST(r.queued[0].job_id == run.id);
+  BOOST_TEST(r.notices.empty());
+  BOOST_TEST(jobs.load(acc_a, run.id)->interruptions == 0);
+  // A crash right after that start (before the job wrote again) is one.
+  auto again = recover_jobs(*ts.store, t0, ids);
+  BOOST_TEST(again.queued.size() == 1u);
+  BOOST_TEST(jobs.load(acc_a, run.id)->interruptions == 1);
+  BOOST_TEST(!disabled(flow_f));
+}
+
 BOOST_AUTO_TEST_CASE(a_flow_running_during_two_crashes_in_a_row_is_disabled) {
   auto first = put(acc_a, job_status::running, 100);
   auto bystander_done = put(acc_a, job_status::completed, 101, "flow", "", flow_g);
