@@ -390,6 +390,17 @@ std::vector<sink_entry> test_http_server::sink(const std::string& name) const {
   return it == impl_->sinks.end() ? std::vector<sink_entry>{} : it->second;
 }
 
+std::size_t test_http_server::sink_size(const std::string& name) const {
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  auto it = impl_->sinks.find(name);
+  return it == impl_->sinks.end() ? 0 : it->second.size();
+}
+
+void test_http_server::forget(const std::string& name) {
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  impl_->sinks.erase(name);
+}
+
 int test_http_server::hits(const std::string& prefix) const {
   std::lock_guard<std::mutex> guard(impl_->mutex);
   int n = 0;

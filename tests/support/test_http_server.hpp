@@ -69,6 +69,10 @@ public:
   void add_change(long id, const std::string& modified_at);
   /// Records the sink `name` accepted, in arrival order.
   std::vector<sink_entry> sink(const std::string& name) const;
+  /// How many records sink `name` holds (without copying them).
+  std::size_t sink_size(const std::string& name) const;
+  /// Drops what sink `name` holds (long tests, between rounds).
+  void forget(const std::string& name);
   /// Requests seen whose path starts with `prefix`.
   int hits(const std::string& prefix) const;
   /// Most requests that were in flight at once under `prefix`.
