@@ -30,6 +30,7 @@ struct json_scan::impl {
   od::parser parser;
   od::document doc;
   bool parsed = false;
+  std::string_view body;       ///< padded: SIMDJSON_PADDING readable bytes follow
   // Read on the way to top-level records: the other top-level members
   // (paging fields, mostly), so text_at() answers them without skipping
   // through every record again.
@@ -92,17 +93,45 @@ json_scan::json_scan(std::string& body) : impl_(std::make_unique<impl>()) {
   auto size = body.size();
   body.reserve(size + simdjson::SIMDJSON_PADDING);
   impl_->parsed = !impl_->parser.iterate(body.data(), size, body.capacity()).get(impl_->doc);
+  impl_->body = std::string_view(body.data(), size);
 }
+
+namespace {
+
+// The on-demand parser reads only what it is asked for: skipping over a
+// record, it counts brackets and does not check what is between them
+// (`{"id":2 :"x"}` comes out as a record). simdjson's full parse checks the
+// whole body (at about twice the cost of the scan: bench/record_costs);
+// records go on as text unparsed, so a page's body is checked before any
+// of its records do. Bodies up to 8 MiB reuse one parser per thread, so
+// its buffers stay bounded by that.
+bool whole_body_valid(std::string_view padded) {
+  constexpr std::size_t reused_up_to = 8u << 20;
+  simdjson::dom::element root;
+  if (padded.size() <= reused_up_to) {
+    thread_local simdjson::dom::parser reused;
+    return reused.parse(padded.data(), padded.size(), false).get(root) == simdjson::SUCCESS;
+  }
+  simdjson::dom::parser once;
+  return once.parse(padded.data(), padded.size(), false).get(root) == simdjson::SUCCESS;
+}
+
+}  // namespace
 
 json_scan::~json_scan() = default;
 
 bool json_scan::records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                         field_projection* projection) {
-  bool ok = records_at(path, out, projection);
-  if (ok)
+  auto before = out.size();
+  bool ok = records_at(path, out, projection) && whole_body_valid(impl_->body);
+  if (ok) {
     project_rest(out, projection);
-  else
+  } else {
+    out.resize(before);  // nothing of a malformed body goes on
+    if (projection)
+      projection->verdicts.resize(std::min(projection->verdicts.size(), before));
     impl_->parsed = false;  // simdjson's document is not to be walked after an error
+  }
   return ok;
 }
 
@@ -129,12 +158,17 @@ bool json_scan::records_at(const std::vector<std::string>& path,
     out.push_back(trim_json_space(raw));
     return true;
   }
+  if (root_type != od::json_type::object && root_type != od::json_type::array)
+    return true;  // a path into a number, a string…: no records, as a wrong path
   if (path.size() == 1 && root_type == od::json_type::object)
     return top_level_records(path[0], out, projection);
   auto found = doc.at_pointer(json_pointer_of(path));
+  // A wrong path is no records, not an error. simdjson says a pointer that
+  // goes on past a number, a string… is invalid syntax (ours is always
+  // well-formed: json_pointer_of).
   if (found.error() == simdjson::NO_SUCH_FIELD || found.error() == simdjson::INDEX_OUT_OF_BOUNDS
-      || found.error() == simdjson::INCORRECT_TYPE)
-    return true;  // a wrong path is no records, not an error
+      || found.error() == simdjson::INCORRECT_TYPE || found.error() == simdjson::INVALID_JSON_POINTER)
+    return true;
   if (found.get(v))
     return false;
   od::json_type t;

@@ -42,9 +42,10 @@ public:
 
   /// Appends the records at `path` (split, see json_path.hpp; empty: the
   /// whole body): each element of an array, or an object as one record.
-  /// A missing path gives no records. False when the JSON is malformed;
-  /// the scan then answers nothing more (nor does it after count_records
-  /// failed).
+  /// A missing path gives no records. False when the JSON is malformed,
+  /// anywhere in the body (checked by simdjson's full parse: what the scan
+  /// skips over is checked too), and nothing is appended; the scan then
+  /// answers nothing more (nor does it after count_records failed).
   /// With `projection`, also appends each record's verdict
   /// (projection->verdicts stays aligned with `out`).
   bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out,

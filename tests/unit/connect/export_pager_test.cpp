@@ -109,6 +109,10 @@ BOOST_AUTO_TEST_CASE(records_are_counted_unread_as_records_finds_them) {
   BOOST_TEST(*both(R"({"d":{"e":[{},{},{}]}})", {"d", "e"}) == 3u);
   BOOST_TEST(*both(R"([{},{}])", {}) == 2u);
   BOOST_TEST(*both(R"({"x":1})", {}) == 1u);
+  // A path into a scalar body is a wrong path (the page_scan fuzz target).
+  BOOST_TEST(*both("22", {"x"}) == 0u);
+  BOOST_TEST(*both(R"("s")", {"a", "b"}) == 0u);
+  BOOST_TEST(*both(R"({"data":true})", {"data", "rows"}) == 0u);
   // Skipped records are not checked: a bad one inside is records()' to find.
   BOOST_TEST(!both(R"({"records":[{"x":}]})", {"records"}));
   BOOST_TEST(!both(R"({"records":[1,2)", {"records"}));
@@ -125,6 +129,21 @@ BOOST_AUTO_TEST_CASE(records_are_counted_unread_as_records_finds_them) {
   json_scan scan(body);
   BOOST_TEST(*scan.count_records({"records"}) == 1u);
   BOOST_TEST(*scan.text_at({"nextPage"}) == "p2");
+}
+
+// Found by the page_scan fuzz target: the on-demand scan skipped over a
+// record without checking what was inside it and handed out a slice that is
+// not JSON. A page whose body is not JSON anywhere gives no records now.
+BOOST_AUTO_TEST_CASE(a_body_malformed_inside_a_record_gives_no_records) {
+  for (std::string body : {std::string("[{\"id\":1},{\"id\":2\0\0\0\0:\"\\u00e9\\\"q\"}]", 35),
+                           std::string(R"({"items":[{"id":1},{"id":2 :"x"}]})"),
+                           std::string(R"({"items":[{"id":1}],"next":tru})")}) {
+    auto path = body[0] == '[' ? std::vector<std::string>{} : std::vector<std::string>{"items"};
+    json_scan scan(body);
+    std::vector<std::string_view> recs;
+    BOOST_TEST(!scan.records(path, recs), body);
+    BOOST_TEST(recs.empty());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(no_paging_is_one_request_and_resource_path_picks_records) {
