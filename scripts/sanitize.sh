@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite under sanitizers (issue 14 §7), in checked builds of
+# their own:
+#   scripts/sanitize.sh address   ASan + UBSan, every tier, in build-fuzz/
+#                                 (the clang build scripts/fuzz.sh uses, so
+#                                 the fuzz targets come with it)
+#   scripts/sanitize.sh thread    TSan, the actor and integration tiers, in
+#                                 build-tsan/
+# Each build takes about half an hour on two cores from scratch, more than
+# the test command's budget allows, so the test command runs only the fuzz
+# targets under ASan and UBSan; run this before a release, or after a change
+# to threads, sockets or lifetimes. Extra arguments go to ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind="${1:-address}"
+shift || true
+bash scripts/setup-deps.sh
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+case "$kind" in
+  address)
+    dir=build-fuzz
+    [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DINTEGRATOR_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
+    tiers='^(unit|storage|actors|http|integration)\.'
+    export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    ;;
+  thread)
+    dir=build-tsan
+    [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DINTEGRATOR_SANITIZE=thread -DBUILD_TESTING=ON >/dev/null
+    tiers='^(actors|integration)\.'
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
+    ;;
+  *)
+    echo "usage: scripts/sanitize.sh [address|thread] [ctest arguments]" >&2
+    exit 2
+    ;;
+esac
+cmake --build "$dir" -j2
+cd "$dir"
+ctest --output-on-failure -j2 --timeout 1800 -R "$tiers" "$@"
