@@ -106,7 +106,9 @@ void on_preview(export_call_ptr self, outbound_response& resp) {
 export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
                                                 std::shared_ptr<const node_services> services,
                                                 std::shared_ptr<const http_endpoint> endpoint) {
-  return spawn_work(sys, services->detach, [services, endpoint](export_call_ptr self) -> export_invocation_actor::behavior_type {
+  // (Arguments, not captures: see spawn_work.hpp.)
+  return spawn_work(sys, services->detach, [](export_call_ptr self, std::shared_ptr<const node_services> services,
+                                               std::shared_ptr<const http_endpoint> endpoint) -> export_invocation_actor::behavior_type {
     self->state.services = services;
     self->state.endpoint = endpoint;
     return {
@@ -173,7 +175,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
           on_page(self, resp);
       },
     };
-  });
+  }, services, endpoint);
 }
 
 }  // namespace integrator

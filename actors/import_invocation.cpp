@@ -63,7 +63,9 @@ std::optional<json::array> records_of(const std::string& body) {
 import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
                                                 std::shared_ptr<const node_services> services,
                                                 std::shared_ptr<const http_endpoint> endpoint) {
-  return spawn_work(sys, services->detach, [services, endpoint](invocation_ptr self) -> import_invocation_actor::behavior_type {
+  // (Arguments, not captures: see spawn_work.hpp.)
+  return spawn_work(sys, services->detach, [](invocation_ptr self, std::shared_ptr<const node_services> services,
+                                               std::shared_ptr<const http_endpoint> endpoint) -> import_invocation_actor::behavior_type {
     self->state.services = services;
     self->state.endpoint = endpoint;
     return {
@@ -108,7 +110,7 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
         }
       },
     };
-  });
+  }, services, endpoint);
 }
 
 }  // namespace integrator

@@ -64,8 +64,9 @@ generator_actor spawn_replay_stage(caf::local_actor* parent,
                                    std::string retry_job, std::size_t page_size,
                                    std::uint16_t lane, stage_links links) {
   return parent->spawn<caf::linked>(
-    [=](replay_ptr self) -> generator_actor::behavior_type {
-      self->state.links = links;
+    // (`own` is an argument, not a capture: see spawn_work.hpp.)
+    [=](replay_ptr self, const stage_links& own) -> generator_actor::behavior_type {
+      self->state.links = own;
       self->state.credit = services->pages_in_flight;
       self->request(store, caf::infinite, retry_atom::value, account, retry_job)
         .then([=](const record_page& all) {
@@ -83,7 +84,8 @@ generator_actor spawn_replay_stage(caf::local_actor* parent,
           pump(self);
         },
       };
-    });
+    },
+    links);
 }
 
 }  // namespace integrator

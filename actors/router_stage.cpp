@@ -37,12 +37,13 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links) {
-  return spawn_linked_work(parent, services->detach && plan->isolate_stages, [=](router_ptr self) -> router_stage_actor::behavior_type {
+  // (`own` is an argument, not a capture: see spawn_work.hpp.)
+  return spawn_linked_work(parent, services->detach && plan->isolate_stages, [=](router_ptr self, const stage_links& own) -> router_stage_actor::behavior_type {
     auto& st = self->state;
     st.plan = plan;
     st.router = &st.plan->routers[router];
-    st.links = links;
-    st.ends_left = links.upstreams;
+    st.links = own;
+    st.ends_left = own.upstreams;
     st.relay.credit = services->pages_in_flight;
     return {
       [=](page_atom, const record_page& page) {
@@ -69,7 +70,7 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
         maybe_end(self);
       },
     };
-  });
+  }, links);
 }
 
 }  // namespace integrator
