@@ -22,6 +22,10 @@ case "$kind" in
     [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DINTEGRATOR_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
     tiers='^(unit|storage|actors|http|integration)\.'
+    # template_limits renders each runaway record to its 10M-step budget:
+    # 25 times slower instrumented, its invoke outlasts the request timeout
+    # (147 s against 6). The handlebars fuzz target covers the renderer here.
+    skip='^integration\.template_limits$'
     export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     ;;
@@ -30,6 +34,7 @@ case "$kind" in
     [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DINTEGRATOR_SANITIZE=thread -DBUILD_TESTING=ON >/dev/null
     tiers='^(actors|integration)\.'
+    skip='^integration\.template_limits$'  # as above
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
     ;;
   *)
@@ -39,4 +44,4 @@ case "$kind" in
 esac
 cmake --build "$dir" -j2
 cd "$dir"
-ctest --output-on-failure -j2 --timeout 1800 -R "$tiers" "$@"
+ctest --output-on-failure -j2 --timeout 1800 -R "$tiers" -E "$skip" "$@"
