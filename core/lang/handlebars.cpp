@@ -634,10 +634,18 @@ struct renderer {
   }
 
   // A date argument: ISO text, epoch milliseconds, or seconds with "X".
+  // Beyond JavaScript's dates (±8.64e15 ms from the epoch) a number is no
+  // date: nullopt, rather than a conversion or product that overflows.
+  static std::optional<std::int64_t> epoch_ms_in_range(double ms) {
+    if (!(std::fabs(ms) <= 8.64e15))  // NaN too
+      return std::nullopt;
+    return static_cast<std::int64_t>(ms);
+  }
+
   static std::optional<std::int64_t> epoch_ms_of(const json::value& v, const std::string& input) {
     if (v.is_number()) {
-      auto n = static_cast<std::int64_t>(v.to_number<double>());
-      return input == "X" ? n * 1000 : n;
+      auto n = v.to_number<double>();
+      return epoch_ms_in_range(input == "X" ? n * 1000 : n);
     }
     auto s = text(v);
     if (input == "X" || input == "x") {
@@ -645,7 +653,7 @@ struct renderer {
       auto n = std::strtoll(s.c_str(), &end, 10);
       if (s.empty() || *end != '\0')
         return std::nullopt;
-      return input == "X" ? n * 1000 : n;
+      return epoch_ms_in_range(static_cast<double>(n) * (input == "X" ? 1000 : 1));
     }
     return parse_iso_ms(s);
   }
@@ -750,9 +758,10 @@ struct renderer {
       auto when = epoch_ms_of(arg(0), "");
       auto add = arg(1);
       double ms = add.is_number() ? add.to_number<double>() : std::strtod(text(add).c_str(), nullptr);
-      if (!when)
+      auto sum = when ? epoch_ms_in_range(static_cast<double>(*when) + ms) : std::nullopt;
+      if (!sum)
         return json::string("Invalid date");
-      return json::string(format_iso_ms(*when + static_cast<std::int64_t>(ms)));
+      return json::string(format_iso_ms(*sum));
     }
     if (h == "not")
       return !truthy(arg(0));

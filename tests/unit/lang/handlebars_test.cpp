@@ -120,6 +120,16 @@ BOOST_AUTO_TEST_CASE(date_format_uses_moment_tokens_and_time_zones) {
              == "Invalid date");
 }
 
+// Found by the handlebars fuzz target: a number far beyond any date was
+// converted to a 64-bit integer (undefined); it is no date now.
+BOOST_AUTO_TEST_CASE(numbers_beyond_any_date_are_invalid_dates) {
+  const char* data = R"({"huge":8.82804e86,"s":"9223372036854775807","d":"2024-02-28T12:00:00Z"})";
+  BOOST_TEST(render(R"({{dateFormat "YYYY" huge}})", data, template_escape::none) == "Invalid date");
+  BOOST_TEST(render(R"({{dateFormat "YYYY" s "X" "UTC"}})", data, template_escape::none) == "Invalid date");
+  BOOST_TEST(render(R"({{dateAdd d 1e300}})", data, template_escape::none) == "Invalid date");
+  BOOST_TEST(render(R"({{dateAdd huge 1}})", data, template_escape::none) == "Invalid date");
+}
+
 BOOST_AUTO_TEST_CASE(date_add_adds_milliseconds) {
   BOOST_TEST(render(R"({{dateAdd d 86400000}})", R"({"d":"2024-02-28T12:00:00Z"})", template_escape::none)
              == "2024-02-29T12:00:00.000Z");
