@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang, ASan and UBSan in
 # build-fuzz/ and runs each from its seed corpus for SECONDS (default 20).
-# The test command runs it bounded; bench/fuzz.sh runs it long. A crash
+# The test command runs it bounded (two targets at a time, one per core);
+# bench/fuzz.sh runs it long. A crash
 # leaves its input in build-fuzz/tests/fuzz/ (crash-*): make it a regression
 # test and a seed. Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
@@ -17,4 +18,4 @@ else
 fi
 cmake --build build-fuzz -j2 --target fuzz_targets
 cd build-fuzz
-ctest --output-on-failure -R '^fuzz\.' --timeout $((seconds + 120))
+ctest --output-on-failure -j2 -R '^fuzz\.' --timeout $((seconds + 120))
