@@ -2,9 +2,8 @@
 # Builds the libFuzzer targets of tests/fuzz with clang, ASan and UBSan in
 # build-fuzz/ and runs each from its seed corpus for SECONDS (default 20).
 # The test command runs it bounded (two targets at a time, one per core);
-# bench/fuzz.sh runs it long. A crash
-# leaves its input in build-fuzz/tests/fuzz/ (crash-*): make it a regression
-# test and a seed. Usage: scripts/fuzz.sh [SECONDS]
+# bench/fuzz.sh runs it long. A crash leaves its input in
+# build-fuzz/tests/fuzz/ (crash-*): make it a regression test and a seed. Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
