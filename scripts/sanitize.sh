@@ -34,7 +34,9 @@ case "$kind" in
     [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DINTEGRATOR_SANITIZE=thread -DBUILD_TESTING=ON >/dev/null
     tiers='^(actors|integration)\.'
-    skip='^integration\.template_limits$'  # as above
+    # As above; and the crash loop's 20 rounds of 100k records take about
+    # 95 s each under TSan (9 rounds ran clean in 850 s).
+    skip='^integration\.(template_limits|crash_loop)$'
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
     ;;
   *)
