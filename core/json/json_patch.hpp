@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,11 @@ namespace integrator {
 
 /// Splits "/a/b~1c" into {"a","b/c"}; nullopt when not a valid pointer.
 std::optional<std::vector<std::string>> parse_json_pointer(std::string_view pointer);
+
+/// The most values (scalars, arrays and objects) a document patched by copy
+/// operations may hold: far above a 5 MiB document's worth of fields, far
+/// below what exhausts memory.
+inline constexpr std::size_t max_patched_values = 2'000'000;
 
 /// Applies `patch` (a JSON array of operations) to `doc`. All or nothing: on
 /// error `doc` is unchanged and the error names the failing operation.

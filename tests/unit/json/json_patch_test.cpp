@@ -77,4 +77,22 @@ BOOST_AUTO_TEST_CASE(collects_paths) {
   BOOST_TEST(paths.size() == 2u);
 }
 
+// Found by the json_patch fuzz target: copies double the document op after
+// op, so a patch of a few KB grew it past 1.6 GB. A patch whose copies would
+// pass max_patched_values is refused, and the document is left as it was.
+BOOST_AUTO_TEST_CASE(copies_cannot_blow_a_document_up) {
+  std::string ops;
+  for (int i = 0; i < 40; ++i)
+    ops += std::string(i ? "," : "") + R"({"op":"copy","from":"/s","path":"/s/c)" + std::to_string(i) + "\"}";
+  auto doc = json::parse(R"({"s":{"a":[1,2,3]}})");
+  auto before = doc;
+  auto e = apply_json_patch(doc, json::parse("[" + ops + "]"));
+  BOOST_TEST((e.kind() == errc::validation_failed));
+  BOOST_TEST(e.message.find("larger than 2000000 values") != std::string::npos, e.message);
+  BOOST_TEST(doc == before);
+  // A few copies are fine.
+  BOOST_TEST(!apply_json_patch(doc, json::parse(R"([{"op":"copy","from":"/s","path":"/t"}])")));
+  BOOST_TEST(doc.at("t") == before.at("s"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
