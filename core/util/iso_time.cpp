@@ -66,6 +66,10 @@ std::optional<std::int64_t> parse_iso_ms(std::string_view s) {
   for (char c : s)
     all_digits = all_digits && c >= '0' && c <= '9';
   if (all_digits && s.size() > 8) {
+    // Epoch milliseconds: JavaScript's dates end at 8.64e15 (16 digits);
+    // more digits are no date (and would overflow).
+    if (s.size() > 16)
+      return std::nullopt;
     std::int64_t v = 0;
     for (char c : s)
       v = v * 10 + (c - '0');

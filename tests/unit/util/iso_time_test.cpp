@@ -22,6 +22,14 @@ BOOST_AUTO_TEST_CASE(parses_iso_date_only_offsets_and_epoch_ms) {
     BOOST_TEST(!parse_iso_ms(bad).has_value(), bad);
 }
 
+// Found by the validation fuzz target (debugUntil): 19 digits overflowed
+// the epoch-milliseconds reading (undefined). Past 16 digits it is no date.
+BOOST_AUTO_TEST_CASE(epoch_digits_beyond_any_date_are_no_date) {
+  BOOST_TEST(!parse_iso_ms("1111111111111111111").has_value());
+  BOOST_TEST(!parse_iso_ms("99999999999999999").has_value());
+  BOOST_TEST(parse_iso_ms("8640000000000000").value() == 8640000000000000);
+}
+
 BOOST_AUTO_TEST_CASE(round_trips) {
   for (std::int64_t ms : {0LL, 1LL, 86399999LL, 1700000000123LL, 4102444800000LL})
     BOOST_TEST(*parse_iso_ms(format_iso_ms(ms)) == ms);
