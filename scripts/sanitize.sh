@@ -19,8 +19,7 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 case "$kind" in
   address)
     dir=build-fuzz
-    [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DINTEGRATOR_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
+    flags=-DINTEGRATOR_FUZZ=ON
     tiers='^(unit|storage|actors|http|integration)\.'
     # template_limits renders each runaway record to its 10M-step budget:
     # 25 times slower instrumented, its invoke outlasts the request timeout
@@ -31,8 +30,7 @@ case "$kind" in
     ;;
   thread)
     dir=build-tsan
-    [ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DINTEGRATOR_SANITIZE=thread -DBUILD_TESTING=ON >/dev/null
+    flags=-DINTEGRATOR_SANITIZE=thread
     tiers='^(actors|integration)\.'
     # As above; and the crash loop's 20 rounds of 100k records take about
     # 95 s each under TSan (9 rounds ran clean in 850 s).
@@ -44,6 +42,8 @@ case "$kind" in
     exit 2
     ;;
 esac
+[ -f "$dir/build.ninja" ] || CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "$flags" -DBUILD_TESTING=ON >/dev/null
 cmake --build "$dir" -j2
 cd "$dir"
 ctest --output-on-failure -j2 --timeout 1800 -R "$tiers" -E "$skip" "$@"

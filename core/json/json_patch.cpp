@@ -127,17 +127,17 @@ api_error remove_at(json::value& doc, const std::vector<std::string>& t, const s
 // further than `stop_at`. Iterative: a document may nest 256 levels.
 std::size_t values_in(const json::value& v, std::size_t stop_at) {
   std::size_t n = 0;
-  std::vector<const json::value*> todo{&v};
-  while (!todo.empty() && n <= stop_at) {
-    const auto* x = todo.back();
-    todo.pop_back();
+  std::vector<const json::value*> pending{&v};  // values not yet counted
+  while (!pending.empty() && n <= stop_at) {
+    const auto* x = pending.back();
+    pending.pop_back();
     ++n;
     if (const auto* a = x->if_array())
       for (const auto& e : *a)
-        todo.push_back(&e);
+        pending.push_back(&e);
     else if (const auto* o = x->if_object())
       for (const auto& kv : *o)
-        todo.push_back(&kv.value());
+        pending.push_back(&kv.value());
   }
   return n;
 }

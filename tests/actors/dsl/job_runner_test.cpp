@@ -54,6 +54,16 @@ struct job_fixture : engine_fixture {
     parent = sys.spawn(ignoring_parent);
   }
 
+  /// Job `job_id` has `steps` step jobs, each completed.
+  void check_steps_completed(const std::string& job_id, std::size_t steps) {
+    std::size_t children = 0;
+    job_store(*ts.store).for_children(account, job_id, [&](job_doc child) {
+      ++children;
+      CAF_CHECK(child.status == job_status::completed);
+    });
+    CAF_CHECK_EQUAL(children, steps);
+  }
+
   /// Runs until the next message for `to` is a stage report.
   template <class Handle>
   void run_until_report_for(const Handle& to) {
@@ -80,12 +90,7 @@ CAF_TEST(a_job_runs_its_stages_to_the_end_and_keeps_the_books) {
   CAF_CHECK_EQUAL(job.counts.num_pages_generated, 3);
   CAF_CHECK_EQUAL(job.counts.num_pages_processed, 3);
   CAF_CHECK_EQUAL(peer.sink("all").size(), 25u);
-  std::size_t children = 0;
-  job_store(*ts.store).for_children(account, job_id, [&](job_doc child) {
-    ++children;
-    CAF_CHECK(child.status == job_status::completed);
-  });
-  CAF_CHECK_EQUAL(children, 2u);
+  check_steps_completed(job_id, 2);
 }
 
 CAF_TEST(a_cancel_before_the_job_has_loaded_ends_it_without_running) {
@@ -173,12 +178,7 @@ CAF_TEST(a_job_stopped_midway_resumes_from_its_checkpoint) {
   CAF_CHECK_LESS_OR_EQUAL(std::llabs(job.counts.num_success - static_cast<std::int64_t>(peer.sink("resumed").size())),
                           job.possibly_resent);
   CAF_CHECK(!ts.store->get(keys::job_checkpoints_space, keys::resource(account, job_id)));
-  std::size_t children = 0;
-  job_store(*ts.store).for_children(account, job_id, [&](job_doc child) {
-    ++children;
-    CAF_CHECK(child.status == job_status::completed);
-  });
-  CAF_CHECK_EQUAL(children, 2u);
+  check_steps_completed(job_id, 2);
 }
 
 CAF_TEST(a_job_whose_flow_changed_meanwhile_fails_saying_it_cannot_resume) {
