@@ -478,6 +478,7 @@ void export_pager::read_into(answer& a) {
   }
   if (projection)
     out.verdicts = std::move(projection->verdicts);
+  out.within_depth = a.scan->records_nest_within_limit();
 }
 
 std::optional<std::string> export_pager::advance(outbound_response& r, json_scan& scan,

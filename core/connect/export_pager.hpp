@@ -91,6 +91,9 @@ public:
     /// Each record's verdict from the judge given to project(), when set
     /// (field_projection::not_an_object for a record that is not an object).
     std::vector<std::uint8_t> verdicts;
+    /// No record nests deeper than max_json_depth (json_scan's full parse
+    /// saw to it); false: unknown, judge each record.
+    bool within_depth = false;
   };
 
   /// Has read_records() also read these top-level fields of each record and

@@ -37,6 +37,7 @@ struct json_scan::impl {
   bool siblings_known = false;
   std::string records_key;
   std::vector<std::pair<std::string, std::string_view>> siblings;  ///< key, raw JSON
+  bool records_within_depth = false;  ///< see records_nest_within_limit()
 };
 
 namespace {
@@ -103,27 +104,62 @@ namespace {
 // (`{"id":2 :"x"}` comes out as a record). simdjson's full parse checks the
 // whole body (at about twice the cost of the scan: bench/record_costs);
 // records go on as text unparsed, so a page's body is checked before any
-// of its records do. Bodies up to 8 MiB reuse one parser per thread, so
-// its buffers stay bounded by that.
-bool whole_body_valid(std::string_view padded) {
-  constexpr std::size_t reused_up_to = 8u << 20;
+// of its records do. That parse also keeps the nesting limit: a body no
+// deeper than `deepest` levels cannot hold a record deeper than the limit
+// (records start at least `path.size()` levels down), which spares every
+// record its own nesting scan. Bodies up to 8 MiB reuse one parser per
+// thread, so its buffers stay bounded by that.
+enum class body_check { valid, valid_but_deep, malformed };
+
+bool parses(simdjson::dom::parser& parser, std::string_view padded, simdjson::error_code& err) {
   simdjson::dom::element root;
+  err = parser.parse(padded.data(), padded.size(), false).get(root);
+  return err == simdjson::SUCCESS;
+}
+
+body_check check_body(std::string_view padded, std::size_t deepest) {
+  constexpr std::size_t reused_up_to = 8u << 20;
+  // simdjson's max_depth admits documents nesting one level less than it.
+  auto limit = deepest + 1;
+  simdjson::error_code err;
   if (padded.size() <= reused_up_to) {
     thread_local simdjson::dom::parser reused;
-    return reused.parse(padded.data(), padded.size(), false).get(root) == simdjson::SUCCESS;
+    thread_local simdjson::dom::parser deep;  ///< simdjson's own limit
+    if (reused.max_depth() != limit && reused.allocate(std::max<std::size_t>(reused.capacity(), 4096), limit))
+      return body_check::malformed;  // out of memory: nothing goes on
+    if (parses(reused, padded, err))
+      return body_check::valid;
+    if (err != simdjson::DEPTH_ERROR)
+      return body_check::malformed;
+    return parses(deep, padded, err) ? body_check::valid_but_deep : body_check::malformed;
   }
   simdjson::dom::parser once;
-  return once.parse(padded.data(), padded.size(), false).get(root) == simdjson::SUCCESS;
+  if (once.allocate(padded.size(), limit))
+    return body_check::malformed;
+  if (parses(once, padded, err))
+    return body_check::valid;
+  if (err != simdjson::DEPTH_ERROR)
+    return body_check::malformed;
+  simdjson::dom::parser deep;
+  return parses(deep, padded, err) ? body_check::valid_but_deep : body_check::malformed;
 }
 
 }  // namespace
 
 json_scan::~json_scan() = default;
 
+bool json_scan::records_nest_within_limit() const { return impl_->records_within_depth; }
+
 bool json_scan::records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                         field_projection* projection) {
   auto before = out.size();
-  bool ok = records_at(path, out, projection) && whole_body_valid(impl_->body);
+  impl_->records_within_depth = false;
+  bool ok = records_at(path, out, projection);
+  if (ok) {
+    auto verdict = check_body(impl_->body, path.size() + max_json_depth);
+    ok = verdict != body_check::malformed;
+    impl_->records_within_depth = verdict == body_check::valid;
+  }
   if (ok) {
     project_rest(out, projection);
   } else {

@@ -51,6 +51,12 @@ public:
   bool records(const std::vector<std::string>& path, std::vector<std::string_view>& out,
                field_projection* projection = nullptr);
 
+  /// After records() succeeded: true when the body's full parse showed that
+  /// no record nests deeper than max_json_depth (json_depth.hpp), so readers
+  /// need not scan each one; false when some part of the body is deeper and
+  /// each record must be judged on its own.
+  bool records_nest_within_limit() const;
+
   /// How many records records() would find at `path`, skipping over them
   /// unread (what paging needs before the records are read); nullopt when
   /// the JSON is malformed where it looked. A bad record inside the array

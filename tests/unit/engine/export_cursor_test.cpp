@@ -5,7 +5,10 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <functional>
+
+#include "core/json/json_depth.hpp"
 
 using namespace integrator;
 using integrator::test::why_not;
@@ -249,3 +252,36 @@ BOOST_AUTO_TEST_CASE(a_cursor_resumed_at_its_end_sends_nothing) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The nesting limit holds to the level, whether the page's full parse
+// vouched for its records or a deeper part of the page left each record to
+// be judged on its own.
+BOOST_AUTO_TEST_CASE(records_past_the_nesting_limit_are_errors_and_the_rest_go_on) {
+  auto nest = [](std::size_t depth) {  // a record of `depth` levels
+    return R"({"id":)" + std::to_string(depth) + R"(,"deep":)" + std::string(depth - 1, '[') + "1"
+           + std::string(depth - 1, ']') + "}";
+  };
+  for (const auto& [page_records, expect_kept] : std::vector<std::pair<std::string, std::size_t>>{
+         {nest(max_json_depth - 1), 1},
+         {nest(max_json_depth), 1},
+         {nest(max_json_depth) + "," + nest(max_json_depth + 1), 1},
+         {nest(3) + "," + nest(max_json_depth + 40), 1},
+       }) {
+    const std::string& records = page_records;  // a lambda cannot capture a binding (clang 14)
+    auto step = step_of(R"("http":{"relativeURI":"/items","response":{"resourcePath":"items"}})");
+    export_cursor cursor(step, json::object());
+    auto out = run(cursor, [&](const outbound_request&) {
+      outbound_response r;
+      r.status = 200;
+      r.body = R"({"items":[)" + records + "]}";
+      return r;
+    });
+    BOOST_TEST(out.fatal.empty(), out.fatal);
+    BOOST_TEST(out.kept.size() == expect_kept);
+    BOOST_TEST(out.counts.num_export == static_cast<std::int64_t>(std::count(records.begin(), records.end(), '{')));
+    BOOST_TEST(static_cast<std::int64_t>(out.errors.size())
+               == out.counts.num_export - static_cast<std::int64_t>(expect_kept));
+    for (const auto& e : out.errors)
+      BOOST_TEST(e.message.find("deeper than") != std::string::npos, e.message);
+  }
+}
