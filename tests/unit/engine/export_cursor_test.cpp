@@ -251,7 +251,6 @@ BOOST_AUTO_TEST_CASE(a_cursor_resumed_at_its_end_sends_nothing) {
   BOOST_TEST(!cursor.next());
 }
 
-BOOST_AUTO_TEST_SUITE_END()
 
 // The nesting limit holds to the level, whether the page's full parse
 // vouched for its records or a deeper part of the page left each record to
@@ -285,3 +284,5 @@ BOOST_AUTO_TEST_CASE(records_past_the_nesting_limit_are_errors_and_the_rest_go_o
       BOOST_TEST(e.message.find("deeper than") != std::string::npos, e.message);
   }
 }
+
+BOOST_AUTO_TEST_SUITE_END()

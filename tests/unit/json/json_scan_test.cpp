@@ -34,6 +34,8 @@ scanned scan(std::string body, const std::vector<std::string>& path) {
 
 }  // namespace
 
+BOOST_AUTO_TEST_SUITE(json_scan_test)
+
 // The page's full parse answers for the nesting limit of its records, so
 // the export need not scan each record: it may say "within" only when no
 // record can be deeper than the limit, wherever the records sit.
@@ -77,3 +79,5 @@ BOOST_AUTO_TEST_CASE(a_malformed_or_too_deep_body_gives_no_records_whatever_its_
   // Past simdjson's own limit (1024) the body is refused whole, as before.
   BOOST_TEST(!scan(R"({"items":[)" + record_of_depth(2000) + "]}", {"items"}).ok);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
