@@ -9,6 +9,7 @@
 #include "actors/spawn_work.hpp"
 #include "core/engine/export_cursor.hpp"
 #include "core/engine/export_preview.hpp"
+#include "core/engine/user_code.hpp"
 
 namespace integrator {
 
@@ -119,9 +120,12 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         auto doc = parse_json(export_doc, ec);
         auto step = ec ? result<export_step>(invalid_input("the export is not a JSON object"))
                        : export_step::compile(doc, st.endpoint, st.settings);
+        if (auto refused = step ? refuse_user_code("the export", doc) : std::nullopt)
+          step = std::move(*refused);
         if (!step) {
           self->quit();
-          auto page = failed(error_code::invalid_export, step.error().message);
+          bool user_code = step.error().code == error_code::user_code_unavailable;
+          auto page = failed(user_code ? step.error().code : error_code::invalid_export, step.error().message);
           page.error.field = "export";
           return page;
         }
@@ -147,6 +151,10 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         if (!preview) {
           self->quit();
           return api_reply::fail(make_api_error(error_code::invalid_export, preview.error().message, "export"));
+        }
+        if (auto refused = refuse_user_code("the export", doc)) {
+          self->quit();
+          return api_reply::fail(*refused);
         }
         st.preview = std::move(*preview);
         st.preview_pager.emplace(st.preview->pager());

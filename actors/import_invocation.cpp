@@ -11,6 +11,7 @@
 
 #include "actors/catalogue.hpp"
 #include "core/engine/import_plan.hpp"
+#include "core/engine/user_code.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/spawn_work.hpp"
 
@@ -75,8 +76,12 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
         auto doc = parse_json(import_doc, ec);
         auto plan = ec ? result<import_plan>(invalid_input("the import is not JSON"))
                        : import_plan::compile(doc, json::value());
+        if (auto refused = plan ? refuse_user_code("the import", doc) : std::nullopt)
+          plan = std::move(*refused);
         if (!plan) {
           self->quit();
+          if (plan.error().code == error_code::user_code_unavailable)
+            return api_reply::fail(plan.error());
           return invalid("the import cannot run: " + plan.error().message);
         }
         st.plan = std::move(*plan);

@@ -110,6 +110,12 @@ void finish(job_ptr self) {
   act(self, st.pacer.changed(true));
 }
 
+// A flow that cannot be planned: invalid_flow, unless the plan named a more
+// precise reason a user can act on (user code this server does not run).
+error_code plan_failure_code(const api_error& e) {
+  return e.code == error_code::user_code_unavailable ? e.code : error_code::invalid_flow;
+}
+
 void fail(job_ptr self, const std::string& message, error_code code) {
   self->state.ledger->fail(message, code, wall_clock_ms());
   finish(self);
@@ -241,7 +247,7 @@ void resume(job_ptr self, const job_doc& job, const job_spec& spec, const std::s
   }
   auto plan = flow_plan::for_job(spec, job, saved->plan_now, st.first_station_index);
   if (!plan) {
-    fail(self, plan.error().message, error_code::invalid_flow);
+    fail(self, plan.error().message, plan_failure_code(plan.error()));
     return;
   }
   st.plan = std::make_shared<const flow_plan>(std::move(*plan));
@@ -332,7 +338,7 @@ void begin(job_ptr self) {
   }
   auto plan = flow_plan::for_job(spec, *job, now, st.first_station_index);
   if (!plan) {
-    fail(self, plan.error().message, error_code::invalid_flow);
+    fail(self, plan.error().message, plan_failure_code(plan.error()));
     return;
   }
   st.plan = std::make_shared<const flow_plan>(std::move(*plan));

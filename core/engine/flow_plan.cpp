@@ -1,4 +1,5 @@
 #include "core/engine/flow_plan.hpp"
+#include "core/engine/user_code.hpp"
 
 #include "core/lang/handlebars.hpp"
 #include "core/json/json_depth.hpp"
@@ -224,6 +225,8 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       auto step = export_step::compile(*doc, std::move(*endpoint), plan.settings);
       if (!step)
         return step.error();
+      if (auto refused = refuse_user_code("export " + export_id, *doc, g))
+        return *refused;
       step->export_id = export_id;
       plan.generators.push_back(std::move(*step));
     }
@@ -232,6 +235,13 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
   auto routes = flow_routes::of(f);
   if (!routes)
     return routes.error();
+  if (const auto* routers = f.if_contains("routers"); routers && routers->is_array())
+    for (const auto& router : routers->get_array())
+      if (const auto* branches = router.is_object() ? router.get_object().if_contains("branches") : nullptr;
+          branches && branches->is_array())
+        for (const auto& branch : branches->get_array())
+          if (auto refused = refuse_user_code("a router branch", branch))
+            return *refused;
   for (const auto& p : routes->processor_entries) {
     const auto& entry = p.get_object();
     bool lookup = string_member(entry, "type") == "export";
@@ -249,6 +259,8 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     auto compiled = lookup ? import_plan::compile_lookup(*doc, p) : import_plan::compile(*doc, p);
     if (!compiled)
       return compiled.error();
+    if (auto refused = refuse_user_code(std::string(lookup ? "lookup " : "import ") + step.import_id, *doc, p))
+      return *refused;
     step.plan = std::make_shared<const import_plan>(std::move(*compiled));
     plan.processors.push_back(std::move(step));
   }

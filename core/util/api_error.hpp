@@ -77,6 +77,7 @@ enum class error_code : std::uint8_t {
   export_failed,
   url_outside_base,
   template_limit,
+  user_code_unavailable,
   // -- the server (500, 503, 507) ---------------------------------------------
   internal_error,
   storage_full,

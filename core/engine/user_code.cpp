@@ -1,0 +1,93 @@
+#include "core/engine/user_code.hpp"
+
+#include <boost/json.hpp>
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string text_of(const json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key); v && v->is_string())
+    return std::string(v->get_string());
+  return {};
+}
+
+// hooks.<name> = {_scriptId|_stackId, function}, or the 2016 form
+// hooks._<name>Id = "<script id>".
+std::optional<std::string> hook_in(const json::object& o) {
+  const auto* hooks = o.if_contains("hooks");
+  if (!hooks || !hooks->is_object())
+    return std::nullopt;
+  for (const auto& [name, hook] : hooks->get_object()) {
+    if (hook.is_string() && !hook.get_string().empty())
+      return "hooks." + std::string(name) + " (script " + std::string(hook.get_string()) + ")";
+    const auto* h = hook.if_object();
+    if (!h)
+      continue;
+    auto script = text_of(*h, "_scriptId");
+    auto stack = text_of(*h, "_stackId");
+    auto function = text_of(*h, "function");
+    if (script.empty() && stack.empty() && function.empty())
+      continue;  // an empty placeholder the UI leaves behind
+    std::string where = script.empty() ? (stack.empty() ? "" : "stack " + stack) : "script " + script;
+    if (!function.empty())
+      where += std::string(where.empty() ? "" : ", ") + "function " + function;
+    return "hooks." + std::string(name) + " (" + where + ")";
+  }
+  return std::nullopt;
+}
+
+// {"type":"script","script":{"_scriptId","function"}} under `key`.
+std::optional<std::string> script_block_in(const json::object& o, std::string_view key) {
+  const auto* block = o.if_contains(key);
+  if (!block || !block->is_object() || text_of(block->get_object(), "type") != "script")
+    return std::nullopt;
+  std::string where = std::string(key) + " (a script";
+  if (const auto* s = block->get_object().if_contains("script"); s && s->is_object()) {
+    if (auto id = text_of(s->get_object(), "_scriptId"); !id.empty())
+      where += " " + id;
+    if (auto function = text_of(s->get_object(), "function"); !function.empty())
+      where += ", function " + function;
+  }
+  return where + ")";
+}
+
+std::optional<std::string> user_code_of(const json::value& v) {
+  const auto* o = v.if_object();
+  if (!o)
+    return std::nullopt;
+  if (auto hook = hook_in(*o))
+    return hook;
+  for (auto key : {"filter", "inputFilter", "transform"})
+    if (auto script = script_block_in(*o, key))
+      return script;
+  if (text_of(*o, "adaptorType").starts_with("Wrapper"))
+    return "a wrapper (" + text_of(*o, "adaptorType") + ")";
+  if (const auto* w = o->if_contains("wrapper"); w && w->is_object() && !w->get_object().empty())
+    return std::string("a wrapper");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> configured_user_code(const json::value& doc, const json::value& processor_entry) {
+  if (auto in_doc = user_code_of(doc))
+    return in_doc;
+  return user_code_of(processor_entry);
+}
+
+std::optional<api_error> refuse_user_code(std::string_view step, const json::value& doc,
+                                          const json::value& processor_entry) {
+  auto use = configured_user_code(doc, processor_entry);
+  if (!use)
+    return std::nullopt;
+  return api_error{error_code::user_code_unavailable,
+                   std::string(step) + " configures " + *use
+                     + ": this server does not run user code (scripts, stacks, wrappers) yet, so the "
+                       "step does not run rather than run as if that code were absent",
+                   ""};
+}
+
+}  // namespace integrator

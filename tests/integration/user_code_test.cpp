@@ -1,0 +1,86 @@
+// User code (issue 15). Until this server runs scripts and stacks, a step
+// that configures user code must never run as if the code were absent: the
+// hosted product's users would get records their hooks never saw, with a
+// job that says `completed`. Every form of user code refuses the run, the
+// preview and the invoke, with a job error or 422 that names it.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "tests/integration/flow_fixture.hpp"
+
+using namespace integrator::test;
+namespace json = boost::json;
+
+BOOST_AUTO_TEST_SUITE(user_code)
+
+BOOST_FIXTURE_TEST_CASE(a_flow_with_user_code_fails_and_names_it_instead_of_skipping_it, flow_fixture) {
+  auto conn = peer_connection();
+  auto script = create("scripts", R"({"name":"hooks","content":"function preSavePage(o) { return o; }"})");
+  const std::string source = R"({"relativeURI":"/source/page?total=5&size=5","response":{"resourcePath":"items"}})";
+  struct variant {
+    std::string name, export_extra, import_extra, entry_extra, router_filter, named;
+    std::string router_extra = {};
+  };
+  auto by_script = R"({"_scriptId":")" + script + R"(","function":"f"})";
+  std::vector<variant> variants = {
+    {"presavepage", R"("hooks":{"preSavePage":)" + by_script + "}", "", "", "", "hooks.preSavePage"},
+    {"premap", "", R"("hooks":{"preMap":)" + by_script + "}", "", "", "hooks.preMap"},
+    {"postresponsemap", "", "", R"(,"hooks":{"postResponseMap":)" + by_script + "}", "", "hooks.postResponseMap"},
+    {"outputfilter", R"("filter":{"type":"script","script":)" + by_script + "}", "", "", "", "filter (a script"},
+    {"transform", R"("transform":{"type":"script","script":)" + by_script + "}", "", "", "", "transform (a script"},
+    {"branchfilter", "", "", "", R"({"type":"script","script":)" + by_script + "}", "inputFilter (a script"},
+    {"scriptrouter", "", "", "", "null", "routeRecordsUsing script",
+     R"("routeRecordsUsing":"script","script":)" + by_script + ","},
+  };
+  for (const auto& v : variants) {
+    BOOST_TEST_CONTEXT(v.name) {
+      auto exp = http_export(conn, source, v.export_extra);
+      auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/)" + v.name + "\"]}", v.import_extra);
+      auto processor = R"({"type":"import","_importId":")" + imp + "\"" + v.entry_extra + "}";
+      std::string body = R"({"name":")" + v.name + R"(","pageGenerators":[{"_exportId":")" + exp + "\"}],";
+      if (v.router_filter.empty())
+        body += R"("pageProcessors":[)" + processor + "]}";
+      else
+        body += R"("routers":[{"id":"r1",)" + v.router_extra + R"("branches":[{"name":"scripted","inputFilter":)" + v.router_filter
+                + R"(,"pageProcessors":[)" + processor + "]}]}]}";
+      auto flow_id = create("flows", body);
+      auto job_id = run(flow_id);
+      auto j = wait_job(job_id);
+      BOOST_TEST(std::string(j.at("status").as_string()) == "failed");
+      BOOST_TEST(count(j, "numSuccess") == 0);
+      auto errors = api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
+      BOOST_REQUIRE(!errors.empty());
+      BOOST_TEST(std::string(errors.back().at("code").as_string()) == "user_code_unavailable");
+      auto message = std::string(errors.back().at("message").as_string());
+      BOOST_TEST(message.find(v.named) != std::string::npos, message);
+      BOOST_TEST(peer.sink(v.name).empty());
+    }
+  }
+  // Nothing was asked of the source: the runs stopped before their first page.
+  BOOST_TEST(peer.hits("/source/page") == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(preview_and_invoke_refuse_user_code_with_422, flow_fixture) {
+  auto conn = peer_connection();
+  auto script = create("scripts", R"({"name":"hooks","content":"function f(o) { return o; }"})");
+  auto hook = R"("hooks":{"preSavePage":{"_scriptId":")" + script + R"(","function":"f"}})";
+  auto preview = api("POST", "/v1/exports/preview",
+                     R"({"name":"unsaved","adaptorType":"HTTPExport","_connectionId":")" + conn
+                       + R"(","http":{"relativeURI":"/source/page?total=5&size=5","response":{"resourcePath":"items"}},)"
+                       + hook + "}");
+  BOOST_TEST(preview.status == 422u, preview.body);
+  BOOST_TEST(preview.body.find("user_code_unavailable") != std::string::npos, preview.body);
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=5&size=5","response":{"resourcePath":"items"}})", hook);
+  auto invoked = api("POST", "/v1/exports/" + exp + "/invoke");
+  BOOST_TEST(invoked.status == 422u, invoked.body);
+  BOOST_TEST(invoked.body.find("hooks.preSavePage") != std::string::npos, invoked.body);
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/invoked"]})",
+                         R"("hooks":{"preMap":{"_scriptId":")" + script + R"(","function":"f"}})");
+  auto put = api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"id":1}]})");
+  BOOST_TEST(put.status == 422u, put.body);
+  BOOST_TEST(put.body.find("user_code_unavailable") != std::string::npos, put.body);
+  BOOST_TEST(peer.hits("/source/page") == 0);
+  BOOST_TEST(peer.sink("invoked").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
