@@ -1,0 +1,55 @@
+#pragma once
+// What each hook must return, and what its answer means for the records
+// (../shared/docs/extension-protocol.md §3; integrator-api.md §9). The same
+// whether a script or a stack ran the hook. Pure.
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/util/result.hpp"
+
+namespace integrator {
+
+/// An error a hook reported, as {code, message} (code "Error" when absent).
+struct hook_error {
+  std::string code;
+  std::string message;
+};
+
+/// preSavePage's answer: {data, errors, abort, newErrorsAndRetryData}.
+struct pre_save_page_result {
+  std::vector<boost::json::value> data;  ///< the page's records from here on
+  std::vector<hook_error> errors;        ///< errors of the page, without retry data
+  bool abort = false;                    ///< no further pages of this export
+  struct retryable {
+    boost::json::value retry_data;  ///< the record a retry replays through the hook
+    std::vector<hook_error> errors;
+  };
+  std::vector<retryable> new_errors_and_retry_data;
+};
+
+/// Reads preSavePage's returned value. A missing `data` keeps no records;
+/// `data` that is not an array, or malformed errors, refuse the answer
+/// (the page fails with the reason, its records kept for a retry).
+result<pre_save_page_result> read_pre_save_page(const boost::json::value& returned);
+
+/// One record's answer from a per-record hook (preMap, postMap): its data,
+/// its errors, both, or neither (ignore the record).
+struct record_hook_result {
+  bool has_data = false;
+  boost::json::value data;
+  std::vector<hook_error> errors;
+  bool ignored() const { return !has_data && errors.empty(); }
+};
+
+/// Reads a per-record hook's array: one item per record, in order. Anything
+/// but an array of `expected` objects refuses the answer, naming `hook` and
+/// the lengths.
+result<std::vector<record_hook_result>> read_record_hook(std::string_view hook,
+                                                         const boost::json::value& returned,
+                                                         std::size_t expected);
+
+}  // namespace integrator

@@ -1,0 +1,132 @@
+#include "core/engine/stack_call.hpp"
+
+#include "core/json/json_depth.hpp"
+
+#include <boost/json.hpp>
+
+namespace integrator {
+
+namespace json = boost::json;
+
+std::string_view type_name(extension_type t) {
+  switch (t) {
+    case extension_type::hook: return "hook";
+    case extension_type::wrapper: return "wrapper";
+    case extension_type::installer: return "installer";
+    case extension_type::uninstaller: return "uninstaller";
+    case extension_type::setting: return "setting";
+    case extension_type::utility: return "utility";
+  }
+  return "hook";
+}
+
+namespace {
+
+std::string text_at(const json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key); v && v->is_string())
+    return std::string(v->get_string());
+  return {};
+}
+
+}  // namespace
+
+result<stack_target> stack_target::from_document(const json::value& stack) {
+  const auto* o = stack.if_object();
+  if (!o)
+    return invalid_input("the stack is not a JSON object");
+  stack_target t;
+  t.id = text_at(*o, "_id");
+  t.connector_id = text_at(*o, "_connectorId");
+  auto type = text_at(*o, "type");
+  if (type == "lambda") {
+    t.lambda = true;
+    return make_api_error(error_code::user_code_unavailable,
+                          "stack " + t.id + " is an AWS Lambda stack, which this server cannot call "
+                          "(it reaches no AWS); use a server stack");
+  }
+  const auto* server = o->if_contains("server");
+  if (!server || !server->is_object())
+    return invalid_input("stack " + t.id + " has no server block", "server");
+  t.host_uri = text_at(server->get_object(), "hostURI");
+  t.system_token = text_at(server->get_object(), "systemToken");
+  if (t.host_uri.empty())
+    return invalid_input("stack " + t.id + " has no server.hostURI", "server.hostURI");
+  while (!t.host_uri.empty() && t.host_uri.back() == '/')
+    t.host_uri.pop_back();
+  return t;
+}
+
+outbound_request stack_request(const stack_target& stack, extension_type type,
+                               std::string_view function, json::object options) {
+  json::object envelope;
+  if (stack.connector_id.empty())
+    envelope["diy"] = true;
+  else
+    envelope["_connectorId"] = stack.connector_id;
+  envelope["type"] = type_name(type);
+  envelope["function"] = function;
+  envelope["maxResponseSize"] = max_stack_response;
+  envelope["options"] = std::move(options);
+  outbound_request req;
+  req.method = "POST";
+  req.url = stack.host_uri + "/function";
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.headers.emplace_back("Authorization", "Bearer " + stack.system_token);
+  req.body = json::serialize(envelope);
+  req.timeout_ms = stack_call_timeout_ms;
+  return req;
+}
+
+stack_answer read_stack_answer(const outbound_response& r, std::string_view function) {
+  stack_answer a;
+  auto named = "the stack's " + std::string(function);
+  if (!r.transport_error.empty() || r.status == 0) {
+    a.transport = true;
+    a.code = "stack_unreachable";
+    a.message = named + " could not be called: "
+                + (r.transport_error.empty() ? std::string("no answer") : r.transport_error);
+    return a;
+  }
+  if (r.status == 200) {
+    if (r.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      a.ok = true;  // a function that returns nothing
+      return a;
+    }
+    boost::system::error_code ec;
+    a.returned = parse_json(r.body, ec);
+    if (ec) {
+      a.code = "invalid_extension_response";
+      a.message = named + " answered 200 with a body that is not JSON";
+      return a;
+    }
+    a.ok = true;
+    return a;
+  }
+  if (r.status == 401) {
+    a.code = "unauthorized";
+    a.message = named + ": the stack refused the system token (401); check the stack's server.systemToken";
+    return a;
+  }
+  if (r.status == 422) {
+    boost::system::error_code ec;
+    auto body = parse_json(r.body, ec);
+    const json::object* first = nullptr;
+    if (!ec && body.is_object())
+      if (const auto* errors = body.get_object().if_contains("errors"); errors && errors->is_array()
+                                                                        && !errors->get_array().empty())
+        first = errors->get_array().front().if_object();
+    a.code = first ? text_at(*first, "code") : std::string();
+    a.message = first ? text_at(*first, "message") : std::string();
+    if (a.code.empty())
+      a.code = "Error";
+    if (a.message.empty())
+      a.message = named + " failed (422)";
+    return a;
+  }
+  a.transport = r.status >= 500 || r.status == 429 || r.status == 408;
+  a.code = "stack_error";
+  a.message = named + ": the stack answered " + std::to_string(r.status);
+  return a;
+}
+
+}  // namespace integrator
