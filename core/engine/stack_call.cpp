@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json/json_path.hpp"
+
 namespace integrator {
 
 namespace json = boost::json;
@@ -20,24 +22,14 @@ std::string_view type_name(extension_type t) {
   return "hook";
 }
 
-namespace {
-
-std::string text_at(const json::object& o, std::string_view key) {
-  if (const auto* v = o.if_contains(key); v && v->is_string())
-    return std::string(v->get_string());
-  return {};
-}
-
-}  // namespace
-
 result<stack_target> stack_target::from_document(const json::value& stack) {
   const auto* o = stack.if_object();
   if (!o)
     return invalid_input("the stack is not a JSON object");
   stack_target t;
-  t.id = text_at(*o, "_id");
-  t.connector_id = text_at(*o, "_connectorId");
-  auto type = text_at(*o, "type");
+  t.id = string_member(*o, "_id");
+  t.connector_id = string_member(*o, "_connectorId");
+  auto type = string_member(*o, "type");
   if (type == "lambda") {
     t.lambda = true;
     return make_api_error(error_code::user_code_unavailable,
@@ -47,8 +39,8 @@ result<stack_target> stack_target::from_document(const json::value& stack) {
   const auto* server = o->if_contains("server");
   if (!server || !server->is_object())
     return invalid_input("stack " + t.id + " has no server block", "server");
-  t.host_uri = text_at(server->get_object(), "hostURI");
-  t.system_token = text_at(server->get_object(), "systemToken");
+  t.host_uri = string_member(server->get_object(), "hostURI");
+  t.system_token = string_member(server->get_object(), "systemToken");
   if (t.host_uri.empty())
     return invalid_input("stack " + t.id + " has no server.hostURI", "server.hostURI");
   while (!t.host_uri.empty() && t.host_uri.back() == '/')
@@ -115,8 +107,8 @@ stack_answer read_stack_answer(const outbound_response& r, std::string_view func
       if (const auto* errors = body.get_object().if_contains("errors"); errors && errors->is_array()
                                                                         && !errors->get_array().empty())
         first = errors->get_array().front().if_object();
-    a.code = first ? text_at(*first, "code") : std::string();
-    a.message = first ? text_at(*first, "message") : std::string();
+    a.code = first ? string_member(*first, "code") : std::string();
+    a.message = first ? string_member(*first, "message") : std::string();
     if (a.code.empty())
       a.code = "Error";
     if (a.message.empty())

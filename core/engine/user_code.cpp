@@ -2,17 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "core/json/json_path.hpp"
+
 namespace integrator {
 
 namespace json = boost::json;
 
 namespace {
-
-std::string text_of(const json::object& o, std::string_view key) {
-  if (const auto* v = o.if_contains(key); v && v->is_string())
-    return std::string(v->get_string());
-  return {};
-}
 
 // hooks.<name> = {_scriptId|_stackId, function}, or the 2016 form
 // hooks._<name>Id = "<script id>".
@@ -26,9 +22,9 @@ std::optional<std::string> hook_in(const json::object& o) {
     const auto* h = hook.if_object();
     if (!h)
       continue;
-    auto script = text_of(*h, "_scriptId");
-    auto stack = text_of(*h, "_stackId");
-    auto function = text_of(*h, "function");
+    auto script = string_member(*h, "_scriptId");
+    auto stack = string_member(*h, "_stackId");
+    auto function = string_member(*h, "function");
     if (script.empty() && stack.empty() && function.empty())
       continue;  // an empty placeholder the UI leaves behind
     std::string where = script.empty() ? (stack.empty() ? "" : "stack " + stack) : "script " + script;
@@ -42,13 +38,13 @@ std::optional<std::string> hook_in(const json::object& o) {
 // {"type":"script","script":{"_scriptId","function"}} under `key`.
 std::optional<std::string> script_block_in(const json::object& o, std::string_view key) {
   const auto* block = o.if_contains(key);
-  if (!block || !block->is_object() || text_of(block->get_object(), "type") != "script")
+  if (!block || !block->is_object() || string_member(block->get_object(), "type") != "script")
     return std::nullopt;
   std::string where = std::string(key) + " (a script";
   if (const auto* s = block->get_object().if_contains("script"); s && s->is_object()) {
-    if (auto id = text_of(s->get_object(), "_scriptId"); !id.empty())
+    if (auto id = string_member(s->get_object(), "_scriptId"); !id.empty())
       where += " " + id;
-    if (auto function = text_of(s->get_object(), "function"); !function.empty())
+    if (auto function = string_member(s->get_object(), "function"); !function.empty())
       where += ", function " + function;
   }
   return where + ")";
@@ -63,8 +59,8 @@ std::optional<std::string> user_code_of(const json::value& v) {
   for (auto key : {"filter", "inputFilter", "transform"})
     if (auto script = script_block_in(*o, key))
       return script;
-  if (text_of(*o, "adaptorType").starts_with("Wrapper"))
-    return "a wrapper (" + text_of(*o, "adaptorType") + ")";
+  if (string_member(*o, "adaptorType").starts_with("Wrapper"))
+    return "a wrapper (" + string_member(*o, "adaptorType") + ")";
   if (const auto* w = o->if_contains("wrapper"); w && w->is_object() && !w->get_object().empty())
     return std::string("a wrapper");
   return std::nullopt;
