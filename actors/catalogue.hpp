@@ -73,7 +73,7 @@ typename Inspector::result_type inspect(Inspector& f, api_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, access_scope& x) {
   return f(caf::meta::type_name("access_scope"), x.full, x.connection_ids, x.export_ids,
-           x.import_ids, x.integration_ids);
+           x.import_ids, x.integration_ids, x.connector_id, x.invoke_only);
 }
 
 template <class Inspector>

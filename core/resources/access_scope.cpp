@@ -8,6 +8,13 @@ bool access_scope::permits(resource_kind kind, const std::string& id,
                            const boost::json::value& doc) const {
   if (full)
     return true;
+  if (!connector_id.empty()) {
+    const auto* obj = doc.if_object();
+    const auto* owner = obj ? obj->if_contains("_connectorId") : nullptr;
+    return owner && owner->is_string() && owner->get_string() == connector_id;
+  }
+  if (invoke_only)
+    return kind == resource_kind::export_ || kind == resource_kind::import_;
   auto listed = [&](const std::set<std::string>& ids) { return ids.count(id) > 0; };
   switch (kind) {
     case resource_kind::connection:

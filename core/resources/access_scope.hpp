@@ -19,6 +19,12 @@ struct access_scope {
   std::set<std::string> export_ids;
   std::set<std::string> import_ids;
   std::set<std::string> integration_ids;
+  /// A one-time token of user code (extension-protocol.md §4). A connector's
+  /// code reaches only documents with this `_connectorId`.
+  std::string connector_id;
+  /// Other user code may only invoke the account's exports and imports:
+  /// the API lets such a token through to those two routes alone.
+  bool invoke_only = false;
 
   /// True when a `kind` document `doc` with id `id` is within reach.
   bool permits(resource_kind kind, const std::string& id, const boost::json::value& doc) const;

@@ -60,6 +60,12 @@ BOOST_AUTO_TEST_CASE(every_message_type_survives_serialization) {
   BOOST_TEST(w.account_id == "acc");
   BOOST_TEST(!w.scope.full);
   BOOST_TEST(w.scope.export_ids.size() == 2u);
+  // A one-time token's reach crosses too (a node may authenticate for another).
+  who.scope.connector_id = "k7";
+  who.scope.invoke_only = true;
+  w = round_trip(sys, who);
+  BOOST_TEST(w.scope.connector_id == "k7");
+  BOOST_TEST(w.scope.invoke_only);
 
   write_batch batch;
   batch.put("tokens", "k", "v");

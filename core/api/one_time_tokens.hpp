@@ -1,0 +1,51 @@
+#pragma once
+// One-time tokens (extension-protocol.md §4): every call to user code
+// carries a fresh bearer token that works against the API like an API
+// token until the call returns or 15 minutes pass, whichever comes first,
+// and only within its reach: a connector's code reaches its connector's
+// resources, other code may only invoke the account's exports and imports.
+// Kept as hashes, like API tokens, and in memory only: no token outlives
+// the call that carries it, and no call outlives the process making it.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/api/account_book.hpp"
+
+namespace integrator {
+
+class one_time_tokens {
+public:
+  static constexpr std::int64_t lifetime_ms = 15 * 60 * 1000;
+
+  /// A new token for a call on behalf of `account_id` (its email for
+  /// tokenInfo): invoke-only, or with `connector_id` that connector's reach.
+  std::string mint(const std::string& account_id, const std::string& email,
+                   const std::string& connector_id, std::int64_t now_ms);
+
+  /// The caller of `token` at `now_ms`; nullopt when unknown, returned or
+  /// expired.
+  std::optional<principal> authenticate(std::string_view token, std::int64_t now_ms) const;
+
+  /// The call returned: its token stops working.
+  void revoke(std::string_view token);
+
+  /// Forgets expired tokens (a call that never reported back); how many.
+  std::size_t purge(std::int64_t now_ms);
+
+  std::size_t size() const { return by_hash_.size(); }
+
+private:
+  struct grant {
+    std::string token_id;  ///< what tokenInfo shows, never the token
+    std::string account_id, email, connector_id;
+    std::int64_t expires_at_ms = 0;
+  };
+  std::unordered_map<std::string, grant> by_hash_;
+};
+
+}  // namespace integrator
