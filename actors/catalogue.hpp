@@ -62,6 +62,9 @@ using export_atom = caf::atom_constant<caf::atom("export")>;
 using once_atom = caf::atom_constant<caf::atom("once")>;
 using preview_atom = caf::atom_constant<caf::atom("preview")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
+// user code
+using mint_atom = caf::atom_constant<caf::atom("mint")>;
+using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 
 // -- message types ------------------------------------------------------------
 

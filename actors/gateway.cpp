@@ -55,6 +55,24 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ac
       else
         self->request(dir->shard(0), caf::infinite, crash_atom::value).then(crashed, died);
     },
+    [=](mint_atom, std::uint64_t ticket, const std::string& account) {
+      self->request(dir->registry(), caf::infinite, mint_atom::value, account, std::string())
+        .then(
+          [tickets, ticket](std::string& token) {
+            if (token.empty()) {
+              tickets->complete(ticket, api_reply::fail(make_api_error(error_code::not_found, "No such account")));
+              return;
+            }
+            // The token is hex: nothing in it needs escaping.
+            tickets->complete(ticket, api_reply::json(api_status::ok, R"({"token":")" + token + "\"}"));
+          },
+          unanswered(ticket));
+    },
+    [=](revoke_atom, std::uint64_t ticket, std::string& token) {
+      // Answered once the registry has it: a call after this one must fail.
+      self->request(dir->registry(), caf::infinite, revoke_atom::value, std::move(token))
+        .then([tickets, ticket](bool) { tickets->complete(ticket, no_content()); }, unanswered(ticket));
+    },
     [=](stall_atom, std::uint64_t ticket, std::int64_t ms) {
       for (std::size_t i = 0; auto shard = dir->shard(i); ++i)
         self->send(shard, stall_atom::value, ms);
@@ -172,6 +190,14 @@ void gateway::stall(std::int64_t ms, completion done) {
 
 void gateway::crash(const std::string& target, completion done) {
   caf::anon_send(next_edge(), crash_atom::value, park(std::move(done), timeout_), target);
+}
+
+void gateway::mint(const std::string& account_id, completion done) {
+  caf::anon_send(next_edge(), mint_atom::value, park(std::move(done), timeout_), account_id);
+}
+
+void gateway::revoke(const std::string& token, completion done) {
+  caf::anon_send(next_edge(), revoke_atom::value, park(std::move(done), timeout_), token);
 }
 
 }  // namespace integrator

@@ -84,6 +84,10 @@ public:
   void crash(const std::string& target, completion done);
   /// Test hook: every shard's worker is busy for `ms`.
   void stall(std::int64_t ms, completion done);
+  /// Test hook: a one-time token for `account_id`, as a hook's call gets
+  /// one ({"token"}); and its revocation, as when the call returns.
+  void mint(const std::string& account_id, completion done);
+  void revoke(const std::string& token, completion done);
 
 private:
   edge_actor next_edge();

@@ -31,6 +31,11 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<auth_atom, std::string, api_call>::with<api_reply>,
   // operator token, call → reply
   caf::replies_to<admin_atom, std::string, api_call>::with<api_reply>,
+  // account id, connector id ("" for other user code) → a one-time token
+  // for one call to user code (core/api/one_time_tokens.hpp)
+  caf::replies_to<mint_atom, std::string, std::string>::with<std::string>,
+  // one-time token: its call returned (true once it no longer works)
+  caf::replies_to<revoke_atom, std::string>::with<bool>,
   // test hook: fail on purpose so the supervisor restarts it
   caf::replies_to<crash_atom>::with<bool>>;
 
@@ -92,6 +97,10 @@ using edge_actor = caf::typed_actor<
   // ticket, target ("registry", "shard", "engine", "jobs"): test hook
   caf::reacts_to<crash_atom, std::uint64_t, std::string>,
   // ticket, ms: test hook, every shard's worker busy that long
-  caf::reacts_to<stall_atom, std::uint64_t, std::int64_t>>;
+  caf::reacts_to<stall_atom, std::uint64_t, std::int64_t>,
+  // ticket, account id: test hook, a one-time token as user code gets one
+  caf::reacts_to<mint_atom, std::uint64_t, std::string>,
+  // ticket, one-time token: test hook, as when its call returns
+  caf::reacts_to<revoke_atom, std::uint64_t, std::string>>;
 
 }  // namespace integrator

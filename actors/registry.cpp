@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "actors/rate_bucket.hpp"
+#include "core/api/one_time_tokens.hpp"
 #include "core/api/operator_api.hpp"
 
 namespace integrator {
@@ -35,6 +36,8 @@ struct registry_state {
   std::shared_ptr<const actor_directory> directory;
   account_store_actor store;
   std::optional<account_book> book;
+  one_time_tokens one_time;          ///< of calls to user code in progress
+  std::int64_t one_time_purged_ms = 0;
   std::unordered_map<std::string, rate_bucket_actor> buckets;
   static inline const char* name = "registry";
 };
@@ -82,12 +85,36 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
         }
       }
       if (!who)
+        who = st.one_time.authenticate(token, wall_clock_ms());
+      if (!who)
         return api_reply::fail(make_api_error(error_code::unauthorized,
                                               "Missing, invalid or revoked API token", ""));
+      if (!one_time_tokens::may(*who, call.op))
+        return api_reply::fail(make_api_error(error_code::forbidden,
+                                              "A one-time token of user code may only invoke the account's "
+                                              "exports and imports", ""));
       auto shard = st.directory->shard_for(who->account_id);
       auto& bucket = bucket_of(self, who->account_id);
       return self->delegate(bucket, take_atom::value, std::move(*who), std::move(call),
                             std::move(shard));
+    },
+    [=](mint_atom, const std::string& account_id, const std::string& connector_id) {
+      auto& st = self->state;
+      auto now = wall_clock_ms();
+      // Tokens of calls that never reported back (a crashed stage) go once
+      // they expire; a sweep a minute is enough for that.
+      if (now - st.one_time_purged_ms >= 60'000) {
+        st.one_time.purge(now);
+        st.one_time_purged_ms = now;
+      }
+      const auto* acc = st.book->find_account(account_id);
+      if (!acc)
+        return std::string();  // no account, no token
+      return st.one_time.mint(account_id, acc->email, connector_id, now);
+    },
+    [=](revoke_atom, const std::string& token) {
+      self->state.one_time.revoke(token);
+      return true;
     },
     [=](admin_atom, const std::string& operator_token,
         const api_call& call) -> caf::result<api_reply> {

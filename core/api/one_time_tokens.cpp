@@ -29,6 +29,13 @@ std::optional<principal> one_time_tokens::authenticate(std::string_view token, s
   return who;
 }
 
+bool one_time_tokens::may(const principal& who, api_op op) {
+  if (!who.scope.invoke_only)
+    return true;
+  return op == api_op::export_invoke || op == api_op::import_invoke || op == api_op::api_identifier_invoke
+         || op == api_op::token_info;
+}
+
 void one_time_tokens::revoke(std::string_view token) { by_hash_.erase(token_hash(token)); }
 
 std::size_t one_time_tokens::purge(std::int64_t now_ms) {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "core/api/account_book.hpp"
+#include "core/api/api_call.hpp"
 
 namespace integrator {
 
@@ -38,6 +39,11 @@ public:
   std::size_t purge(std::int64_t now_ms);
 
   std::size_t size() const { return by_hash_.size(); }
+
+  /// Whether `who` may make a call of `op`: an invoke-only token (a hook's,
+  /// a wrapper's) only invokes exports and imports (and reads tokenInfo);
+  /// every other caller is judged by its scope as usual.
+  static bool may(const principal& who, api_op op);
 
 private:
   struct grant {

@@ -141,6 +141,10 @@ void dispatch(gateway& gw, bool test_hooks, http_request&& req,
         gw.crash(target.segments[1], answer);
       else if (target.segments[0] == "stall" && parse_decimal(target.segments[1], ms, 6))
         gw.stall(static_cast<std::int64_t>(ms), answer);
+      else if (target.segments[0] == "mint")
+        gw.mint(target.segments[1], answer);
+      else if (target.segments[0] == "revoke")
+        gw.revoke(target.segments[1], answer);
       else
         fail(error_code::not_found, "No such endpoint");
       return;

@@ -6,6 +6,9 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <string>
+#include <vector>
+
 #include "tests/integration/flow_fixture.hpp"
 
 using namespace integrator::test;
@@ -81,6 +84,48 @@ BOOST_FIXTURE_TEST_CASE(preview_and_invoke_refuse_user_code_with_422, flow_fixtu
   BOOST_TEST(put.body.find("user_code_unavailable") != std::string::npos, put.body);
   BOOST_TEST(peer.hits("/source/page") == 0);
   BOOST_TEST(peer.sink("invoked").empty());
+}
+
+// A hook's one-time token (minted here through the test hook, as a call to
+// user code will get one): it invokes the account's imports, reaches
+// nothing else, and dies when its call returns.
+BOOST_FIXTURE_TEST_CASE(a_one_time_token_invokes_imports_and_nothing_else_until_its_call_returns, flow_fixture) {
+  auto conn = peer_connection();
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/one-time"]})");
+  auto account = std::string(api("GET", "/v1/tokenInfo").json().at("_userId").as_string());
+  auto minted = client.request("POST", "/admin/v1/debug/mint/" + account);
+  BOOST_REQUIRE_MESSAGE(minted.status == 200u, minted.body);
+  auto hook_token = std::string(minted.json().at("token").as_string());
+
+  auto invoked = as(hook_token, "POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"id":41}]})");
+  BOOST_TEST(invoked.status == 200u, invoked.body);
+  BOOST_TEST(peer.sink("one-time").size() == 1u);
+  BOOST_TEST(as(hook_token, "GET", "/v1/tokenInfo").status == 200u);
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=3&size=3","response":{"resourcePath":"items"}})");
+  auto exported = as(hook_token, "POST", "/v1/exports/" + exp + "/invoke");
+  BOOST_TEST(exported.status == 200u, exported.body);
+  if (exported.status == 200u)
+    BOOST_TEST(exported.json().at("data").as_array().size() == 3u);
+  for (const auto& path : std::vector<std::string>{"/v1/connections", "/v1/connections/" + conn,
+                                                  "/v1/imports/" + imp, "/v1/flows"}) {
+    auto refused = as(hook_token, "GET", path);
+    BOOST_TEST(refused.status == 403u, path << ": " << refused.body);
+  }
+  BOOST_TEST(as(hook_token, "DELETE", "/v1/imports/" + imp).status == 403u);
+  // Another account's import is out of reach, as for any token of this one.
+  auto other = new_account("elsewhere");
+  auto theirs = create("imports", R"({"name":"theirs","adaptorType":"HTTPImport","_connectionId":")"
+                                    + create("connections", R"({"type":"http","name":"p","http":{"baseURI":")"
+                                                              + peer.base_url() + R"("}})", other)
+                                    + R"(","http":{"method":["POST"],"relativeURI":["/sink/theirs"]}})", other);
+  BOOST_TEST(as(hook_token, "POST", "/v1/imports/" + theirs + "/invoke", R"({"data":[{"id":1}]})").status == 404u);
+  BOOST_TEST(peer.sink("theirs").empty());
+
+  // The call returned.
+  BOOST_REQUIRE(client.request("POST", "/admin/v1/debug/revoke/" + hook_token).status == 204u);
+  BOOST_TEST(as(hook_token, "POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"id":42}]})").status == 401u);
+  BOOST_TEST(peer.sink("one-time").size() == 1u);
+  BOOST_TEST(client.request("POST", "/admin/v1/debug/mint/no-such-account").status == 404u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -62,4 +62,21 @@ BOOST_AUTO_TEST_CASE(each_token_reaches_what_its_code_may) {
   }
 }
 
+// The route rule: a hook's token passes only to the invoke routes (and
+// tokenInfo); a connector's token and API tokens are judged by scope.
+BOOST_AUTO_TEST_CASE(an_invoke_only_token_passes_only_to_the_invoke_routes) {
+  principal hook;
+  hook.scope.full = false;
+  hook.scope.invoke_only = true;
+  for (auto op : {api_op::export_invoke, api_op::import_invoke, api_op::api_identifier_invoke, api_op::token_info})
+    BOOST_TEST(one_time_tokens::may(hook, op));
+  for (auto op : {api_op::list, api_op::get, api_op::create, api_op::replace})
+    BOOST_TEST(!one_time_tokens::may(hook, op));
+  principal connector;
+  connector.scope.full = false;
+  connector.scope.connector_id = "k7";
+  BOOST_TEST(one_time_tokens::may(connector, api_op::list));
+  BOOST_TEST(one_time_tokens::may(principal{}, api_op::create));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
