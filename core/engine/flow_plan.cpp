@@ -235,13 +235,8 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
   auto routes = flow_routes::of(f);
   if (!routes)
     return routes.error();
-  if (const auto* routers = f.if_contains("routers"); routers && routers->is_array())
-    for (const auto& router : routers->get_array())
-      if (const auto* branches = router.is_object() ? router.get_object().if_contains("branches") : nullptr;
-          branches && branches->is_array())
-        for (const auto& branch : branches->get_array())
-          if (auto refused = refuse_user_code("a router branch", branch))
-            return *refused;
+  if (auto refused = refuse_user_code_in_branches(*flow))
+    return *refused;
   for (const auto& p : routes->processor_entries) {
     const auto& entry = p.get_object();
     bool lookup = string_member(entry, "type") == "export";

@@ -26,7 +26,7 @@ std::optional<std::string> hook_in(const json::object& o) {
     auto stack = string_member(*h, "_stackId");
     auto function = string_member(*h, "function");
     if (script.empty() && stack.empty() && function.empty())
-      continue;  // an empty placeholder the UI leaves behind
+      continue;  // a hook object naming no code configures nothing
     std::string where = script.empty() ? (stack.empty() ? "" : "stack " + stack) : "script " + script;
     if (!function.empty())
       where += std::string(where.empty() ? "" : ", ") + "function " + function;
@@ -84,6 +84,21 @@ std::optional<api_error> refuse_user_code(std::string_view step, const json::val
                      + ": this server does not run user code (scripts, stacks, wrappers) yet, so the "
                        "step does not run rather than run as if that code were absent",
                    ""};
+}
+
+std::optional<api_error> refuse_user_code_in_branches(const json::value& flow) {
+  const auto* routers = flow.is_object() ? flow.get_object().if_contains("routers") : nullptr;
+  if (!routers || !routers->is_array())
+    return std::nullopt;
+  for (const auto& router : routers->get_array()) {
+    const auto* branches = router.is_object() ? router.get_object().if_contains("branches") : nullptr;
+    if (!branches || !branches->is_array())
+      continue;
+    for (const auto& branch : branches->get_array())
+      if (auto refused = refuse_user_code("a router branch", branch))
+        return refused;
+  }
+  return std::nullopt;
 }
 
 }  // namespace integrator

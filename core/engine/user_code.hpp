@@ -28,4 +28,7 @@ std::optional<std::string> configured_user_code(const boost::json::value& doc,
 std::optional<api_error> refuse_user_code(std::string_view step, const boost::json::value& doc,
                                           const boost::json::value& processor_entry = {});
 
+/// The same for the branches of a flow's routers (their input filters).
+std::optional<api_error> refuse_user_code_in_branches(const boost::json::value& flow);
+
 }  // namespace integrator

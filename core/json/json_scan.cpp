@@ -117,31 +117,32 @@ bool parses(simdjson::dom::parser& parser, std::string_view padded, simdjson::er
   return err == simdjson::SUCCESS;
 }
 
+// `limited` admits `deepest` levels; on a depth error, `deep` (simdjson's
+// own limit) tells a deep body from a malformed one.
+body_check check_with(simdjson::dom::parser& limited, simdjson::dom::parser& deep, std::string_view padded) {
+  simdjson::error_code err;
+  if (parses(limited, padded, err))
+    return body_check::valid;
+  if (err != simdjson::DEPTH_ERROR)
+    return body_check::malformed;
+  return parses(deep, padded, err) ? body_check::valid_but_deep : body_check::malformed;
+}
+
 body_check check_body(std::string_view padded, std::size_t deepest) {
   constexpr std::size_t reused_up_to = 8u << 20;
   // simdjson's max_depth admits documents nesting one level less than it.
   auto limit = deepest + 1;
-  simdjson::error_code err;
   if (padded.size() <= reused_up_to) {
     thread_local simdjson::dom::parser reused;
-    thread_local simdjson::dom::parser deep;  ///< simdjson's own limit
+    thread_local simdjson::dom::parser deep;
     if (reused.max_depth() != limit && reused.allocate(std::max<std::size_t>(reused.capacity(), 4096), limit))
       return body_check::malformed;  // out of memory: nothing goes on
-    if (parses(reused, padded, err))
-      return body_check::valid;
-    if (err != simdjson::DEPTH_ERROR)
-      return body_check::malformed;
-    return parses(deep, padded, err) ? body_check::valid_but_deep : body_check::malformed;
+    return check_with(reused, deep, padded);
   }
-  simdjson::dom::parser once;
+  simdjson::dom::parser once, deep;
   if (once.allocate(padded.size(), limit))
     return body_check::malformed;
-  if (parses(once, padded, err))
-    return body_check::valid;
-  if (err != simdjson::DEPTH_ERROR)
-    return body_check::malformed;
-  simdjson::dom::parser deep;
-  return parses(deep, padded, err) ? body_check::valid_but_deep : body_check::malformed;
+  return check_with(once, deep, padded);
 }
 
 }  // namespace

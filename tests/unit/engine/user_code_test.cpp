@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(configuration_without_user_code_is_left_alone) {
   for (const char* doc : {
          R"({"adaptorType":"HTTPExport","http":{"relativeURI":"/x"}})",
          R"({"hooks":{}})",
-         R"({"hooks":{"preSavePage":{}}})",                       // the UI's empty placeholder
+         R"({"hooks":{"preSavePage":{}}})",                       // a hook naming no code
          R"({"hooks":{"preSavePage":{"_scriptId":"","function":""}}})",
          R"({"filter":{"type":"expression","expression":{"version":"1","rules":["equals",1,1]}}})",
          R"({"transform":{"type":"expression"}})",
