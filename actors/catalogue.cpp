@@ -20,6 +20,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<edge_actor>("integrator.edge_actor");
   cfg.add_message_type<outbound_response>("integrator.outbound_response");
   cfg.add_message_type<job_spec>("integrator.job_spec");
+  cfg.add_message_type<user_code_answer>("integrator.user_code_answer");
   cfg.add_message_type<job_counts>("integrator.job_counts");
   cfg.add_message_type<job_error_entry>("integrator.job_error_entry");
   cfg.add_message_type<stage_report>("integrator.stage_report");

@@ -18,6 +18,7 @@
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/job_model.hpp"
 #include "core/engine/stage_report.hpp"
+#include "core/engine/user_code_answer.hpp"
 #include "core/connect/outbound.hpp"
 #include "core/connect/once_marking.hpp"
 #include "core/json/record_page.hpp"
@@ -65,6 +66,7 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 // user code
 using mint_atom = caf::atom_constant<caf::atom("mint")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
+using code_atom = caf::atom_constant<caf::atom("code")>;  ///< a call to user code answered
 
 // -- message types ------------------------------------------------------------
 
@@ -115,7 +117,13 @@ typename Inspector::result_type inspect(Inspector& f, outbound_response& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
   return f(caf::meta::type_name("job_spec"), x.flow, x.exports, x.imports, x.connections,
-           x.marks);
+           x.marks, x.stacks, x.scripts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_code_answer& x) {
+  return f(caf::meta::type_name("user_code_answer"), x.ok, x.returned, x.code, x.message,
+           x.transport);
 }
 
 template <class Inspector>

@@ -20,6 +20,9 @@ namespace integrator {
 /// client's completions come back (actors/outbound_reply.hpp).
 using outbound_reply = caf::reacts_to<http_atom, std::uint64_t, outbound_response>;
 
+/// A call to user code answered, tagged by the caller (actors/user_code_call.hpp).
+using user_code_reply = caf::reacts_to<code_atom, std::uint64_t, user_code_answer>;
+
 // -- the line of stages -------------------------------------------------------
 
 /// Where a stage's pages go: the next stage, or the job after the last.
@@ -49,6 +52,10 @@ using import_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, s
                                                    outbound_reply>;
 
 using router_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>>;
+
+/// An export's preSavePage hook between the export and the processors.
+using hook_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>,
+                                                 user_code_reply>;
 
 // -- jobs and flows -----------------------------------------------------------
 

@@ -133,6 +133,7 @@ stage_links links_for(job_ptr self, std::int32_t step, page_sink_actor downstrea
     l.job_id = st.ledger->steps()[static_cast<std::size_t>(step)].id;
   l.flow_job_id = st.job_id;
   l.flow_id = st.flow_id;
+  l.account = st.account;
   return l;
 }
 
@@ -149,7 +150,12 @@ void start_generator(job_ptr self) {
   auto g = st.next_generator++;
   bool skip = !st.ledger->fatal().empty() || st.ledger->canceling();
   st.ledger->start_generator(g, wall_clock_ms());
-  auto links = links_for(self, static_cast<std::int32_t>(g), st.first_station);
+  auto step = static_cast<std::int32_t>(g);
+  auto links = links_for(self, step, st.first_station);
+  // A preSavePage hook sits between the export and the first station.
+  if (st.plan->generators[g].pre_save_page)
+    links.downstream = keep_stage(self, spawn_hook_stage(self, st.services, st.plan, g,
+                                                         links_for(self, step, st.first_station)));
   resume_point from;
   if (g < st.resume_from.size())
     from = st.resume_from[g];

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/api/one_time_tokens.hpp"
 #include "core/resources/document_store.hpp"
 #include "core/util/leaky_bucket.hpp"
 #include "core/util/secret_box.hpp"
@@ -15,6 +16,7 @@
 namespace integrator {
 
 class outbound_port;
+class script_port;
 
 struct node_services {
   std::shared_ptr<document_store> store;
@@ -33,6 +35,12 @@ struct node_services {
   bool test_hooks = false;
   /// The engine's outbound HTTP (shared by every job of the node).
   std::shared_ptr<outbound_port> outbound;
+  /// The tokens of calls to user code in progress: minted by whoever calls
+  /// (core/api/one_time_tokens.hpp), authenticated by the registry.
+  std::shared_ptr<one_time_tokens> one_time = std::make_shared<one_time_tokens>();
+  /// Where scripts run (sandbox/script_pool.hpp); nullptr: nowhere, and a
+  /// step whose hook is a script fails saying so.
+  std::shared_ptr<script_port> scripts;
   /// Actors whose calls block (the engine's store) or that run a tenant's
   /// configuration (a job's stages, standalone calls: spawn_work.hpp) run on
   /// threads of their own. Deterministic actor tests, whose scheduler runs

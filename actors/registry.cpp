@@ -36,8 +36,6 @@ struct registry_state {
   std::shared_ptr<const actor_directory> directory;
   account_store_actor store;
   std::optional<account_book> book;
-  one_time_tokens one_time;          ///< of calls to user code in progress
-  std::int64_t one_time_purged_ms = 0;
   std::unordered_map<std::string, rate_bucket_actor> buckets;
   static inline const char* name = "registry";
 };
@@ -45,6 +43,22 @@ struct registry_state {
 using registry_ptr = registry_actor::stateful_pointer<registry_state>;
 
 constexpr auto store_timeout = std::chrono::seconds(60);
+
+// The caller of a one-time token, as of its account now: a token minted by
+// a stage carries no email, and one whose account is gone authenticates
+// nothing.
+std::optional<principal> one_time_caller(const one_time_tokens& tokens, const account_book& book,
+                                         std::string_view token) {
+  auto who = tokens.authenticate(token, wall_clock_ms());
+  if (!who)
+    return who;
+  const auto* acc = book.find_account(who->account_id);
+  if (!acc)
+    return std::nullopt;
+  if (who->email.empty())
+    who->email = acc->email;
+  return who;
+}
 
 rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
   auto& st = self->state;
@@ -85,7 +99,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
         }
       }
       if (!who)
-        who = st.one_time.authenticate(token, wall_clock_ms());
+        who = one_time_caller(*st.services->one_time, *st.book, token);
       if (!who)
         return api_reply::fail(make_api_error(error_code::unauthorized,
                                               "Missing, invalid or revoked API token", ""));
@@ -100,20 +114,13 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
     },
     [=](mint_atom, const std::string& account_id, const std::string& connector_id) {
       auto& st = self->state;
-      auto now = wall_clock_ms();
-      // Tokens of calls that never reported back (a crashed stage) go once
-      // they expire; a sweep a minute is enough for that.
-      if (now - st.one_time_purged_ms >= 60'000) {
-        st.one_time.purge(now);
-        st.one_time_purged_ms = now;
-      }
       const auto* acc = st.book->find_account(account_id);
       if (!acc)
         return std::string();  // no account, no token
-      return st.one_time.mint(account_id, acc->email, connector_id, now);
+      return st.services->one_time->mint(account_id, acc->email, connector_id, wall_clock_ms());
     },
     [=](revoke_atom, const std::string& token) {
-      self->state.one_time.revoke(token);
+      self->state.services->one_time->revoke(token);
       return true;
     },
     [=](admin_atom, const std::string& operator_token,

@@ -27,6 +27,7 @@ struct stage_links {
   std::string job_id;          ///< the step's child job
   std::string flow_job_id;
   std::string flow_id;
+  std::string account;         ///< whose job it is (user code calls on its behalf)
   std::int32_t upstreams = 1;  ///< how many senders end before this stage ends
 
   /// Fills in which job and flow a report's errors belong to.
@@ -63,6 +64,12 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links);
+
+/// Runs export `generator`'s preSavePage hook on each of its pages and
+/// passes on what the hook returns.
+hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+                                  std::shared_ptr<const flow_plan> plan, std::size_t generator,
+                                  stage_links links);
 
 /// Sends each page's records of its lane to one processor and passes all
 /// of them on.

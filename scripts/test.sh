@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh -DBUILD_TESTING=ON
+bash scripts/setup-npm.sh tests/stack  # the test stack (integrator-extension)
 (cd build && ctest --output-on-failure -j2 --timeout 600 "$@")
 if [ "${INTEGRATOR_CHECKED:-1}" != 0 ]; then
   bash scripts/sanitize.sh address

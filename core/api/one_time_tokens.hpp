@@ -6,9 +6,13 @@
 // resources, other code may only invoke the account's exports and imports.
 // Kept as hashes, like API tokens, and in memory only: no token outlives
 // the call that carries it, and no call outlives the process making it.
+// One table per node, shared by the stages that mint tokens for their calls
+// and the registry that authenticates them, so it locks: every operation is
+// a hash and a map lookup.
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +28,9 @@ public:
   static constexpr std::int64_t lifetime_ms = 15 * 60 * 1000;
 
   /// A new token for a call on behalf of `account_id` (its email for
-  /// tokenInfo): invoke-only, or with `connector_id` that connector's reach.
+  /// tokenInfo; "" lets the authenticator fill it in): invoke-only, or with
+  /// `connector_id` that connector's reach. Forgets expired tokens once a
+  /// minute (calls that never reported back).
   std::string mint(const std::string& account_id, const std::string& email,
                    const std::string& connector_id, std::int64_t now_ms);
 
@@ -38,7 +44,10 @@ public:
   /// Forgets expired tokens (a call that never reported back); how many.
   std::size_t purge(std::int64_t now_ms);
 
-  std::size_t size() const { return by_hash_.size(); }
+  std::size_t size() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return by_hash_.size();
+  }
 
   /// Whether `who` may make a call of `op`: an invoke-only token (a hook's,
   /// a wrapper's) only invokes exports and imports (and reads tokenInfo);
@@ -51,7 +60,9 @@ private:
     std::string account_id, email, connector_id;
     std::int64_t expires_at_ms = 0;
   };
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, grant> by_hash_;
+  std::int64_t purged_ms_ = 0;
 };
 
 }  // namespace integrator

@@ -98,6 +98,20 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
   });
   if (!loaded)
     return make_api_error(error_code::not_found, missing);
+  // The code the hooks name: a script missing here fails the plan, naming it.
+  std::vector<std::string> scripts, stacks;
+  for (const auto* docs : {&spec.exports, &spec.imports})
+    for (const auto& [id, text] : *docs) {
+      boost::system::error_code ec;
+      hook_code_ids(parse_json(text, ec), scripts, stacks);
+    }
+  flow_routes::each_processor_entry(f, [&](const json::object& p) { hook_code_ids(p, scripts, stacks); });
+  for (const auto& id : scripts)
+    if (auto doc = resources.load_revealed(resource_kind::script, account, all, id))
+      spec.scripts.emplace_back(id, json::serialize(*doc));
+  for (const auto& id : stacks)
+    if (auto doc = resources.load_revealed(resource_kind::stack, account, all, id))
+      spec.stacks.emplace_back(id, json::serialize(*doc));
   return spec;
 }
 
@@ -225,8 +239,14 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       auto step = export_step::compile(*doc, std::move(*endpoint), plan.settings);
       if (!step)
         return step.error();
-      if (auto refused = refuse_user_code("export " + export_id, *doc, g))
+      if (auto refused = refuse_user_code("export " + export_id, *doc, g, {"preSavePage"}))
         return *refused;
+      auto hook = resolve_hook(*doc, "preSavePage", spec.stacks, spec.scripts);
+      if (!hook)
+        return api_error{hook.error().code, "export " + export_id + ": " + hook.error().message,
+                         hook.error().field};
+      if (*hook)
+        step->pre_save_page = std::make_shared<const user_function>(std::move(**hook));
       step->export_id = export_id;
       plan.generators.push_back(std::move(*step));
     }

@@ -22,6 +22,7 @@
 #include "core/connect/http_endpoint.hpp"
 #include "core/engine/import_plan.hpp"
 #include "core/engine/job_model.hpp"
+#include "core/engine/user_function.hpp"
 #include "core/connect/once_marking.hpp"
 #include "core/lang/transform.hpp"
 #include "core/util/result.hpp"
@@ -36,6 +37,8 @@ struct job_spec {
   std::vector<std::pair<std::string, std::string>> imports;      ///< id → JSON
   std::vector<std::pair<std::string, std::string>> connections;  ///< id → JSON, revealed
   std::vector<std::pair<std::string, std::int64_t>> marks;       ///< delta export id → mark (ms)
+  document_texts stacks;   ///< the stacks hooks name: id → JSON, revealed
+  document_texts scripts;  ///< the scripts hooks name: id → JSON
 };
 
 /// Reads everything flow `flow_id` of `account` needs; not_found when a
@@ -68,6 +71,8 @@ struct export_step {
   export_selection selection;              ///< delta window, test limit
   std::optional<export_window> window;     ///< this run's delta window (select())
   std::shared_ptr<const once_marking> once;  ///< a once export's flagging request
+  /// hooks.preSavePage: runs on each page before the processors.
+  std::shared_ptr<const user_function> pre_save_page;
 
   /// Runs the transform and the output filter on one record. On keep,
   /// `kept` is the text to pass on: the record as it came when no

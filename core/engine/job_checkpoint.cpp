@@ -94,7 +94,7 @@ std::optional<job_checkpoint> job_checkpoint::from_json(std::string_view text) {
 std::string spec_digest(const job_spec& spec) {
   std::uint64_t h = 14695981039346656037ull;
   digest(h, spec.flow);
-  for (const auto* docs : {&spec.exports, &spec.imports, &spec.connections})
+  for (const auto* docs : {&spec.exports, &spec.imports, &spec.connections, &spec.stacks, &spec.scripts})
     for (const auto& [id, text] : *docs) {
       digest(h, id);
       digest(h, text);

@@ -69,8 +69,18 @@ outbound_request stack_request(const stack_target& stack, extension_type type,
   return req;
 }
 
-stack_answer read_stack_answer(const outbound_response& r, std::string_view function) {
-  stack_answer a;
+result<json::value> returned_value(const user_code_answer& a, std::string_view function) {
+  if (a.returned.find_first_not_of(" \t\r\n") == std::string::npos)
+    return json::value();
+  boost::system::error_code ec;
+  auto v = parse_json(a.returned, ec);
+  if (ec)
+    return invalid_input(std::string(function) + " returned something that is not JSON (invalid_extension_response)");
+  return v;
+}
+
+user_code_answer read_stack_answer(outbound_response r, std::string_view function) {
+  user_code_answer a;
   auto named = "the stack's " + std::string(function);
   if (!r.transport_error.empty() || r.status == 0) {
     a.transport = true;
@@ -80,18 +90,8 @@ stack_answer read_stack_answer(const outbound_response& r, std::string_view func
     return a;
   }
   if (r.status == 200) {
-    if (r.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      a.ok = true;  // a function that returns nothing
-      return a;
-    }
-    boost::system::error_code ec;
-    a.returned = parse_json(r.body, ec);
-    if (ec) {
-      a.code = "invalid_extension_response";
-      a.message = named + " answered 200 with a body that is not JSON";
-      return a;
-    }
     a.ok = true;
+    a.returned = std::move(r.body);
     return a;
   }
   if (r.status == 401) {

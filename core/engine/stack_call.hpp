@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/connect/outbound.hpp"
+#include "core/engine/user_code_answer.hpp"
 #include "core/util/result.hpp"
 
 namespace integrator {
@@ -46,18 +47,10 @@ inline constexpr std::int64_t stack_call_timeout_ms = 330'000;
 outbound_request stack_request(const stack_target& stack, extension_type type,
                                std::string_view function, boost::json::object options);
 
-/// What a stack's answer says.
-struct stack_answer {
-  bool ok = false;
-  boost::json::value returned;  ///< the function's result: null for an empty 200
-  std::string code;             ///< when !ok: the function's error code, or ours
-  std::string message;
-  bool transport = false;       ///< no answer from the function itself (may be tried again)
-};
-
-/// 200 → the result (empty body: null); 422 → the function's first error;
-/// 401 → the stack refused the system token; anything else, or no answer,
-/// → a transport failure. `function` names the call in messages.
-stack_answer read_stack_answer(const outbound_response& r, std::string_view function);
+/// What a stack's answer says: 200 → the result (its body, read later by
+/// returned_value; an empty body returned nothing); 422 → the function's
+/// first error; 401 → the stack refused the system token; no answer, a 5xx,
+/// 408 or 429 → a transport failure. `function` names the call in messages.
+user_code_answer read_stack_answer(outbound_response r, std::string_view function);
 
 }  // namespace integrator

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "core/json/json_path.hpp"
 
 namespace integrator {
@@ -10,13 +12,21 @@ namespace json = boost::json;
 
 namespace {
 
+bool runs_hook(hooks_run runs, std::string_view name) {
+  return std::find(runs.begin(), runs.end(), name) != runs.end();
+}
+
 // hooks.<name> = {_scriptId|_stackId, function}, or the 2016 form
-// hooks._<name>Id = "<script id>".
-std::optional<std::string> hook_in(const json::object& o) {
+// hooks._<name>Id = "<script id>"; those in `runs` do not count.
+std::optional<std::string> hook_in(const json::object& o, hooks_run runs) {
   const auto* hooks = o.if_contains("hooks");
   if (!hooks || !hooks->is_object())
     return std::nullopt;
-  for (const auto& [name, hook] : hooks->get_object()) {
+  for (const auto& [key, hook] : hooks->get_object()) {
+    std::string_view name(key.data(), key.size());
+    bool old_form = name.size() > 3 && name.starts_with("_") && name.ends_with("Id");
+    if (runs_hook(runs, old_form ? name.substr(1, name.size() - 3) : name))
+      continue;
     if (hook.is_string() && !hook.get_string().empty())
       return "hooks." + std::string(name) + " (script " + std::string(hook.get_string()) + ")";
     const auto* h = hook.if_object();
@@ -50,11 +60,11 @@ std::optional<std::string> script_block_in(const json::object& o, std::string_vi
   return where + ")";
 }
 
-std::optional<std::string> user_code_of(const json::value& v) {
+std::optional<std::string> user_code_of(const json::value& v, hooks_run runs) {
   const auto* o = v.if_object();
   if (!o)
     return std::nullopt;
-  if (auto hook = hook_in(*o))
+  if (auto hook = hook_in(*o, runs))
     return hook;
   for (auto key : {"filter", "inputFilter", "transform"})
     if (auto script = script_block_in(*o, key))
@@ -68,21 +78,22 @@ std::optional<std::string> user_code_of(const json::value& v) {
 
 }  // namespace
 
-std::optional<std::string> configured_user_code(const json::value& doc, const json::value& processor_entry) {
-  if (auto in_doc = user_code_of(doc))
+std::optional<std::string> configured_user_code(const json::value& doc, const json::value& processor_entry,
+                                                 hooks_run runs) {
+  if (auto in_doc = user_code_of(doc, runs))
     return in_doc;
-  return user_code_of(processor_entry);
+  return user_code_of(processor_entry, runs);
 }
 
 std::optional<api_error> refuse_user_code(std::string_view step, const json::value& doc,
-                                          const json::value& processor_entry) {
-  auto use = configured_user_code(doc, processor_entry);
+                                          const json::value& processor_entry, hooks_run runs) {
+  auto use = configured_user_code(doc, processor_entry, runs);
   if (!use)
     return std::nullopt;
   return api_error{error_code::user_code_unavailable,
                    std::string(step) + " configures " + *use
-                     + ": this server does not run user code (scripts, stacks, wrappers) yet, so the "
-                       "step does not run rather than run as if that code were absent",
+                     + ": this server does not run that kind of user code here yet, so the step "
+                       "does not run rather than run as if that code were absent",
                    ""};
 }
 

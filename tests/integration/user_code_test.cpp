@@ -26,7 +26,6 @@ BOOST_FIXTURE_TEST_CASE(a_flow_with_user_code_fails_and_names_it_instead_of_skip
   };
   auto by_script = R"({"_scriptId":")" + script + R"(","function":"f"})";
   std::vector<variant> variants = {
-    {"presavepage", R"("hooks":{"preSavePage":)" + by_script + "}", "", "", "", "hooks.preSavePage"},
     {"premap", "", R"("hooks":{"preMap":)" + by_script + "}", "", "", "hooks.preMap"},
     {"postresponsemap", "", "", R"(,"hooks":{"postResponseMap":)" + by_script + "}", "", "hooks.postResponseMap"},
     {"outputfilter", R"("filter":{"type":"script","script":)" + by_script + "}", "", "", "", "filter (a script"},

@@ -63,10 +63,12 @@ BOOST_AUTO_TEST_CASE(a_stack_document_without_a_host_or_on_lambda_cannot_be_call
 BOOST_AUTO_TEST_CASE(answers_read_as_the_framework_sends_them) {
   auto ok = read_stack_answer(answer(200, R"({"data":[{"a":1,"touched":true}],"errors":[],"abort":false})"), "preSavePage");
   BOOST_TEST(ok.ok);
-  BOOST_TEST(ok.returned.at("data").as_array().size() == 1u);
+  auto value = returned_value(ok, "preSavePage");
+  BOOST_REQUIRE(value);
+  BOOST_TEST(value->at("data").as_array().size() == 1u);
   auto empty = read_stack_answer(answer(200, ""), "update");
   BOOST_TEST(empty.ok);
-  BOOST_TEST(empty.returned.is_null());
+  BOOST_TEST(returned_value(empty, "update")->is_null());
   auto failed = read_stack_answer(answer(422, R"({"errors":[{"code":"my_code","message":"bad record"}]})"), "preMap");
   BOOST_TEST(!failed.ok);
   BOOST_TEST(!failed.transport);  // the function's own answer: not tried again
@@ -78,9 +80,9 @@ BOOST_AUTO_TEST_CASE(answers_read_as_the_framework_sends_them) {
   BOOST_TEST(!refused.ok);
   BOOST_TEST(!refused.transport);
   BOOST_TEST(refused.message.find("systemToken") != std::string::npos);
-  auto garbage = read_stack_answer(answer(200, "{not json"), "preMap");
-  BOOST_TEST(!garbage.ok);
-  BOOST_TEST(garbage.code == "invalid_extension_response");
+  auto garbage = returned_value(read_stack_answer(answer(200, "{not json"), "preMap"), "preMap");
+  BOOST_REQUIRE(!garbage);
+  BOOST_TEST(garbage.error().message.find("invalid_extension_response") != std::string::npos);
   outbound_response down;
   down.transport_error = "connection refused";
   auto unreachable = read_stack_answer(down, "preMap");

@@ -1,0 +1,64 @@
+#pragma once
+// How an actor calls user code: a stack's function over HTTP through the
+// outbound port, or a script's in the script port, either way with a fresh
+// one-time token in options.bearerToken that is revoked once the answer is
+// in. The answer comes back as (code_atom, tag, user_code_answer) to the
+// caller, whose interface lists `user_code_reply` (engine_interfaces.hpp).
+
+#include <caf/send.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "actors/catalogue.hpp"
+#include "actors/node_services.hpp"
+#include "core/connect/outbound_port.hpp"
+#include "core/engine/script_port.hpp"
+#include "core/engine/user_function.hpp"
+
+namespace integrator {
+
+/// Stacks get at most this many calls at once from one node; more wait.
+inline constexpr int stack_concurrency = 16;
+
+/// Calls `fn` with `options` on behalf of `account` (`connector_id` set for
+/// a connector's code, which reaches that connector's resources); the
+/// answer goes to `to` tagged `tag`.
+template <class Handle>
+void call_user_function(const node_services& services, const std::string& account,
+                        const std::string& connector_id, const user_function& fn, extension_type type,
+                        boost::json::object options, Handle to, std::uint64_t tag) {
+  auto tokens = services.one_time;
+  auto token = tokens->mint(account, "", connector_id, wall_clock_ms());
+  options["bearerToken"] = token;
+  auto done = [to = std::move(to), tag, tokens, token](user_code_answer a) {
+    tokens->revoke(token);
+    caf::anon_send(to, code_atom::value, tag, std::move(a));
+  };
+  if (fn.stack) {
+    retry_policy transport_only;  // a 422 is the function's answer: final
+    transport_only.max_attempts = 3;
+    auto req = stack_request(*fn.stack, type, fn.function, std::move(options));
+    auto function = fn.function;
+    services.outbound->submit(std::move(req), "stack:" + fn.stack->id, stack_concurrency,
+                              std::move(transport_only),
+                              [done = std::move(done), function](outbound_response r) {
+                                done(read_stack_answer(std::move(r), function));
+                              });
+    return;
+  }
+  if (!services.scripts) {
+    done(failed_answer("script_unavailable", "scripts cannot run on this node (no Node.js worker pool); "
+                                             "script " + fn.script_id + " was not called"));
+    return;
+  }
+  services.scripts->submit(script_call{fn.script_id, fn.script_code, fn.function,
+                                       boost::json::serialize(options)},
+                           std::move(done));
+}
+
+}  // namespace integrator

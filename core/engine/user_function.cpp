@@ -1,0 +1,121 @@
+#include "core/engine/user_function.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "core/json/json_depth.hpp"
+#include "core/json/json_path.hpp"
+
+namespace integrator {
+
+namespace json = boost::json;
+
+namespace {
+
+const json::object* hooks_of(const json::value& doc) {
+  const auto* o = doc.if_object();
+  const auto* hooks = o ? o->if_contains("hooks") : nullptr;
+  return hooks ? hooks->if_object() : nullptr;
+}
+
+// "_preSavePageId" → "preSavePage"; "" when `key` is not of that form.
+std::string old_form_name(std::string_view key) {
+  if (key.size() < 4 || key.front() != '_' || !key.ends_with("Id"))
+    return {};
+  return std::string(key.substr(1, key.size() - 3));
+}
+
+const std::string* find_text(const document_texts& docs, const std::string& id) {
+  auto it = std::find_if(docs.begin(), docs.end(), [&](const auto& d) { return d.first == id; });
+  return it == docs.end() ? nullptr : &it->second;
+}
+
+void add_once(std::vector<std::string>& ids, std::string id) {
+  if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end())
+    ids.push_back(std::move(id));
+}
+
+}  // namespace
+
+std::optional<hook_ref> hook_of(const json::value& doc, std::string_view name) {
+  const auto* hooks = hooks_of(doc);
+  if (!hooks)
+    return std::nullopt;
+  if (const auto* h = hooks->if_contains(name); h && h->is_object()) {
+    const auto& o = h->get_object();
+    hook_ref r;
+    r.script_id = string_member(o, "_scriptId");
+    r.stack_id = string_member(o, "_stackId");
+    r.function = string_member(o, "function");
+    if (const auto* c = o.if_contains("configuration"))
+      r.configuration = *c;
+    if (r.script_id.empty() && r.stack_id.empty() && r.function.empty())
+      return std::nullopt;  // a hook object naming no code configures nothing
+    return r;
+  }
+  for (const auto& [key, value] : *hooks)
+    if (old_form_name(key) == name && value.is_string() && !value.get_string().empty()) {
+      hook_ref r;
+      r.script_id = value.get_string();
+      r.function = std::string(name);
+      return r;
+    }
+  return std::nullopt;
+}
+
+void hook_code_ids(const json::value& doc, std::vector<std::string>& scripts,
+                   std::vector<std::string>& stacks) {
+  const auto* hooks = hooks_of(doc);
+  if (!hooks)
+    return;
+  for (const auto& [key, value] : *hooks) {
+    if (value.is_string() && !old_form_name(key).empty()) {
+      add_once(scripts, std::string(value.get_string()));
+    } else if (const auto* o = value.if_object()) {
+      add_once(scripts, string_member(*o, "_scriptId"));
+      add_once(stacks, string_member(*o, "_stackId"));
+    }
+  }
+}
+
+std::string user_function::describe() const {
+  return (stack ? "stack " + stack->id : "script " + script_id) + ", function " + function;
+}
+
+result<std::optional<user_function>> resolve_hook(const json::value& doc, std::string_view name,
+                                                  const document_texts& stacks,
+                                                  const document_texts& scripts) {
+  auto ref = hook_of(doc, name);
+  if (!ref)
+    return std::optional<user_function>{};
+  auto where = "hooks." + std::string(name);
+  if (ref->function.empty())
+    return invalid_input(where + " names no function", where + ".function");
+  user_function f;
+  f.function = ref->function;
+  f.configuration = std::move(ref->configuration);
+  if (!ref->stack_id.empty()) {
+    const auto* text = find_text(stacks, ref->stack_id);
+    if (!text)
+      return invalid_input(where + ": stack " + ref->stack_id + " not found", where + "._stackId");
+    boost::system::error_code ec;
+    auto stack = stack_target::from_document(parse_json(*text, ec));
+    if (!stack)
+      return api_error{stack.error().code, where + ": " + stack.error().message, stack.error().field};
+    f.stack = std::move(*stack);
+    return std::optional<user_function>(std::move(f));
+  }
+  if (ref->script_id.empty())
+    return invalid_input(where + " names neither a _scriptId nor a _stackId", where);
+  const auto* text = find_text(scripts, ref->script_id);
+  if (!text)
+    return invalid_input(where + ": script " + ref->script_id + " not found", where + "._scriptId");
+  boost::system::error_code ec;
+  auto script = parse_json(*text, ec);
+  f.script_id = ref->script_id;
+  f.script_code = script.is_object() ? string_member(script.get_object(), "content") : std::string();
+  return std::optional<user_function>(std::move(f));
+}
+
+}  // namespace integrator

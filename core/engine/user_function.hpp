@@ -1,0 +1,61 @@
+#pragma once
+// A hook a step configures, resolved to what runs it: a stack's function
+// (stack_call.hpp) or a script's, with the configuration passed through to
+// it (integrator-api.md §9). A job carries the stacks and scripts its hooks
+// name (job_spec), so a running job reads no documents to call one.
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/engine/stack_call.hpp"
+#include "core/util/result.hpp"
+
+namespace integrator {
+
+/// Documents by id, as JSON text (how a job_spec holds them).
+using document_texts = std::vector<std::pair<std::string, std::string>>;
+
+/// A hook as a step configures it: hooks.<name> = {_scriptId | _stackId,
+/// function, configuration}, or the 2016 form hooks._<name>Id = "<script
+/// id>" (its function then has the hook's name).
+struct hook_ref {
+  std::string script_id;
+  std::string stack_id;
+  std::string function;
+  boost::json::value configuration;
+};
+
+/// Hook `name` of `doc` (an export, an import or a flow's processor
+/// entry); nullopt when it configures none.
+std::optional<hook_ref> hook_of(const boost::json::value& doc, std::string_view name);
+
+/// The ids of the scripts and of the stacks every hook of `doc` names.
+void hook_code_ids(const boost::json::value& doc, std::vector<std::string>& scripts,
+                   std::vector<std::string>& stacks);
+
+/// A hook ready to call.
+struct user_function {
+  std::string function;
+  boost::json::value configuration;
+  std::optional<stack_target> stack;  ///< a stack runs it, or else
+  std::string script_id;              ///< this script,
+  std::string script_code;            ///< whose content this is
+
+  /// `script s1, function f` / `stack k1, function f`, for messages.
+  std::string describe() const;
+};
+
+/// Hook `name` of `doc`, resolved against the job's stacks and scripts
+/// (revealed); nullopt when none is configured. Fails, naming the hook,
+/// when it names no function, a missing script or stack, or a stack this
+/// server cannot call.
+result<std::optional<user_function>> resolve_hook(const boost::json::value& doc, std::string_view name,
+                                                  const document_texts& stacks,
+                                                  const document_texts& scripts);
+
+}  // namespace integrator

@@ -1,0 +1,148 @@
+// Hooks run on a stack (issue 15): Celigo's integrator-extension in the
+// test stack's Express host (tests/stack/host.js), called over the stack
+// protocol as the hosted product calls it. preSavePage edits, drops and
+// fails records; abort stops the export; a failing or unreachable hook
+// fails the flow and keeps the page's records for a retry; the hook's
+// one-time token invokes an import and nothing else, and dies with its call.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include "tests/integration/flow_fixture.hpp"
+#include "tests/integration/node_process.hpp"
+
+using namespace integrator::test;
+namespace json = boost::json;
+
+namespace {
+
+struct stack_fixture : flow_fixture {
+  node_process host{test_stack_dir() + "/host.js", {"stack-system-token"}};
+  std::string conn = peer_connection();
+
+  std::string stack(const std::string& system_token = "stack-system-token") {
+    return create("stacks", R"({"name":"test stack","type":"server","server":{"hostURI":")" + host.base_url()
+                              + R"(","systemToken":")" + system_token + R"("}})");
+  }
+  /// A flow: /source/page (total, size) through `function` of `stack_id`
+  /// into sink `sink`.
+  std::string hooked_flow(const std::string& stack_id, const std::string& function,
+                          const std::string& configuration, int total, int size, const std::string& sink) {
+    auto exp = http_export(conn,
+                           R"({"relativeURI":"/source/page?total=)" + std::to_string(total) + "&size="
+                             + std::to_string(size) + R"(&page={{export.http.paging.page}}",)"
+                             + R"("response":{"resourcePath":"items"},"paging":{"method":"page","maxPagePath":"pages"}})",
+                           R"("pageSize":)" + std::to_string(size) + R"(,"hooks":{"preSavePage":{"_stackId":")"
+                             + stack_id + R"(","function":")" + function + R"(","configuration":)" + configuration
+                             + "}}");
+    auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/)" + sink + "\"]}");
+    return flow(exp, {imp});
+  }
+  json::array job_errors(const std::string& job_id) {
+    return api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(stack_hooks)
+
+BOOST_FIXTURE_TEST_CASE(pre_save_page_on_a_stack_edits_drops_and_fails_records, stack_fixture) {
+  auto id = hooked_flow(stack(), "preSavePage", R"({"mark":"by-stack","drop":[2,7],"bad":[4]})", 10, 5, "edited");
+  auto job_id = run(id);
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  auto got = peer.sink("edited");
+  BOOST_REQUIRE_MESSAGE(got.size() == 7u, got.size() << " " << json::serialize(j) << json::serialize(job_errors(job_id)));  // 10, less 2 dropped and 1 failed
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(std::string(r.at("touched").as_string()) == "by-stack");
+    auto rid = r.at("id").as_int64();
+    BOOST_TEST((rid != 2 && rid != 7 && rid != 4));
+    BOOST_TEST(r.at("page").as_int64() == rid / 5);  // pageIndex from 0
+    BOOST_TEST(std::string(r.at("flow").as_string()) == id);
+  }
+  auto errors = job_errors(job_id);
+  BOOST_REQUIRE_EQUAL(errors.size(), 1u);
+  BOOST_TEST(std::string(errors[0].at("source").as_string()) == "pre_save_page_hook");
+  BOOST_TEST(std::string(errors[0].at("code").as_string()) == "bad_record");
+  BOOST_TEST(!std::string(errors[0].at("retryDataKey").as_string()).empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(abort_stops_further_pages, stack_fixture) {
+  auto job_id = run(hooked_flow(stack(), "abortAfterFirst", "{}", 100, 5, "aborted"));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  BOOST_TEST(peer.sink("aborted").size() == 5u);  // the first page only
+  // The export asks ahead as credit allows, then no more: 20 pages exist.
+  BOOST_TEST(peer.hits("/source/page") <= 6u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failing_hook_fails_the_flow_and_keeps_its_records_for_a_retry, stack_fixture) {
+  auto job_id = run(hooked_flow(stack(), "failing", "{}", 10, 5, "failed"));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("failed").empty());
+  auto errors = job_errors(job_id);
+  auto hook_errors = std::count_if(errors.begin(), errors.end(), [](const json::value& e) {
+    return e.at("source").as_string() == "pre_save_page_hook" && !e.at("retryDataKey").as_string().empty();
+  });
+  BOOST_TEST(hook_errors >= 5);  // the failed page's records at least
+  bool named = std::any_of(errors.begin(), errors.end(), [](const json::value& e) {
+    return e.at("code").as_string() == "hook_failed_on_purpose"
+           && std::string(e.at("message").as_string()).find("page 0") != std::string::npos;
+  });
+  BOOST_TEST(named, json::serialize(errors));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_hook_that_cannot_be_reached_fails_the_flow_never_skips_it, stack_fixture) {
+  // The wrong system token: the stack answers 401.
+  auto refused = run(hooked_flow(stack("wrong-token"), "preSavePage", R"({"mark":"x"})", 5, 5, "refused"));
+  BOOST_TEST(std::string(wait_job(refused).at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("refused").empty());
+  auto errors = json::serialize(job_errors(refused));
+  BOOST_TEST(errors.find("systemToken") != std::string::npos, errors);
+  // A stack no one listens at.
+  auto gone = create("stacks", R"({"name":"gone","type":"server","server":{"hostURI":"http://127.0.0.1:9","systemToken":"t"}})");
+  auto unreachable = run(hooked_flow(gone, "preSavePage", R"({"mark":"x"})", 5, 5, "unreachable"));
+  BOOST_TEST(std::string(wait_job(unreachable, 60).at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("unreachable").empty());
+  // A function the stack does not have: integrator-extension's own 422.
+  auto missing = run(hooked_flow(stack(), "noSuchFunction", "{}", 5, 5, "missing"));
+  BOOST_TEST(std::string(wait_job(missing).at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("missing").empty());
+  // A function that returns nothing: its page has no records from here on.
+  auto nothing = run(hooked_flow(stack(), "nothing", "{}", 5, 5, "nothing"));
+  auto n = wait_job(nothing);
+  BOOST_TEST(std::string(n.at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("nothing").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(an_interim_102_is_accepted, stack_fixture) {
+  auto job_id = run(hooked_flow(stack(), "preSavePage", R"({"mark":"late","processingFirst":true})", 5, 5, "late"));
+  BOOST_TEST(std::string(wait_job(job_id).at("status").as_string()) == "completed");
+  BOOST_TEST(peer.sink("late").size() == 5u);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_hook_token_invokes_an_import_and_nothing_else_and_dies_with_its_call, stack_fixture) {
+  auto target = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/from-hook"]})");
+  auto configuration = R"({"importId":")" + target + R"(","integratorURL":"http://127.0.0.1:)"
+                       + std::to_string(server.port()) + "\"}";
+  auto job_id = run(hooked_flow(stack(), "usesToken", configuration, 4, 2, "token-pages"));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", json::serialize(j) << json::serialize(job_errors(job_id)));
+  BOOST_TEST(peer.sink("from-hook").size() == 2u);  // one invoke per page
+  auto got = peer.sink("token-pages");
+  BOOST_REQUIRE_EQUAL(got.size(), 4u);
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(r.at("invokeStatus").as_int64() == 200);
+    BOOST_TEST(r.at("listStatus").as_int64() == 403);
+    if (r.at("id").as_int64() >= 2)  // the second page replays the first page's token
+      BOOST_TEST(r.at("replayStatus").as_int64() == 401);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,82 @@
+// The test stack's functions, written as integrator-extension users write
+// them: options in, callback(err, result) out.
+'use strict'
+
+const http = require('http')
+
+// Calls Integrator's API with a hook's one-time token: resolves {status, body}.
+function callIntegrator (options, method, path, body) {
+  const target = new URL(path, options.configuration.integratorURL)
+  const payload = body === undefined ? '' : JSON.stringify(body)
+  return new Promise((resolve) => {
+    const req = http.request(target, {
+      method,
+      headers: { Authorization: 'Bearer ' + options.bearerToken, 'Content-Type': 'application/json' }
+    }, (res) => {
+      let text = ''
+      res.on('data', (c) => { text += c })
+      res.on('end', () => resolve({ status: res.statusCode, body: text }))
+    })
+    req.on('error', (e) => resolve({ status: 0, body: e.message }))
+    req.end(payload)
+  })
+}
+
+let lastToken = null
+
+module.exports = {
+  hooks: {
+    // Marks every record with configuration.mark and its page, drops the
+    // records configuration.drop names, and reports those configuration.bad
+    // names as errors with retry data.
+    preSavePage: function (options, callback) {
+      const { mark, drop = [], bad = [] } = options.configuration
+      const kept = []
+      const retryable = []
+      for (const record of options.data) {
+        if (drop.includes(record.id)) continue
+        if (bad.includes(record.id)) {
+          retryable.push({ retryData: record, errors: [{ code: 'bad_record', message: 'record ' + record.id + ' is bad' }] })
+          continue
+        }
+        kept.push(Object.assign({}, record, { touched: mark, page: options.pageIndex, flow: options._flowId }))
+      }
+      callback(null, { data: kept, errors: [], abort: false, newErrorsAndRetryData: retryable })
+    },
+    // Passes the first page on, then aborts: no further pages.
+    abortAfterFirst: function (options, callback) {
+      callback(null, { data: options.data, errors: [], abort: options.pageIndex >= 0 })
+    },
+    // Fails like a throwing hook: integrator-extension answers 422.
+    failing: function (options, callback) {
+      const err = new Error('the hook could not process page ' + options.pageIndex)
+      err.code = 'hook_failed_on_purpose'
+      callback(err)
+    },
+    // Returns nothing: an empty 200.
+    nothing: function (options, callback) {
+      callback()
+    },
+    // Uses its one-time token: invokes an import (allowed), lists
+    // connections (refused), and on the next page replays the previous
+    // page's token (refused: that call has returned). What each answered
+    // goes into the records. (A plain function: integrator-extension 0.3.12
+    // does not call async ones.)
+    usesToken: function (options, callback) {
+      (async () => {
+        const invoked = await callIntegrator(options, 'POST', '/v1/imports/' + options.configuration.importId + '/invoke',
+          [{ fromHook: options.pageIndex }])
+        const listed = await callIntegrator(options, 'GET', '/v1/connections')
+        let replayed = null
+        if (lastToken) {
+          replayed = (await callIntegrator(Object.assign({}, options, { bearerToken: lastToken }), 'GET', '/v1/tokenInfo')).status
+        }
+        lastToken = options.bearerToken
+        const data = options.data.map((r) => Object.assign({}, r, {
+          invokeStatus: invoked.status, listStatus: listed.status, replayStatus: replayed
+        }))
+        callback(null, { data })
+      })().catch(callback)
+    }
+  }
+}
