@@ -106,7 +106,8 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
       if (!one_time_tokens::may(*who, call.op))
         return api_reply::fail(make_api_error(error_code::forbidden,
                                               "A one-time token of user code may only invoke the account's "
-                                              "exports and imports", ""));
+                                              "exports and imports, run its flows and send requests "
+                                              "through its connections", ""));
       auto shard = st.directory->shard_for(who->account_id);
       auto& bucket = bucket_of(self, who->account_id);
       return self->delegate(bucket, take_atom::value, std::move(*who), std::move(call),

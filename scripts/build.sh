@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
+bash scripts/setup-npm.sh sandbox  # what script workers run with (dayjs, sjcl)
 # Let ccache share objects between clones in different folders (CI builds a
 # fresh clone): paths relative to the project, cwd not hashed.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true

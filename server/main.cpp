@@ -24,6 +24,7 @@
 #include "http/server/server.hpp"
 #include "server/data_dir.hpp"
 #include "storage/rocks_store.hpp"
+#include "sandbox/script_pool.hpp"
 
 namespace {
 
@@ -48,6 +49,23 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
 // freed top of a thread's heap back to the kernel, and then fault the pages
 // in again: about a tenth of the engine thread's time (issue 4's profile).
 // Fixed thresholds keep them in the heap; what is freed is reused.
+// The first executable `name` in the PATH; `name` itself when none is
+// (a script call then fails saying the worker could not start).
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t begin = 0; begin <= dirs.size();) {
+    auto end = dirs.find(':', begin);
+    if (end == std::string::npos)
+      end = dirs.size();
+    auto candidate = dirs.substr(begin, end - begin) + "/" + name;
+    if (end > begin && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    begin = end + 1;
+  }
+  return name;
+}
+
 void keep_page_buffers_in_the_heap() {
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
@@ -90,6 +108,14 @@ int run(const server_config& cfg) {
   auto outbound = std::make_shared<outbound_client>(cfg.outbound_threads);
   services->outbound = outbound;
   services->pages_in_flight = static_cast<std::int32_t>(cfg.pages_in_flight);
+  script_limits script_caps;
+  script_caps.workers = static_cast<int>(cfg.script_workers);
+  script_caps.time_ms = std::int64_t{cfg.script_timeout} * 1000;
+  script_caps.memory_mb = static_cast<int>(cfg.script_memory_mb);
+  auto scripts = std::make_shared<script_pool>(cfg.node.empty() ? find_on_path("node") : cfg.node,
+                                               cfg.sandbox_dir.empty() ? INTEGRATOR_SANDBOX_DIR : cfg.sandbox_dir,
+                                               script_caps);
+  services->scripts = scripts;
   services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
 
   int rc = 0;
@@ -123,6 +149,7 @@ int run(const server_config& cfg) {
       auto bound = server.start(host, port);
       auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
       auto url = std::string(https ? "https://" : "http://") + shown + ":" + std::to_string(bound);
+      scripts->set_api_url((https ? "https://" : "http://") + shown + ":" + std::to_string(bound));
       dir.write_endpoint(shown + ":" + std::to_string(bound));
       std::cout << "integratord listening on " << url << "\n"
                 << "  API:            " << url << "/v1  (try: curl "

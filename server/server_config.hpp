@@ -51,6 +51,15 @@ struct server_config {
   /// Pages a stage of a running job may have in flight to the next one
   /// (credit): a job's memory is about this × page size × stages.
   std::uint32_t pages_in_flight = 4;
+  /// Node.js worker processes that run scripts (calls that run at once),
+  /// each call's time limit, each worker's memory limit.
+  std::uint32_t script_workers = 2;
+  std::uint32_t script_timeout = 300;
+  std::uint32_t script_memory_mb = 256;
+  /// The Node.js binary, and the folder with worker.js and its packages;
+  /// empty: `node` on the PATH, and the source tree's sandbox/.
+  std::string node;
+  std::string sandbox_dir;
   /// Days job errors and their retry data are kept (then purged).
   std::uint32_t error_retention_days = 30;
   /// The supervisor restarts a failed actor at most this many times within

@@ -52,11 +52,9 @@ std::optional<saved_step> load_step(account_context& ctx, resource_kind kind, co
 // A connection the caller may use, secrets opened, as JSON.
 std::optional<std::string> load_connection(account_context& ctx, const principal& who,
                                            const std::string& id) {
-  // A hook's one-time token reaches the step it invokes, not the step's
-  // connection; the invoke needs it all the same, and its secrets go to the
-  // engine, never back to the caller.
-  auto reach = who.scope.invoke_only ? access_scope{} : who.scope;
-  auto doc = ctx.resources.load_revealed(resource_kind::connection, who.account_id, reach, id);
+  // Its secrets go to the engine, never back to the caller (a hook's
+  // one-time token reaches the connections it runs through, too).
+  auto doc = ctx.resources.load_revealed(resource_kind::connection, who.account_id, who.scope, id);
   if (!doc)
     return std::nullopt;
   return json::serialize(*doc);

@@ -41,7 +41,7 @@ bool one_time_tokens::may(const principal& who, api_op op) {
   if (!who.scope.invoke_only)
     return true;
   return op == api_op::export_invoke || op == api_op::import_invoke || op == api_op::api_identifier_invoke
-         || op == api_op::token_info;
+         || op == api_op::flow_run || op == api_op::connection_proxy || op == api_op::token_info;
 }
 
 void one_time_tokens::revoke(std::string_view token) {

@@ -3,7 +3,7 @@
 // carries a fresh bearer token that works against the API like an API
 // token until the call returns or 15 minutes pass, whichever comes first,
 // and only within its reach: a connector's code reaches its connector's
-// resources, other code may only invoke the account's exports and imports.
+// resources, other code may only run what the account has (may()).
 // Kept as hashes, like API tokens, and in memory only: no token outlives
 // the call that carries it, and no call outlives the process making it.
 // One table per node, shared by the stages that mint tokens for their calls
@@ -50,8 +50,11 @@ public:
   }
 
   /// Whether `who` may make a call of `op`: an invoke-only token (a hook's,
-  /// a wrapper's) only invokes exports and imports (and reads tokenInfo);
-  /// every other caller is judged by its scope as usual.
+  /// a wrapper's, a script's) only runs what the account has: invokes its
+  /// exports and imports, runs its flows, sends requests through its
+  /// connections (what the integrator-api module of scripts offers), and
+  /// reads tokenInfo; it reads and changes no configuration. Every other
+  /// caller is judged by its scope as usual.
   static bool may(const principal& who, api_op op);
 
 private:

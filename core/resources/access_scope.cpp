@@ -13,8 +13,9 @@ bool access_scope::permits(resource_kind kind, const std::string& id,
     const auto* owner = obj ? obj->if_contains("_connectorId") : nullptr;
     return owner && owner->is_string() && owner->get_string() == connector_id;
   }
-  if (invoke_only)
-    return kind == resource_kind::export_ || kind == resource_kind::import_;
+  if (invoke_only)  // which calls it may make is one_time_tokens::may's to say
+    return kind == resource_kind::export_ || kind == resource_kind::import_ || kind == resource_kind::flow
+           || kind == resource_kind::connection;
   auto listed = [&](const std::set<std::string>& ids) { return ids.count(id) > 0; };
   switch (kind) {
     case resource_kind::connection:

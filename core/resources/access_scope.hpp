@@ -22,8 +22,10 @@ struct access_scope {
   /// A one-time token of user code (extension-protocol.md §4). A connector's
   /// code reaches only documents with this `_connectorId`.
   std::string connector_id;
-  /// Other user code may only invoke the account's exports and imports:
-  /// the API lets such a token through to those two routes alone.
+  /// Other user code may only run what the account has: the API lets such
+  /// a token through to the invokes, flow runs and connection proxy alone
+  /// (one_time_tokens::may), which reach its exports, imports, flows and
+  /// connections.
   bool invoke_only = false;
 
   /// True when a `kind` document `doc` with id `id` is within reach.

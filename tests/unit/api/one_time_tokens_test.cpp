@@ -46,8 +46,12 @@ BOOST_AUTO_TEST_CASE(each_token_reaches_what_its_code_may) {
   BOOST_TEST(hook->scope.invoke_only);
   BOOST_TEST(hook->scope.permits(resource_kind::export_, "e1", plain));
   BOOST_TEST(hook->scope.permits(resource_kind::import_, "i1", plain));
-  BOOST_TEST(!hook->scope.permits(resource_kind::connection, "c1", plain));
-  BOOST_TEST(!hook->scope.permits(resource_kind::flow, "f1", plain));
+  // Flows it may run and connections it may send requests through (the
+  // calls it may make are one_time_tokens::may's to say).
+  BOOST_TEST(hook->scope.permits(resource_kind::connection, "c1", plain));
+  BOOST_TEST(hook->scope.permits(resource_kind::flow, "f1", plain));
+  BOOST_TEST(!hook->scope.permits(resource_kind::script, "s1", plain));
+  BOOST_TEST(!hook->scope.permits(resource_kind::integration, "n1", plain));
   BOOST_TEST(!hook->scope.account_wide());
 
   auto connector = tokens.authenticate(tokens.mint("a1", "", "k7", 0), 1);
@@ -68,9 +72,10 @@ BOOST_AUTO_TEST_CASE(an_invoke_only_token_passes_only_to_the_invoke_routes) {
   principal hook;
   hook.scope.full = false;
   hook.scope.invoke_only = true;
-  for (auto op : {api_op::export_invoke, api_op::import_invoke, api_op::api_identifier_invoke, api_op::token_info})
+  for (auto op : {api_op::export_invoke, api_op::import_invoke, api_op::api_identifier_invoke, api_op::flow_run,
+                  api_op::connection_proxy, api_op::token_info})
     BOOST_TEST(one_time_tokens::may(hook, op));
-  for (auto op : {api_op::list, api_op::get, api_op::create, api_op::replace})
+  for (auto op : {api_op::list, api_op::get, api_op::create, api_op::replace, api_op::remove})
     BOOST_TEST(!one_time_tokens::may(hook, op));
   principal connector;
   connector.scope.full = false;

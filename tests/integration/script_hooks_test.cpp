@@ -1,0 +1,148 @@
+// Hooks as scripts (issue 15): integratord runs them in its Node.js worker
+// pool (sandbox/). Scripts are written as real integrator.io hooks are
+// (ES2020, async, destructuring, import from integrator-api and dayjs). One
+// that loops forever, one that allocates without end, one that throws and
+// ones that reach for the environment or the file system fail their flow
+// with a clear error, and the pool serves the next call.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "tests/integration/flow_fixture.hpp"
+
+using namespace integrator::test;
+namespace json = boost::json;
+
+namespace {
+
+struct script_fixture : flow_fixture {
+  script_fixture() : flow_fixture({"--script-timeout", "3", "--script-memory-mb", "64", "--script-workers", "2"}) {}
+
+  std::string conn = peer_connection();
+
+  std::string script(const std::string& content) {
+    json::object body{{"name", "hooks"}, {"content", content}};
+    return create("scripts", json::serialize(body));
+  }
+  /// A flow: `total` records in pages of `size` through `function` of
+  /// `script_id` into sink `sink`.
+  std::string hooked_flow(const std::string& script_id, const std::string& function, int total, int size,
+                          const std::string& sink, const std::string& configuration = "{}") {
+    auto exp = http_export(conn,
+                           R"({"relativeURI":"/source/page?total=)" + std::to_string(total) + "&size="
+                             + std::to_string(total) + R"(","response":{"resourcePath":"items"}})",
+                           R"("pageSize":)" + std::to_string(size) + R"(,"hooks":{"preSavePage":{"_scriptId":")"
+                             + script_id + R"(","function":")" + function + R"(","configuration":)" + configuration
+                             + "}}");
+    auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/)" + sink + "\"]}");
+    return flow(exp, {imp});
+  }
+  std::string errors_of(const std::string& job_id) {
+    return api("GET", "/v1/jobs/" + job_id + "/joberrors").body;
+  }
+  /// Runs the flow, expects `status`; the job's errors.
+  std::string expect_run(const std::string& flow_id, const std::string& status) {
+    auto job_id = run(flow_id);
+    auto j = wait_job(job_id, 60);
+    auto errors = errors_of(job_id);
+    BOOST_TEST(std::string(j.at("status").as_string()) == status, errors);
+    return errors;
+  }
+};
+
+const char* modern_hook = R"(import dayjs from 'dayjs'
+import { imports } from 'integrator-api'
+
+const label = ({ tier, name }) => `${tier?.toUpperCase() ?? 'NONE'}:${name}`
+
+export async function preSavePage({ data, pageIndex, configuration: { stamp } = {}, settings }) {
+  await new Promise((resolve) => setTimeout(resolve, 1))
+  const out = data.map(({ id, ...rest }) => ({ id, ...rest, label: label(rest), page: pageIndex,
+                                                 stamp, year: dayjs('2026-12-07').year() }))
+  return { data: out, errors: [], abort: false }
+}
+
+async function callsAnImport(options) {
+  const answer = await imports.run({ _id: options.configuration.importId, data: [{ fromScript: options.pageIndex }] })
+  console.log('invoked', answer)
+  return { data: options.data.map((r) => ({ ...r, invoked: Array.isArray(answer) })) }
+}
+
+function loopsForever() { for (;;) {} }
+
+function allocatesWithoutEnd() { const all = []; for (;;) all.push(new Array(1e6).fill(all.length)) }
+
+function throws({ pageIndex }) { throw new TypeError(`cannot handle page ${pageIndex}`) }
+
+function readsTheEnvironment() { return { data: [{ env: process.env }] } }
+
+function readsFiles() { return { data: [{ file: require('fs').readFileSync('/etc/passwd', 'utf8') }] } }
+
+function escapes(options) {
+  const outside = options.constructor.constructor('return process')()
+  return { data: [{ env: outside.env }] }
+}
+)";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(script_hooks)
+
+BOOST_FIXTURE_TEST_CASE(a_modern_script_hook_edits_every_record, script_fixture) {
+  auto id = script(modern_hook);
+  expect_run(hooked_flow(id, "preSavePage", 12, 5, "modern", R"({"stamp":"s-1"})"), "completed");
+  auto got = peer.sink("modern");
+  BOOST_REQUIRE_EQUAL(got.size(), 12u);
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    auto rid = r.at("id").as_int64();
+    BOOST_TEST(std::string(r.at("label").as_string()) == (rid % 3 == 0 ? "GOLD:" : "SILVER:") + std::string("name-") + std::to_string(rid));
+    BOOST_TEST(r.at("page").as_int64() == rid / 5);
+    BOOST_TEST(std::string(r.at("stamp").as_string()) == "s-1");
+    BOOST_TEST(r.at("year").as_int64() == 2026);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_script_calls_back_with_its_token, script_fixture) {
+  auto id = script(modern_hook);
+  auto target = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/from-script"]})");
+  expect_run(hooked_flow(id, "callsAnImport", 4, 2, "calling", R"({"importId":")" + target + "\"}"), "completed");
+  BOOST_TEST(peer.sink("from-script").size() == 2u);  // one invoke per page
+  auto got = peer.sink("calling");
+  BOOST_REQUIRE_EQUAL(got.size(), 4u);
+  BOOST_TEST(got[0].record.at("invoked").as_bool());
+}
+
+BOOST_FIXTURE_TEST_CASE(runaway_and_forbidden_scripts_fail_their_flow_and_the_pool_recovers, script_fixture) {
+  auto id = script(modern_hook);
+  struct bad {
+    const char* function;
+    const char* says;
+  };
+  for (auto b : {bad{"loopsForever", "script_timeout"}, bad{"allocatesWithoutEnd", "script_crashed"},
+                 bad{"throws", "cannot handle page 0"}, bad{"readsTheEnvironment", "process is not defined"},
+                 bad{"readsFiles", "Cannot find module 'fs'"}, bad{"escapes", "Code generation from strings disallowed"},
+                 bad{"noSuchFunction", "has no function noSuchFunction"}}) {
+    BOOST_TEST_CONTEXT(b.function) {
+      auto sink = std::string("bad-") + b.function;
+      auto errors = expect_run(hooked_flow(id, b.function, 3, 3, sink), "failed");
+      BOOST_TEST(errors.find(b.says) != std::string::npos, errors);
+      BOOST_TEST(errors.find("pre_save_page_hook") != std::string::npos, errors);
+      BOOST_TEST(peer.sink(sink).empty());
+      // The next call works.
+      auto good = std::string("good-after-") + b.function;
+      expect_run(hooked_flow(id, "preSavePage", 3, 3, good), "completed");
+      BOOST_TEST(peer.sink(good).size() == 3u);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_fails_its_flow_naming_the_line, script_fixture) {
+  auto id = script("function preSavePage(options) {\n  return { data: options.data ]\n}\n");
+  auto errors = expect_run(hooked_flow(id, "preSavePage", 3, 3, "broken"), "failed");
+  BOOST_TEST(errors.find("does not compile") != std::string::npos, errors);
+  BOOST_TEST(errors.find("line 2") != std::string::npos, errors);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
