@@ -49,7 +49,7 @@ using generator_actor = caf::typed_actor<
 using export_stage_actor = generator_actor::extend<caf::reacts_to<start_atom>, outbound_reply>;
 
 using import_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>,
-                                                   outbound_reply>;
+                                                   outbound_reply, user_code_reply>;
 
 using router_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>>;
 

@@ -1,7 +1,8 @@
 // An export's preSavePage hook (core/engine/pre_save_page.hpp) between the
-// export and the processors: each page goes to the hook, one call at a
-// time in page order (pageIndex and abort mean what they say), and what the
-// hook returns goes on in its place. Every page taken passes a page on,
+// export and the processors: each page goes to the hook, several calls at
+// once, and what the hook returns goes on in its place in page order; an
+// abort or a failure takes effect from the page that answered it, as if
+// pages met the hook one at a time. Every page taken passes a page on,
 // empty when nothing of it goes on, so the job still sees it through.
 #include <caf/all.hpp>
 
@@ -23,16 +24,24 @@ struct inbound {
   page_source_actor from;
 };
 
+// A page whose hook call is out (or answered, waiting for the pages before
+// it to go on first).
+struct call {
+  inbound in;
+  std::uint64_t tag = 0;
+  std::optional<hooked_page> out;
+};
+
 struct hook_state {
   std::shared_ptr<const node_services> services;
   std::shared_ptr<const flow_plan> plan;
   const export_step* step = nullptr;
   stage_links links;
   std::deque<inbound> inbox;
-  std::optional<inbound> calling;  ///< the page whose hook call is out
-  std::uint64_t tag = 0;           ///< of the call out
+  std::deque<call> calls;  ///< in page order
+  std::uint64_t tag = 0;   ///< of the last call made
   page_relay relay;
-  std::string failed;  ///< the hook failed: later pages are not run through it
+  std::string failed;    ///< the hook failed: later pages are not passed on
   bool stopped = false;  ///< abort or failure: the export was told to stop
   bool ended = false;
   std::optional<object_id_generator> ids;
@@ -62,43 +71,64 @@ void stop_export(hook_ptr self, const page_source_actor& from) {
   self->send(caf::actor_cast<generator_actor>(from), cancel_atom::value);
 }
 
-void pass_on(hook_ptr self, record_page page, page_source_actor from) {
-  auto& st = self->state;
-  st.relay.push(std::move(page), std::move(from));
-  st.relay.drain(self, st.links.downstream);
-}
-
 void maybe_end(hook_ptr self) {
   auto& st = self->state;
-  if (st.ended && st.inbox.empty() && !st.calling && st.relay.outbox.empty()) {
+  if (st.ended && st.inbox.empty() && st.calls.empty() && st.relay.outbox.empty()) {
     self->send(st.links.downstream, end_atom::value);
     self->quit();
   }
 }
 
-// Runs the next page through the hook; pages that come after an abort or
-// a failure do not reach it.
-void call_next(hook_ptr self) {
+// What goes on for a page, in page order. After an abort the export's
+// further pages go nowhere; after a failure their records become errors
+// with retry data: either way as if the pages had met the hook one by one.
+void pass_on(hook_ptr self, inbound in, std::optional<hooked_page> out) {
   auto& st = self->state;
-  while (!st.calling && !st.inbox.empty()) {
+  if (!st.failed.empty() || st.stopped) {
+    hooked_page skipped;
+    if (!st.failed.empty())
+      skipped.errors = unhooked_records(in.page, *st.step, st.failed, *st.ids, wall_clock_ms());
+    report(self, skipped);
+    out.reset();
+  } else if (out) {
+    if (!out->fatal.empty())
+      st.failed = "not run through preSavePage: it failed on an earlier page (" + out->fatal + ")";
+    if (out->abort || !out->fatal.empty())
+      stop_export(self, in.from);
+    report(self, *out);
+  }
+  // Every page taken passes a page on, empty when nothing of it goes on.
+  auto page = out ? std::move(out->page) : page_builder(1, 0).take(in.page.origin());
+  st.relay.push(std::move(page), std::move(in.from));
+  st.relay.drain(self, st.links.downstream);
+}
+
+// Sends the answered pages at the front on, then calls the hook on the
+// next pages while calls are free (up to pages_in_flight at once, so the
+// hook's calls overlap as the processors' requests do).
+void advance(hook_ptr self) {
+  auto& st = self->state;
+  while (!st.calls.empty() && st.calls.front().out) {
+    auto c = std::move(st.calls.front());
+    st.calls.pop_front();
+    pass_on(self, std::move(c.in), std::move(c.out));
+  }
+  auto limit = static_cast<std::size_t>(std::max(1, st.services->pages_in_flight));
+  while (st.calls.size() < limit && !st.inbox.empty()) {
     auto in = std::move(st.inbox.front());
     st.inbox.pop_front();
-    auto empty = page_builder(1, 0).take(in.page.origin());
-    if (!st.failed.empty()) {
-      hooked_page out;
-      out.errors = unhooked_records(in.page, *st.step, st.failed, *st.ids, wall_clock_ms());
-      report(self, out);
-      pass_on(self, std::move(empty), std::move(in.from));
-      continue;
-    }
-    if (st.stopped) {  // after abort: the export's further pages go nowhere
-      pass_on(self, std::move(empty), std::move(in.from));
+    if (!st.failed.empty() || st.stopped) {
+      if (st.calls.empty()) {
+        pass_on(self, std::move(in), std::nullopt);
+        continue;
+      }
+      st.calls.push_back({std::move(in), 0, hooked_page{}});  // after the calls out
       continue;
     }
     auto options = pre_save_page_options(*st.plan, *st.step, in.page);
-    st.calling = std::move(in);
+    st.calls.push_back({std::move(in), ++st.tag, std::nullopt});
     call_user_function(*st.services, st.links.account, "", *st.step->pre_save_page, extension_type::hook,
-                       std::move(options), caf::actor_cast<hook_stage_actor>(self), ++st.tag);
+                       options, caf::actor_cast<hook_stage_actor>(self), st.tag);
   }
   maybe_end(self);
 }
@@ -120,22 +150,16 @@ hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<cons
     return {
       [=](page_atom, record_page& page) {
         self->state.inbox.push_back({std::move(page), sender_of(self)});
-        call_next(self);
+        advance(self);
       },
       [=](code_atom, std::uint64_t tag, user_code_answer& answer) {
         auto& st = self->state;
-        if (!st.calling || tag != st.tag)
-          return;
-        auto in = std::move(*st.calling);
-        st.calling.reset();
-        auto out = apply_pre_save_page(answer, in.page, *st.step, *st.ids, wall_clock_ms());
-        if (!out.fatal.empty())
-          st.failed = "not run through preSavePage: it failed on an earlier page (" + out.fatal + ")";
-        if (out.abort || !out.fatal.empty())
-          stop_export(self, in.from);
-        report(self, out);
-        pass_on(self, std::move(out.page), std::move(in.from));
-        call_next(self);
+        for (auto& c : st.calls)
+          if (c.tag == tag && !c.out) {
+            c.out = apply_pre_save_page(answer, c.in.page, *st.step, *st.ids, wall_clock_ms());
+            break;
+          }
+        advance(self);
       },
       [=](credit_atom, std::int32_t n) {
         auto& st = self->state;

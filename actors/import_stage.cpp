@@ -13,6 +13,8 @@
 #include "core/util/object_id.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/spawn_work.hpp"
+#include "actors/user_code_call.hpp"
+#include "core/engine/import_hooks.hpp"
 
 namespace integrator {
 
@@ -40,9 +42,15 @@ struct work {
   std::vector<lookup_call> lookups;  ///< dynamic lookups, answered before staging
   lookup_results found;
   std::size_t outstanding = 0;
+  // With hooks (import_hooks.hpp): the records through the mapping, the
+  // records the hook out was given, and the errors hooks logged.
+  std::optional<mapped_page> mapping;
+  std::vector<std::size_t> in_play;
+  std::vector<job_error_entry> logged;
 };
 
 // A request's tag: its page's generation, whether it is a lookup, its index.
+// A hook call's tag is its page's generation and the hook.
 constexpr std::uint64_t lookup_bit = 1u << 23;
 constexpr std::uint64_t index_mask = lookup_bit - 1;
 
@@ -125,7 +133,7 @@ void finish_page(import_ptr self, std::uint64_t gen) {
         job_error_entry e;
         e.error_id = st.ids->next(static_cast<std::uint32_t>(now / 1000));
         e.step_id = st.step->import_id;
-        e.source = st.step->lookup ? "lookup" : "import";
+        e.source = out.source ? out.source : st.step->lookup ? "lookup" : "import";
         e.code = out.code.empty() ? std::string(code_name(error_code::import_failed)) : out.code;
         e.message = out.message;
         e.trace_key = parsed ? trace_key_of(w.records[i]) : trace_key_of(w.page.record(i));
@@ -143,6 +151,10 @@ void finish_page(import_ptr self, std::uint64_t gen) {
         next.append(w.page.record(i), st.lane);
       }
     }
+  }
+  for (auto& e : w.logged) {
+    e.step_id = st.step->import_id;
+    r.errors.push_back(std::move(e));
   }
   st.links.stamp(r);
   self->send(st.links.job, report_atom::value, std::move(r));
@@ -165,11 +177,13 @@ void submit(import_ptr self, std::uint64_t tag, const std::string& method, const
 }
 
 // Sends the page's staged requests (or finishes it when there are none).
+void settled(import_ptr self, std::uint64_t gen);
+
 void send_requests(import_ptr self, std::uint64_t gen) {
   auto& w = self->state.active.at(gen);
   w.outstanding = w.requests.size();
   if (w.outstanding == 0) {
-    finish_page(self, gen);
+    settled(self, gen);
     return;
   }
   for (std::size_t q = 0; q < w.requests.size(); ++q) {
@@ -178,12 +192,76 @@ void send_requests(import_ptr self, std::uint64_t gen) {
   }
 }
 
-// The lookups are answered: stages the page with what they found.
+// Calls hook `h` on the page's records in play; the answer comes back
+// tagged with the page and the hook.
+void call_hook(import_ptr self, std::uint64_t gen, import_hook h) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  w.in_play = records_in_play(h, w.outcomes, w.records.size());
+  auto options = import_hook_options(h, *st.plan, *st.step, w.in_play, w.records,
+                                     w.mapping ? &*w.mapping : nullptr, w.outcomes);
+  call_user_function(*st.services, st.links.account, "", *st.step->hooks.of(h), extension_type::hook, options,
+                     caf::actor_cast<import_stage_actor>(self), (gen << 24) | static_cast<std::uint64_t>(h));
+}
+
+const lookup_results* found_of(import_ptr self, work& w) {
+  return self->state.step->plan->has_lookups() ? &w.found : nullptr;
+}
+
+// The mapped records become requests.
+void build_page(import_ptr self, std::uint64_t gen) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  w.requests = st.step->plan->build_requests(w.records, *w.mapping, st.plan->settings, w.outcomes,
+                                             found_of(self, w));
+  send_requests(self, gen);
+}
+
+// The lookups are answered: stages the page with what they found (with
+// hooks, in two steps: postMap goes between the mapping and the requests).
 void send_page(import_ptr self, std::uint64_t gen) {
   auto& st = self->state;
   auto& w = st.active.at(gen);
-  w.requests = st.step->plan->stage(w.records, st.plan->settings, w.outcomes, &w.found);
-  send_requests(self, gen);
+  if (!st.step->hooks.any()) {
+    w.requests = st.step->plan->stage(w.records, st.plan->settings, w.outcomes, found_of(self, w));
+    send_requests(self, gen);
+    return;
+  }
+  w.mapping = st.step->plan->map_records(w.records, st.plan->settings, w.outcomes, found_of(self, w));
+  if (st.step->hooks.post_map && !records_in_play(import_hook::post_map, w.outcomes, w.records.size()).empty())
+    call_hook(self, gen, import_hook::post_map);
+  else
+    build_page(self, gen);
+}
+
+// The page's records are parsed (and through preMap): asks the lookups,
+// or stages the page.
+void look_up(import_ptr self, std::uint64_t gen) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  const auto& plan = *st.step->plan;
+  if (!plan.has_lookups()) {
+    send_page(self, gen);
+    return;
+  }
+  w.lookups = plan.lookup_calls(w.records, st.plan->settings, w.found);
+  w.outstanding = w.lookups.size();
+  for (std::size_t q = 0; q < w.lookups.size(); ++q) {
+    auto& c = w.lookups[q];
+    submit(self, (gen << 24) | lookup_bit | q, c.method, c.target, std::move(c.body), {});
+  }
+  if (w.outstanding == 0)
+    send_page(self, gen);
+}
+
+// Every request of the page is answered.
+void settled(import_ptr self, std::uint64_t gen) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  if (st.step->hooks.post_submit && !records_in_play(import_hook::post_submit, w.outcomes, w.records.size()).empty())
+    call_hook(self, gen, import_hook::post_submit);
+  else
+    finish_page(self, gen);
 }
 
 void process_next(import_ptr self) {
@@ -206,21 +284,18 @@ void process_next(import_ptr self) {
     w.picked = std::move(mine->picked);
   }
   const auto& plan = *st.step->plan;
-  if (plan.has_lookups() && w.page.size() > 0) {
+  if ((plan.has_lookups() || st.step->hooks.any()) && w.page.size() > 0) {
     for (std::size_t i = 0; i < w.page.size(); ++i) {
       boost::system::error_code ec;
       w.records.push_back(parse_json(w.page.record(i), ec));
       if (ec)
         w.records.back() = nullptr;  // fails as invalid_record when staged
     }
-    w.lookups = plan.lookup_calls(w.records, st.plan->settings, w.found);
-    w.outstanding = w.lookups.size();
-    for (std::size_t q = 0; q < w.lookups.size(); ++q) {
-      auto& c = w.lookups[q];
-      submit(self, (gen << 24) | lookup_bit | q, c.method, c.target, std::move(c.body), {});
-    }
-    if (w.outstanding == 0)
-      send_page(self, gen);
+    w.outcomes.assign(w.records.size(), {});  // preMap may decide some
+    if (st.step->hooks.pre_map)
+      call_hook(self, gen, import_hook::pre_map);
+    else
+      look_up(self, gen);
   } else {
     // Records are parsed only when responseMapping needs them afterwards
     // (or the plan cannot work from text).
@@ -262,14 +337,32 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
       bool lookup = (tag & lookup_bit) != 0;
       if (lookup)
         st.step->plan->settle_lookup(w.lookups[tag & index_mask], resp, w.found);
-      else
-        st.step->plan->settle(w.requests[tag & index_mask], resp, w.outcomes);
+      else  // postSubmit sees each record's part of the answer (_json)
+        st.step->plan->settle(w.requests[tag & index_mask], resp, w.outcomes,
+                              st.step->hooks.post_submit != nullptr);
       if (--w.outstanding > 0)
         return;
       if (lookup)
         send_page(self, it->first);
       else
-        finish_page(self, it->first);
+        settled(self, it->first);
+    },
+    [=](code_atom, std::uint64_t tag, user_code_answer& answer) {
+      auto& st = self->state;
+      auto gen = tag >> 24;
+      auto it = st.active.find(gen);
+      if (it == st.active.end())
+        return;
+      auto& w = it->second;
+      auto h = static_cast<import_hook>(tag & 0xFF);
+      auto logged = apply_import_hook(h, answer, w.in_play, w.records, w.mapping ? &*w.mapping : nullptr,
+                                      w.outcomes, wall_clock_ms());
+      std::move(logged.begin(), logged.end(), std::back_inserter(w.logged));
+      switch (h) {
+        case import_hook::pre_map: look_up(self, gen); break;
+        case import_hook::post_map: build_page(self, gen); break;
+        case import_hook::post_submit: finish_page(self, gen); break;
+      }
     },
     [=](credit_atom, std::int32_t n) {
       self->state.relay.credit += n;

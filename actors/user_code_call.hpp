@@ -7,9 +7,6 @@
 
 #include <caf/send.hpp>
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,16 +22,16 @@ namespace integrator {
 /// Stacks get at most this many calls at once from one node; more wait.
 inline constexpr int stack_concurrency = 16;
 
-/// Calls `fn` with `options` on behalf of `account` (`connector_id` set for
-/// a connector's code, which reaches that connector's resources); the
-/// answer goes to `to` tagged `tag`.
+/// Calls `fn` with `options` (a JSON object's text) on behalf of `account`
+/// (`connector_id` set for a connector's code, which reaches that
+/// connector's resources); the answer goes to `to` tagged `tag`.
 template <class Handle>
 void call_user_function(const node_services& services, const std::string& account,
                         const std::string& connector_id, const user_function& fn, extension_type type,
-                        boost::json::object options, Handle to, std::uint64_t tag) {
+                        std::string_view options_text, Handle to, std::uint64_t tag) {
   auto tokens = services.one_time;
   auto token = tokens->mint(account, "", connector_id, wall_clock_ms());
-  options["bearerToken"] = token;
+  auto options = with_string_member(options_text, "bearerToken", token);
   auto done = [to = std::move(to), tag, tokens, token](user_code_answer a) {
     tokens->revoke(token);
     caf::anon_send(to, code_atom::value, tag, std::move(a));
@@ -42,7 +39,7 @@ void call_user_function(const node_services& services, const std::string& accoun
   if (fn.stack) {
     retry_policy transport_only;  // a 422 is the function's answer: final
     transport_only.max_attempts = 3;
-    auto req = stack_request(*fn.stack, type, fn.function, std::move(options));
+    auto req = stack_request(*fn.stack, type, fn.function, options);
     auto function = fn.function;
     services.outbound->submit(std::move(req), "stack:" + fn.stack->id, stack_concurrency,
                               std::move(transport_only),
@@ -56,8 +53,7 @@ void call_user_function(const node_services& services, const std::string& accoun
                                              "script " + fn.script_id + " was not called"));
     return;
   }
-  services.scripts->submit(script_call{fn.script_id, fn.script_code, fn.function,
-                                       boost::json::serialize(options)},
+  services.scripts->submit(script_call{fn.script_id, fn.script_code, fn.function, std::move(options)},
                            std::move(done));
 }
 

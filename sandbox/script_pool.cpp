@@ -130,7 +130,7 @@ void script_pool::serve() {
     }
     p.done(run(w, p.call));
   }
-  w.kill();
+  w.reap();  // its stdin closes: it exits (killed if it does not within 0.5 s)
 }
 
 bool script_pool::spawn(worker& w, std::string& why) {
@@ -154,6 +154,10 @@ bool script_pool::spawn(worker& w, std::string& why) {
   // async-signal-safe calls (this process has other threads).
   std::vector<std::string> args{node_,
                                 "--max-old-space-size=" + std::to_string(limits_.memory_mb),
+                                // A page's objects die young: a larger nursery
+                                // scavenges less often (1.9 → 1.2 ms of CPU per
+                                // page of 1,000 records, bench/hook_bench.py).
+                                "--max-semi-space-size=32",
                                 "--disallow-code-generation-from-strings",
                                 "--experimental-permission",
                                 "--allow-fs-read=" + dir_ + "/*",

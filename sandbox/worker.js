@@ -103,16 +103,16 @@ function renames (names) {
   return names.replace(/([\w$]+)\s+as\s+([\w$]+)/g, '$1: $2')
 }
 
-const compiled = new Map()  // hash → context
+const compiled = new Map()  // hash → {ctx, parse: the context's own JSON.parse}
 
 function contextFor (header) {
-  let ctx = compiled.get(header.hash)
-  if (ctx) return ctx
+  const known = compiled.get(header.hash)
+  if (known) return known
   const module = { exports: {} }
   const logger = (level) => (...args) => {
     if (current) current.logs.push({ level, message: args.map(show).join(' '), time: new Date().toISOString() })
   }
-  ctx = vm.createContext({
+  const ctx = vm.createContext({
     console: Object.freeze({ log: logger('info'), info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug') }),
     require: requireFor,
     module,
@@ -127,8 +127,9 @@ function contextFor (header) {
     TextDecoder
   }, { codeGeneration: { strings: false, wasm: false }, name: 'script ' + header.scriptId })
   new vm.Script(toCommonJS(header.code), { filename: 'script-' + header.scriptId + '.js' }).runInContext(ctx)
-  compiled.set(header.hash, ctx)
-  return ctx
+  const entry = { ctx, parse: vm.runInContext('JSON.parse', ctx) }
+  compiled.set(header.hash, entry)
+  return entry
 }
 
 function show (v) {
@@ -161,21 +162,21 @@ async function run (header, optionsText) {
   current = { token: null, logs: [] }
   const reply = { id: header.id, ok: false }
   try {
-    let ctx
+    let entry
     try {
-      ctx = contextFor(header)
+      entry = contextFor(header)
     } catch (e) {
       reply.code = 'script_error'
       reply.message = 'script ' + header.scriptId + ' does not compile: ' + describe(e)
       return answer(Object.assign(reply, { logs: current.logs }))
     }
-    const fn = findFunction(ctx, header.function)
+    const fn = findFunction(entry.ctx, header.function)
     if (!fn) {
       reply.code = 'function_not_found'
       reply.message = 'script ' + header.scriptId + ' has no function ' + header.function
       return answer(Object.assign(reply, { logs: current.logs }))
     }
-    const options = vm.runInContext('JSON.parse', ctx)(optionsText)
+    const options = entry.parse(optionsText)
     current.token = options.bearerToken
     const result = await fn(options)
     const text = result === undefined ? undefined : JSON.stringify(result)

@@ -274,8 +274,16 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     auto compiled = lookup ? import_plan::compile_lookup(*doc, p) : import_plan::compile(*doc, p);
     if (!compiled)
       return compiled.error();
-    if (auto refused = refuse_user_code(std::string(lookup ? "lookup " : "import ") + step.import_id, *doc, p))
+    auto step_name = std::string(lookup ? "lookup " : "import ") + step.import_id;
+    if (auto refused = lookup ? refuse_user_code(step_name, *doc, p)
+                              : refuse_user_code(step_name, *doc, p, {"preMap", "postMap", "postSubmit"}))
       return *refused;
+    if (!lookup) {
+      auto hooks = import_hooks::resolve(*doc, spec.stacks, spec.scripts);
+      if (!hooks)
+        return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};
+      step.hooks = std::move(*hooks);
+    }
     step.plan = std::make_shared<const import_plan>(std::move(*compiled));
     plan.processors.push_back(std::move(step));
   }

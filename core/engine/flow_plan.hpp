@@ -20,6 +20,7 @@
 #include "core/lang/filter_expression.hpp"
 #include "core/lang/flow_routes.hpp"
 #include "core/connect/http_endpoint.hpp"
+#include "core/engine/import_hooks.hpp"
 #include "core/engine/import_plan.hpp"
 #include "core/engine/job_model.hpp"
 #include "core/engine/user_function.hpp"
@@ -100,6 +101,7 @@ struct import_step {
   std::string connection_id;
   std::shared_ptr<const http_endpoint> endpoint;
   std::shared_ptr<const import_plan> plan;
+  import_hooks hooks;  ///< preMap, postMap, postSubmit (imports only)
 };
 
 struct flow_plan {

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "core/json/json_depth.hpp"
+#include "core/json/json_scan.hpp"
+
 namespace integrator {
 
 namespace json = boost::json;
@@ -43,25 +46,53 @@ result<std::vector<hook_error>> errors_of(const json::value* v, std::string_view
 
 }  // namespace
 
-result<pre_save_page_result> read_pre_save_page(const json::value& returned) {
-  const auto* o = returned.if_object();
-  if (!o)
+result<pre_save_page_result> read_pre_save_page(std::string& returned) {
+  auto refused = [] {
     return invalid_input("preSavePage must return an object {data, errors, abort, newErrorsAndRetryData}");
+  };
+  auto first = returned.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || returned[first] != '{')
+    return refused();
+  json_scan scan(returned);
   pre_save_page_result r;
-  if (const auto* d = o->if_contains("data"); d && !d->is_null()) {
-    const auto* a = d->if_array();
-    if (!a)
+  // records() checks the whole answer first (simdjson's full parse), so
+  // the members below are read from a well-formed document.
+  if (!scan.records({"data"}, r.data))
+    return invalid_input("preSavePage returned something that is not JSON");
+  // The records of an array follow its '['; a lone object or a scalar at
+  // `data` follows the member's ':'.
+  if (!r.data.empty()) {
+    auto before = std::string_view(returned.data(), static_cast<std::size_t>(r.data.front().data() - returned.data()));
+    auto last = before.find_last_not_of(" \t\r\n");
+    if (last == std::string_view::npos || before[last] != '[')
       return invalid_input("preSavePage returned data that is not an array");
-    r.data.assign(a->begin(), a->end());
+  } else if (auto data = scan.text_at({"data"}); data && !data->empty() && data->front() != '[') {
+    return invalid_input("preSavePage returned data that is not an array");
   }
-  auto errors = errors_of(o->if_contains("errors"), "preSavePage's errors");
+  // A member of the answer, parsed: the small ones (errors, flags).
+  auto member = [&](const char* key) -> result<json::value> {
+    auto text = scan.text_at({key});
+    if (!text || text->empty())
+      return json::value();
+    boost::system::error_code ec;
+    auto v = parse_json(*text, ec);
+    if (ec)  // a string's unescaped text: not an array or an object
+      return json::value(json::string(*text));
+    return v;
+  };
+  auto errors_value = member("errors");
+  if (!errors_value)
+    return errors_value.error();
+  auto errors = errors_of(&*errors_value, "preSavePage's errors");
   if (!errors)
     return errors.error();
   r.errors = std::move(*errors);
-  if (const auto* ab = o->if_contains("abort"); ab && ab->is_bool())
-    r.abort = ab->get_bool();
-  if (const auto* n = o->if_contains("newErrorsAndRetryData"); n && !n->is_null()) {
-    const auto* a = n->if_array();
+  r.abort = scan.text_at({"abort"}) == std::optional<std::string>("true");
+  auto more = member("newErrorsAndRetryData");
+  if (!more)
+    return more.error();
+  if (!more->is_null()) {
+    const auto* a = more->if_array();
     if (!a)
       return invalid_input("preSavePage returned newErrorsAndRetryData that is not an array");
     for (const auto& item : *a) {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/util/result.hpp"
@@ -21,7 +22,9 @@ struct hook_error {
 
 /// preSavePage's answer: {data, errors, abort, newErrorsAndRetryData}.
 struct pre_save_page_result {
-  std::vector<boost::json::value> data;  ///< the page's records from here on
+  /// The page's records from here on, as JSON texts within the answer's
+  /// text (a page of records is never built into documents here).
+  std::vector<std::string_view> data;
   std::vector<hook_error> errors;        ///< errors of the page, without retry data
   bool abort = false;                    ///< no further pages of this export
   struct retryable {
@@ -31,10 +34,12 @@ struct pre_save_page_result {
   std::vector<retryable> new_errors_and_retry_data;
 };
 
-/// Reads preSavePage's returned value. A missing `data` keeps no records;
-/// `data` that is not an array, or malformed errors, refuse the answer
-/// (the page fails with the reason, its records kept for a retry).
-result<pre_save_page_result> read_pre_save_page(const boost::json::value& returned);
+/// Reads preSavePage's returned JSON text (its padding capacity may grow;
+/// the records point into it). A missing `data` keeps no records; text
+/// that is not JSON, `data` that is not an array, or malformed errors
+/// refuse the answer (the page fails with the reason, its records kept for
+/// a retry).
+result<pre_save_page_result> read_pre_save_page(std::string& returned);
 
 /// One record's answer from a per-record hook (preMap, postMap): its data,
 /// its errors, both, or neither (ignore the record).

@@ -334,24 +334,38 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
                                                const json::value& settings,
                                                std::vector<record_outcome>& outcomes,
                                                const lookup_results* found) const {
-  const auto& ops = *ops_;
-  outcomes.assign(records.size(), {});
-  // What templates see of record i: the record, and what its lookups found
-  // (by name, and under "lookup").
-  auto context_of = [&](std::size_t i, const json::value& record) {
-    auto ctx = record_context(record, settings);
-    if (found && !found->values[i].empty()) {
-      auto& o = ctx.as_object();
-      for (const auto& [name, value] : found->values[i])
-        o[name] = value;
-      o["lookup"] = found->values[i];
-    }
-    return ctx;
-  };
-  std::vector<json::value> mapped(records.size());
-  std::vector<std::size_t> op_of(records.size(), create_op_);
+  outcomes.clear();
+  auto page = map_records(records, settings, outcomes, found);
+  return build_requests(records, page, settings, outcomes, found);
+}
+
+// What templates see of record i: the record, and what its lookups found
+// (by name, and under "lookup").
+static json::value import_plan_record_context(const json::value& record, const json::value& settings,
+                                       const lookup_results* found, std::size_t i) {
+  auto ctx = record_context(record, settings);
+  if (found && !found->values[i].empty()) {
+    auto& o = ctx.as_object();
+    for (const auto& [name, value] : found->values[i])
+      o[name] = value;
+    o["lookup"] = found->values[i];
+  }
+  return ctx;
+}
+
+mapped_page import_plan::map_records(const std::vector<json::value>& records, const json::value& settings,
+                                     std::vector<record_outcome>& outcomes, const lookup_results* found) const {
+  if (outcomes.size() != records.size())
+    outcomes.assign(records.size(), {});
+  mapped_page page;
+  auto& mapped = page.mapped;
+  auto& op_of = page.op_of;
+  mapped.resize(records.size());
+  op_of.assign(records.size(), create_op_);
   for (std::size_t i = 0; i < records.size(); ++i) {
     auto& out = outcomes[i];
+    if (out.what != record_outcome::kind::pending)
+      continue;  // decided before (a hook)
     if (!records[i].is_object()) {
       out.what = record_outcome::kind::failed;
       out.code = code_name(error_code::invalid_record);
@@ -385,6 +399,19 @@ std::vector<import_request> import_plan::stage(const std::vector<json::value>& r
       out.message = errors.front();
     }
   }
+  return page;
+}
+
+std::vector<import_request> import_plan::build_requests(const std::vector<json::value>& records,
+                                                       const mapped_page& page, const json::value& settings,
+                                                       std::vector<record_outcome>& outcomes,
+                                                       const lookup_results* found) const {
+  const auto& ops = *ops_;
+  const auto& mapped = page.mapped;
+  const auto& op_of = page.op_of;
+  auto context_of = [&](std::size_t i, const json::value& record) {
+    return import_plan_record_context(record, settings, found, i);
+  };
   std::vector<import_request> requests;
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (outcomes[i].what != record_outcome::kind::pending)

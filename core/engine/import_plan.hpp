@@ -53,6 +53,16 @@ struct record_outcome {
   /// only when kept: an outcome is made and freed per record of every batch,
   /// and Boost.JSON's constructor and destructor are library calls.
   std::optional<boost::json::value> response;
+  /// Where a failure came from when not the import itself: a hook's
+  /// `source` (pre_map_hook, …); null: the import's (or the lookup's).
+  const char* source = nullptr;
+};
+
+/// A page's records through the mapping, before requests are built from
+/// them (import hooks may change them in between: postMap).
+struct mapped_page {
+  std::vector<boost::json::value> mapped;  ///< by record; null for a decided one
+  std::vector<std::size_t> op_of;          ///< by record: its operation
 };
 
 /// What an import's dynamic lookups found for each record of a page.
@@ -82,6 +92,17 @@ public:
                                     const boost::json::value& settings,
                                     std::vector<record_outcome>& outcomes,
                                     const lookup_results* found = nullptr) const;
+
+  /// stage() in two steps. map_records decides what it can without a
+  /// request (records whose outcome is already decided stay so; `outcomes`
+  /// is sized to the records when it is not) and maps the rest;
+  /// build_requests makes the requests of the records still pending.
+  mapped_page map_records(const std::vector<boost::json::value>& records, const boost::json::value& settings,
+                          std::vector<record_outcome>& outcomes, const lookup_results* found = nullptr) const;
+  std::vector<import_request> build_requests(const std::vector<boost::json::value>& records,
+                                             const mapped_page& page, const boost::json::value& settings,
+                                             std::vector<record_outcome>& outcomes,
+                                             const lookup_results* found = nullptr) const;
 
   /// True when records need dynamic lookups (dynamic_lookup.hpp) before
   /// they are staged.

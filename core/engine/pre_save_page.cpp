@@ -4,7 +4,6 @@
 
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/hook_results.hpp"
-#include "core/json/json_depth.hpp"
 
 namespace integrator {
 
@@ -46,16 +45,9 @@ std::vector<job_error_entry> page_as_errors(const record_page& page, const expor
 
 }  // namespace
 
-json::object pre_save_page_options(const flow_plan& plan, const export_step& step, const record_page& page) {
-  json::array data;
-  data.reserve(page.size());
-  for (std::size_t i = 0; i < page.size(); ++i) {
-    boost::system::error_code ec;
-    data.push_back(parse_json(page.record(i), ec));
-  }
+std::string pre_save_page_options(const flow_plan& plan, const export_step& step, const record_page& page) {
   const auto& hook = *step.pre_save_page;
   json::object o;
-  o["data"] = std::move(data);
   o["errors"] = json::array();
   o["retryData"] = json::object();
   // Origins number an export's pages from 1, across resumes too.
@@ -73,10 +65,22 @@ json::object pre_save_page_options(const flow_plan& plan, const export_step& ste
     for (auto& [k, v] : dates)
       o[k] = v;
   }
-  return o;
+  // {"data":[r1,r2,…], …the rest}: the records are valid JSON texts already.
+  auto rest = json::serialize(o);
+  std::string text;
+  text.reserve(page.bytes() + page.size() + rest.size() + 16);
+  text += R"({"data":[)";
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    if (i > 0)
+      text += ',';
+    text += page.record(i);
+  }
+  text += "],";
+  text.append(rest, 1);  // without its opening brace
+  return text;
 }
 
-hooked_page apply_pre_save_page(const user_code_answer& answer, const record_page& page,
+hooked_page apply_pre_save_page(user_code_answer& answer, const record_page& page,
                                 const export_step& step, object_id_generator& ids, std::int64_t now_ms) {
   hooked_page out;
   const auto& hook = *step.pre_save_page;
@@ -87,18 +91,12 @@ hooked_page apply_pre_save_page(const user_code_answer& answer, const record_pag
   };
   if (!answer.ok)
     return fail(answer.code, answer.message);
-  auto value = returned_value(answer, hook.function);
-  if (!value)
-    return fail("invalid_extension_response", value.error().message);
-  auto read = read_pre_save_page(*value);
+  auto read = read_pre_save_page(answer.returned);
   if (!read)
     return fail("invalid_extension_response", read.error().message);
   page_builder next(read->data.size() + 1, max_page_bytes * 2);
-  std::string text;
-  for (const auto& record : read->data) {
-    text = json::serialize(record);
-    next.append(text);
-  }
+  for (auto record : read->data)
+    next.append(record);
   out.page = next.take(page.origin());
   out.abort = read->abort;
   for (const auto& e : read->errors)

@@ -22,9 +22,9 @@ namespace integrator {
 struct export_step;
 struct flow_plan;
 
-/// The options the hook gets for `page` of `step` (without bearerToken).
-boost::json::object pre_save_page_options(const flow_plan& plan, const export_step& step,
-                                          const record_page& page);
+/// The options the hook gets for `page` of `step` (without bearerToken),
+/// as JSON text: the page's records go in as they are, never parsed.
+std::string pre_save_page_options(const flow_plan& plan, const export_step& step, const record_page& page);
 
 /// A page after its hook.
 struct hooked_page {
@@ -36,7 +36,7 @@ struct hooked_page {
 
 /// What `answer` makes of `page`. Errors carry source pre_save_page_hook;
 /// their retry data keys come from `ids`.
-hooked_page apply_pre_save_page(const user_code_answer& answer, const record_page& page,
+hooked_page apply_pre_save_page(user_code_answer& answer, const record_page& page,
                                 const export_step& step, object_id_generator& ids, std::int64_t now_ms);
 
 /// The page's records as errors with retry data, for a page the hook did

@@ -48,8 +48,20 @@ result<stack_target> stack_target::from_document(const json::value& stack) {
   return t;
 }
 
+std::string with_string_member(std::string_view object_text, std::string_view key, std::string_view value) {
+  auto open = object_text.find('{');
+  if (open == std::string_view::npos)
+    return std::string(object_text);
+  auto rest = object_text.substr(open + 1);
+  bool empty = rest.find_first_not_of(" \t\r\n") == std::string_view::npos || rest[rest.find_first_not_of(" \t\r\n")] == '}';
+  std::string out = "{" + json::serialize(json::string(key)) + ":" + json::serialize(json::string(value));
+  out += empty ? "" : ",";
+  out += rest;
+  return out;
+}
+
 outbound_request stack_request(const stack_target& stack, extension_type type,
-                               std::string_view function, json::object options) {
+                               std::string_view function, std::string_view options) {
   json::object envelope;
   if (stack.connector_id.empty())
     envelope["diy"] = true;
@@ -58,13 +70,18 @@ outbound_request stack_request(const stack_target& stack, extension_type type,
   envelope["type"] = type_name(type);
   envelope["function"] = function;
   envelope["maxResponseSize"] = max_stack_response;
-  envelope["options"] = std::move(options);
   outbound_request req;
   req.method = "POST";
   req.url = stack.host_uri + "/function";
   req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Authorization", "Bearer " + stack.system_token);
+  // {…envelope, "options": <options as given>}: the page in the options is
+  // not parsed again to be sent.
   req.body = json::serialize(envelope);
+  req.body.pop_back();
+  req.body += R"(,"options":)";
+  req.body += options;
+  req.body += '}';
   req.timeout_ms = stack_call_timeout_ms;
   return req;
 }

@@ -43,9 +43,13 @@ inline constexpr std::int64_t stack_call_timeout_ms = 330'000;
 
 /// POST {hostURI}/function with the system token and the envelope
 /// {diy | _connectorId, type, function, maxResponseSize, options}.
-/// `options` must already hold the call's one-time bearerToken.
+/// `options` (a JSON object's text) must already hold the call's one-time
+/// bearerToken.
 outbound_request stack_request(const stack_target& stack, extension_type type,
-                               std::string_view function, boost::json::object options);
+                               std::string_view function, std::string_view options);
+
+/// A JSON object's text with member `key` (a string value) put first.
+std::string with_string_member(std::string_view object_text, std::string_view key, std::string_view value);
 
 /// What a stack's answer says: 200 → the result (its body, read later by
 /// returned_value; an empty body returned nothing); 422 → the function's

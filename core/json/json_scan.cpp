@@ -330,11 +330,17 @@ std::optional<std::string> json_scan::text_at(const std::vector<std::string>& pa
       return std::nullopt;
     return std::string(trim_json_space(raw));
   }
-  if (doc.at_pointer(json_pointer_of(path)).get(v))
+  if (auto e = doc.at_pointer(json_pointer_of(path)).get(v)) {
+    // Absent is an answer; anything else left the document unwalkable.
+    if (e != simdjson::NO_SUCH_FIELD && e != simdjson::INDEX_OUT_OF_BOUNDS)
+      impl_->parsed = false;
     return std::nullopt;
+  }
   od::json_type t;
-  if (v.type().get(t))
+  if (v.type().get(t)) {
+    impl_->parsed = false;
     return std::nullopt;
+  }
   if (t == od::json_type::string) {
     std::string_view s;
     if (v.get_string().get(s))

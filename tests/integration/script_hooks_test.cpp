@@ -79,6 +79,22 @@ function readsTheEnvironment() { return { data: [{ env: process.env }] } }
 
 function readsFiles() { return { data: [{ file: require('fs').readFileSync('/etc/passwd', 'utf8') }] } }
 
+export function preMap({ data, configuration: { ignore, fail } }) {
+  return data.map((r) => r.id === ignore ? {}
+                       : r.id === fail ? { errors: [{ code: 'pre_bad', message: `no ${r.id}` }] }
+                       : { data: { ...r, pre: true } })
+}
+
+export function postMap({ preMapData, postMapData }) {
+  return postMapData.map((m, i) => ({ data: { ...m, post: preMapData[i].pre === true } }))
+}
+
+export function postSubmit({ responseData, postMapData }) {
+  return responseData.map((r, i) => postMapData[i].id === 3
+    ? { ...r, statusCode: 422, errors: [{ code: 'post_bad', message: 'refused after the fact' }] }
+    : r)
+}
+
 function escapes(options) {
   const outside = options.constructor.constructor('return process')()
   return { data: [{ env: outside.env }] }
@@ -136,6 +152,34 @@ BOOST_FIXTURE_TEST_CASE(runaway_and_forbidden_scripts_fail_their_flow_and_the_po
       BOOST_TEST(peer.sink(good).size() == 3u);
     }
   }
+}
+
+BOOST_FIXTURE_TEST_CASE(import_hooks_edit_ignore_and_fail_records, script_fixture) {
+  auto id = script(modern_hook);
+  auto hook = [&](const char* name) {
+    return std::string("\"") + name + R"(":{"_scriptId":")" + id + R"(","function":")" + name
+           + R"(","configuration":{"ignore":1,"fail":2}})";
+  };
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=6&size=6","response":{"resourcePath":"items"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/import-hooks"]})",
+                         R"("hooks":{)" + hook("preMap") + "," + hook("postMap") + "," + hook("postSubmit") + "}");
+  auto job_id = run(flow(exp, {imp}));
+  auto j = wait_job(job_id);
+  auto errors = errors_of(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors);
+  BOOST_TEST(j.at("numIgnore").as_int64() == 1);
+  BOOST_TEST(j.at("numError").as_int64() == 2);
+  BOOST_TEST(j.at("numSuccess").as_int64() == 3);
+  auto got = peer.sink("import-hooks");
+  BOOST_REQUIRE_EQUAL(got.size(), 4u);  // 0, 3, 4, 5: 1 ignored, 2 failed in preMap
+  for (const auto& e : got) {
+    BOOST_TEST(e.record.at("pre").as_bool());
+    BOOST_TEST(e.record.at("post").as_bool());
+  }
+  BOOST_TEST(errors.find("pre_map_hook") != std::string::npos, errors);
+  BOOST_TEST(errors.find("pre_bad") != std::string::npos, errors);
+  BOOST_TEST(errors.find("post_submit_hook") != std::string::npos, errors);
+  BOOST_TEST(errors.find("refused after the fact") != std::string::npos, errors);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_fails_its_flow_naming_the_line, script_fixture) {

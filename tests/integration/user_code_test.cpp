@@ -26,7 +26,6 @@ BOOST_FIXTURE_TEST_CASE(a_flow_with_user_code_fails_and_names_it_instead_of_skip
   };
   auto by_script = R"({"_scriptId":")" + script + R"(","function":"f"})";
   std::vector<variant> variants = {
-    {"premap", "", R"("hooks":{"preMap":)" + by_script + "}", "", "", "hooks.preMap"},
     {"postresponsemap", "", "", R"(,"hooks":{"postResponseMap":)" + by_script + "}", "", "hooks.postResponseMap"},
     {"outputfilter", R"("filter":{"type":"script","script":)" + by_script + "}", "", "", "", "filter (a script"},
     {"transform", R"("transform":{"type":"script","script":)" + by_script + "}", "", "", "", "transform (a script"},
@@ -77,7 +76,7 @@ BOOST_FIXTURE_TEST_CASE(preview_and_invoke_refuse_user_code_with_422, flow_fixtu
   BOOST_TEST(invoked.status == 422u, invoked.body);
   BOOST_TEST(invoked.body.find("hooks.preSavePage") != std::string::npos, invoked.body);
   auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/invoked"]})",
-                         R"("hooks":{"preMap":{"_scriptId":")" + script + R"(","function":"f"}})");
+                         R"("hooks":{"postAggregate":{"_scriptId":")" + script + R"(","function":"f"}})");
   auto put = api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"id":1}]})");
   BOOST_TEST(put.status == 422u, put.body);
   BOOST_TEST(put.body.find("user_code_unavailable") != std::string::npos, put.body);

@@ -22,7 +22,7 @@ function callIntegrator (options, method, path, body) {
   })
 }
 
-let lastToken = null
+let firstToken = null  // the first one-time token a hook got
 
 module.exports = {
   hooks: {
@@ -57,25 +57,28 @@ module.exports = {
     nothing: function (options, callback) {
       callback()
     },
-    // Uses its one-time token: invokes an import (allowed), lists
-    // connections (refused), and on the next page replays the previous
-    // page's token (refused: that call has returned). What each answered
-    // goes into the records. (A plain function: integrator-extension 0.3.12
-    // does not call async ones.)
+    // Uses its one-time token: invokes an import (allowed) and lists
+    // connections (refused). What each answered goes into the records. (A
+    // plain function: integrator-extension 0.3.12 does not call async ones.)
     usesToken: function (options, callback) {
       (async () => {
         const invoked = await callIntegrator(options, 'POST', '/v1/imports/' + options.configuration.importId + '/invoke',
           [{ fromHook: options.pageIndex }])
         const listed = await callIntegrator(options, 'GET', '/v1/connections')
-        let replayed = null
-        if (lastToken) {
-          replayed = (await callIntegrator(Object.assign({}, options, { bearerToken: lastToken }), 'GET', '/v1/tokenInfo')).status
-        }
-        lastToken = options.bearerToken
+        if (!firstToken) firstToken = options.bearerToken
         const data = options.data.map((r) => Object.assign({}, r, {
-          invokeStatus: invoked.status, listStatus: listed.status, replayStatus: replayed
+          invokeStatus: invoked.status, listStatus: listed.status
         }))
         callback(null, { data })
+      })().catch(callback)
+    },
+    // Replays the first token a hook got (its call returned long ago) and
+    // its own: what tokenInfo answered goes into the records.
+    replaysFirstToken: function (options, callback) {
+      (async () => {
+        const replayed = await callIntegrator(Object.assign({}, options, { bearerToken: firstToken }), 'GET', '/v1/tokenInfo')
+        const own = await callIntegrator(options, 'GET', '/v1/tokenInfo')
+        callback(null, { data: options.data.map((r) => Object.assign({}, r, { replayStatus: replayed.status, ownStatus: own.status })) })
       })().catch(callback)
     }
   }

@@ -11,15 +11,16 @@ BOOST_AUTO_TEST_SUITE(hook_results_test)
 // The recorded preSavePage exchange (extension-protocol.md §1), then the
 // retryable errors a hook may add.
 BOOST_AUTO_TEST_CASE(pre_save_page_answers_read_whole) {
-  auto r = read_pre_save_page(json::parse(
-    R"({"data":[{"a":1,"touched":true},{"a":2,"touched":true}],"errors":[],"abort":false,"newErrorsAndRetryData":[]})"));
+  std::string text =
+    R"({"data":[{"a":1,"touched":true},{"a":2,"touched":true}],"errors":[],"abort":false,"newErrorsAndRetryData":[]})";
+  auto r = read_pre_save_page(text);
   BOOST_REQUIRE(r);
   BOOST_TEST(r->data.size() == 2u);
-  BOOST_TEST(r->data[1].at("touched") == true);
+  BOOST_TEST(r->data[1] == R"({"a":2,"touched":true})");
   BOOST_TEST(!r->abort);
-  auto more = read_pre_save_page(json::parse(
-    R"({"data":[],"errors":[{"code":"bad","message":"page refused"},"plain text"],"abort":true,
-        "newErrorsAndRetryData":[{"retryData":{"id":7},"errors":[{"message":"no email"}]}]})"));
+  std::string more_text = R"({"data":[],"errors":[{"code":"bad","message":"page refused"},"plain text"],"abort":true,
+        "newErrorsAndRetryData":[{"retryData":{"id":7},"errors":[{"message":"no email"}]}]})";
+  auto more = read_pre_save_page(more_text);
   BOOST_REQUIRE(more);
   BOOST_TEST(more->data.empty());
   BOOST_TEST(more->abort);
@@ -31,15 +32,18 @@ BOOST_AUTO_TEST_CASE(pre_save_page_answers_read_whole) {
   BOOST_TEST(more->new_errors_and_retry_data[0].retry_data.at("id") == 7);
   BOOST_TEST(more->new_errors_and_retry_data[0].errors[0].message == "no email");
   // No data: the hook kept no records.
-  auto none = read_pre_save_page(json::parse(R"({"errors":[]})"));
+  std::string none_text = R"({"errors":[]})";
+  auto none = read_pre_save_page(none_text);
   BOOST_REQUIRE(none);
   BOOST_TEST(none->data.empty());
 }
 
 BOOST_AUTO_TEST_CASE(pre_save_page_answers_of_the_wrong_shape_are_refused) {
-  for (const char* bad : {R"([1,2])", R"("x")", "null", R"({"data":{"a":1}})", R"({"data":[],"errors":[1]})",
-                          R"({"data":[],"newErrorsAndRetryData":{}})", R"({"data":[],"newErrorsAndRetryData":[1]})"}) {
-    auto r = read_pre_save_page(json::parse(bad));
+  for (const char* bad : {R"([1,2])", R"("x")", "null", "", R"({"data":{"a":1}})", R"({"data":[],"errors":[1]})",
+                          R"({"data":[],"newErrorsAndRetryData":{}})", R"({"data":[],"newErrorsAndRetryData":[1]})",
+                          R"({"data":[{"a":1},]})", R"({"data":[1,2)"}) {
+    std::string text = bad;
+    auto r = read_pre_save_page(text);
     BOOST_TEST(!r, bad);
     if (!r) {
       const auto& why = r.error().message;

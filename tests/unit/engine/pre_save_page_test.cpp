@@ -50,10 +50,12 @@ user_code_answer returned(std::string text) {
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(the_hook_gets_the_page_and_its_context, hooked_export) {
-  auto o = pre_save_page_options(plan, step, page_of({R"({"id":1})", R"({"id":2})"}, 3));
+  auto text = pre_save_page_options(plan, step, page_of({R"({"id":1})", R"({"id":2})"}, 3));
+  BOOST_TEST(text.starts_with(R"({"data":[{"id":1},{"id":2}],)"));  // the records as they came
+  auto o = json::parse(text).as_object();
   BOOST_TEST(o.at("data").as_array().size() == 2u);
   BOOST_TEST(o.at("data").as_array()[1].at("id").as_int64() == 2);
-  BOOST_TEST(o.at("pageIndex").as_uint64() == 2u);  // the third page, from 0
+  BOOST_TEST(o.at("pageIndex").as_int64() == 2);  // the third page, from 0
   BOOST_TEST(o.at("_exportId").as_string() == "e1");
   BOOST_TEST(o.at("_connectionId").as_string() == "c1");
   BOOST_TEST(o.at("_flowId").as_string() == "f1");
@@ -66,10 +68,9 @@ BOOST_FIXTURE_TEST_CASE(the_hook_gets_the_page_and_its_context, hooked_export) {
 
 BOOST_FIXTURE_TEST_CASE(what_the_hook_returns_replaces_the_page, hooked_export) {
   auto in = page_of({R"({"id":1})", R"({"id":2})", R"({"id":3})"}, 1);
-  auto out = apply_pre_save_page(
-    returned(R"({"data":[{"id":1,"t":true},{"id":3,"t":true}],"errors":[{"code":"c","message":"m"}],
-                 "newErrorsAndRetryData":[{"retryData":{"id":2},"errors":[{"code":"bad","message":"no"}]}]})"),
-    in, step, ids, 1000);
+  auto answer = returned(R"({"data":[{"id":1,"t":true},{"id":3,"t":true}],"errors":[{"code":"c","message":"m"}],
+                 "newErrorsAndRetryData":[{"retryData":{"id":2},"errors":[{"code":"bad","message":"no"}]}]})");
+  auto out = apply_pre_save_page(answer, in, step, ids, 1000);
   BOOST_TEST(out.fatal.empty());
   BOOST_TEST(!out.abort);
   BOOST_TEST(out.page.origin() == in.origin());
@@ -81,7 +82,8 @@ BOOST_FIXTURE_TEST_CASE(what_the_hook_returns_replaces_the_page, hooked_export) 
   BOOST_TEST(out.errors[1].code == "bad");
   BOOST_TEST(!out.errors[1].retry_data_key.empty());
   BOOST_TEST(json::parse(out.errors[1].retry_data).at("id").as_int64() == 2);
-  auto aborted = apply_pre_save_page(returned(R"({"data":[],"abort":true})"), in, step, ids, 1000);
+  auto abort_answer = returned(R"({"data":[],"abort":true})");
+  auto aborted = apply_pre_save_page(abort_answer, in, step, ids, 1000);
   BOOST_TEST(aborted.abort);
   BOOST_TEST(aborted.page.size() == 0u);
   BOOST_TEST(aborted.page.origin() == in.origin());  // still seen through
@@ -89,8 +91,8 @@ BOOST_FIXTURE_TEST_CASE(what_the_hook_returns_replaces_the_page, hooked_export) 
 
 BOOST_FIXTURE_TEST_CASE(a_failed_hook_fails_the_flow_and_keeps_every_record, hooked_export) {
   auto in = page_of({R"({"id":1})", R"({"id":2})"}, 1);
-  for (const auto& answer : {failed_answer("boom", "it threw"), returned("{not json"), returned(R"({"data":5})"),
-                             returned("")}) {
+  for (auto answer : {failed_answer("boom", "it threw"), returned("{not json"), returned(R"({"data":5})"),
+                       returned("")}) {
     auto out = apply_pre_save_page(answer, in, step, ids, 1000);
     BOOST_TEST(!out.fatal.empty());
     BOOST_TEST(out.fatal.find("script s1, function pre") != std::string::npos, out.fatal);

@@ -30,7 +30,7 @@ outbound_response answer(int status, std::string body) {
 // The request integrator-extension 0.3.12 expects (extension-protocol.md §1).
 BOOST_AUTO_TEST_CASE(the_request_carries_the_envelope_and_the_system_token) {
   json::object options{{"bearerToken", "one-time"}, {"data", json::array{json::object{{"a", 1}}}}};
-  auto req = stack_request(server_stack(), extension_type::hook, "preSavePage", options);
+  auto req = stack_request(server_stack(), extension_type::hook, "preSavePage", json::serialize(options));
   BOOST_TEST(req.method == "POST");
   BOOST_TEST(req.url == "http://127.0.0.1:7000/function");  // the trailing slash does not double
   BOOST_TEST(find_header(req.headers, "Authorization") == "Bearer sys");
@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(the_request_carries_the_envelope_and_the_system_token) {
   BOOST_TEST(body.at("maxResponseSize").to_number<std::int64_t>() == 5242880);
   BOOST_TEST(body.at("options") == json::value(options));
   // A connector's stack names the connector instead of diy.
-  auto connector = stack_request(server_stack(R"(,"_connectorId":"c9")"), extension_type::installer, "step1", {});
+  auto connector = stack_request(server_stack(R"(,"_connectorId":"c9")"), extension_type::installer, "step1", "{}");
   auto cbody = json::parse(connector.body).as_object();
   BOOST_TEST(!cbody.contains("diy"));
   BOOST_TEST(cbody.at("_connectorId") == "c9");
@@ -89,6 +89,12 @@ BOOST_AUTO_TEST_CASE(answers_read_as_the_framework_sends_them) {
   BOOST_TEST(unreachable.transport);
   BOOST_TEST(unreachable.message.find("connection refused") != std::string::npos);
   BOOST_TEST(read_stack_answer(answer(503, ""), "preMap").transport);
+}
+
+BOOST_AUTO_TEST_CASE(a_member_goes_first_into_an_object_text) {
+  BOOST_TEST(with_string_member(R"({"data":[1]})", "bearerToken", "t") == R"({"bearerToken":"t","data":[1]})");
+  BOOST_TEST(json::parse(with_string_member("{ }", "k", "a\"b")) == json::parse(R"({"k":"a\"b"})"));
+  BOOST_TEST(json::parse(with_string_member("{}", "k", "v")).at("k") == "v");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
