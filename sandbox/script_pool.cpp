@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 
 namespace integrator {
 
@@ -114,6 +115,24 @@ void script_pool::submit(script_call call, completion done) {
     }
   }
   done(failed_answer("script_unavailable", "integratord is stopping; the script was not run"));
+}
+
+std::optional<std::string> script_pool::compile_error(std::string_view code, std::chrono::milliseconds wait) {
+  auto answered = std::make_shared<std::promise<user_code_answer>>();
+  auto future = answered->get_future();
+  script_call call;
+  call.script_id = "unsaved";
+  call.code = std::string(code);
+  call.options = "{}";
+  call.check_only = true;
+  submit(std::move(call), [answered](user_code_answer a) { answered->set_value(std::move(a)); });
+  if (future.wait_for(wait) != std::future_status::ready)
+    return std::nullopt;
+  auto a = future.get();
+  if (a.ok || a.code != "script_error")
+    return std::nullopt;  // compiled, or the worker could not tell
+  auto at = a.message.find("does not compile: ");
+  return at == std::string::npos ? a.message : a.message.substr(at + 18);
 }
 
 void script_pool::serve() {
@@ -223,6 +242,8 @@ user_code_answer script_pool::run(worker& w, const script_call& call) {
                                  + std::to_string(call.code.size())},
                       {"code", call.code},
                       {"function", call.function}};
+  if (call.check_only)
+    header["check"] = true;
   auto header_text = json::serialize(header);
   std::string frame;
   frame.reserve(8 + header_text.size() + call.options.size());

@@ -9,6 +9,9 @@
 // calls go on. Workers start on first use.
 
 #include <atomic>
+#include <chrono>
+#include <optional>
+#include <string_view>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -42,6 +45,11 @@ public:
   void set_api_url(std::string url);
 
   void submit(script_call call, completion done) override;
+
+  /// Why `code` does not compile (its message names the line), waiting
+  /// for a worker at most `wait`; nullopt when it compiles, or when no
+  /// worker could tell in time (the run will).
+  std::optional<std::string> compile_error(std::string_view code, std::chrono::milliseconds wait);
 
   /// Workers started so far (replacements included), for tests and metrics.
   std::uint64_t workers_started() const { return started_; }

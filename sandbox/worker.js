@@ -2,7 +2,8 @@
 // script_pool.hpp) and hands each one call at a time over stdin/stdout.
 //
 // Frames, both ways: a 4-byte big-endian length, then that many bytes.
-//   call:   [header JSON {id, scriptId, hash, code, function}] [options JSON]
+//   call:   [header JSON {id, scriptId, hash, code, function, check?}] [options JSON]
+//           (check: only compile the script)
 //   answer: [header JSON {id, ok, code, message, logs}]        [result JSON or empty]
 // Options stay text until the script's own context parses them, so every
 // object a script touches belongs to its context.
@@ -103,10 +104,11 @@ function renames (names) {
   return names.replace(/([\w$]+)\s+as\s+([\w$]+)/g, '$1: $2')
 }
 
-const compiled = new Map()  // hash → {ctx, parse: the context's own JSON.parse}
+const compiled = new Map()  // script id and hash → {ctx, parse: the context's own JSON.parse}
 
 function contextFor (header) {
-  const known = compiled.get(header.hash)
+  const key = header.scriptId + ':' + header.hash
+  const known = compiled.get(key)
   if (known) return known
   const module = { exports: {} }
   const logger = (level) => (...args) => {
@@ -128,7 +130,7 @@ function contextFor (header) {
   }, { codeGeneration: { strings: false, wasm: false }, name: 'script ' + header.scriptId })
   new vm.Script(toCommonJS(header.code), { filename: 'script-' + header.scriptId + '.js' }).runInContext(ctx)
   const entry = { ctx, parse: vm.runInContext('JSON.parse', ctx) }
-  compiled.set(header.hash, entry)
+  compiled.set(key, entry)
   return entry
 }
 
@@ -170,6 +172,7 @@ async function run (header, optionsText) {
       reply.message = 'script ' + header.scriptId + ' does not compile: ' + describe(e)
       return answer(Object.assign(reply, { logs: current.logs }))
     }
+    if (header.check) return answer(Object.assign(reply, { ok: true, logs: current.logs }))
     const fn = findFunction(entry.ctx, header.function)
     if (!fn) {
       reply.code = 'function_not_found'

@@ -116,6 +116,9 @@ int run(const server_config& cfg) {
                                                cfg.sandbox_dir.empty() ? INTEGRATOR_SANDBOX_DIR : cfg.sandbox_dir,
                                                script_caps);
   services->scripts = scripts;
+  services->validation.compile_script = [scripts](std::string_view code) {
+    return scripts->compile_error(code, std::chrono::seconds(10));
+  };
   services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
 
   int rc = 0;

@@ -17,6 +17,7 @@ struct script_call {
   std::string code;      ///< the script's content
   std::string function;  ///< the function to call
   std::string options;   ///< its argument, as JSON text
+  bool check_only = false;  ///< only compile the script: ok, or why it does not compile
 };
 
 class script_port {

@@ -533,6 +533,16 @@ api_error validate_resource(resource_kind kind, json::value& doc, const validati
       return validate_import(*obj);
     case resource_kind::flow:
       return validate_flow(*obj, ctx);
+    case resource_kind::script: {
+      if (auto e = validate_simple_named(*obj, kind))
+        return e;
+      // Compiled on save: a syntax error is the save's 422, not a run's failure.
+      const auto* content = obj->if_contains("content");
+      if (ctx.compile_script && content && content->is_string())
+        if (auto why = ctx.compile_script(content->get_string()))
+          return make_api_error(error_code::invalid_field, "content: " + *why, "content");
+      return {};
+    }
     default:
       return validate_simple_named(*obj, kind);
   }

@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "core/util/api_error.hpp"
@@ -18,6 +19,9 @@ namespace integrator {
 struct validation_context {
   /// True when `name` is an IANA time zone; nullptr accepts any string.
   std::function<bool(std::string_view)> is_time_zone;
+  /// Why a script's `content` does not compile (naming the line), or
+  /// nullopt when it does or cannot be checked here; nullptr accepts any.
+  std::function<std::optional<std::string>(std::string_view)> compile_script;
 };
 
 /// Checks `doc` as a `kind` document about to be stored. May fill in

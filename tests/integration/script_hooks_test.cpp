@@ -182,11 +182,18 @@ BOOST_FIXTURE_TEST_CASE(import_hooks_edit_ignore_and_fail_records, script_fixtur
   BOOST_TEST(errors.find("refused after the fact") != std::string::npos, errors);
 }
 
-BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_fails_its_flow_naming_the_line, script_fixture) {
-  auto id = script("function preSavePage(options) {\n  return { data: options.data ]\n}\n");
-  auto errors = expect_run(hooked_flow(id, "preSavePage", 3, 3, "broken"), "failed");
-  BOOST_TEST(errors.find("does not compile") != std::string::npos, errors);
-  BOOST_TEST(errors.find("line 2") != std::string::npos, errors);
+BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {
+  json::object broken{{"name", "broken"}, {"content", "function preSavePage(options) {\n  return { data: options.data ]\n}\n"}};
+  auto created = api("POST", "/v1/scripts", json::serialize(broken));
+  BOOST_TEST(created.status == 422u, created.body);
+  BOOST_TEST(created.body.find("line 2") != std::string::npos, created.body);
+  BOOST_TEST(created.body.find("\"field\":\"content\"") != std::string::npos, created.body);
+  auto id = script("function preSavePage(options) { return options }");
+  auto replaced = api("PUT", "/v1/scripts/" + id, json::serialize(broken));
+  BOOST_TEST(replaced.status == 422u, replaced.body);
+  BOOST_TEST(replaced.body.find("line 2") != std::string::npos, replaced.body);
+  // Modern syntax compiles.
+  BOOST_TEST(api("PUT", "/v1/scripts/" + id, json::serialize(json::object{{"name", "m"}, {"content", modern_hook}})).status == 200u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
