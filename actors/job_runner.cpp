@@ -194,14 +194,21 @@ void spawn_line(job_ptr self) {
   }
   st.first_station = downstream;
   if (retry) {
-    // The stored records replace the export: step -1 in reports.
+    // The stored records replace the export: step -1 in reports. Records
+    // an export's preSavePage failed go through that hook again.
     auto page_size = st.plan->generators.empty() ? std::size_t{1000} : st.plan->generators[0].page_size;
     auto lane = st.first_station_index < stations.size() ? stations[st.first_station_index].lane
                                                          : std::uint16_t{0};
+    auto replay_to = st.first_station;
+    const auto& retried = st.ledger->flow_job().retry_step_id;
+    for (std::size_t g = 0; g < st.plan->generators.size(); ++g)
+      if (st.plan->generators[g].export_id == retried && st.plan->generators[g].pre_save_page)
+        replay_to = keep_stage(self, spawn_hook_stage(self, st.services, st.plan, g,
+                                                      links_for(self, -1, st.first_station)));
     st.generators.push_back(keep_stage(
       self, spawn_replay_stage(self, st.services, st.store, st.account,
                                st.ledger->flow_job().to_json(), page_size, lane,
-                               links_for(self, -1, st.first_station))));
+                               links_for(self, -1, replay_to))));
   } else if (st.plan->parallel_generators) {
     while (st.next_generator < st.plan->generators.size())
       start_generator(self);

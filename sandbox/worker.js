@@ -163,16 +163,25 @@ function answer (header, result) {
 async function run (header, optionsText) {
   current = { token: null, logs: [] }
   const reply = { id: header.id, ok: false }
+  if (header.check) {  // compiled, not run: a save checks the syntax only
+    try {
+      new vm.Script(toCommonJS(header.code), { filename: 'script-' + header.scriptId + '.js' })  // eslint-disable-line no-new
+      reply.ok = true
+    } catch (e) {
+      reply.code = 'script_error'
+      reply.message = 'script ' + header.scriptId + ' does not compile: ' + describe(e)
+    }
+    return answer(Object.assign(reply, { logs: [] }))
+  }
   try {
     let entry
     try {
       entry = contextFor(header)
     } catch (e) {
       reply.code = 'script_error'
-      reply.message = 'script ' + header.scriptId + ' does not compile: ' + describe(e)
+      reply.message = 'script ' + header.scriptId + ' does not load: ' + describe(e)
       return answer(Object.assign(reply, { logs: current.logs }))
     }
-    if (header.check) return answer(Object.assign(reply, { ok: true, logs: current.logs }))
     const fn = findFunction(entry.ctx, header.function)
     if (!fn) {
       reply.code = 'function_not_found'

@@ -99,12 +99,30 @@ void job_ledger::start_generator(std::size_t g, std::int64_t now_ms) {
     steps_[g].started_at = now_ms;
 }
 
+void job_ledger::keep_error(job_error_entry& e, std::int64_t now_ms) {
+  if (e.error_id.empty())
+    e.error_id = next_id(now_ms);
+  if (e.occurred_at == 0)
+    e.occurred_at = now_ms;
+  if (e.job_id.empty())  // a stage without a step job: the flow job's
+    e.job_id = flow_job_.id;
+  if (!e.retry_data_key.empty())
+    pending_.put(keys::retry_data_space, keys::resource(account_, e.retry_data_key), e.retry_data);
+  pending_.put(keys::job_errors_space, keys::job_error(account_, flow_job_.id, e.error_id), e.to_json());
+}
+
 job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   booked out;
   if (finishing_)
     return out;
-  if (r.step == -1) {  // a router's ignored records, a retry's replayed pages
+  if (r.step == -1) {  // a router's ignored records, a retry's replayed pages, its hooks
     flow_job_.counts += r.counts;
+    flow_job_.last_modified = now_ms;
+    out.urgent = !r.errors.empty();
+    for (auto& e : r.errors)
+      keep_error(e, now_ms);
+    if (!r.fatal.empty() && fatal_.empty())
+      fatal_ = r.fatal;
     return out;
   }
   if (r.step < 0 || static_cast<std::size_t>(r.step) >= steps_.size())
@@ -122,16 +140,8 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   flow_job_.counts += c;
   step.last_modified = now_ms;
   flow_job_.last_modified = now_ms;
-  for (auto& e : r.errors) {
-    if (e.error_id.empty())
-      e.error_id = next_id(now_ms);
-    if (e.occurred_at == 0)
-      e.occurred_at = now_ms;
-    if (!e.retry_data_key.empty())
-      pending_.put(keys::retry_data_space, keys::resource(account_, e.retry_data_key), e.retry_data);
-    pending_.put(keys::job_errors_space, keys::job_error(account_, flow_job_.id, e.error_id),
-                 e.to_json());
-  }
+  for (auto& e : r.errors)
+    keep_error(e, now_ms);
   out.urgent = !r.errors.empty();
   if (!r.fatal.empty() && fatal_.empty())
     fatal_ = r.fatal;

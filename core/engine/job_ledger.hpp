@@ -75,6 +75,10 @@ public:
   void add_job_error(const std::string& job_id, const std::string& step_id, const char* source,
                      error_code code, const std::string& message, std::int64_t now_ms);
 
+  /// Stores a record's error (and its retry data) with the job's next
+  /// write; one without a child job is the flow job's.
+  void keep_error(job_error_entry& e, std::int64_t now_ms);
+
   /// A once export's flagging call failed: an error of generator `g`'s step.
   void once_failed(std::size_t g, const std::string& export_id, const std::string& why,
                    std::int64_t now_ms);

@@ -99,7 +99,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_answers_507_and_recovers_when_space_is_back) {
       acknowledged.emplace_back(r.json().at("_id").as_string());
     return r;
   };
-  BOOST_REQUIRE(write(0).status == 201u);
+  auto first = write(0);
+  BOOST_REQUIRE_MESSAGE(first.status == 201u, first.status << " " << first.body);
   // Fill what is left.
   std::system(("dd if=/dev/zero of=" + small.data_dir() + "/filler bs=1M >/dev/null 2>&1").c_str());
   http_response refused;

@@ -95,6 +95,11 @@ export function postSubmit({ responseData, postMapData }) {
     : r)
 }
 
+function failsUntilFixed({ data, configuration: { fixed } }) {
+  if (!fixed) throw new Error('not fixed yet')
+  return { data: data.map((r) => ({ ...r, fixed: true })) }
+}
+
 function escapes(options) {
   const outside = options.constructor.constructor('return process')()
   return { data: [{ env: outside.env }] }
@@ -180,6 +185,31 @@ BOOST_FIXTURE_TEST_CASE(import_hooks_edit_ignore_and_fail_records, script_fixtur
   BOOST_TEST(errors.find("pre_bad") != std::string::npos, errors);
   BOOST_TEST(errors.find("post_submit_hook") != std::string::npos, errors);
   BOOST_TEST(errors.find("refused after the fact") != std::string::npos, errors);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_retry_replays_the_records_a_hook_failed_through_the_hook, script_fixture) {
+  auto id = script(modern_hook);
+  auto flow_id = hooked_flow(id, "failsUntilFixed", 4, 2, "fixed", R"({"fixed":false})");
+  auto job_id = run(flow_id);
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("fixed").empty());
+  // The user fixes the hook's configuration, then retries.
+  auto flow_doc = api("GET", "/v1/flows/" + flow_id).json();
+  auto exp_id = std::string(flow_doc.at("pageGenerators").as_array()[0].at("_exportId").as_string());
+  auto exp_doc = api("GET", "/v1/exports/" + exp_id).json();
+  exp_doc.at("hooks").at("preSavePage").at("configuration").as_object()["fixed"] = true;
+  auto replaced = api("PUT", "/v1/exports/" + exp_id, json::serialize(exp_doc));
+  BOOST_REQUIRE_MESSAGE(replaced.status == 200u, replaced.body);
+  auto retried = api("POST", "/v1/jobs/" + job_id + "/retry");
+  BOOST_REQUIRE_MESSAGE(retried.status == 201u, retried.body);
+  auto retry_id = std::string(retried.json().as_array()[0].at("_id").as_string());
+  auto done = wait_job(retry_id);
+  BOOST_TEST(std::string(done.at("status").as_string()) == "completed", errors_of(retry_id));
+  auto got = peer.sink("fixed");
+  BOOST_REQUIRE_EQUAL(got.size(), 4u);
+  for (const auto& e : got)
+    BOOST_TEST(e.record.at("fixed").as_bool());  // through the hook again
 }
 
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {
