@@ -123,7 +123,7 @@ typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_code_answer& x) {
   return f(caf::meta::type_name("user_code_answer"), x.ok, x.returned, x.code, x.message,
-           x.transport);
+           x.transport, x.logs);
 }
 
 template <class Inspector>
@@ -189,6 +189,11 @@ typename Inspector::result_type inspect(Inspector& f, cancel_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ping_request& x) {
   return f(caf::meta::type_name("ping_request"), x.connection);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, script_logs_request& x) {
+  return f(caf::meta::type_name("script_logs_request"), x.account, x.script_id);
 }
 
 template <class Inspector>

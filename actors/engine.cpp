@@ -236,6 +236,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       return call_on<api_reply>(self, r.connection, spawn_export_invocation, preview_atom::value,
                                 r.body);
     },
+    [=](const script_logs_request& r) -> caf::result<api_reply> {
+      return api_reply::json(api_status::ok, self->state.services->logs->read(r.account, r.script_id));
+    },
     [=](proxy_request& r) -> caf::result<api_reply> {
       api_reply error;
       auto endpoint = endpoint_of(r.connection, error);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/api/one_time_tokens.hpp"
+#include "core/engine/script_logs.hpp"
 #include "core/resources/document_store.hpp"
 #include "core/util/leaky_bucket.hpp"
 #include "core/util/secret_box.hpp"
@@ -41,6 +42,8 @@ struct node_services {
   /// Where scripts run (sandbox/script_pool.hpp); nullptr: nowhere, and a
   /// step whose hook is a script fails saying so.
   std::shared_ptr<script_port> scripts;
+  /// What scripts log while their debugUntil is ahead (GET /scripts/{id}/logs).
+  std::shared_ptr<script_logs> logs = std::make_shared<script_logs>();
   /// Actors whose calls block (the engine's store) or that run a tenant's
   /// configuration (a job's stages, standalone calls: spawn_work.hpp) run on
   /// threads of their own. Deterministic actor tests, whose scheduler runs

@@ -7,6 +7,7 @@
 
 #include <caf/send.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -32,7 +33,7 @@ void call_user_function(const node_services& services, const std::string& accoun
   auto tokens = services.one_time;
   auto token = tokens->mint(account, "", connector_id, wall_clock_ms());
   auto options = with_string_member(options_text, "bearerToken", token);
-  auto done = [to = std::move(to), tag, tokens, token](user_code_answer a) {
+  std::function<void(user_code_answer)> done = [to = std::move(to), tag, tokens, token](user_code_answer a) {
     tokens->revoke(token);
     caf::anon_send(to, code_atom::value, tag, std::move(a));
   };
@@ -48,6 +49,13 @@ void call_user_function(const node_services& services, const std::string& accoun
                               });
     return;
   }
+  // A script's console output is kept while its debugUntil is ahead.
+  done = [done = std::move(done), logs = services.logs, account, id = fn.script_id,
+          until = fn.debug_until_ms](user_code_answer a) {
+    if (!a.logs.empty())
+      logs->add(account, id, a.logs, until, wall_clock_ms());
+    done(std::move(a));
+  };
   if (!services.scripts) {
     done(failed_answer("script_unavailable", "scripts cannot run on this node (no Node.js worker pool); "
                                              "script " + fn.script_id + " was not called"));

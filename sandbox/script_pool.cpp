@@ -334,6 +334,8 @@ user_code_answer script_pool::run(worker& w, const script_call& call) {
           a.message = m->get_string();
         if (!a.ok && a.message.empty())
           a.message = named + " failed";
+        if (const auto* logs = o.if_contains("logs"); logs && logs->is_array() && !logs->get_array().empty())
+          a.logs = json::serialize(*logs);
         a.returned = in.substr(8 + header_len, result_len);
         return a;
       }

@@ -116,6 +116,7 @@ int run(const server_config& cfg) {
                                                cfg.sandbox_dir.empty() ? INTEGRATOR_SANDBOX_DIR : cfg.sandbox_dir,
                                                script_caps);
   services->scripts = scripts;
+  services->validation.now_ms = [] { return wall_clock_ms(); };
   services->validation.compile_script = [scripts](std::string_view code) {
     return scripts->compile_error(code, std::chrono::seconds(10));
   };

@@ -220,6 +220,10 @@ engine_step proxy_call(account_context& ctx, const principal& who, const api_cal
   return ask(proxy_request{*conn, method.empty() ? std::string("GET") : method, uri, call.body});
 }
 
+engine_step read_script_logs(account_context&, const principal& who, const api_call& call, std::int64_t) {
+  return ask(script_logs_request{who.account_id, call.id});
+}
+
 engine_step invoke_import(account_context& ctx, const principal& who, const api_call& call,
                           std::int64_t) {
   return import_step(ctx, who, call.id, call);

@@ -35,7 +35,7 @@ struct ping_call {
 };
 
 using engine_request = std::variant<std::monostate, cancel_request, ping_call, proxy_request,
-                                    standalone_import, export_call, preview_request>;
+                                    standalone_import, export_call, preview_request, script_logs_request>;
 
 /// What the shard does for an engine operation.
 struct engine_step {
@@ -56,6 +56,8 @@ engine_step ping_connection(account_context&, const principal&, const api_call&,
 engine_step ping_unsaved_connection(account_context&, const principal&, const api_call&,
                                     std::int64_t);
 engine_step proxy_call(account_context&, const principal&, const api_call&, std::int64_t);
+/// GET /scripts/{id}/logs
+engine_step read_script_logs(account_context&, const principal&, const api_call&, std::int64_t);
 /// POST /imports/{id}/invoke
 engine_step invoke_import(account_context&, const principal&, const api_call&, std::int64_t);
 /// POST /{apiIdentifier}

@@ -24,6 +24,12 @@ struct ping_request {
   std::string connection;
 };
 
+/// A script's logs (GET /scripts/{id}/logs): what the node kept of them.
+struct script_logs_request {
+  std::string account;
+  std::string script_id;
+};
+
 /// Send `method` `relative_uri` with `body` to `connection`, with its auth.
 struct proxy_request {
   std::string connection;

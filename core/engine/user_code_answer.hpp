@@ -18,6 +18,7 @@ struct user_code_answer {
   std::string code;      ///< when !ok: the function's error code, or ours
   std::string message;
   bool transport = false;  ///< the function never answered (may be tried again)
+  std::string logs;        ///< a script's console output: a JSON array of {level, message, time}; "" when none
 };
 
 /// The returned value of an answer that is ok: null when the function

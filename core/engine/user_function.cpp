@@ -6,6 +6,7 @@
 
 #include "core/json/json_depth.hpp"
 #include "core/json/json_path.hpp"
+#include "core/util/iso_time.hpp"
 
 namespace integrator {
 
@@ -115,6 +116,8 @@ result<std::optional<user_function>> resolve_hook(const json::value& doc, std::s
   auto script = parse_json(*text, ec);
   f.script_id = ref->script_id;
   f.script_code = script.is_object() ? string_member(script.get_object(), "content") : std::string();
+  if (script.is_object())
+    f.debug_until_ms = parse_iso_ms(string_member(script.get_object(), "debugUntil")).value_or(0);
   return std::optional<user_function>(std::move(f));
 }
 

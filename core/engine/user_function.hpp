@@ -45,6 +45,7 @@ struct user_function {
   std::optional<stack_target> stack;  ///< a stack runs it, or else
   std::string script_id;              ///< this script,
   std::string script_code;            ///< whose content this is
+  std::int64_t debug_until_ms = 0;     ///< the script's debugUntil: its logs are kept until then
 
   /// `script s1, function f` / `stack k1, function f`, for messages.
   std::string describe() const;

@@ -536,6 +536,11 @@ api_error validate_resource(resource_kind kind, json::value& doc, const validati
     case resource_kind::script: {
       if (auto e = validate_simple_named(*obj, kind))
         return e;
+      // Logs are kept at most an hour ahead.
+      if (const auto* until = obj->if_contains("debugUntil"); until && until->is_string() && ctx.now_ms)
+        if (auto ms = parse_iso_ms(until->get_string()); ms && *ms > ctx.now_ms() + 3600 * 1000 + 60 * 1000)
+          return make_api_error(error_code::invalid_field, "debugUntil may be at most one hour ahead",
+                                "debugUntil");
       // Compiled on save: a syntax error is the save's 422, not a run's failure.
       const auto* content = obj->if_contains("content");
       if (ctx.compile_script && content && content->is_string())

@@ -22,6 +22,8 @@ struct validation_context {
   /// Why a script's `content` does not compile (naming the line), or
   /// nullopt when it does or cannot be checked here; nullptr accepts any.
   std::function<std::optional<std::string>(std::string_view)> compile_script;
+  /// Milliseconds since the epoch (caps scripts' debugUntil); nullptr: no cap.
+  std::function<std::int64_t()> now_ms;
 };
 
 /// Checks `doc` as a `kind` document about to be stored. May fill in

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <ctime>
 #include <string>
 
 #include "tests/integration/flow_fixture.hpp"
@@ -210,6 +212,37 @@ BOOST_FIXTURE_TEST_CASE(a_retry_replays_the_records_a_hook_failed_through_the_ho
   BOOST_REQUIRE_EQUAL(got.size(), 4u);
   for (const auto& e : got)
     BOOST_TEST(e.record.at("fixed").as_bool());  // through the hook again
+}
+
+BOOST_FIXTURE_TEST_CASE(console_output_is_kept_while_debug_until_is_ahead, script_fixture) {
+  auto iso = [](std::chrono::system_clock::duration ahead) {
+    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + ahead);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return std::string(out);
+  };
+  const char* logging = "function preSavePage({ data, pageIndex }) {\n"
+                        "  console.log('page', pageIndex, 'has', data.length, 'records')\n"
+                        "  console.warn({ first: data[0].id })\n"
+                        "  return { data }\n}\n";
+  auto quiet = script(logging);
+  expect_run(hooked_flow(quiet, "preSavePage", 3, 3, "quiet"), "completed");
+  BOOST_TEST(api("GET", "/v1/scripts/" + quiet + "/logs").body == "[]");  // no debugUntil: nothing kept
+  json::object body{{"name", "debugged"}, {"content", logging}, {"debugUntil", iso(std::chrono::minutes(30))}};
+  auto debugged = create("scripts", json::serialize(body));
+  expect_run(hooked_flow(debugged, "preSavePage", 4, 2, "debugged"), "completed");
+  auto logs = api("GET", "/v1/scripts/" + debugged + "/logs");
+  BOOST_REQUIRE_EQUAL(logs.status, 200u);
+  auto entries = logs.json().as_array();
+  BOOST_REQUIRE_EQUAL(entries.size(), 4u);  // two pages, two lines each
+  BOOST_TEST(logs.body.find("page 1 has 2 records") != std::string::npos, logs.body);
+  BOOST_TEST(logs.body.find(R"(\"first\":0)") != std::string::npos, logs.body);
+  BOOST_TEST(std::string(entries[1].at("level").as_string()) == "warn");
+  // At most an hour ahead; another account sees none of it.
+  body["debugUntil"] = iso(std::chrono::hours(2));
+  BOOST_TEST(api("PUT", "/v1/scripts/" + debugged, json::serialize(body)).status == 422u);
+  auto other = new_account("other");
+  BOOST_TEST(as(other, "GET", "/v1/scripts/" + debugged + "/logs").status == 404u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {
