@@ -47,6 +47,7 @@ struct work {
   std::optional<mapped_page> mapping;
   std::vector<std::size_t> in_play;
   std::vector<job_error_entry> logged;
+  bool responded = false;  ///< responseMapping (and postResponseMap) done on the records
 };
 
 // A request's tag: its page's generation, whether it is a lookup, its index.
@@ -98,8 +99,41 @@ std::string trace_key_of(std::string_view text) {
   return ec ? std::string() : trace_key_of(v);
 }
 
+void call_hook(import_ptr self, std::uint64_t gen, import_hook h);
+
+// Whether record i's outcome lets it go on to the next station.
+bool passes(import_ptr self, const record_outcome& out) {
+  using k = record_outcome::kind;
+  bool failed = out.what != k::filtered && out.what != k::ignored && out.what != k::succeeded;
+  return !failed || self->state.step->plan->proceed_on_failure();
+}
+
+// Before a page's records go on: responseMapping on those that do, then
+// the step's postResponseMap on them. True when the hook's call is out
+// (finish_page comes again with its answer).
+bool respond(import_ptr self, std::uint64_t gen) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  if (w.responded || st.last || !st.step->hooks.post_response_map || w.records.empty())
+    return false;
+  w.responded = true;
+  std::vector<std::size_t> going_on;
+  for (std::size_t i = 0; i < w.records.size(); ++i)
+    if (passes(self, w.outcomes[i])) {
+      st.step->plan->map_response(w.records[i], w.outcomes[i]);
+      going_on.push_back(i);
+    }
+  if (going_on.empty())
+    return false;
+  w.in_play = std::move(going_on);
+  call_hook(self, gen, import_hook::post_response_map);
+  return true;
+}
+
 void finish_page(import_ptr self, std::uint64_t gen) {
   auto& st = self->state;
+  if (respond(self, gen))
+    return;
   auto& w = st.active.at(gen);
   stage_report r;
   r.counts.num_pages_processed = 1;
@@ -145,7 +179,8 @@ void finish_page(import_ptr self, std::uint64_t gen) {
     }
     if (forwards && pass) {
       if (parsed) {
-        st.step->plan->map_response(w.records[i], out);
+        if (!w.responded)
+          st.step->plan->map_response(w.records[i], out);
         next.append(json::serialize(w.records[i]), st.lane);
       } else {
         next.append(w.page.record(i), st.lane);
@@ -197,7 +232,8 @@ void send_requests(import_ptr self, std::uint64_t gen) {
 void call_hook(import_ptr self, std::uint64_t gen, import_hook h) {
   auto& st = self->state;
   auto& w = st.active.at(gen);
-  w.in_play = records_in_play(h, w.outcomes, w.records.size());
+  if (h != import_hook::post_response_map)  // (respond() picks its records)
+    w.in_play = records_in_play(h, w.outcomes, w.records.size());
   auto options = import_hook_options(h, *st.plan, *st.step, w.in_play, w.records,
                                      w.mapping ? &*w.mapping : nullptr, w.outcomes);
   call_user_function(*st.services, st.links.account, "", *st.step->hooks.of(h), extension_type::hook, options,
@@ -361,7 +397,8 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
       switch (h) {
         case import_hook::pre_map: look_up(self, gen); break;
         case import_hook::post_map: build_page(self, gen); break;
-        case import_hook::post_submit: finish_page(self, gen); break;
+        case import_hook::post_submit:
+        case import_hook::post_response_map: finish_page(self, gen); break;
       }
     },
     [=](credit_atom, std::int32_t n) {

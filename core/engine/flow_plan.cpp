@@ -275,15 +275,15 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     if (!compiled)
       return compiled.error();
     auto step_name = std::string(lookup ? "lookup " : "import ") + step.import_id;
-    if (auto refused = lookup ? refuse_user_code(step_name, *doc, p)
-                              : refuse_user_code(step_name, *doc, p, {"preMap", "postMap", "postSubmit"}))
+    if (auto refused = lookup ? refuse_user_code(step_name, *doc, p, {"postResponseMap"})
+                              : refuse_user_code(step_name, *doc, p, {"preMap", "postMap", "postSubmit", "postResponseMap"}))
       return *refused;
-    if (!lookup) {
-      auto hooks = import_hooks::resolve(*doc, spec.stacks, spec.scripts);
-      if (!hooks)
-        return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};
-      step.hooks = std::move(*hooks);
-    }
+    // A lookup's own hooks (preSavePage, on the export) are refused above;
+    // its flow entry's postResponseMap runs.
+    auto hooks = import_hooks::resolve(lookup ? json::value() : *doc, p, spec.stacks, spec.scripts);
+    if (!hooks)
+      return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};
+    step.hooks = std::move(*hooks);
     step.plan = std::make_shared<const import_plan>(std::move(*compiled));
     plan.processors.push_back(std::move(step));
   }

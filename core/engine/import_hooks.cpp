@@ -14,6 +14,7 @@ const user_function* import_hooks::of(import_hook h) const {
     case import_hook::pre_map: return pre_map.get();
     case import_hook::post_map: return post_map.get();
     case import_hook::post_submit: return post_submit.get();
+    case import_hook::post_response_map: return post_response_map.get();
   }
   return nullptr;
 }
@@ -23,6 +24,7 @@ const char* hook_name(import_hook h) {
     case import_hook::pre_map: return "preMap";
     case import_hook::post_map: return "postMap";
     case import_hook::post_submit: return "postSubmit";
+    case import_hook::post_response_map: return "postResponseMap";
   }
   return "";
 }
@@ -32,22 +34,28 @@ const char* hook_source(import_hook h) {
     case import_hook::pre_map: return "pre_map_hook";
     case import_hook::post_map: return "post_map_hook";
     case import_hook::post_submit: return "post_submit_hook";
+    case import_hook::post_response_map: return "post_response_map_hook";
   }
   return "";
 }
 
-result<import_hooks> import_hooks::resolve(const json::value& doc, const document_texts& stacks,
-                                           const document_texts& scripts) {
+result<import_hooks> import_hooks::resolve(const json::value& doc, const json::value& entry,
+                                           const document_texts& stacks, const document_texts& scripts) {
   import_hooks out;
-  for (auto h : {import_hook::pre_map, import_hook::post_map, import_hook::post_submit}) {
-    auto f = resolve_hook(doc, hook_name(h), stacks, scripts);
+  auto take = [&](const json::value& from, import_hook h, std::shared_ptr<const user_function>& into) -> api_error {
+    auto f = resolve_hook(from, hook_name(h), stacks, scripts);
     if (!f)
       return f.error();
-    if (!*f)
-      continue;
-    auto fn = std::make_shared<const user_function>(std::move(**f));
-    (h == import_hook::pre_map ? out.pre_map : h == import_hook::post_map ? out.post_map : out.post_submit) = fn;
-  }
+    if (*f)
+      into = std::make_shared<const user_function>(std::move(**f));
+    return {};
+  };
+  for (auto [h, into] : {std::pair{import_hook::pre_map, &out.pre_map}, std::pair{import_hook::post_map, &out.post_map},
+                         std::pair{import_hook::post_submit, &out.post_submit}})
+    if (auto e = take(doc, h, *into))
+      return e;
+  if (auto e = take(entry, import_hook::post_response_map, out.post_response_map))
+    return e;
   return out;
 }
 
@@ -78,11 +86,13 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
   };
   if (h == import_hook::pre_map) {
     o["data"] = pick(records);
+  } else if (h == import_hook::post_response_map) {
+    o["postResponseMapData"] = pick(records);
   } else {
     o["preMapData"] = pick(records);
     o["postMapData"] = mapped ? pick(mapped->mapped) : pick(records);
   }
-  if (h == import_hook::post_submit) {
+  if (h == import_hook::post_submit || h == import_hook::post_response_map) {
     json::array responses;
     responses.reserve(in_play.size());
     for (auto i : in_play)
@@ -158,6 +168,16 @@ std::vector<job_error_entry> apply_import_hook(import_hook h, user_code_answer& 
   auto value = returned_value(answer, hook_name(h));
   if (!value)
     return fail_all("invalid_extension_response", value.error().message);
+  if (h == import_hook::post_response_map) {
+    const auto* a = value->if_array();
+    if (!a || a->size() != in_play.size())
+      return fail_all("invalid_extension_response",
+                      "postResponseMap must return postResponseMapData: an array of " + std::to_string(in_play.size())
+                        + " records, one per record, in order");
+    for (std::size_t j = 0; j < in_play.size(); ++j)
+      records[in_play[j]] = (*a)[j];
+    return logged;
+  }
   if (h == import_hook::post_submit) {
     const auto* a = value->if_array();
     if (!a || a->size() != in_play.size())

@@ -1,10 +1,11 @@
 #pragma once
 // An import's hooks on one page (integrator-api.md §9): preMap before the
-// mapping, postMap after it, postSubmit after the target answered. Each
+// mapping, postMap after it, postSubmit after the target answered, and the
+// flow step's postResponseMap after responseMapping (a lookup's too). Each
 // gets arrays of the page's records (those still in play at that point)
 // and answers one item per record: preMap and postMap {data}, {errors},
 // both (processed and logged) or {} (ignored); postSubmit the responseData
-// it was given, edited. A hook that fails fails the records it was given,
+// it was given, edited; postResponseMap the records that go on. A hook that fails fails the records it was given,
 // with retry data, as a failed request does. Pure: builds the options and
 // reads the answers; the import stage makes the calls.
 
@@ -25,18 +26,20 @@ namespace integrator {
 struct flow_plan;
 struct import_step;
 
-enum class import_hook : std::uint8_t { pre_map, post_map, post_submit };
+enum class import_hook : std::uint8_t { pre_map, post_map, post_submit, post_response_map };
 
 /// The hooks of an import (or a lookup export), resolved.
 struct import_hooks {
-  std::shared_ptr<const user_function> pre_map, post_map, post_submit;
+  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map;
 
-  bool any() const { return pre_map || post_map || post_submit; }
+  bool any() const { return pre_map || post_map || post_submit || post_response_map; }
   const user_function* of(import_hook h) const;
 
-  /// The hooks `doc` configures, against the job's stacks and scripts.
-  static result<import_hooks> resolve(const boost::json::value& doc, const document_texts& stacks,
-                                      const document_texts& scripts);
+  /// The hooks `doc` (an import; null for a lookup, which has none of its
+  /// own here) and its flow entry `entry` (postResponseMap) configure,
+  /// against the job's stacks and scripts.
+  static result<import_hooks> resolve(const boost::json::value& doc, const boost::json::value& entry,
+                                      const document_texts& stacks, const document_texts& scripts);
 };
 
 /// The name of a hook (preMap, …) and the `source` of its errors.
@@ -56,8 +59,8 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
                                 const std::vector<boost::json::value>& records, const mapped_page* mapped,
                                 const std::vector<record_outcome>& outcomes);
 
-/// Applies the answer of hook `h`: preMap edits `records`, postMap
-/// `mapped->mapped`, postSubmit `outcomes`; a record the hook ignores or
+/// Applies the answer of hook `h`: preMap and postResponseMap edit
+/// `records`, postMap `mapped->mapped`, postSubmit `outcomes`; a record the hook ignores or
 /// fails gets that outcome. Errors the hook logs beside a record's data
 /// come back as job errors (step and ids left to the caller). A failed
 /// call or an answer of the wrong shape fails every record in play.

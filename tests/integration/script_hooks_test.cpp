@@ -97,6 +97,10 @@ export function postSubmit({ responseData, postMapData }) {
     : r)
 }
 
+function addsTheResponse({ postResponseMapData, responseData }) {
+  return postResponseMapData.map((r, i) => ({ ...r, statusSeen: responseData[i].statusCode, seenId: r.createdId }))
+}
+
 function failsUntilFixed({ data, configuration: { fixed } }) {
   if (!fixed) throw new Error('not fixed yet')
   return { data: data.map((r) => ({ ...r, fixed: true })) }
@@ -243,6 +247,26 @@ BOOST_FIXTURE_TEST_CASE(console_output_is_kept_while_debug_until_is_ahead, scrip
   BOOST_TEST(api("PUT", "/v1/scripts/" + debugged, json::serialize(body)).status == 422u);
   auto other = new_account("other");
   BOOST_TEST(as(other, "GET", "/v1/scripts/" + debugged + "/logs").status == 404u);
+}
+
+BOOST_FIXTURE_TEST_CASE(post_response_map_edits_what_goes_on_to_the_next_step, script_fixture) {
+  auto id = script(modern_hook);
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=3&size=3","response":{"resourcePath":"items"}})");
+  auto first = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/first"]})");
+  auto second = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/second"]})");
+  auto body = R"({"name":"prm","pageGenerators":[{"_exportId":")" + exp + R"("}],"pageProcessors":[)"
+              R"({"type":"import","_importId":")" + first + R"(","responseMapping":{"fields":[{"extract":"id","generate":"createdId"}]},)"
+              R"("hooks":{"postResponseMap":{"_scriptId":")" + id + R"(","function":"addsTheResponse"}}},)"
+              R"({"type":"import","_importId":")" + second + R"("}]})";
+  auto job_id = run(create("flows", body));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors_of(job_id));
+  auto got = peer.sink("second");
+  BOOST_REQUIRE_EQUAL(got.size(), 3u);
+  for (const auto& e : got) {
+    BOOST_TEST(e.record.at("statusSeen").as_int64() == 201);
+    BOOST_TEST(!e.record.at("seenId").is_null());  // responseMapping ran before the hook
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {

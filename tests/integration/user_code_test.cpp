@@ -26,7 +26,6 @@ BOOST_FIXTURE_TEST_CASE(a_flow_with_user_code_fails_and_names_it_instead_of_skip
   };
   auto by_script = R"({"_scriptId":")" + script + R"(","function":"f"})";
   std::vector<variant> variants = {
-    {"postresponsemap", "", "", R"(,"hooks":{"postResponseMap":)" + by_script + "}", "", "hooks.postResponseMap"},
     {"outputfilter", R"("filter":{"type":"script","script":)" + by_script + "}", "", "", "", "filter (a script"},
     {"transform", R"("transform":{"type":"script","script":)" + by_script + "}", "", "", "", "transform (a script"},
     {"branchfilter", "", "", "", R"({"type":"script","script":)" + by_script + "}", "inputFilter (a script"},

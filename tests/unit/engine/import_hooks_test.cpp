@@ -29,14 +29,16 @@ BOOST_AUTO_TEST_CASE(hooks_resolve_from_the_import) {
   document_texts scripts = {{"s1", R"({"_id":"s1","content":"function f() {}"})"}};
   auto hooks = import_hooks::resolve(json::parse(R"({"hooks":{"preMap":{"_scriptId":"s1","function":"f"},
                                                              "postSubmit":{"_scriptId":"s1","function":"g"}}})"),
+                                     json::parse(R"({"hooks":{"postResponseMap":{"_scriptId":"s1","function":"h"}}})"),
                                      {}, scripts);
   BOOST_REQUIRE(hooks);
   BOOST_TEST(hooks->any());
   BOOST_TEST(hooks->pre_map->function == "f");
   BOOST_TEST(!hooks->post_map);
   BOOST_TEST(hooks->of(import_hook::post_submit)->function == "g");
+  BOOST_TEST(hooks->post_response_map->function == "h");  // from the flow's entry
   BOOST_TEST(!import_hooks::resolve(json::parse(R"({"hooks":{"postMap":{"_scriptId":"gone","function":"f"}}})"), {},
-                                    scripts));
+                                    {}, scripts));
 }
 
 BOOST_AUTO_TEST_CASE(pre_map_edits_ignores_and_fails_records) {
