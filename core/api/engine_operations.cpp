@@ -10,6 +10,7 @@
 #include "core/engine/error_store.hpp"
 #include "core/engine/job_store.hpp"
 #include "core/engine/run_queue.hpp"
+#include "core/engine/stack_call.hpp"
 #include "core/json/json_path.hpp"
 #include "core/util/iso_time.hpp"
 
@@ -218,6 +219,21 @@ engine_step proxy_call(account_context& ctx, const principal& who, const api_cal
   if (!conn)
     return fail(no_connection());
   return ask(proxy_request{*conn, method.empty() ? std::string("GET") : method, uri, call.body});
+}
+
+engine_step ping_stack(account_context& ctx, const principal& who, const api_call& call, std::int64_t) {
+  auto doc = ctx.resources.load_revealed(resource_kind::stack, who.account_id, who.scope, call.id);
+  if (!doc)
+    return fail(make_api_error(error_code::not_found, "Stack not found"));
+  auto stack = stack_target::from_document(*doc);
+  if (!stack)
+    return fail(stack.error());
+  // The stack's host as an http connection whose ping is GET /healthCheck:
+  // the ping goes out as a connection's does (no offline flag to keep).
+  json::object ping{{"method", "GET"}, {"relativeURI", "/healthCheck"}};
+  json::object http{{"baseURI", stack->host_uri}, {"ping", std::move(ping)}};
+  json::object conn{{"type", "http"}, {"http", std::move(http)}};
+  return ask(ping_call{ping_request{json::serialize(conn)}, ""});
 }
 
 engine_step read_script_logs(account_context&, const principal& who, const api_call& call, std::int64_t) {

@@ -56,6 +56,9 @@ engine_step ping_connection(account_context&, const principal&, const api_call&,
 engine_step ping_unsaved_connection(account_context&, const principal&, const api_call&,
                                     std::int64_t);
 engine_step proxy_call(account_context&, const principal&, const api_call&, std::int64_t);
+/// GET|POST /stacks/{id}/ping: the stack's GET /healthCheck (a lambda
+/// stack cannot be reached here: 422 user_code_unavailable)
+engine_step ping_stack(account_context&, const principal&, const api_call&, std::int64_t);
 /// GET /scripts/{id}/logs
 engine_step read_script_logs(account_context&, const principal&, const api_call&, std::int64_t);
 /// POST /imports/{id}/invoke

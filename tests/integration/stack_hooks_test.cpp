@@ -151,4 +151,20 @@ BOOST_FIXTURE_TEST_CASE(the_hook_token_invokes_an_import_and_nothing_else_and_di
   BOOST_TEST(replayed[0].record.at("ownStatus").as_int64() == 200);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_stack_answers_its_ping, stack_fixture) {
+  auto id = stack();
+  auto ping = api("GET", "/v1/stacks/" + id + "/ping");
+  BOOST_TEST(ping.status == 200u, ping.body);
+  BOOST_TEST(api("POST", "/v1/stacks/" + id + "/ping").status == 200u);
+  auto gone = create("stacks", R"({"name":"gone","type":"server","server":{"hostURI":"http://127.0.0.1:9","systemToken":"t"}})");
+  auto down = api("GET", "/v1/stacks/" + gone + "/ping");
+  BOOST_TEST(down.status == 422u, down.body);
+  BOOST_TEST(down.error_code() == "ping_failed");
+  auto lambda = create("stacks", R"({"name":"aws","type":"lambda","lambda":{"functionName":"f","accessKeyId":"a","secretAccessKey":"s","region":"us-east-1"}})");
+  auto refused = api("GET", "/v1/stacks/" + lambda + "/ping");
+  BOOST_TEST(refused.status == 422u, refused.body);
+  BOOST_TEST(refused.error_code() == "user_code_unavailable");
+  BOOST_TEST(api("GET", "/v1/stacks/000000000000000000000000/ping").status == 404u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
