@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <future>
 
@@ -82,8 +84,26 @@ struct script_pool::worker {
   }
 };
 
+namespace {
+
+// The major version of `node` (0 when it does not run): Node's permission
+// model (--experimental-permission) came with Node 20.
+int node_major_version(const std::string& node) {
+  std::string command = "'" + node + "' --version 2>/dev/null";
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p)
+    return 0;
+  char line[64] = {0};
+  bool read = std::fgets(line, sizeof line, p) != nullptr;
+  ::pclose(p);
+  return read && line[0] == 'v' ? std::atoi(line + 1) : 0;
+}
+
+}  // namespace
+
 script_pool::script_pool(std::string node, std::string sandbox_dir, script_limits limits)
   : node_(std::move(node)), dir_(std::move(sandbox_dir)), limits_(limits) {
+  permission_model_ = node_major_version(node_) >= 20;
   for (int i = 0; i < std::max(1, limits_.workers); ++i)
     threads_.emplace_back([this] { serve(); });
 }
@@ -178,11 +198,13 @@ bool script_pool::spawn(worker& w, std::string& why) {
                                 // page of 1,000 records, bench/hook_bench.py).
                                 "--max-semi-space-size=32",
                                 "--disallow-code-generation-from-strings",
-                                "--experimental-permission",
-                                "--allow-fs-read=" + dir_ + "/*",
-                                "--no-warnings",
-                                dir_ + "/worker.js",
-                                api_url};
+                                "--no-warnings"};
+  if (permission_model_) {  // Node 20 and later: reads only this folder
+    args.push_back("--experimental-permission");
+    args.push_back("--allow-fs-read=" + dir_ + "/*");
+  }
+  args.push_back(dir_ + "/worker.js");
+  args.push_back(api_url);
   std::vector<char*> argv;
   for (auto& a : args)
     argv.push_back(a.data());

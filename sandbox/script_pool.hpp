@@ -68,6 +68,7 @@ private:
   std::string node_;
   std::string dir_;
   script_limits limits_;
+  bool permission_model_ = false;  ///< the node here has it (Node 20+)
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<pending> queue_;
