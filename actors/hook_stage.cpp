@@ -1,9 +1,11 @@
-// An export's preSavePage hook (core/engine/pre_save_page.hpp) between the
-// export and the processors: each page goes to the hook, several calls at
-// once, and what the hook returns goes on in its place in page order; an
-// abort or a failure takes effect from the page that answered it, as if
-// pages met the hook one at a time. Every page taken passes a page on,
-// empty when nothing of it goes on, so the job still sees it through.
+// An export's user code between the export and the processors: its script
+// transform, its script output filter (core/engine/page_scripts.hpp) and
+// its preSavePage hook (core/engine/pre_save_page.hpp), in that order, each
+// a call per page. Several pages are in calls at once; what comes out goes
+// on in page order; an abort or a failure of preSavePage takes effect from
+// the page that answered it, as if pages met the hook one at a time. Every
+// page taken passes a page on, empty when nothing of it goes on, so the job
+// still sees it through.
 #include <caf/all.hpp>
 
 #include <deque>
@@ -13,6 +15,7 @@
 #include "actors/spawn_work.hpp"
 #include "actors/stages.hpp"
 #include "actors/user_code_call.hpp"
+#include "core/engine/page_scripts.hpp"
 #include "core/engine/pre_save_page.hpp"
 
 namespace integrator {
@@ -24,12 +27,19 @@ struct inbound {
   page_source_actor from;
 };
 
-// A page whose hook call is out (or answered, waiting for the pages before
-// it to go on first).
+// What runs on a page, in order.
+enum class page_op : std::uint8_t { transform, filter, pre_save_page, done };
+
+// A page in calls (or done, waiting for the pages before it to go on
+// first): the op whose call is out, the page as it stands, what the ops
+// before said.
 struct call {
   inbound in;
   std::uint64_t tag = 0;
+  page_op op = page_op::done;
+  record_page current;
   std::optional<hooked_page> out;
+  hooked_page so_far;  ///< errors and ignored records of the script ops
 };
 
 struct hook_state {
@@ -52,9 +62,10 @@ using hook_ptr = hook_stage_actor::stateful_pointer<hook_state>;
 
 void report(hook_ptr self, hooked_page& out) {
   auto& st = self->state;
-  if (out.errors.empty() && out.fatal.empty())
+  if (out.errors.empty() && out.fatal.empty() && out.ignored == 0)
     return;
   stage_report r;
+  r.counts.num_ignore = out.ignored;
   r.counts.num_error = static_cast<std::int64_t>(out.errors.size());
   r.errors = std::move(out.errors);
   r.fatal = std::move(out.fatal);
@@ -103,12 +114,87 @@ void pass_on(hook_ptr self, inbound in, std::optional<hooked_page> out) {
   st.relay.drain(self, st.links.downstream);
 }
 
+page_op next_op(const export_step& step, page_op after) {
+  switch (after) {
+    case page_op::transform:
+      if (step.filter_script)
+        return page_op::filter;
+      [[fallthrough]];
+    case page_op::filter:
+      if (step.pre_save_page)
+        return page_op::pre_save_page;
+      [[fallthrough]];
+    default:
+      return page_op::done;
+  }
+}
+
+page_op first_op(const export_step& step) {
+  return step.transform_script ? page_op::transform : next_op(step, page_op::transform);
+}
+
+// Calls `op` on the call's page as it stands; with nothing (left) to run,
+// the page is done.
+void run_op(hook_ptr self, call& c, page_op op) {
+  auto& st = self->state;
+  c.op = op;
+  if (op == page_op::done) {
+    if (!c.out)
+      c.out = std::move(c.so_far);
+    c.out->page = c.current;
+    return;
+  }
+  c.tag = ++st.tag;
+  auto me = caf::actor_cast<hook_stage_actor>(self);
+  if (op == page_op::pre_save_page) {
+    call_user_function(*st.services, st.links.account, "", *st.step->pre_save_page, extension_type::hook,
+                       pre_save_page_options(*st.plan, *st.step, c.current), me, c.tag);
+    return;
+  }
+  // Script filters and transforms: the function once per record, in one call.
+  const auto& fn = op == page_op::transform ? *st.step->transform_script : *st.step->filter_script;
+  if (!st.services->scripts) {
+    caf::anon_send(me, code_atom::value, c.tag,
+                   failed_answer("script_unavailable", "scripts cannot run on this node"));
+    return;
+  }
+  auto tag = c.tag;
+  auto done = [me, tag](user_code_answer a) { caf::anon_send(me, code_atom::value, tag, std::move(a)); };
+  script_call sc{fn.script_id, fn.script_code, fn.function, page_script_options(*st.plan, *st.step, c.current)};
+  sc.each_record = true;
+  st.services->scripts->submit(std::move(sc), std::move(done));
+}
+
+// What the answer of a call's op makes of its page; then the next op.
+void take_answer(hook_ptr self, call& c, user_code_answer& answer) {
+  auto& st = self->state;
+  auto now = wall_clock_ms();
+  if (c.op == page_op::pre_save_page) {
+    auto out = apply_pre_save_page(answer, c.current, *st.step, *st.ids, now);
+    out.ignored += c.so_far.ignored;
+    out.errors.insert(out.errors.begin(), std::make_move_iterator(c.so_far.errors.begin()),
+                      std::make_move_iterator(c.so_far.errors.end()));
+    c.current = out.page;
+    c.out = std::move(out);
+    run_op(self, c, page_op::done);
+    return;
+  }
+  auto kind = c.op == page_op::transform ? page_script::transform : page_script::filter;
+  auto scripted = apply_page_script(kind, answer, c.current, *st.step, st.plan->settings, *st.ids, now);
+  c.so_far.ignored += scripted.ignored;
+  bool failed = !scripted.errors.empty();
+  std::move(scripted.errors.begin(), scripted.errors.end(), std::back_inserter(c.so_far.errors));
+  c.current = std::move(scripted.page);
+  // A page whose script failed has no records left for what follows.
+  run_op(self, c, failed ? page_op::done : next_op(*st.step, c.op));
+}
+
 // Sends the answered pages at the front on, then calls the hook on the
 // next pages while calls are free (up to pages_in_flight at once, so the
 // hook's calls overlap as the processors' requests do).
 void advance(hook_ptr self) {
   auto& st = self->state;
-  while (!st.calls.empty() && st.calls.front().out) {
+  while (!st.calls.empty() && st.calls.front().op == page_op::done && st.calls.front().out) {
     auto c = std::move(st.calls.front());
     st.calls.pop_front();
     pass_on(self, std::move(c.in), std::move(c.out));
@@ -122,13 +208,17 @@ void advance(hook_ptr self) {
         pass_on(self, std::move(in), std::nullopt);
         continue;
       }
-      st.calls.push_back({std::move(in), 0, hooked_page{}});  // after the calls out
+      call waiting;  // goes on after the calls out, as skipped
+      waiting.in = std::move(in);
+      waiting.out = hooked_page{};
+      st.calls.push_back(std::move(waiting));
       continue;
     }
-    auto options = pre_save_page_options(*st.plan, *st.step, in.page);
-    st.calls.push_back({std::move(in), ++st.tag, std::nullopt});
-    call_user_function(*st.services, st.links.account, "", *st.step->pre_save_page, extension_type::hook,
-                       options, caf::actor_cast<hook_stage_actor>(self), st.tag);
+    call c;
+    c.current = in.page;
+    c.in = std::move(in);
+    st.calls.push_back(std::move(c));
+    run_op(self, st.calls.back(), first_op(*st.step));
   }
   maybe_end(self);
 }
@@ -155,8 +245,8 @@ hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<cons
       [=](code_atom, std::uint64_t tag, user_code_answer& answer) {
         auto& st = self->state;
         for (auto& c : st.calls)
-          if (c.tag == tag && !c.out) {
-            c.out = apply_pre_save_page(answer, c.in.page, *st.step, *st.ids, wall_clock_ms());
+          if (c.tag == tag && c.op != page_op::done) {
+            take_answer(self, c, answer);
             break;
           }
         advance(self);

@@ -152,8 +152,9 @@ void start_generator(job_ptr self) {
   st.ledger->start_generator(g, wall_clock_ms());
   auto step = static_cast<std::int32_t>(g);
   auto links = links_for(self, step, st.first_station);
-  // A preSavePage hook sits between the export and the first station.
-  if (st.plan->generators[g].pre_save_page)
+  // The export's user code (script transform and filter, preSavePage)
+  // sits between the export and the first station.
+  if (st.plan->generators[g].runs_page_code())
     links.downstream = keep_stage(self, spawn_hook_stage(self, st.services, st.plan, g,
                                                          links_for(self, step, st.first_station)));
   resume_point from;
@@ -195,14 +196,14 @@ void spawn_line(job_ptr self) {
   st.first_station = downstream;
   if (retry) {
     // The stored records replace the export: step -1 in reports. Records
-    // an export's preSavePage failed go through that hook again.
+    // an export's user code failed go through it again.
     auto page_size = st.plan->generators.empty() ? std::size_t{1000} : st.plan->generators[0].page_size;
     auto lane = st.first_station_index < stations.size() ? stations[st.first_station_index].lane
                                                          : std::uint16_t{0};
     auto replay_to = st.first_station;
     const auto& retried = st.ledger->flow_job().retry_step_id;
     for (std::size_t g = 0; g < st.plan->generators.size(); ++g)
-      if (st.plan->generators[g].export_id == retried && st.plan->generators[g].pre_save_page)
+      if (st.plan->generators[g].export_id == retried && st.plan->generators[g].runs_page_code())
         replay_to = keep_stage(self, spawn_hook_stage(self, st.services, st.plan, g,
                                                       links_for(self, -1, st.first_station)));
     st.generators.push_back(keep_stage(

@@ -65,8 +65,8 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
                                       std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links);
 
-/// Runs export `generator`'s preSavePage hook on each of its pages and
-/// passes on what the hook returns.
+/// Runs export `generator`'s user code on each of its pages (its script
+/// transform and filter, its preSavePage hook) and passes on what comes out.
 hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                                   std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                   stage_links links);

@@ -266,6 +266,8 @@ user_code_answer script_pool::run(worker& w, const script_call& call) {
                       {"function", call.function}};
   if (call.check_only)
     header["check"] = true;
+  if (call.each_record)
+    header["each"] = true;
   auto header_text = json::serialize(header);
   std::string frame;
   frame.reserve(8 + header_text.size() + call.options.size());

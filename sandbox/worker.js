@@ -2,8 +2,9 @@
 // script_pool.hpp) and hands each one call at a time over stdin/stdout.
 //
 // Frames, both ways: a 4-byte big-endian length, then that many bytes.
-//   call:   [header JSON {id, scriptId, hash, code, function, check?}] [options JSON]
-//           (check: only compile the script)
+//   call:   [header JSON {id, scriptId, hash, code, function, check?, each?}] [options JSON]
+//           (check: only compile the script; each: call the function once
+//           per record of options.records, answering the array of results)
 //   answer: [header JSON {id, ok, code, message, logs}]        [result JSON or empty]
 // Options stay text until the script's own context parses them, so every
 // object a script touches belongs to its context.
@@ -190,7 +191,7 @@ async function run (header, optionsText) {
     }
     const options = entry.parse(optionsText)
     current.token = options.bearerToken
-    const result = await fn(options)
+    const result = header.each ? await eachRecord(fn, options) : await fn(options)
     const text = result === undefined ? undefined : JSON.stringify(result)
     reply.ok = true
     answer(Object.assign(reply, { logs: current.logs }), text)
@@ -199,6 +200,18 @@ async function run (header, optionsText) {
     reply.message = describe(e)
     answer(Object.assign(reply, { logs: current.logs }))
   }
+}
+
+// A script filter or transform: fn({...options, record}) for each record
+// of options.records, in order.
+async function eachRecord (fn, options) {
+  const { records, ...common } = options
+  const out = new Array(records.length)
+  for (let i = 0; i < records.length; i++) {
+    const value = await fn({ ...common, record: records[i] })
+    out[i] = value === undefined ? null : value
+  }
+  return out
 }
 
 // "message (script-s1.js:12)" from an error thrown in a script.

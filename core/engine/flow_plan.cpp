@@ -239,8 +239,22 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       auto step = export_step::compile(*doc, std::move(*endpoint), plan.settings);
       if (!step)
         return step.error();
-      if (auto refused = refuse_user_code("export " + export_id, *doc, g, {"preSavePage"}))
+      if (auto refused = refuse_user_code("export " + export_id, *doc, g, {"preSavePage", "transform", "filter"}))
         return *refused;
+      for (auto [key, into] : {std::pair{"transform", &step->transform_script},
+                               std::pair{"filter", &step->filter_script}}) {
+        auto script = resolve_script_block(*doc, key, spec.scripts);
+        if (!script)
+          return api_error{script.error().code, "export " + export_id + ": " + script.error().message,
+                           script.error().field};
+        if (*script)
+          *into = std::make_shared<const user_function>(std::move(**script));
+      }
+      if (step->transform_script && step->output_filter) {  // the filter judges what the script made
+        step->filter_after_script = std::move(step->output_filter);
+        step->output_filter.reset();
+        step->filter_fields.clear();
+      }
       auto hook = resolve_hook(*doc, "preSavePage", spec.stacks, spec.scripts);
       if (!hook)
         return api_error{hook.error().code, "export " + export_id + ": " + hook.error().message,

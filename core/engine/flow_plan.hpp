@@ -74,6 +74,15 @@ struct export_step {
   std::shared_ptr<const once_marking> once;  ///< a once export's flagging request
   /// hooks.preSavePage: runs on each page before the processors.
   std::shared_ptr<const user_function> pre_save_page;
+  /// A script transform and a script output filter (page_scripts.hpp): run
+  /// per record, before preSavePage.
+  std::shared_ptr<const user_function> transform_script;
+  std::shared_ptr<const user_function> filter_script;
+  /// The expression output filter of an export whose transform is a
+  /// script: it judges the transformed records, after the script.
+  std::optional<filter_expression> filter_after_script;
+  /// Whether the export's pages go through user code before the processors.
+  bool runs_page_code() const { return pre_save_page || transform_script || filter_script; }
 
   /// Runs the transform and the output filter on one record. On keep,
   /// `kept` is the text to pass on: the record as it came when no

@@ -34,7 +34,8 @@ const char* hook_source(import_hook h) {
     case import_hook::pre_map: return "pre_map_hook";
     case import_hook::post_map: return "post_map_hook";
     case import_hook::post_submit: return "post_submit_hook";
-    case import_hook::post_response_map: return "post_response_map_hook";
+    // The documented sources have no hook of its own for it (api §5).
+    case import_hook::post_response_map: return "response_mapping";
   }
   return "";
 }
@@ -104,7 +105,8 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
   o["_flowId"] = plan.flow_id;
   o["_integrationId"] = plan.integration_id;
   o["settings"] = plan.settings;
-  o["configuration"] = fn.configuration;
+  if (!fn.configuration.is_null())  // passed through when the hook has one
+    o["configuration"] = fn.configuration;
   return json::serialize(o);
 }
 

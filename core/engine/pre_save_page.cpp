@@ -58,7 +58,8 @@ std::string pre_save_page_options(const flow_plan& plan, const export_step& step
   o["_flowId"] = plan.flow_id;
   o["_integrationId"] = plan.integration_id;
   o["settings"] = plan.settings;
-  o["configuration"] = hook.configuration;
+  if (!hook.configuration.is_null())  // passed through when the hook has one
+    o["configuration"] = hook.configuration;
   if (step.window) {
     json::object dates;
     step.window->expose(dates);

@@ -31,6 +31,7 @@ struct hooked_page {
   record_page page;                     ///< what goes on (the input's origin kept)
   std::vector<job_error_entry> errors;  ///< the hook's, and a failed page's records
   bool abort = false;                   ///< no further pages of the export
+  std::int64_t ignored = 0;             ///< records a script filter dropped on the way
   std::string fatal;                    ///< the hook failed: the flow fails with this
 };
 

@@ -18,6 +18,10 @@ struct script_call {
   std::string function;  ///< the function to call
   std::string options;   ///< its argument, as JSON text
   bool check_only = false;  ///< only compile the script: ok, or why it does not compile
+  /// Call the function once per record of options.records, each time with
+  /// the options' other members and `record`; the result is the array of
+  /// what each call returned (script filters and transforms).
+  bool each_record = false;
 };
 
 class script_port {

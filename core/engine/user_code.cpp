@@ -67,8 +67,9 @@ std::optional<std::string> user_code_of(const json::value& v, hooks_run runs) {
   if (auto hook = hook_in(*o, runs))
     return hook;
   for (auto key : {"filter", "inputFilter", "transform"})
-    if (auto script = script_block_in(*o, key))
-      return script;
+    if (!runs_hook(runs, key))
+      if (auto script = script_block_in(*o, key))
+        return script;
   if (string_member(*o, "adaptorType").starts_with("Wrapper"))
     return "a wrapper (" + string_member(*o, "adaptorType") + ")";
   if (const auto* w = o->if_contains("wrapper"); w && w->is_object() && !w->get_object().empty())

@@ -37,6 +37,15 @@ void add_once(std::vector<std::string>& ids, std::string id) {
     ids.push_back(std::move(id));
 }
 
+const json::object* script_block_of(const json::value& doc, std::string_view key) {
+  const auto* o = doc.if_object();
+  const auto* block = o ? o->if_contains(key) : nullptr;
+  if (!block || !block->is_object() || string_member(block->get_object(), "type") != "script")
+    return nullptr;
+  const auto* script = block->get_object().if_contains("script");
+  return script ? script->if_object() : nullptr;
+}
+
 }  // namespace
 
 std::optional<hook_ref> hook_of(const json::value& doc, std::string_view name) {
@@ -67,6 +76,9 @@ std::optional<hook_ref> hook_of(const json::value& doc, std::string_view name) {
 
 void hook_code_ids(const json::value& doc, std::vector<std::string>& scripts,
                    std::vector<std::string>& stacks) {
+  for (auto key : {"filter", "inputFilter", "transform"})
+    if (const auto* block = script_block_of(doc, key))
+      add_once(scripts, string_member(*block, "_scriptId"));
   const auto* hooks = hooks_of(doc);
   if (!hooks)
     return;
@@ -82,6 +94,42 @@ void hook_code_ids(const json::value& doc, std::vector<std::string>& scripts,
 
 std::string user_function::describe() const {
   return (stack ? "stack " + stack->id : "script " + script_id) + ", function " + function;
+}
+
+namespace {
+
+// A script's function, for messages naming `where`.
+result<std::optional<user_function>> script_function(const std::string& where, const std::string& script_id,
+                                                     std::string function, json::value configuration,
+                                                     const document_texts& scripts) {
+  if (function.empty())
+    return invalid_input(where + " names no function", where + ".function");
+  if (script_id.empty())
+    return invalid_input(where + " names neither a _scriptId nor a _stackId", where);
+  const auto* text = find_text(scripts, script_id);
+  if (!text)
+    return invalid_input(where + ": script " + script_id + " not found", where + "._scriptId");
+  boost::system::error_code ec;
+  auto script = parse_json(*text, ec);
+  user_function f;
+  f.function = std::move(function);
+  f.configuration = std::move(configuration);
+  f.script_id = script_id;
+  f.script_code = script.is_object() ? string_member(script.get_object(), "content") : std::string();
+  if (script.is_object())
+    f.debug_until_ms = parse_iso_ms(string_member(script.get_object(), "debugUntil")).value_or(0);
+  return std::optional<user_function>(std::move(f));
+}
+
+}  // namespace
+
+result<std::optional<user_function>> resolve_script_block(const json::value& doc, std::string_view key,
+                                                          const document_texts& scripts) {
+  const auto* block = script_block_of(doc, key);
+  if (!block)
+    return std::optional<user_function>{};
+  return script_function(std::string(key) + ".script", string_member(*block, "_scriptId"),
+                         string_member(*block, "function"), json::value(), scripts);
 }
 
 result<std::optional<user_function>> resolve_hook(const json::value& doc, std::string_view name,
@@ -107,18 +155,7 @@ result<std::optional<user_function>> resolve_hook(const json::value& doc, std::s
     f.stack = std::move(*stack);
     return std::optional<user_function>(std::move(f));
   }
-  if (ref->script_id.empty())
-    return invalid_input(where + " names neither a _scriptId nor a _stackId", where);
-  const auto* text = find_text(scripts, ref->script_id);
-  if (!text)
-    return invalid_input(where + ": script " + ref->script_id + " not found", where + "._scriptId");
-  boost::system::error_code ec;
-  auto script = parse_json(*text, ec);
-  f.script_id = ref->script_id;
-  f.script_code = script.is_object() ? string_member(script.get_object(), "content") : std::string();
-  if (script.is_object())
-    f.debug_until_ms = parse_iso_ms(string_member(script.get_object(), "debugUntil")).value_or(0);
-  return std::optional<user_function>(std::move(f));
+  return script_function(where, ref->script_id, std::move(f.function), std::move(f.configuration), scripts);
 }
 
 }  // namespace integrator

@@ -34,7 +34,8 @@ struct hook_ref {
 /// entry); nullopt when it configures none.
 std::optional<hook_ref> hook_of(const boost::json::value& doc, std::string_view name);
 
-/// The ids of the scripts and of the stacks every hook of `doc` names.
+/// The ids of the scripts and of the stacks every hook of `doc` names, and
+/// of the scripts of its script blocks (filter, inputFilter, transform).
 void hook_code_ids(const boost::json::value& doc, std::vector<std::string>& scripts,
                    std::vector<std::string>& stacks);
 
@@ -50,6 +51,12 @@ struct user_function {
   /// `script s1, function f` / `stack k1, function f`, for messages.
   std::string describe() const;
 };
+
+/// The script block `key` of `doc` ({"type":"script","script":{_scriptId,
+/// function}}: a script filter or transform), resolved; nullopt when `key`
+/// is no script block. Fails when it names no function or a missing script.
+result<std::optional<user_function>> resolve_script_block(const boost::json::value& doc, std::string_view key,
+                                                          const document_texts& scripts);
 
 /// Hook `name` of `doc`, resolved against the job's stacks and scripts
 /// (revealed); nullopt when none is configured. Fails, naming the hook,

@@ -101,6 +101,19 @@ function addsTheResponse({ postResponseMapData, responseData }) {
   return postResponseMapData.map((r, i) => ({ ...r, statusSeen: responseData[i].statusCode, seenId: r.createdId }))
 }
 
+function shapes({ record, settings }) {
+  return { id: record.id, label: `${record.tier}-${record.id}`, region: settings.region ?? 'none' }
+}
+
+function keepsGold({ record }) {
+  return record.label.startsWith('gold')  // what the transform made
+}
+
+function throwsOnThree({ record }) {
+  if (record.id === 3) throw new Error('cannot shape 3')
+  return record
+}
+
 function failsUntilFixed({ data, configuration: { fixed } }) {
   if (!fixed) throw new Error('not fixed yet')
   return { data: data.map((r) => ({ ...r, fixed: true })) }
@@ -267,6 +280,46 @@ BOOST_FIXTURE_TEST_CASE(post_response_map_edits_what_goes_on_to_the_next_step, s
     BOOST_TEST(e.record.at("statusSeen").as_int64() == 201);
     BOOST_TEST(!e.record.at("seenId").is_null());  // responseMapping ran before the hook
   }
+}
+
+BOOST_FIXTURE_TEST_CASE(script_transforms_and_filters_run_per_record_before_pre_save_page, script_fixture) {
+  auto id = script(modern_hook);
+  auto block = [&](const char* function) {
+    return std::string(R"({"type":"script","script":{"_scriptId":")") + id + R"(","function":")" + function + R"("}})";
+  };
+  auto source = std::string(R"({"relativeURI":"/source/page?total=9&size=9","response":{"resourcePath":"items"}})");
+  // A script transform, then a script filter, then preSavePage.
+  auto exp = http_export(conn, source,
+                         R"("pageSize":4,"transform":)" + block("shapes") + R"(,"filter":)" + block("keepsGold")
+                           + R"(,"hooks":{"preSavePage":{"_scriptId":")" + id + R"(","function":"preSavePage"}})");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/shaped"]})");
+  auto job_id = run(flow(exp, {imp}));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors_of(job_id));
+  auto got = peer.sink("shaped");
+  BOOST_REQUIRE_MESSAGE(got.size() == 3u, got.size() << " " << json::serialize(j));  // ids 0, 3, 6: gold
+  for (const auto& e : got) {
+    BOOST_TEST(e.record.at("id").as_int64() % 3 == 0);
+    BOOST_TEST(!e.record.as_object().contains("email"));  // the transform's shape
+    // preSavePage ran last, on the transformed record (no tier, no name).
+    BOOST_TEST(std::string(e.record.at("label").as_string()) == "NONE:undefined");
+    BOOST_TEST(std::string(e.record.at("region").as_string()) == "none");
+  }
+  BOOST_TEST(j.at("numIgnore").as_int64() == 6);
+  // A script transform with an expression filter: the filter judges what
+  // the script made; a record the script throws on fails its page.
+  auto exp2 = http_export(conn, source,
+                          R"("pageSize":3,"transform":)" + block("throwsOnThree")
+                            + R"(,"filter":{"type":"expression","expression":{"version":"1","rules":["notequals",["number",["extract","id"]],1]}})");
+  auto imp2 = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/throwing"]})");
+  auto job2 = run(flow(exp2, {imp2}));
+  auto j2 = wait_job(job2);
+  auto errors = errors_of(job2);
+  BOOST_TEST(std::string(j2.at("status").as_string()) == "completed", errors);
+  BOOST_TEST(peer.sink("throwing").size() == 5u);  // 0, 2 | (3, 4, 5 failed) | 6, 7, 8; 1 filtered
+  BOOST_TEST(j2.at("numError").as_int64() == 3);
+  BOOST_TEST(errors.find("transformation") != std::string::npos, errors);
+  BOOST_TEST(errors.find("cannot shape 3") != std::string::npos, errors);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {

@@ -26,8 +26,6 @@ BOOST_FIXTURE_TEST_CASE(a_flow_with_user_code_fails_and_names_it_instead_of_skip
   };
   auto by_script = R"({"_scriptId":")" + script + R"(","function":"f"})";
   std::vector<variant> variants = {
-    {"outputfilter", R"("filter":{"type":"script","script":)" + by_script + "}", "", "", "", "filter (a script"},
-    {"transform", R"("transform":{"type":"script","script":)" + by_script + "}", "", "", "", "transform (a script"},
     {"branchfilter", "", "", "", R"({"type":"script","script":)" + by_script + "}", "inputFilter (a script"},
     {"scriptrouter", "", "", "", "null", "routeRecordsUsing script",
      R"("routeRecordsUsing":"script","script":)" + by_script + ","},
