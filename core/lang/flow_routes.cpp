@@ -188,9 +188,8 @@ result<flow_routes> flow_routes::of(const json::object& flow) {
     auto label = "router " + (step.id.empty() ? std::to_string(r) : step.id);
     if (string_member(doc, "routeRecordsUsing") == "script")
       return make_api_error(error_code::user_code_unavailable,
-                            label + " configures routeRecordsUsing script: this server does not run user code "
-                                    "(scripts, stacks, wrappers) yet, so the flow does not run rather than route "
-                                    "records without it",
+                            label + " configures routeRecordsUsing script: routers by script do not run here "
+                                    "yet, so the flow does not run rather than route records without it",
                             "routers");
     step.all_matching = string_member(doc, "routeRecordsTo") == "all_matching_branches";
     step.actions.assign(lanes + 1u, router_step::lane_action::drop);
