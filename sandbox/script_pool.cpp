@@ -195,7 +195,7 @@ bool script_pool::spawn(worker& w, std::string& why) {
                                 "--max-old-space-size=" + std::to_string(limits_.memory_mb),
                                 // A page's objects die young: a larger nursery
                                 // scavenges less often (1.9 → 1.2 ms of CPU per
-                                // page of 1,000 records, bench/hook_bench.py).
+                                // page of 1,000 records, a worker driven alone).
                                 "--max-semi-space-size=32",
                                 "--disallow-code-generation-from-strings",
                                 "--no-warnings"};

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/engine/call_options.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/hook_results.hpp"
 
@@ -77,7 +78,8 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
                                 const std::vector<std::size_t>& in_play, const std::vector<json::value>& records,
                                 const mapped_page* mapped, const std::vector<record_outcome>& outcomes) {
   const auto& fn = *step.hooks.of(h);
-  json::object o;
+  auto o = flow_call_options(plan, step.lookup ? "_exportId" : "_importId", step.import_id, step.connection_id,
+                             fn.configuration);
   auto pick = [&](const std::vector<json::value>& from) {
     json::array a;
     a.reserve(in_play.size());
@@ -100,13 +102,6 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
       responses.push_back(import_plan::result_of(outcomes[i]));
     o["responseData"] = std::move(responses);
   }
-  o[step.lookup ? "_exportId" : "_importId"] = step.import_id;
-  o["_connectionId"] = step.connection_id;
-  o["_flowId"] = plan.flow_id;
-  o["_integrationId"] = plan.integration_id;
-  o["settings"] = plan.settings;
-  if (!fn.configuration.is_null())  // passed through when the hook has one
-    o["configuration"] = fn.configuration;
   return json::serialize(o);
 }
 

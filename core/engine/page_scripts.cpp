@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/engine/call_options.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/json/json_depth.hpp"
 #include "core/json/json_scan.hpp"
@@ -11,24 +12,8 @@ namespace integrator {
 namespace json = boost::json;
 
 std::string page_script_options(const flow_plan& plan, const export_step& step, const record_page& page) {
-  json::object o;
-  o["settings"] = plan.settings;
-  o["_exportId"] = step.export_id;
-  o["_connectionId"] = step.connection_id;
-  o["_flowId"] = plan.flow_id;
-  o["_integrationId"] = plan.integration_id;
-  auto rest = json::serialize(o);
-  std::string text;
-  text.reserve(page.bytes() + page.size() + rest.size() + 16);
-  text += R"({"records":[)";
-  for (std::size_t i = 0; i < page.size(); ++i) {
-    if (i > 0)
-      text += ',';
-    text += page.record(i);
-  }
-  text += "],";
-  text.append(rest, 1);
-  return text;
+  return with_page_records("records", page,
+                           flow_call_options(plan, "_exportId", step.export_id, step.connection_id, json::value()));
 }
 
 scripted_page apply_page_script(page_script kind, user_code_answer& answer, const record_page& page,

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/engine/call_options.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/hook_results.hpp"
 
@@ -47,38 +48,18 @@ std::vector<job_error_entry> page_as_errors(const record_page& page, const expor
 
 std::string pre_save_page_options(const flow_plan& plan, const export_step& step, const record_page& page) {
   const auto& hook = *step.pre_save_page;
-  json::object o;
+  auto o = flow_call_options(plan, "_exportId", step.export_id, step.connection_id, hook.configuration);
   o["errors"] = json::array();
   o["retryData"] = json::object();
-  // Origins number an export's pages from 1, across resumes too.
-  auto number = page.origin() & ((std::uint64_t{1} << 40) - 1);
+  auto number = origin_number(page.origin());  // from 1, across resumes too
   o["pageIndex"] = number > 0 ? number - 1 : 0;
-  o["_exportId"] = step.export_id;
-  o["_connectionId"] = step.connection_id;
-  o["_flowId"] = plan.flow_id;
-  o["_integrationId"] = plan.integration_id;
-  o["settings"] = plan.settings;
-  if (!hook.configuration.is_null())  // passed through when the hook has one
-    o["configuration"] = hook.configuration;
   if (step.window) {
     json::object dates;
     step.window->expose(dates);
     for (auto& [k, v] : dates)
       o[k] = v;
   }
-  // {"data":[r1,r2,…], …the rest}: the records are valid JSON texts already.
-  auto rest = json::serialize(o);
-  std::string text;
-  text.reserve(page.bytes() + page.size() + rest.size() + 16);
-  text += R"({"data":[)";
-  for (std::size_t i = 0; i < page.size(); ++i) {
-    if (i > 0)
-      text += ',';
-    text += page.record(i);
-  }
-  text += "],";
-  text.append(rest, 1);  // without its opening brace
-  return text;
+  return with_page_records("data", page, o);
 }
 
 hooked_page apply_pre_save_page(user_code_answer& answer, const record_page& page,

@@ -32,6 +32,11 @@ inline std::uint64_t page_origin(std::size_t generator, std::uint64_t number) {
   return (static_cast<std::uint64_t>(generator + 1) << 40) | number;
 }
 
+/// The page number (from 1) an origin names; 0 for 0 (untracked).
+inline std::uint64_t origin_number(std::uint64_t origin) {
+  return origin & ((std::uint64_t{1} << 40) - 1);
+}
+
 /// The generator an origin names; -1 for 0 (untracked).
 inline std::int64_t origin_generator(std::uint64_t origin) {
   return static_cast<std::int64_t>(origin >> 40) - 1;
