@@ -51,7 +51,8 @@ using export_stage_actor = generator_actor::extend<caf::reacts_to<start_atom>, o
 using import_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>,
                                                    outbound_reply, user_code_reply>;
 
-using router_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>>;
+using router_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>,
+                                                   user_code_reply>;
 
 /// An export's preSavePage hook between the export and the processors.
 using hook_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>,

@@ -153,16 +153,8 @@ void run_op(hook_ptr self, call& c, page_op op) {
   }
   // Script filters and transforms: the function once per record, in one call.
   const auto& fn = op == page_op::transform ? *st.step->transform_script : *st.step->filter_script;
-  if (!st.services->scripts) {
-    caf::anon_send(me, code_atom::value, c.tag,
-                   failed_answer("script_unavailable", "scripts cannot run on this node"));
-    return;
-  }
-  auto tag = c.tag;
-  auto done = [me, tag](user_code_answer a) { caf::anon_send(me, code_atom::value, tag, std::move(a)); };
-  script_call sc{fn.script_id, fn.script_code, fn.function, page_script_options(*st.plan, *st.step, c.current)};
-  sc.each_record = true;
-  st.services->scripts->submit(std::move(sc), std::move(done));
+  call_user_function(*st.services, st.links.account, "", fn, extension_type::hook,
+                     page_script_options(*st.plan, *st.step, c.current), me, c.tag);
 }
 
 // What the answer of a call's op makes of its page; then the next op.

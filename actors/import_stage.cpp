@@ -270,6 +270,18 @@ void send_page(import_ptr self, std::uint64_t gen) {
     build_page(self, gen);
 }
 
+void look_up(import_ptr self, std::uint64_t gen);
+
+// The page's records are parsed (and through the input filter): preMap.
+void pre_map(import_ptr self, std::uint64_t gen) {
+  auto& st = self->state;
+  auto& w = st.active.at(gen);
+  if (st.step->hooks.pre_map && !records_in_play(import_hook::pre_map, w.outcomes, w.records.size()).empty())
+    call_hook(self, gen, import_hook::pre_map);
+  else
+    look_up(self, gen);
+}
+
 // The page's records are parsed (and through preMap): asks the lookups,
 // or stages the page.
 void look_up(import_ptr self, std::uint64_t gen) {
@@ -327,11 +339,11 @@ void process_next(import_ptr self) {
       if (ec)
         w.records.back() = nullptr;  // fails as invalid_record when staged
     }
-    w.outcomes.assign(w.records.size(), {});  // preMap may decide some
-    if (st.step->hooks.pre_map)
-      call_hook(self, gen, import_hook::pre_map);
+    w.outcomes.assign(w.records.size(), {});  // the hooks may decide some
+    if (st.step->hooks.input_filter)
+      call_hook(self, gen, import_hook::input_filter);
     else
-      look_up(self, gen);
+      pre_map(self, gen);
   } else {
     // Records are parsed only when responseMapping needs them afterwards
     // (or the plan cannot work from text).
@@ -395,6 +407,7 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
                                       w.outcomes, wall_clock_ms());
       std::move(logged.begin(), logged.end(), std::back_inserter(w.logged));
       switch (h) {
+        case import_hook::input_filter: pre_map(self, gen); break;
         case import_hook::pre_map: look_up(self, gen); break;
         case import_hook::post_map: build_page(self, gen); break;
         case import_hook::post_submit:

@@ -61,8 +61,9 @@ void call_user_function(const node_services& services, const std::string& accoun
                                              "script " + fn.script_id + " was not called"));
     return;
   }
-  services.scripts->submit(script_call{fn.script_id, fn.script_code, fn.function, std::move(options)},
-                           std::move(done));
+  script_call call{fn.script_id, fn.script_code, fn.function, std::move(options)};
+  call.each_record = fn.each_record;
+  services.scripts->submit(std::move(call), std::move(done));
 }
 
 }  // namespace integrator

@@ -106,6 +106,13 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
       hook_code_ids(parse_json(text, ec), scripts, stacks);
     }
   flow_routes::each_processor_entry(f, [&](const json::object& p) { hook_code_ids(p, scripts, stacks); });
+  if (const auto* routers = f.if_contains("routers"); routers && routers->is_array())
+    for (const auto& r : routers->get_array()) {  // a router's script, its branches' filters
+      hook_code_ids(r, scripts, stacks);
+      if (const auto* bs = r.is_object() ? r.get_object().if_contains("branches") : nullptr; bs && bs->is_array())
+        for (const auto& b : bs->get_array())
+          hook_code_ids(b, scripts, stacks);
+    }
   for (const auto& id : scripts)
     if (auto doc = resources.load_revealed(resource_kind::script, account, all, id))
       spec.scripts.emplace_back(id, json::serialize(*doc));
@@ -269,8 +276,6 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
   auto routes = flow_routes::of(f);
   if (!routes)
     return routes.error();
-  if (auto refused = refuse_user_code_in_branches(*flow))
-    return *refused;
   for (const auto& p : routes->processor_entries) {
     const auto& entry = p.get_object();
     bool lookup = string_member(entry, "type") == "export";
@@ -290,7 +295,9 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       return compiled.error();
     auto step_name = std::string(lookup ? "lookup " : "import ") + step.import_id;
     if (auto refused = lookup ? refuse_user_code(step_name, *doc, p, {"postResponseMap"})
-                              : refuse_user_code(step_name, *doc, p, {"preMap", "postMap", "postSubmit", "postResponseMap"}))
+                              : refuse_user_code(step_name, *doc, p,
+                                                 {"preMap", "postMap", "postSubmit", "postResponseMap", "filter",
+                                                  "inputFilter"}))
       return *refused;
     // A lookup's own hooks (preSavePage, on the export) are refused above;
     // its flow entry's postResponseMap runs.
@@ -302,6 +309,13 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     plan.processors.push_back(std::move(step));
   }
   plan.routers = std::move(routes->routers);
+  for (const auto& router : plan.routers) {
+    const auto& docs = f.at("routers").get_array();
+    auto code = router_code::resolve(router, docs[router.doc_index], spec.scripts);
+    if (!code)
+      return code.error();
+    plan.routers_code.push_back(std::move(*code));
+  }
   plan.stations = std::move(routes->stations);
   plan.isolate_stages = has_loop_block(spec.flow);
   for (const auto* docs : {&spec.exports, &spec.imports, &spec.connections})
@@ -335,7 +349,8 @@ result<void> flow_plan::select(const std::vector<std::string>& export_ids, const
 
 std::optional<std::size_t> flow_plan::retry_entry(const std::string& step_id) const {
   for (std::size_t k = 0; k < stations.size(); ++k)
-    if (!stations[k].router && processors[stations[k].index].import_id == step_id)
+    if (stations[k].router ? routers[stations[k].index].id == step_id
+                           : processors[stations[k].index].import_id == step_id)
       return k;
   for (const auto& g : generators)
     if (g.export_id == step_id && !stations.empty())

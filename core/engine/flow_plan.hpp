@@ -23,6 +23,7 @@
 #include "core/engine/import_hooks.hpp"
 #include "core/engine/import_plan.hpp"
 #include "core/engine/job_model.hpp"
+#include "core/engine/router_scripts.hpp"
 #include "core/engine/user_function.hpp"
 #include "core/connect/once_marking.hpp"
 #include "core/lang/transform.hpp"
@@ -119,6 +120,7 @@ struct flow_plan {
   std::vector<export_step> generators;
   std::vector<import_step> processors;
   std::vector<router_step> routers;
+  std::vector<router_code> routers_code;  ///< by router: its script, its branches' filter scripts
   /// The processors and routers in the order their stages run
   /// (flow_routes.hpp); without routers, the processors in order.
   std::vector<flow_station> stations;
@@ -142,7 +144,7 @@ struct flow_plan {
                       std::int64_t now_ms, std::int64_t start_ms, std::int64_t end_ms);
 
   /// The station a retry of step `step_id`'s errors goes back into: that
-  /// processor's, or the first one for an export's errors; nullopt when the
+  /// processor's or router's, or the first one for an export's errors; nullopt when the
   /// flow no longer has the step.
   std::optional<std::size_t> retry_entry(const std::string& step_id) const;
 

@@ -5,6 +5,7 @@
 #include "core/engine/call_options.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/hook_results.hpp"
+#include "core/json/json_path.hpp"
 
 namespace integrator {
 
@@ -16,6 +17,7 @@ const user_function* import_hooks::of(import_hook h) const {
     case import_hook::post_map: return post_map.get();
     case import_hook::post_submit: return post_submit.get();
     case import_hook::post_response_map: return post_response_map.get();
+    case import_hook::input_filter: return input_filter.get();
   }
   return nullptr;
 }
@@ -26,6 +28,7 @@ const char* hook_name(import_hook h) {
     case import_hook::post_map: return "postMap";
     case import_hook::post_submit: return "postSubmit";
     case import_hook::post_response_map: return "postResponseMap";
+    case import_hook::input_filter: return "inputFilter";
   }
   return "";
 }
@@ -37,6 +40,7 @@ const char* hook_source(import_hook h) {
     case import_hook::post_submit: return "post_submit_hook";
     // The documented sources have no hook of its own for it (api §5).
     case import_hook::post_response_map: return "response_mapping";
+    case import_hook::input_filter: return "input_filter";
   }
   return "";
 }
@@ -58,6 +62,17 @@ result<import_hooks> import_hooks::resolve(const json::value& doc, const json::v
       return e;
   if (auto e = take(entry, import_hook::post_response_map, out.post_response_map))
     return e;
+  // The flow entry's inputFilter, when it has one, takes the import's
+  // filter's place (as import_plan::compile reads them).
+  bool entry_filters = entry.is_object() && entry.get_object().contains("inputFilter");
+  if (entry_filters || doc.is_object()) {
+    auto filter = entry_filters ? resolve_script_block(entry, "inputFilter", scripts)
+                                : resolve_script_block(doc, "filter", scripts);
+    if (!filter)
+      return filter.error();
+    if (*filter)
+      out.input_filter = std::make_shared<const user_function>(std::move(**filter));
+  }
   return out;
 }
 
@@ -87,7 +102,9 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
       a.push_back(i < from.size() ? from[i] : json::value());
     return a;
   };
-  if (h == import_hook::pre_map) {
+  if (h == import_hook::input_filter) {
+    o["records"] = pick(records);  // (the function sees each as options.record)
+  } else if (h == import_hook::pre_map) {
     o["data"] = pick(records);
   } else if (h == import_hook::post_response_map) {
     o["postResponseMapData"] = pick(records);
@@ -165,6 +182,15 @@ std::vector<job_error_entry> apply_import_hook(import_hook h, user_code_answer& 
   auto value = returned_value(answer, hook_name(h));
   if (!value)
     return fail_all("invalid_extension_response", value.error().message);
+  if (h == import_hook::input_filter) {
+    const auto* a = value->if_array();
+    if (!a || a->size() != in_play.size())
+      return fail_all("invalid_extension_response", "the filter must return one result per record");
+    for (std::size_t j = 0; j < in_play.size(); ++j)
+      if (!js_truthy((*a)[j]))
+        outcomes[in_play[j]].what = record_outcome::kind::filtered;
+    return logged;
+  }
   if (h == import_hook::post_response_map) {
     const auto* a = value->if_array();
     if (!a || a->size() != in_play.size())

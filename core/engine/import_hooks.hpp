@@ -26,17 +26,21 @@ namespace integrator {
 struct flow_plan;
 struct import_step;
 
-enum class import_hook : std::uint8_t { pre_map, post_map, post_submit, post_response_map };
+/// input_filter: a script input filter ({"type":"script"} in the import's
+/// filter or its flow entry's inputFilter), first of all: the function
+/// runs once per record and the records it answers falsy for are filtered.
+enum class import_hook : std::uint8_t { pre_map, post_map, post_submit, post_response_map, input_filter };
 
 /// The hooks of an import (or a lookup export), resolved.
 struct import_hooks {
-  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map;
+  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map, input_filter;
 
-  bool any() const { return pre_map || post_map || post_submit || post_response_map; }
+  bool any() const { return pre_map || post_map || post_submit || post_response_map || input_filter; }
   const user_function* of(import_hook h) const;
 
   /// The hooks `doc` (an import; null for a lookup, which has none of its
-  /// own here) and its flow entry `entry` (postResponseMap) configure,
+  /// own here) and its flow entry `entry` (postResponseMap, and an
+  /// inputFilter that takes the place of the import's filter) configure,
   /// against the job's stacks and scripts.
   static result<import_hooks> resolve(const boost::json::value& doc, const boost::json::value& entry,
                                       const document_texts& stacks, const document_texts& scripts);

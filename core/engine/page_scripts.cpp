@@ -5,6 +5,7 @@
 #include "core/engine/call_options.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/json/json_depth.hpp"
+#include "core/json/json_path.hpp"
 #include "core/json/json_scan.hpp"
 
 namespace integrator {
@@ -65,8 +66,7 @@ scripted_page apply_page_script(page_script kind, user_code_answer& answer, cons
       continue;
     }
     // A filter keeps what it returns truthy for, as JavaScript would judge it.
-    bool keep = !(r == "false" || r == "null" || r == "0" || r == "\"\"" || r == "-0");
-    if (keep)
+    if (js_truthy_text(r))
       next.append(page.record(i));
     else
       ++out.ignored;

@@ -98,19 +98,4 @@ std::optional<api_error> refuse_user_code(std::string_view step, const json::val
                    ""};
 }
 
-std::optional<api_error> refuse_user_code_in_branches(const json::value& flow) {
-  const auto* routers = flow.is_object() ? flow.get_object().if_contains("routers") : nullptr;
-  if (!routers || !routers->is_array())
-    return std::nullopt;
-  for (const auto& router : routers->get_array()) {
-    const auto* branches = router.is_object() ? router.get_object().if_contains("branches") : nullptr;
-    if (!branches || !branches->is_array())
-      continue;
-    for (const auto& branch : branches->get_array())
-      if (auto refused = refuse_user_code("a router branch", branch))
-        return refused;
-  }
-  return std::nullopt;
-}
-
 }  // namespace integrator

@@ -37,7 +37,4 @@ std::optional<api_error> refuse_user_code(std::string_view step, const boost::js
                                           const boost::json::value& processor_entry = {},
                                           hooks_run runs = {});
 
-/// The same for the branches of a flow's routers (their input filters).
-std::optional<api_error> refuse_user_code_in_branches(const boost::json::value& flow);
-
 }  // namespace integrator

@@ -46,6 +46,13 @@ const json::object* script_block_of(const json::value& doc, std::string_view key
   return script ? script->if_object() : nullptr;
 }
 
+// doc[key] = {_scriptId, function}.
+const json::object* script_ref_of(const json::value& doc, std::string_view key) {
+  const auto* o = doc.if_object();
+  const auto* ref = o ? o->if_contains(key) : nullptr;
+  return ref ? ref->if_object() : nullptr;
+}
+
 }  // namespace
 
 std::optional<hook_ref> hook_of(const json::value& doc, std::string_view name) {
@@ -79,6 +86,8 @@ void hook_code_ids(const json::value& doc, std::vector<std::string>& scripts,
   for (auto key : {"filter", "inputFilter", "transform"})
     if (const auto* block = script_block_of(doc, key))
       add_once(scripts, string_member(*block, "_scriptId"));
+  if (const auto* ref = script_ref_of(doc, "script"))
+    add_once(scripts, string_member(*ref, "_scriptId"));
   const auto* hooks = hooks_of(doc);
   if (!hooks)
     return;
@@ -128,8 +137,23 @@ result<std::optional<user_function>> resolve_script_block(const json::value& doc
   const auto* block = script_block_of(doc, key);
   if (!block)
     return std::optional<user_function>{};
-  return script_function(std::string(key) + ".script", string_member(*block, "_scriptId"),
-                         string_member(*block, "function"), json::value(), scripts);
+  auto f = script_function(std::string(key) + ".script", string_member(*block, "_scriptId"),
+                           string_member(*block, "function"), json::value(), scripts);
+  if (f && *f)
+    (*f)->each_record = true;
+  return f;
+}
+
+result<std::optional<user_function>> resolve_script_ref(const json::value& doc, std::string_view key,
+                                                        const document_texts& scripts) {
+  const auto* ref = script_ref_of(doc, key);
+  if (!ref || (string_member(*ref, "_scriptId").empty() && string_member(*ref, "function").empty()))
+    return std::optional<user_function>{};
+  auto f = script_function(std::string(key), string_member(*ref, "_scriptId"), string_member(*ref, "function"),
+                           json::value(), scripts);
+  if (f && *f)
+    (*f)->each_record = true;
+  return f;
 }
 
 result<std::optional<user_function>> resolve_hook(const json::value& doc, std::string_view name,

@@ -35,7 +35,8 @@ struct hook_ref {
 std::optional<hook_ref> hook_of(const boost::json::value& doc, std::string_view name);
 
 /// The ids of the scripts and of the stacks every hook of `doc` names, and
-/// of the scripts of its script blocks (filter, inputFilter, transform).
+/// of the scripts of its script blocks (filter, inputFilter, transform)
+/// and of its script ({_scriptId}: a router's).
 void hook_code_ids(const boost::json::value& doc, std::vector<std::string>& scripts,
                    std::vector<std::string>& stacks);
 
@@ -47,6 +48,9 @@ struct user_function {
   std::string script_id;              ///< this script,
   std::string script_code;            ///< whose content this is
   std::int64_t debug_until_ms = 0;     ///< the script's debugUntil: its logs are kept until then
+  /// A script block's function (a filter, a transform, a router's script):
+  /// it runs once per record of options.records, in one call per page.
+  bool each_record = false;
 
   /// `script s1, function f` / `stack k1, function f`, for messages.
   std::string describe() const;
@@ -57,6 +61,11 @@ struct user_function {
 /// is no script block. Fails when it names no function or a missing script.
 result<std::optional<user_function>> resolve_script_block(const boost::json::value& doc, std::string_view key,
                                                           const document_texts& scripts);
+
+/// The script `doc`[`key`] names as {_scriptId, function} (a router's
+/// script), resolved as a script block is; nullopt when there is none.
+result<std::optional<user_function>> resolve_script_ref(const boost::json::value& doc, std::string_view key,
+                                                        const document_texts& scripts);
 
 /// Hook `name` of `doc`, resolved against the job's stacks and scripts
 /// (revealed); nullopt when none is configured. Fails, naming the hook,

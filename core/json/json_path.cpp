@@ -18,6 +18,20 @@ std::string first_text(const boost::json::object& o, std::string_view key) {
   return v ? text_of(*v) : std::string();
 }
 
+bool js_truthy(const boost::json::value& v) {
+  if (v.is_bool())
+    return v.get_bool();
+  if (v.is_string())
+    return !v.get_string().empty();
+  if (v.is_number())
+    return v.to_number<double>() != 0;
+  return !v.is_null();
+}
+
+bool js_truthy_text(std::string_view t) {
+  return !(t == "false" || t == "null" || t == "0" || t == "\"\"" || t == "-0" || t == "0.0");
+}
+
 std::string text_of(const boost::json::value& v) {
   if (v.is_string())
     return std::string(v.get_string());

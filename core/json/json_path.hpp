@@ -18,6 +18,11 @@ const boost::json::value* find_path(const boost::json::value& root,
 /// A value as text: strings as they are, null as "", anything else as JSON.
 std::string text_of(const boost::json::value& v);
 
+/// Whether JavaScript judges `v` true (a script filter's answer): all but
+/// false, null, 0 and "". js_truthy_text: the same for a value's JSON text.
+bool js_truthy(const boost::json::value& v);
+bool js_truthy_text(std::string_view json_text);
+
 /// Member `key` of `o` when it is a string, else "".
 std::string string_member(const boost::json::object& o, std::string_view key);
 

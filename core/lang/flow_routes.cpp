@@ -93,24 +93,58 @@ struct router_graph {
 
 }  // namespace
 
+bool router_step::runs_code() const {
+  return by_script || std::any_of(branches.begin(), branches.end(), [](const route_branch& b) { return b.scripted; });
+}
+
 void router_step::route(const json::value& record, const json::value& settings,
-                        std::vector<const route_branch*>& into) const {
+                        std::vector<const route_branch*>& into, const route_decisions* decided,
+                        std::size_t k) const {
   into.clear();
-  for (const auto& b : branches) {
-    if (b.filter && !b.filter->matches(record, settings))
+  if (decided && decided->failed)
+    return;
+  if (by_script) {  // the script's branches, each once, in its order
+    if (!decided || k >= decided->chosen.size())
+      return;
+    for (auto b : decided->chosen[k]) {
+      if (b >= branches.size() || std::find(into.begin(), into.end(), &branches[b]) != into.end())
+        continue;
+      into.push_back(&branches[b]);
+      if (!all_matching)
+        return;
+    }
+    return;
+  }
+  for (std::size_t b = 0; b < branches.size(); ++b) {
+    const auto& branch = branches[b];
+    if (branch.scripted) {
+      const auto* takes = decided && b < decided->takes.size() ? &decided->takes[b] : nullptr;
+      if (!takes || k >= takes->size() || !(*takes)[k])
+        continue;
+    } else if (branch.filter && !branch.filter->matches(record, settings)) {
       continue;
-    into.push_back(&b);
+    }
+    into.push_back(&branch);
     if (!all_matching)
       return;
   }
 }
 
-router_step::routed router_step::route_page(const record_page& page,
-                                            const json::value& settings) const {
+record_page router_step::routed_records(const record_page& page) const {
+  page_builder builder(page.size() + 1, std::numeric_limits<std::size_t>::max());
+  for (std::size_t i = 0; i < page.size(); ++i)
+    if (action(page.lane(i)) == lane_action::route)
+      builder.append(page.record(i));
+  return builder.take(page.origin());
+}
+
+router_step::routed router_step::route_page(const record_page& page, const json::value& settings,
+                                            const route_decisions* decided) const {
   routed out;
   page_builder builder(page.size() * std::max<std::size_t>(1, branches.size()) + 1,
                        std::numeric_limits<std::size_t>::max());
   std::vector<const route_branch*> entered;
+  std::size_t k = 0;  // the record's place among those routed
   for (std::size_t i = 0; i < page.size(); ++i) {
     auto lane = page.lane(i);
     auto text = page.record(i);
@@ -125,14 +159,14 @@ router_step::routed router_step::route_page(const record_page& page,
     auto record = parse_json(text, ec);
     if (ec)
       record = nullptr;  // only a branch without a filter takes it
-    route(record, settings, entered);
+    route(record, settings, entered, decided, k++);
     bool goes_on = false;
     for (const auto* b : entered)
       if (!b->discards) {
         builder.append(text, b->lane);
         goes_on = true;
       }
-    if (!goes_on)
+    if (!goes_on && !(decided && decided->failed))
       ++out.ignored;
   }
   out.page = builder.take(page.origin());
@@ -185,12 +219,11 @@ result<flow_routes> flow_routes::of(const json::object& flow) {
     const auto& doc = *graph.docs[r];
     router_step step;
     step.id = string_member(doc, "id");
-    auto label = "router " + (step.id.empty() ? std::to_string(r) : step.id);
-    if (string_member(doc, "routeRecordsUsing") == "script")
-      return make_api_error(error_code::user_code_unavailable,
-                            label + " configures routeRecordsUsing script: routers by script do not run here "
-                                    "yet, so the flow does not run rather than route records without it",
-                            "routers");
+    if (step.id.empty())
+      step.id = "router-" + std::to_string(r);
+    step.doc_index = r;
+    auto label = "router " + step.id;
+    step.by_script = string_member(doc, "routeRecordsUsing") == "script";
     step.all_matching = string_member(doc, "routeRecordsTo") == "all_matching_branches";
     step.actions.assign(lanes + 1u, router_step::lane_action::drop);
     if (r == graph.order.front())
@@ -203,7 +236,13 @@ result<flow_routes> flow_routes::of(const json::object& flow) {
         else if (to != no_router && position[to] > position[r] && position[from] < position[r])
           step.actions[lane_of[from][b]] = router_step::lane_action::pass;
       }
-    out.stations.push_back({true, out.routers.size(), 0});
+    std::uint16_t first_routed = 0;
+    for (std::size_t lane = 0; lane < step.actions.size(); ++lane)
+      if (step.actions[lane] == router_step::lane_action::route) {
+        first_routed = static_cast<std::uint16_t>(lane);
+        break;
+      }
+    out.stations.push_back({true, out.routers.size(), first_routed});
     const auto* branches = array_at(doc, "branches");
     for (std::size_t b = 0; branches && b < branches->size(); ++b) {
       route_branch branch;
@@ -211,7 +250,9 @@ result<flow_routes> flow_routes::of(const json::object& flow) {
       const auto* bo = (*branches)[b].if_object();
       if (bo) {
         branch.name = string_member(*bo, "name");
-        if (const auto* f = bo->if_contains("inputFilter"); f && !f->is_null()) {
+        const auto* f = bo->if_contains("inputFilter");
+        branch.scripted = f && f->is_object() && string_member(f->get_object(), "type") == "script";
+        if (f && !f->is_null() && !branch.scripted && !step.by_script) {
           auto filter = filter_expression::compile_filter(*f);
           if (!filter)
             return invalid_input(label + " branch " + std::to_string(b) + ": " + filter.error().message,

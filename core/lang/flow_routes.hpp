@@ -29,15 +29,31 @@ namespace integrator {
 
 struct route_branch {
   std::string name;
-  std::optional<filter_expression> filter;  ///< none: catches every record
+  std::optional<filter_expression> filter;  ///< none: catches every record (unless scripted)
+  /// Its inputFilter is a script ({"type":"script"}): route_decisions say
+  /// which records it takes (the flow plan resolves the script).
+  bool scripted = false;
   std::uint16_t lane = 0;
   bool discards = false;  ///< no processors and no next router
+};
+
+/// What a router's user code decided for the records a router routes
+/// (those of its routed lanes, in page order): by a router script, the
+/// branches each enters; by scripted branch filters, per such branch,
+/// whether it takes each record. `failed`: the code failed, the records
+/// enter no branch (the stage records them as errors).
+struct route_decisions {
+  std::vector<std::vector<std::uint32_t>> chosen;  ///< [record] → branch indices
+  std::vector<std::vector<bool>> takes;            ///< [branch] → [record]; empty: not scripted
+  bool failed = false;
 };
 
 struct router_step {
   enum class lane_action : std::uint8_t { drop, pass, route };
 
-  std::string id;
+  std::string id;  ///< the router's id, else router-<n> (n: its place in routers[])
+  std::size_t doc_index = 0;  ///< its place in the flow's routers[]
+  bool by_script = false;     ///< routeRecordsUsing script: its script picks the branches
   bool all_matching = false;
   std::vector<route_branch> branches;
   std::vector<lane_action> actions;  ///< by lane; lanes beyond it drop
@@ -46,10 +62,18 @@ struct router_step {
     return lane < actions.size() ? actions[lane] : lane_action::drop;
   }
 
+  /// Whether user code decides where records go (route_decisions).
+  bool runs_code() const;
+
   /// The lanes `record` enters here, in branch order (discarding branches
-  /// included: entering one ends the record).
+  /// included: entering one ends the record); `decided` and `k` (the
+  /// record's place among those routed) give what user code decided.
   void route(const boost::json::value& record, const boost::json::value& settings,
-             std::vector<const route_branch*>& into) const;
+             std::vector<const route_branch*>& into, const route_decisions* decided = nullptr,
+             std::size_t k = 0) const;
+
+  /// The records of `page` this router routes (lanes it routes), in order.
+  record_page routed_records(const record_page& page) const;
 
   struct routed {
     record_page page;
@@ -57,14 +81,15 @@ struct router_step {
   };
   /// Routes one page: each record of a routed lane once per branch it
   /// enters (a copy per branch), others passed or dropped by their lane.
-  routed route_page(const record_page& page, const boost::json::value& settings) const;
+  routed route_page(const record_page& page, const boost::json::value& settings,
+                    const route_decisions* decided = nullptr) const;
 };
 
 /// One stage of the line: a router, or a page processor with its lane.
 struct flow_station {
   bool router = false;
   std::size_t index = 0;  ///< into flow_routes::routers, or the flow's processors
-  std::uint16_t lane = 0;
+  std::uint16_t lane = 0;  ///< a router's: the first lane it routes (a retry's records enter there)
 };
 
 /// The records of one lane taken out of a page that holds others too.
@@ -84,8 +109,8 @@ struct flow_routes {
   std::vector<boost::json::value> processor_entries;
 
   /// Lays out the flow's pageProcessors, or its routers from routers[0]
-  /// on. Fails for a nextRouterId that names no router, a cycle, a script
-  /// router or a bad branch filter.
+  /// on. Fails for a nextRouterId that names no router, a cycle or a bad
+  /// branch filter.
   static result<flow_routes> of(const boost::json::object& flow);
 
   /// Calls `f(entry)` for every pageProcessors entry of the flow, in its

@@ -451,15 +451,10 @@ api_error validate_flow(json::object& obj, const validation_context& ctx) {
           TRY(validate_processors(branch, bp));
         }
     }
-  // The routers' graph: each nextRouterId names a router, no cycles. (A
-  // script router is kept as sent; its runs fail, saying why.)
-  if (routers && std::none_of(routers->begin(), routers->end(), [](const json::value& r) {
-        const auto* using_ = r.is_object() ? r.get_object().if_contains("routeRecordsUsing") : nullptr;
-        return using_ && *using_ == "script";
-      })) {
+  // The routers' graph: each nextRouterId names a router, no cycles.
+  if (routers)
     if (auto routes = flow_routes::of(obj); !routes)
       return invalid("routers", routes.error().message);
-  }
   const json::array* next = nullptr;
   TRY(c.array("_runNextFlowIds", next));
   return {};

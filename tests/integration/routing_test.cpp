@@ -117,7 +117,7 @@ BOOST_FIXTURE_TEST_CASE(a_first_router_takes_every_generators_records, flow_fixt
   BOOST_TEST(count(j, "numSuccess") == 30);
 }
 
-BOOST_FIXTURE_TEST_CASE(a_router_cycle_is_refused_and_a_script_router_fails_its_run, flow_fixture) {
+BOOST_FIXTURE_TEST_CASE(a_router_cycle_is_refused_and_a_script_router_without_a_script_fails_its_run, flow_fixture) {
   auto conn = peer_connection();
   auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=2&size=2","response":{"resourcePath":"items"}})");
   auto gens = R"("pageGenerators":[{"_exportId":")" + exp + "\"}]";
@@ -127,7 +127,7 @@ BOOST_FIXTURE_TEST_CASE(a_router_cycle_is_refused_and_a_script_router_fails_its_
   BOOST_TEST(loop.body.find("cycle") != std::string::npos);
   BOOST_TEST(api("POST", "/v1/flows", R"({"name":"lost",)" + gens + R"(,
     "routers":[{"id":"a","branches":[{"nextRouterId":"nowhere"}]}]})").status == 422u);
-  // Kept as sent, but this server has no script runtime: its runs fail.
+  // Kept as sent, but it names no script: its runs fail, saying so.
   auto scripted = create("flows", R"({"name":"scripted",)" + gens + R"(,
     "routers":[{"id":"a","routeRecordsUsing":"script","branches":[{}]}]})");
   auto job_id = run(scripted);

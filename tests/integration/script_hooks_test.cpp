@@ -119,6 +119,20 @@ function failsUntilFixed({ data, configuration: { fixed } }) {
   return { data: data.map((r) => ({ ...r, fixed: true })) }
 }
 
+function evenIds({ record }) { return record.id % 2 === 0 }
+
+function goldOnly({ record }) { return record.tier === 'gold' }
+
+function routesByTier({ record, branches }) {
+  if (branches.length !== 2) throw new Error(`expected two branches, got ${branches}`)
+  return record.tier === 'gold' ? [0] : record.id === 4 ? [] : [1, 0]
+}
+
+function routesUnlessOne({ record }) {
+  if (record.id === 1) throw new Error('no branch for 1')
+  return 0
+}
+
 function escapes(options) {
   const outside = options.constructor.constructor('return process')()
   return { data: [{ env: outside.env }] }
@@ -320,6 +334,96 @@ BOOST_FIXTURE_TEST_CASE(script_transforms_and_filters_run_per_record_before_pre_
   BOOST_TEST(j2.at("numError").as_int64() == 3);
   BOOST_TEST(errors.find("transformation") != std::string::npos, errors);
   BOOST_TEST(errors.find("cannot shape 3") != std::string::npos, errors);
+}
+
+BOOST_FIXTURE_TEST_CASE(script_input_filters_decide_what_an_import_takes, script_fixture) {
+  auto id = script(modern_hook);
+  auto block = [&](const char* function) {
+    return std::string(R"({"type":"script","script":{"_scriptId":")") + id + R"(","function":")" + function + R"("}})";
+  };
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=6&size=6","response":{"resourcePath":"items"}})",
+                         R"("pageSize":4)");
+  // The import's own filter; and an entry's inputFilter, which takes the
+  // place of the import's (expression) filter.
+  auto even = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/even"]})",
+                          R"("filter":)" + block("evenIds") + R"(,"hooks":{"preMap":{"_scriptId":")" + id
+                            + R"(","function":"preMap","configuration":{}}})");
+  auto gold = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/gold"]})",
+                          R"("filter":{"type":"expression","expression":{"version":"1","rules":["equals",["number",["extract","id"]],1]}})");
+  auto body = R"({"name":"filters","pageGenerators":[{"_exportId":")" + exp + R"("}],"pageProcessors":[)"
+              R"({"type":"import","_importId":")" + even + R"("},)"
+              R"({"type":"import","_importId":")" + gold + R"(","inputFilter":)" + block("goldOnly") + "}]}";
+  auto job_id = run(create("flows", body));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors_of(job_id));
+  auto got = peer.sink("even");
+  BOOST_REQUIRE_EQUAL(got.size(), 3u);  // 0, 2, 4; preMap saw only those
+  for (const auto& e : got) {
+    BOOST_TEST(e.record.at("id").as_int64() % 2 == 0);
+    BOOST_TEST(e.record.at("pre").as_bool());
+  }
+  auto golden = peer.sink("gold");
+  BOOST_REQUIRE_EQUAL(golden.size(), 2u);  // 0, 3
+  for (const auto& e : golden)
+    BOOST_TEST(std::string(e.record.at("tier").as_string()) == "gold");
+  BOOST_TEST(j.at("numIgnore").as_int64() == 3 + 4);
+}
+
+BOOST_FIXTURE_TEST_CASE(routers_route_by_script_and_by_scripted_branch_filters, script_fixture) {
+  auto id = script(modern_hook);
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=6&size=6","response":{"resourcePath":"items"}})",
+                         R"("pageSize":4)");
+  auto to = [&](const char* sink) {
+    return R"({"type":"import","_importId":")"
+           + http_import(conn, std::string(R"({"method":["POST"],"relativeURI":["/sink/)") + sink + "\"]}") + "\"}";
+  };
+  auto gens = R"("pageGenerators":[{"_exportId":")" + exp + "\"}]";
+  auto by_script = create("flows", R"({"name":"by script",)" + gens + R"(,"routers":[{"id":"tiers",
+    "routeRecordsUsing":"script","routeRecordsTo":"all_matching_branches","script":{"_scriptId":")" + id
+    + R"(","function":"routesByTier"},"branches":[{"name":"a","pageProcessors":[)" + to("ra") + R"(]},
+    {"name":"b","pageProcessors":[)" + to("rb") + "]}]}]}");
+  auto job_id = run(by_script);
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors_of(job_id));
+  BOOST_TEST(peer.sink("ra").size() == 5u);  // all but 4
+  BOOST_TEST(peer.sink("rb").size() == 3u);  // 1, 2, 5
+  BOOST_TEST(j.at("numIgnore").as_int64() == 1);
+  auto scripted = create("flows", R"({"name":"scripted branch",)" + gens + R"(,"routers":[{"id":"r",
+    "branches":[{"name":"gold","inputFilter":{"type":"script","script":{"_scriptId":")" + id
+    + R"(","function":"goldOnly"}},"pageProcessors":[)" + to("gold-branch") + R"(]},
+    {"name":"rest","pageProcessors":[)" + to("rest-branch") + "]}]}]}");
+  job_id = run(scripted);
+  j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors_of(job_id));
+  BOOST_TEST(peer.sink("gold-branch").size() == 2u);
+  BOOST_TEST(peer.sink("rest-branch").size() == 4u);
+}
+
+BOOST_FIXTURE_TEST_CASE(records_a_router_script_failed_go_through_the_router_again_on_retry, script_fixture) {
+  auto id = script(modern_hook);
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=4&size=4","response":{"resourcePath":"items"}})",
+                         R"("pageSize":2)");
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/routed"]})");
+  auto flow_id = create("flows", R"({"name":"failing router","pageGenerators":[{"_exportId":")" + exp
+    + R"("}],"routers":[{"routeRecordsUsing":"script","script":{"_scriptId":")" + id
+    + R"(","function":"routesUnlessOne"},"branches":[{"pageProcessors":[{"type":"import","_importId":")" + imp + "\"}]}]}]}");
+  auto job_id = run(flow_id);
+  auto j = wait_job(job_id);
+  auto errors = errors_of(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors);
+  BOOST_TEST(j.at("numError").as_int64() == 2);  // the first page: 0 and 1
+  BOOST_TEST(peer.sink("routed").size() == 2u);
+  BOOST_TEST(errors.find("no branch for 1") != std::string::npos, errors);
+  BOOST_TEST(errors.find("input_filter") != std::string::npos, errors);
+  // Fixed, then retried: through the router into the branch.
+  json::object fixed{{"name", "hooks"}, {"content", std::string(modern_hook) + "\nfunction routesUnlessOne() { return [0] }\n"}};
+  BOOST_REQUIRE(api("PUT", "/v1/scripts/" + id, json::serialize(fixed)).status == 200u);
+  auto retried = api("POST", "/v1/jobs/" + job_id + "/retry");
+  BOOST_REQUIRE_MESSAGE(retried.status == 201u, retried.body);
+  auto retry_id = std::string(retried.json().as_array()[0].at("_id").as_string());
+  auto done = wait_job(retry_id);
+  BOOST_TEST(std::string(done.at("status").as_string()) == "completed", errors_of(retry_id));
+  BOOST_TEST(peer.sink("routed").size() == 4u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {

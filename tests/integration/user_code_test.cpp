@@ -24,11 +24,9 @@ BOOST_FIXTURE_TEST_CASE(a_flow_with_user_code_fails_and_names_it_instead_of_skip
     std::string name, export_extra, import_extra, entry_extra, router_filter, named;
     std::string router_extra = {};
   };
-  auto by_script = R"({"_scriptId":")" + script + R"(","function":"f"})";
   std::vector<variant> variants = {
-    {"branchfilter", "", "", "", R"({"type":"script","script":)" + by_script + "}", "inputFilter (a script"},
-    {"scriptrouter", "", "", "", "null", "routeRecordsUsing script",
-     R"("routeRecordsUsing":"script","script":)" + by_script + ","},
+    {"wrapperimport", "", R"("wrapper":{"function":"f"})", "", "", "a wrapper"},
+    {"branchwrapper", "", R"("wrapper":{"function":"f"})", "", "null", "a wrapper"},
   };
   for (const auto& v : variants) {
     BOOST_TEST_CONTEXT(v.name) {

@@ -41,6 +41,34 @@ BOOST_AUTO_TEST_CASE(hooks_resolve_from_the_import) {
                                     {}, scripts));
 }
 
+BOOST_AUTO_TEST_CASE(a_script_input_filter_filters_what_it_answers_falsy_for) {
+  document_texts scripts = {{"s1", R"({"_id":"s1","content":"function f() {}"})"}};
+  auto block = R"({"type":"script","script":{"_scriptId":"s1","function":"keep"}})";
+  // The entry's inputFilter takes the import's filter's place.
+  auto hooks = import_hooks::resolve(json::parse(std::string(R"({"filter":{"rules":["equals",1,1]}})")),
+                                     json::parse(std::string(R"({"inputFilter":)") + block + "}"), {}, scripts);
+  BOOST_REQUIRE(hooks);
+  BOOST_REQUIRE(hooks->input_filter);
+  BOOST_TEST(hooks->input_filter->each_record);
+  auto own = import_hooks::resolve(json::parse(std::string(R"({"filter":)") + block + "}"), json::parse("{}"), {},
+                                   scripts);
+  BOOST_REQUIRE(own);
+  BOOST_TEST(own->input_filter->function == "keep");
+  auto records = three_records();
+  std::vector<record_outcome> outcomes(3);
+  std::vector<std::size_t> in_play{0, 1, 2};
+  auto answer = returned(R"([true, 0, "yes"])");
+  apply_import_hook(import_hook::input_filter, answer, in_play, records, nullptr, outcomes, 5);
+  BOOST_TEST((outcomes[0].what == record_outcome::kind::pending));
+  BOOST_TEST((outcomes[1].what == record_outcome::kind::filtered));
+  BOOST_TEST((outcomes[2].what == record_outcome::kind::pending));
+  auto short_answer = returned("[true]");
+  std::vector<record_outcome> fresh(3);
+  apply_import_hook(import_hook::input_filter, short_answer, in_play, records, nullptr, fresh, 5);
+  BOOST_TEST((fresh[2].what == record_outcome::kind::failed));
+  BOOST_TEST(std::string(fresh[2].source) == "input_filter");
+}
+
 BOOST_AUTO_TEST_CASE(pre_map_edits_ignores_and_fails_records) {
   auto records = three_records();
   std::vector<record_outcome> outcomes(3);

@@ -153,10 +153,43 @@ BOOST_AUTO_TEST_CASE(bad_router_graphs_are_refused_with_a_reason) {
   BOOST_TEST(refusal(R"({"routers":[{"id":"r1","branches":[{"nextRouterId":"r2"}]},
                                      {"id":"r2","branches":[{"nextRouterId":"r1"}]}]})")
                .find("cycle") != std::string::npos);
-  BOOST_TEST(refusal(R"({"routers":[{"id":"r1","routeRecordsUsing":"script","branches":[]}]})")
-               .find("script") != std::string::npos);
   BOOST_TEST(refusal(R"({"routers":[{"id":"r1","branches":[{"inputFilter":{"rules":["nosuchop",1]}}]}]})")
                .find("branch 0") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(user_code_decides_for_script_routers_and_scripted_branches) {
+  auto by_script = layout(R"({"routers":[{"id":"r1","routeRecordsUsing":"script","routeRecordsTo":"all_matching_branches",
+    "branches":[{"name":"a","pageProcessors":[{"_importId":"i1"}]},{"name":"b","pageProcessors":[{"_importId":"i2"}]},
+                {"name":"drop"}]}]})");
+  const auto& r = by_script.routers[0];
+  BOOST_TEST(r.by_script);
+  BOOST_TEST(r.runs_code());
+  auto page = page_of({{R"({"id":1})", 0}, {R"({"id":2})", 0}, {R"({"id":3})", 0}});
+  BOOST_TEST(r.routed_records(page).size() == 3u);
+  route_decisions decided;
+  decided.chosen = {{1, 0}, {2}, {}};  // both; the discarding branch; none
+  auto routed = r.route_page(page, {}, &decided);
+  std::vector<std::pair<std::int64_t, int>> lanes{{1, 2}, {1, 1}};
+  BOOST_TEST(ids_and_lanes(routed.page) == lanes);
+  BOOST_TEST(routed.ignored == 2u);
+  route_decisions failed;
+  failed.failed = true;  // the records fail (the stage records them): not ignored
+  auto none = r.route_page(page, {}, &failed);
+  BOOST_TEST(none.page.size() == 0u);
+  BOOST_TEST(none.ignored == 0u);
+  // A scripted branch filter beside an expression one, first match wins.
+  auto mixed = layout(R"({"routers":[{"id":"r1","branches":[
+    {"inputFilter":{"type":"script","script":{"_scriptId":"s1","function":"f"}},"pageProcessors":[{"_importId":"i1"}]},
+    {"inputFilter":{"rules":["equals",["extract","id"],2]},"pageProcessors":[{"_importId":"i2"}]}]}]})");
+  const auto& m = mixed.routers[0];
+  BOOST_TEST(m.branches[0].scripted);
+  BOOST_TEST(!m.by_script);
+  route_decisions takes;
+  takes.takes = {{true, true, false}, {}};
+  std::vector<std::pair<std::int64_t, int>> first_match{{1, 1}, {2, 1}};
+  BOOST_TEST(ids_and_lanes(m.route_page(page, {}, &takes).page) == first_match);
+  // A router without an id is router-<n>, for its errors' step.
+  BOOST_TEST(layout(R"({"routers":[{"branches":[{}]}]})").routers[0].id == "router-0");
 }
 
 BOOST_AUTO_TEST_CASE(each_processor_entry_reaches_branches_too) {
