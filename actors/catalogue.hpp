@@ -66,6 +66,7 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 // user code
 using mint_atom = caf::atom_constant<caf::atom("mint")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
+using offline_atom = caf::atom_constant<caf::atom("offline")>;  ///< a connection found offline
 using code_atom = caf::atom_constant<caf::atom("code")>;  ///< a call to user code answered
 
 // -- message types ------------------------------------------------------------
@@ -147,7 +148,7 @@ typename Inspector::result_type inspect(Inspector& f, resume_point& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_report& x) {
   return f(caf::meta::type_name("stage_report"), x.step, x.counts, x.errors, x.fatal,
-           x.exhausted, x.page, x.after);
+           x.exhausted, x.page, x.after, x.offline_connection);
 }
 
 template <class Inspector>
@@ -188,7 +189,7 @@ typename Inspector::result_type inspect(Inspector& f, cancel_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ping_request& x) {
-  return f(caf::meta::type_name("ping_request"), x.connection);
+  return f(caf::meta::type_name("ping_request"), x.connection, x.account, x.stack);
 }
 
 template <class Inspector>

@@ -12,6 +12,8 @@
 #include "actors/catalogue.hpp"
 #include "actors/engine_store.hpp"
 #include "actors/flow_runner.hpp"
+#include "actors/user_code_call.hpp"
+#include "core/engine/wrappers.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/export_invocation.hpp"
 #include "actors/import_invocation.hpp"
@@ -37,6 +39,8 @@ struct engine_state {
     bool proxy = false;  ///< answer with the target's own reply
   };
   std::map<std::uint64_t, outbound_call> calls;
+  /// Wrapper pings waiting for their ping function's answer, by tag.
+  std::map<std::uint64_t, caf::typed_response_promise<api_reply>> code_calls;
   std::uint64_t next_call = 0;
   static inline const char* name = "engine";
 };
@@ -100,6 +104,27 @@ caf::typed_response_promise<api_reply> ask_out(engine_ptr self,
   st.calls.emplace(tag, engine_state::outbound_call{rp, endpoint, proxy});
   st.services->outbound->submit(std::move(req), proxy ? "proxy" : "ping", endpoint->concurrency(),
                                 retry, reply_to(caf::actor_cast<engine_actor>(self), tag));
+  return rp;
+}
+
+// Pings a wrapper connection through its stack's ping function.
+caf::result<api_reply> ping_wrapper(engine_ptr self, const ping_request& req) {
+  boost::system::error_code ec;
+  auto target = wrapper_target::of(parse_json(req.connection, ec), parse_json(req.stack, ec));
+  if (!target)
+    return api_reply::fail(make_api_error(error_code::ping_failed, target.error().message, target.error().field));
+  if (target->ping_function.empty())
+    return api_reply::fail(make_api_error(error_code::ping_failed, "the wrapper connection names no pingFunction",
+                                          "wrapper.pingFunction"));
+  auto& st = self->state;
+  auto tag = ++st.next_call;
+  auto rp = self->make_response_promise<api_reply>();
+  st.code_calls.emplace(tag, rp);
+  user_function ping;
+  ping.function = target->ping_function;
+  ping.stack = target->stack;
+  call_user_function(*st.services, req.account, "", ping, extension_type::wrapper, wrapper_ping_options(*target),
+                     caf::actor_cast<engine_actor>(self), tag);
   return rp;
 }
 
@@ -213,6 +238,8 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       return rp;
     },
     [=](const ping_request& ping_req) -> caf::result<api_reply> {
+      if (!ping_req.stack.empty())
+        return ping_wrapper(self, ping_req);
       api_reply error;
       auto endpoint = endpoint_of(ping_req.connection, error);
       if (!endpoint)
@@ -257,6 +284,18 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       for (const auto& [key, flow] : self->state.flows)
         caf::anon_send(flow.actor, crash_atom::value);
       return true;
+    },
+    [=](code_atom, std::uint64_t tag, user_code_answer& answer) {
+      auto& calls = self->state.code_calls;
+      auto it = calls.find(tag);
+      if (it == calls.end())
+        return;
+      auto rp = std::move(it->second);
+      calls.erase(it);
+      if (auto why = wrapper_ping_failure(answer))
+        rp.deliver(api_reply::fail(make_api_error(error_code::ping_failed, *why, "")));
+      else
+        rp.deliver(api_reply::json(api_status::ok, R"({"code":200})"));
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
       auto& calls = self->state.calls;

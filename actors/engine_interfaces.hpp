@@ -48,6 +48,9 @@ using generator_actor = caf::typed_actor<
 
 using export_stage_actor = generator_actor::extend<caf::reacts_to<start_atom>, outbound_reply>;
 
+/// A wrapper export: its stack's function pages.
+using wrapper_export_actor = generator_actor::extend<caf::reacts_to<start_atom>, user_code_reply>;
+
 using import_stage_actor = page_sink_actor::extend<caf::reacts_to<credit_atom, std::int32_t>,
                                                    outbound_reply, user_code_reply>;
 
@@ -118,7 +121,9 @@ using engine_store_actor = caf::typed_actor<
   caf::replies_to<chain_atom, std::string, std::string>::with<api_error, std::string>,
   // → queued jobs to run, and interrupted ones to resume, oldest first
   // (those that cannot resume end failed)
-  caf::replies_to<recover_atom>::with<std::vector<job_ref>>>;
+  caf::replies_to<recover_atom>::with<std::vector<job_ref>>,
+  // account, connection: a run found it offline (a wrapper said so)
+  caf::reacts_to<offline_atom, std::string, std::string>>;
 
 // -- standalone calls ---------------------------------------------------------
 

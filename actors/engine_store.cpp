@@ -158,6 +158,13 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
         return "";
       }
     },
+    [=](offline_atom, const std::string& account, const std::string& connection_id) {
+      try {
+        self->state.resources->mark_offline(account, connection_id, true, wall_clock_ms());
+      } catch (const std::exception& e) {  // the job says why it failed either way
+        std::cerr << "integratord: marking connection " << connection_id << " offline: " << e.what() << std::endl;
+      }
+    },
     [=](recover_atom) -> caf::result<std::vector<job_ref>> {
       // Failing here fails the engine's start: it is restarted (within the
       // supervisor's limits) rather than run without its queued jobs.

@@ -236,7 +236,8 @@ void call_hook(import_ptr self, std::uint64_t gen, import_hook h) {
     w.in_play = records_in_play(h, w.outcomes, w.records.size());
   auto options = import_hook_options(h, *st.plan, *st.step, w.in_play, w.records,
                                      w.mapping ? &*w.mapping : nullptr, w.outcomes);
-  call_user_function(*st.services, st.links.account, "", *st.step->hooks.of(h), extension_type::hook, options,
+  auto type = h == import_hook::wrapper ? extension_type::wrapper : extension_type::hook;
+  call_user_function(*st.services, st.links.account, "", *st.step->hooks.of(h), type, options,
                      caf::actor_cast<import_stage_actor>(self), (gen << 24) | static_cast<std::uint64_t>(h));
 }
 
@@ -244,10 +245,17 @@ const lookup_results* found_of(import_ptr self, work& w) {
   return self->state.step->plan->has_lookups() ? &w.found : nullptr;
 }
 
-// The mapped records become requests.
+// The mapped records become requests (or go to the import wrapper).
 void build_page(import_ptr self, std::uint64_t gen) {
   auto& st = self->state;
   auto& w = st.active.at(gen);
+  if (st.step->hooks.wrapper) {
+    if (records_in_play(import_hook::wrapper, w.outcomes, w.records.size()).empty())
+      settled(self, gen);
+    else
+      call_hook(self, gen, import_hook::wrapper);
+    return;
+  }
   w.requests = st.step->plan->build_requests(w.records, *w.mapping, st.plan->settings, w.outcomes,
                                              found_of(self, w));
   send_requests(self, gen);
@@ -410,6 +418,7 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
         case import_hook::input_filter: pre_map(self, gen); break;
         case import_hook::pre_map: look_up(self, gen); break;
         case import_hook::post_map: build_page(self, gen); break;
+        case import_hook::wrapper: settled(self, gen); break;
         case import_hook::post_submit:
         case import_hook::post_response_map: finish_page(self, gen); break;
       }

@@ -75,6 +75,8 @@ using engine_actor = caf::typed_actor<
   caf::replies_to<preview_request>::with<api_reply>,
   // a ping's or proxied call's answer from the outbound client
   caf::reacts_to<http_atom, std::uint64_t, outbound_response>,
+  // a wrapper ping function's answer
+  caf::reacts_to<code_atom, std::uint64_t, user_code_answer>,
   // test hook: crash the running jobs (true) or the engine itself (false)
   caf::replies_to<crash_atom, bool>::with<bool>,
   // hourly (and at start): purge errors and retry data past retention

@@ -160,8 +160,12 @@ void start_generator(job_ptr self) {
   resume_point from;
   if (g < st.resume_from.size())
     from = st.resume_from[g];
-  st.generators.push_back(keep_stage(
-    self, spawn_export_stage(self, st.services, st.plan, g, std::move(links), skip, std::move(from))));
+  if (st.plan->generators[g].wrapper)
+    st.generators.push_back(keep_stage(self, spawn_wrapper_export_stage(self, st.services, st.plan, g, std::move(links),
+                                                                        skip, std::move(from))));
+  else
+    st.generators.push_back(keep_stage(
+      self, spawn_export_stage(self, st.services, st.plan, g, std::move(links), skip, std::move(from))));
 }
 
 // Pages that may come through before a durable write has them: with the
@@ -408,6 +412,8 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
       auto& st = self->state;
       if (!st.ledger || st.ledger->finishing())
         return;
+      if (!r.offline_connection.empty())
+        self->send(st.store, offline_atom::value, st.account, r.offline_connection);
       auto booked = st.ledger->book(std::move(r), wall_clock_ms());
       act(self, st.pacer.changed(booked.urgent));
       if (booked.generator_ended && st.next_generator < st.plan->generators.size())

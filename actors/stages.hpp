@@ -67,6 +67,12 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
 
 /// Runs export `generator`'s user code on each of its pages (its script
 /// transform and filter, its preSavePage hook) and passes on what comes out.
+/// The same for a wrapper export: its stack's function gives the pages.
+wrapper_export_actor spawn_wrapper_export_stage(caf::local_actor* parent,
+                                                std::shared_ptr<const node_services> services,
+                                                std::shared_ptr<const flow_plan> plan, std::size_t generator,
+                                                stage_links links, bool skip = false, resume_point from = {});
+
 hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                                   std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                   stage_links links);

@@ -11,6 +11,7 @@
 #include "core/engine/job_store.hpp"
 #include "core/engine/run_queue.hpp"
 #include "core/engine/stack_call.hpp"
+#include "core/engine/wrappers.hpp"
 #include "core/json/json_path.hpp"
 #include "core/util/iso_time.hpp"
 
@@ -193,17 +194,31 @@ engine_step cancel_job(account_context& ctx, const principal& who, const api_cal
   return ask(cancel_request{who.account_id, job->flow_id, job->id});
 }
 
+// A ping of `connection` (JSON); a wrapper connection's goes with its stack.
+engine_step ask_ping(account_context& ctx, const principal& who, std::string connection, std::string id) {
+  ping_request req{std::move(connection), who.account_id, ""};
+  boost::system::error_code ec;
+  if (auto stack_id = wrapper_stack_id(parse_json(req.connection, ec)); !stack_id.empty()) {
+    auto stack = ctx.resources.load_revealed(resource_kind::stack, who.account_id, who.scope, stack_id);
+    if (!stack)
+      return fail(make_api_error(error_code::ping_failed, "the wrapper's stack " + stack_id + " was not found",
+                                 "wrapper._stackId"));
+    req.stack = json::serialize(*stack);
+  }
+  return ask(ping_call{std::move(req), std::move(id)});
+}
+
 engine_step ping_connection(account_context& ctx, const principal& who, const api_call& call,
                             std::int64_t) {
   auto conn = load_connection(ctx, who, call.id);
   if (!conn)
     return fail(no_connection());
-  return ask(ping_call{ping_request{*conn}, call.id});
+  return ask_ping(ctx, who, std::move(*conn), call.id);
 }
 
-engine_step ping_unsaved_connection(account_context&, const principal&, const api_call& call,
+engine_step ping_unsaved_connection(account_context& ctx, const principal& who, const api_call& call,
                                     std::int64_t) {
-  return ask(ping_call{ping_request{call.body}, ""});
+  return ask_ping(ctx, who, call.body, "");
 }
 
 engine_step proxy_call(account_context& ctx, const principal& who, const api_call& call,
@@ -233,7 +248,7 @@ engine_step ping_stack(account_context& ctx, const principal& who, const api_cal
   json::object ping{{"method", "GET"}, {"relativeURI", "/healthCheck"}};
   json::object http{{"baseURI", stack->host_uri}, {"ping", std::move(ping)}};
   json::object conn{{"type", "http"}, {"http", std::move(http)}};
-  return ask(ping_call{ping_request{json::serialize(conn)}, ""});
+  return ask(ping_call{ping_request{json::serialize(conn), who.account_id, ""}, ""});
 }
 
 engine_step read_script_logs(account_context&, const principal& who, const api_call& call, std::int64_t) {

@@ -22,6 +22,8 @@ struct cancel_request {
 /// Ping `connection` (its ping settings, or its base URI).
 struct ping_request {
   std::string connection;
+  std::string account;  ///< whose one-time token a wrapper's ping function gets
+  std::string stack;    ///< a wrapper connection's stack (revealed JSON), "" otherwise
 };
 
 /// A script's logs (GET /scripts/{id}/logs): what the node kept of them.

@@ -38,17 +38,48 @@ std::optional<json::value> parse_doc(const std::string* text) {
   return v;
 }
 
-result<std::shared_ptr<const http_endpoint>> endpoint_of(const job_spec& spec, const std::string& id) {
+// Connection `id` of the job, unless it is offline.
+result<json::value> connection_of(const job_spec& spec, const std::string& id) {
   auto conn = parse_doc(find_doc(spec.connections, id));
   if (!conn)
     return invalid_input("connection " + id + " not found");
   if (const auto* off = conn->get_object().if_contains("offline"); off && *off == true)
     return invalid_input("connection " + id + " is offline (its last ping failed): ping it again "
                          "or update its credentials");
+  return std::move(*conn);
+}
+
+result<std::shared_ptr<const http_endpoint>> endpoint_of(const job_spec& spec, const std::string& id) {
+  auto conn = connection_of(spec, id);
+  if (!conn)
+    return conn.error();
   auto e = http_endpoint::from_connection(*conn);
   if (!e)
     return e.error();
   return std::make_shared<const http_endpoint>(std::move(*e));
+}
+
+// The wrapper export `doc` is when `conn` is a wrapper connection; null
+// when it is not.
+result<std::shared_ptr<const wrapper_export>> wrapper_export_of(const json::value& conn, const json::value& doc,
+                                                                const document_texts& stacks) {
+  if (!is_wrapper_connection(conn))
+    return std::shared_ptr<const wrapper_export>();
+  auto target = wrapper_target::of(conn, stacks);
+  if (!target)
+    return target.error();
+  auto fn = target->function_of(doc);
+  if (!fn)
+    return fn.error();
+  wrapper_export w;
+  w.fn = std::make_shared<const user_function>(std::move(*fn));
+  w.connection = target->connection;
+  const auto& e = doc.get_object();
+  w.type = string_member(e, "type");
+  for (auto [key, into] : {std::pair{"delta", &w.delta}, std::pair{"once", &w.once}})
+    if (const auto* block = e.if_contains(key); block && block->is_object())
+      *into = *block;
+  return std::make_shared<const wrapper_export>(std::move(w));
 }
 
 }  // namespace
@@ -106,6 +137,11 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
       hook_code_ids(parse_json(text, ec), scripts, stacks);
     }
   flow_routes::each_processor_entry(f, [&](const json::object& p) { hook_code_ids(p, scripts, stacks); });
+  for (const auto& [id, text] : spec.connections) {  // a wrapper connection's stack
+    boost::system::error_code ec;
+    if (auto stack = wrapper_stack_id(parse_json(text, ec)); !stack.empty() && !std::count(stacks.begin(), stacks.end(), stack))
+      stacks.push_back(stack);
+  }
   if (const auto* routers = f.if_contains("routers"); routers && routers->is_array())
     for (const auto& r : routers->get_array()) {  // a router's script, its branches' filters
       hook_code_ids(r, scripts, stacks);
@@ -160,10 +196,12 @@ result<export_step> export_step::compile(const json::value& doc,
   step.export_id = string_member(e, "_id");
   step.connection_id = string_member(e, "_connectionId");
   step.endpoint = std::move(endpoint);
-  auto paging = http_export_plan::compile(doc);
-  if (!paging)
-    return paging.error();
-  step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
+  if (step.endpoint) {
+    auto paging = http_export_plan::compile(doc);
+    if (!paging)
+      return paging.error();
+    step.paging = std::make_shared<const http_export_plan>(std::move(*paging));
+  }
   if (const auto* flt = e.if_contains("filter"); flt && !flt->is_null()) {
     auto filter = filter_expression::compile_filter(*flt);
     if (!filter)
@@ -183,7 +221,7 @@ result<export_step> export_step::compile(const json::value& doc,
   if (!selection)
     return selection.error();
   step.selection = *selection;
-  if (string_member(e, "type") == "once") {
+  if (string_member(e, "type") == "once" && step.endpoint) {  // (a wrapper flags its own)
     auto once = once_marking::compile(e);
     if (!once)
       return once.error();
@@ -240,13 +278,29 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       auto doc = parse_doc(find_doc(spec.exports, export_id));
       if (!doc)
         return invalid_input("export " + export_id + " not found");
-      auto endpoint = endpoint_of(spec, string_member(doc->get_object(), "_connectionId"));
-      if (!endpoint)
-        return endpoint.error();
-      auto step = export_step::compile(*doc, std::move(*endpoint), plan.settings);
+      auto conn = connection_of(spec, string_member(doc->get_object(), "_connectionId"));
+      if (!conn)
+        return conn.error();
+      auto wrapper = wrapper_export_of(*conn, *doc, spec.stacks);
+      if (!wrapper)
+        return api_error{wrapper.error().code, "export " + export_id + ": " + wrapper.error().message,
+                         wrapper.error().field};
+      std::shared_ptr<const http_endpoint> endpoint;
+      if (!*wrapper) {
+        auto e = endpoint_of(spec, string_member(doc->get_object(), "_connectionId"));
+        if (!e)
+          return e.error();
+        endpoint = std::move(*e);
+      }
+      auto step = export_step::compile(*doc, std::move(endpoint), plan.settings);
       if (!step)
         return step.error();
-      if (auto refused = refuse_user_code("export " + export_id, *doc, g, {"preSavePage", "transform", "filter"}))
+      step->wrapper = std::move(*wrapper);
+      // (A wrapper block runs only on a wrapper connection.)
+      if (auto refused = step->wrapper ? refuse_user_code("export " + export_id, *doc, g,
+                                                          {"preSavePage", "transform", "filter", "wrapper"})
+                                       : refuse_user_code("export " + export_id, *doc, g,
+                                                          {"preSavePage", "transform", "filter"}))
         return *refused;
       for (auto [key, into] : {std::pair{"transform", &step->transform_script},
                                std::pair{"filter", &step->filter_script}}) {
@@ -286,18 +340,33 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     if (!doc)
       return invalid_input(std::string(lookup ? "export " : "import ") + step.import_id + " not found");
     step.connection_id = string_member(doc->get_object(), "_connectionId");
-    auto endpoint = endpoint_of(spec, step.connection_id);
-    if (!endpoint)
-      return endpoint.error();
-    step.endpoint = std::move(*endpoint);
+    auto conn = connection_of(spec, step.connection_id);
+    if (!conn)
+      return conn.error();
+    std::optional<wrapper_target> wrapper;
+    if (is_wrapper_connection(*conn) && !lookup) {
+      auto target = wrapper_target::of(*conn, spec.stacks);
+      if (!target)
+        return api_error{target.error().code, "import " + step.import_id + ": " + target.error().message,
+                         target.error().field};
+      wrapper = std::move(*target);
+    } else {
+      auto endpoint = endpoint_of(spec, step.connection_id);
+      if (!endpoint)
+        return endpoint.error();
+      step.endpoint = std::move(*endpoint);
+    }
     auto compiled = lookup ? import_plan::compile_lookup(*doc, p) : import_plan::compile(*doc, p);
     if (!compiled)
       return compiled.error();
     auto step_name = std::string(lookup ? "lookup " : "import ") + step.import_id;
-    if (auto refused = lookup ? refuse_user_code(step_name, *doc, p, {"postResponseMap"})
-                              : refuse_user_code(step_name, *doc, p,
-                                                 {"preMap", "postMap", "postSubmit", "postResponseMap", "filter",
-                                                  "inputFilter"}))
+    if (auto refused = lookup    ? refuse_user_code(step_name, *doc, p, {"postResponseMap"})
+                       : wrapper ? refuse_user_code(step_name, *doc, p,
+                                                    {"preMap", "postMap", "postSubmit", "postResponseMap", "filter",
+                                                     "inputFilter", "wrapper"})
+                                 : refuse_user_code(step_name, *doc, p,
+                                                    {"preMap", "postMap", "postSubmit", "postResponseMap", "filter",
+                                                     "inputFilter"}))
       return *refused;
     // A lookup's own hooks (preSavePage, on the export) are refused above;
     // its flow entry's postResponseMap runs.
@@ -305,6 +374,13 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     if (!hooks)
       return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};
     step.hooks = std::move(*hooks);
+    if (wrapper) {
+      auto fn = wrapper->function_of(*doc);
+      if (!fn)
+        return api_error{fn.error().code, step_name + ": " + fn.error().message, fn.error().field};
+      step.hooks.wrapper = std::make_shared<const user_function>(std::move(*fn));
+      step.hooks.wrapper_connection = wrapper->connection;
+    }
     step.plan = std::make_shared<const import_plan>(std::move(*compiled));
     plan.processors.push_back(std::move(step));
   }

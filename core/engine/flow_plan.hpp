@@ -24,6 +24,7 @@
 #include "core/engine/import_plan.hpp"
 #include "core/engine/job_model.hpp"
 #include "core/engine/router_scripts.hpp"
+#include "core/engine/wrappers.hpp"
 #include "core/engine/user_function.hpp"
 #include "core/connect/once_marking.hpp"
 #include "core/lang/transform.hpp"
@@ -82,6 +83,9 @@ struct export_step {
   /// The expression output filter of an export whose transform is a
   /// script: it judges the transformed records, after the script.
   std::optional<filter_expression> filter_after_script;
+  /// A wrapper export (its connection is a wrapper's): its stack's function
+  /// gives the records, no endpoint or paging.
+  std::shared_ptr<const wrapper_export> wrapper;
   /// Whether the export's pages go through user code before the processors.
   bool runs_page_code() const { return pre_save_page || transform_script || filter_script; }
 
@@ -96,9 +100,9 @@ struct export_step {
   /// verdict for record_view::judged.
   std::uint8_t judge(const boost::json::value& fields, const boost::json::value& settings) const;
 
-  /// The step of export `doc` (an object) reading through `endpoint`;
-  /// `settings` (the flow's) is what its templates see as settings. Fails
-  /// when the export cannot run.
+  /// The step of export `doc` (an object) reading through `endpoint` (null:
+  /// a wrapper export, whose function pages); `settings` (the flow's) is
+  /// what its templates see as settings. Fails when the export cannot run.
   static result<export_step> compile(const boost::json::value& doc,
                                      std::shared_ptr<const http_endpoint> endpoint,
                                      const boost::json::value& settings);

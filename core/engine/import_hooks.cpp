@@ -18,6 +18,7 @@ const user_function* import_hooks::of(import_hook h) const {
     case import_hook::post_submit: return post_submit.get();
     case import_hook::post_response_map: return post_response_map.get();
     case import_hook::input_filter: return input_filter.get();
+    case import_hook::wrapper: return wrapper.get();
   }
   return nullptr;
 }
@@ -29,6 +30,7 @@ const char* hook_name(import_hook h) {
     case import_hook::post_submit: return "postSubmit";
     case import_hook::post_response_map: return "postResponseMap";
     case import_hook::input_filter: return "inputFilter";
+    case import_hook::wrapper: return "the import wrapper";
   }
   return "";
 }
@@ -41,6 +43,7 @@ const char* hook_source(import_hook h) {
     // The documented sources have no hook of its own for it (api §5).
     case import_hook::post_response_map: return "response_mapping";
     case import_hook::input_filter: return "input_filter";
+    case import_hook::wrapper: return "application";  // the wrapper stands for the target application
   }
   return "";
 }
@@ -112,6 +115,8 @@ std::string import_hook_options(import_hook h, const flow_plan& plan, const impo
     o["preMapData"] = pick(records);
     o["postMapData"] = mapped ? pick(mapped->mapped) : pick(records);
   }
+  if (h == import_hook::wrapper)
+    o["connection"] = step.hooks.wrapper_connection;
   if (h == import_hook::post_submit || h == import_hook::post_response_map) {
     json::array responses;
     responses.reserve(in_play.size());
@@ -201,14 +206,20 @@ std::vector<job_error_entry> apply_import_hook(import_hook h, user_code_answer& 
       records[in_play[j]] = (*a)[j];
     return logged;
   }
-  if (h == import_hook::post_submit) {
+  if (h == import_hook::post_submit || h == import_hook::wrapper) {
     const auto* a = value->if_array();
     if (!a || a->size() != in_play.size())
       return fail_all("invalid_extension_response",
-                      "postSubmit must return responseData: an array of " + std::to_string(in_play.size())
-                        + " responses, one per record, in order");
-    for (std::size_t j = 0; j < in_play.size(); ++j)
-      apply_response(outcomes[in_play[j]], (*a)[j], h);
+                      std::string(h == import_hook::wrapper ? "the import wrapper must return" : "postSubmit must return responseData:")
+                        + " an array of " + std::to_string(in_play.size()) + " responses, one per record, in order");
+    for (std::size_t j = 0; j < in_play.size(); ++j) {
+      auto& out = outcomes[in_play[j]];
+      if (h == import_hook::wrapper) {  // sent: it succeeded unless the answer says otherwise
+        out.what = record_outcome::kind::succeeded;
+        out.status_code = 200;
+      }
+      apply_response(out, (*a)[j], h);
+    }
     return logged;
   }
   auto read = read_record_hook(hook_name(h), *value, in_play.size());

@@ -29,13 +29,17 @@ struct import_step;
 /// input_filter: a script input filter ({"type":"script"} in the import's
 /// filter or its flow entry's inputFilter), first of all: the function
 /// runs once per record and the records it answers falsy for are filtered.
-enum class import_hook : std::uint8_t { pre_map, post_map, post_submit, post_response_map, input_filter };
+/// wrapper: a wrapper import's function (wrappers.hpp), called with the
+/// mapped records instead of requests; it answers like postSubmit's
+/// responseData, one {statusCode, id, ignored, errors} per record.
+enum class import_hook : std::uint8_t { pre_map, post_map, post_submit, post_response_map, input_filter, wrapper };
 
 /// The hooks of an import (or a lookup export), resolved.
 struct import_hooks {
-  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map, input_filter;
+  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map, input_filter, wrapper;
+  boost::json::value wrapper_connection;  ///< options.connection of the wrapper's calls
 
-  bool any() const { return pre_map || post_map || post_submit || post_response_map || input_filter; }
+  bool any() const { return pre_map || post_map || post_submit || post_response_map || input_filter || wrapper; }
   const user_function* of(import_hook h) const;
 
   /// The hooks `doc` (an import; null for a lookup, which has none of its

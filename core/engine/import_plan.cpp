@@ -112,6 +112,9 @@ result<import_plan> import_plan::compile(const json::value& import_doc,
     block = &r->get_object();
     legacy = true;
   }
+  static const json::object no_block;
+  if (!block && doc->contains("wrapper"))  // a wrapper import: its function sends the mapped records
+    block = &no_block;
   if (!block)
     return invalid_input("import has no http or rest block");
   auto dynamic = dynamic_lookup::parse(legacy ? (block->contains("lookups") ? block->at("lookups") : json::value())

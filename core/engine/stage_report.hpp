@@ -32,6 +32,9 @@ struct stage_report {
   /// records go on after it (job_checkpoint.hpp). 0: not about a page.
   std::uint64_t page = 0;
   resume_point after;
+  /// A connection the step found offline (a wrapper's connectionOffline):
+  /// the job marks it so.
+  std::string offline_connection;
 };
 
 }  // namespace integrator

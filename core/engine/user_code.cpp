@@ -70,6 +70,8 @@ std::optional<std::string> user_code_of(const json::value& v, hooks_run runs) {
     if (!runs_hook(runs, key))
       if (auto script = script_block_in(*o, key))
         return script;
+  if (runs_hook(runs, "wrapper"))
+    return std::nullopt;
   if (string_member(*o, "adaptorType").starts_with("Wrapper"))
     return "a wrapper (" + string_member(*o, "adaptorType") + ")";
   if (const auto* w = o->if_contains("wrapper"); w && w->is_object() && !w->get_object().empty())

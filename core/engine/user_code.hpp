@@ -18,8 +18,8 @@
 
 namespace integrator {
 
-/// Hooks (by name), and script blocks (filter, inputFilter, transform),
-/// that a caller runs itself.
+/// Hooks (by name), script blocks (filter, inputFilter, transform) and
+/// "wrapper" that a caller runs itself.
 using hooks_run = std::initializer_list<std::string_view>;
 
 /// The first piece of user code that `doc` (an export or an import) or

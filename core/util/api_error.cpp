@@ -12,7 +12,7 @@ namespace {
 using e = error_code;
 
 // The registry: one row per code, in the enum's order (checked below).
-constexpr std::array<std::pair<error_code, error_code_info>, 52> registry{{
+constexpr std::array<std::pair<error_code, error_code_info>, 53> registry{{
   {e::none, {"none", errc::none, ""}},
   {e::invalid_json, {"invalid_json", errc::invalid_json, "Malformed JSON in request body"}},
   {e::invalid_request, {"invalid_request", errc::invalid_request, "Malformed request"}},
@@ -71,6 +71,7 @@ constexpr std::array<std::pair<error_code, error_code_info>, 52> registry{{
   {e::once_failed, {"once_failed", errc::validation_failed, "Flagging the record failed"}},
   {e::invalid_flow, {"invalid_flow", errc::validation_failed, "The flow cannot run"}},
   {e::step_crashed, {"step_crashed", errc::internal, "A step of the job stopped"}},
+  {e::wrapper_failed, {"wrapper_failed", errc::validation_failed, "The wrapper function failed or answered out of shape"}},
   {e::job_failed, {"job_failed", errc::internal, "The job failed"}},
   {e::connection_error, {"connection_error", errc::unavailable, "The connection failed"}},
 }};

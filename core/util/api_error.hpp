@@ -93,6 +93,7 @@ enum class error_code : std::uint8_t {
   once_failed,
   invalid_flow,
   step_crashed,
+  wrapper_failed,
   job_failed,
   connection_error,
 };

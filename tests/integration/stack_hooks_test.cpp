@@ -41,6 +41,17 @@ struct stack_fixture : flow_fixture {
     auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/)" + sink + "\"]}");
     return flow(exp, {imp});
   }
+  /// A wrapper connection on `stack_id` whose API key is `key`.
+  std::string wrapper_connection(const std::string& stack_id, const std::string& key) {
+    return create("connections", R"({"type":"wrapper","name":"wrapped app","wrapper":{"_stackId":")" + stack_id
+                                   + R"(","pingFunction":"ping","encrypted":{"apiKey":")" + key
+                                   + R"("},"unencrypted":{"region":"eu"}}})");
+  }
+  std::string wrapper_export(const std::string& connection, const std::string& function, const std::string& extra = "") {
+    return create("exports", R"({"name":"wrapped export","adaptorType":"WrapperExport","_connectionId":")" + connection
+                               + R"(","wrapper":{"function":")" + function
+                               + R"(","configuration":{"total":7,"size":3}})" + extra + "}");
+  }
   json::array job_errors(const std::string& job_id) {
     return api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
   }
@@ -165,6 +176,69 @@ BOOST_FIXTURE_TEST_CASE(a_stack_answers_its_ping, stack_fixture) {
   BOOST_TEST(refused.status == 422u, refused.body);
   BOOST_TEST(refused.error_code() == "user_code_unavailable");
   BOOST_TEST(api("GET", "/v1/stacks/000000000000000000000000/ping").status == 404u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_wrapper_connection_pings_through_its_ping_function, stack_fixture) {
+  auto id = stack();
+  auto good = wrapper_connection(id, "secret-key");
+  auto ping = api("GET", "/v1/connections/" + good + "/ping");
+  BOOST_TEST(ping.status == 200u, ping.body);
+  auto wrong = wrapper_connection(id, "stolen-key");
+  auto refused = api("POST", "/v1/connections/" + wrong + "/ping");
+  BOOST_TEST(refused.status == 422u, refused.body);
+  BOOST_TEST(refused.error_code() == "ping_failed");
+  BOOST_TEST(refused.body.find("the API key is wrong") != std::string::npos, refused.body);
+  BOOST_TEST(api("GET", "/v1/connections/" + wrong).json().at("offline").as_bool());
+  // A flow on the offline connection fails at once, saying so.
+  auto exp = wrapper_export(wrong, "listRecords");
+  auto job = wait_job(run(flow(exp, {http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/never"]})")})));
+  BOOST_TEST(std::string(job.at("status").as_string()) == "failed");
+  BOOST_TEST(peer.sink("never").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_wrapper_export_pages_by_its_state_into_a_wrapper_import, stack_fixture) {
+  auto id = stack();
+  auto wrapped = wrapper_connection(id, "secret-key");
+  auto exp = wrapper_export(wrapped, "listRecords", R"(,"pageSize":2)");
+  auto imp = create("imports", R"({"name":"wrapped import","adaptorType":"WrapperImport","_connectionId":")" + wrapped
+                                 + R"(","wrapper":{"function":"storeRecords","configuration":{"sink":")"
+                                 + peer.base_url() + R"(/sink/wrapped"}},)"
+                                 + R"("mapping":{"fields":[{"extract":"id","generate":"id"},{"extract":"region","generate":"where"},)"
+                                 + R"({"extract":"calledWith","generate":"state"}]}})");
+  auto job_id = run(flow(exp, {imp}));
+  auto j = wait_job(job_id);
+  auto errors = json::serialize(job_errors(job_id));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors);
+  BOOST_TEST(j.at("numExport").as_int64() == 7);
+  BOOST_TEST(j.at("numSuccess").as_int64() == 5);
+  BOOST_TEST(j.at("numIgnore").as_int64() == 1);  // 3
+  BOOST_TEST(j.at("numError").as_int64() == 1);   // 2
+  BOOST_TEST(errors.find("record 2 refused") != std::string::npos, errors);
+  auto got = peer.sink("wrapped");
+  BOOST_REQUIRE_EQUAL(got.size(), 7u);
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(std::string(r.at("where").as_string()) == "eu");  // mapped, with the connection's settings
+    BOOST_TEST(r.at("state").as_int64() == r.at("id").as_int64() / 3 * 3);  // the state fed back
+    BOOST_TEST(!r.contains("region"));
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_looping_or_offline_wrapper_export_stops_with_an_error, stack_fixture) {
+  auto id = stack();
+  auto wrapped = wrapper_connection(id, "secret-key");
+  auto sink = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/looped"]})");
+  auto looping = wait_job(run(flow(wrapper_export(wrapped, "samePage"), {sink})));
+  BOOST_TEST(std::string(looping.at("status").as_string()) == "failed");
+  auto errors = json::serialize(job_errors(std::string(looping.at("_id").as_string())));
+  BOOST_TEST(errors.find("5 times in a row") != std::string::npos, errors);
+  BOOST_TEST(peer.sink("looped").size() <= 5u);
+  auto offline = wait_job(run(flow(wrapper_export(wrapped, "goesOffline"), {sink})));
+  BOOST_TEST(std::string(offline.at("status").as_string()) == "failed");
+  BOOST_TEST(api("GET", "/v1/connections/" + wrapped).json().at("offline").as_bool());
+  // A good ping brings it back.
+  BOOST_TEST(api("GET", "/v1/connections/" + wrapped + "/ping").status == 200u);
+  BOOST_TEST(!api("GET", "/v1/connections/" + wrapped).json().at("offline").as_bool());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,6 +24,16 @@ function callIntegrator (options, method, path, body) {
 
 let firstToken = null  // the first one-time token a hook got
 
+// POSTs `body` as JSON to `url` (the test peer's sink): resolves the status.
+function postJSON (url, body) {
+  return new Promise((resolve) => {
+    const req = http.request(new URL(url), { method: 'POST', headers: { 'Content-Type': 'application/json' } },
+      (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)) })
+    req.on('error', () => resolve(0))
+    req.end(JSON.stringify(body))
+  })
+}
+
 module.exports = {
   hooks: {
     // Marks every record with configuration.mark and its page, drops the
@@ -80,6 +90,45 @@ module.exports = {
         const own = await callIntegrator(options, 'GET', '/v1/tokenInfo')
         callback(null, { data: options.data.map((r) => Object.assign({}, r, { replayStatus: replayed.status, ownStatus: own.status })) })
       })().catch(callback)
+    }
+  },
+  wrappers: {
+    // Checks the connection's key: 401 when it is wrong.
+    ping: function (options, callback) {
+      const { encrypted = {} } = options.connection
+      if (encrypted.apiKey !== 'secret-key') {
+        return callback(null, { statusCode: 401, errors: [{ code: 'unauthorized', message: 'the API key is wrong' }] })
+      }
+      callback(null, { statusCode: 200 })
+    },
+    // configuration.total records, configuration.size per call, paged by
+    // the state it answers; each says what the call got.
+    listRecords: function (options, callback) {
+      const { total = 7, size = 3 } = options.configuration
+      const start = (options.state && options.state.next) || 0
+      const data = []
+      for (let i = start; i < Math.min(total, start + size); i++) {
+        data.push({ id: i, type: options.type, region: options.connection.unencrypted.region, calledWith: start })
+      }
+      const next = start + size
+      callback(null, { data, errors: [], lastPage: next >= total, state: { next } })
+    },
+    // Ignores the state it is given: the same page forever.
+    samePage: function (options, callback) {
+      callback(null, { data: [{ id: 1 }], lastPage: false, state: { n: 1 } })
+    },
+    // Says its connection went offline.
+    goesOffline: function (options, callback) {
+      callback(null, { data: [], lastPage: false, connectionOffline: true })
+    },
+    // Sends the mapped records to configuration.sink, then answers per
+    // record: id 2 refused, id 3 ignored, the others stored.
+    storeRecords: function (options, callback) {
+      postJSON(options.configuration.sink, options.postMapData).then(() => {
+        callback(null, options.postMapData.map((r) => r.id === 2
+          ? { statusCode: 422, errors: [{ code: 'refused', message: 'record 2 refused' }] }
+          : r.id === 3 ? { statusCode: 200, ignored: true } : { statusCode: 200, id: 'stored-' + r.id }))
+      })
     }
   }
 }
