@@ -48,6 +48,7 @@ enum class api_op : std::uint8_t {
   connection_proxy,         ///< POST /connections/{id}/proxy (engine)
   script_logs,              ///< GET /scripts/{id}/logs (engine)
   stack_ping,               ///< GET|POST /stacks/{id}/ping (engine)
+  stack_dependencies,       ///< GET /stacks/{id}/dependencies
   connection_import,        ///< POST /connections/{id}/import (engine)
   connection_import_map,    ///< POST /connections/{id}/import/map
   connection_export,        ///< POST /connections/{id}/export (engine)

@@ -115,6 +115,8 @@ const std::vector<operation> table{
     .on_engine = proxy_call},
   o{.op = api_op::stack_ping, .method = "GET", .path = "/stacks/{id}/ping", .on_engine = ping_stack},
   o{.op = api_op::stack_ping, .method = "POST", .path = "/stacks/{id}/ping", .on_engine = ping_stack},
+  o{.op = api_op::stack_dependencies, .method = "GET", .path = "/stacks/{id}/dependencies", .reads_only = true,
+    .on_store = stack_dependencies},
   o{.op = api_op::script_logs, .method = "GET", .path = "/scripts/{id}/logs",
     .on_engine = read_script_logs},
   o{.op = api_op::connection_import, .method = "POST", .path = "/connections/{id}/import",

@@ -1,4 +1,5 @@
 #include "core/api/resource_handlers.hpp"
+#include "core/resources/dependents.hpp"
 
 #include "core/json/json_depth.hpp"
 
@@ -348,6 +349,13 @@ api_reply list_install_base(account_context& ctx, const principal& who, const ap
   if (!ctx.resources.load_visible(resource_kind::connector, who.account_id, who.scope, call.id))
     return no_such(resource_kind::connector);
   return list_of(ctx, who, resource_kind::integration, call.query, {{"_connectorId", call.id}});
+}
+
+api_reply stack_dependencies(account_context& ctx, const principal& who, const api_call& call, std::int64_t) {
+  if (!ctx.resources.load_visible(resource_kind::stack, who.account_id, who.scope, call.id))
+    return no_such(resource_kind::stack);
+  return api_reply::json(api_status::ok,
+                         json::serialize(dependents_of(ctx.resources, who.account_id, who.scope, call.id)));
 }
 
 api_reply map_import(account_context& ctx, const principal& who, const api_call& call,

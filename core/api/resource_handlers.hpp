@@ -20,6 +20,8 @@ api_reply list_integration_flows(account_context&, const principal&, const api_c
 /// GET /connectors/{id}/installBase
 api_reply list_install_base(account_context&, const principal&, const api_call&, std::int64_t);
 /// POST /connections/{id}/import/map: only the mapping of an unsaved import.
+/// GET /stacks/{id}/dependencies: the resources that call the stack.
+api_reply stack_dependencies(account_context&, const principal&, const api_call&, std::int64_t);
 api_reply map_import(account_context&, const principal&, const api_call&, std::int64_t);
 
 /// The page of `kind` documents `params` asks for, narrowed by `forced`

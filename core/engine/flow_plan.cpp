@@ -196,7 +196,9 @@ result<export_step> export_step::compile(const json::value& doc,
   step.export_id = string_member(e, "_id");
   step.connection_id = string_member(e, "_connectionId");
   step.endpoint = std::move(endpoint);
-  if (step.endpoint) {
+  // A wrapper export's function pages and flags (wrappers.hpp).
+  bool wrapped = string_member(e, "adaptorType") == "WrapperExport";
+  if (!wrapped) {
     auto paging = http_export_plan::compile(doc);
     if (!paging)
       return paging.error();
@@ -221,7 +223,7 @@ result<export_step> export_step::compile(const json::value& doc,
   if (!selection)
     return selection.error();
   step.selection = *selection;
-  if (string_member(e, "type") == "once" && step.endpoint) {  // (a wrapper flags its own)
+  if (string_member(e, "type") == "once" && !wrapped) {
     auto once = once_marking::compile(e);
     if (!once)
       return once.error();

@@ -100,9 +100,9 @@ struct export_step {
   /// verdict for record_view::judged.
   std::uint8_t judge(const boost::json::value& fields, const boost::json::value& settings) const;
 
-  /// The step of export `doc` (an object) reading through `endpoint` (null:
-  /// a wrapper export, whose function pages); `settings` (the flow's) is
-  /// what its templates see as settings. Fails when the export cannot run.
+  /// The step of export `doc` (an object) reading through `endpoint` (a
+  /// WrapperExport has none: its function pages); `settings` (the flow's)
+  /// is what its templates see as settings. Fails when the export cannot run.
   static result<export_step> compile(const boost::json::value& doc,
                                      std::shared_ptr<const http_endpoint> endpoint,
                                      const boost::json::value& settings);

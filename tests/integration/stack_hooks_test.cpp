@@ -171,6 +171,20 @@ BOOST_FIXTURE_TEST_CASE(a_stack_answers_its_ping, stack_fixture) {
   auto down = api("GET", "/v1/stacks/" + gone + "/ping");
   BOOST_TEST(down.status == 422u, down.body);
   BOOST_TEST(down.error_code() == "ping_failed");
+  // What calls the stack: a wrapper connection, an export's hook.
+  auto wrapped = wrapper_connection(id, "k");
+  auto hooked = http_export(conn, R"({"relativeURI":"/source/page"})",
+                            R"("hooks":{"preSavePage":{"_stackId":")" + id + R"(","function":"f"}})");
+  auto deps = api("GET", "/v1/stacks/" + id + "/dependencies");
+  BOOST_REQUIRE_MESSAGE(deps.status == 200u, deps.body);
+  auto d = deps.json().as_object();
+  BOOST_TEST(std::string(d.at("connections").at(0).at("_id").as_string()) == wrapped);
+  BOOST_TEST(std::string(d.at("connections").at(0).at("paths").at(0).as_string()) == "wrapper._stackId");
+  BOOST_TEST(std::string(d.at("exports").at(0).at("_id").as_string()) == hooked);
+  BOOST_TEST(std::string(d.at("exports").at(0).at("paths").at(0).as_string()) == "hooks.preSavePage._stackId");
+  BOOST_TEST(!d.contains("imports"));
+  BOOST_TEST(api("GET", "/v1/stacks/" + gone + "/dependencies").body == "{}");
+  BOOST_TEST(as(new_account("stranger"), "GET", "/v1/stacks/" + id + "/dependencies").status == 404u);
   auto lambda = create("stacks", R"({"name":"aws","type":"lambda","lambda":{"functionName":"f","accessKeyId":"a","secretAccessKey":"s","region":"us-east-1"}})");
   auto refused = api("GET", "/v1/stacks/" + lambda + "/ping");
   BOOST_TEST(refused.status == 422u, refused.body);
