@@ -137,18 +137,25 @@ void script_pool::submit(script_call call, completion done) {
   done(failed_answer("script_unavailable", "integratord is stopping; the script was not run"));
 }
 
-std::optional<std::string> script_pool::compile_error(std::string_view code, std::chrono::milliseconds wait) {
+user_code_answer script_pool::call_and_wait(script_call call, std::chrono::milliseconds wait) {
   auto answered = std::make_shared<std::promise<user_code_answer>>();
   auto future = answered->get_future();
+  submit(std::move(call), [answered](user_code_answer a) { answered->set_value(std::move(a)); });
+  if (future.wait_for(wait) != std::future_status::ready)
+    return failed_answer("script_timeout", "the script did not answer within "
+                                             + std::to_string(wait.count() / 1000) + " s");
+  return future.get();
+}
+
+std::optional<std::string> script_pool::compile_error(std::string_view code, std::chrono::milliseconds wait) {
   script_call call;
   call.script_id = "unsaved";
   call.code = std::string(code);
   call.options = "{}";
   call.check_only = true;
-  submit(std::move(call), [answered](user_code_answer a) { answered->set_value(std::move(a)); });
-  if (future.wait_for(wait) != std::future_status::ready)
-    return std::nullopt;
-  auto a = future.get();
+  auto a = call_and_wait(std::move(call), wait);
+  if (a.code == "script_timeout" && a.message.starts_with("the script did not answer"))
+    return std::nullopt;  // no worker could tell in time
   if (a.ok || a.code != "script_error")
     return std::nullopt;  // compiled, or the worker could not tell
   auto at = a.message.find("does not compile: ");

@@ -51,6 +51,10 @@ public:
   /// worker could tell in time (the run will).
   std::optional<std::string> compile_error(std::string_view code, std::chrono::milliseconds wait);
 
+  /// Runs `call` and waits at most `wait` for its answer (a caller that
+  /// cannot go on without it: a resource's preSave script).
+  user_code_answer call_and_wait(script_call call, std::chrono::milliseconds wait);
+
   /// Workers started so far (replacements included), for tests and metrics.
   std::uint64_t workers_started() const { return started_; }
 

@@ -16,6 +16,7 @@
 #include "actors/gateway.hpp"
 #include "actors/supervisor.hpp"
 #include "cluster/node_config.hpp"
+#include "core/api/pre_save.hpp"
 #include "core/engine/job_recovery.hpp"
 #include "core/lang/moment_format.hpp"
 #include "core/util/object_id.hpp"
@@ -119,6 +120,13 @@ int run(const server_config& cfg) {
   services->validation.now_ms = [] { return wall_clock_ms(); };
   services->validation.compile_script = [scripts](std::string_view code) {
     return scripts->compile_error(code, std::chrono::seconds(10));
+  };
+  services->validation.run_script = [scripts](const std::string& id, const std::string& content,
+                                              const std::string& function, std::string options) -> result<std::string> {
+    auto a = scripts->call_and_wait(script_call{id, content, function, std::move(options)}, pre_save_wait);
+    if (!a.ok)
+      return make_api_error(error_code::pre_save_rejected, (a.code.empty() ? "" : a.code + ": ") + a.message);
+    return a.returned.empty() ? std::string("null") : std::move(a.returned);
   };
   services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
 

@@ -1,4 +1,5 @@
 #include "core/api/resource_handlers.hpp"
+#include "core/api/pre_save.hpp"
 #include "core/resources/dependents.hpp"
 
 #include "core/json/json_depth.hpp"
@@ -167,6 +168,8 @@ api_reply create_resource(account_context& ctx, const principal& who, const api_
   auto& doc = *body;
   if (auto e = prepare_document(kind, doc, ctx.validation))
     return api_reply::fail(e);
+  if (auto e = run_pre_save(ctx, who.account_id, kind, doc, nullptr))
+    return api_reply::fail(e);
   if (auto e = ctx.resources.check_references(who.account_id, kind, doc))
     return api_reply::fail(e);
   auto id = ctx.ids.next(static_cast<std::uint32_t>(now_ms / 1000));
@@ -189,6 +192,8 @@ api_reply replace_resource(account_context& ctx, const principal& who, const api
   if (!old)
     return no_such(kind);
   if (auto e = prepare_document(kind, doc, ctx.validation))
+    return api_reply::fail(e);
+  if (auto e = run_pre_save(ctx, account, kind, doc, &*old))
     return api_reply::fail(e);
   keep_server_fields(kind, *old, doc.get_object());
   if (auto e = ctx.resources.check_references(account, kind, doc))
@@ -239,6 +244,9 @@ api_reply patch_resource(account_context& ctx, const principal& who, const api_c
                                             + std::to_string(max_json_depth) + " levels", ""));
   if (auto e = validate_resource(kind, doc, ctx.validation))
     return api_reply::fail(e);
+  if (auto e = run_pre_save(ctx, account, kind, doc, &*old))
+    return api_reply::fail(e);
+  stamp(kind, doc.get_object(), call.id, created_of(*old, kind), now_ms);  // (a preSave script's answer lacks them)
   if (auto e = ctx.resources.check_references(account, kind, doc))
     return api_reply::fail(e);
   doc.get_object()["lastModified"] = format_iso_ms(now_ms);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/util/api_error.hpp"
+#include "core/util/result.hpp"
 #include "core/resources/resource_kind.hpp"
 
 namespace integrator {
@@ -24,6 +25,13 @@ struct validation_context {
   std::function<std::optional<std::string>(std::string_view)> compile_script;
   /// Milliseconds since the epoch (caps scripts' debugUntil); nullptr: no cap.
   std::function<std::int64_t()> now_ms;
+  /// Runs `function` of a script (id, content) with `options` (JSON text)
+  /// and waits for it: what it returned (JSON text), or why it failed. A
+  /// resource's preSave script runs so (core/api/pre_save.hpp); nullptr:
+  /// scripts cannot run here.
+  std::function<result<std::string>(const std::string& script_id, const std::string& content,
+                                     const std::string& function, std::string options)>
+    run_script;
 };
 
 /// Checks `doc` as a `kind` document about to be stored. May fill in

@@ -78,6 +78,7 @@ enum class error_code : std::uint8_t {
   url_outside_base,
   template_limit,
   user_code_unavailable,
+  pre_save_rejected,
   // -- the server (500, 503, 507) ---------------------------------------------
   internal_error,
   storage_full,

@@ -426,6 +426,34 @@ BOOST_FIXTURE_TEST_CASE(records_a_router_script_failed_go_through_the_router_aga
   BOOST_TEST(peer.sink("routed").size() == 4u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_pre_save_script_shapes_or_rejects_each_save, script_fixture) {
+  auto id = script("function shapes({ newResource, oldResource, sandbox }) {\n"
+                   "  if (newResource.name.includes('forbidden')) throw new Error('names may not say forbidden')\n"
+                   "  return { ...newResource, name: newResource.name.trim().toUpperCase(),\n"
+                   "           description: `${oldResource ? 'was ' + oldResource.name : 'new'} ${sandbox}` }\n}\n");
+  auto pre_save = R"("preSave":{"_scriptId":")" + id + R"(","function":"shapes"})";
+  auto created = api("POST", "/v1/integrations", R"({"name":"  mine ",)" + pre_save + "}");
+  BOOST_REQUIRE_MESSAGE(created.status == 201u, created.body);
+  auto doc = created.json();
+  BOOST_TEST(std::string(doc.at("name").as_string()) == "MINE");
+  BOOST_TEST(std::string(doc.at("description").as_string()) == "new false");
+  auto integration = std::string(doc.at("_id").as_string());
+  auto replaced = api("PUT", "/v1/integrations/" + integration, R"({"name":"again",)" + pre_save + "}");
+  BOOST_REQUIRE_MESSAGE(replaced.status == 200u, replaced.body);
+  BOOST_TEST(std::string(replaced.json().at("description").as_string()) == "was MINE false");
+  BOOST_TEST(std::string(replaced.json().at("_id").as_string()) == integration);
+  // Throwing rejects the save; nothing changes.
+  auto refused = api("PUT", "/v1/integrations/" + integration, R"({"name":"a forbidden name",)" + pre_save + "}");
+  BOOST_TEST(refused.status == 422u, refused.body);
+  BOOST_TEST(refused.error_code() == "pre_save_rejected");
+  BOOST_TEST(refused.body.find("names may not say forbidden") != std::string::npos, refused.body);
+  BOOST_TEST(std::string(api("GET", "/v1/integrations/" + integration).json().at("name").as_string()) == "AGAIN");
+  // A preSave naming no script is refused too.
+  auto dangling = api("POST", "/v1/integrations",
+                      R"({"name":"x","preSave":{"_scriptId":"000000000000000000000000","function":"shapes"}})");
+  BOOST_TEST(dangling.status == 422u, dangling.body);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_script_that_does_not_compile_is_refused_on_save_naming_the_line, script_fixture) {
   json::object broken{{"name", "broken"}, {"content", "function preSavePage(options) {\n  return { data: options.data ]\n}\n"}};
   auto created = api("POST", "/v1/scripts", json::serialize(broken));
