@@ -1,8 +1,9 @@
-// User code (issue 15). Until this server runs scripts and stacks, a step
-// that configures user code must never run as if the code were absent: the
-// hosted product's users would get records their hooks never saw, with a
-// job that says `completed`. Every form of user code refuses the run, the
-// preview and the invoke, with a job error or 422 that names it.
+// User code (issue 15) that this server does not run where it is
+// configured (a wrapper block on a connection that is not a wrapper's;
+// hooks in previews and standalone invokes) must never run as if the code
+// were absent: the hosted product's users would get records their hooks
+// never saw, with a job that says `completed`. Such a run, preview or
+// invoke is refused with a job error or 422 that names the code.
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
