@@ -82,6 +82,25 @@ module.exports = {
         callback(null, { data })
       })().catch(callback)
     },
+    // Import hooks: preMap ignores id 1 and fails id 2; postMap marks what
+    // the mapping made; postSubmit refuses id 3 after the fact;
+    // postResponseMap adds what the target answered.
+    preMap: function (options, callback) {
+      callback(null, options.data.map((r) => r.id === 1 ? {}
+        : r.id === 2 ? { errors: [{ code: 'pre_bad', message: 'no ' + r.id }] }
+          : { data: Object.assign({}, r, { pre: options._importId }) }))
+    },
+    postMap: function (options, callback) {
+      callback(null, options.postMapData.map((m, i) => ({ data: Object.assign({}, m, { post: options.preMapData[i].pre }) })))
+    },
+    postSubmit: function (options, callback) {
+      callback(null, options.responseData.map((r, i) => options.postMapData[i].id === 3
+        ? Object.assign({}, r, { statusCode: 422, errors: [{ code: 'post_bad', message: 'refused after the fact' }] })
+        : r))
+    },
+    postResponseMap: function (options, callback) {
+      callback(null, options.postResponseMapData.map((r, i) => Object.assign({}, r, { statusSeen: options.responseData[i].statusCode })))
+    },
     // Replays the first token a hook got (its call returned long ago) and
     // its own: what tokenInfo answered goes into the records.
     replaysFirstToken: function (options, callback) {
