@@ -24,14 +24,18 @@ namespace integrator {
 inline constexpr int stack_concurrency = 16;
 
 /// Calls `fn` with `options` (a JSON object's text) on behalf of `account`
-/// (`connector_id` set for a connector's code, which reaches that
-/// connector's resources); the answer goes to `to` tagged `tag`.
+/// (`connector_id` set, or `fn` on a connector's stack, for a connector's
+/// code, which reaches that connector's resources); the answer goes to
+/// `to` tagged `tag`.
 template <class Handle>
 void call_user_function(const node_services& services, const std::string& account,
                         const std::string& connector_id, const user_function& fn, extension_type type,
                         std::string_view options_text, Handle to, std::uint64_t tag) {
   auto tokens = services.one_time;
-  auto token = tokens->mint(account, "", connector_id, wall_clock_ms());
+  // A connector's stack runs the connector's code: its token reaches that
+  // connector's resources (extension-protocol.md §4).
+  const auto& scope = connector_id.empty() && fn.stack ? fn.stack->connector_id : connector_id;
+  auto token = tokens->mint(account, "", scope, wall_clock_ms());
   auto options = with_string_member(options_text, "bearerToken", token);
   std::function<void(user_code_answer)> done = [to = std::move(to), tag, tokens, token](user_code_answer a) {
     tokens->revoke(token);

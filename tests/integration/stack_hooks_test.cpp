@@ -162,6 +162,25 @@ BOOST_FIXTURE_TEST_CASE(the_hook_token_invokes_an_import_and_nothing_else_and_di
   BOOST_TEST(replayed[0].record.at("ownStatus").as_int64() == 200);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_connectors_stack_gets_a_token_that_reaches_that_connectors_resources, stack_fixture) {
+  auto connector = create("connectors", R"({"name":"App"})");
+  node_process app_host{test_stack_dir() + "/host.js", {"app-token", connector}};
+  auto app_stack = create("stacks", R"({"name":"app stack","type":"server","_connectorId":")" + connector
+                                      + R"(","server":{"hostURI":")" + app_host.base_url()
+                                      + R"(","systemToken":"app-token"}})");
+  auto mine = create("integrations", R"({"name":"installed","_connectorId":")" + connector + "\"}");
+  auto theirs = create("integrations", R"({"name":"diy"})");
+  auto configuration = R"({"mine":")" + mine + R"(","theirs":")" + theirs + R"(","integratorURL":"http://127.0.0.1:)"
+                       + std::to_string(server.port()) + "\"}";
+  auto job_id = run(hooked_flow(app_stack, "readsAsConnector", configuration, 2, 2, "as-connector"));
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", json::serialize(job_errors(job_id)));
+  auto got = peer.sink("as-connector");
+  BOOST_REQUIRE_EQUAL(got.size(), 2u);
+  BOOST_TEST(got[0].record.at("mineStatus").as_int64() == 200);
+  BOOST_TEST(got[0].record.at("theirsStatus").as_int64() == 404);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_stack_answers_its_ping, stack_fixture) {
   auto id = stack();
   auto ping = api("GET", "/v1/stacks/" + id + "/ping");

@@ -101,6 +101,15 @@ module.exports = {
     postResponseMap: function (options, callback) {
       callback(null, options.postResponseMapData.map((r, i) => Object.assign({}, r, { statusSeen: options.responseData[i].statusCode })))
     },
+    // A connector's hook: reads configuration.mine (its connector's
+    // integration) and configuration.theirs (another) with its token.
+    readsAsConnector: function (options, callback) {
+      (async () => {
+        const mine = await callIntegrator(options, 'GET', '/v1/integrations/' + options.configuration.mine)
+        const theirs = await callIntegrator(options, 'GET', '/v1/integrations/' + options.configuration.theirs)
+        callback(null, { data: options.data.map((r) => Object.assign({}, r, { mineStatus: mine.status, theirsStatus: theirs.status })) })
+      })().catch(callback)
+    },
     // Replays the first token a hook got (its call returned long ago) and
     // its own: what tokenInfo answered goes into the records.
     replaysFirstToken: function (options, callback) {

@@ -6,7 +6,8 @@
 // true gets a 102 Processing interim answer before its result, as a stack
 // sends one during a long call.
 //
-// usage: node host.js SYSTEM_TOKEN   (prints "listening PORT" once ready)
+// usage: node host.js SYSTEM_TOKEN [CONNECTOR_ID]   (prints "listening PORT"
+// once ready; with CONNECTOR_ID the functions serve that connector instead)
 'use strict'
 
 const express = require('express')
@@ -33,7 +34,9 @@ app.post('/function', (req, res) => {
   })
 })
 
-extension.loadConfiguration({ diy: functions }, (err) => {
+// (The framework takes diy or connectors, not both.)
+const configuration = process.argv[3] ? { connectors: { [process.argv[3]]: functions } } : { diy: functions }
+extension.loadConfiguration(configuration, (err) => {
   if (err) {
     console.error('configuration refused:', err)
     process.exit(1)
