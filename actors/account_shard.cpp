@@ -75,6 +75,18 @@ caf::result<api_reply> ask_engine(worker_ptr self, const engine_actor& engine, c
             }
           });
         return rp;
+      } else if constexpr (std::is_same_v<request_type, connector_call>) {
+        auto rp = self->make_response_promise<api_reply>();
+        self->request(engine, caf::infinite, r.request)
+          .then([=, call = r](api_reply& reply) mutable {
+            try {
+              rp.deliver(answer_connector_call(self->state.context->resources, who, call, std::move(reply),
+                                               wall_clock_ms()));
+            } catch (const std::exception& e) {
+              rp.deliver(internal_error(e));
+            }
+          });
+        return rp;
       } else if constexpr (std::is_same_v<request_type, ping_call>) {
         auto rp = self->make_response_promise<api_reply>();
         self->request(engine, caf::infinite, r.request)

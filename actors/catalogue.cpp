@@ -32,6 +32,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<ping_request>("integrator.ping_request");
   cfg.add_message_type<proxy_request>("integrator.proxy_request");
   cfg.add_message_type<script_logs_request>("integrator.script_logs_request");
+  cfg.add_message_type<connector_function_request>("integrator.connector_function_request");
   cfg.add_message_type<standalone_import>("integrator.standalone_import");
   cfg.add_message_type<standalone_export>("integrator.standalone_export");
   cfg.add_message_type<export_page>("integrator.export_page");

@@ -193,6 +193,12 @@ typename Inspector::result_type inspect(Inspector& f, ping_request& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connector_function_request& x) {
+  return f(caf::meta::type_name("connector_function_request"), x.account, x.connector_id, x.stack, x.type,
+           x.function, x.options);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, script_logs_request& x) {
   return f(caf::meta::type_name("script_logs_request"), x.account, x.script_id);
 }

@@ -39,8 +39,13 @@ struct engine_state {
     bool proxy = false;  ///< answer with the target's own reply
   };
   std::map<std::uint64_t, outbound_call> calls;
-  /// Wrapper pings waiting for their ping function's answer, by tag.
-  std::map<std::uint64_t, caf::typed_response_promise<api_reply>> code_calls;
+  /// Calls to user code waiting for their answer, by tag: wrapper pings,
+  /// connectors' functions.
+  struct code_call {
+    caf::typed_response_promise<api_reply> rp;
+    bool ping = false;  ///< a wrapper's ping: ok or ping_failed
+  };
+  std::map<std::uint64_t, code_call> code_calls;
   std::uint64_t next_call = 0;
   static inline const char* name = "engine";
 };
@@ -119,11 +124,41 @@ caf::result<api_reply> ping_wrapper(engine_ptr self, const ping_request& req) {
   auto& st = self->state;
   auto tag = ++st.next_call;
   auto rp = self->make_response_promise<api_reply>();
-  st.code_calls.emplace(tag, rp);
+  st.code_calls.emplace(tag, engine_state::code_call{rp, true});
   user_function ping;
   ping.function = target->ping_function;
   ping.stack = target->stack;
   call_user_function(*st.services, req.account, "", ping, extension_type::wrapper, wrapper_ping_options(*target),
+                     caf::actor_cast<engine_actor>(self), tag);
+  return rp;
+}
+
+// A connector function's answer as the API gives it: its result (an empty
+// one as {}), or 422 with the function's error.
+api_reply extension_reply(const user_code_answer& a) {
+  if (!a.ok)
+    return api_reply::fail(
+      make_api_error(error_code::extension_failed, (a.code.empty() ? "" : a.code + ": ") + a.message, ""));
+  return api_reply::json(api_status::ok, a.returned.empty() ? std::string("{}") : a.returned);
+}
+
+// Calls a connector's installer, uninstaller or settings function; its
+// answer, as the API answers it, goes to `rp` (code_calls).
+caf::result<api_reply> call_connector_function(engine_ptr self, const connector_function_request& req) {
+  boost::system::error_code ec;
+  auto stack = stack_target::from_document(parse_json(req.stack, ec));
+  if (!stack)
+    return api_reply::fail(stack.error());
+  user_function fn;
+  fn.function = req.function;
+  fn.stack = std::move(*stack);
+  auto type = req.type == "installer" ? extension_type::installer
+              : req.type == "uninstaller" ? extension_type::uninstaller : extension_type::setting;
+  auto& st = self->state;
+  auto tag = ++st.next_call;
+  auto rp = self->make_response_promise<api_reply>();
+  st.code_calls.emplace(tag, engine_state::code_call{rp, false});
+  call_user_function(*st.services, req.account, req.connector_id, fn, type, req.options,
                      caf::actor_cast<engine_actor>(self), tag);
   return rp;
 }
@@ -263,6 +298,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       return call_on<api_reply>(self, r.connection, spawn_export_invocation, preview_atom::value,
                                 r.body);
     },
+    [=](const connector_function_request& r) -> caf::result<api_reply> { return call_connector_function(self, r); },
     [=](const script_logs_request& r) -> caf::result<api_reply> {
       return api_reply::json(api_status::ok, self->state.services->logs->read(r.account, r.script_id));
     },
@@ -290,9 +326,11 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto it = calls.find(tag);
       if (it == calls.end())
         return;
-      auto rp = std::move(it->second);
+      auto [rp, ping] = std::move(it->second);
       calls.erase(it);
-      if (auto why = wrapper_ping_failure(answer))
+      if (!ping)
+        rp.deliver(extension_reply(answer));
+      else if (auto why = wrapper_ping_failure(answer))
         rp.deliver(api_reply::fail(make_api_error(error_code::ping_failed, *why, "")));
       else
         rp.deliver(api_reply::json(api_status::ok, R"({"code":200})"));

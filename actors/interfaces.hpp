@@ -68,6 +68,8 @@ using engine_actor = caf::typed_actor<
   // → the target's own status, Content-Type and body
   caf::replies_to<proxy_request>::with<api_reply>,
   caf::replies_to<script_logs_request>::with<api_reply>,
+  // → the function's result
+  caf::replies_to<connector_function_request>::with<api_reply>,
   // → one result per record
   caf::replies_to<standalone_import>::with<api_reply>,
   caf::replies_to<standalone_export>::with<export_page>,

@@ -49,6 +49,9 @@ enum class api_op : std::uint8_t {
   script_logs,              ///< GET /scripts/{id}/logs (engine)
   stack_ping,               ///< GET|POST /stacks/{id}/ping (engine)
   stack_dependencies,       ///< GET /stacks/{id}/dependencies
+  integration_installer,    ///< PUT /integrations/{id}/installer/{function} (engine; sub_id: function)
+  integration_uninstaller,  ///< PUT /integrations/{id}/uninstaller/{function} (engine)
+  integration_settings,     ///< PUT /integrations/{id}/settings/{function} (engine)
   connection_import,        ///< POST /connections/{id}/import (engine)
   connection_import_map,    ///< POST /connections/{id}/import/map
   connection_export,        ///< POST /connections/{id}/export (engine)

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/api/job_handlers.hpp"
@@ -13,6 +14,7 @@
 #include "core/engine/stack_call.hpp"
 #include "core/engine/wrappers.hpp"
 #include "core/json/json_path.hpp"
+#include "core/resources/key_codec.hpp"
 #include "core/util/iso_time.hpp"
 
 namespace integrator {
@@ -249,6 +251,101 @@ engine_step ping_stack(account_context& ctx, const principal& who, const api_cal
   json::object http{{"baseURI", stack->host_uri}, {"ping", std::move(ping)}};
   json::object conn{{"type", "http"}, {"http", std::move(http)}};
   return ask(ping_call{ping_request{json::serialize(conn), who.account_id, ""}, ""});
+}
+
+namespace {
+
+// The opts of the connector's license bound to `integration_id` ({} when none).
+json::value license_opts(account_context& ctx, const std::string& account, const std::string& integration_id) {
+  json::value opts = json::object();
+  ctx.store().scan(keys::space_of(resource_kind::license), account, [&](std::string_view, std::string_view value) {
+    boost::system::error_code ec;
+    auto lic = parse_json(value, ec);
+    if (ec || !lic.is_object() || string_member(lic.get_object(), "_integrationId") != integration_id)
+      return true;
+    if (const auto* o = lic.get_object().if_contains("opts"))
+      opts = *o;
+    return false;
+  });
+  return opts;
+}
+
+}  // namespace
+
+engine_step call_connector_function(account_context& ctx, const principal& who, const api_call& call, std::int64_t) {
+  auto integration = ctx.resources.load_visible(resource_kind::integration, who.account_id, who.scope, call.id);
+  if (!integration)
+    return fail(make_api_error(error_code::not_found, "Integration not found"));
+  auto connector_id = string_member(integration->get_object(), "_connectorId");
+  if (connector_id.empty())
+    return fail(make_api_error(error_code::invalid_field,
+                               "The integration is no connector's install (it has no _connectorId)", "_connectorId"));
+  auto connector = ctx.resources.load(resource_kind::connector, who.account_id, connector_id);
+  auto stack_id = connector && connector->is_object() ? string_member(connector->get_object(), "_stackId") : "";
+  if (stack_id.empty())
+    return fail(make_api_error(error_code::invalid_field, "The integration's connector names no stack (_stackId)",
+                               "_connectorId"));
+  access_scope all;
+  auto stack = ctx.resources.load_revealed(resource_kind::stack, who.account_id, all, stack_id);
+  if (!stack)
+    return fail(make_api_error(error_code::invalid_reference, "The connector's stack " + stack_id + " was not found",
+                               "_stackId"));
+  json::object options;
+  if (!call.body.empty()) {
+    auto body = object_body(call.body, "an object (the function's options)");
+    if (!body)
+      return fail(make_api_error(error_code::invalid_body, "The body must be a JSON object: the function's options", ""));
+    options = *body;
+  }
+  options["_integrationId"] = call.id;
+  options["_connectorId"] = connector_id;
+  options["opts"] = license_opts(ctx, who.account_id, call.id);
+  connector_function_request req;
+  req.account = who.account_id;
+  req.connector_id = connector_id;
+  req.stack = json::serialize(*stack);
+  req.type = call.op == api_op::integration_installer     ? "installer"
+             : call.op == api_op::integration_uninstaller ? "uninstaller"
+                                                          : "setting";
+  req.function = call.sub_id;
+  req.options = json::serialize(options);
+  return ask(connector_call{std::move(req), call.id});
+}
+
+api_reply answer_connector_call(const resource_store& resources, const principal& who, const connector_call& call,
+                                api_reply reply, std::int64_t now_ms) {
+  if (reply.status != api_status::ok || call.request.type != "installer")
+    return reply;
+  boost::system::error_code ec;
+  auto answer = parse_json(reply.body, ec);
+  const auto* steps = answer.is_object() ? answer.get_object().if_contains("stepsToUpdate") : nullptr;
+  if (!steps || !steps->is_array() || steps->get_array().empty())
+    return reply;
+  auto doc = resources.load(resource_kind::integration, who.account_id, call.integration_id);
+  auto* install = doc && doc->is_object() ? doc->get_object().if_contains("install") : nullptr;
+  if (!install || !install->is_array())
+    return reply;
+  for (const auto& update : steps->get_array()) {
+    const auto* u = update.if_object();
+    auto fn = u ? string_member(*u, "installerFunction") : "";
+    for (auto& step : install->get_array())
+      if (step.is_object() && !fn.empty() && string_member(step.get_object(), "installerFunction") == fn)
+        for (const auto& [k, v] : *u)
+          step.get_object()[k] = v;
+  }
+  bool all_done = std::all_of(install->get_array().begin(), install->get_array().end(), [](const json::value& s) {
+    const auto* done = s.is_object() ? s.get_object().if_contains("completed") : nullptr;
+    return done && *done == true;
+  });
+  auto& obj = doc->get_object();
+  if (all_done && string_member(obj, "mode") == "install")
+    obj["mode"] = "settings";
+  obj["lastModified"] = format_iso_ms(now_ms);
+  write_batch b;
+  b.put(keys::space_of(resource_kind::integration), keys::resource(who.account_id, call.integration_id),
+        json::serialize(*doc));
+  resources.store().write(b);
+  return reply;
 }
 
 engine_step read_script_logs(account_context&, const principal& who, const api_call& call, std::int64_t) {

@@ -34,8 +34,16 @@ struct ping_call {
   std::string connection_id;  ///< "" for an unsaved connection
 };
 
+/// A connector's function on its way to the engine; an installer step's
+/// answer updates the integration's install steps.
+struct connector_call {
+  connector_function_request request;
+  std::string integration_id;
+};
+
 using engine_request = std::variant<std::monostate, cancel_request, ping_call, proxy_request,
-                                    standalone_import, export_call, preview_request, script_logs_request>;
+                                    standalone_import, export_call, preview_request, script_logs_request,
+                                    connector_call>;
 
 /// What the shard does for an engine operation.
 struct engine_step {
@@ -59,6 +67,15 @@ engine_step proxy_call(account_context&, const principal&, const api_call&, std:
 /// GET|POST /stacks/{id}/ping: the stack's GET /healthCheck (a lambda
 /// stack cannot be reached here: 422 user_code_unavailable)
 engine_step ping_stack(account_context&, const principal&, const api_call&, std::int64_t);
+/// PUT /integrations/{id}/installer|uninstaller|settings/{function}: the
+/// function of the integration's connector, on the connector's stack, with
+/// {…body, _integrationId, _connectorId, opts (the license's)}.
+engine_step call_connector_function(account_context&, const principal&, const api_call&, std::int64_t);
+/// An installer step answered {success, stepsToUpdate}: the integration's
+/// install[] entries it names (by installerFunction) take its fields, and
+/// once every step is completed the integration's mode is settings.
+api_reply answer_connector_call(const resource_store& resources, const principal& who, const connector_call& call,
+                                api_reply reply, std::int64_t now_ms);
 /// GET /scripts/{id}/logs
 engine_step read_script_logs(account_context&, const principal&, const api_call&, std::int64_t);
 /// POST /imports/{id}/invoke

@@ -26,6 +26,17 @@ struct ping_request {
   std::string stack;    ///< a wrapper connection's stack (revealed JSON), "" otherwise
 };
 
+/// A call of a connector's installer, uninstaller or settings function
+/// on its stack (PUT /integrations/{id}/installer|uninstaller|settings/{fn}).
+struct connector_function_request {
+  std::string account;
+  std::string connector_id;  ///< the function's token reaches this connector's resources
+  std::string stack;         ///< the connector's stack (revealed JSON)
+  std::string type;          ///< installer, uninstaller or setting
+  std::string function;
+  std::string options;       ///< JSON text
+};
+
 /// A script's logs (GET /scripts/{id}/logs): what the node kept of them.
 struct script_logs_request {
   std::string account;

@@ -79,6 +79,7 @@ enum class error_code : std::uint8_t {
   template_limit,
   user_code_unavailable,
   pre_save_rejected,
+  extension_failed,
   // -- the server (500, 503, 507) ---------------------------------------------
   internal_error,
   storage_full,

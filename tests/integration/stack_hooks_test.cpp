@@ -181,6 +181,37 @@ BOOST_FIXTURE_TEST_CASE(a_connectors_stack_gets_a_token_that_reaches_that_connec
   BOOST_TEST(got[0].record.at("theirsStatus").as_int64() == 404);
 }
 
+BOOST_FIXTURE_TEST_CASE(installer_settings_and_uninstaller_functions_run_on_the_connectors_stack, stack_fixture) {
+  auto connector = create("connectors", R"({"name":"App"})");
+  node_process app_host{test_stack_dir() + "/host.js", {"app-token", connector}};
+  auto app_stack = create("stacks", R"({"name":"app stack","type":"server","_connectorId":")" + connector
+                                      + R"(","server":{"hostURI":")" + app_host.base_url()
+                                      + R"(","systemToken":"app-token"}})");
+  BOOST_REQUIRE(api("PUT", "/v1/connectors/" + connector, R"({"name":"App","_stackId":")" + app_stack + "\"}").status == 200u);
+  auto installed = create("integrations", R"({"name":"installed","_connectorId":")" + connector
+                                            + R"(","mode":"install","install":[{"name":"Connect","installerFunction":"connectStep","completed":false}]})");
+  auto step = api("PUT", "/v1/integrations/" + installed + "/installer/connectStep", R"({"extra":7})");
+  BOOST_REQUIRE_MESSAGE(step.status == 200u, step.body);
+  BOOST_TEST(step.json().at("success").as_bool());
+  auto doc = api("GET", "/v1/integrations/" + installed).json();
+  const auto& first = doc.at("install").at(0);
+  BOOST_TEST(first.at("completed").as_bool());
+  BOOST_TEST(std::string(first.at("sawIntegration").as_string()) == installed);
+  BOOST_TEST(first.at("sawExtra").as_int64() == 7);
+  BOOST_TEST(first.at("sawOpts").is_object());
+  BOOST_TEST(std::string(doc.at("mode").as_string()) == "settings");  // every step is done
+  auto settings = api("PUT", "/v1/integrations/" + installed + "/settings/persistSettings", R"({"pending":{"a":1}})");
+  BOOST_TEST(settings.status == 200u, settings.body);
+  BOOST_TEST(settings.json().at("pending").at("a").as_int64() == 1);
+  auto refused = api("PUT", "/v1/integrations/" + installed + "/uninstaller/notYet");
+  BOOST_TEST(refused.status == 422u, refused.body);
+  BOOST_TEST(refused.error_code() == "extension_failed");
+  BOOST_TEST(refused.body.find("cannot uninstall yet") != std::string::npos, refused.body);
+  // A do-it-yourself integration has no connector to call.
+  auto diy = create("integrations", R"({"name":"diy"})");
+  BOOST_TEST(api("PUT", "/v1/integrations/" + diy + "/installer/connectStep").status == 422u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_stack_answers_its_ping, stack_fixture) {
   auto id = stack();
   auto ping = api("GET", "/v1/stacks/" + id + "/ping");

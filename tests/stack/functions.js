@@ -158,5 +158,26 @@ module.exports = {
           : r.id === 3 ? { statusCode: 200, ignored: true } : { statusCode: 200, id: 'stored-' + r.id }))
       })
     }
+  },
+  // A connector's install, settings and uninstall steps.
+  installer: {
+    connectStep: function (options, callback) {
+      callback(null, {
+        success: true,
+        stepsToUpdate: [{ installerFunction: 'connectStep', completed: true, sawIntegration: options._integrationId, sawOpts: options.opts, sawExtra: options.extra }]
+      })
+    }
+  },
+  settings: {
+    persistSettings: function (options, callback) {
+      callback(null, { success: true, pending: options.pending })
+    }
+  },
+  uninstaller: {
+    notYet: function (options, callback) {
+      const err = new Error('cannot uninstall yet')
+      err.code = 'busy'
+      callback(err)
+    }
   }
 }
