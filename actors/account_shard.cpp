@@ -54,8 +54,24 @@ struct worker_state {
 
 using worker_ptr = account_shard_actor::stateful_pointer<worker_state>;
 
+// Asks the engine `request` and answers with what `answer` makes of its
+// reply (`Reply`), in the shard, where the store has a say.
+template <class Reply, class Request, class Answer>
+caf::result<api_reply> ask_then(worker_ptr self, const engine_actor& engine, const Request& request, Answer answer) {
+  auto rp = self->make_response_promise<api_reply>();
+  self->request(engine, caf::infinite, request).then([=](Reply& reply) mutable {
+    try {
+      rp.deliver(answer(std::move(reply)));
+    } catch (const std::exception& e) {
+      rp.deliver(internal_error(e));
+    }
+  });
+  return rp;
+}
+
 // Sends a prepared engine operation and answers with the engine's reply
-// (through answer_export / answer_ping where the store has a say).
+// (through answer_export, answer_ping or answer_connector_call where the
+// store has a say).
 caf::result<api_reply> ask_engine(worker_ptr self, const engine_actor& engine, const principal& who,
                                   engine_request& request) {
   auto services = self->state.services;
@@ -65,40 +81,17 @@ caf::result<api_reply> ask_engine(worker_ptr self, const engine_actor& engine, c
       if constexpr (std::is_same_v<request_type, std::monostate>) {
         return api_reply::fail(make_api_error(error_code::internal_error, "nothing to ask the engine"));
       } else if constexpr (std::is_same_v<request_type, export_call>) {
-        auto rp = self->make_response_promise<api_reply>();
-        self->request(engine, caf::infinite, r.request)
-          .then([=, call = r](export_page& page) mutable {
-            try {
-              rp.deliver(answer_export(*services->box, call, std::move(page), wall_clock_ms()));
-            } catch (const std::exception& e) {
-              rp.deliver(internal_error(e));
-            }
-          });
-        return rp;
+        return ask_then<export_page>(self, engine, r.request, [services, call = r](export_page page) {
+          return answer_export(*services->box, call, std::move(page), wall_clock_ms());
+        });
       } else if constexpr (std::is_same_v<request_type, connector_call>) {
-        auto rp = self->make_response_promise<api_reply>();
-        self->request(engine, caf::infinite, r.request)
-          .then([=, call = r](api_reply& reply) mutable {
-            try {
-              rp.deliver(answer_connector_call(self->state.context->resources, who, call, std::move(reply),
-                                               wall_clock_ms()));
-            } catch (const std::exception& e) {
-              rp.deliver(internal_error(e));
-            }
-          });
-        return rp;
+        return ask_then<api_reply>(self, engine, r.request, [self, who, call = r](api_reply reply) {
+          return answer_connector_call(self->state.context->resources, who, call, std::move(reply), wall_clock_ms());
+        });
       } else if constexpr (std::is_same_v<request_type, ping_call>) {
-        auto rp = self->make_response_promise<api_reply>();
-        self->request(engine, caf::infinite, r.request)
-          .then([=, call = r](api_reply& reply) mutable {
-            try {
-              rp.deliver(answer_ping(self->state.context->resources, who, call, std::move(reply),
-                                     wall_clock_ms()));
-            } catch (const std::exception& e) {
-              rp.deliver(internal_error(e));
-            }
-          });
-        return rp;
+        return ask_then<api_reply>(self, engine, r.request, [self, who, call = r](api_reply reply) {
+          return answer_ping(self->state.context->resources, who, call, std::move(reply), wall_clock_ms());
+        });
       } else {
         return self->delegate(engine, std::move(r));
       }

@@ -13,6 +13,7 @@
 #include "actors/engine_store.hpp"
 #include "actors/flow_runner.hpp"
 #include "actors/user_code_call.hpp"
+#include "core/api/engine_operations.hpp"
 #include "core/engine/wrappers.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/export_invocation.hpp"
@@ -43,7 +44,7 @@ struct engine_state {
   /// connectors' functions.
   struct code_call {
     caf::typed_response_promise<api_reply> rp;
-    bool ping = false;  ///< a wrapper's ping: ok or ping_failed
+    api_reply (*reply_of)(const user_code_answer&);  ///< the API's answer for the function's
   };
   std::map<std::uint64_t, code_call> code_calls;
   std::uint64_t next_call = 0;
@@ -112,38 +113,31 @@ caf::typed_response_promise<api_reply> ask_out(engine_ptr self,
   return rp;
 }
 
+// Calls `fn` for `account`; the API's answer, `reply_of` the function's,
+// goes to the promise returned.
+caf::result<api_reply> ask_user_code(engine_ptr self, const std::string& account, const std::string& connector_id,
+                                     const user_function& fn, extension_type type, std::string_view options,
+                                     api_reply (*reply_of)(const user_code_answer&)) {
+  auto& st = self->state;
+  auto tag = ++st.next_call;
+  auto rp = self->make_response_promise<api_reply>();
+  st.code_calls.emplace(tag, engine_state::code_call{rp, reply_of});
+  call_user_function(*st.services, account, connector_id, fn, type, options, caf::actor_cast<engine_actor>(self), tag);
+  return rp;
+}
+
 // Pings a wrapper connection through its stack's ping function.
 caf::result<api_reply> ping_wrapper(engine_ptr self, const ping_request& req) {
   boost::system::error_code ec;
   auto target = wrapper_target::of(parse_json(req.connection, ec), parse_json(req.stack, ec));
-  if (!target)
-    return api_reply::fail(make_api_error(error_code::ping_failed, target.error().message, target.error().field));
-  if (target->ping_function.empty())
-    return api_reply::fail(make_api_error(error_code::ping_failed, "the wrapper connection names no pingFunction",
-                                          "wrapper.pingFunction"));
-  auto& st = self->state;
-  auto tag = ++st.next_call;
-  auto rp = self->make_response_promise<api_reply>();
-  st.code_calls.emplace(tag, engine_state::code_call{rp, true});
-  user_function ping;
-  ping.function = target->ping_function;
-  ping.stack = target->stack;
-  call_user_function(*st.services, req.account, "", ping, extension_type::wrapper, wrapper_ping_options(*target),
-                     caf::actor_cast<engine_actor>(self), tag);
-  return rp;
+  auto ping = target ? target->ping() : result<user_function>(target.error());
+  if (!ping)
+    return api_reply::fail(make_api_error(error_code::ping_failed, ping.error().message, ping.error().field));
+  return ask_user_code(self, req.account, "", *ping, extension_type::wrapper, wrapper_ping_options(*target),
+                       wrapper_ping_reply);
 }
 
-// A connector function's answer as the API gives it: its result (an empty
-// one as {}), or 422 with the function's error.
-api_reply extension_reply(const user_code_answer& a) {
-  if (!a.ok)
-    return api_reply::fail(
-      make_api_error(error_code::extension_failed, (a.code.empty() ? "" : a.code + ": ") + a.message, ""));
-  return api_reply::json(api_status::ok, a.returned.empty() ? std::string("{}") : a.returned);
-}
-
-// Calls a connector's installer, uninstaller or settings function; its
-// answer, as the API answers it, goes to `rp` (code_calls).
+// Calls a connector's installer, uninstaller or settings function.
 caf::result<api_reply> call_connector_function(engine_ptr self, const connector_function_request& req) {
   boost::system::error_code ec;
   auto stack = stack_target::from_document(parse_json(req.stack, ec));
@@ -152,15 +146,8 @@ caf::result<api_reply> call_connector_function(engine_ptr self, const connector_
   user_function fn;
   fn.function = req.function;
   fn.stack = std::move(*stack);
-  auto type = req.type == "installer" ? extension_type::installer
-              : req.type == "uninstaller" ? extension_type::uninstaller : extension_type::setting;
-  auto& st = self->state;
-  auto tag = ++st.next_call;
-  auto rp = self->make_response_promise<api_reply>();
-  st.code_calls.emplace(tag, engine_state::code_call{rp, false});
-  call_user_function(*st.services, req.account, req.connector_id, fn, type, req.options,
-                     caf::actor_cast<engine_actor>(self), tag);
-  return rp;
+  return ask_user_code(self, req.account, req.connector_id, fn, extension_type_named(req.type), req.options,
+                       connector_function_reply);
 }
 
 // Queues job `job_id` on its flow's actor, spawned if the flow has none.
@@ -326,14 +313,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto it = calls.find(tag);
       if (it == calls.end())
         return;
-      auto [rp, ping] = std::move(it->second);
+      auto [rp, reply_of] = std::move(it->second);
       calls.erase(it);
-      if (!ping)
-        rp.deliver(extension_reply(answer));
-      else if (auto why = wrapper_ping_failure(answer))
-        rp.deliver(api_reply::fail(make_api_error(error_code::ping_failed, *why, "")));
-      else
-        rp.deliver(api_reply::json(api_status::ok, R"({"code":200})"));
+      rp.deliver(reply_of(answer));
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
       auto& calls = self->state.calls;

@@ -99,7 +99,7 @@ std::string trace_key_of(std::string_view text) {
   return ec ? std::string() : trace_key_of(v);
 }
 
-void call_hook(import_ptr self, std::uint64_t gen, import_hook h);
+bool call_hook(import_ptr self, std::uint64_t gen, import_hook h);
 
 // Whether record i's outcome lets it go on to the next station.
 bool passes(import_ptr self, const record_outcome& out) {
@@ -123,11 +123,8 @@ bool respond(import_ptr self, std::uint64_t gen) {
       st.step->plan->map_response(w.records[i], w.outcomes[i]);
       going_on.push_back(i);
     }
-  if (going_on.empty())
-    return false;
   w.in_play = std::move(going_on);
-  call_hook(self, gen, import_hook::post_response_map);
-  return true;
+  return call_hook(self, gen, import_hook::post_response_map);
 }
 
 void finish_page(import_ptr self, std::uint64_t gen) {
@@ -228,17 +225,23 @@ void send_requests(import_ptr self, std::uint64_t gen) {
 }
 
 // Calls hook `h` on the page's records in play; the answer comes back
-// tagged with the page and the hook.
-void call_hook(import_ptr self, std::uint64_t gen, import_hook h) {
+// tagged with the page and the hook. False, calling nothing, when the step
+// has no such hook or no record is in play: the caller goes on.
+bool call_hook(import_ptr self, std::uint64_t gen, import_hook h) {
   auto& st = self->state;
   auto& w = st.active.at(gen);
+  if (!st.step->hooks.of(h))
+    return false;
   if (h != import_hook::post_response_map)  // (respond() picks its records)
     w.in_play = records_in_play(h, w.outcomes, w.records.size());
+  if (w.in_play.empty())
+    return false;
   auto options = import_hook_options(h, *st.plan, *st.step, w.in_play, w.records,
                                      w.mapping ? &*w.mapping : nullptr, w.outcomes);
   auto type = h == import_hook::wrapper ? extension_type::wrapper : extension_type::hook;
   call_user_function(*st.services, st.links.account, "", *st.step->hooks.of(h), type, options,
                      caf::actor_cast<import_stage_actor>(self), (gen << 24) | static_cast<std::uint64_t>(h));
+  return true;
 }
 
 const lookup_results* found_of(import_ptr self, work& w) {
@@ -250,10 +253,8 @@ void build_page(import_ptr self, std::uint64_t gen) {
   auto& st = self->state;
   auto& w = st.active.at(gen);
   if (st.step->hooks.wrapper) {
-    if (records_in_play(import_hook::wrapper, w.outcomes, w.records.size()).empty())
+    if (!call_hook(self, gen, import_hook::wrapper))
       settled(self, gen);
-    else
-      call_hook(self, gen, import_hook::wrapper);
     return;
   }
   w.requests = st.step->plan->build_requests(w.records, *w.mapping, st.plan->settings, w.outcomes,
@@ -272,9 +273,7 @@ void send_page(import_ptr self, std::uint64_t gen) {
     return;
   }
   w.mapping = st.step->plan->map_records(w.records, st.plan->settings, w.outcomes, found_of(self, w));
-  if (st.step->hooks.post_map && !records_in_play(import_hook::post_map, w.outcomes, w.records.size()).empty())
-    call_hook(self, gen, import_hook::post_map);
-  else
+  if (!call_hook(self, gen, import_hook::post_map))
     build_page(self, gen);
 }
 
@@ -282,11 +281,7 @@ void look_up(import_ptr self, std::uint64_t gen);
 
 // The page's records are parsed (and through the input filter): preMap.
 void pre_map(import_ptr self, std::uint64_t gen) {
-  auto& st = self->state;
-  auto& w = st.active.at(gen);
-  if (st.step->hooks.pre_map && !records_in_play(import_hook::pre_map, w.outcomes, w.records.size()).empty())
-    call_hook(self, gen, import_hook::pre_map);
-  else
+  if (!call_hook(self, gen, import_hook::pre_map))
     look_up(self, gen);
 }
 
@@ -312,11 +307,7 @@ void look_up(import_ptr self, std::uint64_t gen) {
 
 // Every request of the page is answered.
 void settled(import_ptr self, std::uint64_t gen) {
-  auto& st = self->state;
-  auto& w = st.active.at(gen);
-  if (st.step->hooks.post_submit && !records_in_play(import_hook::post_submit, w.outcomes, w.records.size()).empty())
-    call_hook(self, gen, import_hook::post_submit);
-  else
+  if (!call_hook(self, gen, import_hook::post_submit))
     finish_page(self, gen);
 }
 
@@ -348,9 +339,7 @@ void process_next(import_ptr self) {
         w.records.back() = nullptr;  // fails as invalid_record when staged
     }
     w.outcomes.assign(w.records.size(), {});  // the hooks may decide some
-    if (st.step->hooks.input_filter)
-      call_hook(self, gen, import_hook::input_filter);
-    else
+    if (!call_hook(self, gen, import_hook::input_filter))
       pre_map(self, gen);
   } else {
     // Records are parsed only when responseMapping needs them afterwards

@@ -22,7 +22,6 @@ struct router_state {
   std::shared_ptr<const node_services> services;
   std::shared_ptr<const flow_plan> plan;
   const router_step* router = nullptr;
-  const router_code* code = nullptr;
   stage_links links;
   page_relay relay;
   bool ended = false;
@@ -129,9 +128,8 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
     st.services = services;
     st.plan = plan;
     st.router = &st.plan->routers[router];
-    st.code = router < st.plan->routers_code.size() ? &st.plan->routers_code[router] : nullptr;
-    if (st.code)
-      st.calls = router_calls(*st.code);
+    if (router < st.plan->routers_code.size())
+      st.calls = router_calls(st.plan->routers_code[router]);
     st.links = own;
     st.ends_left = own.upstreams;
     st.relay.credit = services->pages_in_flight;

@@ -348,6 +348,19 @@ api_reply answer_connector_call(const resource_store& resources, const principal
   return reply;
 }
 
+api_reply wrapper_ping_reply(const user_code_answer& answer) {
+  if (auto why = wrapper_ping_failure(answer))
+    return api_reply::fail(make_api_error(error_code::ping_failed, *why, ""));
+  return api_reply::json(api_status::ok, R"({"code":200})");
+}
+
+api_reply connector_function_reply(const user_code_answer& a) {
+  if (!a.ok)
+    return api_reply::fail(
+      make_api_error(error_code::extension_failed, (a.code.empty() ? "" : a.code + ": ") + a.message, ""));
+  return api_reply::json(api_status::ok, a.returned.empty() ? std::string("{}") : a.returned);
+}
+
 engine_step read_script_logs(account_context&, const principal& who, const api_call& call, std::int64_t) {
   return ask(script_logs_request{who.account_id, call.id});
 }

@@ -16,6 +16,7 @@
 #include "core/connect/paged_export_state.hpp"
 #include "core/engine/engine_calls.hpp"
 #include "core/engine/job_model.hpp"
+#include "core/engine/user_code_answer.hpp"
 
 namespace integrator {
 
@@ -76,6 +77,12 @@ engine_step call_connector_function(account_context&, const principal&, const ap
 /// once every step is completed the integration's mode is settings.
 api_reply answer_connector_call(const resource_store& resources, const principal& who, const connector_call& call,
                                 api_reply reply, std::int64_t now_ms);
+/// A wrapper ping function's answer as the API gives it: {"code":200}, or
+/// 422 ping_failed saying why (wrapper_ping_failure).
+api_reply wrapper_ping_reply(const user_code_answer& answer);
+/// A connector function's answer as the API gives it: its result (an empty
+/// one as {}), or 422 extension_failed with the function's error.
+api_reply connector_function_reply(const user_code_answer& answer);
 /// GET /scripts/{id}/logs
 engine_step read_script_logs(account_context&, const principal&, const api_call&, std::int64_t);
 /// POST /imports/{id}/invoke

@@ -63,18 +63,10 @@ std::optional<outbound_request> export_cursor::next() {
 
 void export_cursor::start_answer() {
   if (!asked_.empty()) {
-    answer_at_ = std::move(asked_.front());
+    tally_.answer_at = std::move(asked_.front());
     asked_.pop_front();
   }
-  answer_kept_ = 0;
-}
-
-resume_point export_cursor::resume_here(bool past) const {
-  resume_point p;
-  p.position = answer_at_;
-  p.skip = answer_kept_ + (past ? 1 : 0);
-  p.kept = static_cast<std::int64_t>(kept_) + (past ? 1 : 0);
-  return p;
+  tally_.answer_kept = 0;
 }
 
 void export_cursor::resume(const resume_point& at) {
@@ -88,8 +80,7 @@ void export_cursor::resume(const resume_point& at) {
     if (!ec && v.is_object())
       pager_.restore(v.get_object());
   }
-  resume_skip_ = at.skip;
-  kept_ = static_cast<std::size_t>(std::max<std::int64_t>(at.kept - at.skip, 0));
+  tally_.resume(at);
 }
 
 stage_report export_cursor::refusal_report(const api_error& refused) const {
@@ -114,7 +105,7 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
     auto text = got.records[i];
     // A resumed answer's records up to where the job stopped were counted
     // (and their errors kept) before: passed over without a trace.
-    bool passed_over = resume_skip_ > 0;
+    bool passed_over = tally_.passing_over();
     if (!passed_over)
       ++r.counts.num_export;
     std::optional<std::uint8_t> judged;
@@ -142,16 +133,11 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
       case record_verdict::keep:
         break;
     }
-    if (passed_over) {
-      --resume_skip_;
-      ++answer_kept_;
-      ++kept_;
-      continue;
-    }
-    keep(kept);
-    ++answer_kept_;
-    ++kept_;
-    limited_ = limit > 0 && kept_ >= limit;
+    if (!passed_over)
+      keep(kept);  // (resume_here() in keep counts this record as the next one)
+    tally_.count_kept();
+    if (!passed_over)
+      limited_ = limit > 0 && static_cast<std::size_t>(tally_.kept) >= limit;
   }
   if (got.error) {
     r.fatal = *got.error;

@@ -72,7 +72,7 @@ public:
   /// `keep`), before it or, `past` true, after it: the position before its
   /// answer and how many kept records of the answer come before. `pages`
   /// is left for the caller.
-  resume_point resume_here(bool past) const;
+  resume_point resume_here(bool past) const { return tally_.here(past); }
   /// Goes on from `at` (a resumed job): its answer is asked for again and
   /// its first at.skip kept records are passed over uncounted (they, and
   /// what the answer held before them, were counted before).
@@ -86,11 +86,8 @@ private:
   export_pager pager_;
   std::string reshaped_;  ///< a transformed record, until it is kept
   std::optional<api_error> refused_;
-  std::size_t kept_ = 0;
   std::deque<std::string> asked_;  ///< the position before each request out, oldest first
-  std::string answer_at_;          ///< ... before the answer being read
-  std::int64_t answer_kept_ = 0;   ///< kept records of that answer so far
-  std::int64_t resume_skip_ = 0;   ///< kept records still to pass over (resume())
+  kept_tally tally_;
   int answer_status_ = 0;   ///< the HTTP status of the answer being read
   bool stopped_ = false;
   bool limited_ = false;

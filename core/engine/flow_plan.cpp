@@ -82,6 +82,13 @@ result<std::shared_ptr<const wrapper_export>> wrapper_export_of(const json::valu
   return std::make_shared<const wrapper_export>(std::move(w));
 }
 
+// The user code each kind of step runs itself (user_code.hpp), a wrapper
+// last: it runs only on a wrapper connection.
+constexpr std::string_view export_code[] = {"preSavePage", "transform", "filter", "wrapper"};
+constexpr std::string_view import_code[] = {"preMap",    "postMap",      "postSubmit", "postResponseMap",
+                                            "filter",    "inputFilter",  "wrapper"};
+constexpr std::string_view lookup_code[] = {"postResponseMap"};
+
 }  // namespace
 
 result<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
@@ -94,6 +101,9 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
   std::string missing;
   job_spec spec;
   spec.flow = json::serialize(*flow);
+  // The code the documents name (hooks, script blocks, a wrapper's stack),
+  // noted as each is loaded; a script missing later fails the plan, naming it.
+  std::vector<std::string> scripts, stacks;
   auto add = [&](resource_kind kind, const std::string& id,
                  std::vector<std::pair<std::string, std::string>>& into) -> std::optional<json::value> {
     auto doc = resources.load_revealed(kind, account, all, id);
@@ -101,8 +111,15 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
       missing = std::string(info(kind).singular) + " " + id + " not found";
       return std::nullopt;
     }
-    if (!find_doc(into, id))
+    if (!find_doc(into, id)) {
       into.emplace_back(id, json::serialize(*doc));
+      if (kind == resource_kind::connection) {
+        if (auto stack = wrapper_stack_id(*doc); !stack.empty() && !std::count(stacks.begin(), stacks.end(), stack))
+          stacks.push_back(std::move(stack));
+      } else {
+        hook_code_ids(*doc, scripts, stacks);
+      }
+    }
     return doc;
   };
   auto with_connection = [&](const json::value& doc) {
@@ -129,19 +146,7 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
   });
   if (!loaded)
     return make_api_error(error_code::not_found, missing);
-  // The code the hooks name: a script missing here fails the plan, naming it.
-  std::vector<std::string> scripts, stacks;
-  for (const auto* docs : {&spec.exports, &spec.imports})
-    for (const auto& [id, text] : *docs) {
-      boost::system::error_code ec;
-      hook_code_ids(parse_json(text, ec), scripts, stacks);
-    }
   flow_routes::each_processor_entry(f, [&](const json::object& p) { hook_code_ids(p, scripts, stacks); });
-  for (const auto& [id, text] : spec.connections) {  // a wrapper connection's stack
-    boost::system::error_code ec;
-    if (auto stack = wrapper_stack_id(parse_json(text, ec)); !stack.empty() && !std::count(stacks.begin(), stacks.end(), stack))
-      stacks.push_back(stack);
-  }
   if (const auto* routers = f.if_contains("routers"); routers && routers->is_array())
     for (const auto& r : routers->get_array()) {  // a router's script, its branches' filters
       hook_code_ids(r, scripts, stacks);
@@ -298,11 +303,10 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       if (!step)
         return step.error();
       step->wrapper = std::move(*wrapper);
-      // (A wrapper block runs only on a wrapper connection.)
-      if (auto refused = step->wrapper ? refuse_user_code("export " + export_id, *doc, g,
-                                                          {"preSavePage", "transform", "filter", "wrapper"})
-                                       : refuse_user_code("export " + export_id, *doc, g,
-                                                          {"preSavePage", "transform", "filter"}))
+      // (A wrapper block runs only on a wrapper connection: the last one.)
+      hooks_run export_runs(export_code);
+      if (auto refused = refuse_user_code("export " + export_id, *doc, g,
+                                          step->wrapper ? export_runs : export_runs.first(export_runs.size() - 1)))
         return *refused;
       for (auto [key, into] : {std::pair{"transform", &step->transform_script},
                                std::pair{"filter", &step->filter_script}}) {
@@ -362,13 +366,11 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
     if (!compiled)
       return compiled.error();
     auto step_name = std::string(lookup ? "lookup " : "import ") + step.import_id;
-    if (auto refused = lookup    ? refuse_user_code(step_name, *doc, p, {"postResponseMap"})
-                       : wrapper ? refuse_user_code(step_name, *doc, p,
-                                                    {"preMap", "postMap", "postSubmit", "postResponseMap", "filter",
-                                                     "inputFilter", "wrapper"})
-                                 : refuse_user_code(step_name, *doc, p,
-                                                    {"preMap", "postMap", "postSubmit", "postResponseMap", "filter",
-                                                     "inputFilter"}))
+    hooks_run import_runs(import_code);
+    if (auto refused = refuse_user_code(step_name, *doc, p,
+                                        lookup    ? hooks_run(lookup_code)
+                                        : wrapper ? import_runs
+                                                  : import_runs.first(import_runs.size() - 1)))
       return *refused;
     // A lookup's own hooks (preSavePage, on the export) are refused above;
     // its flow entry's postResponseMap runs.

@@ -46,49 +46,65 @@ result<std::vector<hook_error>> errors_of(const json::value* v, std::string_view
 
 }  // namespace
 
-result<pre_save_page_result> read_pre_save_page(std::string& returned) {
-  auto refused = [] {
-    return invalid_input("preSavePage must return an object {data, errors, abort, newErrorsAndRetryData}");
-  };
+page_answer::page_answer() = default;
+page_answer::page_answer(page_answer&&) noexcept = default;
+page_answer::~page_answer() = default;
+
+result<page_answer> page_answer::read(std::string& returned, std::string_view function, std::string_view shape) {
   auto first = returned.find_first_not_of(" \t\r\n");
   if (first == std::string::npos || returned[first] != '{')
-    return refused();
-  json_scan scan(returned);
-  pre_save_page_result r;
+    return invalid_input(std::string(function) + " must return an object " + std::string(shape));
+  page_answer r;
+  r.scan_ = std::make_unique<json_scan>(returned);
   // records() checks the whole answer first (simdjson's full parse), so
   // the members below are read from a well-formed document.
-  if (!scan.records({"data"}, r.data))
-    return invalid_input("preSavePage returned something that is not JSON");
+  if (!r.scan_->records({"data"}, r.data))
+    return invalid_input(std::string(function) + " returned something that is not JSON");
   // The records of an array follow its '['; a lone object or a scalar at
   // `data` follows the member's ':'.
+  auto not_an_array = [&] { return invalid_input(std::string(function) + " returned data that is not an array"); };
   if (!r.data.empty()) {
     auto before = std::string_view(returned.data(), static_cast<std::size_t>(r.data.front().data() - returned.data()));
     auto last = before.find_last_not_of(" \t\r\n");
     if (last == std::string_view::npos || before[last] != '[')
-      return invalid_input("preSavePage returned data that is not an array");
-  } else if (auto data = scan.text_at({"data"}); data && !data->empty() && data->front() != '[') {
-    return invalid_input("preSavePage returned data that is not an array");
+      return not_an_array();
+  } else if (auto data = r.scan_->text_at({"data"}); data && !data->empty() && data->front() != '[') {
+    return not_an_array();
   }
-  // A member of the answer, parsed: the small ones (errors, flags).
-  auto member = [&](const char* key) -> result<json::value> {
-    auto text = scan.text_at({key});
-    if (!text || text->empty())
-      return json::value();
-    boost::system::error_code ec;
-    auto v = parse_json(*text, ec);
-    if (ec)  // a string's unescaped text: not an array or an object
-      return json::value(json::string(*text));
-    return v;
-  };
-  auto errors_value = member("errors");
+  auto errors_value = r.member("errors");
   if (!errors_value)
     return errors_value.error();
-  auto errors = errors_of(&*errors_value, "preSavePage's errors");
+  auto errors = errors_of(&*errors_value, std::string(function) + "'s errors");
   if (!errors)
     return errors.error();
   r.errors = std::move(*errors);
-  r.abort = scan.text_at({"abort"}) == std::optional<std::string>("true");
-  auto more = member("newErrorsAndRetryData");
+  return r;
+}
+
+result<json::value> page_answer::member(const char* key) {
+  auto text = scan_->text_at({key});
+  if (!text || text->empty())
+    return json::value();
+  boost::system::error_code ec;
+  auto v = parse_json(*text, ec);
+  if (ec)  // a string's unescaped text: not an array or an object
+    return json::value(json::string(*text));
+  return v;
+}
+
+std::string page_answer::text(const char* key) {
+  return scan_->text_at({key}).value_or(std::string());
+}
+
+result<pre_save_page_result> read_pre_save_page(std::string& returned) {
+  auto page = page_answer::read(returned, "preSavePage", "{data, errors, abort, newErrorsAndRetryData}");
+  if (!page)
+    return page.error();
+  pre_save_page_result r;
+  r.data = std::move(page->data);
+  r.errors = std::move(page->errors);
+  r.abort = page->text("abort") == "true";
+  auto more = page->member("newErrorsAndRetryData");
   if (!more)
     return more.error();
   if (!more->is_null()) {

@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,36 @@ namespace integrator {
 struct hook_error {
   std::string code;
   std::string message;
+};
+
+class json_scan;
+
+/// An answer of the form {data: [records], errors, …} (preSavePage's, an
+/// export wrapper's): its records as JSON texts within the answer's text
+/// (a page of records is never built into documents here), its errors,
+/// and its other members, read on request.
+class page_answer {
+public:
+  /// Reads `returned` (its padding capacity may grow; the records point
+  /// into it). A missing `data` gives no records; anything but an object,
+  /// text that is not JSON, `data` that is not an array or malformed errors
+  /// refuse the answer, naming `function` and its `shape`.
+  static result<page_answer> read(std::string& returned, std::string_view function, std::string_view shape);
+
+  page_answer(page_answer&&) noexcept;
+  ~page_answer();
+
+  std::vector<std::string_view> data;
+  std::vector<hook_error> errors;
+
+  /// Member `key`, parsed (null when absent).
+  result<boost::json::value> member(const char* key);
+  /// Member `key` as its text (strings unescaped); "" when absent.
+  std::string text(const char* key);
+
+private:
+  page_answer();
+  std::unique_ptr<json_scan> scan_;
 };
 
 /// preSavePage's answer: {data, errors, abort, newErrorsAndRetryData}.

@@ -22,6 +22,14 @@ std::string_view type_name(extension_type t) {
   return "hook";
 }
 
+extension_type extension_type_named(std::string_view name) {
+  for (auto t : {extension_type::hook, extension_type::wrapper, extension_type::installer, extension_type::uninstaller,
+                 extension_type::setting, extension_type::utility})
+    if (type_name(t) == name)
+      return t;
+  return extension_type::hook;
+}
+
 result<stack_target> stack_target::from_document(const json::value& stack) {
   const auto* o = stack.if_object();
   if (!o)
@@ -106,11 +114,8 @@ user_code_answer read_stack_answer(outbound_response r, std::string_view functio
                 + (r.transport_error.empty() ? std::string("no answer") : r.transport_error);
     return a;
   }
-  if (r.status == 200) {
-    a.ok = true;
-    a.returned = std::move(r.body);
-    return a;
-  }
+  if (r.status == 200)
+    return returned_answer(std::move(r.body));
   if (r.status == 401) {
     a.code = "unauthorized";
     a.message = named + ": the stack refused the system token (401); check the stack's server.systemToken";

@@ -21,6 +21,8 @@ namespace integrator {
 enum class extension_type { hook, wrapper, installer, uninstaller, setting, utility };
 
 std::string_view type_name(extension_type t);
+/// The type `name` names (type_name's inverse); hook when none does.
+extension_type extension_type_named(std::string_view name);
 
 /// A stack as its resource describes it.
 struct stack_target {

@@ -20,6 +20,41 @@ struct resume_point {
   bool done = false;             ///< nothing follows: the generator has ended
 };
 
+/// How far an export's kept records have gone, for its resume points: the
+/// position before the answer being read, that answer's kept records and
+/// all kept records; after a resume, how many kept records are still to
+/// pass over (they went through before). export_cursor and wrapper_cursor
+/// each keep one.
+struct kept_tally {
+  std::string answer_at;
+  std::int64_t answer_kept = 0;
+  std::int64_t kept = 0;
+  std::int64_t skip = 0;
+
+  bool passing_over() const { return skip > 0; }
+  /// A record was kept, or passed over.
+  void count_kept() {
+    if (skip > 0)
+      --skip;
+    ++answer_kept;
+    ++kept;
+  }
+  /// Where records go on from the record being kept: before it, or (past)
+  /// after it. `pages` is left for the caller.
+  resume_point here(bool past) const {
+    resume_point p;
+    p.position = answer_at;
+    p.skip = answer_kept + (past ? 1 : 0);
+    p.kept = kept + (past ? 1 : 0);
+    return p;
+  }
+  /// Goes on from `at`: its answer's first at.skip kept records pass over.
+  void resume(const resume_point& at) {
+    skip = at.skip;
+    kept = at.kept > at.skip ? at.kept - at.skip : 0;
+  }
+};
+
 struct stage_report {
   /// Generators 0…g-1, then processors g…; -1 for a stage without a step
   /// job of its own (a router, a retry's replay), counted in the flow job.

@@ -9,8 +9,8 @@
 
 #include <boost/json/value.hpp>
 
-#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,7 +20,7 @@ namespace integrator {
 
 /// Hooks (by name), script blocks (filter, inputFilter, transform) and
 /// "wrapper" that a caller runs itself.
-using hooks_run = std::initializer_list<std::string_view>;
+using hooks_run = std::span<const std::string_view>;
 
 /// The first piece of user code that `doc` (an export or an import) or
 /// `processor_entry` (its entry in a flow's pageProcessors, which may hold

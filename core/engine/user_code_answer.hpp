@@ -26,6 +26,14 @@ struct user_code_answer {
 /// the text is not JSON.
 result<boost::json::value> returned_value(const user_code_answer& a, std::string_view function);
 
+/// An answer that returned `text` (JSON; "": nothing).
+inline user_code_answer returned_answer(std::string text) {
+  user_code_answer a;
+  a.ok = true;
+  a.returned = std::move(text);
+  return a;
+}
+
 /// A failed answer with `code` and `message`.
 inline user_code_answer failed_answer(std::string code, std::string message, bool transport = false) {
   user_code_answer a;

@@ -14,11 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-const json::object* hooks_of(const json::value& doc) {
-  const auto* o = doc.if_object();
-  const auto* hooks = o ? o->if_contains("hooks") : nullptr;
-  return hooks ? hooks->if_object() : nullptr;
-}
+const json::object* hooks_of(const json::value& doc) { return object_member(doc, "hooks"); }
 
 // "_preSavePageId" → "preSavePage"; "" when `key` is not of that form.
 std::string old_form_name(std::string_view key) {
@@ -38,20 +34,13 @@ void add_once(std::vector<std::string>& ids, std::string id) {
 }
 
 const json::object* script_block_of(const json::value& doc, std::string_view key) {
-  const auto* o = doc.if_object();
-  const auto* block = o ? o->if_contains(key) : nullptr;
-  if (!block || !block->is_object() || string_member(block->get_object(), "type") != "script")
+  const auto* block = object_member(doc, key);
+  if (!block || string_member(*block, "type") != "script")
     return nullptr;
-  const auto* script = block->get_object().if_contains("script");
+  const auto* script = block->if_contains("script");
   return script ? script->if_object() : nullptr;
 }
 
-// doc[key] = {_scriptId, function}.
-const json::object* script_ref_of(const json::value& doc, std::string_view key) {
-  const auto* o = doc.if_object();
-  const auto* ref = o ? o->if_contains(key) : nullptr;
-  return ref ? ref->if_object() : nullptr;
-}
 
 }  // namespace
 
@@ -86,7 +75,7 @@ void hook_code_ids(const json::value& doc, std::vector<std::string>& scripts,
   for (auto key : {"filter", "inputFilter", "transform"})
     if (const auto* block = script_block_of(doc, key))
       add_once(scripts, string_member(*block, "_scriptId"));
-  if (const auto* ref = script_ref_of(doc, "script"))
+  if (const auto* ref = object_member(doc, "script"))
     add_once(scripts, string_member(*ref, "_scriptId"));
   const auto* hooks = hooks_of(doc);
   if (!hooks)
@@ -146,7 +135,7 @@ result<std::optional<user_function>> resolve_script_block(const json::value& doc
 
 result<std::optional<user_function>> resolve_script_ref(const json::value& doc, std::string_view key,
                                                         const document_texts& scripts) {
-  const auto* ref = script_ref_of(doc, key);
+  const auto* ref = object_member(doc, key);
   if (!ref || (string_member(*ref, "_scriptId").empty() && string_member(*ref, "function").empty()))
     return std::optional<user_function>{};
   auto f = script_function(std::string(key), string_member(*ref, "_scriptId"), string_member(*ref, "function"),

@@ -7,6 +7,7 @@
 
 #include "core/engine/call_options.hpp"
 #include "core/engine/flow_plan.hpp"
+#include "core/engine/hook_results.hpp"
 #include "core/json/json_depth.hpp"
 #include "core/json/json_path.hpp"
 #include "core/util/iso_time.hpp"
@@ -17,11 +18,7 @@ namespace json = boost::json;
 
 namespace {
 
-const json::object* wrapper_block(const json::value& doc) {
-  const auto* o = doc.if_object();
-  const auto* w = o ? o->if_contains("wrapper") : nullptr;
-  return w ? w->if_object() : nullptr;
-}
+const json::object* wrapper_block(const json::value& doc) { return object_member(doc, "wrapper"); }
 
 }  // namespace
 
@@ -81,6 +78,16 @@ result<user_function> wrapper_target::function_of(const json::value& doc) const 
   return f;
 }
 
+result<user_function> wrapper_target::ping() const {
+  if (ping_function.empty())
+    return make_api_error(error_code::ping_failed, "the wrapper connection names no pingFunction",
+                          "wrapper.pingFunction");
+  user_function f;
+  f.function = ping_function;
+  f.stack = stack;
+  return f;
+}
+
 std::string wrapper_ping_options(const wrapper_target& target) {
   return json::serialize(json::object{{"connection", target.connection}});
 }
@@ -132,40 +139,34 @@ std::string wrapper_export_options(const flow_plan& plan, const export_step& ste
   return json::serialize(o);
 }
 
-result<wrapper_page> read_wrapper_page(const user_code_answer& answer, const std::string& export_id,
+result<wrapper_page> read_wrapper_page(user_code_answer& answer, const std::string& export_id,
                                        std::int64_t now_ms) {
   if (!answer.ok)
     return make_api_error(error_code::wrapper_failed,
                           "the export wrapper failed: " + (answer.code.empty() ? "" : answer.code + ": ") + answer.message);
-  auto value = returned_value(answer, "export");
-  const auto* o = value ? value->if_object() : nullptr;
-  const auto* data = o ? o->if_contains("data") : nullptr;
-  if (!o || (data && !data->is_array() && !data->is_null()))
-    return make_api_error(error_code::wrapper_failed,
-                          "the export wrapper must return {data, errors, lastPage, state}");
+  auto read = page_answer::read(answer.returned, "the export wrapper", "{data, errors, lastPage, state}");
+  if (!read)
+    return make_api_error(error_code::wrapper_failed, read.error().message);
   wrapper_page page;
-  if (data && data->is_array())
-    for (const auto& r : data->get_array())
-      page.records.push_back(json::serialize(r));
-  if (const auto* errors = o->if_contains("errors"); errors && errors->is_array())
-    for (const auto& e : errors->get_array()) {
-      job_error_entry entry;
-      entry.step_id = export_id;
-      entry.source = "application";
-      const auto* eo = e.if_object();
-      entry.code = eo ? string_member(*eo, "code") : std::string();
-      if (entry.code.empty())
-        entry.code = "Error";
-      entry.message = eo ? string_member(*eo, "message") : e.is_string() ? std::string(e.get_string()) : json::serialize(e);
-      entry.occurred_at = now_ms;
-      page.errors.push_back(std::move(entry));
-    }
-  const auto* last = o->if_contains("lastPage");
-  page.last_page = !last || !last->is_bool() || last->get_bool();
-  if (const auto* state = o->if_contains("state"); state && !state->is_null())
+  page.records = std::move(read->data);
+  for (auto& e : read->errors) {
+    job_error_entry entry;
+    entry.step_id = export_id;
+    entry.source = "application";
+    entry.code = std::move(e.code);
+    entry.message = std::move(e.message);
+    entry.occurred_at = now_ms;
+    page.errors.push_back(std::move(entry));
+  }
+  auto flag = [&](const char* key) {
+    auto v = read->member(key);
+    return v && v->is_bool() ? std::optional<bool>(v->get_bool()) : std::nullopt;
+  };
+  page.last_page = flag("lastPage").value_or(true);
+  page.connection_offline = flag("connectionOffline").value_or(false);
+  // (A string state that reads as JSON, such as "12", goes back as that JSON.)
+  if (auto state = read->member("state"); state && !state->is_null())
     page.state = json::serialize(*state);
-  if (const auto* off = o->if_contains("connectionOffline"); off && off->is_bool())
-    page.connection_offline = off->get_bool();
   return page;
 }
 
@@ -176,21 +177,16 @@ bool repeat_guard::looping(const std::string& answer) {
   return repeats_ >= limit_;
 }
 
-}  // namespace integrator
-
-namespace integrator {
-
 std::string wrapper_cursor::next_options() const {
   return wrapper_export_options(plan_, step_, state_);
 }
 
-stage_report wrapper_cursor::read(const user_code_answer& answer,
-                                  const std::function<void(std::string_view)>& keep, bool& offline,
-                                  std::int64_t now_ms) {
+stage_report wrapper_cursor::read(user_code_answer& answer, const std::function<void(std::string_view)>& keep,
+                                  bool& offline, std::int64_t now_ms) {
   stage_report r;
   offline = false;
-  asked_ = state_;
-  answer_kept_ = 0;
+  tally_.answer_at = state_;  // what the answer was asked with
+  tally_.answer_kept = 0;
   auto fail = [&](std::string why) {
     job_error_entry e;
     e.step_id = step_.export_id;
@@ -204,23 +200,24 @@ stage_report wrapper_cursor::read(const user_code_answer& answer,
     stopped_ = true;
     return std::move(r);
   };
+  if (repeats_.looping(answer.returned))  // (before the read grows its padding)
+    return fail("the export wrapper answered the same page 5 times in a row: it does not page with the state "
+                "it is given, so the export stops");
   auto page = read_wrapper_page(answer, step_.export_id, now_ms);
   if (!page)
     return fail(page.error().message);
-  if (repeats_.looping(answer.returned))
-    return fail("the export wrapper answered the same page 5 times in a row: it does not page with the state "
-                "it is given, so the export stops");
   for (auto& e : page->errors) {  // the wrapper's own errors: logged, the export goes on
     r.errors.push_back(std::move(e));
     ++r.counts.num_error;
   }
-  for (const auto& text : page->records) {
+  const auto* end = answer.returned.data() + answer.returned.size();
+  for (auto text : page->records) {
     if (limited_)
       break;
-    bool passed_over = resume_skip_ > 0;
+    bool passed_over = tally_.passing_over();
     if (!passed_over)
       ++r.counts.num_export;
-    record_view view{text, text.size(), std::nullopt};
+    record_view view{text, static_cast<std::size_t>(end - text.data()), std::nullopt};
     std::string_view kept;
     auto verdict = step_.screen(view, plan_.settings, reshaped_, kept);
     if (verdict != record_verdict::keep) {
@@ -228,16 +225,12 @@ stage_report wrapper_cursor::read(const user_code_answer& answer,
         ++r.counts.num_ignore;
       continue;
     }
-    if (passed_over) {
-      --resume_skip_;
-    } else {
+    if (!passed_over)
       keep(kept);  // (resume_here() in keep counts this record as the next one)
-    }
-    ++answer_kept_;
-    ++kept_;
-    if (passed_over)
-      continue;
-    limited_ = step_.selection.record_limit > 0 && kept_ >= step_.selection.record_limit;
+    tally_.count_kept();
+    if (!passed_over)
+      limited_ = step_.selection.record_limit > 0
+                 && static_cast<std::size_t>(tally_.kept) >= step_.selection.record_limit;
   }
   state_ = page->state;
   last_ = page->last_page;
@@ -249,22 +242,13 @@ stage_report wrapper_cursor::read(const user_code_answer& answer,
   return r;
 }
 
-resume_point wrapper_cursor::resume_here(bool past) const {
-  resume_point at;
-  at.position = asked_;
-  at.skip = answer_kept_ + (past ? 1 : 0);
-  at.kept = static_cast<std::int64_t>(kept_) + (past ? 1 : 0);
-  return at;
-}
-
 void wrapper_cursor::resume(const resume_point& at) {
   if (at.done) {
     last_ = true;
     return;
   }
   state_ = at.position;
-  resume_skip_ = at.skip;
-  kept_ = static_cast<std::size_t>(std::max<std::int64_t>(0, at.kept - at.skip));
+  tally_.resume(at);
 }
 
 }  // namespace integrator

@@ -50,6 +50,9 @@ struct wrapper_target {
   /// The function `doc` (an export or an import) names in wrapper{function,
   /// configuration}, on this connection's stack.
   result<user_function> function_of(const boost::json::value& doc) const;
+  /// The ping function, on this connection's stack; fails (ping_failed)
+  /// when the connection names none.
+  result<user_function> ping() const;
 };
 
 /// The ping function's options: {connection}.
@@ -75,16 +78,17 @@ std::string wrapper_export_options(const flow_plan& plan, const export_step& ste
 
 /// One answer of an export wrapper.
 struct wrapper_page {
-  std::vector<std::string> records;  ///< data[], each record's JSON text
-  std::vector<job_error_entry> errors;  ///< errors[] (the export's; records not lost)
-  bool last_page = true;
+  std::vector<std::string_view> records;  ///< data[], each record's JSON text within the answer
+  std::vector<job_error_entry> errors;    ///< errors[] (the export's; records not lost)
+  bool last_page = true;                  ///< (no lastPage: the last page)
   std::string state;  ///< JSON text; "" when none
   bool connection_offline = false;
 };
 
-/// Reads an answer; fails (why, for the job) when the call failed or the
-/// answer is not {data, …}.
-result<wrapper_page> read_wrapper_page(const user_code_answer& answer, const std::string& export_id,
+/// Reads an answer (hook_results.hpp: page_answer; its padding capacity
+/// may grow, the records point into it); fails (why, for the job) when the
+/// call failed or the answer is not {data, …}.
+result<wrapper_page> read_wrapper_page(user_code_answer& answer, const std::string& export_id,
                                        std::int64_t now_ms);
 
 /// Counts identical answers in a row: more than `limit` (the protocol's 5)
@@ -100,10 +104,6 @@ private:
   std::size_t last_hash_ = 0;
   int repeats_ = 0;
 };
-
-}  // namespace integrator
-
-namespace integrator {
 
 /// An export wrapper's records, answer after answer (the wrapper's side of
 /// export_cursor): the state each call sends, the export's transform,
@@ -123,23 +123,22 @@ public:
   /// Reads an answer: hands each record that goes on to `keep`; counts and
   /// errors, and `fatal` when the answer fails the export (a failed call,
   /// a wrong shape, a loop, connectionOffline: `offline` set).
-  stage_report read(const user_code_answer& answer, const std::function<void(std::string_view)>& keep,
+  stage_report read(user_code_answer& answer, const std::function<void(std::string_view)>& keep,
                     bool& offline, std::int64_t now_ms);
 
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }
-  resume_point resume_here(bool past) const;
+  /// As export_cursor's: the position is the state the answer was asked with.
+  resume_point resume_here(bool past) const { return tally_.here(past); }
   void resume(const resume_point& at);
 
 private:
   const flow_plan& plan_;
   const export_step& step_;
-  std::string state_;      ///< what the next call sends
-  std::string asked_;      ///< the state the answer being read was asked with
+  std::string state_;  ///< what the next call sends
   std::string reshaped_;
   repeat_guard repeats_;
-  std::int64_t answer_kept_ = 0, resume_skip_ = 0;
-  std::size_t kept_ = 0;
+  kept_tally tally_;
   bool stopped_ = false, last_ = false, limited_ = false;
 };
 

@@ -18,6 +18,12 @@ std::string first_text(const boost::json::object& o, std::string_view key) {
   return v ? text_of(*v) : std::string();
 }
 
+const boost::json::object* object_member(const boost::json::value& doc, std::string_view key) {
+  const auto* o = doc.if_object();
+  const auto* member = o ? o->if_contains(key) : nullptr;
+  return member ? member->if_object() : nullptr;
+}
+
 bool js_truthy(const boost::json::value& v) {
   if (v.is_bool())
     return v.get_bool();

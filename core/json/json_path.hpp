@@ -18,6 +18,10 @@ const boost::json::value* find_path(const boost::json::value& root,
 /// A value as text: strings as they are, null as "", anything else as JSON.
 std::string text_of(const boost::json::value& v);
 
+/// The object at member `key` of `doc`; null when `doc` is no object or
+/// the member is absent or no object.
+const boost::json::object* object_member(const boost::json::value& doc, std::string_view key);
+
 /// Whether JavaScript judges `v` true (a script filter's answer): all but
 /// false, null, 0 and "". js_truthy_text: the same for a value's JSON text.
 bool js_truthy(const boost::json::value& v);

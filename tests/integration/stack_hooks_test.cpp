@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "tests/integration/flow_fixture.hpp"
@@ -51,6 +52,24 @@ struct stack_fixture : flow_fixture {
     return create("exports", R"({"name":"wrapped export","adaptorType":"WrapperExport","_connectionId":")" + connection
                                + R"(","wrapper":{"function":")" + function
                                + R"(","configuration":{"total":7,"size":3}})" + extra + "}");
+  }
+  /// A connector whose stack (with its _connectorId) is a host serving
+  /// the connector's functions, started here.
+  struct connector_app {
+    std::string connector, stack;
+    std::unique_ptr<node_process> host;
+  };
+  connector_app new_connector() {
+    connector_app app;
+    app.connector = create("connectors", R"({"name":"App"})");
+    app.host = std::make_unique<node_process>(test_stack_dir() + "/host.js",
+                                              std::vector<std::string>{"app-token", app.connector});
+    app.stack = create("stacks", R"({"name":"app stack","type":"server","_connectorId":")" + app.connector
+                                   + R"(","server":{"hostURI":")" + app.host->base_url()
+                                   + R"(","systemToken":"app-token"}})");
+    BOOST_REQUIRE(api("PUT", "/v1/connectors/" + app.connector, R"({"name":"App","_stackId":")" + app.stack + "\"}")
+                    .status == 200u);
+    return app;
   }
   json::array job_errors(const std::string& job_id) {
     return api("GET", "/v1/jobs/" + job_id + "/joberrors").json().as_array();
@@ -163,16 +182,12 @@ BOOST_FIXTURE_TEST_CASE(the_hook_token_invokes_an_import_and_nothing_else_and_di
 }
 
 BOOST_FIXTURE_TEST_CASE(a_connectors_stack_gets_a_token_that_reaches_that_connectors_resources, stack_fixture) {
-  auto connector = create("connectors", R"({"name":"App"})");
-  node_process app_host{test_stack_dir() + "/host.js", {"app-token", connector}};
-  auto app_stack = create("stacks", R"({"name":"app stack","type":"server","_connectorId":")" + connector
-                                      + R"(","server":{"hostURI":")" + app_host.base_url()
-                                      + R"(","systemToken":"app-token"}})");
-  auto mine = create("integrations", R"({"name":"installed","_connectorId":")" + connector + "\"}");
+  auto app = new_connector();
+  auto mine = create("integrations", R"({"name":"installed","_connectorId":")" + app.connector + "\"}");
   auto theirs = create("integrations", R"({"name":"diy"})");
   auto configuration = R"({"mine":")" + mine + R"(","theirs":")" + theirs + R"(","integratorURL":"http://127.0.0.1:)"
                        + std::to_string(server.port()) + "\"}";
-  auto job_id = run(hooked_flow(app_stack, "readsAsConnector", configuration, 2, 2, "as-connector"));
+  auto job_id = run(hooked_flow(app.stack, "readsAsConnector", configuration, 2, 2, "as-connector"));
   auto j = wait_job(job_id);
   BOOST_TEST(std::string(j.at("status").as_string()) == "completed", json::serialize(job_errors(job_id)));
   auto got = peer.sink("as-connector");
@@ -182,13 +197,8 @@ BOOST_FIXTURE_TEST_CASE(a_connectors_stack_gets_a_token_that_reaches_that_connec
 }
 
 BOOST_FIXTURE_TEST_CASE(installer_settings_and_uninstaller_functions_run_on_the_connectors_stack, stack_fixture) {
-  auto connector = create("connectors", R"({"name":"App"})");
-  node_process app_host{test_stack_dir() + "/host.js", {"app-token", connector}};
-  auto app_stack = create("stacks", R"({"name":"app stack","type":"server","_connectorId":")" + connector
-                                      + R"(","server":{"hostURI":")" + app_host.base_url()
-                                      + R"(","systemToken":"app-token"}})");
-  BOOST_REQUIRE(api("PUT", "/v1/connectors/" + connector, R"({"name":"App","_stackId":")" + app_stack + "\"}").status == 200u);
-  auto installed = create("integrations", R"({"name":"installed","_connectorId":")" + connector
+  auto app = new_connector();
+  auto installed = create("integrations", R"({"name":"installed","_connectorId":")" + app.connector
                                             + R"(","mode":"install","install":[{"name":"Connect","installerFunction":"connectStep","completed":false}]})");
   auto step = api("PUT", "/v1/integrations/" + installed + "/installer/connectStep", R"({"extra":7})");
   BOOST_REQUIRE_MESSAGE(step.status == 200u, step.body);

@@ -12,13 +12,6 @@ BOOST_AUTO_TEST_SUITE(import_hooks_test)
 
 namespace {
 
-user_code_answer returned(std::string text) {
-  user_code_answer a;
-  a.ok = true;
-  a.returned = std::move(text);
-  return a;
-}
-
 std::vector<json::value> three_records() {
   return {json::parse(R"({"id":1})"), json::parse(R"({"id":2})"), json::parse(R"({"id":3})")};
 }
@@ -57,12 +50,12 @@ BOOST_AUTO_TEST_CASE(a_script_input_filter_filters_what_it_answers_falsy_for) {
   auto records = three_records();
   std::vector<record_outcome> outcomes(3);
   std::vector<std::size_t> in_play{0, 1, 2};
-  auto answer = returned(R"([true, 0, "yes"])");
+  auto answer = returned_answer(R"([true, 0, "yes"])");
   apply_import_hook(import_hook::input_filter, answer, in_play, records, nullptr, outcomes, 5);
   BOOST_TEST((outcomes[0].what == record_outcome::kind::pending));
   BOOST_TEST((outcomes[1].what == record_outcome::kind::filtered));
   BOOST_TEST((outcomes[2].what == record_outcome::kind::pending));
-  auto short_answer = returned("[true]");
+  auto short_answer = returned_answer("[true]");
   std::vector<record_outcome> fresh(3);
   apply_import_hook(import_hook::input_filter, short_answer, in_play, records, nullptr, fresh, 5);
   BOOST_TEST((fresh[2].what == record_outcome::kind::failed));
@@ -73,7 +66,7 @@ BOOST_AUTO_TEST_CASE(pre_map_edits_ignores_and_fails_records) {
   auto records = three_records();
   std::vector<record_outcome> outcomes(3);
   std::vector<std::size_t> in_play{0, 1, 2};
-  auto answer = returned(R"([{"data":{"id":1,"x":true}},{},{"errors":[{"code":"bad","message":"no"}]}])");
+  auto answer = returned_answer(R"([{"data":{"id":1,"x":true}},{},{"errors":[{"code":"bad","message":"no"}]}])");
   auto logged = apply_import_hook(import_hook::pre_map, answer, in_play, records, nullptr, outcomes, 5);
   BOOST_TEST(logged.empty());
   BOOST_TEST(records[0].at("x").as_bool());
@@ -83,7 +76,7 @@ BOOST_AUTO_TEST_CASE(pre_map_edits_ignores_and_fails_records) {
   BOOST_TEST(outcomes[2].code == "bad");
   BOOST_TEST(std::string(outcomes[2].source) == "pre_map_hook");
   // Data and errors: processed, and the errors logged.
-  auto both = returned(R"([{"data":{"id":9},"errors":["note"]}])");
+  auto both = returned_answer(R"([{"data":{"id":9},"errors":["note"]}])");
   std::vector<std::size_t> one{0};
   auto notes = apply_import_hook(import_hook::pre_map, both, one, records, nullptr, outcomes, 5);
   BOOST_REQUIRE_EQUAL(notes.size(), 1u);
@@ -92,7 +85,7 @@ BOOST_AUTO_TEST_CASE(pre_map_edits_ignores_and_fails_records) {
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_answer_or_a_failed_call_fails_every_record_in_play) {
-  for (auto answer : {returned(R"([{"data":{}}])"), returned("{}"), returned("not json"),
+  for (auto answer : {returned_answer(R"([{"data":{}}])"), returned_answer("{}"), returned_answer("not json"),
                       failed_answer("script_timeout", "ran too long")}) {
     auto records = three_records();
     std::vector<record_outcome> outcomes(3);
@@ -116,7 +109,7 @@ BOOST_AUTO_TEST_CASE(post_submit_edits_the_responses) {
   outcomes[1].code = "http_422";
   auto in_play = records_in_play(import_hook::post_submit, outcomes, 3);
   BOOST_TEST(in_play.size() == 3u);
-  auto answer = returned(R"([{"statusCode":200,"id":"a1"},{"statusCode":200,"errors":[]},
+  auto answer = returned_answer(R"([{"statusCode":200,"id":"a1"},{"statusCode":200,"errors":[]},
                              {"statusCode":422,"errors":[{"code":"late","message":"refused"}]}])");
   apply_import_hook(import_hook::post_submit, answer, in_play, records, nullptr, outcomes, 5);
   BOOST_TEST(outcomes[0].id == "a1");

@@ -36,13 +36,6 @@ record_page page_of(std::initializer_list<std::string_view> records) {
   return b.take(page_origin(0, 4));
 }
 
-user_code_answer returned(std::string text) {
-  user_code_answer a;
-  a.ok = true;
-  a.returned = std::move(text);
-  return a;
-}
-
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(the_call_carries_the_page_records_as_they_are, scripted_export) {
@@ -55,13 +48,13 @@ BOOST_FIXTURE_TEST_CASE(the_call_carries_the_page_records_as_they_are, scripted_
 
 BOOST_FIXTURE_TEST_CASE(a_transform_replaces_records_and_a_filter_drops_them, scripted_export) {
   auto in = page_of({R"({"id":1})", R"({"id":2})", R"({"id":3})"});
-  auto t = returned(R"([{"id":1,"t":true},null,{"id":3,"t":true}])");
+  auto t = returned_answer(R"([{"id":1,"t":true},null,{"id":3,"t":true}])");
   auto transformed = apply_page_script(page_script::transform, t, in, step, plan.settings, ids, 9);
   BOOST_REQUIRE_EQUAL(transformed.page.size(), 3u);
   BOOST_TEST(transformed.page.record(0) == R"({"id":1,"t":true})");
   BOOST_TEST(transformed.page.record(1) == R"({"id":2})");  // nothing returned: as it was
   BOOST_TEST(transformed.page.origin() == in.origin());
-  auto f = returned(R"([true,0,"yes"])");
+  auto f = returned_answer(R"([true,0,"yes"])");
   auto filtered = apply_page_script(page_script::filter, f, in, step, plan.settings, ids, 9);
   BOOST_REQUIRE_EQUAL(filtered.page.size(), 2u);
   BOOST_TEST(filtered.ignored == 1);
@@ -74,7 +67,7 @@ BOOST_FIXTURE_TEST_CASE(an_expression_filter_judges_what_a_script_transform_made
   BOOST_REQUIRE(filter);
   step.filter_after_script = std::move(*filter);
   auto in = page_of({R"({"id":5})", R"({"id":6})"});
-  auto t = returned(R"([{"id":1},{"id":9}])");
+  auto t = returned_answer(R"([{"id":1},{"id":9}])");
   auto out = apply_page_script(page_script::transform, t, in, step, plan.settings, ids, 9);
   BOOST_REQUIRE_EQUAL(out.page.size(), 1u);
   BOOST_TEST(out.page.record(0) == R"({"id":1})");
@@ -83,7 +76,7 @@ BOOST_FIXTURE_TEST_CASE(an_expression_filter_judges_what_a_script_transform_made
 
 BOOST_FIXTURE_TEST_CASE(a_failed_call_keeps_every_record_for_a_retry, scripted_export) {
   auto in = page_of({R"({"id":1})", R"({"id":2})"});
-  for (auto answer : {failed_answer("Error", "boom"), returned(R"([true])"), returned(R"({"a":1})"), returned("")}) {
+  for (auto answer : {failed_answer("Error", "boom"), returned_answer(R"([true])"), returned_answer(R"({"a":1})"), returned_answer("")}) {
     auto out = apply_page_script(page_script::filter, answer, in, step, plan.settings, ids, 9);
     BOOST_TEST(out.page.size() == 0u);
     BOOST_REQUIRE_EQUAL(out.errors.size(), 2u);

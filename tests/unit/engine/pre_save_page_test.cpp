@@ -40,13 +40,6 @@ record_page page_of(std::initializer_list<std::string_view> records, std::uint64
   return b.take(page_origin(0, number));
 }
 
-user_code_answer returned(std::string text) {
-  user_code_answer a;
-  a.ok = true;
-  a.returned = std::move(text);
-  return a;
-}
-
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(the_hook_gets_the_page_and_its_context, hooked_export) {
@@ -68,7 +61,7 @@ BOOST_FIXTURE_TEST_CASE(the_hook_gets_the_page_and_its_context, hooked_export) {
 
 BOOST_FIXTURE_TEST_CASE(what_the_hook_returns_replaces_the_page, hooked_export) {
   auto in = page_of({R"({"id":1})", R"({"id":2})", R"({"id":3})"}, 1);
-  auto answer = returned(R"({"data":[{"id":1,"t":true},{"id":3,"t":true}],"errors":[{"code":"c","message":"m"}],
+  auto answer = returned_answer(R"({"data":[{"id":1,"t":true},{"id":3,"t":true}],"errors":[{"code":"c","message":"m"}],
                  "newErrorsAndRetryData":[{"retryData":{"id":2},"errors":[{"code":"bad","message":"no"}]}]})");
   auto out = apply_pre_save_page(answer, in, step, ids, 1000);
   BOOST_TEST(out.fatal.empty());
@@ -82,7 +75,7 @@ BOOST_FIXTURE_TEST_CASE(what_the_hook_returns_replaces_the_page, hooked_export) 
   BOOST_TEST(out.errors[1].code == "bad");
   BOOST_TEST(!out.errors[1].retry_data_key.empty());
   BOOST_TEST(json::parse(out.errors[1].retry_data).at("id").as_int64() == 2);
-  auto abort_answer = returned(R"({"data":[],"abort":true})");
+  auto abort_answer = returned_answer(R"({"data":[],"abort":true})");
   auto aborted = apply_pre_save_page(abort_answer, in, step, ids, 1000);
   BOOST_TEST(aborted.abort);
   BOOST_TEST(aborted.page.size() == 0u);
@@ -91,8 +84,8 @@ BOOST_FIXTURE_TEST_CASE(what_the_hook_returns_replaces_the_page, hooked_export) 
 
 BOOST_FIXTURE_TEST_CASE(a_failed_hook_fails_the_flow_and_keeps_every_record, hooked_export) {
   auto in = page_of({R"({"id":1})", R"({"id":2})"}, 1);
-  for (auto answer : {failed_answer("boom", "it threw"), returned("{not json"), returned(R"({"data":5})"),
-                       returned("")}) {
+  for (auto answer : {failed_answer("boom", "it threw"), returned_answer("{not json"), returned_answer(R"({"data":5})"),
+                       returned_answer("")}) {
     auto out = apply_pre_save_page(answer, in, step, ids, 1000);
     BOOST_TEST(!out.fatal.empty());
     BOOST_TEST(out.fatal.find("script s1, function pre") != std::string::npos, out.fatal);

@@ -12,13 +12,6 @@ BOOST_AUTO_TEST_SUITE(router_scripts_test)
 
 namespace {
 
-user_code_answer returned(std::string text) {
-  user_code_answer a;
-  a.ok = true;
-  a.returned = std::move(text);
-  return a;
-}
-
 const document_texts scripts = {{"s1", R"({"_id":"s1","content":"function f() {}"})"}};
 
 flow_routes routes_of(const char* flow) {
@@ -43,15 +36,15 @@ BOOST_AUTO_TEST_CASE(a_router_script_answers_branch_indices_per_record) {
   BOOST_TEST(calls[0].branch == -1);
   route_decisions decided;
   std::string why, error_code;
-  auto answer = returned("[[1,0], 1, null, []]");
+  auto answer = returned_answer("[[1,0], 1, null, []]");
   BOOST_TEST(read_router_answer(calls[0], answer, step, 4, decided, why, error_code), why);
   std::vector<std::vector<std::uint32_t>> chosen{{1, 0}, {1}, {}, {}};
   BOOST_TEST(decided.chosen == chosen);
-  auto bad = returned(R"([["x"]])");
+  auto bad = returned_answer(R"([["x"]])");
   BOOST_TEST(!read_router_answer(calls[0], bad, step, 1, decided, why, error_code));
   BOOST_TEST(why.find("branch indices") != std::string::npos, why);
   BOOST_TEST(error_code == "invalid_extension_response");
-  auto wrong_count = returned("[0]");
+  auto wrong_count = returned_answer("[0]");
   BOOST_TEST(!read_router_answer(calls[0], wrong_count, step, 2, decided, why, error_code));
   // A script router naming no script, or a missing one, does not run.
   const char* none = R"({"routers":[{"id":"r","routeRecordsUsing":"script","branches":[{}]}]})";
@@ -72,7 +65,7 @@ BOOST_AUTO_TEST_CASE(scripted_branch_filters_answer_per_branch_and_failures_beco
   BOOST_TEST(calls[0].branch == 1);
   route_decisions decided;
   std::string why, error_code;
-  auto answer = returned(R"([0, "y"])");
+  auto answer = returned_answer(R"([0, "y"])");
   BOOST_REQUIRE(read_router_answer(calls[0], answer, step, 2, decided, why, error_code));
   BOOST_REQUIRE_EQUAL(decided.takes.size(), 2u);
   BOOST_TEST(decided.takes[0].empty());
