@@ -61,7 +61,6 @@ using proxy_atom = caf::atom_constant<caf::atom("proxy")>;
 using invoke_atom = caf::atom_constant<caf::atom("invoke")>;
 using export_atom = caf::atom_constant<caf::atom("export")>;
 using once_atom = caf::atom_constant<caf::atom("once")>;
-using preview_atom = caf::atom_constant<caf::atom("preview")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 // user code
 using mint_atom = caf::atom_constant<caf::atom("mint")>;
@@ -210,23 +209,22 @@ typename Inspector::result_type inspect(Inspector& f, proxy_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, standalone_import& x) {
-  return f(caf::meta::type_name("standalone_import"), x.import_doc, x.connection, x.body);
+  return f(caf::meta::type_name("standalone_import"), x.account, x.spec, x.body);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, standalone_export& x) {
-  return f(caf::meta::type_name("standalone_export"), x.export_doc, x.connection, x.position,
-           x.one_page);
+  return f(caf::meta::type_name("standalone_export"), x.account, x.spec, x.position, x.one_page);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, export_page& x) {
-  return f(caf::meta::type_name("export_page"), x.error, x.data, x.count, x.position, x.done);
+  return f(caf::meta::type_name("export_page"), x.error, x.data, x.errors, x.count, x.position, x.done);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, preview_request& x) {
-  return f(caf::meta::type_name("preview_request"), x.body, x.connection);
+  return f(caf::meta::type_name("preview_request"), x.account, x.body, x.spec);
 }
 
 template <class Inspector>

@@ -69,32 +69,13 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
   return std::make_shared<const http_endpoint>(std::move(*endpoint));
 }
 
-// The error of a standalone call that cannot start, as its reply type.
-template <class Reply>
-Reply failed_call(api_error e) {
-  if constexpr (std::is_same_v<Reply, export_page>) {
-    export_page page;
-    page.error = std::move(e);
-    return page;
-  } else {
-    return api_reply::fail(std::move(e));
-  }
-}
-
-// A standalone call on `connection`: spawns its actor (spawn_import_invocation
-// or spawn_export_invocation) and answers with what it answers to
-// (invoke_atom, xs…).
-template <class Reply, class Spawn, class... Ts>
-caf::result<Reply> call_on(engine_ptr self, const std::string& connection, Spawn spawn,
-                           const Ts&... xs) {
-  api_reply error;
-  auto endpoint = endpoint_of(connection, error);
-  if (!endpoint)
-    return failed_call<Reply>(std::move(error.error));
-  auto call = spawn(self->system(), self->state.services, std::move(endpoint));
+// A standalone call: spawns its actor (spawn_import_invocation or
+// spawn_export_invocation) and answers with what it answers to `request`.
+template <class Reply, class Spawn, class Request>
+caf::result<Reply> call_alone(engine_ptr self, Spawn spawn, const Request& request) {
+  auto call = spawn(self->system(), self->state.services);
   auto rp = self->make_response_promise<Reply>();
-  self->request(call, caf::infinite, invoke_atom::value, xs...)
-    .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); });
+  self->request(call, caf::infinite, request).then([rp](Reply& r) mutable { rp.deliver(std::move(r)); });
   return rp;
 }
 
@@ -275,15 +256,13 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       return ask_out(self, endpoint, std::move(*req), once, false);
     },
     [=](const standalone_import& r) -> caf::result<api_reply> {
-      return call_on<api_reply>(self, r.connection, spawn_import_invocation, r.import_doc, r.body);
+      return call_alone<api_reply>(self, spawn_import_invocation, r);
     },
     [=](const standalone_export& r) -> caf::result<export_page> {
-      return call_on<export_page>(self, r.connection, spawn_export_invocation, r.export_doc,
-                                  r.position, r.one_page);
+      return call_alone<export_page>(self, spawn_export_invocation, r);
     },
     [=](const preview_request& r) -> caf::result<api_reply> {
-      return call_on<api_reply>(self, r.connection, spawn_export_invocation, preview_atom::value,
-                                r.body);
+      return call_alone<api_reply>(self, spawn_export_invocation, r);
     },
     [=](const connector_function_request& r) -> caf::result<api_reply> { return call_connector_function(self, r); },
     [=](const script_logs_request& r) -> caf::result<api_reply> {

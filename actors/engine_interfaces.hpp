@@ -127,18 +127,17 @@ using engine_store_actor = caf::typed_actor<
 
 // -- standalone calls ---------------------------------------------------------
 
-/// One standalone import call (import_invocation.cpp): import JSON, body →
-/// one result per record; then it quits.
+/// One standalone import call (import_invocation.cpp): the records of the
+/// body → one result per record; then it quits.
 using import_invocation_actor = caf::typed_actor<
-  caf::replies_to<invoke_atom, std::string, std::string>::with<api_reply>,
-  outbound_reply>;
+  caf::replies_to<standalone_import>::with<api_reply>,
+  outbound_reply, user_code_reply>;
 
-/// One standalone export call (export_invocation.cpp): export JSON,
-/// position JSON or "", one page only → the page(s); or a preview of an
-/// unsaved export; then it quits.
+/// One standalone export call (export_invocation.cpp): the page(s) from a
+/// position; or a preview of an unsaved export; then it quits.
 using export_invocation_actor = caf::typed_actor<
-  caf::replies_to<invoke_atom, std::string, std::string, bool>::with<export_page>,
-  caf::replies_to<invoke_atom, preview_atom, std::string>::with<api_reply>,
-  outbound_reply>;
+  caf::replies_to<standalone_export>::with<export_page>,
+  caf::replies_to<preview_request>::with<api_reply>,
+  outbound_reply, user_code_reply>;
 
 }  // namespace integrator

@@ -7,9 +7,11 @@
 
 #include "actors/outbound_reply.hpp"
 #include "actors/spawn_work.hpp"
+#include "actors/user_code_call.hpp"
 #include "core/engine/export_cursor.hpp"
+#include "core/engine/export_page_code.hpp"
 #include "core/engine/export_preview.hpp"
-#include "core/engine/user_code.hpp"
+#include "core/engine/flow_plan.hpp"
 
 namespace integrator {
 
@@ -19,18 +21,25 @@ namespace {
 
 struct export_call_state {
   std::shared_ptr<const node_services> services;
-  std::shared_ptr<const http_endpoint> endpoint;
-  json::value settings = json::object();
-  std::optional<export_step> step;
-  std::optional<export_cursor> cursor;
+  std::string account;
+  std::shared_ptr<const flow_plan> plan;  ///< the export alone (standalone_spec)
+  const export_step* step = nullptr;
+  std::optional<export_cursor> cursor;            ///< an HTTP export's paging
+  std::optional<wrapper_cursor> wrapper;          ///< a wrapper export's calls
+  std::optional<export_page_code> code;           ///< the page in its user code
+  std::optional<object_id_generator> ids;
+  std::uint64_t tag = 0;  ///< of the user code call out
   std::string data = "[";
   std::uint64_t records = 0;
+  json::array errors;  ///< what the user code gave
   bool one_page = false;
+  bool stopped = false;  ///< preSavePage aborted: no further page
   caf::typed_response_promise<export_page> rp;
   // POST /exports/preview
   std::optional<export_preview> preview;
   std::optional<export_pager> preview_pager;
   export_request sent;  ///< the preview's one request
+  export_preview::outcome seen;
   caf::typed_response_promise<api_reply> preview_rp;
   static inline const char* name = "export_invocation";
 };
@@ -48,103 +57,247 @@ void answer(export_call_ptr self, export_page page) {
   self->quit();
 }
 
-// Asks for the next page; answers when paging is over.
+bool more(const export_call_state& st) {
+  return !st.stopped && (st.wrapper ? st.wrapper->more() : st.cursor->more());
+}
+
+void answer_pages(export_call_ptr self) {
+  auto& st = self->state;
+  export_page page;
+  page.data = std::move(st.data) + "]";
+  page.count = st.records;
+  if (!st.errors.empty())
+    page.errors = json::serialize(st.errors);
+  if (st.cursor)
+    page.position = json::serialize(st.cursor->position());
+  page.done = !more(st);
+  answer(self, std::move(page));
+}
+
+void add_record(export_call_state& st, std::string_view record) {
+  if (st.records++ > 0)
+    st.data += ',';
+  st.data += record;
+}
+
+json::object error_json(const job_error_entry& e) {
+  return json::object{{"code", e.code}, {"message", e.message}, {"source", e.source}};
+}
+
+void call_code(export_call_ptr self) {
+  auto& st = self->state;
+  call_user_function(*st.services, st.account, "", st.code->function(), extension_type::hook, st.code->options(),
+                     caf::actor_cast<export_invocation_actor>(self), ++st.tag);
+}
+
+// Asks for the next page, or answers when paging is over.
 void fetch(export_call_ptr self) {
   auto& st = self->state;
+  if (!more(st) || (st.records >= max_export_records)) {
+    answer_pages(self);
+    return;
+  }
+  if (st.wrapper) {
+    call_user_function(*st.services, st.account, "", *st.step->wrapper->fn, extension_type::wrapper,
+                       st.wrapper->next_options(), caf::actor_cast<export_invocation_actor>(self), ++st.tag);
+    return;
+  }
   auto req = st.cursor->next();
   if (auto refused = st.cursor->take_refusal()) {
     answer(self, failed(refused->code, refused->message));
     return;
   }
   if (!req) {
-    export_page page;
-    page.data = std::move(st.data) + "]";
-    page.count = st.records;
-    page.position = json::serialize(st.cursor->position());
-    page.done = true;
-    answer(self, std::move(page));
+    answer_pages(self);
     return;
   }
-  call_out(*st.services->outbound, *st.endpoint, "export", std::move(*req),
+  call_out(*st.services->outbound, *st.step->endpoint, "export", std::move(*req),
            caf::actor_cast<export_invocation_actor>(self), 0);
+}
+
+// A page is read (and through its user code): the next, or the answer.
+void page_done(export_call_ptr self) {
+  if (self->state.one_page)
+    answer_pages(self);
+  else
+    fetch(self);
+}
+
+// The page's user code is through: its records join the answer.
+void code_done(export_call_ptr self) {
+  auto& st = self->state;
+  auto out = st.code->finish();
+  st.code.reset();
+  for (const auto& e : out.errors)
+    st.errors.push_back(error_json(e));
+  if (!out.fatal.empty()) {
+    answer(self, failed(error_code::extension_failed, out.fatal));
+    return;
+  }
+  for (std::size_t i = 0; i < out.page.size(); ++i)
+    add_record(st, out.page.record(i));
+  st.stopped = st.stopped || out.abort;
+  page_done(self);
+}
+
+// The records a page kept: into the answer, or first through the export's
+// user code (a script transform or filter, preSavePage).
+void take_page(export_call_ptr self, page_builder& kept) {
+  auto& st = self->state;
+  if (!st.step->runs_page_code() || kept.empty()) {
+    page_done(self);
+    return;
+  }
+  st.code.emplace(*st.plan, *st.step, kept.take());
+  if (st.code->due() == export_page_code::op::done)
+    code_done(self);
+  else
+    call_code(self);
+}
+
+// Where a page's records go as they are read: into the answer, or into
+// `kept`, for the export's user code first.
+auto keeper(export_call_state& st, page_builder& kept) {
+  return [&st, &kept, hooked = st.step->runs_page_code()](std::string_view record) {
+    if (hooked)
+      kept.append(record);
+    else
+      add_record(st, record);
+  };
 }
 
 void on_page(export_call_ptr self, outbound_response& resp) {
   auto& st = self->state;
   auto answer_of = st.cursor->settle(resp);
-  auto r = st.cursor->read(answer_of, resp.body, [self](std::string_view kept) {
-    auto& st = self->state;
-    if (st.records++ > 0)
-      st.data += ',';
-    st.data += kept;
-  });
+  page_builder kept(1, 0);
+  auto r = st.cursor->read(answer_of, resp.body, keeper(st, kept));
   if (!r.fatal.empty()) {
     answer(self, failed(error_code::export_failed, r.fatal));
     return;
   }
-  if (st.one_page || st.records >= max_export_records || !st.cursor->more()) {
-    export_page page;
-    page.data = std::move(st.data) + "]";
-    page.count = st.records;
-    page.position = json::serialize(st.cursor->position());
-    page.done = !st.cursor->more();
-    answer(self, std::move(page));
+  take_page(self, kept);
+}
+
+void on_wrapper_answer(export_call_ptr self, user_code_answer& a) {
+  auto& st = self->state;
+  page_builder kept(1, 0);
+  bool offline = false;
+  auto r = st.wrapper->read(a, keeper(st, kept), offline, wall_clock_ms());
+  for (const auto& e : r.errors)
+    st.errors.push_back(error_json(e));
+  if (!r.fatal.empty()) {
+    answer(self, failed(error_code::wrapper_failed, r.fatal));
     return;
   }
-  fetch(self);
+  take_page(self, kept);
+}
+
+// A preview's user code: each op answered adds its stage.
+void on_preview_code(export_call_ptr self, user_code_answer& a) {
+  auto& st = self->state;
+  auto op = st.code->due();
+  auto before = st.code->errors().size();
+  st.code->take(a, *st.ids, wall_clock_ms());
+  json::array errors, data;
+  for (auto i = before; i < st.code->errors().size(); ++i)
+    errors.push_back(error_json(st.code->errors()[i]));
+  if (!st.code->failure().empty())
+    errors.push_back(json::object{{"code", code_name(error_code::extension_failed)}, {"message", st.code->failure()}});
+  const auto& page = st.code->current();
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    boost::system::error_code ec;
+    data.push_back(parse_json(page.record(i), ec));
+  }
+  st.seen.stages.push_back(export_preview::stage(export_page_code::stage_name(op), data, std::move(errors)));
+  if (st.code->due() != export_page_code::op::done) {
+    call_code(self);
+    return;
+  }
+  st.seen.data = st.code->failure().empty() ? std::move(data) : json::array();
+  st.preview_rp.deliver(api_reply::json(api_status::ok, export_preview::answer(std::move(st.seen))));
+  self->quit();
 }
 
 void on_preview(export_call_ptr self, outbound_response& resp) {
   auto& st = self->state;
   auto got = st.preview_pager->on_response(resp);
-  st.preview_rp.deliver(api_reply::json(
-    api_status::ok, st.preview->answer(st.sent, st.endpoint->url_of(st.sent.target), resp, got)));
+  st.seen = st.preview->read(st.sent, st.step->endpoint->url_of(st.sent.target), resp, got);
+  if (st.step->runs_page_code() && !st.seen.data.empty()) {
+    page_builder records(1, 0);
+    for (const auto& r : st.seen.data)
+      records.append(json::serialize(r));
+    st.code.emplace(*st.plan, *st.step, records.take());
+    call_code(self);
+    return;
+  }
+  st.preview_rp.deliver(api_reply::json(api_status::ok, export_preview::answer(std::move(st.seen))));
   self->quit();
+}
+
+// The plan of a standalone export, or why it cannot run.
+result<std::shared_ptr<const flow_plan>> plan_of(const job_spec& spec) {
+  auto plan = flow_plan::compile(spec);
+  if (!plan) {
+    auto e = plan.error();
+    if (e.code != error_code::user_code_unavailable)
+      e.code = error_code::invalid_export;
+    e.field = "export";
+    return e;
+  }
+  return std::make_shared<const flow_plan>(std::move(*plan));
 }
 
 }  // namespace
 
 export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services,
-                                                std::shared_ptr<const http_endpoint> endpoint) {
+                                                std::shared_ptr<const node_services> services) {
   // (Arguments, not captures: see spawn_work.hpp.)
-  return spawn_work(sys, services->detach, [](export_call_ptr self, std::shared_ptr<const node_services> services,
-                                               std::shared_ptr<const http_endpoint> endpoint) -> export_invocation_actor::behavior_type {
+  return spawn_work(sys, services->detach, [](export_call_ptr self, std::shared_ptr<const node_services> services)
+                                              -> export_invocation_actor::behavior_type {
     self->state.services = services;
-    self->state.endpoint = endpoint;
+    self->state.ids.emplace(make_id_generator());
     return {
-      [=](invoke_atom, const std::string& export_doc, const std::string& position,
-          bool one_page) -> caf::result<export_page> {
+      [=](standalone_export& call) -> caf::result<export_page> {
         auto& st = self->state;
-        boost::system::error_code ec;
-        auto doc = parse_json(export_doc, ec);
-        auto step = ec ? result<export_step>(invalid_input("the export is not a JSON object"))
-                       : export_step::compile(doc, st.endpoint, st.settings);
-        if (auto refused = step ? refuse_user_code("the export", doc) : std::nullopt)
-          step = std::move(*refused);
-        if (!step) {
+        auto plan = plan_of(call.spec);
+        if (!plan) {
           self->quit();
-          bool user_code = step.error().code == error_code::user_code_unavailable;
-          auto page = failed(user_code ? step.error().code : error_code::invalid_export, step.error().message);
-          page.error.field = "export";
+          export_page page;
+          page.error = plan.error();
           return page;
         }
-        st.step = std::move(*step);
-        st.cursor.emplace(*st.step, st.settings);
-        if (!position.empty()) {
-          auto p = parse_json(position, ec);
-          if (!ec && p.is_object())
-            st.cursor->restore(p.get_object());
+        st.account = std::move(call.account);
+        st.plan = std::move(*plan);
+        st.step = &st.plan->generators.front();
+        if (st.step->wrapper) {
+          // A wrapper's calls go on from the start: its state is not a position.
+          st.wrapper.emplace(*st.plan, *st.step);
+        } else {
+          st.cursor.emplace(*st.step, st.plan->settings);
+          boost::system::error_code ec;
+          if (!call.position.empty())
+            if (auto p = parse_json(call.position, ec); !ec && p.is_object())
+              st.cursor->restore(p.get_object());
         }
-        st.one_page = one_page;
+        st.one_page = call.one_page && !st.wrapper;
         st.rp = self->make_response_promise<export_page>();
         fetch(self);
         return st.rp;
       },
-      [=](invoke_atom, preview_atom, const std::string& body) -> caf::result<api_reply> {
+      [=](preview_request& call) -> caf::result<api_reply> {
         auto& st = self->state;
+        auto plan = plan_of(call.spec);
+        if (plan && (*plan)->generators.front().wrapper)
+          plan = make_api_error(error_code::user_code_unavailable,
+                                "a wrapper export is not previewed here: invoke it (POST /exports/{id}/invoke) "
+                                "to see what its function answers",
+                                "export");
+        if (!plan) {
+          self->quit();
+          return api_reply::fail(plan.error());
+        }
         boost::system::error_code ec;
-        auto doc = parse_json(body, ec);
+        auto doc = parse_json(call.body, ec);
         auto preview = ec || !doc.is_object()
                          ? result<export_preview>(invalid_input("the export is not a JSON object"))
                          : export_preview::compile(doc.get_object());
@@ -152,10 +305,9 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
           self->quit();
           return api_reply::fail(make_api_error(error_code::invalid_export, preview.error().message, "export"));
         }
-        if (auto refused = refuse_user_code("the export", doc)) {
-          self->quit();
-          return api_reply::fail(*refused);
-        }
+        st.account = std::move(call.account);
+        st.plan = std::move(*plan);
+        st.step = &st.plan->generators.front();
         st.preview = std::move(*preview);
         st.preview_pager.emplace(st.preview->pager());
         auto req = st.preview_pager->next();
@@ -166,13 +318,13 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
                                                      failed ? failed->message : "the export makes no request"));
         }
         st.sent = *req;
-        auto out = st.endpoint->request(req->method, req->target, std::move(req->body), req->headers);
+        auto out = st.step->endpoint->request(req->method, req->target, std::move(req->body), req->headers);
         if (!out) {
           self->quit();
           return api_reply::json(api_status::ok, st.preview->answer_unsent(out.error().message));
         }
         st.preview_rp = self->make_response_promise<api_reply>();
-        call_out(*st.services->outbound, *st.endpoint, "export", std::move(*out),
+        call_out(*st.services->outbound, *st.step->endpoint, "export", std::move(*out),
                  caf::actor_cast<export_invocation_actor>(self), 0);
         return st.preview_rp;
       },
@@ -182,8 +334,24 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         else
           on_page(self, resp);
       },
+      [=](code_atom, std::uint64_t tag, user_code_answer& a) {
+        auto& st = self->state;
+        if (tag != st.tag)
+          return;
+        if (st.preview) {
+          on_preview_code(self, a);
+        } else if (st.code) {
+          st.code->take(a, *st.ids, wall_clock_ms());
+          if (st.code->due() == export_page_code::op::done)
+            code_done(self);
+          else
+            call_code(self);
+        } else {
+          on_wrapper_answer(self, a);
+        }
+      },
     };
-  }, services, endpoint);
+  }, services);
 }
 
 }  // namespace integrator

@@ -1,7 +1,6 @@
 // An export's user code between the export and the processors: its script
-// transform, its script output filter (core/engine/page_scripts.hpp) and
-// its preSavePage hook (core/engine/pre_save_page.hpp), in that order, each
-// a call per page. Several pages are in calls at once; what comes out goes
+// transform, its script output filter and its preSavePage hook, in that
+// order, each a call per page (core/engine/export_page_code.hpp). Several pages are in calls at once; what comes out goes
 // on in page order; an abort or a failure of preSavePage takes effect from
 // the page that answered it, as if pages met the hook one at a time. Every
 // page taken passes a page on, empty when nothing of it goes on, so the job
@@ -15,8 +14,7 @@
 #include "actors/spawn_work.hpp"
 #include "actors/stages.hpp"
 #include "actors/user_code_call.hpp"
-#include "core/engine/page_scripts.hpp"
-#include "core/engine/pre_save_page.hpp"
+#include "core/engine/export_page_code.hpp"
 
 namespace integrator {
 
@@ -27,19 +25,13 @@ struct inbound {
   page_source_actor from;
 };
 
-// What runs on a page, in order.
-enum class page_op : std::uint8_t { transform, filter, pre_save_page, done };
-
 // A page in calls (or done, waiting for the pages before it to go on
-// first): the op whose call is out, the page as it stands, what the ops
-// before said.
+// first): its user code as it stands, and the tag of the call out.
 struct call {
   inbound in;
   std::uint64_t tag = 0;
-  page_op op = page_op::done;
-  record_page current;
-  std::optional<hooked_page> out;
-  hooked_page so_far;  ///< errors and ignored records of the script ops
+  std::optional<export_page_code> code;  ///< unset: the page is skipped
+  std::optional<hooked_page> out;        ///< set: done
 };
 
 struct hook_state {
@@ -114,71 +106,18 @@ void pass_on(hook_ptr self, inbound in, std::optional<hooked_page> out) {
   st.relay.drain(self, st.links.downstream);
 }
 
-page_op next_op(const export_step& step, page_op after) {
-  switch (after) {
-    case page_op::transform:
-      if (step.filter_script)
-        return page_op::filter;
-      [[fallthrough]];
-    case page_op::filter:
-      if (step.pre_save_page)
-        return page_op::pre_save_page;
-      [[fallthrough]];
-    default:
-      return page_op::done;
-  }
-}
-
-page_op first_op(const export_step& step) {
-  return step.transform_script ? page_op::transform : next_op(step, page_op::transform);
-}
-
-// Calls `op` on the call's page as it stands; with nothing (left) to run,
-// the page is done.
-void run_op(hook_ptr self, call& c, page_op op) {
+// Calls the op due on the call's page; with nothing (left) to run, the
+// page is done.
+void run_op(hook_ptr self, call& c) {
   auto& st = self->state;
-  c.op = op;
-  if (op == page_op::done) {
-    if (!c.out)
-      c.out = std::move(c.so_far);
-    c.out->page = c.current;
+  auto& code = *c.code;
+  if (code.due() == export_page_code::op::done) {
+    c.out = code.finish();
     return;
   }
   c.tag = ++st.tag;
-  auto me = caf::actor_cast<hook_stage_actor>(self);
-  if (op == page_op::pre_save_page) {
-    call_user_function(*st.services, st.links.account, "", *st.step->pre_save_page, extension_type::hook,
-                       pre_save_page_options(*st.plan, *st.step, c.current), me, c.tag);
-    return;
-  }
-  // Script filters and transforms: the function once per record, in one call.
-  const auto& fn = op == page_op::transform ? *st.step->transform_script : *st.step->filter_script;
-  call_user_function(*st.services, st.links.account, "", fn, extension_type::hook,
-                     page_script_options(*st.plan, *st.step, c.current), me, c.tag);
-}
-
-// What the answer of a call's op makes of its page; then the next op.
-void take_answer(hook_ptr self, call& c, user_code_answer& answer) {
-  auto& st = self->state;
-  auto now = wall_clock_ms();
-  if (c.op == page_op::pre_save_page) {
-    auto out = apply_pre_save_page(answer, c.current, *st.step, *st.ids, now);
-    out.ignored += c.so_far.ignored;
-    out.errors.insert(out.errors.begin(), std::make_move_iterator(c.so_far.errors.begin()),
-                      std::make_move_iterator(c.so_far.errors.end()));
-    c.current = out.page;
-    c.out = std::move(out);
-    run_op(self, c, page_op::done);
-    return;
-  }
-  auto kind = c.op == page_op::transform ? page_script::transform : page_script::filter;
-  auto scripted = apply_page_script(kind, answer, c.current, *st.step, st.plan->settings, *st.ids, now);
-  c.so_far.ignored += scripted.ignored;
-  bool failed = !scripted.errors.empty();
-  std::move(scripted.errors.begin(), scripted.errors.end(), std::back_inserter(c.so_far.errors));
-  c.current = std::move(scripted.page);
-  // A page whose script failed has no records left for what follows.
-  run_op(self, c, failed ? page_op::done : next_op(*st.step, c.op));
+  call_user_function(*st.services, st.links.account, "", code.function(), extension_type::hook, code.options(),
+                     caf::actor_cast<hook_stage_actor>(self), c.tag);
 }
 
 // Sends the answered pages at the front on, then calls the hook on the
@@ -186,7 +125,7 @@ void take_answer(hook_ptr self, call& c, user_code_answer& answer) {
 // hook's calls overlap as the processors' requests do).
 void advance(hook_ptr self) {
   auto& st = self->state;
-  while (!st.calls.empty() && st.calls.front().op == page_op::done && st.calls.front().out) {
+  while (!st.calls.empty() && st.calls.front().out) {
     auto c = std::move(st.calls.front());
     st.calls.pop_front();
     pass_on(self, std::move(c.in), std::move(c.out));
@@ -207,10 +146,10 @@ void advance(hook_ptr self) {
       continue;
     }
     call c;
-    c.current = in.page;
+    c.code.emplace(*st.plan, *st.step, in.page);
     c.in = std::move(in);
     st.calls.push_back(std::move(c));
-    run_op(self, st.calls.back(), first_op(*st.step));
+    run_op(self, st.calls.back());
   }
   maybe_end(self);
 }
@@ -237,8 +176,9 @@ hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<cons
       [=](code_atom, std::uint64_t tag, user_code_answer& answer) {
         auto& st = self->state;
         for (auto& c : st.calls)
-          if (c.tag == tag && c.op != page_op::done) {
-            take_answer(self, c, answer);
+          if (c.tag == tag && !c.out) {
+            c.code->take(answer, *st.ids, wall_clock_ms());
+            run_op(self, c);
             break;
           }
         advance(self);

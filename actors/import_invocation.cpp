@@ -1,7 +1,8 @@
 // A standalone import call (POST /imports/{id}/invoke, POST
-// /connections/{id}/import): the records of the body go through the
-// import's filter, mapping and requests, as in a flow, but nothing is
-// persisted and the answer is one result per record.
+// /connections/{id}/import, POST /{apiIdentifier}): the records of the body
+// go through the import's filter, hooks, mapping and requests (or its
+// wrapper's function) as in a flow (core/engine/import_page_run.hpp), but
+// nothing is persisted and the answer is one result per record.
 #include "actors/import_invocation.hpp"
 #include "core/json/json_depth.hpp"
 
@@ -10,10 +11,11 @@
 #include <boost/json.hpp>
 
 #include "actors/catalogue.hpp"
-#include "core/engine/import_plan.hpp"
-#include "core/engine/user_code.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/spawn_work.hpp"
+#include "actors/user_code_call.hpp"
+#include "core/engine/flow_plan.hpp"
+#include "core/engine/import_page_run.hpp"
 
 namespace integrator {
 
@@ -23,11 +25,12 @@ namespace {
 
 struct invocation_state {
   std::shared_ptr<const node_services> services;
-  std::shared_ptr<const http_endpoint> endpoint;
-  std::optional<import_plan> plan;
-  std::vector<import_request> requests;
-  std::vector<record_outcome> outcomes;
+  std::string account;
+  std::shared_ptr<const flow_plan> plan;  ///< the import alone (standalone_spec)
+  const import_step* step = nullptr;
+  std::optional<import_page_run> run;
   std::size_t outstanding = 0;
+  std::uint64_t calls = 0;  ///< tags the hook call out
   caf::typed_response_promise<api_reply> rp;
   static inline const char* name = "import_invocation";
 };
@@ -38,84 +41,120 @@ api_reply invalid(std::string message) {
   return api_reply::fail(make_api_error(error_code::invalid_body, std::move(message), ""));
 }
 
-api_reply results(const invocation_state& st) {
+void answer(invocation_ptr self) {
+  auto& st = self->state;
   json::array out;
-  for (const auto& o : st.outcomes)
+  for (const auto& o : st.run->outcomes())
     out.push_back(import_plan::result_of(o));
-  return api_reply::json(api_status::ok, json::serialize(out));
+  st.rp.deliver(api_reply::json(api_status::ok, json::serialize(out)));
+  self->quit();
 }
 
-// The records of a body: {"data":[…]} or the array itself.
-std::optional<json::array> records_of(const std::string& body) {
+// The records of a body, {"data":[…]} or the array itself, as a page.
+std::optional<record_page> records_of(const std::string& body) {
   boost::system::error_code ec;
   auto v = parse_json(body, ec);
-  if (ec)
-    return std::nullopt;
-  if (v.is_array())
-    return v.get_array();
-  if (const auto* o = v.if_object())
+  const json::array* records = nullptr;
+  if (!ec && v.is_array())
+    records = &v.get_array();
+  else if (const auto* o = ec ? nullptr : v.if_object())
     if (const auto* d = o->if_contains("data"); d && d->is_array())
-      return d->get_array();
-  return std::nullopt;
+      records = &d->get_array();
+  if (!records)
+    return std::nullopt;
+  page_builder page(1, 0);
+  for (const auto& r : *records)
+    page.append(json::serialize(r));
+  return page.take();
+}
+
+// Makes the calls of what the records need next, or answers.
+void proceed(invocation_ptr self, import_page_run::need need) {
+  auto& st = self->state;
+  auto& run = *st.run;
+  auto me = caf::actor_cast<import_invocation_actor>(self);
+  using n = import_page_run::need;
+  switch (need) {
+    case n::hook: {
+      auto h = run.hook();
+      auto type = h == import_hook::wrapper ? extension_type::wrapper : extension_type::hook;
+      call_user_function(*st.services, st.account, "", *st.step->hooks.of(h), type, run.hook_options(), me,
+                         ++st.calls);
+      return;
+    }
+    case n::lookups:
+    case n::requests: {
+      bool lookups = need == n::lookups;
+      st.outstanding = lookups ? run.lookups().size() : run.requests().size();
+      const auto& endpoint = *st.step->endpoint;
+      for (std::size_t q = 0; q < st.outstanding; ++q) {
+        // A lookup's tag has the high bit set.
+        if (lookups) {
+          auto& c = run.lookups()[q];
+          call_out(*st.services->outbound, endpoint, "invoke", endpoint.request(c.method, c.target, std::move(c.body)),
+                   me, q | (1ull << 63));
+        } else {
+          auto& req = run.requests()[q];
+          call_out(*st.services->outbound, endpoint, "invoke",
+                   endpoint.request(req.method, req.target, std::move(req.body), req.headers), me, q);
+        }
+      }
+      return;
+    }
+    case n::finished:
+      answer(self);
+  }
 }
 
 }  // namespace
 
 import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services,
-                                                std::shared_ptr<const http_endpoint> endpoint) {
+                                                std::shared_ptr<const node_services> services) {
   // (Arguments, not captures: see spawn_work.hpp.)
-  return spawn_work(sys, services->detach, [](invocation_ptr self, std::shared_ptr<const node_services> services,
-                                               std::shared_ptr<const http_endpoint> endpoint) -> import_invocation_actor::behavior_type {
+  return spawn_work(sys, services->detach, [](invocation_ptr self, std::shared_ptr<const node_services> services)
+                                              -> import_invocation_actor::behavior_type {
     self->state.services = services;
-    self->state.endpoint = endpoint;
     return {
-      [=](invoke_atom, const std::string& import_doc, const std::string& body) -> caf::result<api_reply> {
+      [=](standalone_import& call) -> caf::result<api_reply> {
         auto& st = self->state;
-        boost::system::error_code ec;
-        auto doc = parse_json(import_doc, ec);
-        auto plan = ec ? result<import_plan>(invalid_input("the import is not JSON"))
-                       : import_plan::compile(doc, json::value());
-        if (auto refused = plan ? refuse_user_code("the import", doc) : std::nullopt)
-          plan = std::move(*refused);
+        auto plan = flow_plan::compile(call.spec);
         if (!plan) {
           self->quit();
           if (plan.error().code == error_code::user_code_unavailable)
             return api_reply::fail(plan.error());
           return invalid("the import cannot run: " + plan.error().message);
         }
-        st.plan = std::move(*plan);
-        auto records = records_of(body);
-        if (!records) {
+        auto page = records_of(call.body);
+        if (!page) {
           self->quit();
           return invalid("the body must be {\"data\":[records…]} or an array of records");
         }
-        std::vector<json::value> recs(records->begin(), records->end());
-        st.requests = st.plan->stage(recs, json::object(), st.outcomes);
-        st.outstanding = st.requests.size();
-        if (st.outstanding == 0) {
-          self->quit();
-          return results(st);
-        }
+        st.account = std::move(call.account);
+        st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+        st.step = &st.plan->processors.front();
         st.rp = self->make_response_promise<api_reply>();
-        for (std::size_t q = 0; q < st.requests.size(); ++q) {
-          auto& req = st.requests[q];
-          call_out(*st.services->outbound, *st.endpoint, "invoke",
-                   st.endpoint->request(req.method, req.target, std::move(req.body), req.headers),
-                   caf::actor_cast<import_invocation_actor>(self), q);
-        }
+        st.run.emplace(*st.plan, *st.step, false, true);
+        proceed(self, st.run->start(*page));
         return st.rp;
       },
-      [=](http_atom, std::uint64_t q, outbound_response& resp) {
+      [=](http_atom, std::uint64_t tag, outbound_response& resp) {
         auto& st = self->state;
-        st.plan->settle(st.requests[q], resp, st.outcomes, true);
-        if (--st.outstanding == 0) {
-          st.rp.deliver(results(st));
-          self->quit();
-        }
+        bool lookup = (tag >> 63) != 0;
+        auto q = tag & ~(1ull << 63);
+        if (lookup)
+          st.run->take_lookup(q, resp);
+        else
+          st.run->take_response(q, resp);
+        if (--st.outstanding == 0)
+          proceed(self, lookup ? st.run->lookups_answered() : st.run->requests_answered());
+      },
+      [=](code_atom, std::uint64_t tag, user_code_answer& a) {
+        auto& st = self->state;
+        if (tag == st.calls)
+          proceed(self, st.run->take_hook(a, wall_clock_ms()));
       },
     };
-  }, services, endpoint);
+  }, services);
 }
 
 }  // namespace integrator

@@ -9,12 +9,10 @@
 
 #include "actors/engine_interfaces.hpp"
 #include "actors/node_services.hpp"
-#include "core/connect/http_endpoint.hpp"
 
 namespace integrator {
 
 import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services,
-                                                std::shared_ptr<const http_endpoint> endpoint);
+                                                std::shared_ptr<const node_services> services);
 
 }  // namespace integrator

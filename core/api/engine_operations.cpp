@@ -9,6 +9,7 @@
 #include "core/api/job_handlers.hpp"
 #include "core/api/request_body.hpp"
 #include "core/engine/error_store.hpp"
+#include "core/engine/flow_plan.hpp"
 #include "core/engine/job_store.hpp"
 #include "core/engine/run_queue.hpp"
 #include "core/engine/stack_call.hpp"
@@ -39,18 +40,13 @@ engine_step ask(engine_request request) {
   return s;
 }
 
-// A saved export or import, secrets opened, and the id of its connection.
-struct saved_step {
-  std::string doc;
-  std::string connection_id;
-};
-
-std::optional<saved_step> load_step(account_context& ctx, resource_kind kind, const principal& who,
-                                    const std::string& id) {
+// A saved export or import, secrets opened.
+std::optional<json::object> load_step(account_context& ctx, resource_kind kind, const principal& who,
+                                      const std::string& id) {
   auto doc = ctx.resources.load_revealed(kind, who.account_id, who.scope, id);
   if (!doc || !doc->is_object())
     return std::nullopt;
-  return saved_step{json::serialize(*doc), string_member(doc->get_object(), "_connectionId")};
+  return std::move(doc->get_object());
 }
 
 // A connection the caller may use, secrets opened, as JSON.
@@ -66,6 +62,18 @@ std::optional<std::string> load_connection(account_context& ctx, const principal
 
 api_error no_connection() {
   return make_api_error(error_code::not_found, "Connection not found");
+}
+
+// A standalone call of `doc` (an export, or an import) on connection
+// `connection_id`: the request `make` builds from its spec (standalone_spec).
+template <class Make>
+engine_step standalone_step(account_context& ctx, const principal& who, json::object doc, bool is_import,
+                            const std::string& connection_id, Make make) {
+  auto conn = load_connection(ctx, who, connection_id);
+  if (!conn)
+    return fail(no_connection());
+  return ask(make(standalone_spec(ctx.resources, who.account_id, std::move(doc), is_import, connection_id,
+                                  std::move(*conn))));
 }
 
 // The optional run body {_exportIds, startDate, endDate}.
@@ -118,15 +126,14 @@ engine_step start_retries(const principal& who, result<std::vector<job_doc>> job
 }
 
 // An import on its connection, for the engine.
-engine_step import_step(account_context& ctx, const principal& who, const std::optional<std::string>& id,
+engine_step invoke_saved_import(account_context& ctx, const principal& who, const std::optional<std::string>& id,
                         const api_call& call) {
   auto saved = id ? load_step(ctx, resource_kind::import_, who, *id) : std::nullopt;
   if (!saved)
     return fail(make_api_error(error_code::not_found, "Import not found"));
-  auto conn = load_connection(ctx, who, saved->connection_id);
-  if (!conn)
-    return fail(no_connection());
-  return ask(standalone_import{saved->doc, *conn, call.body});
+  auto connection_id = string_member(*saved, "_connectionId");
+  return standalone_step(ctx, who, std::move(*saved), true, connection_id,
+                         [&](job_spec spec) -> engine_request { return standalone_import{who.account_id, std::move(spec), call.body}; });
 }
 
 }  // namespace
@@ -367,12 +374,12 @@ engine_step read_script_logs(account_context&, const principal& who, const api_c
 
 engine_step invoke_import(account_context& ctx, const principal& who, const api_call& call,
                           std::int64_t) {
-  return import_step(ctx, who, call.id, call);
+  return invoke_saved_import(ctx, who, call.id, call);
 }
 
 engine_step invoke_import_by_identifier(account_context& ctx, const principal& who,
                                         const api_call& call, std::int64_t) {
-  return import_step(ctx, who, ctx.resources.import_by_api_identifier(who.account_id, call.id), call);
+  return invoke_saved_import(ctx, who, ctx.resources.import_by_api_identifier(who.account_id, call.id), call);
 }
 
 engine_step import_on_connection(account_context& ctx, const principal& who, const api_call& call,
@@ -383,10 +390,8 @@ engine_step import_on_connection(account_context& ctx, const principal& who, con
   if (!imp || !imp->is_object())
     return fail(make_api_error(error_code::invalid_body,
                                "The body must be {\"import\":{…},\"data\":[…]}", "import"));
-  auto conn = load_connection(ctx, who, call.id);
-  if (!conn)
-    return fail(no_connection());
-  return ask(standalone_import{json::serialize(*imp), *conn, call.body});
+  return standalone_step(ctx, who, imp->get_object(), true, call.id,
+                         [&](job_spec spec) -> engine_request { return standalone_import{who.account_id, std::move(spec), call.body}; });
 }
 
 engine_step invoke_export(account_context& ctx, const principal& who, const api_call& call,
@@ -394,10 +399,10 @@ engine_step invoke_export(account_context& ctx, const principal& who, const api_
   auto saved = load_step(ctx, resource_kind::export_, who, call.id);
   if (!saved)
     return fail(make_api_error(error_code::not_found, "Export not found"));
-  auto conn = load_connection(ctx, who, saved->connection_id);
-  if (!conn)
-    return fail(no_connection());
-  return ask(export_call{standalone_export{saved->doc, *conn, "", false}, saved->connection_id, {}});
+  auto connection_id = string_member(*saved, "_connectionId");
+  return standalone_step(ctx, who, std::move(*saved), false, connection_id, [&](job_spec spec) -> engine_request {
+    return export_call{standalone_export{who.account_id, std::move(spec), "", false}, "", connection_id, {}};
+  });
 }
 
 engine_step export_on_connection(account_context& ctx, const principal& who, const api_call& call,
@@ -409,14 +414,14 @@ engine_step export_on_connection(account_context& ctx, const principal& who, con
     return fail(make_api_error(error_code::invalid_body,
                                "The body must be {\"export\":{…}}", "export"));
   export_call out;
-  out.request.export_doc = json::serialize(*exp);
+  out.export_doc = json::serialize(*exp);
   out.request.one_page = paged;
   out.connection_id = call.id;
   if (paged) {
     out.paged.emplace();
     if (const auto* sent = body->if_contains("pagedExportState"); sent && !sent->is_null()) {
       auto checked = paged_export_state::verify(ctx.resources.box(), *sent, call.id,
-                                                out.request.export_doc);
+                                                out.export_doc);
       if (!checked)
         return fail(make_api_error(error_code::invalid_paged_export_state,
                                    "pagedExportState was not issued for this export or was altered",
@@ -426,11 +431,11 @@ engine_step export_on_connection(account_context& ctx, const principal& who, con
       out.request.position = out.paged->position;
     }
   }
-  auto conn = load_connection(ctx, who, call.id);
-  if (!conn)
-    return fail(no_connection());
-  out.request.connection = std::move(*conn);
-  return ask(std::move(out));
+  return standalone_step(ctx, who, exp->get_object(), false, call.id, [&](job_spec spec) -> engine_request {
+    out.request.account = who.account_id;
+    out.request.spec = std::move(spec);
+    return std::move(out);
+  });
 }
 
 engine_step preview_export(account_context& ctx, const principal& who, const api_call& call,
@@ -441,10 +446,8 @@ engine_step preview_export(account_context& ctx, const principal& who, const api
   if (!conn_id || !conn_id->is_string())
     return fail(make_api_error(error_code::invalid_body,
                                "The body must be an export with _connectionId", "_connectionId"));
-  auto conn = load_connection(ctx, who, std::string(conn_id->get_string()));
-  if (!conn)
-    return fail(no_connection());
-  return ask(preview_request{call.body, *conn});
+  return standalone_step(ctx, who, *body, false, std::string(conn_id->get_string()),
+                         [&](job_spec spec) -> engine_request { return preview_request{who.account_id, call.body, std::move(spec)}; });
 }
 
 api_reply answer_export(const secret_box& box, const export_call& call, export_page page,
@@ -453,6 +456,8 @@ api_reply answer_export(const secret_box& box, const export_call& call, export_p
     return api_reply::fail(std::move(page.error));
   std::string out = "{\"data\":" + (page.data.empty() ? std::string("[]") : page.data)
                     + ",\"dataURIs\":[]";
+  if (!page.errors.empty())  // what its user code gave (a wrapper's, preSavePage's)
+    out += ",\"errors\":" + page.errors;
   if (call.paged) {
     auto next = *call.paged;
     next.position = page.position;
@@ -460,7 +465,7 @@ api_reply answer_export(const secret_box& box, const export_call& call, export_p
     next.page_size = static_cast<std::int64_t>(page.count);
     next.issued_at = now_ms / 1000;
     out += ",\"pagedExportState\":"
-           + json::serialize(next.to_json(box, call.connection_id, call.request.export_doc));
+           + json::serialize(next.to_json(box, call.connection_id, call.export_doc));
   }
   return api_reply::json(api_status::ok, out + "}");
 }

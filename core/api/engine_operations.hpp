@@ -24,6 +24,7 @@ namespace integrator {
 /// next pagedExportState needs.
 struct export_call {
   standalone_export request;
+  std::string export_doc;  ///< as sent (what a pagedExportState is signed over)
   std::string connection_id;
   std::optional<paged_export_state> paged;  ///< set for …/export/pages
 };

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/engine/job_spec.hpp"
 #include "core/util/api_error.hpp"
 
 namespace integrator {
@@ -52,18 +53,19 @@ struct proxy_request {
 };
 
 /// Run the records of `body` ({"data":[…]} or an array) through the
-/// import `import_doc` on `connection`.
+/// import of `spec` (standalone_spec(): the import, its connection, the
+/// code its hooks name).
 struct standalone_import {
-  std::string import_doc;
-  std::string connection;
+  std::string account;  ///< whose one-time tokens its user code gets
+  job_spec spec;
   std::string body;
 };
 
-/// Page export `export_doc` on `connection` from `position` (JSON; ""
-/// from the start): one page, or all of them up to max_export_records.
+/// Page the export of `spec` (standalone_spec()) from `position` (JSON;
+/// "" from the start): one page, or all of them up to max_export_records.
 struct standalone_export {
-  std::string export_doc;
-  std::string connection;
+  std::string account;  ///< whose one-time tokens its user code gets
+  job_spec spec;
   std::string position;
   bool one_page = false;
 };
@@ -71,21 +73,24 @@ struct standalone_export {
 /// The most records a whole (unpaged) standalone export returns.
 inline constexpr std::uint64_t max_export_records = 10000;
 
-/// What a standalone export read: its records (after its transform and
-/// output filter) as one JSON array, and where paging stands.
+/// What a standalone export read: its records (after its transform,
+/// output filter and hooks) as one JSON array, and where paging stands.
 struct export_page {
   api_error error;       ///< set: the export failed, nothing else holds
   std::string data;      ///< JSON array of the records
+  std::string errors;    ///< JSON array of the errors its hooks gave ("": none)
   std::uint64_t count = 0;
   std::string position;  ///< JSON object, for the next call
   bool done = false;     ///< no page follows
 };
 
 /// Run the first page of the unsaved export in `body` (with its postData)
-/// on `connection`, stage by stage.
+/// stage by stage; `spec` (standalone_spec()) holds it with its
+/// connection and the code its hooks name.
 struct preview_request {
+  std::string account;  ///< whose one-time tokens its user code gets
   std::string body;
-  std::string connection;
+  job_spec spec;
 };
 
 }  // namespace integrator

@@ -14,10 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::object stage(const char* name, json::value data, json::array errors = {}) {
-  return json::object{{"name", name}, {"data", std::move(data)}, {"errors", std::move(errors)}};
-}
-
 json::array one_error(const std::string& code, const std::string& message) {
   return json::array{json::object{{"code", code}, {"message", message}}};
 }
@@ -25,6 +21,13 @@ json::array one_error(const std::string& code, const std::string& message) {
 std::string preview_body(json::array data, json::array stages) {
   return json::serialize(json::object{
     {"data", std::move(data)}, {"dataURIs", json::array()}, {"stages", std::move(stages)}});
+}
+
+// {"type":"script",…}: user code, which runs after the preview's stages.
+bool script_block(const json::value* v) {
+  const auto* o = v ? v->if_object() : nullptr;
+  const auto* type = o ? o->if_contains("type") : nullptr;
+  return type && *type == "script";
 }
 
 }  // namespace
@@ -44,13 +47,17 @@ result<export_preview> export_preview::compile(const json::object& body) {
     if (const auto* limit = test->get_object().if_contains("limit"); limit && limit->is_int64()
                                                                      && limit->get_int64() > 0)
       p.limit_ = static_cast<std::size_t>(std::min<std::int64_t>(limit->get_int64(), 100));
-  if (const auto* t = body.if_contains("transform"); t && !t->is_null()) {
+  // A script transform runs as user code, and an expression filter after
+  // it (as in flows: export_step::filter_after_script); a script filter too.
+  bool script_transform = script_block(body.if_contains("transform"));
+  if (const auto* t = body.if_contains("transform"); t && !t->is_null() && !script_transform) {
     auto transform = record_transform::compile(*t);
     if (!transform)
       return transform.error();
     p.transform_ = std::move(*transform);
   }
-  if (const auto* f = body.if_contains("filter"); f && !f->is_null()) {
+  if (const auto* f = body.if_contains("filter");
+      f && !f->is_null() && !script_transform && !script_block(f)) {
     auto filter = filter_expression::compile_filter(*f);
     if (!filter)
       return filter.error();
@@ -66,8 +73,16 @@ result<export_preview> export_preview::compile(const json::object& body) {
   return p;
 }
 
-std::string export_preview::answer(const export_request& req, const std::string& url,
-                                   const outbound_response& r, const export_pager::outcome& got) const {
+json::object export_preview::stage(const char* name, json::value data, json::array errors) {
+  return json::object{{"name", name}, {"data", std::move(data)}, {"errors", std::move(errors)}};
+}
+
+std::string export_preview::answer(outcome seen) {
+  return preview_body(std::move(seen.data), std::move(seen.stages));
+}
+
+export_preview::outcome export_preview::read(const export_request& req, const std::string& url,
+                                             const outbound_response& r, const export_pager::outcome& got) const {
   json::array stages;
   stages.push_back(stage("request", json::object{{"method", req.method}, {"url", url}, {"body", req.body}}));
   json::array raw_errors;
@@ -75,7 +90,7 @@ std::string export_preview::answer(const export_request& req, const std::string&
     raw_errors = one_error(r.status ? std::to_string(r.status) : std::string(code_name(error_code::connection_error)), *got.error);
   stages.push_back(stage("raw", json::object{{"statusCode", r.status}, {"body", r.body}}, std::move(raw_errors)));
   if (got.error)
-    return preview_body({}, std::move(stages));
+    return {{}, std::move(stages)};
   json::array parsed, parse_errors;
   for (auto text : got.records) {
     boost::system::error_code ec;
@@ -108,7 +123,7 @@ std::string export_preview::answer(const export_request& req, const std::string&
   }
   if (records.size() > limit_)
     records.resize(limit_);
-  return preview_body(std::move(records), std::move(stages));
+  return {std::move(records), std::move(stages)};
 }
 
 std::string export_preview::answer_unsent(const std::string& why) const {

@@ -7,10 +7,13 @@
 //   parse      the records read from it (at response.resourcePath)
 //   transform  each record after the export's transform (when it has one)
 //   filter     the records its output filter kept (when it has one)
+// and then a stage for each piece of its user code that ran (a script
+// transform or filter, preSavePage: export_page_code.hpp).
 // `data` is what a flow would get, at most test.limit records (whatever the
 // export's type; 10 when it sets none). postData{lastExportDateTime, currentExportDateTime}
 // fill a delta export's templates; a preview never moves a mark.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -35,14 +38,26 @@ public:
   /// The pager for the one request; its templates see postData.
   export_pager pager() const { return export_pager(plan_, context_); }
 
-  /// The answer, from the request sent (`url`: where it went, without
-  /// credentials) and what came back; `r.body` holds the records `got`
-  /// points into.
-  std::string answer(const export_request& req, const std::string& url,
-                     const outbound_response& r, const export_pager::outcome& got) const;
+  /// What the preview saw, from the request sent (`url`: where it went,
+  /// without credentials) and what came back; `r.body` holds the records
+  /// `got` points into. `data` holds at most the limit's records; the
+  /// export's user code (export_page_code.hpp) runs on them after, each op
+  /// adding its stage.
+  struct outcome {
+    boost::json::array data;
+    boost::json::array stages;
+  };
+  outcome read(const export_request& req, const std::string& url, const outbound_response& r,
+               const export_pager::outcome& got) const;
+
+  /// The answer: {data, dataURIs, stages}.
+  static std::string answer(outcome seen);
 
   /// The answer when the request could not be made at all.
   std::string answer_unsent(const std::string& why) const;
+
+  /// A stage of the answer.
+  static boost::json::object stage(const char* name, boost::json::value data, boost::json::array errors = {});
 
   static constexpr std::size_t default_limit = 10;
 

@@ -89,6 +89,20 @@ constexpr std::string_view import_code[] = {"preMap",    "postMap",      "postSu
                                             "filter",    "inputFilter",  "wrapper"};
 constexpr std::string_view lookup_code[] = {"postResponseMap"};
 
+// The scripts and stacks named `scripts` and `stacks`, into `spec`; those
+// missing are left out (resolving a hook that names one fails, naming it).
+void load_code(const resource_store& resources, const std::string& account, const std::vector<std::string>& scripts,
+               const std::vector<std::string>& stacks, job_spec& spec) {
+  access_scope all;
+  all.full = true;
+  for (const auto& id : scripts)
+    if (auto doc = resources.load_revealed(resource_kind::script, account, all, id))
+      spec.scripts.emplace_back(id, json::serialize(*doc));
+  for (const auto& id : stacks)
+    if (auto doc = resources.load_revealed(resource_kind::stack, account, all, id))
+      spec.stacks.emplace_back(id, json::serialize(*doc));
+}
+
 }  // namespace
 
 result<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
@@ -154,12 +168,35 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
         for (const auto& b : bs->get_array())
           hook_code_ids(b, scripts, stacks);
     }
-  for (const auto& id : scripts)
-    if (auto doc = resources.load_revealed(resource_kind::script, account, all, id))
-      spec.scripts.emplace_back(id, json::serialize(*doc));
-  for (const auto& id : stacks)
-    if (auto doc = resources.load_revealed(resource_kind::stack, account, all, id))
-      spec.stacks.emplace_back(id, json::serialize(*doc));
+  load_code(resources, account, scripts, stacks, spec);
+  return spec;
+}
+
+job_spec standalone_spec(const resource_store& resources, const std::string& account, json::object doc,
+                         bool is_import, const std::string& connection_id, std::string connection) {
+  job_spec spec;
+  auto id = string_member(doc, "_id");
+  doc["_connectionId"] = connection_id;
+  json::object entry{{is_import ? "_importId" : "_exportId", id}};
+  json::object flow;
+  if (auto integration = string_member(doc, "_integrationId"); !integration.empty())
+    flow["_integrationId"] = integration;
+  if (is_import) {
+    entry["type"] = "import";
+    flow["pageProcessors"] = json::array{std::move(entry)};
+  } else {
+    flow["pageGenerators"] = json::array{std::move(entry)};
+  }
+  spec.flow = json::serialize(flow);
+  std::vector<std::string> scripts, stacks;
+  json::value step(std::move(doc));
+  hook_code_ids(step, scripts, stacks);
+  boost::system::error_code ec;
+  if (auto stack = wrapper_stack_id(parse_json(connection, ec)); !stack.empty())
+    stacks.push_back(std::move(stack));
+  (is_import ? spec.imports : spec.exports).emplace_back(id, json::serialize(step));
+  spec.connections.emplace_back(connection_id, std::move(connection));
+  load_code(resources, account, scripts, stacks, spec);
   return spec;
 }
 
@@ -251,6 +288,8 @@ result<flow_plan> flow_plan::for_job(const job_spec& spec, const job_doc& job, s
   auto plan = compile(spec);
   if (!plan)
     return plan;
+  if (plan->generators.empty())
+    return invalid_input("the flow has no page generator", "pageGenerators");
   if (auto selected = plan->select(job.export_ids, spec, now_ms, job.start_date, job.end_date); !selected)
     return selected.error();
   if (job.type == "retry") {
@@ -331,8 +370,6 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       step->export_id = export_id;
       plan.generators.push_back(std::move(*step));
     }
-  if (plan.generators.empty())
-    return invalid_input("the flow has no page generator", "pageGenerators");
   auto routes = flow_routes::of(f);
   if (!routes)
     return routes.error();

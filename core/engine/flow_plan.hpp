@@ -1,9 +1,7 @@
 #pragma once
-// What one flow job runs, in two forms. job_spec: the documents (flow,
-// exports, imports, connections with secrets revealed) as JSON text, a
-// value that can cross nodes. flow_plan: the same compiled once per job
-// (endpoints, paging, filters, mappings, templates), shared read-only by
-// the job's actors.
+// What one flow job runs, compiled once per job from its job_spec
+// (job_spec.hpp): endpoints, paging, filters, mappings, templates, the
+// user code its steps call; shared read-only by the job's actors.
 
 #include <boost/json/value.hpp>
 
@@ -23,6 +21,7 @@
 #include "core/engine/import_hooks.hpp"
 #include "core/engine/import_plan.hpp"
 #include "core/engine/job_model.hpp"
+#include "core/engine/job_spec.hpp"
 #include "core/engine/router_scripts.hpp"
 #include "core/engine/wrappers.hpp"
 #include "core/engine/user_function.hpp"
@@ -34,20 +33,19 @@ namespace integrator {
 
 class resource_store;
 
-struct job_spec {
-  std::string flow;  ///< JSON
-  std::vector<std::pair<std::string, std::string>> exports;      ///< id → JSON
-  std::vector<std::pair<std::string, std::string>> imports;      ///< id → JSON
-  std::vector<std::pair<std::string, std::string>> connections;  ///< id → JSON, revealed
-  std::vector<std::pair<std::string, std::int64_t>> marks;       ///< delta export id → mark (ms)
-  document_texts stacks;   ///< the stacks hooks name: id → JSON, revealed
-  document_texts scripts;  ///< the scripts hooks name: id → JSON
-};
-
 /// Reads everything flow `flow_id` of `account` needs; not_found when a
 /// document is missing.
 result<job_spec> load_job_spec(const resource_store& resources, const std::string& account,
                                const std::string& flow_id);
+
+/// The job_spec of a standalone call of `doc`: an export (an invoke, an
+/// export on a connection, a preview) as the flow's only generator, or an
+/// import (`is_import`) as its only processor, with no generator. It runs
+/// on connection `connection_id` (`connection`: its JSON, revealed), and
+/// the spec holds the scripts and stacks its hooks name. Its id is its
+/// _id ("" when unsaved).
+job_spec standalone_spec(const resource_store& resources, const std::string& account, boost::json::object doc,
+                         bool is_import, const std::string& connection_id, std::string connection);
 
 /// What an export does with one record it read.
 enum class record_verdict : std::uint8_t { keep, ignore, broken };
@@ -138,6 +136,8 @@ struct flow_plan {
   /// linear in a page (at most max_page_bytes).
   bool isolate_stages = false;
 
+  /// A plan with no generator compiles (a standalone import's), but no
+  /// job runs one (for_job).
   static result<flow_plan> compile(const job_spec& spec);
 
   /// Fits the plan to one run: keeps the generators `export_ids` names

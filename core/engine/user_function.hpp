@@ -12,13 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/engine/job_spec.hpp"
 #include "core/engine/stack_call.hpp"
 #include "core/util/result.hpp"
 
 namespace integrator {
-
-/// Documents by id, as JSON text (how a job_spec holds them).
-using document_texts = std::vector<std::pair<std::string, std::string>>;
 
 /// A hook as a step configures it: hooks.<name> = {_scriptId | _stackId,
 /// function, configuration}, or the 2016 form hooks._<name>Id = "<script

@@ -57,7 +57,7 @@ constexpr std::array<std::pair<error_code, error_code_info>, 55> registry{{
   {e::user_code_unavailable,
    {"user_code_unavailable", errc::validation_failed, "The step configures user code, which this server does not run yet"}},
   {e::pre_save_rejected, {"pre_save_rejected", errc::validation_failed, "The resource's preSave script rejected the save"}},
-  {e::extension_failed, {"extension_failed", errc::validation_failed, "The connector's function failed"}},
+  {e::extension_failed, {"extension_failed", errc::validation_failed, "The extension function (a connector's, a hook) failed"}},
   {e::internal_error, {"internal_error", errc::internal, "Internal error"}},
   {e::storage_full,
    {"storage_full", errc::insufficient_storage, "The server's disk is full; nothing was written, retry later"}},

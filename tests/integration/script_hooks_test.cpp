@@ -10,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include "tests/integration/flow_fixture.hpp"
 
@@ -334,6 +335,69 @@ BOOST_FIXTURE_TEST_CASE(script_transforms_and_filters_run_per_record_before_pre_
   BOOST_TEST(j2.at("numError").as_int64() == 3);
   BOOST_TEST(errors.find("transformation") != std::string::npos, errors);
   BOOST_TEST(errors.find("cannot shape 3") != std::string::npos, errors);
+}
+
+// Standalone calls run the user code a flow would: an export's invoke and
+// preview (each piece of code a stage of its own), an import's invoke.
+BOOST_FIXTURE_TEST_CASE(invokes_and_previews_run_user_code_as_flows_do, script_fixture) {
+  auto id = script(modern_hook);
+  auto block = [&](const char* function) {
+    return std::string(R"({"type":"script","script":{"_scriptId":")") + id + R"(","function":")" + function + R"("}})";
+  };
+  auto source = std::string(R"({"relativeURI":"/source/page?total=9&size=9","response":{"resourcePath":"items"}})");
+  auto code = R"("transform":)" + block("shapes") + R"(,"filter":)" + block("keepsGold")
+              + R"(,"hooks":{"preSavePage":{"_scriptId":")" + id + R"(","function":"preSavePage"}})";
+  auto exp = http_export(conn, source, code);
+  auto invoked = api("POST", "/v1/exports/" + exp + "/invoke");
+  BOOST_REQUIRE_MESSAGE(invoked.status == 200u, invoked.body);
+  auto answer = invoked.json();
+  const auto& data = answer.at("data").as_array();
+  BOOST_REQUIRE_EQUAL(data.size(), 3u);  // ids 0, 3, 6: gold
+  for (const auto& r : data) {
+    BOOST_TEST(r.at("id").as_int64() % 3 == 0);
+    BOOST_TEST(std::string(r.at("label").as_string()) == "NONE:undefined");  // preSavePage, after the transform
+  }
+  // The preview shows each piece of code as a stage.
+  auto preview = api("POST", "/v1/exports/preview",
+                     R"({"name":"unsaved","adaptorType":"HTTPExport","_connectionId":")" + conn + R"(","http":)" + source
+                       + "," + code + "}");
+  BOOST_REQUIRE_MESSAGE(preview.status == 200u, preview.body);
+  auto p = preview.json().as_object();
+  std::vector<std::string> names;
+  for (const auto& stage : p.at("stages").as_array())
+    names.emplace_back(stage.at("name").as_string());
+  std::vector<std::string> expected{"request", "raw", "parse", "transform script", "filter script", "preSavePage"};
+  BOOST_TEST(names == expected, preview.body);
+  BOOST_TEST(p.at("stages").as_array()[3].at("data").as_array().size() == 9u);
+  BOOST_REQUIRE_EQUAL(p.at("data").as_array().size(), 3u);
+  BOOST_TEST(std::string(p.at("data").as_array()[0].at("label").as_string()) == "NONE:undefined");
+  // A preSavePage that throws fails the invoke, naming why.
+  auto throwing = http_export(conn, source, R"("hooks":{"preSavePage":{"_scriptId":")" + id + R"(","function":"throws"}})");
+  auto failed = api("POST", "/v1/exports/" + throwing + "/invoke");
+  BOOST_TEST(failed.status == 422u, failed.body);
+  BOOST_TEST(failed.error_code() == "extension_failed", failed.body);
+  BOOST_TEST(failed.body.find("cannot handle page 0") != std::string::npos, failed.body);
+  // An import's hooks, as in import_hooks_edit_ignore_and_fail_records.
+  auto hook = [&](const char* name) {
+    return std::string("\"") + name + R"(":{"_scriptId":")" + id + R"(","function":")" + name
+           + R"(","configuration":{"ignore":1,"fail":2}})";
+  };
+  auto imp = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/invoked-hooks"]})",
+                         R"("hooks":{)" + hook("preMap") + "," + hook("postMap") + "," + hook("postSubmit") + "}");
+  auto put = api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"id":0},{"id":1},{"id":2},{"id":3},{"id":4}]})");
+  BOOST_REQUIRE_MESSAGE(put.status == 200u, put.body);
+  auto answered = put.json();
+  const auto& results = answered.as_array();
+  BOOST_REQUIRE_EQUAL(results.size(), 5u);
+  BOOST_TEST(results[0].at("statusCode").as_int64() / 100 == 2, put.body);
+  BOOST_TEST(results[1].at("ignored").as_bool(), put.body);
+  BOOST_TEST(json::serialize(results[2]).find("pre_bad") != std::string::npos, put.body);
+  BOOST_TEST(results[3].at("statusCode").as_int64() == 422, put.body);  // postSubmit turned it down
+  BOOST_TEST(json::serialize(results[3]).find("post_bad") != std::string::npos, put.body);
+  auto got = peer.sink("invoked-hooks");
+  BOOST_REQUIRE_EQUAL(got.size(), 3u);  // 0, 3, 4
+  for (const auto& e : got)
+    BOOST_TEST((e.record.at("pre").as_bool() && e.record.at("post").as_bool()));
 }
 
 BOOST_FIXTURE_TEST_CASE(script_input_filters_decide_what_an_import_takes, script_fixture) {

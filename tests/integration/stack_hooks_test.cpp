@@ -333,6 +333,24 @@ BOOST_FIXTURE_TEST_CASE(a_wrapper_export_pages_by_its_state_into_a_wrapper_impor
     BOOST_TEST(r.at("state").as_int64() == r.at("id").as_int64() / 3 * 3);  // the state fed back
     BOOST_TEST(!r.contains("region"));
   }
+  // Invoked alone, each calls its function as in the flow.
+  auto invoked = api("POST", "/v1/exports/" + exp + "/invoke");
+  BOOST_REQUIRE_MESSAGE(invoked.status == 200u, invoked.body);
+  auto records = invoked.json().at("data").as_array();
+  BOOST_REQUIRE_EQUAL(records.size(), 7u);
+  BOOST_TEST(records[6].at("calledWith").as_int64() == 6);
+  auto put = api("POST", "/v1/imports/" + imp + "/invoke", R"({"data":[{"id":5,"region":"us"},{"id":2}]})");
+  BOOST_REQUIRE_MESSAGE(put.status == 200u, put.body);
+  auto results = put.json().as_array();
+  BOOST_REQUIRE_EQUAL(results.size(), 2u);
+  BOOST_TEST(std::string(results[0].at("id").as_string()) == "stored-5", put.body);
+  BOOST_TEST(results[1].at("statusCode").as_int64() == 422, put.body);
+  BOOST_TEST(peer.sink("wrapped").size() == 9u);
+  // A preview of a wrapper export says to invoke it instead.
+  auto preview = api("POST", "/v1/exports/preview", R"({"name":"p","adaptorType":"WrapperExport","_connectionId":")"
+                                                      + wrapped + R"(","wrapper":{"function":"listRecords"}})");
+  BOOST_TEST(preview.status == 422u, preview.body);
+  BOOST_TEST(preview.body.find("invoke") != std::string::npos, preview.body);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_looping_or_offline_wrapper_export_stops_with_an_error, stack_fixture) {
@@ -344,6 +362,10 @@ BOOST_FIXTURE_TEST_CASE(a_looping_or_offline_wrapper_export_stops_with_an_error,
   auto errors = json::serialize(job_errors(std::string(looping.at("_id").as_string())));
   BOOST_TEST(errors.find("5 times in a row") != std::string::npos, errors);
   BOOST_TEST(peer.sink("looped").size() <= 5u);
+  auto invoked = api("POST", "/v1/exports/" + wrapper_export(wrapped, "samePage") + "/invoke");
+  BOOST_TEST(invoked.status == 422u, invoked.body);
+  BOOST_TEST(invoked.error_code() == "wrapper_failed", invoked.body);
+  BOOST_TEST(invoked.body.find("5 times in a row") != std::string::npos, invoked.body);
   auto offline = wait_job(run(flow(wrapper_export(wrapped, "goesOffline"), {sink})));
   BOOST_TEST(std::string(offline.at("status").as_string()) == "failed");
   BOOST_TEST(api("GET", "/v1/connections/" + wrapped).json().at("offline").as_bool());

@@ -5,7 +5,10 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/answers.hpp"
+
 using namespace integrator;
+using integrator::test::answered;
 using integrator::test::why_not;
 namespace json = boost::json;
 
@@ -17,12 +20,6 @@ http_endpoint endpoint(const char* conn) {
   return std::move(*e);
 }
 
-outbound_response status(int s, header_list headers = {}) {
-  outbound_response r;
-  r.status = s;
-  r.headers = std::move(headers);
-  return r;
-}
 
 }  // namespace
 
@@ -100,43 +97,43 @@ BOOST_AUTO_TEST_CASE(retry_policy_retries_what_retrying_can_fix) {
   retry_policy p;
   p.max_attempts = 3;
   p.base_delay_ms = 100;
-  BOOST_TEST(p.delay_after(status(200), 1, 0.5).has_value() == false);
-  BOOST_TEST(p.delay_after(status(404), 1, 0.5).has_value() == false);
-  BOOST_TEST(p.delay_after(status(422), 1, 0.5).has_value() == false);
-  auto first = p.delay_after(status(503), 1, 0.0);
-  auto second = p.delay_after(status(503), 2, 0.0);
+  BOOST_TEST(p.delay_after(answered(200), 1, 0.5).has_value() == false);
+  BOOST_TEST(p.delay_after(answered(404), 1, 0.5).has_value() == false);
+  BOOST_TEST(p.delay_after(answered(422), 1, 0.5).has_value() == false);
+  auto first = p.delay_after(answered(503), 1, 0.0);
+  auto second = p.delay_after(answered(503), 2, 0.0);
   BOOST_REQUIRE(first && second);
   BOOST_TEST(*first == 50);    // half of 100, no jitter
   BOOST_TEST(*second == 100);  // half of 200
-  BOOST_TEST(*p.delay_after(status(503), 2, 0.999) < 200);
-  BOOST_TEST(!p.delay_after(status(503), 3, 0.0));  // attempts used up
-  BOOST_TEST(*p.delay_after(status(429, {{"retry-after", "7"}}), 1, 0.0) == 7000);
+  BOOST_TEST(*p.delay_after(answered(503), 2, 0.999) < 200);
+  BOOST_TEST(!p.delay_after(answered(503), 3, 0.0));  // attempts used up
+  BOOST_TEST(*p.delay_after(answered(429, {}, {{"retry-after", "7"}}), 1, 0.0) == 7000);
   outbound_response lost;
   lost.transport_error = "connection error: reset";
   BOOST_TEST(p.delay_after(lost, 1, 0.0).has_value());
   // A rate limit signalled in the body.
   p.rate_limit_path = {"error", "code"};
   p.rate_limit_values = {"THROTTLED"};
-  auto throttled = status(200);
+  auto throttled = answered(200);
   throttled.body = R"({"error":{"code":"THROTTLED"}})";
   BOOST_TEST(p.delay_after(throttled, 1, 0.0).has_value());
   auto custom = endpoint(R"({"type":"http","http":{"baseURI":"http://h","retryHeader":"X-Wait",
                             "rateLimit":{"failStatusCode":420}}})");
-  BOOST_TEST(*custom.retry().delay_after(status(420, {{"X-Wait", "2"}}), 1, 0.0) == 2000);
+  BOOST_TEST(*custom.retry().delay_after(answered(420, {}, {{"X-Wait", "2"}}), 1, 0.0) == 2000);
 }
 
 BOOST_AUTO_TEST_CASE(ping_checks_success_and_fail_paths) {
   auto e = endpoint(R"({"type":"http","http":{"baseURI":"http://h","ping":{"relativeURI":"/me",
                        "successPath":"ok","successValues":["yes"],"failPath":"err","errorPath":"err"}}})");
-  auto good = status(200);
+  auto good = answered(200);
   good.body = R"({"ok":"yes"})";
   BOOST_TEST(!e.ping_failure(good));
-  auto bad = status(200);
+  auto bad = answered(200);
   bad.body = R"({"ok":"yes","err":"expired key"})";
   auto why = e.ping_failure(bad);
   BOOST_REQUIRE(why);
   BOOST_TEST(why->find("expired key") != std::string::npos);
-  auto denied = status(401);
+  auto denied = answered(401);
   BOOST_TEST(e.ping_failure(denied).has_value());
 }
 

@@ -7,7 +7,10 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/answers.hpp"
+
 using namespace integrator;
+using integrator::test::answered;
 using integrator::test::why_not;
 namespace json = boost::json;
 
@@ -27,12 +30,6 @@ std::vector<json::value> records(const char* array) {
   return out;
 }
 
-outbound_response answer(int status, std::string body) {
-  outbound_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
 
 using kind = record_outcome::kind;
 
@@ -49,7 +46,7 @@ BOOST_AUTO_TEST_CASE(one_request_per_record_with_templates_before_mapping) {
   BOOST_TEST(reqs[0].method == "PUT");
   BOOST_TEST(reqs[0].target == "/items/1?n=a%20b");
   BOOST_TEST(json::parse(reqs[0].body) == json::parse(R"({"title":"a b"})"));
-  auto ok = answer(200, R"({"_id":"x9"})");
+  auto ok = answered(200, R"({"_id":"x9"})");
   p.settle(reqs[0], ok, out);
   BOOST_TEST((out[0].what == kind::succeeded));
   BOOST_TEST(out[0].id == "x9");
@@ -82,12 +79,12 @@ BOOST_AUTO_TEST_CASE(batches_send_arrays_and_settle_per_element_when_answered_so
   auto reqs = p.stage(records(R"([{"n":1},{"n":2},{"n":3}])"), {}, out);
   BOOST_REQUIRE_EQUAL(reqs.size(), 2u);
   BOOST_TEST(json::parse(reqs[0].body) == json::parse(R"([{"n":1},{"n":2}])"));
-  auto each = answer(200, R"([{"id":"a"},{"error":"bad n"}])");
+  auto each = answered(200, R"([{"id":"a"},{"error":"bad n"}])");
   p.settle(reqs[0], each, out);
   BOOST_TEST((out[0].what == kind::succeeded));
   BOOST_TEST(out[0].id == "a");
   BOOST_TEST((out[1].what == kind::failed));
-  auto whole = answer(500, R"({"message":"down"})");
+  auto whole = answered(500, R"({"message":"down"})");
   p.settle(reqs[1], whole, out);
   BOOST_TEST((out[2].what == kind::failed));
   BOOST_TEST(out[2].code == "500");
@@ -113,7 +110,7 @@ BOOST_AUTO_TEST_CASE(response_mapping_writes_the_answer_into_the_record) {
                                                     {"extract":"_json.meta.v","generate":"info.version"}]}})");
   std::vector<record_outcome> out;
   auto reqs = p.stage(records(R"([{"a":1}])"), {}, out);
-  auto r = answer(201, R"({"id":"77","meta":{"v":3}})");
+  auto r = answered(201, R"({"id":"77","meta":{"v":3}})");
   p.settle(reqs[0], r, out);
   json::value rec = json::parse(R"({"a":1})");
   p.map_response(rec, out[0]);
@@ -227,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_lookup_export_asks_per_record_and_maps_data_back) {
   BOOST_TEST(reqs[0].method == "GET");
   BOOST_TEST(reqs[0].target == "/customers?email=a%40x.io");
   BOOST_TEST(reqs[0].body.empty());
-  auto r = answer(200, R"({"items":[{"id":"c7"},{"id":"c8"}]})");
+  auto r = answered(200, R"({"items":[{"id":"c7"},{"id":"c8"}]})");
   p->settle(reqs[0], r, out);
   json::value rec = recs[0];
   p->map_response(rec, out[0]);
@@ -246,9 +243,9 @@ BOOST_AUTO_TEST_CASE(dynamic_lookups_feed_the_relative_uri_by_name) {
   BOOST_REQUIRE_EQUAL(calls.size(), 3u);  // the static lookup asks nothing
   BOOST_TEST(calls[1].method == "GET");
   BOOST_TEST(calls[1].target == "/customers?email=b%40x.io");
-  p.settle_lookup(calls[0], answer(200, R"([{"id":"c7"}])"), found);
-  p.settle_lookup(calls[1], answer(200, R"([])"), found);
-  p.settle_lookup(calls[2], answer(200, R"([{"id":"c8"},{"id":"c9"}])"), found);
+  p.settle_lookup(calls[0], answered(200, R"([{"id":"c7"}])"), found);
+  p.settle_lookup(calls[1], answered(200, R"([])"), found);
+  p.settle_lookup(calls[2], answered(200, R"([{"id":"c8"},{"id":"c9"}])"), found);
   std::vector<record_outcome> out;
   auto reqs = p.stage(recs, {}, out, &found);
   BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
@@ -264,7 +261,7 @@ BOOST_AUTO_TEST_CASE(allow_failures_and_default_decide_what_no_match_gives) {
     auto parsed = dynamic_lookup::parse(json::parse(std::string("[") + lookup + "]"), false);
     BOOST_REQUIRE_MESSAGE(parsed && parsed->size() == 1u, why_not(parsed));
     std::string error;
-    auto v = (*parsed)[0].resolve(answer(status, body), error);
+    auto v = (*parsed)[0].resolve(answered(status, body), error);
     return v ? json::serialize(*v) : "error: " + error;
   };
   const char* plain = R"({"name":"l","relativeURI":"/x","extract":"items.0.id"})";
@@ -293,7 +290,7 @@ BOOST_AUTO_TEST_CASE(legacy_rest_templates_name_fields_in_single_braces) {
   auto calls = p.lookup_calls(recs, {}, found);
   BOOST_REQUIRE_EQUAL(calls.size(), 1u);
   BOOST_TEST(calls[0].target == "/customers?email=a%40x.io");
-  p.settle_lookup(calls[0], answer(200, R"([{"id":42}])"), found);
+  p.settle_lookup(calls[0], answered(200, R"([{"id":42}])"), found);
   std::vector<record_outcome> out;
   auto reqs = p.stage(recs, {}, out, &found);
   BOOST_REQUIRE_EQUAL(reqs.size(), 1u);

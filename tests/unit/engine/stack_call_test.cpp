@@ -3,7 +3,10 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/answers.hpp"
+
 using namespace integrator;
+using integrator::test::answered;
 namespace json = boost::json;
 
 BOOST_AUTO_TEST_SUITE(stack_call_test)
@@ -18,12 +21,6 @@ stack_target server_stack(const char* extra = "") {
   return *t;
 }
 
-outbound_response answer(int status, std::string body) {
-  outbound_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
 
 }  // namespace
 
@@ -61,26 +58,26 @@ BOOST_AUTO_TEST_CASE(a_stack_document_without_a_host_or_on_lambda_cannot_be_call
 }
 
 BOOST_AUTO_TEST_CASE(answers_read_as_the_framework_sends_them) {
-  auto ok = read_stack_answer(answer(200, R"({"data":[{"a":1,"touched":true}],"errors":[],"abort":false})"), "preSavePage");
+  auto ok = read_stack_answer(answered(200, R"({"data":[{"a":1,"touched":true}],"errors":[],"abort":false})"), "preSavePage");
   BOOST_TEST(ok.ok);
   auto value = returned_value(ok, "preSavePage");
   BOOST_REQUIRE(value);
   BOOST_TEST(value->at("data").as_array().size() == 1u);
-  auto empty = read_stack_answer(answer(200, ""), "update");
+  auto empty = read_stack_answer(answered(200, ""), "update");
   BOOST_TEST(empty.ok);
   BOOST_TEST(returned_value(empty, "update")->is_null());
-  auto failed = read_stack_answer(answer(422, R"({"errors":[{"code":"my_code","message":"bad record"}]})"), "preMap");
+  auto failed = read_stack_answer(answered(422, R"({"errors":[{"code":"my_code","message":"bad record"}]})"), "preMap");
   BOOST_TEST(!failed.ok);
   BOOST_TEST(!failed.transport);  // the function's own answer: not tried again
   BOOST_TEST(failed.code == "my_code");
   BOOST_TEST(failed.message == "bad record");
-  auto bare = read_stack_answer(answer(422, "{}"), "preMap");
+  auto bare = read_stack_answer(answered(422, "{}"), "preMap");
   BOOST_TEST(bare.code == "Error");
-  auto refused = read_stack_answer(answer(401, "Unauthorized"), "preMap");
+  auto refused = read_stack_answer(answered(401, "Unauthorized"), "preMap");
   BOOST_TEST(!refused.ok);
   BOOST_TEST(!refused.transport);
   BOOST_TEST(refused.message.find("systemToken") != std::string::npos);
-  auto garbage = returned_value(read_stack_answer(answer(200, "{not json"), "preMap"), "preMap");
+  auto garbage = returned_value(read_stack_answer(answered(200, "{not json"), "preMap"), "preMap");
   BOOST_REQUIRE(!garbage);
   BOOST_TEST(garbage.error().message.find("invalid_extension_response") != std::string::npos);
   outbound_response down;
@@ -88,7 +85,7 @@ BOOST_AUTO_TEST_CASE(answers_read_as_the_framework_sends_them) {
   auto unreachable = read_stack_answer(down, "preMap");
   BOOST_TEST(unreachable.transport);
   BOOST_TEST(unreachable.message.find("connection refused") != std::string::npos);
-  BOOST_TEST(read_stack_answer(answer(503, ""), "preMap").transport);
+  BOOST_TEST(read_stack_answer(answered(503, ""), "preMap").transport);
 }
 
 BOOST_AUTO_TEST_CASE(a_member_goes_first_into_an_object_text) {
