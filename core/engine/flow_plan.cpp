@@ -87,7 +87,7 @@ result<std::shared_ptr<const wrapper_export>> wrapper_export_of(const json::valu
 constexpr std::string_view export_code[] = {"preSavePage", "transform", "filter", "wrapper"};
 constexpr std::string_view import_code[] = {"preMap",    "postMap",      "postSubmit", "postResponseMap",
                                             "filter",    "inputFilter",  "wrapper"};
-constexpr std::string_view lookup_code[] = {"postResponseMap"};
+constexpr std::string_view lookup_code[] = {"postResponseMap", "inputFilter"};
 
 // The scripts and stacks named `scripts` and `stacks`, into `spec`; those
 // missing are left out (resolving a hook that names one fails, naming it).
@@ -410,8 +410,8 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
                                                   : import_runs.first(import_runs.size() - 1)))
       return *refused;
     // A lookup's own hooks (preSavePage, on the export) are refused above;
-    // its flow entry's postResponseMap runs.
-    auto hooks = import_hooks::resolve(lookup ? json::value() : *doc, p, spec.stacks, spec.scripts);
+    // its input filter script and its flow entry's postResponseMap run.
+    auto hooks = import_hooks::resolve(*doc, p, spec.stacks, spec.scripts, lookup);
     if (!hooks)
       return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};
     step.hooks = std::move(*hooks);

@@ -49,7 +49,8 @@ const char* hook_source(import_hook h) {
 }
 
 result<import_hooks> import_hooks::resolve(const json::value& doc, const json::value& entry,
-                                           const document_texts& stacks, const document_texts& scripts) {
+                                           const document_texts& stacks, const document_texts& scripts,
+                                           bool lookup) {
   import_hooks out;
   auto take = [&](const json::value& from, import_hook h, std::shared_ptr<const user_function>& into) -> api_error {
     auto f = resolve_hook(from, hook_name(h), stacks, scripts);
@@ -59,10 +60,11 @@ result<import_hooks> import_hooks::resolve(const json::value& doc, const json::v
       into = std::make_shared<const user_function>(std::move(**f));
     return {};
   };
-  for (auto [h, into] : {std::pair{import_hook::pre_map, &out.pre_map}, std::pair{import_hook::post_map, &out.post_map},
-                         std::pair{import_hook::post_submit, &out.post_submit}})
-    if (auto e = take(doc, h, *into))
-      return e;
+  if (!lookup)
+    for (auto [h, into] : {std::pair{import_hook::pre_map, &out.pre_map}, std::pair{import_hook::post_map, &out.post_map},
+                           std::pair{import_hook::post_submit, &out.post_submit}})
+      if (auto e = take(doc, h, *into))
+        return e;
   if (auto e = take(entry, import_hook::post_response_map, out.post_response_map))
     return e;
   // The flow entry's inputFilter, when it has one, takes the import's
@@ -70,7 +72,7 @@ result<import_hooks> import_hooks::resolve(const json::value& doc, const json::v
   bool entry_filters = entry.is_object() && entry.get_object().contains("inputFilter");
   if (entry_filters || doc.is_object()) {
     auto filter = entry_filters ? resolve_script_block(entry, "inputFilter", scripts)
-                                : resolve_script_block(doc, "filter", scripts);
+                                : resolve_script_block(doc, lookup ? "inputFilter" : "filter", scripts);
     if (!filter)
       return filter.error();
     if (*filter)

@@ -42,12 +42,14 @@ struct import_hooks {
   bool any() const { return pre_map || post_map || post_submit || post_response_map || input_filter || wrapper; }
   const user_function* of(import_hook h) const;
 
-  /// The hooks `doc` (an import; null for a lookup, which has none of its
-  /// own here) and its flow entry `entry` (postResponseMap, and an
-  /// inputFilter that takes the place of the import's filter) configure,
-  /// against the job's stacks and scripts.
+  /// The hooks `doc` (an import, or a lookup export when `lookup`: its
+  /// own preSavePage is refused before, user_code.hpp) and its flow entry
+  /// `entry` (postResponseMap, and an inputFilter that takes the place of
+  /// the import's filter, a lookup's inputFilter) configure, against the
+  /// job's stacks and scripts.
   static result<import_hooks> resolve(const boost::json::value& doc, const boost::json::value& entry,
-                                      const document_texts& stacks, const document_texts& scripts);
+                                      const document_texts& stacks, const document_texts& scripts,
+                                      bool lookup = false);
 };
 
 /// The name of a hook (preMap, …) and the `source` of its errors.

@@ -81,15 +81,8 @@ result<import_plan> import_plan::compile(const json::value& import_doc,
   if (!doc)
     return invalid_input("import is not an object");
   import_plan p;
-  const json::value* filter = doc->if_contains("filter");
-  if (const auto* entry = processor_entry.if_object(); entry && entry->contains("inputFilter"))
-    filter = entry->if_contains("inputFilter");
-  if (filter && !filter->is_null()) {
-    auto compiled = filter_expression::compile_filter(*filter);
-    if (!compiled)
-      return invalid_input("filter: " + compiled.error().message);
-    p.filter_ = std::move(*compiled);
-  }
+  if (auto filtered = p.read_input_filter(*doc, "filter", processor_entry); !filtered)
+    return filtered.error();
   json::value lookups = doc->contains("lookups") ? doc->at("lookups") : json::value();
   if (const auto* m = doc->if_contains("mappings"); m && m->is_array() && !m->get_array().empty()) {
     auto mapper = mapper_v2::compile(*m, lookups);
@@ -253,6 +246,21 @@ std::vector<import_request> import_plan::stage_page(const record_page& page,
   return stage(records, settings, outcomes);
 }
 
+result<void> import_plan::read_input_filter(const json::object& doc, std::string_view key,
+                                            const json::value& processor_entry) {
+  // The flow entry's inputFilter, when it has one, takes the step's place.
+  const json::value* filter = doc.if_contains(key);
+  if (const auto* entry = processor_entry.if_object(); entry && entry->contains("inputFilter"))
+    filter = entry->if_contains("inputFilter");
+  if (!filter || filter->is_null())
+    return {};
+  auto compiled = filter_expression::compile_filter(*filter);
+  if (!compiled)
+    return invalid_input(std::string(key) + ": " + compiled.error().message);
+  filter_ = std::move(*compiled);
+  return {};
+}
+
 void import_plan::read_entry(const json::value& processor_entry) {
   const auto* entry = processor_entry.if_object();
   if (!entry)
@@ -277,6 +285,10 @@ result<import_plan> import_plan::compile_lookup(const json::value& export_doc,
   const auto& block = h->get_object();
   import_plan p;
   p.lookup_ = true;
+  // A lookup's input filter: its own inputFilter (an export's filter
+  // judges what it exports), or its flow entry's.
+  if (auto filtered = p.read_input_filter(*doc, "inputFilter", processor_entry); !filtered)
+    return filtered.error();
   auto ops = std::make_shared<std::vector<op_plan>>(1);
   auto& op = ops->front();
   if (auto m = list_of(block, "method"); !m.empty() && !m[0].empty())

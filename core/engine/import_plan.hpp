@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/engine/dynamic_lookup.hpp"
@@ -165,6 +166,9 @@ public:
 
 private:
   void read_entry(const boost::json::value& processor_entry);
+  /// The input filter: `doc`[`key`], or the flow entry's inputFilter.
+  result<void> read_input_filter(const boost::json::object& doc, std::string_view key,
+                                 const boost::json::value& processor_entry);
 
   std::optional<filter_expression> filter_;
   std::optional<mapping_v1> mapping_;

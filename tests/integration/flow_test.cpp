@@ -285,6 +285,29 @@ BOOST_FIXTURE_TEST_CASE(lookups_and_response_mapping_feed_later_processors, flow
   BOOST_TEST(children.as_array().size() == 4u);
 }
 
+// A lookup's input filter (its own inputFilter, or its flow entry's)
+// decides which records it looks up; the others go on without.
+BOOST_FIXTURE_TEST_CASE(a_lookups_input_filter_decides_what_it_looks_up, flow_fixture) {
+  auto conn = peer_connection();
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=4&size=4","response":{"resourcePath":"items"}})");
+  const std::string not_one = R"({"type":"expression","expression":{"version":"1","rules":["notequals",["number",["extract","id"]],1]}})";
+  auto lookup = http_export(conn, R"({"method":"GET","relativeURI":"/source/skip?total=100&size=1&offset={{record.id}}",
+                                     "response":{"resourcePath":"items"}})", R"("isLookup":true,"inputFilter":)" + not_one);
+  auto sink = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/filtered-lookup"]})");
+  auto flow_id = create("flows", R"({"name":"filtered lookup","pageGenerators":[{"_exportId":")" + exp + R"("}],
+    "pageProcessors":[
+      {"type":"export","_exportId":")" + lookup + R"(","responseMapping":{"fields":[{"extract":"data[0].email","generate":"found"}]}},
+      {"type":"import","_importId":")" + sink + R"("}]})");
+  auto j = wait_job(run(flow_id));
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed");
+  auto got = peer.sink("filtered-lookup");
+  BOOST_REQUIRE_EQUAL(got.size(), 4u);
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(r.contains("found") == (r.at("id").as_int64() != 1), json::serialize(r));
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(import_lookups_feed_relative_uris, flow_fixture) {
   auto conn = peer_connection();
   auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=6&size=6","response":{"resourcePath":"items"}})");

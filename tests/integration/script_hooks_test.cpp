@@ -433,6 +433,28 @@ BOOST_FIXTURE_TEST_CASE(script_input_filters_decide_what_an_import_takes, script
   BOOST_TEST(j.at("numIgnore").as_int64() == 3 + 4);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_lookups_script_input_filter_decides_what_it_looks_up, script_fixture) {
+  auto id = script(modern_hook);
+  auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=4&size=4","response":{"resourcePath":"items"}})");
+  auto lookup = http_export(conn, R"({"method":"GET","relativeURI":"/source/skip?total=100&size=1&offset={{record.id}}",
+                                     "response":{"resourcePath":"items"}})", R"("isLookup":true)");
+  auto sink = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/scripted-lookup"]})");
+  auto flow_id = create("flows", R"({"name":"scripted lookup","pageGenerators":[{"_exportId":")" + exp + R"("}],
+    "pageProcessors":[
+      {"type":"export","_exportId":")" + lookup + R"(","inputFilter":{"type":"script","script":{"_scriptId":")" + id
+                                   + R"(","function":"evenIds"}},"responseMapping":{"fields":[{"extract":"data[0].email","generate":"found"}]}},
+      {"type":"import","_importId":")" + sink + R"("}]})");
+  auto job_id = run(flow_id);
+  auto j = wait_job(job_id);
+  BOOST_TEST(std::string(j.at("status").as_string()) == "completed", errors_of(job_id));
+  auto got = peer.sink("scripted-lookup");
+  BOOST_REQUIRE_EQUAL(got.size(), 4u);
+  for (const auto& e : got) {
+    const auto& r = e.record.as_object();
+    BOOST_TEST(r.contains("found") == (r.at("id").as_int64() % 2 == 0), json::serialize(r));
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(routers_route_by_script_and_by_scripted_branch_filters, script_fixture) {
   auto id = script(modern_hook);
   auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=6&size=6","response":{"resourcePath":"items"}})",
