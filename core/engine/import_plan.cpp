@@ -246,6 +246,22 @@ std::vector<import_request> import_plan::stage_page(const record_page& page,
   return stage(records, settings, outcomes);
 }
 
+void import_plan::screen_found(json::array& data) const {
+  if (!lookup_transform_ && !lookup_filter_)
+    return;
+  json::array kept;
+  json::value settings = json::object();
+  for (auto& item : data) {
+    if (lookup_transform_) {
+      std::vector<std::string> errors;  // a failed rule leaves its field as it was
+      item = lookup_transform_->apply(item, errors);
+    }
+    if (!lookup_filter_ || lookup_filter_->matches(item, settings))
+      kept.push_back(std::move(item));
+  }
+  data = std::move(kept);
+}
+
 result<void> import_plan::read_input_filter(const json::object& doc, std::string_view key,
                                             const json::value& processor_entry) {
   // The flow entry's inputFilter, when it has one, takes the step's place.
@@ -306,6 +322,18 @@ result<import_plan> import_plan::compile_lookup(const json::value& export_doc,
     if (const auto* ro = response->if_object())
       if (auto rp = list_of(*ro, "resourcePath"); !rp.empty())
         p.lookup_records_ = split_path(rp[0]);
+  }
+  if (const auto* t = doc->if_contains("transform"); t && !t->is_null()) {
+    auto transform = record_transform::compile(*t);
+    if (!transform)
+      return invalid_input("lookup transform: " + transform.error().message, "transform");
+    p.lookup_transform_ = std::make_shared<const record_transform>(std::move(*transform));
+  }
+  if (const auto* f = doc->if_contains("filter"); f && !f->is_null()) {
+    auto filter = filter_expression::compile_filter(*f);
+    if (!filter)
+      return invalid_input("lookup filter: " + filter.error().message, "filter");
+    p.lookup_filter_ = std::make_shared<const filter_expression>(std::move(*filter));
   }
   p.ops_ = ops;
   p.read_entry(processor_entry);
@@ -525,6 +553,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
           data = found->get_array();
         else if (found && !found->is_null())
           data.push_back(*found);
+        screen_found(data);
         out.response = json::value(std::move(data));
       }
     }

@@ -27,6 +27,7 @@
 #include "core/lang/mapping.hpp"
 #include "core/connect/outbound.hpp"
 #include "core/lang/raw_mapping.hpp"
+#include "core/lang/transform.hpp"
 #include "core/json/record_page.hpp"
 #include "core/connect/response_check.hpp"
 
@@ -166,6 +167,8 @@ public:
 
 private:
   void read_entry(const boost::json::value& processor_entry);
+  /// What a lookup found, through its transform and output filter.
+  void screen_found(boost::json::array& data) const;
   /// The input filter: `doc`[`key`], or the flow entry's inputFilter.
   result<void> read_input_filter(const boost::json::object& doc, std::string_view key,
                                  const boost::json::value& processor_entry);
@@ -183,6 +186,10 @@ private:
   std::optional<raw_mapping> raw_;
   bool raw_capable_ = false;
   std::vector<std::string> lookup_records_;  ///< resourcePath of a lookup's answer
+  /// A lookup export's own transform and output filter, on what it found
+  /// (their script forms are refused: user_code.hpp).
+  std::shared_ptr<const record_transform> lookup_transform_;
+  std::shared_ptr<const filter_expression> lookup_filter_;
   std::shared_ptr<const std::vector<op_plan>> ops_;
   std::size_t create_op_ = 0;
   std::size_t update_op_ = 0;

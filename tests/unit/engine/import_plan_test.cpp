@@ -231,6 +231,26 @@ BOOST_AUTO_TEST_CASE(a_lookup_export_asks_per_record_and_maps_data_back) {
   BOOST_TEST(rec == json::parse(R"({"email":"a@x.io","customerId":"c7"})"));
 }
 
+BOOST_AUTO_TEST_CASE(a_lookup_filters_its_input_and_screens_what_it_found) {
+  auto p = import_plan::compile_lookup(
+    json::parse(R"({"isLookup":true,"http":{"method":"GET","relativeURI":"/customers?email={{record.email}}",
+                                            "response":{"resourcePath":"items"}},
+                    "inputFilter":{"type":"expression","expression":{"version":"1","rules":["notequals",["extract","email"],"skip"]}},
+                    "filter":{"type":"expression","expression":{"version":"1","rules":["equals",["extract","active"],true]}}})"),
+    json::parse(R"({"type":"export","responseMapping":{"fields":[{"extract":"data[0].id","generate":"customerId"}]}})"));
+  BOOST_REQUIRE_MESSAGE(p, why_not(p));
+  std::vector<record_outcome> out;
+  auto recs = records(R"([{"email":"a@x.io"},{"email":"skip"}])");
+  auto reqs = p->stage(recs, {}, out);
+  BOOST_REQUIRE_EQUAL(reqs.size(), 1u);  // the input filter kept one
+  BOOST_TEST((out[1].what == record_outcome::kind::filtered));
+  auto r = answered(200, R"({"items":[{"id":"c7","active":false},{"id":"c8","active":true}]})");
+  p->settle(reqs[0], r, out);
+  json::value rec = recs[0];
+  p->map_response(rec, out[0]);
+  BOOST_TEST(rec == json::parse(R"({"email":"a@x.io","customerId":"c8"})"));  // the output filter dropped c7
+}
+
 BOOST_AUTO_TEST_CASE(dynamic_lookups_feed_the_relative_uri_by_name) {
   auto p = compile(R"({"http":{"method":["PUT"],"relativeURI":["/customers/{{idLookup}}/orders?via={{lookup.idLookup}}"]},
     "lookups":[{"name":"idLookup","relativeURI":"/customers?email={{record.email}}","extract":"0.id"},
