@@ -196,6 +196,11 @@ bool script_pool::spawn(worker& w, std::string& why) {
     why = "no pipe for a script worker";
     return false;
   }
+  // A page's call and its answer (~100 KB-1 MB) each fit the pipe at once,
+  // so neither side blocks and wakes again per 64 KB piece (as far as the
+  // system's pipe-max-size allows; the default stays otherwise).
+  for (int fd : {in[1], out[1]})
+    ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
   // Everything the child needs is built before fork: after it, only
   // async-signal-safe calls (this process has other threads).
   std::vector<std::string> args{node_,
@@ -336,7 +341,7 @@ user_code_answer script_pool::run(worker& w, const script_call& call) {
   std::size_t need = 4;
   std::size_t header_len = 0, result_len = 0;
   int part = 0;  // 0: header length, 1: header + result length, 2: result
-  char buf[65536];
+  constexpr std::size_t read_size = 65536;
   for (;;) {
     while (in.size() >= need) {
       if (part == 0) {
@@ -371,11 +376,13 @@ user_code_answer script_pool::run(worker& w, const script_call& call) {
         return a;
       }
     }
-    auto n = ::read(w.from, buf, sizeof buf);
-    if (n > 0) {
-      in.append(buf, static_cast<std::size_t>(n));
+    // Straight into `in`, as much as the answer still needs (at least 64 KB).
+    auto had = in.size();
+    in.resize(had + std::max<std::size_t>(need - std::min(need, had), read_size));
+    auto n = ::read(w.from, in.data() + had, in.size() - had);
+    in.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n > 0)
       continue;
-    }
     if (n == 0 || (errno != EAGAIN && errno != EINTR))
       return failed(io::closed);
     if (auto r = wait_for(w.from, POLLIN); r != io::done)
