@@ -87,7 +87,7 @@ result<std::shared_ptr<const wrapper_export>> wrapper_export_of(const json::valu
 constexpr std::string_view export_code[] = {"preSavePage", "transform", "filter", "wrapper"};
 constexpr std::string_view import_code[] = {"preMap",    "postMap",      "postSubmit", "postResponseMap",
                                             "filter",    "inputFilter",  "wrapper"};
-constexpr std::string_view lookup_code[] = {"postResponseMap", "inputFilter"};
+constexpr std::string_view lookup_code[] = {"postResponseMap", "inputFilter", "preSavePage"};
 
 // The scripts and stacks named `scripts` and `stacks`, into `spec`; those
 // missing are left out (resolving a hook that names one fails, naming it).
@@ -409,8 +409,8 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
                                         : wrapper ? import_runs
                                                   : import_runs.first(import_runs.size() - 1)))
       return *refused;
-    // A lookup's own hooks (preSavePage, on the export) are refused above;
-    // its input filter script and its flow entry's postResponseMap run.
+    // A lookup runs its own preSavePage (on what it found), its input
+    // filter script and its flow entry's postResponseMap.
     auto hooks = import_hooks::resolve(*doc, p, spec.stacks, spec.scripts, lookup);
     if (!hooks)
       return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};

@@ -5,12 +5,16 @@
 #include <iterator>
 
 #include "core/engine/flow_plan.hpp"
+#include "core/engine/lookup_hooks.hpp"
 #include "core/json/json_depth.hpp"
 
 namespace integrator {
 
 import_page_run::import_page_run(const flow_plan& plan, const import_step& step, bool goes_on, bool keep_responses)
-    : plan_(&plan), step_(&step), goes_on_(goes_on), keep_responses_(keep_responses || step.hooks.post_submit) {}
+    : plan_(&plan),
+      step_(&step),
+      goes_on_(goes_on),
+      keep_responses_(keep_responses || step.hooks.post_submit || step.hooks.lookup_pre_save_page) {}
 
 import_page_run::need import_page_run::start(const record_page& page) {
   const auto& import = *step_->plan;
@@ -89,7 +93,7 @@ import_page_run::need import_page_run::go() {
           return need::hook;
         break;
       case at::submit:
-        at_ = at::post_submit;
+        at_ = at::lookup_found;
         if (step_->hooks.wrapper) {
           if (try_hook(import_hook::wrapper))
             return need::hook;
@@ -98,6 +102,16 @@ import_page_run::need import_page_run::go() {
         requests_ = import.build_requests(records_, *mapping_, settings, outcomes_, found());
         if (!requests_.empty())
           return need::requests;
+        break;
+      case at::lookup_found:  // a lookup's own preSavePage, a record at a time
+        while (step_->hooks.lookup_pre_save_page && found_at_ < records_.size()) {
+          const auto& out = outcomes_[found_at_++];
+          if (out.what == record_outcome::kind::succeeded && out.response) {
+            hook_ = import_hook::lookup_pre_save_page;
+            return need::hook;
+          }
+        }
+        at_ = at::post_submit;
         break;
       case at::post_submit:
         at_ = at::respond;
@@ -131,10 +145,17 @@ import_page_run::need import_page_run::go() {
 }
 
 std::string import_page_run::hook_options() const {
+  if (hook_ == import_hook::lookup_pre_save_page)
+    return lookup_pre_save_page_options(*plan_, *step_, *outcomes_[found_at_ - 1].response);
   return import_hook_options(hook_, *plan_, *step_, in_play_, records_, mapping_ ? &*mapping_ : nullptr, outcomes_);
 }
 
 import_page_run::need import_page_run::take_hook(user_code_answer& answer, std::int64_t now_ms) {
+  if (hook_ == import_hook::lookup_pre_save_page) {
+    auto logged = apply_lookup_pre_save_page(answer, *step_, outcomes_[found_at_ - 1], now_ms);
+    std::move(logged.begin(), logged.end(), std::back_inserter(logged_));
+    return go();
+  }
   auto logged = apply_import_hook(hook_, answer, in_play_, records_, mapping_ ? &*mapping_ : nullptr, outcomes_,
                                   now_ms);
   std::move(logged.begin(), logged.end(), std::back_inserter(logged_));

@@ -1,7 +1,8 @@
 #pragma once
 // One page's way through an import step, in order (integrator-api.md
 // §7.3): a script input filter, preMap, the dynamic lookups, the mapping,
-// postMap, the requests (or a wrapper import's function), postSubmit and,
+// postMap, the requests (or a wrapper import's function), a lookup's own
+// preSavePage on what it found for each record (lookup_hooks.hpp), postSubmit and,
 // when records go on to another station, responseMapping and the flow
 // step's postResponseMap (import_hooks.hpp). Pure: it says what is due (a
 // hook call, lookup requests, import requests) and takes the answers; a
@@ -62,7 +63,9 @@ public:
   bool responded() const { return responded_; }
 
 private:
-  enum class at : std::uint8_t { input_filter, pre_map, lookups, map, post_map, submit, post_submit, respond, done };
+  enum class at : std::uint8_t {
+    input_filter, pre_map, lookups, map, post_map, submit, lookup_found, post_submit, respond, done
+  };
 
   need go();
   bool try_hook(import_hook h);
@@ -77,6 +80,7 @@ private:
   std::vector<record_outcome> outcomes_;
   std::optional<mapped_page> mapping_;
   std::vector<std::size_t> in_play_;  ///< the records the hook due is given
+  std::size_t found_at_ = 0;          ///< the record a lookup's preSavePage is on (lookup_found)
   std::vector<lookup_call> lookups_;
   lookup_results found_;
   std::vector<import_request> requests_;

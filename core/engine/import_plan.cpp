@@ -545,7 +545,7 @@ void import_plan::settle(const import_request& req, outbound_response& r,
     } else {
       out.what = record_outcome::kind::succeeded;
       out.id = id ? *id : id_in(part, op.id_path);
-      if (lookup_ && maps_response()) {
+      if (lookup_ && (maps_response() || keep_response)) {
         // What the lookup found, as an array, whatever the answer's shape.
         const json::value* found = lookup_records_.empty() ? &part : find_path(part, lookup_records_);
         json::array data;

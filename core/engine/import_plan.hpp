@@ -139,7 +139,8 @@ public:
 
   /// Reads the answer to `req` into the outcomes of its records; each
   /// record's part of the answer is kept (outcome.response) when
-  /// responseMapping needs it or `keep_response` asks.
+  /// responseMapping needs it or `keep_response` asks (a lookup's: what it
+  /// found, as an array).
   void settle(const import_request& req, outbound_response& r,
               std::vector<record_outcome>& outcomes, bool keep_response = false) const;
 

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <string>
@@ -121,6 +122,10 @@ function failsUntilFixed({ data, configuration: { fixed } }) {
 }
 
 function evenIds({ record }) { return record.id % 2 === 0 }
+
+function shoutsWhatItFound({ data, pageIndex }) {
+  return { data: data.map((r) => ({ ...r, email: r.email.toUpperCase(), page: pageIndex })) }
+}
 
 function goldOnly({ record }) { return record.tier === 'gold' }
 
@@ -433,11 +438,14 @@ BOOST_FIXTURE_TEST_CASE(script_input_filters_decide_what_an_import_takes, script
   BOOST_TEST(j.at("numIgnore").as_int64() == 3 + 4);
 }
 
-BOOST_FIXTURE_TEST_CASE(a_lookups_script_input_filter_decides_what_it_looks_up, script_fixture) {
+// A lookup's script input filter picks what it looks up; its own
+// preSavePage gets what it found for each record, before responseMapping.
+BOOST_FIXTURE_TEST_CASE(a_lookups_script_input_filter_and_pre_save_page_run, script_fixture) {
   auto id = script(modern_hook);
   auto exp = http_export(conn, R"({"relativeURI":"/source/page?total=4&size=4","response":{"resourcePath":"items"}})");
   auto lookup = http_export(conn, R"({"method":"GET","relativeURI":"/source/skip?total=100&size=1&offset={{record.id}}",
-                                     "response":{"resourcePath":"items"}})", R"("isLookup":true)");
+                                     "response":{"resourcePath":"items"}})",
+                            R"("isLookup":true,"hooks":{"preSavePage":{"_scriptId":")" + id + R"(","function":"shoutsWhatItFound"}})");
   auto sink = http_import(conn, R"({"method":["POST"],"relativeURI":["/sink/scripted-lookup"]})");
   auto flow_id = create("flows", R"({"name":"scripted lookup","pageGenerators":[{"_exportId":")" + exp + R"("}],
     "pageProcessors":[
@@ -452,6 +460,12 @@ BOOST_FIXTURE_TEST_CASE(a_lookups_script_input_filter_decides_what_it_looks_up, 
   for (const auto& e : got) {
     const auto& r = e.record.as_object();
     BOOST_TEST(r.contains("found") == (r.at("id").as_int64() % 2 == 0), json::serialize(r));
+    if (r.contains("found")) {
+      auto upper = std::string(r.at("email").as_string());
+      for (auto& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      BOOST_TEST(std::string(r.at("found").as_string()) == upper);
+    }
   }
 }
 

@@ -145,4 +145,39 @@ BOOST_AUTO_TEST_CASE(an_import_page_without_hooks_goes_from_its_text_to_its_requ
   BOOST_TEST((empty.start(page_of({})) == need::finished));
 }
 
+BOOST_AUTO_TEST_CASE(a_lookups_own_pre_save_page_reshapes_what_it_found_record_by_record) {
+  job_spec spec;
+  spec.flow = R"({"pageProcessors":[{"type":"export","_exportId":"l1",
+                   "responseMapping":{"fields":[{"extract":"data[0].name","generate":"found"}]}},
+                                    {"type":"import","_importId":"i1"}]})";
+  spec.connections = {{"c", R"({"_id":"c","type":"http","http":{"baseURI":"http://127.0.0.1:9"}})"}};
+  spec.exports = {{"l1", R"({"_id":"l1","_connectionId":"c","isLookup":true,"http":{"method":"GET",
+                     "relativeURI":"/people/{{record.id}}","response":{"resourcePath":"items"}},
+                     "hooks":{"preSavePage":{"_scriptId":"s1","function":"shout"}}})"}};
+  spec.imports = import_alone("{}").imports;
+  spec.scripts = {{"s1", R"({"_id":"s1","content":"function f() {}"})"}};
+  auto plan = flow_plan::compile(spec);
+  BOOST_TEST_REQUIRE(plan.has_value(), why_not(plan));
+  const auto& lookup = plan->processors.front();
+  BOOST_REQUIRE(lookup.lookup);
+  import_page_run run(*plan, lookup, true, false);
+  using need = import_page_run::need;
+  BOOST_TEST((run.start(page_of({R"({"id":1})", R"({"id":2})"})) == need::requests));
+  BOOST_REQUIRE_EQUAL(run.requests().size(), 2u);
+  auto found = answered(200, R"({"items":[{"name":"ann"}]})");
+  run.take_response(0, found);
+  auto missing = answered(404, "{}");
+  run.take_response(1, missing);
+  BOOST_TEST((run.requests_answered() == need::hook));  // once: the second lookup failed
+  BOOST_TEST((run.hook() == import_hook::lookup_pre_save_page));
+  BOOST_TEST(run.hook_options().find(R"("data":[{"name":"ann"}])") != std::string::npos, run.hook_options());
+  auto shouted = returned_answer(R"({"data":[{"name":"ANN"}],"errors":[{"code":"note","message":"shouted"}]})");
+  BOOST_TEST((run.take_hook(shouted, 5) == need::finished));
+  BOOST_REQUIRE_EQUAL(run.logged().size(), 1u);
+  BOOST_TEST(run.logged()[0].source == "pre_save_page_hook");
+  json::value record = run.records()[0];
+  lookup.plan->map_response(record, run.outcomes()[0]);
+  BOOST_TEST(record.at("found").as_string() == "ANN");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
