@@ -16,6 +16,7 @@
 #include "actors/user_code_call.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/import_page_run.hpp"
+#include "core/util/object_id.hpp"
 
 namespace integrator {
 
@@ -31,6 +32,7 @@ struct invocation_state {
   std::optional<import_page_run> run;
   std::size_t outstanding = 0;
   std::uint64_t calls = 0;  ///< tags the hook call out
+  std::optional<object_id_generator> ids;
   caf::typed_response_promise<api_reply> rp;
   static inline const char* name = "import_invocation";
 };
@@ -76,9 +78,7 @@ void proceed(invocation_ptr self, import_page_run::need need) {
   using n = import_page_run::need;
   switch (need) {
     case n::hook: {
-      auto h = run.hook();
-      auto type = h == import_hook::wrapper ? extension_type::wrapper : extension_type::hook;
-      call_user_function(*st.services, st.account, "", *st.step->hooks.of(h), type, run.hook_options(), me,
+      call_user_function(*st.services, st.account, "", run.call_function(), run.call_type(), run.hook_options(), me,
                          ++st.calls);
       return;
     }
@@ -114,6 +114,7 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
   return spawn_work(sys, services->detach, [](invocation_ptr self, std::shared_ptr<const node_services> services)
                                               -> import_invocation_actor::behavior_type {
     self->state.services = services;
+    self->state.ids.emplace(make_id_generator());
     return {
       [=](standalone_import& call) -> caf::result<api_reply> {
         auto& st = self->state;
@@ -151,7 +152,7 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
       [=](code_atom, std::uint64_t tag, user_code_answer& a) {
         auto& st = self->state;
         if (tag == st.calls)
-          proceed(self, st.run->take_hook(a, wall_clock_ms()));
+          proceed(self, st.run->take_hook(a, *st.ids, wall_clock_ms()));
       },
     };
   }, services);

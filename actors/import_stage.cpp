@@ -180,8 +180,7 @@ void proceed(import_ptr self, std::uint64_t gen, import_page_run::need need) {
   switch (need) {
     case n::hook: {
       auto h = run.hook();
-      auto type = h == import_hook::wrapper ? extension_type::wrapper : extension_type::hook;
-      call_user_function(*st.services, st.links.account, "", *st.step->hooks.of(h), type, run.hook_options(),
+      call_user_function(*st.services, st.links.account, "", run.call_function(), run.call_type(), run.hook_options(),
                          caf::actor_cast<import_stage_actor>(self), (gen << 24) | static_cast<std::uint64_t>(h));
       return;
     }
@@ -270,7 +269,7 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
       auto it = st.active.find(tag >> 24);
       if (it == st.active.end())
         return;
-      proceed(self, it->first, it->second.run->take_hook(answer, wall_clock_ms()));
+      proceed(self, it->first, it->second.run->take_hook(answer, *st.ids, wall_clock_ms()));
     },
     [=](credit_atom, std::int32_t n) {
       self->state.relay.credit += n;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/engine/export_window.hpp"
+#include "core/engine/user_function.hpp"
 #include "core/util/api_error.hpp"
 
 namespace integrator {
@@ -21,13 +22,6 @@ json::array one_error(const std::string& code, const std::string& message) {
 std::string preview_body(json::array data, json::array stages) {
   return json::serialize(json::object{
     {"data", std::move(data)}, {"dataURIs", json::array()}, {"stages", std::move(stages)}});
-}
-
-// {"type":"script",…}: user code, which runs after the preview's stages.
-bool script_block(const json::value* v) {
-  const auto* o = v ? v->if_object() : nullptr;
-  const auto* type = o ? o->if_contains("type") : nullptr;
-  return type && *type == "script";
 }
 
 }  // namespace
@@ -49,7 +43,7 @@ result<export_preview> export_preview::compile(const json::object& body) {
       p.limit_ = static_cast<std::size_t>(std::min<std::int64_t>(limit->get_int64(), 100));
   // A script transform runs as user code, and an expression filter after
   // it (as in flows: export_step::filter_after_script); a script filter too.
-  bool script_transform = script_block(body.if_contains("transform"));
+  bool script_transform = is_script_block(body.if_contains("transform"));
   if (const auto* t = body.if_contains("transform"); t && !t->is_null() && !script_transform) {
     auto transform = record_transform::compile(*t);
     if (!transform)
@@ -57,7 +51,7 @@ result<export_preview> export_preview::compile(const json::object& body) {
     p.transform_ = std::move(*transform);
   }
   if (const auto* f = body.if_contains("filter");
-      f && !f->is_null() && !script_transform && !script_block(f)) {
+      f && !f->is_null() && !script_transform && !is_script_block(f)) {
     auto filter = filter_expression::compile_filter(*f);
     if (!filter)
       return filter.error();

@@ -87,7 +87,7 @@ result<std::shared_ptr<const wrapper_export>> wrapper_export_of(const json::valu
 constexpr std::string_view export_code[] = {"preSavePage", "transform", "filter", "wrapper"};
 constexpr std::string_view import_code[] = {"preMap",    "postMap",      "postSubmit", "postResponseMap",
                                             "filter",    "inputFilter",  "wrapper"};
-constexpr std::string_view lookup_code[] = {"postResponseMap", "inputFilter", "preSavePage"};
+constexpr std::string_view lookup_code[] = {"postResponseMap", "inputFilter", "preSavePage", "transform", "filter"};
 
 // The scripts and stacks named `scripts` and `stacks`, into `spec`; those
 // missing are left out (resolving a hook that names one fails, naming it).
@@ -101,6 +101,52 @@ void load_code(const resource_store& resources, const std::string& account, cons
   for (const auto& id : stacks)
     if (auto doc = resources.load_revealed(resource_kind::stack, account, all, id))
       spec.stacks.emplace_back(id, json::serialize(*doc));
+}
+
+// An export's user code (export_page_code.hpp): its script transform and
+// script filter, its preSavePage.
+result<void> resolve_export_code(export_step& step, const json::value& doc, const job_spec& spec) {
+  for (auto [key, into] : {std::pair{"transform", &step.transform_script},
+                           std::pair{"filter", &step.filter_script}}) {
+    auto script = resolve_script_block(doc, key, spec.scripts);
+    if (!script)
+      return script.error();
+    if (*script)
+      *into = std::make_shared<const user_function>(std::move(**script));
+  }
+  if (step.transform_script && step.output_filter) {  // the filter judges what the script made
+    step.filter_after_script = std::move(step.output_filter);
+    step.output_filter.reset();
+    step.filter_fields.clear();
+  }
+  auto hook = resolve_hook(doc, "preSavePage", spec.stacks, spec.scripts);
+  if (!hook)
+    return hook.error();
+  if (*hook)
+    step.pre_save_page = std::make_shared<const user_function>(std::move(**hook));
+  return {};
+}
+
+// A lookup's own user code, on what it found for each record: its
+// expression output filter when its transform is a script (import_plan
+// applies it otherwise), its scripts and preSavePage; null when it has none.
+result<std::shared_ptr<const export_step>> lookup_code_of(const import_step& lookup, const json::value& doc,
+                                                          const job_spec& spec) {
+  export_step code;
+  code.export_id = lookup.import_id;
+  code.connection_id = lookup.connection_id;
+  if (is_script_block(doc.get_object().if_contains("transform")))
+    if (const auto* flt = doc.get_object().if_contains("filter"); flt && !flt->is_null()) {
+      auto filter = filter_expression::compile_filter(*flt);
+      if (!filter)
+        return invalid_input("lookup filter: " + filter.error().message, "filter");
+      code.output_filter = std::move(*filter);
+    }
+  if (auto resolved = resolve_export_code(code, doc, spec); !resolved)
+    return resolved.error();
+  if (!code.runs_page_code())
+    return std::shared_ptr<const export_step>();
+  return std::make_shared<const export_step>(std::move(code));
 }
 
 }  // namespace
@@ -347,26 +393,9 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
       if (auto refused = refuse_user_code("export " + export_id, *doc, g,
                                           step->wrapper ? export_runs : export_runs.first(export_runs.size() - 1)))
         return *refused;
-      for (auto [key, into] : {std::pair{"transform", &step->transform_script},
-                               std::pair{"filter", &step->filter_script}}) {
-        auto script = resolve_script_block(*doc, key, spec.scripts);
-        if (!script)
-          return api_error{script.error().code, "export " + export_id + ": " + script.error().message,
-                           script.error().field};
-        if (*script)
-          *into = std::make_shared<const user_function>(std::move(**script));
-      }
-      if (step->transform_script && step->output_filter) {  // the filter judges what the script made
-        step->filter_after_script = std::move(step->output_filter);
-        step->output_filter.reset();
-        step->filter_fields.clear();
-      }
-      auto hook = resolve_hook(*doc, "preSavePage", spec.stacks, spec.scripts);
-      if (!hook)
-        return api_error{hook.error().code, "export " + export_id + ": " + hook.error().message,
-                         hook.error().field};
-      if (*hook)
-        step->pre_save_page = std::make_shared<const user_function>(std::move(**hook));
+      if (auto code = resolve_export_code(*step, *doc, spec); !code)
+        return api_error{code.error().code, "export " + export_id + ": " + code.error().message,
+                         code.error().field};
       step->export_id = export_id;
       plan.generators.push_back(std::move(*step));
     }
@@ -409,12 +438,18 @@ result<flow_plan> flow_plan::compile(const job_spec& spec) {
                                         : wrapper ? import_runs
                                                   : import_runs.first(import_runs.size() - 1)))
       return *refused;
-    // A lookup runs its own preSavePage (on what it found), its input
-    // filter script and its flow entry's postResponseMap.
+    // A lookup runs its input filter script, its flow entry's
+    // postResponseMap, and its own code on what it found.
     auto hooks = import_hooks::resolve(*doc, p, spec.stacks, spec.scripts, lookup);
     if (!hooks)
       return api_error{hooks.error().code, step_name + ": " + hooks.error().message, hooks.error().field};
     step.hooks = std::move(*hooks);
+    if (lookup) {
+      auto code = lookup_code_of(step, *doc, spec);
+      if (!code)
+        return api_error{code.error().code, step_name + ": " + code.error().message, code.error().field};
+      step.found_code = std::move(*code);
+    }
     if (wrapper) {
       auto fn = wrapper->function_of(*doc);
       if (!fn)

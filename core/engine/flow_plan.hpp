@@ -114,6 +114,10 @@ struct import_step {
   std::shared_ptr<const http_endpoint> endpoint;
   std::shared_ptr<const import_plan> plan;
   import_hooks hooks;  ///< preMap, postMap, postSubmit (imports only)
+  /// A lookup's own user code (script transform, script filter,
+  /// preSavePage; export_page_code.hpp), run on what it found for each
+  /// record as a page of its own; null when it has none.
+  std::shared_ptr<const export_step> found_code;
 };
 
 struct flow_plan {

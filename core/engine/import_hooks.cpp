@@ -19,7 +19,6 @@ const user_function* import_hooks::of(import_hook h) const {
     case import_hook::post_response_map: return post_response_map.get();
     case import_hook::input_filter: return input_filter.get();
     case import_hook::wrapper: return wrapper.get();
-    case import_hook::lookup_pre_save_page: return lookup_pre_save_page.get();
   }
   return nullptr;
 }
@@ -32,7 +31,6 @@ const char* hook_name(import_hook h) {
     case import_hook::post_response_map: return "postResponseMap";
     case import_hook::input_filter: return "inputFilter";
     case import_hook::wrapper: return "the import wrapper";
-    case import_hook::lookup_pre_save_page: return "preSavePage";
   }
   return "";
 }
@@ -46,7 +44,6 @@ const char* hook_source(import_hook h) {
     case import_hook::post_response_map: return "response_mapping";
     case import_hook::input_filter: return "input_filter";
     case import_hook::wrapper: return "application";  // the wrapper stands for the target application
-    case import_hook::lookup_pre_save_page: return "pre_save_page_hook";
   }
   return "";
 }
@@ -63,15 +60,11 @@ result<import_hooks> import_hooks::resolve(const json::value& doc, const json::v
       into = std::make_shared<const user_function>(std::move(**f));
     return {};
   };
-  if (lookup) {
-    if (auto e = take(doc, import_hook::lookup_pre_save_page, out.lookup_pre_save_page))
-      return e;
-  } else {
+  if (!lookup)
     for (auto [h, into] : {std::pair{import_hook::pre_map, &out.pre_map}, std::pair{import_hook::post_map, &out.post_map},
                            std::pair{import_hook::post_submit, &out.post_submit}})
       if (auto e = take(doc, h, *into))
         return e;
-  }
   if (auto e = take(entry, import_hook::post_response_map, out.post_response_map))
     return e;
   // The flow entry's inputFilter, when it has one, takes the import's

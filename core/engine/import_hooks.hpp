@@ -32,25 +32,18 @@ struct import_step;
 /// wrapper: a wrapper import's function (wrappers.hpp), called with the
 /// mapped records instead of requests; it answers like postSubmit's
 /// responseData, one {statusCode, id, ignored, errors} per record.
-/// lookup_pre_save_page: a lookup export's own preSavePage, on what it
-/// found for one record (lookup_hooks.hpp), before responseMapping.
-enum class import_hook : std::uint8_t {
-  pre_map, post_map, post_submit, post_response_map, input_filter, wrapper, lookup_pre_save_page
-};
+enum class import_hook : std::uint8_t { pre_map, post_map, post_submit, post_response_map, input_filter, wrapper };
 
 /// The hooks of an import (or a lookup export), resolved.
 struct import_hooks {
-  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map, input_filter, wrapper,
-    lookup_pre_save_page;
+  std::shared_ptr<const user_function> pre_map, post_map, post_submit, post_response_map, input_filter, wrapper;
   boost::json::value wrapper_connection;  ///< options.connection of the wrapper's calls
 
-  bool any() const {
-    return pre_map || post_map || post_submit || post_response_map || input_filter || wrapper || lookup_pre_save_page;
-  }
+  bool any() const { return pre_map || post_map || post_submit || post_response_map || input_filter || wrapper; }
   const user_function* of(import_hook h) const;
 
-  /// The hooks `doc` (an import, or a lookup export when `lookup`: its
-  /// own preSavePage) and its flow entry
+  /// The hooks `doc` (an import, or a lookup export when `lookup`: its own
+  /// code is flow_plan's found_code) and its flow entry
   /// `entry` (postResponseMap, and an inputFilter that takes the place of
   /// the import's filter, a lookup's inputFilter) configure, against the
   /// job's stacks and scripts.

@@ -5,7 +5,6 @@
 #include <iterator>
 
 #include "core/engine/flow_plan.hpp"
-#include "core/engine/lookup_hooks.hpp"
 #include "core/json/json_depth.hpp"
 
 namespace integrator {
@@ -14,11 +13,11 @@ import_page_run::import_page_run(const flow_plan& plan, const import_step& step,
     : plan_(&plan),
       step_(&step),
       goes_on_(goes_on),
-      keep_responses_(keep_responses || step.hooks.post_submit || step.hooks.lookup_pre_save_page) {}
+      keep_responses_(keep_responses || step.hooks.post_submit || step.found_code) {}
 
 import_page_run::need import_page_run::start(const record_page& page) {
   const auto& import = *step_->plan;
-  if ((import.has_lookups() || step_->hooks.any()) && page.size() > 0) {
+  if ((import.has_lookups() || step_->hooks.any() || step_->found_code) && page.size() > 0) {
     for (std::size_t i = 0; i < page.size(); ++i) {
       boost::system::error_code ec;
       records_.push_back(parse_json(page.record(i), ec));
@@ -79,7 +78,7 @@ import_page_run::need import_page_run::go() {
       case at::map:
         if (!step_->hooks.any()) {  // mapping and requests at once
           requests_ = import.stage(records_, settings, outcomes_, found());
-          at_ = at::post_submit;
+          at_ = at::lookup_found;
           if (!requests_.empty())
             return need::requests;
           break;
@@ -103,13 +102,24 @@ import_page_run::need import_page_run::go() {
         if (!requests_.empty())
           return need::requests;
         break;
-      case at::lookup_found:  // a lookup's own preSavePage, a record at a time
-        while (step_->hooks.lookup_pre_save_page && found_at_ < records_.size()) {
+      case at::lookup_found:  // a lookup's own code, a record's result at a time
+        if (on_result_ && on_result_->due() != export_page_code::op::done)
+          return need::hook;
+        if (on_result_)
+          finish_found();
+        while (step_->found_code && found_at_ < records_.size()) {
           const auto& out = outcomes_[found_at_++];
-          if (out.what == record_outcome::kind::succeeded && out.response) {
-            hook_ = import_hook::lookup_pre_save_page;
+          const auto* items = out.what == record_outcome::kind::succeeded && out.response ? out.response->if_array()
+                                                                                          : nullptr;
+          if (!items || items->empty())
+            continue;
+          page_builder page(1, 0);
+          for (const auto& item : *items)
+            page.append(boost::json::serialize(item));
+          on_result_.emplace(*plan_, *step_->found_code, page.take());
+          if (on_result_->due() != export_page_code::op::done)
             return need::hook;
-          }
+          finish_found();
         }
         at_ = at::post_submit;
         break;
@@ -144,16 +154,58 @@ import_page_run::need import_page_run::go() {
   }
 }
 
+// What the lookup's code made of a record's result: what goes on as
+// found, or the record's failure. Errors the code only logged are kept;
+// those of results it failed on say why the record fails instead (a retry
+// replays the record, not what its lookup found).
+void import_page_run::finish_found() {
+  auto out = on_result_->finish();
+  on_result_.reset();
+  auto& outcome = outcomes_[found_at_ - 1];
+  const job_error_entry* failed = nullptr;
+  for (auto& e : out.errors) {
+    if (!e.retry_data_key.empty()) {
+      failed = failed ? failed : &e;
+      continue;
+    }
+    logged_.push_back(std::move(e));
+  }
+  if (!out.fatal.empty() || failed) {
+    outcome.what = record_outcome::kind::failed;
+    outcome.code = failed ? failed->code : "hook_failed";
+    outcome.message = out.fatal.empty() ? failed->message : out.fatal;
+    outcome.source = "pre_save_page_hook";
+    for (const char* script : {"transformation", "output_filter"})  // (a source outlives the page)
+      if (failed && failed->source == script)
+        outcome.source = script;
+    return;
+  }
+  boost::json::array found;
+  for (std::size_t i = 0; i < out.page.size(); ++i) {
+    boost::system::error_code ec;
+    found.push_back(parse_json(out.page.record(i), ec));
+  }
+  outcome.response = boost::json::value(std::move(found));
+}
+
+const user_function& import_page_run::call_function() const {
+  return on_result_ ? on_result_->function() : *step_->hooks.of(hook_);
+}
+
+extension_type import_page_run::call_type() const {
+  return !on_result_ && hook_ == import_hook::wrapper ? extension_type::wrapper : extension_type::hook;
+}
+
 std::string import_page_run::hook_options() const {
-  if (hook_ == import_hook::lookup_pre_save_page)
-    return lookup_pre_save_page_options(*plan_, *step_, *outcomes_[found_at_ - 1].response);
+  if (on_result_)
+    return on_result_->options();
   return import_hook_options(hook_, *plan_, *step_, in_play_, records_, mapping_ ? &*mapping_ : nullptr, outcomes_);
 }
 
-import_page_run::need import_page_run::take_hook(user_code_answer& answer, std::int64_t now_ms) {
-  if (hook_ == import_hook::lookup_pre_save_page) {
-    auto logged = apply_lookup_pre_save_page(answer, *step_, outcomes_[found_at_ - 1], now_ms);
-    std::move(logged.begin(), logged.end(), std::back_inserter(logged_));
+import_page_run::need import_page_run::take_hook(user_code_answer& answer, object_id_generator& ids,
+                                                  std::int64_t now_ms) {
+  if (on_result_) {
+    on_result_->take(answer, ids, now_ms);
     return go();
   }
   auto logged = apply_import_hook(hook_, answer, in_play_, records_, mapping_ ? &*mapping_ : nullptr, outcomes_,

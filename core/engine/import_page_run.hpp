@@ -2,7 +2,8 @@
 // One page's way through an import step, in order (integrator-api.md
 // §7.3): a script input filter, preMap, the dynamic lookups, the mapping,
 // postMap, the requests (or a wrapper import's function), a lookup's own
-// preSavePage on what it found for each record (lookup_hooks.hpp), postSubmit and,
+// code on what it found for each record (its script transform and filter
+// and preSavePage, export_page_code.hpp, a record at a time), postSubmit and,
 // when records go on to another station, responseMapping and the flow
 // step's postResponseMap (import_hooks.hpp). Pure: it says what is due (a
 // hook call, lookup requests, import requests) and takes the answers; a
@@ -16,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "core/engine/export_page_code.hpp"
 #include "core/engine/import_hooks.hpp"
+#include "core/engine/stack_call.hpp"
 #include "core/engine/import_plan.hpp"
 #include "core/json/record_page.hpp"
 
@@ -38,11 +41,16 @@ public:
   /// them, else staged from their text. What is due first.
   need start(const record_page& page);
 
-  /// The hook due, and its options (without bearerToken).
+  /// The call due: a hook of the import (hook()), or a lookup's own code
+  /// on what it found for a record (on_found_code()); its function, kind
+  /// and options (without bearerToken).
   import_hook hook() const { return hook_; }
+  bool on_found_code() const { return on_result_.has_value(); }
+  const user_function& call_function() const;
+  extension_type call_type() const;
   std::string hook_options() const;
-  /// The hook's answer; what is due next.
-  need take_hook(user_code_answer& answer, std::int64_t now_ms);
+  /// Its answer (`ids` key the retry data of errors); what is due next.
+  need take_hook(user_code_answer& answer, object_id_generator& ids, std::int64_t now_ms);
 
   /// The lookups due, their answers one by one, then what is due next.
   std::vector<lookup_call>& lookups() { return lookups_; }
@@ -69,6 +77,7 @@ private:
 
   need go();
   bool try_hook(import_hook h);
+  void finish_found();
   const lookup_results* found() const;
 
   const flow_plan* plan_;
@@ -80,7 +89,8 @@ private:
   std::vector<record_outcome> outcomes_;
   std::optional<mapped_page> mapping_;
   std::vector<std::size_t> in_play_;  ///< the records the hook due is given
-  std::size_t found_at_ = 0;          ///< the record a lookup's preSavePage is on (lookup_found)
+  std::size_t found_at_ = 0;                ///< the next record whose lookup result meets found_code
+  std::optional<export_page_code> on_result_;  ///< the lookup's code on one record's result
   std::vector<lookup_call> lookups_;
   lookup_results found_;
   std::vector<import_request> requests_;

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/engine/user_function.hpp"
 #include "core/json/json_path.hpp"
 #include "core/json/json_scan.hpp"
 #include "core/util/api_error.hpp"
@@ -329,7 +330,10 @@ result<import_plan> import_plan::compile_lookup(const json::value& export_doc,
       return invalid_input("lookup transform: " + transform.error().message, "transform");
     p.lookup_transform_ = std::make_shared<const record_transform>(std::move(*transform));
   }
-  if (const auto* f = doc->if_contains("filter"); f && !f->is_null()) {
+  // After a script transform the filter judges what the script made: it
+  // runs with the lookup's user code (flow_plan's found_code) instead.
+  bool script_transform = is_script_block(doc->if_contains("transform"));
+  if (const auto* f = doc->if_contains("filter"); f && !f->is_null() && !script_transform) {
     auto filter = filter_expression::compile_filter(*f);
     if (!filter)
       return invalid_input("lookup filter: " + filter.error().message, "filter");

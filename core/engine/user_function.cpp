@@ -171,4 +171,10 @@ result<std::optional<user_function>> resolve_hook(const json::value& doc, std::s
   return script_function(where, ref->script_id, std::move(f.function), std::move(f.configuration), scripts);
 }
 
+bool is_script_block(const json::value* v) {
+  const auto* o = v ? v->if_object() : nullptr;
+  const auto* type = o ? o->if_contains("type") : nullptr;
+  return type && *type == "script";
+}
+
 }  // namespace integrator

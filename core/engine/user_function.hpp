@@ -54,6 +54,10 @@ struct user_function {
   std::string describe() const;
 };
 
+/// Whether `v` is a script block ({"type":"script", …}): user code, where
+/// an expression would be.
+bool is_script_block(const boost::json::value* v);
+
 /// The script block `key` of `doc` ({"type":"script","script":{_scriptId,
 /// function}}: a script filter or transform), resolved; nullopt when `key`
 /// is no script block. Fails when it names no function or a missing script.
