@@ -12,6 +12,7 @@
 #include "core/engine/export_page_code.hpp"
 #include "core/engine/export_preview.hpp"
 #include "core/engine/flow_plan.hpp"
+#include "core/json/json_path.hpp"
 
 namespace integrator {
 
@@ -68,8 +69,12 @@ void answer_pages(export_call_ptr self) {
   page.count = st.records;
   if (!st.errors.empty())
     page.errors = json::serialize(st.errors);
-  if (st.cursor)
+  if (st.cursor) {
     page.position = json::serialize(st.cursor->position());
+  } else {  // a wrapper's: the state its next call sends
+    auto at = st.wrapper->between_calls();
+    page.position = json::serialize(json::object{{"wrapperState", at.position}, {"kept", at.kept}});
+  }
   page.done = !more(st);
   answer(self, std::move(page));
 }
@@ -269,17 +274,24 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         st.account = std::move(call.account);
         st.plan = std::move(*plan);
         st.step = &st.plan->generators.front();
-        if (st.step->wrapper) {
-          // A wrapper's calls go on from the start: its state is not a position.
+        boost::system::error_code ec;
+        auto position = call.position.empty() ? json::value() : parse_json(call.position, ec);
+        const auto* from = ec ? nullptr : position.if_object();
+        if (st.step->wrapper) {  // one call a page, going on with the state the last one answered
           st.wrapper.emplace(*st.plan, *st.step);
+          if (from && from->contains("wrapperState")) {
+            resume_point at;
+            at.position = string_member(*from, "wrapperState");
+            if (const auto* kept = from->if_contains("kept"); kept && kept->is_int64())
+              at.kept = kept->get_int64();
+            st.wrapper->resume(at);
+          }
         } else {
           st.cursor.emplace(*st.step, st.plan->settings);
-          boost::system::error_code ec;
-          if (!call.position.empty())
-            if (auto p = parse_json(call.position, ec); !ec && p.is_object())
-              st.cursor->restore(p.get_object());
+          if (from)
+            st.cursor->restore(*from);
         }
-        st.one_page = call.one_page && !st.wrapper;
+        st.one_page = call.one_page;
         st.rp = self->make_response_promise<export_page>();
         fetch(self);
         return st.rp;

@@ -242,6 +242,14 @@ stage_report wrapper_cursor::read(user_code_answer& answer, const std::function<
   return r;
 }
 
+resume_point wrapper_cursor::between_calls() const {
+  resume_point at;
+  at.position = state_;
+  at.kept = tally_.kept;
+  at.done = !more();
+  return at;
+}
+
 void wrapper_cursor::resume(const resume_point& at) {
   if (at.done) {
     last_ = true;

@@ -130,6 +130,10 @@ public:
   bool stopped() const { return stopped_; }
   /// As export_cursor's: the position is the state the answer was asked with.
   resume_point resume_here(bool past) const { return tally_.here(past); }
+  /// Where the calls stand between two of them: the state the next call
+  /// sends (position), the records kept so far, whether none follows. A
+  /// standalone export pages by it (one call a page).
+  resume_point between_calls() const;
   void resume(const resume_point& at);
 
 private:

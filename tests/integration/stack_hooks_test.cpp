@@ -346,6 +346,25 @@ BOOST_FIXTURE_TEST_CASE(a_wrapper_export_pages_by_its_state_into_a_wrapper_impor
   BOOST_TEST(std::string(results[0].at("id").as_string()) == "stored-5", put.body);
   BOOST_TEST(results[1].at("statusCode").as_int64() == 422, put.body);
   BOOST_TEST(peer.sink("wrapped").size() == 9u);
+  // Paged alone, one call a page, each with the state the last answered.
+  const std::string unsaved = R"({"adaptorType":"WrapperExport","wrapper":{"function":"listRecords","configuration":{"total":7,"size":3}}})";
+  json::value state;
+  std::vector<std::int64_t> per_page, called_with;
+  for (int call = 0; call < 5; ++call) {
+    auto body = R"({"export":)" + unsaved + (state.is_null() ? "" : R"(,"pagedExportState":)" + json::serialize(state)) + "}";
+    auto page = api("POST", "/v1/connections/" + wrapped + "/export/pages", body);
+    BOOST_REQUIRE_MESSAGE(page.status == 200u, page.body);
+    auto doc = page.json();
+    const auto& data = doc.at("data").as_array();
+    per_page.push_back(static_cast<std::int64_t>(data.size()));
+    if (!data.empty())
+      called_with.push_back(data[0].at("calledWith").as_int64());
+    state = doc.at("pagedExportState");
+    if (state.at("done").as_bool())
+      break;
+  }
+  BOOST_TEST((per_page == std::vector<std::int64_t>{3, 3, 1}));
+  BOOST_TEST((called_with == std::vector<std::int64_t>{0, 3, 6}));
   // A preview of a wrapper export says to invoke it instead.
   auto preview = api("POST", "/v1/exports/preview", R"({"name":"p","adaptorType":"WrapperExport","_connectionId":")"
                                                       + wrapped + R"(","wrapper":{"function":"listRecords"}})");
