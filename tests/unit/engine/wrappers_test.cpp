@@ -120,6 +120,24 @@ BOOST_AUTO_TEST_CASE(a_resumed_cursor_asks_again_with_the_state_before_its_last_
   BOOST_TEST(r.counts.num_export == 1);  // 2 and 3 were counted before
 }
 
+// A standalone export pages a wrapper one call at a time: between calls
+// the cursor says what the next one sends, and a new cursor goes on from it.
+BOOST_AUTO_TEST_CASE(between_calls_a_cursor_says_what_the_next_call_sends) {
+  wrapped_export e;
+  wrapper_cursor first(e.plan, e.step);
+  std::vector<std::string> kept;
+  e.read(first, R"({"data":[{"id":1},{"id":2}],"lastPage":false,"state":{"n":1}})", kept);
+  auto between = first.between_calls();
+  BOOST_TEST(between.position == R"({"n":1})");
+  BOOST_TEST(between.kept == 2);
+  BOOST_TEST(!between.done);
+  wrapper_cursor next(e.plan, e.step);
+  next.resume(between);
+  BOOST_TEST(json::parse(next.next_options()).at("state").at("n").as_int64() == 1);
+  e.read(next, R"({"data":[{"id":3}],"lastPage":true})", kept);
+  BOOST_TEST(next.between_calls().done);
+}
+
 BOOST_AUTO_TEST_CASE(a_loop_a_bad_answer_or_an_offline_connection_stops_the_export) {
   wrapped_export e;
   wrapper_cursor looping(e.plan, e.step);
