@@ -224,7 +224,7 @@ typename Inspector::result_type inspect(Inspector& f, export_page& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, preview_request& x) {
-  return f(caf::meta::type_name("preview_request"), x.account, x.body, x.spec);
+  return f(caf::meta::type_name("preview_request"), x.account, x.spec);
 }
 
 template <class Inspector>

@@ -12,7 +12,6 @@
 #include "core/engine/export_page_code.hpp"
 #include "core/engine/export_preview.hpp"
 #include "core/engine/flow_plan.hpp"
-#include "core/json/json_path.hpp"
 
 namespace integrator {
 
@@ -69,12 +68,7 @@ void answer_pages(export_call_ptr self) {
   page.count = st.records;
   if (!st.errors.empty())
     page.errors = json::serialize(st.errors);
-  if (st.cursor) {
-    page.position = json::serialize(st.cursor->position());
-  } else {  // a wrapper's: the state its next call sends
-    auto at = st.wrapper->between_calls();
-    page.position = json::serialize(json::object{{"wrapperState", at.position}, {"kept", at.kept}});
-  }
+  page.position = json::serialize(st.cursor ? st.cursor->position() : st.wrapper->position());
   page.done = !more(st);
   answer(self, std::move(page));
 }
@@ -83,10 +77,6 @@ void add_record(export_call_state& st, std::string_view record) {
   if (st.records++ > 0)
     st.data += ',';
   st.data += record;
-}
-
-json::object error_json(const job_error_entry& e) {
-  return json::object{{"code", e.code}, {"message", e.message}, {"source", e.source}};
 }
 
 void call_code(export_call_ptr self) {
@@ -134,7 +124,7 @@ void code_done(export_call_ptr self) {
   auto out = st.code->finish();
   st.code.reset();
   for (const auto& e : out.errors)
-    st.errors.push_back(error_json(e));
+    st.errors.push_back(export_page_code::answered_error(e));
   if (!out.fatal.empty()) {
     answer(self, failed(error_code::extension_failed, out.fatal));
     return;
@@ -189,7 +179,7 @@ void on_wrapper_answer(export_call_ptr self, user_code_answer& a) {
   bool offline = false;
   auto r = st.wrapper->read(a, keeper(st, kept), offline, wall_clock_ms());
   for (const auto& e : r.errors)
-    st.errors.push_back(error_json(e));
+    st.errors.push_back(export_page_code::answered_error(e));
   if (!r.fatal.empty()) {
     answer(self, failed(error_code::wrapper_failed, r.fatal));
     return;
@@ -197,28 +187,21 @@ void on_wrapper_answer(export_call_ptr self, user_code_answer& a) {
   take_page(self, kept);
 }
 
-// A preview's user code: each op answered adds its stage.
+// A preview's user code: each op answered adds its stage; the last one's
+// records are the answer's data (none when preSavePage failed).
 void on_preview_code(export_call_ptr self, user_code_answer& a) {
   auto& st = self->state;
   auto op = st.code->due();
   auto before = st.code->errors().size();
   st.code->take(a, *st.ids, wall_clock_ms());
-  json::array errors, data;
-  for (auto i = before; i < st.code->errors().size(); ++i)
-    errors.push_back(error_json(st.code->errors()[i]));
-  if (!st.code->failure().empty())
-    errors.push_back(json::object{{"code", code_name(error_code::extension_failed)}, {"message", st.code->failure()}});
-  const auto& page = st.code->current();
-  for (std::size_t i = 0; i < page.size(); ++i) {
-    boost::system::error_code ec;
-    data.push_back(parse_json(page.record(i), ec));
-  }
-  st.seen.stages.push_back(export_preview::stage(export_page_code::stage_name(op), data, std::move(errors)));
+  auto stage = export_preview::code_stage(*st.code, op, before);
   if (st.code->due() != export_page_code::op::done) {
+    st.seen.stages.push_back(std::move(stage));
     call_code(self);
     return;
   }
-  st.seen.data = st.code->failure().empty() ? std::move(data) : json::array();
+  st.seen.data = st.code->failure().empty() ? stage.at("data").as_array() : json::array();
+  st.seen.stages.push_back(std::move(stage));
   st.preview_rp.deliver(api_reply::json(api_status::ok, export_preview::answer(std::move(st.seen))));
   self->quit();
 }
@@ -228,10 +211,7 @@ void on_preview(export_call_ptr self, outbound_response& resp) {
   auto got = st.preview_pager->on_response(resp);
   st.seen = st.preview->read(st.sent, st.step->endpoint->url_of(st.sent.target), resp, got);
   if (st.step->runs_page_code() && !st.seen.data.empty()) {
-    page_builder records(1, 0);
-    for (const auto& r : st.seen.data)
-      records.append(json::serialize(r));
-    st.code.emplace(*st.plan, *st.step, records.take());
+    st.code.emplace(*st.plan, *st.step, export_preview::page_of(st.seen));
     call_code(self);
     return;
   }
@@ -279,13 +259,8 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         const auto* from = ec ? nullptr : position.if_object();
         if (st.step->wrapper) {  // one call a page, going on with the state the last one answered
           st.wrapper.emplace(*st.plan, *st.step);
-          if (from && from->contains("wrapperState")) {
-            resume_point at;
-            at.position = string_member(*from, "wrapperState");
-            if (const auto* kept = from->if_contains("kept"); kept && kept->is_int64())
-              at.kept = kept->get_int64();
-            st.wrapper->resume(at);
-          }
+          if (from)
+            st.wrapper->restore(*from);
         } else {
           st.cursor.emplace(*st.step, st.plan->settings);
           if (from)
@@ -308,19 +283,12 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
           self->quit();
           return api_reply::fail(plan.error());
         }
-        boost::system::error_code ec;
-        auto doc = parse_json(call.body, ec);
-        auto preview = ec || !doc.is_object()
-                         ? result<export_preview>(invalid_input("the export is not a JSON object"))
-                         : export_preview::compile(doc.get_object());
-        if (!preview) {
-          self->quit();
-          return api_reply::fail(make_api_error(error_code::invalid_export, preview.error().message, "export"));
-        }
         st.account = std::move(call.account);
         st.plan = std::move(*plan);
         st.step = &st.plan->generators.front();
-        st.preview = std::move(*preview);
+        boost::system::error_code ec;  // (the export compiled: it parses, as an object)
+        auto doc = parse_json(call.spec.exports.front().second, ec);
+        st.preview = export_preview::of(doc.get_object(), *st.step);
         st.preview_pager.emplace(st.preview->pager());
         auto req = st.preview_pager->next();
         if (!req) {

@@ -11,9 +11,9 @@
 #include <boost/json.hpp>
 
 #include "actors/catalogue.hpp"
+#include "actors/import_page_calls.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/spawn_work.hpp"
-#include "actors/user_code_call.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/import_page_run.hpp"
 #include "core/util/object_id.hpp"
@@ -31,7 +31,6 @@ struct invocation_state {
   const import_step* step = nullptr;
   std::optional<import_page_run> run;
   std::size_t outstanding = 0;
-  std::uint64_t calls = 0;  ///< tags the hook call out
   std::optional<object_id_generator> ids;
   caf::typed_response_promise<api_reply> rp;
   static inline const char* name = "import_invocation";
@@ -70,40 +69,16 @@ std::optional<record_page> records_of(const std::string& body) {
   return page.take();
 }
 
-// Makes the calls of what the records need next, or answers.
+// Makes the calls of what the records need next (import_page_calls.hpp),
+// or answers. The records are one page, generation 1.
 void proceed(invocation_ptr self, import_page_run::need need) {
   auto& st = self->state;
-  auto& run = *st.run;
-  auto me = caf::actor_cast<import_invocation_actor>(self);
-  using n = import_page_run::need;
-  switch (need) {
-    case n::hook: {
-      call_user_function(*st.services, st.account, "", run.call_function(), run.call_type(), run.hook_options(), me,
-                         ++st.calls);
-      return;
-    }
-    case n::lookups:
-    case n::requests: {
-      bool lookups = need == n::lookups;
-      st.outstanding = lookups ? run.lookups().size() : run.requests().size();
-      const auto& endpoint = *st.step->endpoint;
-      for (std::size_t q = 0; q < st.outstanding; ++q) {
-        // A lookup's tag has the high bit set.
-        if (lookups) {
-          auto& c = run.lookups()[q];
-          call_out(*st.services->outbound, endpoint, "invoke", endpoint.request(c.method, c.target, std::move(c.body)),
-                   me, q | (1ull << 63));
-        } else {
-          auto& req = run.requests()[q];
-          call_out(*st.services->outbound, endpoint, "invoke",
-                   endpoint.request(req.method, req.target, std::move(req.body), req.headers), me, q);
-        }
-      }
-      return;
-    }
-    case n::finished:
-      answer(self);
+  if (need == import_page_run::need::finished) {
+    answer(self);
+    return;
   }
+  st.outstanding = send_page_calls(*st.services, st.account, *st.step, *st.run, need, 1, "invoke",
+                                   caf::actor_cast<import_invocation_actor>(self));
 }
 
 }  // namespace
@@ -140,19 +115,12 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
       },
       [=](http_atom, std::uint64_t tag, outbound_response& resp) {
         auto& st = self->state;
-        bool lookup = (tag >> 63) != 0;
-        auto q = tag & ~(1ull << 63);
-        if (lookup)
-          st.run->take_lookup(q, resp);
-        else
-          st.run->take_response(q, resp);
-        if (--st.outstanding == 0)
-          proceed(self, lookup ? st.run->lookups_answered() : st.run->requests_answered());
+        if (auto next = take_page_answer(*st.run, page_call_tag::of(tag), resp, st.outstanding))
+          proceed(self, *next);
       },
-      [=](code_atom, std::uint64_t tag, user_code_answer& a) {
+      [=](code_atom, std::uint64_t, user_code_answer& a) {
         auto& st = self->state;
-        if (tag == st.calls)
-          proceed(self, st.run->take_hook(a, *st.ids, wall_clock_ms()));
+        proceed(self, st.run->take_hook(a, *st.ids, wall_clock_ms()));
       },
     };
   }, services);

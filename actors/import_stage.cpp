@@ -7,13 +7,13 @@
 
 #include "actors/catalogue.hpp"
 #include "core/json/json_depth.hpp"
+#include "actors/import_page_calls.hpp"
 #include "actors/page_relay.hpp"
 #include "actors/stages.hpp"
 #include "core/json/json_path.hpp"
 #include "core/util/object_id.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/spawn_work.hpp"
-#include "actors/user_code_call.hpp"
 #include "core/engine/import_page_run.hpp"
 
 namespace integrator {
@@ -39,11 +39,6 @@ struct work {
   std::optional<import_page_run> run;
   std::size_t outstanding = 0;  ///< requests or lookups out
 };
-
-// A request's tag: its page's generation, whether it is a lookup, its index.
-// A hook call's tag is its page's generation and the hook.
-constexpr std::uint64_t lookup_bit = 1u << 23;
-constexpr std::uint64_t index_mask = lookup_bit - 1;
 
 struct import_state {
   std::shared_ptr<const node_services> services;
@@ -161,46 +156,17 @@ void finish_page(import_ptr self, std::uint64_t gen) {
   maybe_end(self);
 }
 
-void submit(import_ptr self, std::uint64_t tag, const std::string& method, const std::string& target,
-            std::string body, const header_list& headers) {
-  auto& st = self->state;
-  const auto& endpoint = *st.step->endpoint;
-  call_out(*st.services->outbound, endpoint, st.step->connection_id,
-           endpoint.request(method, target, std::move(body), headers),
-           caf::actor_cast<import_stage_actor>(self), tag);
-}
-
-// Makes the calls of what the page needs next (import_page_run): a hook's,
-// lookups or requests; or finishes it.
+// Makes the calls of what the page needs next (import_page_calls.hpp); or
+// finishes it.
 void proceed(import_ptr self, std::uint64_t gen, import_page_run::need need) {
   auto& st = self->state;
-  auto& w = st.active.at(gen);
-  auto& run = *w.run;
-  using n = import_page_run::need;
-  switch (need) {
-    case n::hook: {
-      auto h = run.hook();
-      call_user_function(*st.services, st.links.account, "", run.call_function(), run.call_type(), run.hook_options(),
-                         caf::actor_cast<import_stage_actor>(self), (gen << 24) | static_cast<std::uint64_t>(h));
-      return;
-    }
-    case n::lookups:
-      w.outstanding = run.lookups().size();
-      for (std::size_t q = 0; q < run.lookups().size(); ++q) {
-        auto& c = run.lookups()[q];
-        submit(self, (gen << 24) | lookup_bit | q, c.method, c.target, std::move(c.body), {});
-      }
-      return;
-    case n::requests:
-      w.outstanding = run.requests().size();
-      for (std::size_t q = 0; q < run.requests().size(); ++q) {
-        auto& req = run.requests()[q];
-        submit(self, (gen << 24) | q, req.method, req.target, std::move(req.body), req.headers);
-      }
-      return;
-    case n::finished:
-      finish_page(self, gen);
+  if (need == import_page_run::need::finished) {
+    finish_page(self, gen);
+    return;
   }
+  auto& w = st.active.at(gen);
+  w.outstanding = send_page_calls(*st.services, st.links.account, *st.step, *w.run, need, gen, st.step->connection_id,
+                                  caf::actor_cast<import_stage_actor>(self));
 }
 
 void process_next(import_ptr self) {
@@ -250,23 +216,16 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
     },
     [=](http_atom, std::uint64_t tag, outbound_response& resp) {
       auto& st = self->state;
-      auto it = st.active.find(tag >> 24);
+      auto call = page_call_tag::of(tag);
+      auto it = st.active.find(call.gen);
       if (it == st.active.end())
         return;
-      auto& w = it->second;
-      auto q = tag & index_mask;
-      bool lookup = (tag & lookup_bit) != 0;
-      if (lookup)
-        w.run->take_lookup(q, resp);
-      else
-        w.run->take_response(q, resp);
-      if (--w.outstanding > 0)
-        return;
-      proceed(self, it->first, lookup ? w.run->lookups_answered() : w.run->requests_answered());
+      if (auto next = take_page_answer(*it->second.run, call, resp, it->second.outstanding))
+        proceed(self, call.gen, *next);
     },
     [=](code_atom, std::uint64_t tag, user_code_answer& answer) {
       auto& st = self->state;
-      auto it = st.active.find(tag >> 24);
+      auto it = st.active.find(page_call_tag::of(tag).gen);
       if (it == st.active.end())
         return;
       proceed(self, it->first, it->second.run->take_hook(answer, *st.ids, wall_clock_ms()));

@@ -64,16 +64,24 @@ api_error no_connection() {
   return make_api_error(error_code::not_found, "Connection not found");
 }
 
-// A standalone call of `doc` (an export, or an import) on connection
-// `connection_id`: the request `make` builds from its spec (standalone_spec).
-template <class Make>
-engine_step standalone_step(account_context& ctx, const principal& who, json::object doc, bool is_import,
-                            const std::string& connection_id, Make make) {
-  auto conn = load_connection(ctx, who, connection_id);
+// The job_spec of `doc` (an export, or an import) run alone on connection
+// `connection_id` (standalone_spec); nullopt when the caller may not use
+// that connection.
+std::optional<job_spec> spec_alone(account_context& ctx, const principal& who, json::object doc, bool is_import,
+                                   const std::string& connection_id) {
+  auto conn = ctx.resources.load_revealed(resource_kind::connection, who.account_id, who.scope, connection_id);
   if (!conn)
+    return std::nullopt;
+  return standalone_spec(ctx.resources, who.account_id, std::move(doc), is_import, connection_id, *conn);
+}
+
+// The records of the call's body through import `doc` alone.
+engine_step import_alone(account_context& ctx, const principal& who, json::object doc,
+                         const std::string& connection_id, const api_call& call) {
+  auto spec = spec_alone(ctx, who, std::move(doc), true, connection_id);
+  if (!spec)
     return fail(no_connection());
-  return ask(make(standalone_spec(ctx.resources, who.account_id, std::move(doc), is_import, connection_id,
-                                  std::move(*conn))));
+  return ask(standalone_import{who.account_id, std::move(*spec), call.body});
 }
 
 // The optional run body {_exportIds, startDate, endDate}.
@@ -132,8 +140,7 @@ engine_step invoke_saved_import(account_context& ctx, const principal& who, cons
   if (!saved)
     return fail(make_api_error(error_code::not_found, "Import not found"));
   auto connection_id = string_member(*saved, "_connectionId");
-  return standalone_step(ctx, who, std::move(*saved), true, connection_id,
-                         [&](job_spec spec) -> engine_request { return standalone_import{who.account_id, std::move(spec), call.body}; });
+  return import_alone(ctx, who, std::move(*saved), connection_id, call);
 }
 
 }  // namespace
@@ -390,8 +397,7 @@ engine_step import_on_connection(account_context& ctx, const principal& who, con
   if (!imp || !imp->is_object())
     return fail(make_api_error(error_code::invalid_body,
                                "The body must be {\"import\":{…},\"data\":[…]}", "import"));
-  return standalone_step(ctx, who, imp->get_object(), true, call.id,
-                         [&](job_spec spec) -> engine_request { return standalone_import{who.account_id, std::move(spec), call.body}; });
+  return import_alone(ctx, who, imp->get_object(), call.id, call);
 }
 
 engine_step invoke_export(account_context& ctx, const principal& who, const api_call& call,
@@ -400,9 +406,10 @@ engine_step invoke_export(account_context& ctx, const principal& who, const api_
   if (!saved)
     return fail(make_api_error(error_code::not_found, "Export not found"));
   auto connection_id = string_member(*saved, "_connectionId");
-  return standalone_step(ctx, who, std::move(*saved), false, connection_id, [&](job_spec spec) -> engine_request {
-    return export_call{standalone_export{who.account_id, std::move(spec), "", false}, "", connection_id, {}};
-  });
+  auto spec = spec_alone(ctx, who, std::move(*saved), false, connection_id);
+  if (!spec)
+    return fail(no_connection());
+  return ask(export_call{standalone_export{who.account_id, std::move(*spec), "", false}, "", connection_id, {}});
 }
 
 engine_step export_on_connection(account_context& ctx, const principal& who, const api_call& call,
@@ -431,11 +438,12 @@ engine_step export_on_connection(account_context& ctx, const principal& who, con
       out.request.position = out.paged->position;
     }
   }
-  return standalone_step(ctx, who, exp->get_object(), false, call.id, [&](job_spec spec) -> engine_request {
-    out.request.account = who.account_id;
-    out.request.spec = std::move(spec);
-    return std::move(out);
-  });
+  auto spec = spec_alone(ctx, who, exp->get_object(), false, call.id);
+  if (!spec)
+    return fail(no_connection());
+  out.request.account = who.account_id;
+  out.request.spec = std::move(*spec);
+  return ask(std::move(out));
 }
 
 engine_step preview_export(account_context& ctx, const principal& who, const api_call& call,
@@ -446,8 +454,10 @@ engine_step preview_export(account_context& ctx, const principal& who, const api
   if (!conn_id || !conn_id->is_string())
     return fail(make_api_error(error_code::invalid_body,
                                "The body must be an export with _connectionId", "_connectionId"));
-  return standalone_step(ctx, who, *body, false, std::string(conn_id->get_string()),
-                         [&](job_spec spec) -> engine_request { return preview_request{who.account_id, call.body, std::move(spec)}; });
+  auto spec = spec_alone(ctx, who, *body, false, std::string(conn_id->get_string()));
+  if (!spec)
+    return fail(no_connection());
+  return ask(preview_request{who.account_id, std::move(*spec)});
 }
 
 api_reply answer_export(const secret_box& box, const export_call& call, export_page page,

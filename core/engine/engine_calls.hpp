@@ -84,12 +84,11 @@ struct export_page {
   bool done = false;     ///< no page follows
 };
 
-/// Run the first page of the unsaved export in `body` (with its postData)
-/// stage by stage; `spec` (standalone_spec()) holds it with its
+/// Run the first page of an unsaved export stage by stage: `spec`
+/// (standalone_spec()) holds it as sent (with its postData), with its
 /// connection and the code its hooks name.
 struct preview_request {
   std::string account;  ///< whose one-time tokens its user code gets
-  std::string body;
   job_spec spec;
 };
 

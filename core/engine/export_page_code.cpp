@@ -1,5 +1,7 @@
 #include "core/engine/export_page_code.hpp"
 
+#include <boost/json.hpp>
+
 #include <iterator>
 
 #include "core/engine/flow_plan.hpp"
@@ -85,6 +87,10 @@ const char* export_page_code::stage_name(op o) {
     case op::pre_save_page: return "preSavePage";
     default: return "";
   }
+}
+
+boost::json::object export_page_code::answered_error(const job_error_entry& e) {
+  return boost::json::object{{"code", e.code}, {"message", e.message}, {"source", e.source}};
 }
 
 }  // namespace integrator

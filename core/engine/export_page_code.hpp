@@ -6,6 +6,8 @@
 // standalone export and a preview make the calls. A script that fails
 // ends the sequence for that page (its records became errors).
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -49,6 +51,10 @@ public:
 
   /// How previews name an op's stage: "transform script", "filter script", "preSavePage".
   static const char* stage_name(op o);
+
+  /// An error the code gave, as a standalone call or a preview answers it:
+  /// {code, message, source}.
+  static boost::json::object answered_error(const job_error_entry& e);
 
 private:
   void advance();

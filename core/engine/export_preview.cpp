@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "core/engine/export_window.hpp"
-#include "core/engine/user_function.hpp"
+#include "core/engine/flow_plan.hpp"
 #include "core/util/api_error.hpp"
 
 namespace integrator {
@@ -14,6 +14,10 @@ namespace integrator {
 namespace json = boost::json;
 
 namespace {
+
+json::object stage(const char* name, json::value data, json::array errors = {}) {
+  return json::object{{"name", name}, {"data", std::move(data)}, {"errors", std::move(errors)}};
+}
 
 json::array one_error(const std::string& code, const std::string& message) {
   return json::array{json::object{{"code", code}, {"message", message}}};
@@ -26,37 +30,21 @@ std::string preview_body(json::array data, json::array stages) {
 
 }  // namespace
 
-result<export_preview> export_preview::compile(const json::object& body) {
+export_preview export_preview::of(const json::object& body, const export_step& step) {
   export_preview p;
-  auto plan = http_export_plan::compile(body);
-  if (!plan)
-    return plan.error();
-  p.plan_ = std::make_shared<const http_export_plan>(std::move(*plan));
-  auto selection = export_selection::from(body);
-  if (!selection)
-    return selection.error();
-  if (selection->record_limit > 0)
-    p.limit_ = selection->record_limit;
+  p.plan_ = step.paging;
+  if (step.selection.record_limit > 0)
+    p.limit_ = step.selection.record_limit;
   else if (const auto* test = body.if_contains("test"); test && test->is_object())
     if (const auto* limit = test->get_object().if_contains("limit"); limit && limit->is_int64()
                                                                      && limit->get_int64() > 0)
       p.limit_ = static_cast<std::size_t>(std::min<std::int64_t>(limit->get_int64(), 100));
-  // A script transform runs as user code, and an expression filter after
-  // it (as in flows: export_step::filter_after_script); a script filter too.
-  bool script_transform = is_script_block(body.if_contains("transform"));
-  if (const auto* t = body.if_contains("transform"); t && !t->is_null() && !script_transform) {
-    auto transform = record_transform::compile(*t);
-    if (!transform)
-      return transform.error();
-    p.transform_ = std::move(*transform);
-  }
-  if (const auto* f = body.if_contains("filter");
-      f && !f->is_null() && !script_transform && !is_script_block(f)) {
-    auto filter = filter_expression::compile_filter(*f);
-    if (!filter)
-      return filter.error();
-    p.filter_ = std::move(*filter);
-  }
+  // Script forms run as user code after these stages; an expression filter
+  // after a script transform goes with it (export_step::filter_after_script).
+  if (!step.transform_script)
+    p.transform_ = step.transform;
+  if (!step.filter_script)
+    p.filter_ = step.output_filter;
   json::object ctx;
   ctx["settings"] = json::object{{"flow", json::object()}};
   if (const auto* post = body.if_contains("postData"); post && post->is_object())
@@ -67,8 +55,26 @@ result<export_preview> export_preview::compile(const json::object& body) {
   return p;
 }
 
-json::object export_preview::stage(const char* name, json::value data, json::array errors) {
-  return json::object{{"name", name}, {"data", std::move(data)}, {"errors", std::move(errors)}};
+record_page export_preview::page_of(const outcome& seen) {
+  page_builder records(1, 0);
+  for (const auto& r : seen.data)
+    records.append(json::serialize(r));
+  return records.take();
+}
+
+json::object export_preview::code_stage(const export_page_code& code, export_page_code::op op,
+                                        std::size_t errors_before) {
+  json::array errors, data;
+  for (auto i = errors_before; i < code.errors().size(); ++i)
+    errors.push_back(export_page_code::answered_error(code.errors()[i]));
+  if (!code.failure().empty())
+    errors.push_back(json::object{{"code", code_name(error_code::extension_failed)}, {"message", code.failure()}});
+  const auto& page = code.current();
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    boost::system::error_code ec;
+    data.push_back(parse_json(page.record(i), ec));
+  }
+  return stage(export_page_code::stage_name(op), std::move(data), std::move(errors));
 }
 
 std::string export_preview::answer(outcome seen) {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "core/connect/export_pager.hpp"
+#include "core/engine/export_page_code.hpp"
 #include "core/lang/filter_expression.hpp"
 #include "core/lang/transform.hpp"
 
@@ -29,11 +30,14 @@
 
 namespace integrator {
 
+struct export_step;
+
 class export_preview {
 public:
-  /// The preview body: the export, with postData; fails when the export
-  /// does not compile.
-  static result<export_preview> compile(const boost::json::object& body);
+  /// The preview of `body` (the export, with postData), compiled as `step`
+  /// (flow_plan of the export alone): its paging, transform, output filter
+  /// and test limit.
+  static export_preview of(const boost::json::object& body, const export_step& step);
 
   /// The pager for the one request; its templates see postData.
   export_pager pager() const { return export_pager(plan_, context_); }
@@ -56,8 +60,13 @@ public:
   /// The answer when the request could not be made at all.
   std::string answer_unsent(const std::string& why) const;
 
-  /// A stage of the answer.
-  static boost::json::object stage(const char* name, boost::json::value data, boost::json::array errors = {});
+  /// The records seen, as a page for the export's user code.
+  static record_page page_of(const outcome& seen);
+  /// The stage of op `op` of `code`, which has just taken its answer: the
+  /// records as they stand, the errors it gave (those after the first
+  /// `errors_before`) and its failure.
+  static boost::json::object code_stage(const export_page_code& code, export_page_code::op op,
+                                        std::size_t errors_before);
 
   static constexpr std::size_t default_limit = 10;
 

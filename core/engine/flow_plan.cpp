@@ -219,7 +219,7 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
 }
 
 job_spec standalone_spec(const resource_store& resources, const std::string& account, json::object doc,
-                         bool is_import, const std::string& connection_id, std::string connection) {
+                         bool is_import, const std::string& connection_id, const json::value& connection) {
   job_spec spec;
   auto id = string_member(doc, "_id");
   doc["_connectionId"] = connection_id;
@@ -237,11 +237,10 @@ job_spec standalone_spec(const resource_store& resources, const std::string& acc
   std::vector<std::string> scripts, stacks;
   json::value step(std::move(doc));
   hook_code_ids(step, scripts, stacks);
-  boost::system::error_code ec;
-  if (auto stack = wrapper_stack_id(parse_json(connection, ec)); !stack.empty())
+  if (auto stack = wrapper_stack_id(connection); !stack.empty())
     stacks.push_back(std::move(stack));
   (is_import ? spec.imports : spec.exports).emplace_back(id, json::serialize(step));
-  spec.connections.emplace_back(connection_id, std::move(connection));
+  spec.connections.emplace_back(connection_id, json::serialize(connection));
   load_code(resources, account, scripts, stacks, spec);
   return spec;
 }

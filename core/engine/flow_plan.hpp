@@ -41,11 +41,11 @@ result<job_spec> load_job_spec(const resource_store& resources, const std::strin
 /// The job_spec of a standalone call of `doc`: an export (an invoke, an
 /// export on a connection, a preview) as the flow's only generator, or an
 /// import (`is_import`) as its only processor, with no generator. It runs
-/// on connection `connection_id` (`connection`: its JSON, revealed), and
+/// on connection `connection_id` (`connection`: revealed), and
 /// the spec holds the scripts and stacks its hooks name. Its id is its
 /// _id ("" when unsaved).
 job_spec standalone_spec(const resource_store& resources, const std::string& account, boost::json::object doc,
-                         bool is_import, const std::string& connection_id, std::string connection);
+                         bool is_import, const std::string& connection_id, const boost::json::value& connection);
 
 /// What an export does with one record it read.
 enum class record_verdict : std::uint8_t { keep, ignore, broken };

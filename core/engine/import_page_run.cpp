@@ -102,25 +102,9 @@ import_page_run::need import_page_run::go() {
         if (!requests_.empty())
           return need::requests;
         break;
-      case at::lookup_found:  // a lookup's own code, a record's result at a time
-        if (on_result_ && on_result_->due() != export_page_code::op::done)
+      case at::lookup_found:
+        if (found_code_due())
           return need::hook;
-        if (on_result_)
-          finish_found();
-        while (step_->found_code && found_at_ < records_.size()) {
-          const auto& out = outcomes_[found_at_++];
-          const auto* items = out.what == record_outcome::kind::succeeded && out.response ? out.response->if_array()
-                                                                                          : nullptr;
-          if (!items || items->empty())
-            continue;
-          page_builder page(1, 0);
-          for (const auto& item : *items)
-            page.append(boost::json::serialize(item));
-          on_result_.emplace(*plan_, *step_->found_code, page.take());
-          if (on_result_->due() != export_page_code::op::done)
-            return need::hook;
-          finish_found();
-        }
         at_ = at::post_submit;
         break;
       case at::post_submit:
@@ -152,6 +136,30 @@ import_page_run::need import_page_run::go() {
         return need::finished;
     }
   }
+}
+
+// A lookup's own code, on a record's result at a time: whether one of its
+// calls is due (the records before are through it).
+bool import_page_run::found_code_due() {
+  auto due = [&] { return on_result_->due() != export_page_code::op::done; };
+  if (on_result_ && due())
+    return true;
+  if (on_result_)
+    finish_found();
+  while (step_->found_code && found_at_ < records_.size()) {
+    const auto& out = outcomes_[found_at_++];
+    const auto* items = out.what == record_outcome::kind::succeeded && out.response ? out.response->if_array() : nullptr;
+    if (!items || items->empty())
+      continue;
+    page_builder page(1, 0);
+    for (const auto& item : *items)
+      page.append(boost::json::serialize(item));
+    on_result_.emplace(*plan_, *step_->found_code, page.take());
+    if (due())
+      return true;
+    finish_found();
+  }
+  return false;
 }
 
 // What the lookup's code made of a record's result: what goes on as

@@ -77,6 +77,7 @@ private:
 
   need go();
   bool try_hook(import_hook h);
+  bool found_code_due();
   void finish_found();
   const lookup_results* found() const;
 

@@ -250,6 +250,21 @@ resume_point wrapper_cursor::between_calls() const {
   return at;
 }
 
+json::object wrapper_cursor::position() const {
+  auto at = between_calls();
+  return json::object{{"wrapperState", at.position}, {"kept", at.kept}};
+}
+
+void wrapper_cursor::restore(const json::object& position) {
+  if (!position.contains("wrapperState"))
+    return;
+  resume_point at;
+  at.position = string_member(position, "wrapperState");
+  if (const auto* kept = position.if_contains("kept"); kept && kept->is_int64())
+    at.kept = kept->get_int64();
+  resume(at);
+}
+
 void wrapper_cursor::resume(const resume_point& at) {
   if (at.done) {
     last_ = true;

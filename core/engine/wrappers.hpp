@@ -8,6 +8,7 @@
 // an import's mapped page to its function, which answers per record.
 // Pure: options and answers; the actors make the calls.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -134,6 +135,10 @@ public:
   /// sends (position), the records kept so far, whether none follows. A
   /// standalone export pages by it (one call a page).
   resume_point between_calls() const;
+  /// The same as a standalone export's position ({wrapperState, kept}, as
+  /// export_cursor::position() is an HTTP export's), and going on from one.
+  boost::json::object position() const;
+  void restore(const boost::json::object& position);
   void resume(const resume_point& at);
 
 private:
