@@ -7,6 +7,7 @@ find_package(RocksDB 7 CONFIG REQUIRED)
 find_package(date CONFIG REQUIRED)  # Howard Hinnant's date/tz, with the OS tz database
 find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
+find_package(PostgreSQL REQUIRED)  # libpq: the store of a cluster (storage/pg_store)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)  # linear-time regular expressions (filters)

@@ -30,7 +30,7 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/t
 case "$kind" in
   address)
     dir=build-fuzz flags=(-DINTEGRATOR_FUZZ=ON "${fuzz_options[@]}") targets=(all)
-    tiers='^(unit|storage|actors|http|integration|fuzz)\.'
+    tiers='^(unit|storage|storage_pg|actors|http|integration|fuzz)\.'
     ;;
   fuzz)
     dir=build-fuzz flags=(-DINTEGRATOR_FUZZ=ON "${fuzz_options[@]}") targets=(fuzz_targets)

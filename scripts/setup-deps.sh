@@ -9,7 +9,9 @@ packages=(
   libboost1.81-dev                  # Beast, Asio (header-only)
   libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libsimdjson-dev                   # on-demand JSON parsing of records
-  librocksdb-dev                    # the store
+  librocksdb-dev                    # the store of one node
+  libpq-dev postgresql-15           # the store of a cluster; its tests start a private server
+  libcaf-openssl0.17                # TLS between the nodes of a cluster
   libssl-dev libsodium-dev          # TLS; secret encryption and token hashing
   libcurl4-openssl-dev              # outbound HTTP/FTP/SFTP/S3
   libre2-dev                        # linear-time regular expressions in filters

@@ -24,6 +24,7 @@
 #include "http/client/outbound_client.hpp"
 #include "http/server/server.hpp"
 #include "server/data_dir.hpp"
+#include "storage/pg_store.hpp"
 #include "storage/rocks_store.hpp"
 #include "sandbox/script_pool.hpp"
 
@@ -90,11 +91,18 @@ int run(const server_config& cfg) {
   }
   data_dir dir(cfg.data_dir);
   auto services = std::make_shared<node_services>();
-  std::shared_ptr<rocks_store> store;
+  std::shared_ptr<document_store> store;
+  std::shared_ptr<rocks_store> rocks;  // the default store; null on PostgreSQL
   try {
     dir.prepare();
     services->box = std::make_shared<secret_box>(dir.master_key(cfg.master_key));
-    store = std::make_shared<rocks_store>(dir.store_path(), std::uint64_t{cfg.disk_reserve_mb} << 20);
+    if (!cfg.postgres.empty()) {
+      store = std::make_shared<pg_store>(
+        pg_store_options{cfg.postgres, static_cast<int>(cfg.postgres_connections)});
+    } else {
+      rocks = std::make_shared<rocks_store>(dir.store_path(), std::uint64_t{cfg.disk_reserve_mb} << 20);
+      store = rocks;
+    }
     services->operator_token_hash = token_hash(dir.operator_token());
     dir.ensure_initial_account(*store);
   } catch (const std::exception& e) {
@@ -102,7 +110,8 @@ int run(const server_config& cfg) {
     return 1;
   }
   services->store = store;
-  services->memory_view = store->memory_view();
+  if (rocks)
+    services->memory_view = rocks->memory_view();
   services->default_limits = bucket_limits{cfg.rate_bucket_size, cfg.rate_fill_rate};
   services->validation.is_time_zone = [](std::string_view tz) { return is_time_zone(tz); };
   services->test_hooks = cfg.test_hooks;
@@ -202,7 +211,8 @@ int run(const server_config& cfg) {
     }
   }
   services.reset();
-  store->close();
+  if (rocks)
+    rocks->close();
   std::cout << "integratord: stopped\n" << std::flush;
   return rc;
 }

@@ -64,6 +64,10 @@ const std::vector<setting>& settings() {
   static const std::vector<setting> rows{
     {"data-dir", "DIR   data folder (RocksDB, key and token files) [./integrator-data]",
      text(&server_config::data_dir)},
+    {"postgres", "CONNINFO   keep the state in this PostgreSQL database (a cluster's shared store) [RocksDB in DATA_DIR/db]",
+     text(&server_config::postgres)},
+    {"postgres-connections", "N   connections to it this node keeps open [8]",
+     number(&server_config::postgres_connections, 1, 256)},
     {"listen", "HOST:PORT   address to serve on; port 0 picks one [127.0.0.1:8080]",
      text(&server_config::listen)},
     {"tls-cert", "FILE   PEM certificate chain: serve the API over HTTPS (TLS 1.2+) [plain HTTP]",

@@ -15,6 +15,12 @@ namespace integrator {
 struct server_config {
   /// Where RocksDB, the key file and the token files live.
   std::string data_dir = "./integrator-data";
+  /// A PostgreSQL database (libpq conninfo or postgresql:// URI) to keep
+  /// the state in instead of RocksDB under data_dir: what the nodes of a
+  /// cluster share. Empty: RocksDB.
+  std::string postgres;
+  /// Connections to it this node keeps open.
+  std::uint32_t postgres_connections = 8;
   /// HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:8080";
   /// PEM certificate chain and key: when both are set the API is served

@@ -21,19 +21,6 @@ namespace integrator {
 
 namespace {
 
-std::vector<std::string> space_names() {
-  std::vector<std::string> out{std::string(keys::meta_space),     std::string(keys::accounts_space),
-                               std::string(keys::tokens_space),   std::string(keys::secrets_space),
-                               std::string(keys::refs_space),     std::string(keys::names_space),
-                               std::string(keys::state_space),    std::string(keys::jobs_space),
-                               std::string(keys::job_errors_space), std::string(keys::retry_data_space),
-                               std::string(keys::export_marks_space),
-                               std::string(keys::job_checkpoints_space)};
-  for (auto k : all_resource_kinds())
-    out.emplace_back(keys::space_of(k));
-  return out;
-}
-
 void check(const rocksdb::Status& s, const std::string& what) {
   if (!s.ok())
     throw store_failure(what + ": " + s.ToString());
@@ -84,7 +71,7 @@ rocks_store::rocks_store(const std::string& dir, std::uint64_t disk_reserve)
   cf_options.write_buffer_size = 8 << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  auto names = space_names();
+  auto names = keys::all_spaces();
   // Jobs rewrite small documents at every page boundary of every run: a
   // small memtable flushes them early, so a long run does not grow the
   // server's memory by a memtable's worth.
@@ -116,15 +103,15 @@ rocks_store::rocks_store(const std::string& dir, std::uint64_t disk_reserve)
   if (s.IsNotFound()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    check(impl_->db->Put(wo, meta, "format_version", std::to_string(store_format_version)),
+    check(impl_->db->Put(wo, meta, "format_version", std::to_string(keys::store_format_version)),
           "cannot write the format version");
   } else {
     check(s, "cannot read the format version");
-    if (std::atoi(version.c_str()) > store_format_version) {
+    if (std::atoi(version.c_str()) > keys::store_format_version) {
       close();
       throw store_failure("the store at " + dir + " has format version " + version
                           + ", newer than this integratord understands ("
-                          + std::to_string(store_format_version)
+                          + std::to_string(keys::store_format_version)
                           + "); run a newer integratord or restore a backup");
     }
   }

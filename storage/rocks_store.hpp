@@ -12,9 +12,6 @@
 
 namespace integrator {
 
-/// Version of the on-disk layout written by this build.
-inline constexpr int store_format_version = 1;
-
 /// Writes are refused (store_failure, disk_full) while less than this is
 /// free on the data folder's file system (the default of the reserve):
 /// room for RocksDB's own log, flushes and compactions to finish without

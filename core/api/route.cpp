@@ -123,6 +123,9 @@ match_outcome match(const compiled_row& row, const std::vector<std::string>& pat
   using k = pattern_segment::kind;
   if (row.segments.size() != path.size())
     return match_outcome::no;
+  // The resource a path names is its first collection's (/integrations/{id}/
+  // flows names the integration), which check_named_resource looks up.
+  bool named = false;
   for (std::size_t i = 0; i < path.size(); ++i) {
     const auto& s = row.segments[i];
     const auto& seg = path[i];
@@ -135,7 +138,9 @@ match_outcome match(const compiled_row& row, const std::vector<std::string>& pat
         resource_kind kind;
         if (!kind_from_collection(seg, kind) || kind != s.collection)
           return match_outcome::no;
-        call.kind = kind;
+        if (!named)
+          call.kind = kind;
+        named = true;
         break;
       }
       case k::any_collection:

@@ -19,6 +19,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/resources/resource_kind.hpp"
 
@@ -40,6 +41,13 @@ inline constexpr std::string_view job_checkpoints_space = "jobcheckpoints";
 
 /// Storage space of a resource kind (its collection name).
 std::string_view space_of(resource_kind kind);
+
+/// Every space a store holds: the ones above and each resource kind's.
+std::vector<std::string> all_spaces();
+
+/// Version of the stored layout written by this build (meta/format_version);
+/// a store of a newer version is refused at open.
+inline constexpr int store_format_version = 1;
 
 std::string resource(std::string_view account, std::string_view id);
 std::string secrets(resource_kind kind, std::string_view account, std::string_view id);

@@ -7,6 +7,18 @@
 
 using namespace integrator::test;
 
+namespace {
+
+// The disk reserve guards RocksDB's data folder; on PostgreSQL a full disk
+// is the database server's (its SQLSTATE 53100 answers 507 as well).
+boost::test_tools::assertion_result on_rocksdb(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result r(test_pg_conninfo().empty());
+  r.message() << "the store is PostgreSQL";
+  return r;
+}
+
+}  // namespace
+
 BOOST_FIXTURE_TEST_SUITE(durability, api_fixture)
 
 BOOST_AUTO_TEST_CASE(restart_keeps_everything) {
@@ -54,7 +66,7 @@ BOOST_AUTO_TEST_CASE(revoked_token_fails_on_the_very_next_request) {
 // Less free space than the reserve: writes answer 507 in the API's error
 // shape (no file names), reads go on. Runs anywhere: the reserve is set
 // above what /tmp has free.
-BOOST_AUTO_TEST_CASE(writes_are_refused_with_507_below_the_disk_reserve) {
+BOOST_AUTO_TEST_CASE(writes_are_refused_with_507_below_the_disk_reserve, *boost::unit_test::precondition(on_rocksdb)) {
   server_process tight;
   BOOST_REQUIRE(tight.stop() == 0);  // its first start wrote the account and token
   auto free_mb = std::filesystem::space(tight.data_dir()).available >> 20;
@@ -75,7 +87,8 @@ BOOST_AUTO_TEST_CASE(writes_are_refused_with_507_below_the_disk_reserve) {
 // restart. The data folder is a small tmpfs mounted for the test, which
 // needs root with the right to mount (CI has it); elsewhere it says so and
 // the test above covers the answer.
-BOOST_AUTO_TEST_CASE(a_full_disk_answers_507_and_recovers_when_space_is_back) {
+BOOST_AUTO_TEST_CASE(a_full_disk_answers_507_and_recovers_when_space_is_back,
+                     *boost::unit_test::precondition(on_rocksdb)) {
   server_process small({"--rate-bucket-size", "100000"});
   BOOST_REQUIRE(small.stop() == 0);
   auto mount = "mount -t tmpfs -o size=96m tmpfs " + small.data_dir() + " 2>/dev/null";

@@ -31,6 +31,8 @@ server_process::server_process(std::vector<std::string> extra) : extra_(std::mov
   std::random_device rd;
   dir_ = (fs::temp_directory_path() / ("integratord-test-" + std::to_string(rd()) + std::to_string(rd())))
            .string();
+  if (!test_pg_conninfo().empty())
+    schema_ = std::make_unique<pg_schema>(test_pg_conninfo());
   start();
 }
 
@@ -48,6 +50,10 @@ void server_process::start() {
   fs::remove(endpoint, ec);
   std::vector<std::string> args{INTEGRATORD_PATH, "--data-dir", dir_, "--listen", "127.0.0.1:0",
                                 "--test-hooks", "true"};
+  if (schema_) {
+    args.push_back("--postgres");
+    args.push_back(schema_->conninfo());
+  }
   args.insert(args.end(), extra_.begin(), extra_.end());
   pid_ = ::fork();
   if (pid_ == 0) {

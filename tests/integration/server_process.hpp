@@ -2,10 +2,15 @@
 // Starts the real integratord on 127.0.0.1:0 with a temporary data folder,
 // reads its endpoint and token files, and stops it (SIGTERM, or SIGKILL to
 // test durability). The folder survives restarts of the same object and is
-// removed with it.
+// removed with it. When INTEGRATOR_TEST_PG names a PostgreSQL server, the
+// server keeps its state there instead, in a schema of its own that lives
+// as long as the folder.
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "tests/support/pg_schema.hpp"
 
 namespace integrator::test {
 
@@ -38,12 +43,16 @@ public:
   const std::string& host() const { return host_; }
   unsigned short port() const { return port_; }
   const std::string& data_dir() const { return dir_; }
+  /// True when the server's PostgreSQL store (if it has one) holds `bytes`
+  /// in a key or value; false on RocksDB, whose files are under data_dir().
+  bool pg_store_contains(const std::string& bytes) const { return schema_ && schema_->store_contains(bytes); }
   std::string initial_token() const;
   std::string operator_token() const;
 
 private:
   std::vector<std::string> extra_;
   std::string dir_;
+  std::unique_ptr<pg_schema> schema_;
   std::string host_ = "127.0.0.1";
   unsigned short port_ = 0;
   int pid_ = -1;

@@ -48,12 +48,16 @@ BOOST_AUTO_TEST_CASE(unknown_paths_and_malformed_ids_are_404) {
 
 BOOST_AUTO_TEST_CASE(sub_resources) {
   BOOST_TEST((r("POST", {"exports", id, "clone"}).call.op == api_op::clone));
-  BOOST_TEST((r("GET", {"integrations", id, "flows"}).call.op == api_op::integration_flows));
+  auto flows = r("GET", {"integrations", id, "flows"});
+  BOOST_TEST((flows.call.op == api_op::integration_flows));
+  // The path names the integration, not a flow (check_named_resource).
+  BOOST_TEST((flows.call.kind == resource_kind::integration));
   BOOST_TEST((r("GET", {"connectors", id, "installBase"}).call.op == api_op::install_base));
   auto lic = r("PUT", {"connectors", id, "licenses", id2});
   BOOST_TEST((lic.call.op == api_op::license_replace));
   BOOST_TEST(lic.call.id == id);
   BOOST_TEST(lic.call.sub_id == id2);
+  BOOST_TEST((lic.call.kind == resource_kind::connector));
   BOOST_TEST((r("POST", {"connectors", id, "licenses"}).call.op == api_op::license_create));
   BOOST_TEST((r("POST", {"exports", "preview"}).call.op == api_op::export_preview));
   BOOST_TEST((r("GET", {"exports", "preview"}).error.kind() == errc::method_not_allowed));

@@ -1,0 +1,335 @@
+#include "storage/pg_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "core/resources/key_codec.hpp"
+
+namespace integrator {
+
+namespace {
+
+constexpr const char* create_schema =
+  "BEGIN;"
+  // Nodes starting together must not race on CREATE TABLE.
+  "SELECT pg_advisory_xact_lock(7354901);"
+  "CREATE TABLE IF NOT EXISTS integrator_kv ("
+  "  space text COLLATE \"C\" NOT NULL,"
+  "  key bytea NOT NULL,"
+  "  value bytea NOT NULL,"
+  "  PRIMARY KEY (space, key));"
+  "COMMIT;";
+
+// Statements every connection prepares once it is open.
+struct statement {
+  const char* name;
+  const char* sql;
+  int params;
+};
+constexpr statement statements[] = {
+  {"get", "SELECT value FROM integrator_kv WHERE space = $1 AND key = $2", 2},
+  // From $2 on, below $3 unless it is null, at most $4 rows.
+  {"scan", "SELECT key, value FROM integrator_kv WHERE space = $1 AND key >= $2 AND ($3::bytea IS NULL OR key < $3)"
+           " ORDER BY key LIMIT $4", 4},
+  {"put", "INSERT INTO integrator_kv (space, key, value) VALUES ($1, $2, $3)"
+          " ON CONFLICT (space, key) DO UPDATE SET value = EXCLUDED.value", 3},
+  {"erase", "DELETE FROM integrator_kv WHERE space = $1 AND key = $2", 2},
+};
+
+// Results of a pipeline are read every this many statements, so neither
+// side's socket buffer fills while the other waits.
+constexpr std::size_t pipeline_window = 256;
+
+struct result_ptr {
+  PGresult* r;
+  explicit result_ptr(PGresult* p) : r(p) {}
+  ~result_ptr() { PQclear(r); }
+  result_ptr(const result_ptr&) = delete;
+  result_ptr& operator=(const result_ptr&) = delete;
+};
+
+std::string trimmed(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+// A statement's failure: out of disk space (SQLSTATE class 53, 53100) is
+// disk_full, anything else the medium's.
+// (A null result, out of memory or a lost connection, has its message on
+// the connection.)
+[[noreturn]] void fail_with(PGconn* c, const PGresult* r, const std::string& what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  auto cause = state && std::string_view(state) == "53100" ? store_failure::cause::disk_full
+                                                           : store_failure::cause::medium;
+  throw store_failure(what + ": " + trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(c)), cause);
+}
+
+}  // namespace
+
+std::string prefix_end(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff)
+    end.pop_back();
+  if (!end.empty())
+    end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
+struct pg_store::connection {
+  PGconn* conn = nullptr;
+  ~connection() {
+    if (conn)
+      PQfinish(conn);
+  }
+};
+
+struct pg_store::pool {
+  pg_store_options options;
+  std::set<std::string, std::less<>> spaces;
+  std::mutex mutex;
+  std::condition_variable freed;
+  std::vector<std::unique_ptr<connection>> idle;
+  int out = 0;  ///< connections handed out
+
+  // Opens a connection and, unless told not to, prepares the statements
+  // (which needs the table); throws store_failure.
+  std::unique_ptr<connection> open(bool prepare = true) {
+    // Ours first: the user's connection string overrides them.
+    const char* keys[] = {"connect_timeout", "application_name", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "dbname", nullptr};
+    const char* values[] = {"5", "integratord", "10", "5", "3", options.conninfo.c_str(), nullptr};
+    auto c = std::make_unique<connection>();
+    c->conn = PQconnectdbParams(keys, values, 1);
+    if (!c->conn || PQstatus(c->conn) != CONNECTION_OK)
+      throw store_failure("cannot connect to PostgreSQL: "
+                          + trimmed(c->conn ? PQerrorMessage(c->conn) : "out of memory"));
+    for (const auto& s : statements) {
+      if (!prepare)
+        break;
+      result_ptr r(PQprepare(c->conn, s.name, s.sql, s.params, nullptr));
+      if (PQresultStatus(r.r) != PGRES_COMMAND_OK)
+        fail_with(c->conn, r.r, std::string("cannot prepare ") + s.name);
+    }
+    return c;
+  }
+
+  std::unique_ptr<connection> take() {
+    std::unique_lock<std::mutex> lock(mutex);
+    freed.wait(lock, [&] { return !idle.empty() || out + static_cast<int>(idle.size()) < options.connections; });
+    ++out;
+    if (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
+      return c;
+    }
+    lock.unlock();
+    try {
+      return open();
+    } catch (...) {
+      give_back(nullptr);
+      throw;
+    }
+  }
+
+  // `c` is null when the connection was dropped (broken, or never opened).
+  void give_back(std::unique_ptr<connection> c) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      --out;
+      if (c)
+        idle.push_back(std::move(c));
+    }
+    freed.notify_one();
+  }
+};
+
+// A connection taken from the pool for one call; dropped instead of given
+// back when the call found it broken, so the next call opens a fresh one.
+class pg_store::lease {
+public:
+  explicit lease(pool& p) : pool_(p), c_(p.take()) {}
+  ~lease() {
+    if (c_ && (broken_ || PQstatus(c_->conn) != CONNECTION_OK))
+      c_.reset();
+    pool_.give_back(std::move(c_));
+  }
+  lease(const lease&) = delete;
+  lease& operator=(const lease&) = delete;
+  PGconn* operator*() const { return c_->conn; }
+  /// Not to be used again (its state is not known).
+  void drop() { broken_ = true; }
+
+private:
+  pool& pool_;
+  std::unique_ptr<connection> c_;
+  bool broken_ = false;
+};
+
+pg_store::pg_store(pg_store_options options) : pool_(std::make_unique<pool>()) {
+  pool_->options = std::move(options);
+  if (pool_->options.connections < 1)
+    pool_->options.connections = 1;
+  for (auto& s : keys::all_spaces())
+    pool_->spaces.insert(std::move(s));
+  {
+    auto c = pool_->open(false);
+    result_ptr r(PQexec(c->conn, create_schema));
+    if (PQresultStatus(r.r) != PGRES_COMMAND_OK)
+      fail_with(c->conn, r.r, "cannot create the table integrator_kv");
+  }
+  auto version = std::to_string(keys::store_format_version);
+  auto stored = get(keys::meta_space, "format_version");
+  if (!stored) {
+    write_batch b;
+    b.put(keys::meta_space, "format_version", version);
+    write(b);
+  } else if (std::atoi(stored->c_str()) > keys::store_format_version) {
+    throw store_failure("the PostgreSQL store has format version " + *stored
+                        + ", newer than this integratord understands (" + version
+                        + "); run a newer integratord");
+  }
+}
+
+pg_store::~pg_store() = default;
+
+namespace {
+
+void check_space(const std::set<std::string, std::less<>>& spaces, std::string_view space) {
+  if (!spaces.contains(space))
+    throw store_failure("unknown storage space " + std::string(space));
+}
+
+}  // namespace
+
+std::optional<std::string> pg_store::get(std::string_view space, std::string_view key) {
+  check_space(pool_->spaces, space);
+  std::string s(space);
+  const char* values[] = {s.c_str(), key.data()};
+  const int lengths[] = {0, static_cast<int>(key.size())};
+  const int formats[] = {0, 1};
+  lease c(*pool_);
+  result_ptr r(PQexecPrepared(*c, "get", 2, values, lengths, formats, 1));
+  if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+    fail_with(*c, r.r, "read failed");
+  if (PQntuples(r.r) == 0)
+    return std::nullopt;
+  return std::string(PQgetvalue(r.r, 0, 0), static_cast<std::size_t>(PQgetlength(r.r, 0, 0)));
+}
+
+void pg_store::scan(std::string_view space, std::string_view prefix,
+                    const std::function<bool(std::string_view, std::string_view)>& visit) {
+  check_space(pool_->spaces, space);
+  std::string s(space);
+  std::string from(prefix);
+  std::string end = prefix_end(prefix);
+  // Short first: most scans stop after a few rows; long scans read in
+  // larger batches. The connection goes back to the pool before the
+  // visitor runs, so a visitor may call the store.
+  int limit = 64;
+  for (;;) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    {
+      auto n = std::to_string(limit);
+      const char* values[] = {s.c_str(), from.data(), end.empty() ? nullptr : end.data(), n.c_str()};
+      const int lengths[] = {0, static_cast<int>(from.size()), static_cast<int>(end.size()), 0};
+      const int formats[] = {0, 1, 1, 0};
+      lease c(*pool_);
+      result_ptr r(PQexecPrepared(*c, "scan", 4, values, lengths, formats, 1));
+      if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+        fail_with(*c, r.r, "scan failed");
+      int count = PQntuples(r.r);
+      rows.reserve(static_cast<std::size_t>(count));
+      for (int i = 0; i < count; ++i)
+        rows.emplace_back(std::string(PQgetvalue(r.r, i, 0), static_cast<std::size_t>(PQgetlength(r.r, i, 0))),
+                          std::string(PQgetvalue(r.r, i, 1), static_cast<std::size_t>(PQgetlength(r.r, i, 1))));
+    }
+    for (const auto& [k, v] : rows)
+      if (!visit(k, v))
+        return;
+    if (rows.size() < static_cast<std::size_t>(limit))
+      return;
+    from = rows.back().first;
+    from.push_back('\0');  // the smallest key after the last one seen
+    limit = 1024;
+  }
+}
+
+namespace {
+
+// Reads the results of `n` statements of a pipeline; remembers the first
+// failure (the statements after it were skipped: PGRES_PIPELINE_ABORTED).
+void read_results(PGconn* c, std::size_t n, std::string& failure, std::string& sqlstate) {
+  for (std::size_t i = 0; i < n; ++i) {
+    PGresult* r = PQgetResult(c);
+    if (!r) {
+      if (failure.empty())
+        failure = trimmed(PQerrorMessage(c));
+      return;
+    }
+    {
+      result_ptr owned(r);
+      auto status = PQresultStatus(r);
+      if (status == PGRES_FATAL_ERROR && failure.empty()) {
+        failure = trimmed(PQresultErrorMessage(r));
+        const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        sqlstate = state ? state : "";
+      }
+    }
+    PQclear(PQgetResult(c));  // the null that ends this statement's results
+  }
+}
+
+}  // namespace
+
+void pg_store::write(const write_batch& batch) {
+  if (batch.empty())
+    return;
+  for (const auto& op : batch.ops())
+    check_space(pool_->spaces, op.space);
+  lease c(*pool_);
+  // One pipeline: its statements up to the sync run as one implicit
+  // transaction, committed at the sync or rolled back as a whole.
+  if (!PQenterPipelineMode(*c))
+    throw store_failure("write failed: " + trimmed(PQerrorMessage(*c)));
+  std::string failure, sqlstate;
+  std::size_t unread = 0;
+  for (const auto& op : batch.ops()) {
+    const char* values[] = {op.space.c_str(), op.key.data(), op.value.data()};
+    const int lengths[] = {0, static_cast<int>(op.key.size()), static_cast<int>(op.value.size())};
+    const int formats[] = {0, 1, 1};
+    if (!PQsendQueryPrepared(*c, op.erase ? "erase" : "put", op.erase ? 2 : 3, values, lengths, formats, 0)) {
+      failure = trimmed(PQerrorMessage(*c));
+      break;
+    }
+    if (++unread == pipeline_window) {
+      PQsendFlushRequest(*c);
+      PQflush(*c);
+      read_results(*c, unread, failure, sqlstate);
+      unread = 0;
+    }
+  }
+  if (PQpipelineSync(*c)) {
+    read_results(*c, unread, failure, sqlstate);
+    result_ptr sync(PQgetResult(*c));
+    if (!sync.r || PQresultStatus(sync.r) != PGRES_PIPELINE_SYNC) {
+      if (failure.empty())
+        failure = "the commit did not complete: " + trimmed(PQerrorMessage(*c));
+    }
+  } else if (failure.empty()) {
+    failure = trimmed(PQerrorMessage(*c));
+  }
+  if (!PQexitPipelineMode(*c))
+    c.drop();
+  if (!failure.empty())
+    throw store_failure("write failed: " + failure,
+                        sqlstate == "53100" ? store_failure::cause::disk_full : store_failure::cause::medium);
+}
+
+}  // namespace integrator
