@@ -104,8 +104,13 @@ typename Inspector::result_type inspect(Inspector& f, write_batch::op& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, write_batch::expectation& x) {
+  return f(caf::meta::type_name("write_expectation"), x.space, x.key, x.value, x.absent);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, write_batch& x) {
-  return f(caf::meta::type_name("write_batch"), x.mutable_ops());
+  return f(caf::meta::type_name("write_batch"), x.mutable_ops(), x.mutable_expectations());
 }
 
 template <class Inspector>

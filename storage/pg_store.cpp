@@ -23,7 +23,21 @@ constexpr const char* create_schema =
   "  key bytea NOT NULL,"
   "  value bytea NOT NULL,"
   "  PRIMARY KEY (space, key));"
+  // A batch's expectation (write_batch::expect): key holds v (null: is
+  // absent), checked under a transaction lock of the key, so two batches
+  // that expect the same key run one after the other and the second sees
+  // what the first wrote.
+  "CREATE OR REPLACE FUNCTION integrator_expect(s text, k bytea, v bytea) RETURNS void"
+  " LANGUAGE plpgsql AS $$ BEGIN"
+  "  PERFORM pg_advisory_xact_lock(hashtextextended(s || ':' || encode(k, 'hex'), 7354901));"
+  "  IF (v IS NULL AND EXISTS (SELECT 1 FROM integrator_kv WHERE space = s AND key = k))"
+  "     OR (v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM integrator_kv WHERE space = s AND key = k AND value = v))"
+  "  THEN RAISE EXCEPTION 'integrator: % has moved on', s USING ERRCODE = '" "IX409" "';"
+  "  END IF; END $$;"
   "COMMIT;";
+
+// SQLSTATE of a failed expectation (integrator_expect).
+constexpr std::string_view expectation_failed = "IX409";
 
 // Statements every connection prepares once it is open.
 struct statement {
@@ -39,6 +53,7 @@ constexpr statement statements[] = {
   {"put", "INSERT INTO integrator_kv (space, key, value) VALUES ($1, $2, $3)"
           " ON CONFLICT (space, key) DO UPDATE SET value = EXCLUDED.value", 3},
   {"erase", "DELETE FROM integrator_kv WHERE space = $1 AND key = $2", 2},
+  {"expect", "SELECT integrator_expect($1, $2, $3)", 3},
 };
 
 // Results of a pipeline are read every this many statements, so neither
@@ -300,7 +315,19 @@ void pg_store::write(const write_batch& batch) {
     throw store_failure("write failed: " + trimmed(PQerrorMessage(*c)));
   std::string failure, sqlstate;
   std::size_t unread = 0;
+  for (const auto& e : batch.expectations()) {
+    const char* values[] = {e.space.c_str(), e.key.data(), e.absent ? nullptr : e.value.data()};
+    const int lengths[] = {0, static_cast<int>(e.key.size()), static_cast<int>(e.value.size())};
+    const int formats[] = {0, 1, 1};
+    if (!PQsendQueryPrepared(*c, "expect", 3, values, lengths, formats, 0)) {
+      failure = trimmed(PQerrorMessage(*c));
+      break;
+    }
+    ++unread;
+  }
   for (const auto& op : batch.ops()) {
+    if (!failure.empty())
+      break;
     const char* values[] = {op.space.c_str(), op.key.data(), op.value.data()};
     const int lengths[] = {0, static_cast<int>(op.key.size()), static_cast<int>(op.value.size())};
     const int formats[] = {0, 1, 1};
@@ -328,8 +355,9 @@ void pg_store::write(const write_batch& batch) {
   if (!PQexitPipelineMode(*c))
     c.drop();
   if (!failure.empty())
-    throw store_failure("write failed: " + failure,
-                        sqlstate == "53100" ? store_failure::cause::disk_full : store_failure::cause::medium);
+    throw store_failure("write failed: " + failure, sqlstate == "53100"                ? store_failure::cause::disk_full
+                                                    : sqlstate == expectation_failed ? store_failure::cause::conflict
+                                                                                     : store_failure::cause::medium);
 }
 
 }  // namespace integrator

@@ -35,6 +35,9 @@ struct rocks_store::impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> by_name;
   std::mutex close_mutex;
+  /// Held from checking a batch's expectations to its write (one node: no
+  /// other process writes these keys).
+  std::mutex expect_mutex;
 
   /// Less than disk_reserve_bytes free on the store's file system.
   bool low_on_space() const {
@@ -247,6 +250,15 @@ void rocks_store::write(const write_batch& batch) {
       wb.Delete(cf, op.key);
     else
       wb.Put(cf, op.key, op.value);
+  }
+  std::unique_lock<std::mutex> expecting(impl_->expect_mutex, std::defer_lock);
+  if (!batch.expectations().empty()) {
+    expecting.lock();
+    for (const auto& e : batch.expectations()) {
+      auto now = rocks_get(impl_->db.get(), impl_->cf(e.space), e.key, false);
+      if (e.absent ? now.has_value() : (!now || *now != e.value))
+        throw store_failure("write refused: " + e.space + " has moved on", store_failure::cause::conflict);
+    }
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;

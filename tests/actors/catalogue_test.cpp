@@ -70,10 +70,17 @@ BOOST_AUTO_TEST_CASE(every_message_type_survives_serialization) {
   write_batch batch;
   batch.put("tokens", "k", "v");
   batch.erase("accounts", "a");
+  batch.expect("state", "lease", std::string("3|n1"));
+  batch.expect("state", "fresh", std::nullopt);
   auto b = round_trip(sys, batch);
   BOOST_TEST_REQUIRE(b.ops().size() == 2u);
   BOOST_TEST(b.ops()[0].value == "v");
   BOOST_TEST(b.ops()[1].erase);
+  // A fence travels with its batch.
+  BOOST_TEST_REQUIRE(b.expectations().size() == 2u);
+  BOOST_TEST(b.expectations()[0].value == "3|n1");
+  BOOST_TEST(!b.expectations()[0].absent);
+  BOOST_TEST(b.expectations()[1].absent);
 }
 
 BOOST_AUTO_TEST_CASE(engine_messages_survive_serialization) {

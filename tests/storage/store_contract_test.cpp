@@ -166,4 +166,63 @@ BOOST_AUTO_TEST_CASE(writers_on_several_threads_lose_nothing) {
   BOOST_TEST(tokens == 400);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_whose_expectation_fails_writes_nothing) {
+  test::temp_store ts;
+  write_batch take;
+  take.expect("state", "lease", std::nullopt);
+  take.put("state", "lease", "1|a");
+  ts.store->write(take);
+  write_batch again;  // a second taker that also saw no lease
+  again.expect("state", "lease", std::nullopt);
+  again.put("state", "lease", "1|b");
+  again.put("state", "other", "written with it");
+  try {
+    ts.store->write(again);
+    BOOST_FAIL("a second lease was taken");
+  } catch (const store_failure& e) {
+    BOOST_TEST((e.why == store_failure::cause::conflict));
+  }
+  BOOST_TEST(*ts.store->get("state", "lease") == "1|a");
+  BOOST_TEST(!ts.store->get("state", "other").has_value());
+  write_batch fenced;  // written under a lease that has moved on
+  fenced.expect("state", "lease", std::string("0|a"));
+  fenced.put("jobs", "j", "stale");
+  BOOST_CHECK_THROW(ts.store->write(fenced), store_failure);
+  BOOST_TEST(!ts.store->get("jobs", "j").has_value());
+  write_batch current;
+  current.expect("state", "lease", std::string("1|a"));
+  current.put("jobs", "j", "current");
+  ts.store->write(current);
+  BOOST_TEST(*ts.store->get("jobs", "j") == "current");
+}
+
+BOOST_AUTO_TEST_CASE(compare_and_set_from_several_threads_loses_no_update) {
+  test::temp_store ts;
+  write_batch init;
+  init.put("state", "counter", "0");
+  ts.store->write(init);
+  std::atomic<int> conflicts{0}, failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int done = 0; done < 25;) {
+        try {
+          auto now = *ts.store->get("state", "counter");
+          write_batch b;
+          b.expect("state", "counter", now);
+          b.put("state", "counter", std::to_string(std::stoi(now) + 1));
+          ts.store->write(b);
+          ++done;
+        } catch (const store_failure& e) {
+          ++(e.why == store_failure::cause::conflict ? conflicts : failures);
+        }
+      }
+    });
+  for (auto& th : threads)
+    th.join();
+  BOOST_TEST(failures == 0);
+  BOOST_TEST(*ts.store->get("state", "counter") == "100");
+  BOOST_TEST_MESSAGE("conflicts retried: " << conflicts);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
