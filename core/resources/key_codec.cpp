@@ -17,7 +17,8 @@ char kind_byte(resource_kind k) {
 std::vector<std::string> all_spaces() {
   std::vector<std::string> out;
   for (auto s : {meta_space, accounts_space, tokens_space, secrets_space, refs_space, names_space, state_space,
-                 jobs_space, job_errors_space, retry_data_space, export_marks_space, job_checkpoints_space})
+                 jobs_space, job_errors_space, retry_data_space, export_marks_space, job_checkpoints_space,
+                 nodes_space, leases_space})
     out.emplace_back(s);
   for (auto k : all_resource_kinds())
     out.emplace_back(space_of(k));

@@ -15,6 +15,8 @@
 //   joberrors     account|flowJobId|errorId          → job error JSON
 //   retrydata     account|retryDataKey               → record JSON
 //   exportmarks   account|flowId|exportId            → a delta export's mark (epoch ms)
+//   nodes         node id                            → the node's membership row (cluster)
+//   leases        lease name (flow/<account>|<flow>)  → "<epoch>|<owner node>"
 //   meta          "format_version"                   → decimal
 
 #include <string>
@@ -36,6 +38,10 @@ inline constexpr std::string_view jobs_space = "jobs";
 inline constexpr std::string_view job_errors_space = "joberrors";
 inline constexpr std::string_view retry_data_space = "retrydata";
 inline constexpr std::string_view export_marks_space = "exportmarks";
+/// The nodes of a cluster (core/engine/membership.hpp).
+inline constexpr std::string_view nodes_space = "nodes";
+/// Who owns what in a cluster, with fencing epochs (core/engine/ownership.hpp).
+inline constexpr std::string_view leases_space = "leases";
 /// A running flow job's checkpoint (job_checkpoint.hpp), by account|job id.
 inline constexpr std::string_view job_checkpoints_space = "jobcheckpoints";
 

@@ -1,0 +1,61 @@
+#pragma once
+// Who owns what in a cluster: leases with epochs, kept in the shared store
+// (space `leases`, "<epoch>|<owner>"). Each flow (and each account's rate
+// bucket) has one lease; the node that should own it (rendezvous hashing
+// over the live nodes, core/util/rendezvous.hpp) takes it when it is free
+// or its holder is dead, always with a higher epoch. Every write of work
+// done under a lease is fenced: it expects the lease to still read as it
+// was taken (write_batch::expect), so a node that was only slow cannot
+// write after its lease moved. A released lease keeps its epoch ("<epoch>|"),
+// so epochs only grow and an old holder's text never comes back.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/engine/membership.hpp"
+#include "core/resources/document_store.hpp"
+
+namespace integrator {
+
+struct lease {
+  std::int64_t epoch = 0;
+  std::string owner;  ///< "" when free
+};
+
+std::string lease_text(const lease& l);
+std::optional<lease> parse_lease(std::string_view text);
+
+/// The lease of a flow, and of an account's rate bucket.
+std::string flow_lease_name(std::string_view account_id, std::string_view flow_id);
+std::string bucket_lease_name(std::string_view account_id);
+
+/// The lease `name` as stored, nullopt when it never was taken.
+std::optional<lease> read_lease(document_store& store, std::string_view name);
+
+/// The batch that takes `name` for `node`, from `current` as read (one
+/// epoch above it); fails with a conflict when someone else moved first.
+write_batch take_lease(std::string_view name, const std::optional<lease>& current, const std::string& node);
+/// The batch that gives `held` up (keeping its epoch).
+write_batch release_lease(std::string_view name, const lease& held);
+/// Makes `batch` apply only while `name` is still `held`.
+void fence(write_batch& batch, std::string_view name, const lease& held);
+
+enum class lease_step {
+  keep,         ///< ours, and still meant to be
+  take,         ///< free, or its holder is dead, and meant to be ours
+  release,      ///< ours, meant to be another's, and idle: give it up
+  leave_alone,  ///< another live node's, or meant to be another's
+};
+
+/// What `self` does about a lease held as `current`, when rendezvous
+/// hashing gives it to `desired` and the cluster's rows are `nodes` at
+/// `now_ms`. `idle`: nothing runs under it here (only idle work moves to a
+/// node that joins).
+lease_step decide_lease(const std::optional<lease>& current, const std::string& self, const std::string& desired,
+                        const std::vector<node_record>& nodes, std::int64_t now_ms, bool idle,
+                        std::int64_t timeout_ms = default_node_timeout_ms);
+
+}  // namespace integrator
