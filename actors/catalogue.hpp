@@ -67,6 +67,8 @@ using mint_atom = caf::atom_constant<caf::atom("mint")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using offline_atom = caf::atom_constant<caf::atom("offline")>;  ///< a connection found offline
 using code_atom = caf::atom_constant<caf::atom("code")>;  ///< a call to user code answered
+using nodes_atom = caf::atom_constant<caf::atom("nodes")>;  ///< the cluster's membership rows
+using reload_atom = caf::atom_constant<caf::atom("reload")>;  ///< another node changed what we keep in memory
 
 // -- message types ------------------------------------------------------------
 

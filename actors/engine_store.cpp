@@ -1,5 +1,7 @@
 #include "actors/engine_store.hpp"
 
+#include "core/engine/membership.hpp"
+
 #include <caf/all.hpp>
 
 #include <iostream>
@@ -169,7 +171,14 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
       // Failing here fails the engine's start: it is restarted (within the
       // supervisor's limits) rather than run without its queued jobs.
       try {
-        auto r = recover_jobs(*self->state.services->store, wall_clock_ms(), *self->state.ids);
+        const auto& services = *self->state.services;
+        if (!services.node_id.empty()
+            && others_alive(*services.store, services.node_id, wall_clock_ms(), services.node_timeout_ms)) {
+          std::cerr << "integratord: other nodes of the cluster are alive: the jobs in the store are theirs"
+                    << std::endl;
+          return std::vector<job_ref>{};
+        }
+        auto r = recover_jobs(*services.store, wall_clock_ms(), *self->state.ids);
         for (const auto& notice : r.notices)
           std::cerr << "integratord: " << notice << std::endl;
         return std::move(r.queued);

@@ -36,6 +36,9 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<mint_atom, std::string, std::string>::with<std::string>,
   // one-time token: its call returned (true once it no longer works)
   caf::replies_to<revoke_atom, std::string>::with<bool>,
+  // accounts or tokens changed in the shared store (another node wrote
+  // them): read them again
+  caf::reacts_to<reload_atom>,
   // test hook: fail on purpose so the supervisor restarts it
   caf::replies_to<crash_atom>::with<bool>>;
 
@@ -44,6 +47,8 @@ using registry_actor = caf::typed_actor<
 /// off the cooperative scheduler.
 using account_store_actor = caf::typed_actor<
   caf::replies_to<load_atom>::with<write_batch>,
+  // → GET /admin/v1/cluster/nodes's body (a cluster node's membership rows)
+  caf::replies_to<nodes_atom>::with<std::string>,
   caf::replies_to<write_atom, write_batch>::with<api_reply>>;
 
 /// One account's leaky bucket. Event-based and cheap: one per account.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/api/one_time_tokens.hpp"
+#include "core/resources/change_feed.hpp"
 #include "core/engine/script_logs.hpp"
 #include "core/resources/document_store.hpp"
 #include "core/util/leaky_bucket.hpp"
@@ -21,6 +22,13 @@ class script_port;
 
 struct node_services {
   std::shared_ptr<document_store> store;
+  /// Writes other nodes make to `store` (a cluster's shared PostgreSQL);
+  /// nullptr when no other process writes it.
+  std::shared_ptr<change_feed> changes;
+  /// This node's id in its cluster ("" alone), and when a silent node
+  /// counts as dead.
+  std::string node_id;
+  std::int64_t node_timeout_ms = 10'000;
   /// A view of `store` that never blocks (store_would_block instead), for
   /// reads on the cooperative scheduler; nullptr sends every read to the
   /// detached shard workers.

@@ -7,6 +7,8 @@
 #include "actors/rate_bucket.hpp"
 #include "core/api/one_time_tokens.hpp"
 #include "core/api/operator_api.hpp"
+#include "core/engine/membership.hpp"
+#include "core/resources/key_codec.hpp"
 
 namespace integrator {
 
@@ -15,9 +17,17 @@ namespace {
 // -- the account store: the registry's blocking half --------------------------
 
 account_store_actor::behavior_type account_store_impl(account_store_actor::pointer self,
-                                                      std::shared_ptr<document_store> store) {
+                                                      std::shared_ptr<const node_services> services) {
+  auto store = services->store;
   return {
     [=](load_atom) { return account_book::snapshot(*store); },
+    [=](nodes_atom) -> std::string {
+      try {
+        return nodes_json(read_nodes(*store), services->node_id, wall_clock_ms(), services->node_timeout_ms);
+      } catch (const std::exception&) {
+        return "";
+      }
+    },
     [=](write_atom, const write_batch& batch) -> api_reply {
       try {
         store->write(batch);
@@ -36,6 +46,12 @@ struct registry_state {
   std::shared_ptr<const actor_directory> directory;
   account_store_actor store;
   std::optional<account_book> book;
+  /// Other nodes' writes of accounts and tokens (a shared store only).
+  std::unique_ptr<change_feed::subscription> changes;
+  bool reloading = false;       ///< a read of the book is out
+  bool reload_again = false;    ///< a change came in while it was
+  std::vector<std::function<void()>> after_next_read;  ///< calls waiting for a fresh book
+  std::int64_t reloaded_ms = 0;  ///< when the book was last read
   std::unordered_map<std::string, rate_bucket_actor> buckets;
   static inline const char* name = "registry";
 };
@@ -60,6 +76,88 @@ std::optional<principal> one_time_caller(const one_time_tokens& tokens, const ac
   return who;
 }
 
+// Reads the book again (another node changed accounts or tokens), then
+// runs `then`. A call made while a read is out waits for the next read,
+// which starts once this one is in: it may have begun before the change.
+void reload_book(registry_ptr self, std::function<void()> then = {}) {
+  auto& st = self->state;
+  if (then)
+    st.after_next_read.push_back(std::move(then));
+  if (st.reloading) {
+    st.reload_again = true;
+    return;
+  }
+  st.reloading = true;
+  auto waiting = std::make_shared<std::vector<std::function<void()>>>(std::move(st.after_next_read));
+  st.after_next_read.clear();
+  auto done = [=](std::optional<write_batch> rows) {
+    auto& st = self->state;
+    if (rows) {
+      st.book.emplace(make_id_generator());
+      st.book->commit(*rows);
+      st.reloaded_ms = wall_clock_ms();
+    }
+    st.reloading = false;
+    for (auto& f : *waiting)
+      f();
+    if (std::exchange(st.reload_again, false) || !st.after_next_read.empty())
+      reload_book(self);
+  };
+  self->request(st.store, store_timeout, load_atom::value)
+    .then([=](write_batch& rows) { done(std::move(rows)); }, [=](caf::error&) { done(std::nullopt); });
+}
+
+rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id);
+
+// Answers a call whose caller is `who` (nullopt: not authenticated): 401,
+// 403 for what a one-time token may not do, else on to the account's
+// bucket.
+void admit(registry_ptr self, std::optional<principal> who, api_call call,
+           caf::typed_response_promise<api_reply>& rp) {
+  if (!who) {
+    rp.deliver(api_reply::fail(make_api_error(error_code::unauthorized, "Missing, invalid or revoked API token", "")));
+    return;
+  }
+  if (!one_time_tokens::may(*who, call.op)) {
+    rp.deliver(api_reply::fail(make_api_error(error_code::forbidden,
+                                              "A one-time token of user code may only invoke the account's "
+                                              "exports and imports, run its flows and send requests "
+                                              "through its connections", "")));
+    return;
+  }
+  auto shard = self->state.directory->shard_for(who->account_id);
+  auto& bucket = bucket_of(self, who->account_id);
+  rp.delegate(bucket, take_atom::value, std::move(*who), std::move(call), std::move(shard));
+}
+
+// Makes an operator call's plan durable, then applies it to memory and
+// answers; a plan that writes nothing is answered at once. The write is
+// awaited, so operator calls apply in order.
+void carry_out(registry_ptr self, operator_plan plan, const api_call& call, caf::typed_response_promise<api_reply> rp) {
+  if (plan.batch.empty()) {
+    rp.deliver(std::move(plan.reply));
+    return;
+  }
+  auto shared = std::make_shared<operator_plan>(std::move(plan));
+  auto account = call.id;
+  self->request(self->state.store, store_timeout, write_atom::value, shared->batch)
+    .await(
+      [=](api_reply& written) mutable {
+        if (written.status == api_status::failed) {
+          rp.deliver(std::move(written));
+          return;
+        }
+        self->state.book->commit(shared->batch);
+        if (shared->limits)
+          if (auto it = self->state.buckets.find(account); it != self->state.buckets.end())
+            self->send(it->second, limit_atom::value, shared->limits->capacity, shared->limits->fill_rate);
+        rp.deliver(std::move(shared->reply));
+      },
+      [=](caf::error& e) mutable {
+        rp.deliver(api_reply::fail(make_api_error(error_code::unavailable, "account store: " + caf::to_string(e))));
+      });
+}
+
 rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
   auto& st = self->state;
   auto it = st.buckets.find(account_id);
@@ -79,11 +177,20 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
   st.directory = std::move(directory);
   st.book.emplace(make_id_generator());
   // The store actor shares the registry's fate: a crash of either restarts both.
-  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services->store);
+  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services);
   // Nothing is answered before the accounts are in memory (await).
   self->request(st.store, store_timeout, load_atom::value)
     .await([=](write_batch& rows) { self->state.book->commit(rows); },
            [=](caf::error& e) { self->quit(e); });
+  if (services->changes) {
+    caf::weak_actor_ptr weak = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
+    st.changes = services->changes->subscribe([weak](std::string_view space) {
+      if (!space.empty() && space != keys::accounts_space && space != keys::tokens_space)
+        return;
+      if (auto strong = weak.lock())
+        caf::anon_send(caf::actor_cast<registry_actor>(strong), reload_atom::value);
+    });
+  }
   return {
     [=](auth_atom, const std::string& token, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -100,19 +207,21 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
       }
       if (!who)
         who = one_time_caller(*st.services->one_time, *st.book, token);
-      if (!who)
-        return api_reply::fail(make_api_error(error_code::unauthorized,
-                                              "Missing, invalid or revoked API token", ""));
-      if (!one_time_tokens::may(*who, call.op))
-        return api_reply::fail(make_api_error(error_code::forbidden,
-                                              "A one-time token of user code may only invoke the account's "
-                                              "exports and imports, run its flows and send requests "
-                                              "through its connections", ""));
-      auto shard = st.directory->shard_for(who->account_id);
-      auto& bucket = bucket_of(self, who->account_id);
-      return self->delegate(bucket, take_atom::value, std::move(*who), std::move(call),
-                            std::move(shard));
+      if (!who && st.services->changes && wall_clock_ms() - st.reloaded_ms > 100) {
+        // Maybe made on another node a moment ago, its notice still on the
+        // way: read the book again (at most every 100 ms) before saying no.
+        auto rp = self->make_response_promise<api_reply>();
+        reload_book(self, [=]() mutable {
+          auto who = self->state.book->authenticate(token, wall_clock_ms());
+          admit(self, std::move(who), std::move(call), rp);
+        });
+        return rp;
+      }
+      auto rp = self->make_response_promise<api_reply>();
+      admit(self, std::move(who), std::move(call), rp);
+      return rp;
     },
+    [=](reload_atom) { reload_book(self); },
     [=](mint_atom, const std::string& account_id, const std::string& connector_id) {
       auto& st = self->state;
       const auto* acc = st.book->find_account(account_id);
@@ -130,30 +239,38 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
       if (operator_token.empty() || token_hash(operator_token) != st.services->operator_token_hash)
         return api_reply::fail(make_api_error(error_code::unauthorized,
                                               "Missing or invalid operator token", ""));
-      auto plan = plan_operator_call(*st.book, st.services->default_limits, call, wall_clock_ms());
-      if (plan.batch.empty())
-        return std::move(plan.reply);
-      // Durable first, then memory; await keeps operator calls in order.
+      if (call.op == api_op::admin_cluster_nodes && !st.services->node_id.empty()) {
+        auto rp = self->make_response_promise<api_reply>();
+        self->request(st.store, store_timeout, nodes_atom::value)
+          .then(
+            [=](std::string& body) mutable {
+              if (body.empty()) {
+                auto reply = api_reply::fail(make_api_error(error_code::storage_failed));
+                reply.retry_after = 5;
+                rp.deliver(std::move(reply));
+              } else {
+                rp.deliver(api_reply::json(api_status::ok, std::move(body)));
+              }
+            },
+            [=](caf::error& e) mutable {
+              rp.deliver(api_reply::fail(make_api_error(error_code::unavailable, "account store: " + caf::to_string(e))));
+            });
+        return rp;
+      }
       auto rp = self->make_response_promise<api_reply>();
-      auto shared = std::make_shared<operator_plan>(std::move(plan));
-      self->request(st.store, store_timeout, write_atom::value, shared->batch)
-        .await(
-          [=](api_reply& written) mutable {
-            if (written.status == api_status::failed) {
-              rp.deliver(std::move(written));
-              return;
-            }
-            self->state.book->commit(shared->batch);
-            if (shared->limits)
-              if (auto it = self->state.buckets.find(call.id); it != self->state.buckets.end())
-                self->send(it->second, limit_atom::value, shared->limits->capacity,
-                           shared->limits->fill_rate);
-            rp.deliver(std::move(shared->reply));
-          },
-          [=](caf::error& e) mutable {
-            rp.deliver(api_reply::fail(
-              make_api_error(error_code::unavailable, "account store: " + caf::to_string(e))));
-          });
+      auto plan = plan_operator_call(*st.book, st.services->default_limits, call, wall_clock_ms());
+      if (st.services->changes && plan.reply.status == api_status::failed
+          && plan.reply.error.kind() == errc::not_found) {
+        // The account or token may be another node's, its notice still on
+        // the way: read the book again, then decide.
+        reload_book(self, [=]() mutable {
+          carry_out(self, plan_operator_call(*self->state.book, self->state.services->default_limits, call,
+                                             wall_clock_ms()),
+                    call, rp);
+        });
+        return rp;
+      }
+      carry_out(self, std::move(plan), call, rp);
       return rp;
     },
     [=](crash_atom) -> bool {

@@ -1,6 +1,8 @@
 #include "cluster/node_config.hpp"
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include "actors/catalogue.hpp"
 
@@ -15,6 +17,16 @@ node_config::node_config(std::size_t scheduler_threads) {
   set("scheduler.policy", caf::atom("sharing"));
   // CAF's own log and console output stay quiet; integratord logs itself.
   set("logger.verbosity", caf::atom("quiet"));
+}
+
+void node_config::enable_cluster(const cluster_settings& settings) {
+  load<caf::io::middleman>();
+  load<caf::openssl::manager>();
+  // With a CA file set, CAF's OpenSSL sessions verify the peer's
+  // certificate on both sides (SSL_VERIFY_PEER | FAIL_IF_NO_PEER_CERT).
+  openssl_certificate = settings.cert;
+  openssl_key = settings.key;
+  openssl_cafile = settings.ca;
 }
 
 }  // namespace integrator

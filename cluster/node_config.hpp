@@ -8,12 +8,18 @@
 
 #include <cstddef>
 
+#include "cluster/cluster_settings.hpp"
+
 namespace integrator {
 
 class node_config : public caf::actor_system_config {
 public:
   /// `scheduler_threads`: threads of the cooperative scheduler.
   explicit node_config(std::size_t scheduler_threads = 1);
+
+  /// Loads CAF's network layer (BASP) over TLS with `settings`' files:
+  /// call before the actor system is made.
+  void enable_cluster(const cluster_settings& settings);
 };
 
 }  // namespace integrator

@@ -1,5 +1,7 @@
 #include "server/data_dir.hpp"
 
+#include "core/resources/key_codec.hpp"
+
 #include <boost/json.hpp>
 
 #include <fcntl.h>
@@ -93,9 +95,19 @@ void data_dir::ensure_initial_account(document_store& store) {
   if (err)
     throw std::runtime_error("cannot create the first account: " + err.message);
   auto token = std::string(boost::json::parse(body).at("token").as_string());
+  // Nodes of a cluster may start together on an empty database: only one
+  // makes the first account.
+  batch.expect(keys::meta_space, "first_account", std::nullopt);
+  batch.put(keys::meta_space, "first_account", id);
   // The token file first: if we die between the two, the next start retries.
   write_private(initial_token_path(), token);
-  store.write(batch);
+  try {
+    store.write(batch);
+  } catch (const store_failure& e) {
+    fs::remove(initial_token_path());
+    if (e.why != store_failure::cause::conflict)
+      throw;
+  }
 }
 
 void data_dir::write_endpoint(const std::string& host_port) {

@@ -24,6 +24,8 @@
 #include "http/client/outbound_client.hpp"
 #include "http/server/server.hpp"
 #include "server/data_dir.hpp"
+#include "cluster/cluster_node.hpp"
+#include "core/engine/membership.hpp"
 #include "storage/pg_store.hpp"
 #include "storage/rocks_store.hpp"
 #include "sandbox/script_pool.hpp"
@@ -68,6 +70,24 @@ std::string find_on_path(const std::string& name) {
   return name;
 }
 
+// The cluster part of the settings (cluster-listen unset: not a cluster node).
+cluster_settings cluster_of(const server_config& cfg) {
+  cluster_settings c;
+  if (cfg.cluster_listen.empty())
+    return c;
+  unsigned short port = 0;
+  if (!split_listen(cfg.cluster_listen, c.listen_host, port))
+    throw std::runtime_error("--cluster-listen must be HOST:PORT, got '" + cfg.cluster_listen + "'");
+  c.listen_port = port;
+  c.advertise = cfg.cluster_advertise;
+  c.cert = cfg.cluster_cert;
+  c.key = cfg.cluster_key;
+  c.ca = cfg.cluster_ca;
+  c.node_timeout_ms = std::int64_t{cfg.node_timeout} * 1000;
+  c.node_id = cfg.node_id.empty() ? random_hex(6) : cfg.node_id;
+  return c;
+}
+
 void keep_page_buffers_in_the_heap() {
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
@@ -89,6 +109,13 @@ int run(const server_config& cfg) {
     std::cerr << "integratord: --listen must be HOST:PORT, got '" << cfg.listen << "'\n";
     return 2;
   }
+  cluster_settings cluster;
+  try {
+    cluster = cluster_of(cfg);
+  } catch (const std::exception& e) {
+    std::cerr << "integratord: " << e.what() << "\n";
+    return 2;
+  }
   data_dir dir(cfg.data_dir);
   auto services = std::make_shared<node_services>();
   std::shared_ptr<document_store> store;
@@ -97,8 +124,10 @@ int run(const server_config& cfg) {
     dir.prepare();
     services->box = std::make_shared<secret_box>(dir.master_key(cfg.master_key));
     if (!cfg.postgres.empty()) {
-      store = std::make_shared<pg_store>(
+      auto pg = std::make_shared<pg_store>(
         pg_store_options{cfg.postgres, static_cast<int>(cfg.postgres_connections)});
+      services->changes = pg;
+      store = pg;
     } else {
       rocks = std::make_shared<rocks_store>(dir.store_path(), std::uint64_t{cfg.disk_reserve_mb} << 20);
       store = rocks;
@@ -138,11 +167,16 @@ int run(const server_config& cfg) {
     return a.returned.empty() ? std::string("null") : std::move(a.returned);
   };
   services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
+  services->node_id = cluster.node_id;
+  services->node_timeout_ms = cluster.node_timeout_ms;
 
   int rc = 0;
   {
     node_config node(cfg.actor_threads);
+    if (cluster.enabled())
+      node.enable_cluster(cluster);
     caf::actor_system sys{node};
+    std::unique_ptr<cluster_node> member;
     auto directory = std::make_shared<actor_directory>();
     // A supervisor that gives up stops the node: main wakes from sigwait.
     std::atomic<bool> gave_up{false};
@@ -171,6 +205,8 @@ int run(const server_config& cfg) {
       auto shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
       auto url = std::string(https ? "https://" : "http://") + shown + ":" + std::to_string(bound);
       scripts->set_api_url((https ? "https://" : "http://") + shown + ":" + std::to_string(bound));
+      if (cluster.enabled())
+        member = std::make_unique<cluster_node>(sys, store, cluster, shown + ":" + std::to_string(bound));
       dir.write_endpoint(shown + ":" + std::to_string(bound));
       std::cout << "integratord listening on " << url << "\n"
                 << "  API:            " << url << "/v1  (try: curl "
@@ -178,8 +214,11 @@ int run(const server_config& cfg) {
                 << dir.initial_token_path() << ")\" " << url << "/v1/tokenInfo)\n"
                 << "  first API token: " << dir.initial_token_path() << "\n"
                 << "  operator token:  " << dir.operator_token_path() << "  (" << url
-                << "/admin/v1)\n"
-                << std::flush;
+                << "/admin/v1)\n";
+      if (member)
+        std::cout << "  cluster node " << member->id() << " at " << member->address() << "  (" << url
+                  << "/admin/v1/cluster/nodes)\n";
+      std::cout << std::flush;
       int sig = 0;
       sigwait(&signals, &sig);
       if (gave_up) {
@@ -193,6 +232,7 @@ int run(const server_config& cfg) {
       rc = 1;
     }
     server.shutdown(std::chrono::seconds(10));
+    member.reset();  // leaves the cluster
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     // Requests still out complete (with an error) while their actors can
     // still be told.
@@ -205,7 +245,9 @@ int run(const server_config& cfg) {
   if (rc == 0) {
     try {
       auto ids = make_id_generator();
-      end_interrupted_jobs(*store, wall_clock_ms(), ids);
+      // (In a cluster they may be another live node's.)
+      if (cluster.node_id.empty() || !others_alive(*store, cluster.node_id, wall_clock_ms(), cluster.node_timeout_ms))
+        end_interrupted_jobs(*store, wall_clock_ms(), ids);
     } catch (const std::exception& e) {
       std::cerr << "integratord: ending interrupted jobs: " << e.what() << "\n";
     }

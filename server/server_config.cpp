@@ -68,6 +68,18 @@ const std::vector<setting>& settings() {
      text(&server_config::postgres)},
     {"postgres-connections", "N   connections to it this node keeps open [8]",
      number(&server_config::postgres_connections, 1, 256)},
+    {"cluster-listen", "HOST:PORT   join the cluster on `postgres`, listening here for its nodes (TLS) [alone]",
+     text(&server_config::cluster_listen)},
+    {"cluster-advertise", "HOST:PORT   where the other nodes reach this one [cluster-listen]",
+     text(&server_config::cluster_advertise)},
+    {"cluster-cert", "FILE   PEM certificate of this node, signed by the cluster's CA",
+     text(&server_config::cluster_cert)},
+    {"cluster-key", "FILE   PEM private key of cluster-cert", text(&server_config::cluster_key)},
+    {"cluster-ca", "FILE   PEM certificate of the cluster's CA: only nodes it signed may join",
+     text(&server_config::cluster_ca)},
+    {"node-timeout", "SECONDS   a node without a heartbeat this long is dead [10]",
+     number(&server_config::node_timeout, 2, 3600)},
+    {"node-id", "ID   this node's id in the cluster [random at each start]", text(&server_config::node_id)},
     {"listen", "HOST:PORT   address to serve on; port 0 picks one [127.0.0.1:8080]",
      text(&server_config::listen)},
     {"tls-cert", "FILE   PEM certificate chain: serve the API over HTTPS (TLS 1.2+) [plain HTTP]",
@@ -250,6 +262,16 @@ bool load_server_config(const std::vector<std::string>& args,
   if (out.tls_cert.empty() != out.tls_key.empty()) {
     error = "tls-cert and tls-key go together: give both, or neither for plain HTTP";
     return false;
+  }
+  if (!out.cluster_listen.empty()) {
+    if (out.postgres.empty()) {
+      error = "cluster-listen needs postgres: the nodes of a cluster share one PostgreSQL database";
+      return false;
+    }
+    if (out.cluster_cert.empty() || out.cluster_key.empty() || out.cluster_ca.empty()) {
+      error = "cluster-listen needs cluster-cert, cluster-key and cluster-ca: nodes talk over TLS only";
+      return false;
+    }
   }
   return true;
 }

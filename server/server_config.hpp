@@ -21,6 +21,19 @@ struct server_config {
   std::string postgres;
   /// Connections to it this node keeps open.
   std::uint32_t postgres_connections = 8;
+  /// HOST:PORT of this node's cluster endpoint (CAF over TLS): set, the
+  /// node joins the cluster of the nodes on the same `postgres`.
+  std::string cluster_listen;
+  /// HOST:PORT the other nodes reach it at (default: cluster_listen).
+  std::string cluster_advertise;
+  /// PEM files: this node's certificate and key, and the cluster's CA.
+  std::string cluster_cert;
+  std::string cluster_key;
+  std::string cluster_ca;
+  /// Seconds without a heartbeat after which a node counts as dead.
+  std::uint32_t node_timeout = 10;
+  /// This node's id in the cluster; empty: a random one at each start.
+  std::string node_id;
   /// HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:8080";
   /// PEM certificate chain and key: when both are set the API is served

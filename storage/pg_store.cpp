@@ -2,10 +2,15 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "core/resources/key_codec.hpp"
@@ -15,6 +20,7 @@ namespace integrator {
 namespace {
 
 constexpr const char* create_schema =
+  "SET client_min_messages = warning;"  // not "already exists, skipping" on every start
   "BEGIN;"
   // Nodes starting together must not race on CREATE TABLE.
   "SELECT pg_advisory_xact_lock(7354901);"
@@ -54,7 +60,13 @@ constexpr statement statements[] = {
           " ON CONFLICT (space, key) DO UPDATE SET value = EXCLUDED.value", 3},
   {"erase", "DELETE FROM integrator_kv WHERE space = $1 AND key = $2", 2},
   {"expect", "SELECT integrator_expect($1, $2, $3)", 3},
+  {"notify", "SELECT pg_notify('integrator_changes', $1)", 1},
 };
+
+// Spaces whose writes other nodes hear of (what nodes keep in memory).
+bool announced(std::string_view space) {
+  return space == keys::accounts_space || space == keys::tokens_space;
+}
 
 // Results of a pipeline are read every this many statements, so neither
 // side's socket buffer fills while the other waits.
@@ -212,8 +224,6 @@ pg_store::pg_store(pg_store_options options) : pool_(std::make_unique<pool>()) {
   }
 }
 
-pg_store::~pg_store() = default;
-
 namespace {
 
 void check_space(const std::set<std::string, std::less<>>& spaces, std::string_view space) {
@@ -342,6 +352,20 @@ void pg_store::write(const write_batch& batch) {
       unread = 0;
     }
   }
+  std::set<std::string_view> touched;
+  for (const auto& op : batch.ops())
+    if (announced(op.space))
+      touched.insert(op.space);
+  for (auto space : touched) {
+    if (!failure.empty())
+      break;
+    std::string text(space);
+    const char* values[] = {text.c_str()};
+    if (!PQsendQueryPrepared(*c, "notify", 1, values, nullptr, nullptr, 0))
+      failure = trimmed(PQerrorMessage(*c));
+    else
+      ++unread;
+  }
   if (PQpipelineSync(*c)) {
     read_results(*c, unread, failure, sqlstate);
     result_ptr sync(PQgetResult(*c));
@@ -358,6 +382,116 @@ void pg_store::write(const write_batch& batch) {
     throw store_failure("write failed: " + failure, sqlstate == "53100"                ? store_failure::cause::disk_full
                                                     : sqlstate == expectation_failed ? store_failure::cause::conflict
                                                                                      : store_failure::cause::medium);
+}
+
+}  // namespace integrator
+
+namespace integrator {
+
+// The listening side: one connection of its own, LISTEN integrator_changes,
+// on a thread that waits for notifications (and reconnects after a loss).
+struct pg_store::feed {
+  std::string conninfo;
+  std::mutex mutex;
+  std::map<std::uint64_t, listener> listeners;
+  std::uint64_t next_id = 0;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+
+  void tell(std::string_view space) {
+    std::vector<listener> now;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (const auto& [id, l] : listeners)
+        now.push_back(l);
+    }
+    for (const auto& l : now)
+      l(space);
+  }
+
+  PGconn* connect() {
+    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {"5", "integratord", conninfo.c_str(), nullptr};
+    PGconn* c = PQconnectdbParams(keys, values, 1);
+    if (c && PQstatus(c) == CONNECTION_OK) {
+      PGresult* r = PQexec(c, "LISTEN integrator_changes");
+      bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+      PQclear(r);
+      if (ok)
+        return c;
+    }
+    if (c)
+      PQfinish(c);
+    return nullptr;
+  }
+
+  void run() {
+    PGconn* c = nullptr;
+    bool missed = false;  // there was a time nobody listened
+    while (!stopping) {
+      if (!c) {
+        c = connect();
+        if (!c) {
+          missed = true;
+          std::this_thread::sleep_for(std::chrono::milliseconds(500));
+          continue;
+        }
+        if (missed)
+          tell("");
+        missed = false;
+      }
+      pollfd p{PQsocket(c), POLLIN, 0};
+      if (::poll(&p, 1, 200) < 0 || !PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        c = nullptr;
+        missed = true;
+        continue;
+      }
+      while (PGnotify* n = PQnotifies(c)) {
+        std::string space = n->extra ? n->extra : "";
+        PQfreemem(n);
+        tell(space);
+      }
+    }
+    if (c)
+      PQfinish(c);
+  }
+};
+
+namespace {
+
+struct feed_subscription final : change_feed::subscription {
+  std::weak_ptr<pg_store::feed> feed;
+  std::uint64_t id;
+  feed_subscription(std::weak_ptr<pg_store::feed> f, std::uint64_t i) : feed(std::move(f)), id(i) {}
+  ~feed_subscription() override {
+    if (auto f = feed.lock()) {
+      std::lock_guard<std::mutex> lock(f->mutex);
+      f->listeners.erase(id);
+    }
+  }
+};
+
+}  // namespace
+
+pg_store::~pg_store() {
+  if (feed_) {
+    feed_->stopping = true;
+    feed_->thread.join();
+  }
+}
+
+std::unique_ptr<change_feed::subscription> pg_store::subscribe(listener on_change) {
+  std::lock_guard<std::mutex> guard(pool_->mutex);  // one feed, started once
+  if (!feed_) {
+    feed_ = std::make_shared<feed>();
+    feed_->conninfo = pool_->options.conninfo;
+    feed_->thread = std::thread([f = feed_.get()] { f->run(); });
+  }
+  std::lock_guard<std::mutex> lock(feed_->mutex);
+  auto id = feed_->next_id++;
+  feed_->listeners.emplace(id, std::move(on_change));
+  return std::make_unique<feed_subscription>(feed_, id);
 }
 
 }  // namespace integrator

@@ -14,11 +14,16 @@
 // while PostgreSQL cannot be reached every call throws store_failure
 // (unavailable), which the API answers as 503 with Retry-After, and nothing
 // of a failed batch is applied.
+//
+// A batch that writes accounts or tokens also sends NOTIFY integrator_changes
+// (delivered when it commits); subscribe() listens on a connection of its
+// own, so every node re-reads what it keeps of them in memory.
 
 #include <chrono>
 #include <memory>
 #include <string>
 
+#include "core/resources/change_feed.hpp"
 #include "core/resources/document_store.hpp"
 
 namespace integrator {
@@ -30,7 +35,7 @@ struct pg_store_options {
   int connections = 4;
 };
 
-class pg_store final : public document_store {
+class pg_store final : public document_store, public change_feed {
 public:
   /// Connects, creates the table when missing and checks the stored format
   /// version. Throws store_failure with a clear message when PostgreSQL
@@ -46,11 +51,16 @@ public:
             const std::function<bool(std::string_view, std::string_view)>& visit) override;
   void write(const write_batch& batch) override;
 
+  std::unique_ptr<subscription> subscribe(listener on_change) override;
+
+  struct feed;  ///< (the listening thread; public for its subscriptions only)
+
 private:
   struct connection;
   struct pool;
   class lease;
   std::unique_ptr<pool> pool_;
+  std::shared_ptr<feed> feed_;
 };
 
 /// The smallest key above every key that starts with `prefix`, or "" when

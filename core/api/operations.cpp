@@ -151,6 +151,8 @@ const std::vector<operation> table{
     .on_operator = put_rate_limit},
   o{.op = api_op::admin_token_revoke, .method = "DELETE", .path = "/tokens/{token}",
     .on_operator = revoke_token},
+  o{.op = api_op::admin_cluster_nodes, .method = "GET", .path = "/cluster/nodes",
+    .on_operator = cluster_nodes_alone},
 };
 
 #undef INTEGRATOR_STEP_ROWS

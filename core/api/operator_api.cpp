@@ -73,6 +73,10 @@ operator_plan revoke_token(account_book& book, const bucket_limits&, const api_c
   return answer(api_status::no_content, "", std::move(b));
 }
 
+operator_plan cluster_nodes_alone(account_book&, const bucket_limits&, const api_call&, std::int64_t) {
+  return answer(api_status::ok, R"({"self":"","nodes":[]})");
+}
+
 operator_plan get_rate_limit(account_book& book, const bucket_limits& defaults,
                              const api_call& call, std::int64_t) {
   const auto* acc = book.find_account(call.id);

@@ -28,6 +28,9 @@ operator_plan create_account(account_book&, const bucket_limits&, const api_call
 operator_plan list_tokens(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 operator_plan create_token(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 operator_plan revoke_token(account_book&, const bucket_limits&, const api_call&, std::int64_t);
+/// GET /cluster/nodes of a node that is not in a cluster (a cluster node's
+/// registry answers from the membership rows instead).
+operator_plan cluster_nodes_alone(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 operator_plan get_rate_limit(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 operator_plan put_rate_limit(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 

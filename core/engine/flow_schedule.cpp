@@ -64,6 +64,20 @@ std::vector<job_ref> fire_schedules(const resource_store& resources, object_id_g
   static constexpr std::string_view tick_key = "scheduler/tick";
   auto last = store.get(keys::meta_space, tick_key);
   std::int64_t from = last ? std::stoll(*last) : now_ms;
+  // The window (from, now] is claimed before its runs are queued: of the
+  // nodes of a cluster that tick together, one claims it and the others
+  // hear a conflict and fire nothing, so each slot fires once. (A node that
+  // dies between its claim and its queuing loses that minute's runs.)
+  write_batch claim;
+  claim.expect(keys::meta_space, std::string(tick_key), last);
+  claim.put(keys::meta_space, std::string(tick_key), std::to_string(now_ms));
+  try {
+    store.write(claim);
+  } catch (const store_failure& e) {
+    if (e.why == store_failure::cause::conflict)
+      return {};
+    throw;
+  }
   std::vector<job_ref> out;
   if (from < now_ms) {
     std::vector<std::pair<std::string, json::object>> flows;
@@ -86,9 +100,6 @@ std::vector<job_ref> fire_schedules(const resource_store& resources, object_id_g
           out.push_back({account, flow_id, job_id});
       }
   }
-  write_batch b;
-  b.put(keys::meta_space, std::string(tick_key), std::to_string(now_ms));
-  store.write(b);
   return out;
 }
 

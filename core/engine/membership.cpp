@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/resources/key_codec.hpp"
+#include "core/util/iso_time.hpp"
 
 namespace integrator {
 
@@ -67,6 +68,27 @@ std::vector<std::string> live_node_ids(const std::vector<node_record>& nodes, st
       out.push_back(n.id);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::string nodes_json(const std::vector<node_record>& nodes, const std::string& self, std::int64_t now_ms,
+                       std::int64_t timeout_ms) {
+  json::array rows;
+  for (const auto& n : nodes)
+    rows.push_back(json::object{{"_id", n.id},
+                                {"address", n.address},
+                                {"api", n.api},
+                                {"startedAt", format_iso_ms(n.started_ms)},
+                                {"heartbeatAt", format_iso_ms(n.heartbeat_ms)},
+                                {"alive", now_ms - n.heartbeat_ms <= timeout_ms},
+                                {"leaving", n.leaving}});
+  return json::serialize(json::object{{"self", self}, {"nodes", std::move(rows)}});
+}
+
+bool others_alive(document_store& store, const std::string& self, std::int64_t now_ms, std::int64_t timeout_ms) {
+  for (const auto& id : live_node_ids(read_nodes(store), now_ms, timeout_ms))
+    if (id != self)
+      return true;
+  return false;
 }
 
 std::optional<node_record> find_node(const std::vector<node_record>& nodes, const std::string& id) {

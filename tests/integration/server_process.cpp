@@ -1,6 +1,7 @@
 #include "tests/integration/server_process.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,9 @@ void server_process::start() {
   args.insert(args.end(), extra_.begin(), extra_.end());
   pid_ = ::fork();
   if (pid_ == 0) {
+    // A test that crashes takes its servers along (they would hold CTest's
+    // output pipe open, and it would wait for them).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());

@@ -6,7 +6,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "core/resources/key_codec.hpp"
@@ -81,6 +84,53 @@ BOOST_AUTO_TEST_CASE(a_connection_the_server_ended_is_replaced) {
   } catch (const store_failure&) {
   }
   BOOST_TEST(*ts.store->get("flows", "k") == "v");
+}
+
+namespace {
+
+// What a listener heard, waited for with a deadline.
+struct heard {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> spaces;
+  void add(std::string_view s) {
+    std::lock_guard<std::mutex> l(m);
+    spaces.emplace_back(s);
+    cv.notify_all();
+  }
+  bool wait_for(const std::string& space, std::chrono::milliseconds within = std::chrono::seconds(5)) {
+    std::unique_lock<std::mutex> l(m);
+    return cv.wait_for(l, within, [&] { return std::find(spaces.begin(), spaces.end(), space) != spaces.end(); });
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(another_nodes_writes_of_accounts_and_tokens_are_heard) {
+  test::temp_store ts;
+  auto* feed = dynamic_cast<change_feed*>(ts.store.get());
+  BOOST_TEST_REQUIRE(feed);
+  heard h;
+  auto sub = feed->subscribe([&](std::string_view s) { h.add(s); });
+  pg_store other(pg_store_options{ts.schema->conninfo(), 1});  // a second node
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the listener is up
+  write_batch flows;
+  flows.put("flows", "f", "v");  // not announced
+  other.write(flows);
+  write_batch tokens;
+  tokens.put("tokens", "t1", "{}");
+  other.write(tokens);
+  BOOST_TEST(h.wait_for("tokens"));
+  BOOST_TEST(!h.wait_for("flows", std::chrono::milliseconds(100)));
+  // Its connection ended: it says everything may have changed, and hears on.
+  ts.schema->run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'"
+                 " AND application_name = '" + ts.schema->name + "'");
+  BOOST_TEST(h.wait_for(""));
+  write_batch accounts;
+  accounts.put("accounts", "a1", "{}");
+  other.write(accounts);
+  BOOST_TEST(h.wait_for("accounts"));
+  sub.reset();  // no more calls after this
 }
 
 BOOST_AUTO_TEST_SUITE_END()

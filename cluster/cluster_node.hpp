@@ -1,0 +1,42 @@
+#pragma once
+// This node's part in a cluster, for integratord's main: publishes its door
+// on the cluster port (TLS), checks that it may join (a live peer answers
+// it over TLS, unless it is the first), writes its first heartbeat and
+// keeps beating (membership_keeper). Stopping removes its row, so the
+// others need not wait for the timeout.
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <string>
+
+#include "cluster/cluster_settings.hpp"
+#include "cluster/membership_keeper.hpp"
+#include "cluster/node_door.hpp"
+
+namespace integrator {
+
+class cluster_node {
+public:
+  /// Joins; throws std::runtime_error saying why it cannot. `api` is
+  /// HOST:PORT of this node's API, shown to operators.
+  cluster_node(caf::actor_system& sys, std::shared_ptr<document_store> store, cluster_settings settings,
+               const std::string& api);
+  ~cluster_node();
+
+  cluster_node(const cluster_node&) = delete;
+  cluster_node& operator=(const cluster_node&) = delete;
+
+  const std::string& id() const { return self_.id; }
+  /// HOST:PORT the other nodes reach it at.
+  const std::string& address() const { return self_.address; }
+
+private:
+  std::shared_ptr<document_store> store_;
+  cluster_settings settings_;
+  node_record self_;
+  node_door_actor door_;
+  membership_keeper_actor keeper_;
+};
+
+}  // namespace integrator

@@ -1,0 +1,125 @@
+#include "cluster/membership_keeper.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "actors/node_services.hpp"
+
+namespace integrator {
+
+namespace {
+
+constexpr auto beat = std::chrono::seconds(1);
+
+struct keeper_state {
+  std::shared_ptr<document_store> store;
+  node_record self;
+  std::int64_t timeout_ms = default_node_timeout_ms;
+  std::map<std::string, node_door_actor> peers;  ///< by node id
+  std::set<std::string> told;  ///< unreachable peers already logged
+  bool beat_failed = false;
+  static inline const char* name = "membership_keeper";
+};
+
+using keeper_ptr = membership_keeper_actor::stateful_pointer<keeper_state>;
+
+void beat_once(keeper_ptr self) {
+  auto& st = self->state;
+  auto now = wall_clock_ms();
+  st.self.heartbeat_ms = now;
+  try {
+    st.store->write(heartbeat_batch(st.self));
+    if (std::exchange(st.beat_failed, false))
+      std::cerr << "integratord: cluster: heartbeats are written again\n";
+  } catch (const std::exception& e) {
+    if (!std::exchange(st.beat_failed, true))
+      std::cerr << "integratord: cluster: cannot write this node's heartbeat (" << e.what()
+                << "); the others will count it dead after " << st.timeout_ms / 1000 << " s\n";
+    return;
+  }
+  std::vector<node_record> rows;
+  try {
+    rows = read_nodes(*st.store);
+  } catch (const std::exception&) {
+    return;
+  }
+  auto live = live_node_ids(rows, now, st.timeout_ms);
+  // Forget the dead; connect to the live we do not hold yet.
+  for (auto it = st.peers.begin(); it != st.peers.end();)
+    it = std::find(live.begin(), live.end(), it->first) == live.end() ? st.peers.erase(it) : std::next(it);
+  for (const auto& id : live) {
+    if (id == st.self.id || st.peers.count(id))
+      continue;
+    auto row = find_node(rows, id);
+    auto door = connect_door(self->system(), row->address);
+    if (door) {
+      st.peers.emplace(id, *door);
+      st.told.erase(id);
+    } else if (st.told.insert(id).second) {
+      std::cerr << "integratord: cluster: cannot reach node " << id << " at " << row->address << ": "
+                << self->system().render(door.error()) << "\n";
+    }
+  }
+}
+
+membership_keeper_actor::behavior_type keeper_impl(keeper_ptr self, std::shared_ptr<document_store> store,
+                                                   node_record me, std::int64_t timeout_ms) {
+  self->state.store = std::move(store);
+  self->state.self = std::move(me);
+  self->state.timeout_ms = timeout_ms;
+  self->send(self, tick_atom::value);
+  return {
+    [=](tick_atom) {
+      beat_once(self);
+      self->delayed_send(self, beat, tick_atom::value);
+    },
+    [=](ping_atom) {
+      std::vector<std::string> ids;
+      for (const auto& [id, door] : self->state.peers)
+        ids.push_back(id);
+      return ids;
+    },
+  };
+}
+
+}  // namespace
+
+membership_keeper_actor spawn_membership_keeper(caf::actor_system& sys, std::shared_ptr<document_store> store,
+                                                node_record self, std::int64_t timeout_ms) {
+  return sys.spawn<caf::detached>(keeper_impl, std::move(store), std::move(self), timeout_ms);
+}
+
+std::string check_can_join(caf::actor_system& sys, document_store& store, const std::string& self_id,
+                           std::int64_t now_ms, std::int64_t timeout_ms) {
+  auto rows = read_nodes(store);
+  std::string why;
+  int peers = 0;
+  for (const auto& id : live_node_ids(rows, now_ms, timeout_ms)) {
+    if (id == self_id)
+      continue;
+    ++peers;
+    auto row = find_node(rows, id);
+    auto door = connect_door(sys, row->address);
+    if (!door) {
+      why += (why.empty() ? "" : "; ") + id + " at " + row->address + ": " + sys.render(door.error());
+      continue;
+    }
+    caf::scoped_actor asker{sys};
+    bool answered = false;
+    asker->request(*door, std::chrono::seconds(5), ping_atom::value)
+      .receive([&](const std::string&) { answered = true; },
+               [&](caf::error& e) { why += (why.empty() ? "" : "; ") + id + ": " + sys.render(e); });
+    if (answered)
+      return "";
+  }
+  if (peers == 0)
+    return "";  // the first node
+  return "cannot join the cluster: no live node answered over TLS (" + why
+         + "); is this node's certificate signed by the cluster's CA?";
+}
+
+}  // namespace integrator
