@@ -9,6 +9,7 @@
 #include "core/api/named_resource.hpp"
 #include "core/api/request_body.hpp"
 #include "core/api/operations.hpp"
+#include "core/resources/call_memo.hpp"
 
 namespace integrator {
 
@@ -46,6 +47,7 @@ struct context_holder {
 // -- the worker: detached, runs everything against the real store ------------
 
 struct worker_state {
+  std::unique_ptr<call_memo> memo;  ///< what the current call has read
   std::optional<context_holder> context;
   std::shared_ptr<const actor_directory> directory;
   std::shared_ptr<const node_services> services;
@@ -61,6 +63,7 @@ caf::result<api_reply> ask_then(worker_ptr self, const engine_actor& engine, con
   auto rp = self->make_response_promise<api_reply>();
   self->request(engine, caf::infinite, request).then([=](Reply& reply) mutable {
     try {
+      self->state.memo->forget();  // other calls ran meanwhile, and the engine wrote
       rp.deliver(answer(std::move(reply)));
     } catch (const std::exception& e) {
       rp.deliver(internal_error(e));
@@ -131,13 +134,15 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
 account_shard_actor::behavior_type worker_impl(worker_ptr self,
                                                std::shared_ptr<const node_services> services,
                                                std::shared_ptr<const actor_directory> directory) {
-  self->state.context.emplace(*services->store, *services);
+  self->state.memo = std::make_unique<call_memo>(*services->store);
+  self->state.context.emplace(*self->state.memo, *services);
   self->state.directory = std::move(directory);
   self->state.services = services;
   return {
     [=](exec_atom, const principal& who, const api_call& call) -> caf::result<api_reply> {
       // Exceptions stop here: the reply is an error, the actor lives on.
       try {
+        self->state.memo->forget();
         return run_call(self, who, call);
       } catch (const std::exception& e) {
         return internal_error(e);
@@ -157,6 +162,11 @@ struct shard_state {
   std::shared_ptr<const node_services> services;
   std::optional<context_holder> fast;  ///< over the memory-only view
   account_shard_actor worker;
+  /// Without a memory view (PostgreSQL), reads run on these, side by side:
+  /// a read needs no order with the account's writes (a write is committed
+  /// before it is answered, so any read that follows the answer sees it).
+  std::vector<account_shard_actor> readers;
+  std::size_t next_reader = 0;
   static inline const char* name = "account_shard";
 };
 
@@ -171,6 +181,9 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
   // One worker per shard keeps each account's writes in arrival order; it
   // shares the shard's fate.
   st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services, directory);
+  if (!services->memory_view)
+    for (int i = 0; i < services->store_readers; ++i)
+      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl, services, directory));
   return {
     [=](exec_atom, principal& who, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -184,6 +197,9 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
           return internal_error(e);
         }
       }
+      if (op.reads_only && !st.readers.empty())
+        return self->delegate(st.readers[st.next_reader++ % st.readers.size()], exec_atom::value, std::move(who),
+                              std::move(call));
       return self->delegate(st.worker, exec_atom::value, std::move(who), std::move(call));
     },
     [=](crash_atom) -> bool {

@@ -33,6 +33,9 @@ struct node_services {
   /// reads on the cooperative scheduler; nullptr sends every read to the
   /// detached shard workers.
   std::shared_ptr<document_store> memory_view;
+  /// Without a memory view, each shard's reads run on this many workers of
+  /// their own beside its writer (0: on the writer).
+  int store_readers = 0;
   std::shared_ptr<const secret_box> box;
   /// Hash of the operator token (core/secret_box.hpp token_hash).
   std::string operator_token_hash;

@@ -127,6 +127,9 @@ int run(const server_config& cfg) {
       auto pg = std::make_shared<pg_store>(
         pg_store_options{cfg.postgres, static_cast<int>(cfg.postgres_connections)});
       services->changes = pg;
+      // Reads go to PostgreSQL: a few side by side per shard, about one
+      // per connection of the pool.
+      services->store_readers = static_cast<int>(std::max<std::uint32_t>(1, cfg.postgres_connections / cfg.storage_shards));
       store = pg;
     } else {
       rocks = std::make_shared<rocks_store>(dir.store_path(), std::uint64_t{cfg.disk_reserve_mb} << 20);
