@@ -215,7 +215,11 @@ int run(const server_config& cfg) {
                 << "  API:            " << url << "/v1  (try: curl "
                 << (https ? "--cacert " + cfg.tls_cert + " " : std::string()) << "-H \"Authorization: Bearer $(cat "
                 << dir.initial_token_path() << ")\" " << url << "/v1/tokenInfo)\n"
-                << "  first API token: " << dir.initial_token_path() << "\n"
+                << "  first API token: " << dir.initial_token_path()
+                << (std::filesystem::exists(dir.initial_token_path())
+                      ? ""
+                      : "  (not here: the store had accounts; another node, or an earlier start, made it)")
+                << "\n"
                 << "  operator token:  " << dir.operator_token_path() << "  (" << url
                 << "/admin/v1)\n";
       if (member)
