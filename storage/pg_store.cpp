@@ -45,6 +45,14 @@ constexpr const char* create_schema =
 // SQLSTATE of a failed expectation (integrator_expect).
 constexpr std::string_view expectation_failed = "IX409";
 
+// What a statement's SQLSTATE means for the caller: out of disk space
+// (53100), a failed expectation, or anything else the medium's.
+store_failure::cause cause_of(std::string_view sqlstate) {
+  return sqlstate == "53100"              ? store_failure::cause::disk_full
+         : sqlstate == expectation_failed ? store_failure::cause::conflict
+                                          : store_failure::cause::medium;
+}
+
 // Statements every connection prepares once it is open.
 struct statement {
   const char* name;
@@ -87,15 +95,13 @@ std::string trimmed(const char* message) {
   return s;
 }
 
-// A statement's failure: out of disk space (SQLSTATE class 53, 53100) is
-// disk_full, anything else the medium's.
+// A statement's failure, as cause_of says.
 // (A null result, out of memory or a lost connection, has its message on
 // the connection.)
 [[noreturn]] void fail_with(PGconn* c, const PGresult* r, const std::string& what) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  auto cause = state && std::string_view(state) == "53100" ? store_failure::cause::disk_full
-                                                           : store_failure::cause::medium;
-  throw store_failure(what + ": " + trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(c)), cause);
+  throw store_failure(what + ": " + trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(c)),
+                      cause_of(state ? state : ""));
 }
 
 }  // namespace
@@ -318,6 +324,8 @@ void pg_store::write(const write_batch& batch) {
     return;
   for (const auto& op : batch.ops())
     check_space(pool_->spaces, op.space);
+  for (const auto& e : batch.expectations())
+    check_space(pool_->spaces, e.space);
   lease c(*pool_);
   // One pipeline: its statements up to the sync run as one implicit
   // transaction, committed at the sync or rolled back as a whole.
@@ -325,25 +333,14 @@ void pg_store::write(const write_batch& batch) {
     throw store_failure("write failed: " + trimmed(PQerrorMessage(*c)));
   std::string failure, sqlstate;
   std::size_t unread = 0;
-  for (const auto& e : batch.expectations()) {
-    const char* values[] = {e.space.c_str(), e.key.data(), e.absent ? nullptr : e.value.data()};
-    const int lengths[] = {0, static_cast<int>(e.key.size()), static_cast<int>(e.value.size())};
-    const int formats[] = {0, 1, 1};
-    if (!PQsendQueryPrepared(*c, "expect", 3, values, lengths, formats, 0)) {
-      failure = trimmed(PQerrorMessage(*c));
-      break;
-    }
-    ++unread;
-  }
-  for (const auto& op : batch.ops()) {
+  // Sends one statement (nothing after a failure); reads the results every
+  // pipeline_window statements.
+  auto send = [&](const char* name, int n, const char* const* values, const int* lengths, const int* formats) {
     if (!failure.empty())
-      break;
-    const char* values[] = {op.space.c_str(), op.key.data(), op.value.data()};
-    const int lengths[] = {0, static_cast<int>(op.key.size()), static_cast<int>(op.value.size())};
-    const int formats[] = {0, 1, 1};
-    if (!PQsendQueryPrepared(*c, op.erase ? "erase" : "put", op.erase ? 2 : 3, values, lengths, formats, 0)) {
+      return;
+    if (!PQsendQueryPrepared(*c, name, n, values, lengths, formats, 0)) {
       failure = trimmed(PQerrorMessage(*c));
-      break;
+      return;
     }
     if (++unread == pipeline_window) {
       PQsendFlushRequest(*c);
@@ -351,37 +348,38 @@ void pg_store::write(const write_batch& batch) {
       read_results(*c, unread, failure, sqlstate);
       unread = 0;
     }
+  };
+  const int formats[] = {0, 1, 1};  // space as text, key and value as bytes
+  for (const auto& e : batch.expectations()) {
+    const char* values[] = {e.space.c_str(), e.key.data(), e.absent ? nullptr : e.value.data()};
+    const int lengths[] = {0, static_cast<int>(e.key.size()), static_cast<int>(e.value.size())};
+    send("expect", 3, values, lengths, formats);
   }
   std::set<std::string_view> touched;
-  for (const auto& op : batch.ops())
+  for (const auto& op : batch.ops()) {
+    const char* values[] = {op.space.c_str(), op.key.data(), op.value.data()};
+    const int lengths[] = {0, static_cast<int>(op.key.size()), static_cast<int>(op.value.size())};
+    send(op.erase ? "erase" : "put", op.erase ? 2 : 3, values, lengths, formats);
     if (announced(op.space))
       touched.insert(op.space);
+  }
   for (auto space : touched) {
-    if (!failure.empty())
-      break;
     std::string text(space);
     const char* values[] = {text.c_str()};
-    if (!PQsendQueryPrepared(*c, "notify", 1, values, nullptr, nullptr, 0))
-      failure = trimmed(PQerrorMessage(*c));
-    else
-      ++unread;
+    send("notify", 1, values, nullptr, nullptr);
   }
   if (PQpipelineSync(*c)) {
     read_results(*c, unread, failure, sqlstate);
     result_ptr sync(PQgetResult(*c));
-    if (!sync.r || PQresultStatus(sync.r) != PGRES_PIPELINE_SYNC) {
-      if (failure.empty())
-        failure = "the commit did not complete: " + trimmed(PQerrorMessage(*c));
-    }
+    if ((!sync.r || PQresultStatus(sync.r) != PGRES_PIPELINE_SYNC) && failure.empty())
+      failure = "the commit did not complete: " + trimmed(PQerrorMessage(*c));
   } else if (failure.empty()) {
     failure = trimmed(PQerrorMessage(*c));
   }
   if (!PQexitPipelineMode(*c))
     c.drop();
   if (!failure.empty())
-    throw store_failure("write failed: " + failure, sqlstate == "53100"                ? store_failure::cause::disk_full
-                                                    : sqlstate == expectation_failed ? store_failure::cause::conflict
-                                                                                     : store_failure::cause::medium);
+    throw store_failure("write failed: " + failure, cause_of(sqlstate));
 }
 
 }  // namespace integrator
