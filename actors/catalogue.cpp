@@ -38,6 +38,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<export_page>("integrator.export_page");
   cfg.add_message_type<preview_request>("integrator.preview_request");
   cfg.add_message_type<engine_actor>("integrator.engine_actor");
+  cfg.add_message_type<node_door_actor>("integrator.node_door_actor");
 }
 
 }  // namespace integrator

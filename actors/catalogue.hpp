@@ -68,6 +68,10 @@ using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using offline_atom = caf::atom_constant<caf::atom("offline")>;  ///< a connection found offline
 using code_atom = caf::atom_constant<caf::atom("code")>;  ///< a call to user code answered
 using nodes_atom = caf::atom_constant<caf::atom("nodes")>;  ///< the cluster's membership rows
+using hello_atom = caf::atom_constant<caf::atom("hello")>;  ///< a node introduces its door
+using lease_atom = caf::atom_constant<caf::atom("lease")>;  ///< a flow's lease: claim it, or who holds it
+using release_atom = caf::atom_constant<caf::atom("release")>;  ///< give a lease up
+using adopt_atom = caf::atom_constant<caf::atom("adopt")>;  ///< take up what a lease's last holder left
 using reload_atom = caf::atom_constant<caf::atom("reload")>;  ///< another node changed what we keep in memory
 
 // -- message types ------------------------------------------------------------

@@ -10,6 +10,8 @@
 #include <map>
 
 #include "actors/catalogue.hpp"
+#include "actors/cluster_view.hpp"
+#include "core/engine/ownership.hpp"
 #include "actors/engine_store.hpp"
 #include "actors/flow_runner.hpp"
 #include "actors/user_code_call.hpp"
@@ -132,11 +134,19 @@ caf::result<api_reply> call_connector_function(engine_ptr self, const connector_
 }
 
 // Queues job `job_id` on its flow's actor, spawned if the flow has none.
+// In a cluster a flow this node does not run goes to the node rendezvous
+// hashing gives it to, unless it was `placed` here by another node (the
+// flow actor's lease then decides: a run never travels more than twice).
 void run_on_flow(engine_ptr self, const std::string& account, const std::string& flow_id,
-                 const std::string& job_id) {
+                 const std::string& job_id, bool placed = false) {
   auto& st = self->state;
   auto key = account + flow_id;
   auto it = st.flows.find(key);
+  if (it == st.flows.end() && !placed && st.services->cluster)
+    if (auto door = st.services->cluster->door_for(flow_lease_name(account, flow_id))) {
+      self->send(door, run_atom::value, job_ref{account, flow_id, job_id});
+      return;
+    }
   if (it == st.flows.end()) {
     auto f = spawn_flow(self, st.services, st.store, caf::actor_cast<engine_actor>(self), account,
                         flow_id);
@@ -145,6 +155,27 @@ void run_on_flow(engine_ptr self, const std::string& account, const std::string&
   }
   ++it->second.runs;
   caf::anon_send(it->second.actor, run_atom::value, job_id);
+}
+
+// A cancel of a job of a flow without an actor here: the node that holds
+// the flow's lease cancels it (it may be running there), else the store.
+void cancel_where_held(engine_ptr self, const cancel_request& cancel, caf::typed_response_promise<api_reply> rp) {
+  auto store = self->state.store;
+  self->request(store, caf::infinite, lease_atom::value, flow_lease_name(cancel.account, cancel.flow_id), false)
+    .then(
+      [=](std::int64_t, const std::string& holder) mutable {
+        if (auto door = self->state.services->cluster->door_of(holder)) {
+          self->request(door, std::chrono::seconds(30), cancel)
+            .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
+                  [rp](caf::error& e) mutable {
+                    rp.deliver(api_reply::fail(make_api_error(
+                      error_code::unavailable, "the node running the job did not answer: " + caf::to_string(e))));
+                  });
+          return;
+        }
+        cancel_in_store(self, store, cancel.account, cancel.job_id, rp);
+      },
+      [=](caf::error&) mutable { cancel_in_store(self, store, cancel.account, cancel.job_id, rp); });
 }
 
 engine_actor::behavior_type engine_impl(engine_ptr self,
@@ -218,6 +249,9 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
         });
     },
     [=](run_atom, const job_ref& job) { run_on_flow(self, job.account, job.flow_id, job.job_id); },
+    [=](run_atom, const job_ref& job, bool placed) {
+      run_on_flow(self, job.account, job.flow_id, job.job_id, placed);
+    },
     [=](caf::ok_atom) { return true; },
     [=](idle_atom, const std::string& account, const std::string& flow_id, std::uint64_t received) {
       auto& flows = self->state.flows;
@@ -236,6 +270,8 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       if (it != st.flows.end())
         self->request(it->second.actor, caf::infinite, cancel_atom::value, job_id)
           .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+      else if (st.services->cluster)
+        cancel_where_held(self, cancel, rp);
       else
         cancel_in_store(self, st.store, account, job_id, rp);
       return rp;

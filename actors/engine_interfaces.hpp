@@ -81,8 +81,11 @@ using job_actor = page_sink_actor::extend<
 /// One flow's run queue (flow_runner.cpp): one job at a time, later runs
 /// wait.
 using flow_actor = caf::typed_actor<
-  // job id: a queued job of the flow
+  // job id: a queued job of the flow ("": in a cluster, take over what the
+  // flow's lease's last holder left)
   caf::reacts_to<run_atom, std::string>,
+  // cluster: ask for the flow's lease again (it was not to be had)
+  caf::reacts_to<lease_atom>,
   // the engine has forgotten this flow: quit
   caf::reacts_to<idle_atom>,
   // flow id: a run of it to queue after a completed run (_runNextFlowIds)
@@ -120,8 +123,19 @@ using engine_store_actor = caf::typed_actor<
   // account, flow → the job of a chained run (_runNextFlowIds), or why not
   caf::replies_to<chain_atom, std::string, std::string>::with<api_error, std::string>,
   // → queued jobs to run, and interrupted ones to resume, oldest first
-  // (those that cannot resume end failed)
+  // (those that cannot resume end failed). A cluster node gets one ref per
+  // flow with unfinished runs instead (job id ""): flows whose lease it asks
+  // for, in case their holder is gone
   caf::replies_to<recover_atom>::with<std::vector<job_ref>>,
+  // cluster: lease name, claim → (epoch, previous holder) when this node
+  // took it, (0, holder) when another live node holds it. Without claim it
+  // only reads: (0, the live holder other than this node, or "")
+  caf::replies_to<lease_atom, std::string, bool>::with<std::int64_t, std::string>,
+  // cluster: lease name, epoch held: give it up (nothing runs under it)
+  caf::reacts_to<release_atom, std::string, std::int64_t>,
+  // cluster: account, flow → the flow's runs its lease's last holder left:
+  // running ones resume from their checkpoint, queued ones run
+  caf::replies_to<adopt_atom, std::string, std::string>::with<std::vector<job_ref>>,
   // account, connection: a run found it offline (a wrapper said so)
   caf::reacts_to<offline_atom, std::string, std::string>>;
 

@@ -1,6 +1,7 @@
 #include "actors/engine_store.hpp"
 
 #include "core/engine/membership.hpp"
+#include "core/engine/ownership.hpp"
 
 #include <caf/all.hpp>
 
@@ -33,6 +34,9 @@ struct store_state {
 using store_ptr = engine_store_actor::stateful_pointer<store_state>;
 
 api_error store_error(const std::exception& e) {
+  // A fenced write whose lease moved (core/engine/ownership.hpp).
+  if (auto* failure = dynamic_cast<const store_failure*>(&e); failure && failure->why == store_failure::cause::conflict)
+    return make_api_error(error_code::conflict, std::string("storage: ") + e.what());
   return make_api_error(error_code::internal_error, std::string("storage error: ") + e.what());
 }
 
@@ -167,17 +171,51 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
         std::cerr << "integratord: marking connection " << connection_id << " offline: " << e.what() << std::endl;
       }
     },
+    [=](lease_atom, const std::string& name, bool claim) -> caf::result<std::int64_t, std::string> {
+      const auto& services = *self->state.services;
+      try {
+        auto now = wall_clock_ms();
+        if (claim) {
+          auto got = claim_lease(*services.store, name, services.node_id, now, services.node_timeout_ms);
+          if (got.held)
+            return {got.held->epoch, std::move(got.previous)};
+          return {std::int64_t{0}, std::move(got.holder)};
+        }
+        auto held = read_lease(*services.store, name);
+        bool theirs = held && !held->owner.empty() && held->owner != services.node_id
+                      && is_alive(read_nodes(*services.store), held->owner, now, services.node_timeout_ms);
+        return {std::int64_t{0}, theirs ? held->owner : std::string()};
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::runtime_error, std::string("lease ") + name + ": " + e.what());
+      }
+    },
+    [=](release_atom, const std::string& name, std::int64_t epoch) {
+      try {
+        self->state.services->store->write(release_lease(name, lease{epoch, self->state.services->node_id}));
+      } catch (const std::exception&) {
+        // Moved on already (a conflict), or the store is away: the lease
+        // is then counted free once this node is dead, or taken anew.
+      }
+    },
+    [=](adopt_atom, const std::string& account, const std::string& flow) -> caf::result<std::vector<job_ref>> {
+      try {
+        auto r = recover_flow_jobs(*self->state.services->store, account, flow, wall_clock_ms(), *self->state.ids);
+        for (const auto& notice : r.notices)
+          std::cerr << "integratord: " << notice << std::endl;
+        return std::move(r.queued);
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::runtime_error, std::string("taking over flow ") + flow + ": " + e.what());
+      }
+    },
     [=](recover_atom) -> caf::result<std::vector<job_ref>> {
       // Failing here fails the engine's start: it is restarted (within the
       // supervisor's limits) rather than run without its queued jobs.
       try {
         const auto& services = *self->state.services;
-        if (!services.node_id.empty()
-            && others_alive(*services.store, services.node_id, wall_clock_ms(), services.node_timeout_ms)) {
-          std::cerr << "integratord: other nodes of the cluster are alive: the jobs in the store are theirs"
-                    << std::endl;
-          return std::vector<job_ref>{};
-        }
+        // In a cluster, each flow's runs are settled by whoever takes its
+        // lease (adopt_atom), not all at once by whichever node starts.
+        if (services.cluster)
+          return flows_with_unfinished_runs(*services.store);
         auto r = recover_jobs(*services.store, wall_clock_ms(), *self->state.ids);
         for (const auto& notice : r.notices)
           std::cerr << "integratord: " << notice << std::endl;

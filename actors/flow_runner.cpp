@@ -2,9 +2,13 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 
+#include "actors/cluster_view.hpp"
 #include "actors/job_runner.hpp"
+#include "core/engine/ownership.hpp"
 
 namespace integrator {
 
@@ -20,16 +24,98 @@ struct flow_state {
   std::string running_id;
   job_actor running;
   std::uint64_t runs = 0;  ///< run messages received, for the idle handshake
+  // In a cluster, a flow's jobs run only under its lease (one flow actor
+  // in the whole cluster runs them); held from the first run to idleness.
+  std::optional<lease_fence> lease;
+  bool claiming = false;  ///< asking for the lease (and taking over after)
+  bool adopt = false;     ///< once held, take up what its last holder left
   static inline const char* name = "flow";
 };
 
 using flow_ptr = flow_actor::stateful_pointer<flow_state>;
 
+void start_next(flow_ptr self);
+
+// Puts what the lease's last holder left first (a job to resume, runs it
+// had queued), ahead of the runs queued here, each once.
+void take_up(flow_ptr self, const std::vector<job_ref>& left) {
+  auto& st = self->state;
+  std::deque<std::string> queue;
+  for (const auto& j : left)
+    if (j.job_id != st.running_id && std::find(queue.begin(), queue.end(), j.job_id) == queue.end())
+      queue.push_back(j.job_id);
+  for (auto& id : st.queue)
+    if (std::find(queue.begin(), queue.end(), id) == queue.end())
+      queue.push_back(std::move(id));
+  st.queue = std::move(queue);
+}
+
+// Asks for the flow's lease. Held: runs its queue (after taking up what a
+// dead or stopped holder left). Another live node holds it: the runs go
+// there. Neither (a race, the store away): asks again soon.
+void claim(flow_ptr self) {
+  auto& st = self->state;
+  if (std::exchange(st.claiming, true))
+    return;
+  auto name = flow_lease_name(st.account, st.flow_id);
+  auto again = [=](std::chrono::milliseconds after) {
+    self->state.claiming = false;
+    self->delayed_send(self, after, lease_atom::value);
+  };
+  self->request(st.store, caf::infinite, lease_atom::value, name, true)
+    .then(
+      [=](std::int64_t epoch, const std::string& who) {
+        auto& st = self->state;
+        if (epoch > 0) {
+          st.lease = lease_fence{name, lease{epoch, st.services->node_id}};
+          if (who.empty() && !std::exchange(st.adopt, false)) {
+            st.claiming = false;
+            start_next(self);
+            return;
+          }
+          st.adopt = false;
+          self->request(st.store, caf::infinite, adopt_atom::value, st.account, st.flow_id)
+            .then([=](const std::vector<job_ref>& left) {
+                    take_up(self, left);
+                    self->state.claiming = false;
+                    start_next(self);
+                  },
+                  [=](caf::error&) {
+                    // Held, but its jobs not settled: give it up and try again.
+                    self->send(self->state.store, release_atom::value, name, epoch);
+                    self->state.lease.reset();
+                    self->state.adopt = true;
+                    again(std::chrono::seconds(1));
+                  });
+          return;
+        }
+        if (auto door = st.services->cluster->door_of(who)) {
+          for (const auto& id : st.queue)
+            self->send(door, run_atom::value, job_ref{st.account, st.flow_id, id});
+          st.queue.clear();
+          st.adopt = false;
+          st.claiming = false;
+          start_next(self);
+          return;
+        }
+        again(std::chrono::milliseconds(500));
+      },
+      [=](caf::error&) { again(std::chrono::seconds(1)); });
+}
+
 void start_next(flow_ptr self) {
   auto& st = self->state;
-  if (st.running)
+  if (st.running || st.claiming)
     return;
+  if (st.services->cluster && !st.lease && (st.adopt || !st.queue.empty())) {
+    claim(self);
+    return;
+  }
   if (st.queue.empty()) {
+    // Nothing runs under the lease any more: another node may take it.
+    if (st.lease)
+      self->send(st.store, release_atom::value, st.lease->name, st.lease->held.epoch);
+    st.lease.reset();
     // Idle: ask the engine to forget us. Quitting here would lose a run
     // the engine sent before it learned we were gone.
     self->send(st.engine, idle_atom::value, st.account, st.flow_id, st.runs);
@@ -38,7 +124,7 @@ void start_next(flow_ptr self) {
   st.running_id = st.queue.front();
   st.queue.pop_front();
   st.running = spawn_job(self, st.services, st.store, st.account, st.flow_id, st.running_id,
-                         caf::actor_cast<flow_actor>(self));
+                         caf::actor_cast<flow_actor>(self), st.lease);
   self->monitor(st.running);
 }
 
@@ -74,8 +160,19 @@ flow_actor::behavior_type flow_impl(flow_ptr self, std::shared_ptr<const node_se
   });
   return {
     [=](run_atom, const std::string& job_id) {
-      ++self->state.runs;
-      self->state.queue.push_back(job_id);
+      auto& st = self->state;
+      ++st.runs;
+      if (job_id.empty())
+        st.adopt = !st.lease;  // a holder's own leftovers were taken up when it took the lease
+      else if (job_id != st.running_id && std::find(st.queue.begin(), st.queue.end(), job_id) == st.queue.end())
+        st.queue.push_back(job_id);
+      start_next(self);
+    },
+    [=](lease_atom) {
+      // From the running job: a fenced write found the lease moved on.
+      auto& st = self->state;
+      if (st.running && self->current_sender() == st.running.address())
+        st.lease.reset();
       start_next(self);
     },
     [=](idle_atom) {

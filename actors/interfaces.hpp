@@ -4,6 +4,7 @@
 // the actors.
 
 #include <caf/replies_to.hpp>
+#include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
@@ -31,6 +32,9 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<auth_atom, std::string, api_call>::with<api_reply>,
   // operator token, call → reply
   caf::replies_to<admin_atom, std::string, api_call>::with<api_reply>,
+  // cluster: account id → a token of its bucket here (its home node) for a
+  // call another node serves: 0, or the seconds to wait
+  caf::replies_to<take_atom, std::string>::with<std::int64_t>,
   // account id, connector id ("" for other user code) → a one-time token
   // for one call to user code (core/api/one_time_tokens.hpp)
   caf::replies_to<mint_atom, std::string, std::string>::with<std::string>,
@@ -49,12 +53,17 @@ using account_store_actor = caf::typed_actor<
   caf::replies_to<load_atom>::with<write_batch>,
   // → GET /admin/v1/cluster/nodes's body (a cluster node's membership rows)
   caf::replies_to<nodes_atom>::with<std::string>,
+  // → GET /admin/v1/cluster/leases's body (who holds which flow)
+  caf::replies_to<lease_atom>::with<std::string>,
   caf::replies_to<write_atom, write_batch>::with<api_reply>>;
 
 /// One account's leaky bucket. Event-based and cheap: one per account.
 using rate_bucket_actor = caf::typed_actor<
   // takes a token; answers 429 or tokenInfo itself, else delegates to the shard
   caf::replies_to<take_atom, principal, api_call, account_shard_actor>::with<api_reply>,
+  // takes a token for a call another node serves → 0, or the seconds to
+  // wait (the account's home node keeps its one bucket for the cluster)
+  caf::replies_to<take_atom>::with<std::int64_t>,
   caf::reacts_to<limit_atom, double, double>>;
 
 /// The node's flow engine: owns a flow actor per active flow (its run
@@ -63,6 +72,9 @@ using rate_bucket_actor = caf::typed_actor<
 using engine_actor = caf::typed_actor<
   // a queued job to run
   caf::reacts_to<run_atom, job_ref>,
+  // cluster: a run another node placed here (true), or one to place
+  // (false); job id "": a flow to take over
+  caf::reacts_to<run_atom, job_ref, bool>,
   // → true once the jobs a previous run left are dealt with (interrupted
   // ones failed, queued ones handed to their flows): the node serves from then
   caf::replies_to<caf::ok_atom>::with<bool>,
@@ -95,6 +107,24 @@ using engine_actor = caf::typed_actor<
   // account, flow, runs it was sent: a flow actor with nothing left to do
   // asks to stop; it may only if no run is on its way to it
   caf::reacts_to<idle_atom, std::string, std::string, std::uint64_t>>;
+
+/// A cluster node's door (cluster/node_door.hpp): the one actor a node
+/// publishes to the others, over TLS. Behind it are the node's engine and
+/// registry, whatever incarnation of them is current.
+using node_door_actor = caf::typed_actor<
+  // → the node's id: who answers at this address
+  caf::replies_to<ping_atom>::with<std::string>,
+  // node id, its door: a node that started later connected to this one and
+  // introduces itself over that connection (one connection per pair)
+  // (its door as an untyped handle: the type cannot name itself)
+  caf::reacts_to<hello_atom, std::string, caf::actor>,
+  // a run (or, job id "", a flow to take over) that belongs to this node
+  caf::reacts_to<run_atom, job_ref>,
+  // a cancel of a job of a flow this node holds → the job as it now stands
+  caf::replies_to<cancel_request>::with<api_reply>,
+  // account id → 0 when its bucket here (its home) has a token for one
+  // more call, else the seconds to wait (429's Retry-After)
+  caf::replies_to<take_atom, std::string>::with<std::int64_t>>;
 
 /// The HTTP frontend's door into the actors (gateway.hpp): takes a call
 /// with a ticket, sends it on and completes the ticket with the reply.

@@ -42,6 +42,7 @@ struct job_state {
   bool ended = false;            ///< the line has ended (end_atom)
   std::int32_t ends_left = 1;    ///< as the line's end: senders yet to end
   bool last_write_out = false;   ///< the finished job's write is out: quit when durable
+  std::optional<lease_fence> fence;  ///< cluster: every write only while the flow's lease holds
   static inline const char* name = "job";
 };
 
@@ -72,8 +73,17 @@ void write_out(job_ptr self) {
   bool last = st.ledger->finishing();
   st.last_write_out = last;
   auto batch = st.ledger->take_writes();
+  if (st.fence)
+    fence(batch, st.fence->name, st.fence->held);
   auto done = [=](const api_error& e) {
     auto& st = self->state;
+    if (e.code == error_code::conflict && st.fence) {
+      std::cerr << "integratord: job " << st.job_id << ": its flow's lease has moved to another node (this one "
+                << "was too slow to count as alive); it stops here and the new holder resumes it" << std::endl;
+      self->send(st.flow, lease_atom::value);  // the flow's lease is not ours any more
+      self->quit(caf::exit_reason::user_shutdown);
+      return;
+    }
     if (e)
       std::cerr << "integratord: job " << st.job_id << ": a write failed: " << e.message << std::endl;
     if (last) {
@@ -365,8 +375,10 @@ void begin(job_ptr self) {
 
 job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_services> services,
                                   engine_store_actor store, std::string account,
-                                  std::string flow_id, std::string job_id, flow_actor flow) {
+                                  std::string flow_id, std::string job_id, flow_actor flow,
+                                  std::optional<lease_fence> held) {
   auto& st = self->state;
+  st.fence = std::move(held);
   st.flow = std::move(flow);
   st.services = std::move(services);
   st.store = std::move(store);
@@ -485,10 +497,10 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
 
 job_actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                     engine_store_actor store, std::string account, std::string flow_id,
-                    std::string job_id, flow_actor flow) {
+                    std::string job_id, flow_actor flow, std::optional<lease_fence> fence) {
   return parent->spawn<caf::linked>(job_impl, std::move(services), std::move(store),
                                     std::move(account), std::move(flow_id), std::move(job_id),
-                                    std::move(flow));
+                                    std::move(flow), std::move(fence));
 }
 
 }  // namespace integrator

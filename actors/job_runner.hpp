@@ -8,7 +8,10 @@
 // the steps after it; its last write also credits the parent job.
 //
 // Stages are linked to the job: a crashed stage fails the job. The job is
-// linked to its flow actor, so a shutdown stops them all.
+// linked to its flow actor, so a shutdown stops them all. In a cluster each
+// of its writes is fenced by its flow's lease: a node that lost the lease
+// (it was too slow to count as alive) stops the job without another write,
+// and the lease's new holder resumes it.
 
 #include <caf/fwd.hpp>
 
@@ -17,11 +20,12 @@
 
 #include "actors/engine_interfaces.hpp"
 #include "actors/node_services.hpp"
+#include "core/engine/ownership.hpp"
 
 namespace integrator {
 
 job_actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
                     engine_store_actor store, std::string account, std::string flow_id,
-                    std::string job_id, flow_actor flow);
+                    std::string job_id, flow_actor flow, std::optional<lease_fence> fence = std::nullopt);
 
 }  // namespace integrator

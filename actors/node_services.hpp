@@ -17,6 +17,7 @@
 
 namespace integrator {
 
+class cluster_view;
 class outbound_port;
 class script_port;
 
@@ -29,6 +30,9 @@ struct node_services {
   /// counts as dead.
   std::string node_id;
   std::int64_t node_timeout_ms = 10'000;
+  /// In a cluster, where flows and buckets belong (rendezvous over the live
+  /// nodes) and the doors to reach them; nullptr alone.
+  std::shared_ptr<cluster_view> cluster;
   /// A view of `store` that never blocks (store_would_block instead), for
   /// reads on the cooperative scheduler; nullptr sends every read to the
   /// detached shard workers.

@@ -25,16 +25,15 @@ rate_bucket_impl(rate_bucket_actor::stateful_pointer<bucket_state> self, bucket_
     [=](take_atom, principal& who, api_call& call,
         account_shard_actor& shard) -> caf::result<api_reply> {
       auto d = self->state.bucket->take(steady_now());
-      if (!d.admitted) {
-        auto seconds = retry_after_seconds(d.retry_after);
-        auto r = api_reply::fail(make_api_error(error_code::rate_limited,
-          "Too many requests. Retry after " + std::to_string(seconds) + " seconds.", ""));
-        r.retry_after = seconds;
-        return r;
-      }
+      if (!d.admitted)
+        return rate_limited_reply(retry_after_seconds(d.retry_after));
       if (call.op == api_op::token_info)
         return api_reply::json(api_status::ok, token_info_json(who));
       return self->delegate(shard, exec_atom::value, std::move(who), std::move(call));
+    },
+    [=](take_atom) -> std::int64_t {
+      auto d = self->state.bucket->take(steady_now());
+      return d.admitted ? 0 : retry_after_seconds(d.retry_after);
     },
     [=](limit_atom, double capacity, double fill_rate) {
       self->state.bucket->reconfigure(bucket_limits{capacity, fill_rate}, steady_now());
@@ -43,6 +42,13 @@ rate_bucket_impl(rate_bucket_actor::stateful_pointer<bucket_state> self, bucket_
 }
 
 }  // namespace
+
+api_reply rate_limited_reply(std::int64_t retry_after_seconds) {
+  auto r = api_reply::fail(make_api_error(
+    error_code::rate_limited, "Too many requests. Retry after " + std::to_string(retry_after_seconds) + " seconds.", ""));
+  r.retry_after = retry_after_seconds;
+  return r;
+}
 
 rate_bucket_actor spawn_rate_bucket(caf::local_actor* parent, bucket_limits limits) {
   return parent->spawn<caf::linked>(rate_bucket_impl, limits);

@@ -4,7 +4,9 @@
 
 #include <unordered_map>
 
+#include "actors/cluster_view.hpp"
 #include "actors/rate_bucket.hpp"
+#include "core/engine/ownership.hpp"
 #include "core/api/one_time_tokens.hpp"
 #include "core/api/operator_api.hpp"
 #include "core/engine/membership.hpp"
@@ -24,6 +26,13 @@ account_store_actor::behavior_type account_store_impl(account_store_actor::point
     [=](nodes_atom) -> std::string {
       try {
         return nodes_json(read_nodes(*store), services->node_id, wall_clock_ms(), services->node_timeout_ms);
+      } catch (const std::exception&) {
+        return "";
+      }
+    },
+    [=](lease_atom) -> std::string {
+      try {
+        return leases_json(*store, wall_clock_ms(), services->node_timeout_ms);
       } catch (const std::exception&) {
         return "";
       }
@@ -59,6 +68,8 @@ struct registry_state {
 using registry_ptr = registry_actor::stateful_pointer<registry_state>;
 
 constexpr auto store_timeout = std::chrono::seconds(60);
+// A home node slower than this to give a token: the call takes it here.
+constexpr auto home_bucket_timeout = std::chrono::seconds(2);
 
 // The caller of a one-time token, as of its account now: a token minted by
 // a stage carries no email, and one whose account is gone authenticates
@@ -109,6 +120,29 @@ void reload_book(registry_ptr self, std::function<void()> then = {}) {
 
 rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id);
 
+// In a cluster, an account's one bucket is on its home node (rendezvous
+// over the live nodes): a call here takes its token there, then runs here.
+// A home that does not answer in time leaves the call to this node's own
+// bucket, so calls go on while a node dies (the limit is then per node
+// until the membership moves the home).
+void take_at_home(registry_ptr self, const node_door_actor& home, principal who, api_call call,
+                  account_shard_actor shard, caf::typed_response_promise<api_reply>& rp) {
+  auto account = who.account_id;
+  self->request(home, home_bucket_timeout, take_atom::value, account)
+    .then(
+      [=](std::int64_t wait) mutable {
+        if (wait > 0)
+          rp.deliver(rate_limited_reply(wait));
+        else if (call.op == api_op::token_info)
+          rp.deliver(api_reply::json(api_status::ok, token_info_json(who)));
+        else
+          rp.delegate(shard, exec_atom::value, std::move(who), std::move(call));
+      },
+      [=](caf::error&) mutable {
+        rp.delegate(bucket_of(self, account), take_atom::value, std::move(who), std::move(call), std::move(shard));
+      });
+}
+
 // Answers a call whose caller is `who` (nullopt: not authenticated): 401,
 // 403 for what a one-time token may not do, else on to the account's
 // bucket.
@@ -126,6 +160,11 @@ void admit(registry_ptr self, std::optional<principal> who, api_call call,
     return;
   }
   auto shard = self->state.directory->shard_for(who->account_id);
+  if (const auto& cluster = self->state.services->cluster)
+    if (auto home = cluster->door_for(bucket_lease_name(who->account_id))) {
+      take_at_home(self, home, std::move(*who), std::move(call), std::move(shard), rp);
+      return;
+    }
   auto& bucket = bucket_of(self, who->account_id);
   rp.delegate(bucket, take_atom::value, std::move(*who), std::move(call), std::move(shard));
 }
@@ -222,6 +261,9 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
       return rp;
     },
     [=](reload_atom) { reload_book(self); },
+    [=](take_atom, const std::string& account) -> caf::result<std::int64_t> {
+      return self->delegate(bucket_of(self, account), take_atom::value);
+    },
     [=](mint_atom, const std::string& account_id, const std::string& connector_id) {
       auto& st = self->state;
       const auto* acc = st.book->find_account(account_id);
@@ -239,10 +281,12 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
       if (operator_token.empty() || token_hash(operator_token) != st.services->operator_token_hash)
         return api_reply::fail(make_api_error(error_code::unauthorized,
                                               "Missing or invalid operator token", ""));
-      if (call.op == api_op::admin_cluster_nodes && !st.services->node_id.empty()) {
+      bool nodes = call.op == api_op::admin_cluster_nodes, leases = call.op == api_op::admin_cluster_leases;
+      if ((nodes || leases) && !st.services->node_id.empty()) {
         auto rp = self->make_response_promise<api_reply>();
-        self->request(st.store, store_timeout, nodes_atom::value)
-          .then(
+        auto asked = nodes ? self->request(st.store, store_timeout, nodes_atom::value)
+                           : self->request(st.store, store_timeout, lease_atom::value);
+        std::move(asked).then(
             [=](std::string& body) mutable {
               if (body.empty()) {
                 auto reply = api_reply::fail(make_api_error(error_code::storage_failed));

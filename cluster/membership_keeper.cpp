@@ -8,6 +8,7 @@
 #include <set>
 
 #include "actors/node_services.hpp"
+#include "core/engine/ownership.hpp"
 
 namespace integrator {
 
@@ -22,10 +23,32 @@ struct keeper_state {
   std::map<std::string, node_door_actor> peers;  ///< by node id
   std::set<std::string> told;  ///< unreachable peers already logged
   bool beat_failed = false;
+  std::shared_ptr<cluster_view> view;
+  std::shared_ptr<const actor_directory> directory;
+  node_door_actor own_door;
   static inline const char* name = "membership_keeper";
 };
 
 using keeper_ptr = membership_keeper_actor::stateful_pointer<keeper_state>;
+
+// Flows whose lease holder died and that hash here now: the engine takes
+// their leases and resumes their jobs (flow_runner's claim). Asked again
+// each beat while the lease still names the dead node.
+void take_over_orphans(keeper_ptr self, std::int64_t now) {
+  auto& st = self->state;
+  auto engine = st.directory->engine();
+  if (!engine)
+    return;
+  std::vector<std::string> orphans;
+  try {
+    orphans = orphaned_flow_leases(*st.store, st.self.id, now, st.timeout_ms);
+  } catch (const std::exception&) {
+    return;  // the store is away: next beat
+  }
+  for (const auto& name : orphans)
+    if (auto flow = flow_of_lease(name))
+      self->send(engine, run_atom::value, job_ref{flow->first, flow->second, ""}, true);
+}
 
 void beat_once(keeper_ptr self) {
   auto& st = self->state;
@@ -55,8 +78,15 @@ void beat_once(keeper_ptr self) {
     if (id == st.self.id || st.peers.count(id))
       continue;
     auto row = find_node(rows, id);
+    if (std::pair{row->started_ms, row->id} > std::pair{st.self.started_ms, st.self.id}) {
+      // It started later: it connects to us and introduces itself.
+      if (auto door = st.view->introduced(id))
+        st.peers.emplace(id, std::move(door));
+      continue;
+    }
     auto door = connect_door(self->system(), row->address);
     if (door) {
+      self->send(*door, hello_atom::value, st.self.id, caf::actor_cast<caf::actor>(st.own_door));
       st.peers.emplace(id, *door);
       st.told.erase(id);
     } else if (st.told.insert(id).second) {
@@ -64,10 +94,18 @@ void beat_once(keeper_ptr self) {
                 << self->system().render(door.error()) << "\n";
     }
   }
+  st.view->update(live, st.peers);
+  take_over_orphans(self, now);
 }
 
 membership_keeper_actor::behavior_type keeper_impl(keeper_ptr self, std::shared_ptr<document_store> store,
-                                                   node_record me, std::int64_t timeout_ms) {
+                                                   node_record me, std::int64_t timeout_ms,
+                                                   std::shared_ptr<cluster_view> view,
+                                                   std::shared_ptr<const actor_directory> directory,
+                                                   node_door_actor own_door) {
+  self->state.own_door = std::move(own_door);
+  self->state.view = std::move(view);
+  self->state.directory = std::move(directory);
   self->state.store = std::move(store);
   self->state.self = std::move(me);
   self->state.timeout_ms = timeout_ms;
@@ -89,8 +127,12 @@ membership_keeper_actor::behavior_type keeper_impl(keeper_ptr self, std::shared_
 }  // namespace
 
 membership_keeper_actor spawn_membership_keeper(caf::actor_system& sys, std::shared_ptr<document_store> store,
-                                                node_record self, std::int64_t timeout_ms) {
-  return sys.spawn<caf::detached>(keeper_impl, std::move(store), std::move(self), timeout_ms);
+                                                node_record self, std::int64_t timeout_ms,
+                                                std::shared_ptr<cluster_view> view,
+                                                std::shared_ptr<const actor_directory> directory,
+                                                node_door_actor own_door) {
+  return sys.spawn<caf::detached>(keeper_impl, std::move(store), std::move(self), timeout_ms, std::move(view),
+                                  std::move(directory), std::move(own_door));
 }
 
 std::string check_can_join(caf::actor_system& sys, document_store& store, const std::string& self_id,

@@ -1,7 +1,10 @@
 #pragma once
 // Keeps this node in the cluster: writes its membership row with a fresh
 // heartbeat every second (core/engine/membership.hpp), reads the others',
-// and keeps a TLS connection to each live peer's door. A peer it cannot
+// and keeps a TLS connection to each live peer's door: it connects to the
+// nodes that started before it and introduces its own door to them; those
+// that start later connect to it (one connection per pair of nodes). When a node dies,
+// the flows it held are taken over by the nodes they now hash to. A peer it cannot
 // reach is logged once (its certificate, or the network); a node whose
 // heartbeat cannot be written is the one others will count dead.
 
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "actors/catalogue.hpp"
+#include "actors/cluster_view.hpp"
 #include "cluster/node_door.hpp"
 #include "core/engine/membership.hpp"
 
@@ -25,9 +29,14 @@ using membership_keeper_actor = caf::typed_actor<
   // → ids of the live peers it holds a TLS connection to
   caf::replies_to<ping_atom>::with<std::vector<std::string>>>;
 
-/// Detached: its store calls and connects block.
+/// Detached: its store calls and connects block. Each beat it also tells
+/// `view` the live nodes and the doors it holds, and hands the engine the
+/// flows whose lease holder died and that now belong here (to take over).
 membership_keeper_actor spawn_membership_keeper(caf::actor_system& sys, std::shared_ptr<document_store> store,
-                                                node_record self, std::int64_t timeout_ms);
+                                                node_record self, std::int64_t timeout_ms,
+                                                std::shared_ptr<cluster_view> view,
+                                                std::shared_ptr<const actor_directory> directory,
+                                                node_door_actor own_door);
 
 /// Checks that this node may join: when live peers exist (other than
 /// `self_id`), at least one of them answers over TLS. "" when it may, else

@@ -3,20 +3,49 @@
 #include <caf/all.hpp>
 #include <caf/openssl/all.hpp>
 
+#include <chrono>
+
 namespace integrator {
 
 namespace {
 
-node_door_actor::behavior_type door_impl(node_door_actor::pointer, std::string node_id) {
+constexpr auto retry_soon = std::chrono::milliseconds(100);
+
+node_door_actor::behavior_type door_impl(node_door_actor::pointer self, std::string node_id,
+                                         std::shared_ptr<const actor_directory> directory,
+                                         std::shared_ptr<cluster_view> view) {
   return {
     [node_id](ping_atom) { return node_id; },
+    [=](hello_atom, const std::string& id, const caf::actor& door) {
+      view->introduce(id, caf::actor_cast<node_door_actor>(door));
+    },
+    [=](run_atom, const job_ref& job) {
+      // The engine may be restarting: the run waits for the next one.
+      if (auto engine = directory->engine())
+        self->send(engine, run_atom::value, job, true);
+      else
+        self->delayed_send(self, retry_soon, run_atom::value, job);
+    },
+    [=](const cancel_request& cancel) -> caf::result<api_reply> {
+      auto engine = directory->engine();
+      if (!engine)
+        return api_reply::fail(make_api_error(error_code::unavailable, "The engine is restarting"));
+      return self->delegate(engine, cancel);
+    },
+    [=](take_atom, const std::string& account) -> caf::result<std::int64_t> {
+      auto registry = directory->registry();
+      if (!registry)  // the asking node falls back on its own bucket
+        return caf::make_error(caf::sec::request_receiver_down);
+      return self->delegate(registry, take_atom::value, account);
+    },
   };
 }
 
 }  // namespace
 
-node_door_actor spawn_node_door(caf::actor_system& sys, std::string node_id) {
-  return sys.spawn(door_impl, std::move(node_id));
+node_door_actor spawn_node_door(caf::actor_system& sys, std::string node_id,
+                                std::shared_ptr<const actor_directory> directory, std::shared_ptr<cluster_view> view) {
+  return sys.spawn(door_impl, std::move(node_id), std::move(directory), std::move(view));
 }
 
 caf::expected<std::uint16_t> publish_door(const node_door_actor& door, const cluster_settings& settings) {

@@ -2,24 +2,25 @@
 // A node's door: the one actor each cluster node publishes on its cluster
 // port (CAF's BASP over TLS), through which the other nodes reach it. It
 // lives as long as the node, while the actors behind it (engine, registry)
-// may be restarted by their supervisor.
+// may be restarted by their supervisor. Its interface (node_door_actor) is
+// in actors/interfaces.hpp, so that actors can hold other nodes' doors.
 
 #include <caf/fwd.hpp>
-#include <caf/typed_actor.hpp>
-#include <caf/replies_to.hpp>
 
+#include <memory>
 #include <string>
 
-#include "actors/catalogue.hpp"
+#include "actors/actor_directory.hpp"
+#include "actors/cluster_view.hpp"
+#include "actors/interfaces.hpp"
 #include "cluster/cluster_settings.hpp"
 
 namespace integrator {
 
-using node_door_actor = caf::typed_actor<
-  // → the node's id: who answers at this address
-  caf::replies_to<ping_atom>::with<std::string>>;
-
-node_door_actor spawn_node_door(caf::actor_system& sys, std::string node_id);
+/// Hands what comes in to the node's current engine and registry.
+/// Introductions go to `view`.
+node_door_actor spawn_node_door(caf::actor_system& sys, std::string node_id,
+                                std::shared_ptr<const actor_directory> directory, std::shared_ptr<cluster_view> view);
 
 /// Publishes `door` on the cluster port over TLS; the bound port, or why not.
 caf::expected<std::uint16_t> publish_door(const node_door_actor& door, const cluster_settings& settings);

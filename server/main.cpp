@@ -24,6 +24,7 @@
 #include "http/client/outbound_client.hpp"
 #include "http/server/server.hpp"
 #include "server/data_dir.hpp"
+#include "actors/cluster_view.hpp"
 #include "cluster/cluster_node.hpp"
 #include "core/engine/membership.hpp"
 #include "storage/pg_store.hpp"
@@ -172,6 +173,8 @@ int run(const server_config& cfg) {
   services->error_retention_ms = std::int64_t{cfg.error_retention_days} * 24 * 3600 * 1000;
   services->node_id = cluster.node_id;
   services->node_timeout_ms = cluster.node_timeout_ms;
+  if (cluster.enabled())
+    services->cluster = std::make_shared<cluster_view>(cluster.node_id);
 
   int rc = 0;
   {
@@ -209,7 +212,8 @@ int run(const server_config& cfg) {
       auto url = std::string(https ? "https://" : "http://") + shown + ":" + std::to_string(bound);
       scripts->set_api_url((https ? "https://" : "http://") + shown + ":" + std::to_string(bound));
       if (cluster.enabled())
-        member = std::make_unique<cluster_node>(sys, store, cluster, shown + ":" + std::to_string(bound));
+        member = std::make_unique<cluster_node>(sys, store, cluster, shown + ":" + std::to_string(bound),
+                                                services->cluster, directory);
       dir.write_endpoint(shown + ":" + std::to_string(bound));
       std::cout << "integratord listening on " << url << "\n"
                 << "  API:            " << url << "/v1  (try: curl "

@@ -72,6 +72,7 @@ enum class api_op : std::uint8_t {
   admin_token_create,
   admin_token_revoke,
   admin_cluster_nodes,
+  admin_cluster_leases,
   admin_rate_limit_get,
   admin_rate_limit_put,  ///< keep last: api_op_count counts up to it
 };

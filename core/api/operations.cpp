@@ -153,6 +153,8 @@ const std::vector<operation> table{
     .on_operator = revoke_token},
   o{.op = api_op::admin_cluster_nodes, .method = "GET", .path = "/cluster/nodes",
     .on_operator = cluster_nodes_alone},
+  o{.op = api_op::admin_cluster_leases, .method = "GET", .path = "/cluster/leases",
+    .on_operator = cluster_leases_alone},
 };
 
 #undef INTEGRATOR_STEP_ROWS

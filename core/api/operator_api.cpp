@@ -77,6 +77,10 @@ operator_plan cluster_nodes_alone(account_book&, const bucket_limits&, const api
   return answer(api_status::ok, R"({"self":"","nodes":[]})");
 }
 
+operator_plan cluster_leases_alone(account_book&, const bucket_limits&, const api_call&, std::int64_t) {
+  return answer(api_status::ok, R"({"leases":[]})");
+}
+
 operator_plan get_rate_limit(account_book& book, const bucket_limits& defaults,
                              const api_call& call, std::int64_t) {
   const auto* acc = book.find_account(call.id);

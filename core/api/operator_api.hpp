@@ -31,6 +31,8 @@ operator_plan revoke_token(account_book&, const bucket_limits&, const api_call&,
 /// GET /cluster/nodes of a node that is not in a cluster (a cluster node's
 /// registry answers from the membership rows instead).
 operator_plan cluster_nodes_alone(account_book&, const bucket_limits&, const api_call&, std::int64_t);
+/// GET /cluster/leases alone: no leases (a cluster node answers from the store).
+operator_plan cluster_leases_alone(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 operator_plan get_rate_limit(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 operator_plan put_rate_limit(account_book&, const bucket_limits&, const api_call&, std::int64_t);
 

@@ -21,10 +21,11 @@ bool is_run(const job_doc& j) {
   return j.type == "flow" || j.type == "retry";
 }
 
-// Every flow and retry job of every account, as (account, job).
+// Every flow and retry job whose key starts with `prefix` (an account, or
+// "" for every account), as (account, job).
 template <class Visit>
-void for_each_run(document_store& store, Visit visit) {
-  store.scan(keys::jobs_space, "", [&](std::string_view key, std::string_view value) {
+void for_each_run(document_store& store, std::string_view prefix, Visit visit) {
+  store.scan(keys::jobs_space, prefix, [&](std::string_view key, std::string_view value) {
     if (auto j = job_doc::from_json(value); j && is_run(*j))
       visit(std::string(key.substr(0, 24)), std::move(*j));
     return true;
@@ -61,13 +62,21 @@ void disable_flow(document_store& store, write_batch& b, const std::string& acco
   b.put(space, key, json::serialize(doc));
 }
 
-}  // namespace
 
-recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
+bool unfinished(const job_doc& j) {
+  return j.status == job_status::queued || j.status == job_status::running || j.status == job_status::canceling;
+}
+
+// Settles the runs under `prefix` that `wanted` picks.
+template <class Wanted>
+recovery recover_runs(document_store& store, std::string_view prefix, Wanted wanted, std::int64_t now_ms,
+                      object_id_generator& ids) {
   job_store jobs(store);
   recovery out;
   std::vector<std::pair<std::string, job_doc>> crashed;
-  for_each_run(store, [&](std::string account, job_doc j) {
+  for_each_run(store, prefix, [&](std::string account, job_doc j) {
+    if (!wanted(j))
+      return;
     if (j.status == job_status::queued)
       out.queued.push_back({std::move(account), j.flow_id, j.id});
     else if (j.status == job_status::running || j.status == job_status::canceling)
@@ -134,10 +143,33 @@ recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_gene
   return out;
 }
 
+}  // namespace
+
+recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
+  return recover_runs(store, "", [](const job_doc&) { return true; }, now_ms, ids);
+}
+
+recovery recover_flow_jobs(document_store& store, const std::string& account, const std::string& flow,
+                           std::int64_t now_ms, object_id_generator& ids) {
+  return recover_runs(store, account, [&](const job_doc& j) { return j.flow_id == flow; }, now_ms, ids);
+}
+
+std::vector<job_ref> flows_with_unfinished_runs(document_store& store) {
+  std::set<std::pair<std::string, std::string>> flows;
+  for_each_run(store, "", [&](std::string account, job_doc j) {
+    if (unfinished(j))
+      flows.emplace(std::move(account), std::move(j.flow_id));
+  });
+  std::vector<job_ref> out;
+  for (auto& [account, flow] : flows)
+    out.push_back({account, flow, ""});
+  return out;
+}
+
 void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
   job_store jobs(store);
   std::vector<std::pair<std::string, std::string>> running;
-  for_each_run(store, [&](std::string account, job_doc j) {
+  for_each_run(store, "", [&](std::string account, job_doc j) {
     if (j.status == job_status::running || j.status == job_status::canceling)
       running.emplace_back(std::move(account), j.id);
   });

@@ -33,6 +33,18 @@ struct recovery {
 /// At the engine's start: settles the jobs a previous run left.
 recovery recover_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids);
 
+/// In a cluster, a node that has just taken the lease of `flow` settles the
+/// runs of that flow alone, as recover_jobs does for all: the jobs its last
+/// holder left running (it died, or stopped) resume from their checkpoint,
+/// queued ones run.
+recovery recover_flow_jobs(document_store& store, const std::string& account, const std::string& flow,
+                           std::int64_t now_ms, object_id_generator& ids);
+
+/// One job_ref (job id "") per flow with a run not yet over (queued,
+/// running or canceling): at a cluster node's start, the flows whose leases
+/// it asks for, in case their holder is gone.
+std::vector<job_ref> flows_with_unfinished_runs(document_store& store);
+
 /// At a clean shutdown, once no job runs any more: marks the flow runs with
 /// a checkpoint to resume at the next start, and ends the other jobs still
 /// marked running or canceling failed ("interrupted by shutdown").

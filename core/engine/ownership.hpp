@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/engine/membership.hpp"
@@ -54,6 +55,41 @@ enum class lease_step {
 /// hashing gives it to `desired` and the cluster's rows are `nodes` at
 /// `now_ms`. `idle`: nothing runs under it here (only idle work moves to a
 /// node that joins).
+/// What a node that asked for a lease got: the lease it now holds, or who
+/// holds it.
+struct lease_claim {
+  std::optional<lease> held;  ///< taken now, one epoch above the last
+  std::string holder;         ///< else the live node that holds it
+  std::string previous;       ///< when taken: who held it before ("" when free)
+};
+
+/// A lease as its holder keeps it, to fence the writes of work done under it.
+struct lease_fence {
+  std::string name;
+  lease held;
+};
+
+/// Takes `name` for `self` unless another live node holds it. A lease that
+/// reads as `self`'s own is taken anew as well: a node asks only for what it
+/// does not hold in memory, so that one is an earlier incarnation's (the
+/// same --node-id restarted), fenced out by the new epoch.
+lease_claim claim_lease(document_store& store, std::string_view name, const std::string& self, std::int64_t now_ms,
+                        std::int64_t timeout_ms = default_node_timeout_ms);
+
+/// Account and flow of a flow lease's name; nullopt for other leases.
+std::optional<std::pair<std::string, std::string>> flow_of_lease(std::string_view name);
+
+/// The flow leases held by nodes that are no longer alive and that
+/// rendezvous hashing over the live nodes now gives to `self`: the flows it
+/// takes over (and whose jobs it resumes).
+std::vector<std::string> orphaned_flow_leases(document_store& store, const std::string& self, std::int64_t now_ms,
+                                              std::int64_t timeout_ms = default_node_timeout_ms);
+
+/// {"leases": [{"name", "epoch", "owner", "alive"}]}: GET
+/// /admin/v1/cluster/leases, which node runs which flow (owner "": free).
+std::string leases_json(document_store& store, std::int64_t now_ms,
+                        std::int64_t timeout_ms = default_node_timeout_ms);
+
 lease_step decide_lease(const std::optional<lease>& current, const std::string& self, const std::string& desired,
                         const std::vector<node_record>& nodes, std::int64_t now_ms, bool idle,
                         std::int64_t timeout_ms = default_node_timeout_ms);
