@@ -30,6 +30,12 @@ void cluster_view::introduce(const std::string& id, node_door_actor door) {
   introduced_[id] = std::move(door);
 }
 
+void cluster_view::forget(const std::string& id) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  introduced_.erase(id);
+  doors_.erase(id);
+}
+
 node_door_actor cluster_view::introduced(const std::string& id) const {
   std::lock_guard<std::mutex> guard(mutex_);
   auto it = introduced_.find(id);

@@ -38,6 +38,8 @@ public:
   /// and a second one from the other side would leave messages unrouted).
   void introduce(const std::string& id, node_door_actor door);
   node_door_actor introduced(const std::string& id) const;
+  /// Drops what is known of node `id`'s door (it stopped answering).
+  void forget(const std::string& id);
 
 private:
   const std::string self_;

@@ -50,6 +50,36 @@ void take_over_orphans(keeper_ptr self, std::int64_t now) {
       self->send(engine, run_atom::value, job_ref{flow->first, flow->second, ""}, true);
 }
 
+// Whether `door` answers a ping within a beat's share.
+bool answers(keeper_ptr self, const node_door_actor& door) {
+  caf::scoped_actor asker{self->system()};
+  bool ok = false;
+  asker->request(door, std::chrono::milliseconds(500), ping_atom::value)
+    .receive([&](const std::string&) { ok = true; }, [&](caf::error&) {});
+  return ok;
+}
+
+// Only doors that answer are offered to the node's actors: a connection
+// that stopped delivering (seen in CAF 0.17's BASP between the survivors
+// after a third node died) would otherwise cost each call its timeout. A
+// door of a node that started before this one is connected again next beat;
+// one that started later reconnects and introduces itself again, since it
+// finds this node's door silent too.
+void drop_silent_peers(keeper_ptr self) {
+  auto& st = self->state;
+  for (auto it = st.peers.begin(); it != st.peers.end();) {
+    if (answers(self, it->second)) {
+      st.told.erase(it->first);
+      ++it;
+      continue;
+    }
+    if (st.told.insert(it->first).second)
+      std::cerr << "integratord: cluster: node " << it->first << " does not answer over CAF; connecting again\n";
+    st.view->forget(it->first);
+    it = st.peers.erase(it);
+  }
+}
+
 void beat_once(keeper_ptr self) {
   auto& st = self->state;
   auto now = wall_clock_ms();
@@ -94,6 +124,7 @@ void beat_once(keeper_ptr self) {
                 << self->system().render(door.error()) << "\n";
     }
   }
+  drop_silent_peers(self);
   st.view->update(live, st.peers);
   take_over_orphans(self, now);
 }

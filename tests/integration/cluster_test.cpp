@@ -9,8 +9,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "tests/integration/http_client.hpp"
@@ -86,7 +89,7 @@ void until_all_see(const std::vector<const server_process*>& nodes, std::size_t 
 // A flow on `node` from the test peer's paged source (`total` records in
 // pages of `size`) to its sink `sink`; its id.
 std::string peer_flow(const server_process& node, const std::string& token, const test_http_server& peer,
-                      int total, int size, const std::string& sink) {
+                      int total, int size, const std::string& sink, const std::string& flow_fields = "") {
   auto make = [&](const std::string& collection, const std::string& body) {
     auto r = call(node, token, "POST", "/v1/" + collection, body);
     BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
@@ -102,7 +105,8 @@ std::string peer_flow(const server_process& node, const std::string& token, cons
   auto imp = make("imports", R"({"name":"dst","adaptorType":"HTTPImport","_connectionId":")" + conn
                                + R"(","http":{"method":["POST"],"relativeURI":["/sink/)" + sink + R"("]}})");
   return make("flows", R"({"name":"flow )" + sink + R"(","pageGenerators":[{"_exportId":")" + exp
-                         + R"("}],"pageProcessors":[{"type":"import","_importId":")" + imp + R"("}]})");
+                         + R"("}],"pageProcessors":[{"type":"import","_importId":")" + imp + R"("}])"
+                         + flow_fields + "}");
 }
 
 std::string run_flow(const server_process& node, const std::string& token, const std::string& flow) {
@@ -246,6 +250,87 @@ BOOST_AUTO_TEST_CASE(an_accounts_calls_spread_over_the_nodes_share_one_bucket) {
   BOOST_TEST(limited > 0);
 }
 
+BOOST_AUTO_TEST_CASE(every_201_is_in_the_store_after_a_node_is_killed_during_2000_concurrent_posts) {
+  std::vector<std::string> roomy{"--rate-bucket-size", "100000", "--rate-fill-rate", "100000"};
+  auto n1 = node("n1", roomy);
+  auto n2 = node("n2", roomy);
+  auto n3 = node("n3", roomy);
+  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto token = n1->initial_token();
+  std::vector<const server_process*> nodes{n1.get(), n2.get(), n3.get()};
+  std::mutex mutex;
+  std::vector<std::string> created;
+  std::atomic<int> answered{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 8; ++t)
+    senders.emplace_back([&, t] {
+      std::vector<std::unique_ptr<http_client>> clients(3);
+      for (int k = 0; k < 250; ++k) {
+        auto i = t * 250 + k;
+        auto& c = clients[i % 3];
+        try {
+          if (!c)
+            c = std::make_unique<http_client>(nodes[i % 3]->host(), nodes[i % 3]->port());
+          auto r = c->request("POST", "/v1/connections",
+                              R"({"type":"http","name":"c)" + std::to_string(i)
+                                + R"(","http":{"baseURI":"http://127.0.0.1:1"}})",
+                              {{"Authorization", "Bearer " + token}});
+          if (r.status == 201u) {
+            std::lock_guard<std::mutex> guard(mutex);
+            created.emplace_back(r.json().at("_id").as_string());
+          }
+        } catch (const std::exception&) {
+          c.reset();  // the killed node: no answer, so no promise
+        }
+        ++answered;
+      }
+    });
+  while (answered < 600)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  n3->kill9();
+  for (auto& s : senders)
+    s.join();
+  BOOST_TEST_MESSAGE(created.size() << " of 2000 POSTs answered 201");
+  BOOST_TEST(created.size() >= 1300u);
+  int missing = 0;
+  http_client reader(n1->host(), n1->port());
+  for (const auto& id : created)
+    missing += reader.request("GET", "/v1/connections/" + id, "", {{"Authorization", "Bearer " + token}}).status != 200u;
+  BOOST_TEST(missing == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_schedule_fires_once_per_slot_across_the_nodes_and_a_nodes_death) {
+  std::vector<std::string> timeout{"--node-timeout", "2"};
+  auto n1 = node("n1", timeout);
+  auto n2 = node("n2", timeout);
+  auto n3 = node("n3", timeout);
+  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto token = n1->initial_token();
+  test_http_server peer;
+  auto flow = peer_flow(*n1, token, peer, 3, 10, "cron", R"(,"schedule":"? * * * * *")");
+  auto jobs = [&] {
+    auto listed = call(*n1, token, "GET", "/v1/jobs?_flowId=" + flow).json();
+    std::vector<std::string> minutes;
+    for (const auto& j : listed.as_array())
+      minutes.push_back(text(j.as_object(), "createdAt").substr(0, 16));  // the slot: up to the minute
+    return minutes;
+  };
+  auto wait_for = [&](std::size_t count, int seconds) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (jobs().size() < count && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return jobs().size() >= count;
+  };
+  BOOST_REQUIRE_MESSAGE(wait_for(1, 75), "no scheduled run within 75 s");
+  n3->kill9();  // whichever node would have fired the next slot, two are left
+  BOOST_REQUIRE_MESSAGE(wait_for(2, 75), "the next slot did not fire after a node died");
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // a second firing of a slot would be in by now
+  auto minutes = jobs();
+  BOOST_TEST(minutes.size() == 2u);
+  BOOST_TEST(std::set<std::string>(minutes.begin(), minutes.end()).size() == minutes.size());
+  BOOST_TEST(peer.sink("cron").size() == 3u * minutes.size());
+}
+
 BOOST_AUTO_TEST_CASE(any_node_answers_and_a_write_on_one_is_read_on_the_others_at_once) {
   auto n1 = node("n1");
   auto n2 = node("n2");
@@ -325,30 +410,14 @@ BOOST_AUTO_TEST_CASE(a_killed_node_counts_as_dead_after_the_timeout) {
 }
 
 BOOST_AUTO_TEST_CASE(a_node_that_joins_or_stops_leaves_a_running_job_of_another_alone) {
-  // Until jobs say which node runs them, a node's start and stop must not
-  // end (as interrupted) the jobs it finds running: they are another's.
+  // A node's start and stop must neither end (as interrupted) the jobs it
+  // finds running nor run a flow whose lease a live node holds.
   auto n1 = node("n1");
   auto token = n1->initial_token();
   test_http_server peer;
   peer.inject({.method = "POST", .path_prefix = "/sink/slow", .times = 100000, .status = 200, .delay_ms = 10});
-  auto make = [&](const std::string& collection, const std::string& body) {
-    auto r = call(*n1, token, "POST", "/v1/" + collection, body);
-    BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
-    return std::string(r.json().at("_id").as_string());
-  };
-  auto conn = make("connections", R"({"type":"http","name":"peer","http":{"baseURI":")" + peer.base_url() + R"("}})");
-  auto exp = make("exports", R"({"name":"src","adaptorType":"HTTPExport","_connectionId":")" + conn
-                               + R"(","http":{"relativeURI":"/source/page?total=200&size=10&page={{export.http.paging.page}}",)"
-                               + R"("response":{"resourcePath":"items"},"paging":{"method":"page"}}})");
-  auto imp = make("imports", R"({"name":"dst","adaptorType":"HTTPImport","_connectionId":")" + conn
-                               + R"(","http":{"method":["POST"],"relativeURI":["/sink/slow"]}})");
-  auto flow = make("flows", R"({"name":"slow","pageGenerators":[{"_exportId":")" + exp
-                              + R"("}],"pageProcessors":[{"type":"import","_importId":")" + imp + R"("}]})");
-  auto run = [&] {
-    auto ran = call(*n1, token, "POST", "/v1/flows/" + flow + "/run");
-    BOOST_REQUIRE_MESSAGE(ran.status == 201u, ran.body);
-    return std::string(ran.json().at("_jobId").as_string());
-  };
+  auto flow = peer_flow(*n1, token, peer, 200, 10, "slow");
+  auto run = [&] { return run_flow(*n1, token, flow); };
   auto first = run();
   auto second = run();  // queued behind the first, on n1
   for (int i = 0; i < 200 && peer.sink("slow").size() < 5; ++i)
@@ -356,14 +425,7 @@ BOOST_AUTO_TEST_CASE(a_node_that_joins_or_stops_leaves_a_running_job_of_another_
   BOOST_REQUIRE(peer.sink("slow").size() >= 5u);
   auto n2 = node("n2");  // joins while n1 runs one job and queues the other
   BOOST_REQUIRE(n2->stop() == 0);  // and stops while it still does
-  auto final_status = [&](const std::string& job) {
-    std::string status;
-    for (int i = 0; i < 600 && status != "completed" && status != "failed" && status != "canceled"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      status = std::string(call(*n1, token, "GET", "/v1/jobs/" + job).json().at("status").as_string());
-    }
-    return status;
-  };
+  auto final_status = [&](const std::string& job) { return text(final_job(*n1, token, job), "status"); };
   BOOST_TEST(final_status(first) == "completed");
   BOOST_TEST(final_status(second) == "completed");
   // Each run once: n2 neither ran the queued job nor ended the running one.
