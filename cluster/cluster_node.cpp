@@ -38,8 +38,11 @@ cluster_node::cluster_node(caf::actor_system& sys, std::shared_ptr<document_stor
 cluster_node::~cluster_node() {
   caf::anon_send_exit(keeper_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(door_, caf::exit_reason::user_shutdown);
+}
+
+void cluster_node::leave(document_store& store, const std::string& id) {
   try {
-    store_->write(leave_batch(self_.id));
+    store.write(leave_batch(id));
   } catch (const std::exception&) {
     // It will be counted dead after the timeout instead.
   }

@@ -2,8 +2,9 @@
 // This node's part in a cluster, for integratord's main: publishes its door
 // on the cluster port (TLS), checks that it may join (a live peer answers
 // it over TLS, unless it is the first), writes its first heartbeat and
-// keeps beating (membership_keeper). Stopping removes its row, so the
-// others need not wait for the timeout.
+// keeps beating (membership_keeper). Its end stops beating; leave() then
+// removes its row, so the others need not wait for the timeout to take
+// over its flows (main first marks the jobs it ran to resume: hand_over_jobs).
 
 #include <caf/fwd.hpp>
 
@@ -23,7 +24,11 @@ public:
   cluster_node(caf::actor_system& sys, std::shared_ptr<document_store> store, cluster_settings settings,
                const std::string& api, std::shared_ptr<cluster_view> view,
                std::shared_ptr<const actor_directory> directory);
+  /// Stops beating and closes the door (the row stays until leave()).
   ~cluster_node();
+
+  /// Removes node `id`'s membership row: the others count it gone at once.
+  static void leave(document_store& store, const std::string& id);
 
   cluster_node(const cluster_node&) = delete;
   cluster_node& operator=(const cluster_node&) = delete;

@@ -243,7 +243,7 @@ int run(const server_config& cfg) {
       rc = 1;
     }
     server.shutdown(std::chrono::seconds(10));
-    member.reset();  // leaves the cluster
+    member.reset();  // stops beating; leaves the cluster once its jobs are handed over (below)
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     // Requests still out complete (with an error) while their actors can
     // still be told.
@@ -256,13 +256,18 @@ int run(const server_config& cfg) {
   if (rc == 0) {
     try {
       auto ids = make_id_generator();
-      // (In a cluster they may be another live node's.)
-      if (cluster.node_id.empty() || !others_alive(*store, cluster.node_id, wall_clock_ms(), cluster.node_timeout_ms))
+      // In a cluster, only the runs of the flows this node held: their
+      // new holders resume them.
+      if (cluster.enabled())
+        hand_over_jobs(*store, cluster.node_id, wall_clock_ms(), ids);
+      else
         end_interrupted_jobs(*store, wall_clock_ms(), ids);
     } catch (const std::exception& e) {
       std::cerr << "integratord: ending interrupted jobs: " << e.what() << "\n";
     }
   }
+  if (cluster.enabled())
+    cluster_node::leave(*store, cluster.node_id);
   services.reset();
   if (rocks)
     rocks->close();

@@ -8,6 +8,7 @@
 
 #include "core/engine/job_checkpoint.hpp"
 #include "core/engine/job_store.hpp"
+#include "core/engine/ownership.hpp"
 #include "core/resources/key_codec.hpp"
 #include "core/util/iso_time.hpp"
 
@@ -166,11 +167,15 @@ std::vector<job_ref> flows_with_unfinished_runs(document_store& store) {
   return out;
 }
 
-void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
+namespace {
+
+// Leaves the runs `wanted` picks as a clean stop does (end_interrupted_jobs).
+template <class Wanted>
+void leave_running(document_store& store, Wanted wanted, std::int64_t now_ms, object_id_generator& ids) {
   job_store jobs(store);
   std::vector<std::pair<std::string, std::string>> running;
   for_each_run(store, "", [&](std::string account, job_doc j) {
-    if (j.status == job_status::running || j.status == job_status::canceling)
+    if ((j.status == job_status::running || j.status == job_status::canceling) && wanted(account, j))
       running.emplace_back(std::move(account), j.id);
   });
   for (const auto& [account, id] : running) {
@@ -190,6 +195,27 @@ void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_
     if (auto b = jobs.fail_batch(account, id, "interrupted by shutdown", now_ms, ids); !b.empty())
       store.write(b);
   }
+}
+
+}  // namespace
+
+void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
+  leave_running(store, [](const std::string&, const job_doc&) { return true; }, now_ms, ids);
+}
+
+void hand_over_jobs(document_store& store, const std::string& node, std::int64_t now_ms, object_id_generator& ids) {
+  std::set<std::pair<std::string, std::string>> held;  // account, flow
+  store.scan(keys::leases_space, "flow/", [&](std::string_view key, std::string_view value) {
+    auto l = parse_lease(value);
+    auto flow = flow_of_lease(key);
+    if (l && flow && l->owner == node)
+      held.insert(std::move(*flow));
+    return true;
+  });
+  if (held.empty())
+    return;
+  leave_running(store, [&](const std::string& account, const job_doc& j) { return held.count({account, j.flow_id}) > 0; },
+                now_ms, ids);
 }
 
 }  // namespace integrator

@@ -45,6 +45,14 @@ recovery recover_flow_jobs(document_store& store, const std::string& account, co
 /// it asks for, in case their holder is gone.
 std::vector<job_ref> flows_with_unfinished_runs(document_store& store);
 
+/// A cluster node's clean stop, once no job runs on it any more: the runs
+/// of the flows whose lease names `node` are left as end_interrupted_jobs
+/// leaves a single node's (a flow run with a checkpoint marked to resume,
+/// not counted as an interruption; the others ended failed). The leases stay
+/// its own: once its membership row is gone, the nodes the flows hash to
+/// take them over and resume those runs.
+void hand_over_jobs(document_store& store, const std::string& node, std::int64_t now_ms, object_id_generator& ids);
+
 /// At a clean shutdown, once no job runs any more: marks the flow runs with
 /// a checkpoint to resume at the next start, and ends the other jobs still
 /// marked running or canceling failed ("interrupted by shutdown").

@@ -84,13 +84,6 @@ std::string nodes_json(const std::vector<node_record>& nodes, const std::string&
   return json::serialize(json::object{{"self", self}, {"nodes", std::move(rows)}});
 }
 
-bool others_alive(document_store& store, const std::string& self, std::int64_t now_ms, std::int64_t timeout_ms) {
-  for (const auto& id : live_node_ids(read_nodes(store), now_ms, timeout_ms))
-    if (id != self)
-      return true;
-  return false;
-}
-
 std::optional<node_record> find_node(const std::vector<node_record>& nodes, const std::string& id) {
   for (const auto& n : nodes)
     if (n.id == id)

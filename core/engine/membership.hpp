@@ -47,13 +47,6 @@ bool is_alive(const std::vector<node_record>& nodes, const std::string& id, std:
 std::string nodes_json(const std::vector<node_record>& nodes, const std::string& self, std::int64_t now_ms,
                        std::int64_t timeout_ms = default_node_timeout_ms);
 
-/// Whether a node other than `self` is alive in `store`'s cluster at
-/// `now_ms`. Until jobs say which node runs them, a node that finds others
-/// alive leaves the jobs it finds running or queued at its start and stop
-/// to them (recovery is the last node's).
-bool others_alive(document_store& store, const std::string& self, std::int64_t now_ms,
-                  std::int64_t timeout_ms = default_node_timeout_ms);
-
 /// The row of `id`, if any.
 std::optional<node_record> find_node(const std::vector<node_record>& nodes, const std::string& id);
 

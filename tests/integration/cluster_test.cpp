@@ -144,6 +144,17 @@ std::int64_t number(const boost::json::object& o, const char* field) {
   return v && v->is_int64() ? v->as_int64() : 0;
 }
 
+// The live node `flow`'s lease names, as `node` reads it ("" when none).
+std::string lease_holder(const server_process& node, const std::string& flow) {
+  auto leases = call(node, node.operator_token(), "GET", "/admin/v1/cluster/leases");
+  BOOST_REQUIRE_MESSAGE(leases.status == 200u, leases.body);
+  auto doc = leases.json();
+  for (const auto& l : doc.at("leases").as_array())
+    if (text(l.as_object(), "name").find(flow) != std::string::npos && l.at("alive").as_bool())
+      return text(l.as_object(), "owner");
+  return "";
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(cluster, cluster_fixture)
@@ -190,13 +201,7 @@ BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_l
   auto sent_before = static_cast<std::int64_t>(peer.sink("big").size());
   BOOST_REQUIRE(sent_before < 3000);
   // Kill the node that runs it: the one the flow's lease names.
-  auto leases = call(*n1, n1->operator_token(), "GET", "/admin/v1/cluster/leases");
-  BOOST_REQUIRE_MESSAGE(leases.status == 200u, leases.body);
-  std::string holder;
-  auto doc = leases.json();
-  for (const auto& l : doc.at("leases").as_array())
-    if (text(l.as_object(), "name").find(flow) != std::string::npos)
-      holder = text(l.as_object(), "owner");
+  auto holder = lease_holder(*n1, flow);
   BOOST_REQUIRE(!holder.empty());
   std::map<std::string, server_process*> by_name{{"n1", n1.get()}, {"n2", n2.get()}, {"n3", n3.get()}};
   by_name.at(holder)->kill9();
@@ -219,6 +224,47 @@ BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_l
   BOOST_TEST(number(j, "numPossiblyResent") <= 800);
   // Resumed, not run again from zero: fewer sent twice than had arrived.
   BOOST_TEST(resent < sent_before);
+}
+
+BOOST_AUTO_TEST_CASE(nodes_stopped_with_sigterm_hand_their_running_job_on_twice_in_a_row) {
+  std::vector<std::string> timeout{"--node-timeout", "2"};
+  std::map<std::string, std::unique_ptr<server_process>> nodes;
+  for (const char* name : {"n1", "n2", "n3"})
+    nodes[name] = node(name, timeout);
+  until_all_see({nodes["n1"].get(), nodes["n2"].get(), nodes["n3"].get()}, 3);
+  auto token = nodes["n1"]->initial_token();
+  test_http_server peer;
+  peer.inject({.method = "POST", .path_prefix = "/sink/handover", .times = 1000000, .status = 200, .delay_ms = 2});
+  auto flow = peer_flow(*nodes["n1"], token, peer, 3000, 100, "handover");
+  auto job = run_flow(*nodes["n1"], token, flow);
+  auto survivor = [&]() -> const server_process& {
+    for (const auto& [name, n] : nodes)
+      if (n)
+        return *n;
+    throw std::logic_error("no node left");
+  };
+  // Twice: stop the node running the job once it has made progress there.
+  // A clean stop is not a crash: the job goes on where it was, and is not
+  // counted interrupted (two interruptions in a row would disable the flow).
+  for (int stop = 0; stop < 2; ++stop) {
+    auto target = peer.sink("handover").size() + 300;
+    for (int i = 0; i < 500 && peer.sink("handover").size() < target; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_REQUIRE(peer.sink("handover").size() < 3000u);
+    auto holder = lease_holder(survivor(), flow);
+    BOOST_REQUIRE(!holder.empty());
+    BOOST_REQUIRE(nodes.at(holder)->stop() == 0);
+    nodes.at(holder).reset();
+  }
+  auto j = final_job(survivor(), token, job, 90);
+  BOOST_TEST(text(j, "status") == "completed", boost::json::serialize(j));
+  BOOST_TEST(number(j, "numSuccess") == 3000);
+  std::set<std::string> seen;
+  for (const auto& e : peer.sink("handover"))
+    seen.insert(boost::json::serialize(e.record.at("id")));
+  BOOST_TEST(seen.size() == 3000u);
+  auto f = call(survivor(), token, "GET", "/v1/flows/" + flow).json();
+  BOOST_TEST(!(f.as_object().if_contains("disabled") && f.at("disabled").as_bool()));
 }
 
 BOOST_AUTO_TEST_CASE(an_accounts_calls_spread_over_the_nodes_share_one_bucket) {
