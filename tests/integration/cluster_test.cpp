@@ -434,9 +434,27 @@ BOOST_AUTO_TEST_CASE(a_node_without_a_certificate_of_the_clusters_ca_cannot_join
   auto said = read_file(certs + "/rogue.out");
   BOOST_TEST(said.find("cannot join the cluster") != std::string::npos, said);
   BOOST_TEST(members(*n1).count("rogue") == 0u);
-  // A node with the CA's certificate joins.
+  // A node with the CA's certificate joins, and takes its share of flows:
+  // of 12 flows run on n1, those that hash to n2 run there (all 12 hashing
+  // to n1 has odds of 1 in 4,096).
   auto n2 = node("n2");
   BOOST_TEST(members(*n1).count("n2") == 1u);
+  until_all_see({n1.get(), n2.get()}, 2);
+  auto token = n1->initial_token();
+  test_http_server peer;
+  // Each page comes 300 ms late: a run takes 3 s.
+  peer.inject({.method = "GET", .path_prefix = "/source/page", .times = 1000000, .status = 200, .delay_ms = 300});
+  std::vector<std::string> flows;
+  for (int i = 0; i < 12; ++i) {
+    flows.push_back(peer_flow(*n1, token, peer, 100, 10, "share"));
+    run_flow(*n1, token, flows.back());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::map<std::string, int> running_on;
+  for (const auto& f : flows)
+    ++running_on[lease_holder(*n1, f)];
+  BOOST_TEST(running_on["n2"] > 0);
+  BOOST_TEST(running_on["n1"] + running_on["n2"] == 12);
 }
 
 BOOST_AUTO_TEST_CASE(a_killed_node_counts_as_dead_after_the_timeout) {
