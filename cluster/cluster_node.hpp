@@ -36,6 +36,8 @@ public:
   const std::string& id() const { return self_.id; }
   /// HOST:PORT the other nodes reach it at.
   const std::string& address() const { return self_.address; }
+  /// Its membership row (for a last heartbeat after it stopped beating).
+  const node_record& record() const { return self_; }
 
 private:
   std::shared_ptr<document_store> store_;

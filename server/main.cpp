@@ -177,6 +177,7 @@ int run(const server_config& cfg) {
     services->cluster = std::make_shared<cluster_view>(cluster.node_id);
 
   int rc = 0;
+  node_record me;  // this node's membership row, in a cluster
   {
     node_config node(cfg.actor_threads);
     if (cluster.enabled())
@@ -243,8 +244,10 @@ int run(const server_config& cfg) {
       rc = 1;
     }
     server.shutdown(std::chrono::seconds(10));
-    member.reset();  // stops beating; leaves the cluster once its jobs are handed over (below)
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+    if (member)
+      me = member->record();
+    member.reset();  // stops beating; leaves the cluster once its jobs are handed over (below)
     // Requests still out complete (with an error) while their actors can
     // still be told.
     outbound->stop();
@@ -257,9 +260,14 @@ int run(const server_config& cfg) {
     try {
       auto ids = make_id_generator();
       // In a cluster, only the runs of the flows this node held: their
-      // new holders resume them.
-      if (cluster.enabled())
+      // new holders resume them. A last heartbeat first, so that no one
+      // takes those flows over while they are being handed over.
+      if (cluster.enabled()) {
+        me.heartbeat_ms = wall_clock_ms();
+        if (!me.id.empty())
+          store->write(heartbeat_batch(me));
         hand_over_jobs(*store, cluster.node_id, wall_clock_ms(), ids);
+      }
       else
         end_interrupted_jobs(*store, wall_clock_ms(), ids);
     } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/engine/job_checkpoint.hpp"
@@ -170,52 +171,69 @@ std::vector<job_ref> flows_with_unfinished_runs(document_store& store) {
 namespace {
 
 // Leaves the runs `wanted` picks as a clean stop does (end_interrupted_jobs).
-template <class Wanted>
-void leave_running(document_store& store, Wanted wanted, std::int64_t now_ms, object_id_generator& ids) {
+// `guard(account, job, batch)` may fence each write; a write refused as a
+// conflict (the run's flow moved on) is left to the new holder.
+template <class Wanted, class Guard>
+void leave_running(document_store& store, Wanted wanted, Guard guard, std::int64_t now_ms, object_id_generator& ids) {
   job_store jobs(store);
-  std::vector<std::pair<std::string, std::string>> running;
+  std::vector<std::pair<std::string, job_doc>> running;
   for_each_run(store, "", [&](std::string account, job_doc j) {
     if ((j.status == job_status::running || j.status == job_status::canceling) && wanted(account, j))
-      running.emplace_back(std::move(account), j.id);
+      running.emplace_back(std::move(account), std::move(j));
   });
-  for (const auto& [account, id] : running) {
+  auto write = [&](const std::string& account, const job_doc& job, write_batch b) {
+    guard(account, job, b);
+    try {
+      store.write(b);
+    } catch (const store_failure& e) {
+      if (e.why != store_failure::cause::conflict)
+        throw;
+    }
+  };
+  for (const auto& [account, job] : running) {
     // A flow run with a checkpoint resumes at the next start.
-    auto key = keys::resource(account, id);
-    if (auto text = store.get(keys::job_checkpoints_space, key))
-      if (auto saved = job_checkpoint::from_json(*text)) {
-        auto job = jobs.load(account, id);
-        if (job && job->type == "flow" && job->status == job_status::running) {
+    auto key = keys::resource(account, job.id);
+    if (job.type == "flow" && job.status == job_status::running)
+      if (auto text = store.get(keys::job_checkpoints_space, key))
+        if (auto saved = job_checkpoint::from_json(*text)) {
           saved->shutdown = true;
           write_batch b;
           b.put(keys::job_checkpoints_space, key, saved->to_json());
-          store.write(b);
+          write(account, job, std::move(b));
           continue;
         }
-      }
-    if (auto b = jobs.fail_batch(account, id, "interrupted by shutdown", now_ms, ids); !b.empty())
-      store.write(b);
+    if (auto b = jobs.fail_batch(account, job.id, "interrupted by shutdown", now_ms, ids); !b.empty())
+      write(account, job, std::move(b));
   }
 }
 
 }  // namespace
 
 void end_interrupted_jobs(document_store& store, std::int64_t now_ms, object_id_generator& ids) {
-  leave_running(store, [](const std::string&, const job_doc&) { return true; }, now_ms, ids);
+  leave_running(store, [](const std::string&, const job_doc&) { return true; },
+                [](const std::string&, const job_doc&, write_batch&) {}, now_ms, ids);
 }
 
 void hand_over_jobs(document_store& store, const std::string& node, std::int64_t now_ms, object_id_generator& ids) {
-  std::set<std::pair<std::string, std::string>> held;  // account, flow
+  std::map<std::pair<std::string, std::string>, lease_fence> held;  // (account, flow) → its lease
   store.scan(keys::leases_space, "flow/", [&](std::string_view key, std::string_view value) {
     auto l = parse_lease(value);
     auto flow = flow_of_lease(key);
     if (l && flow && l->owner == node)
-      held.insert(std::move(*flow));
+      held.emplace(std::move(*flow), lease_fence{std::string(key), *l});
     return true;
   });
   if (held.empty())
     return;
-  leave_running(store, [&](const std::string& account, const job_doc& j) { return held.count({account, j.flow_id}) > 0; },
-                now_ms, ids);
+  // Fenced: a flow another node took over meanwhile (this stop outlasted
+  // the node timeout) is that node's, checkpoint and all.
+  leave_running(
+    store, [&](const std::string& account, const job_doc& j) { return held.count({account, j.flow_id}) > 0; },
+    [&](const std::string& account, const job_doc& j, write_batch& b) {
+      const auto& f = held.at({account, j.flow_id});
+      fence(b, f.name, f.held);
+    },
+    now_ms, ids);
 }
 
 }  // namespace integrator

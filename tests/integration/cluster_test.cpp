@@ -211,7 +211,11 @@ BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_l
   auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - killed_at);
   BOOST_TEST_MESSAGE("killed " << holder << "; the job ended " << took.count() << " s later");
   BOOST_TEST(text(j, "status") == "completed", boost::json::serialize(j));
-  BOOST_TEST(number(j, "numSuccess") == 3000);
+  // Counts: every record, plus at most those the job says it may have sent
+  // twice (a page counted by its import but not yet through the flow at the
+  // last checkpoint is counted again when it is sent again).
+  BOOST_TEST(number(j, "numSuccess") >= 3000);
+  BOOST_TEST(number(j, "numSuccess") <= 3000 + number(j, "numPossiblyResent"));
   // Every record arrived; records of pages in flight at the kill may have
   // been sent twice: at most pages in flight (4 per stage, 2 stages) x 100.
   std::map<std::string, int> seen;
@@ -258,7 +262,11 @@ BOOST_AUTO_TEST_CASE(nodes_stopped_with_sigterm_hand_their_running_job_on_twice_
   }
   auto j = final_job(survivor(), token, job, 90);
   BOOST_TEST(text(j, "status") == "completed", boost::json::serialize(j));
-  BOOST_TEST(number(j, "numSuccess") == 3000);
+  // Counts: every record, plus at most those the job says it may have sent
+  // twice (a page counted by its import but not yet through the flow at the
+  // last checkpoint is counted again when it is sent again).
+  BOOST_TEST(number(j, "numSuccess") >= 3000);
+  BOOST_TEST(number(j, "numSuccess") <= 3000 + number(j, "numPossiblyResent"));
   std::set<std::string> seen;
   for (const auto& e : peer.sink("handover"))
     seen.insert(boost::json::serialize(e.record.at("id")));
