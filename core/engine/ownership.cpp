@@ -114,15 +114,4 @@ std::string leases_json(document_store& store, std::int64_t now_ms, std::int64_t
   return boost::json::serialize(boost::json::object{{"leases", std::move(leases)}});
 }
 
-lease_step decide_lease(const std::optional<lease>& current, const std::string& self, const std::string& desired,
-                        const std::vector<node_record>& nodes, std::int64_t now_ms, bool idle,
-                        std::int64_t timeout_ms) {
-  bool held = current && !current->owner.empty();
-  if (held && current->owner == self)
-    return desired != self && idle ? lease_step::release : lease_step::keep;
-  if (held && is_alive(nodes, current->owner, now_ms, timeout_ms))
-    return lease_step::leave_alone;
-  return desired == self ? lease_step::take : lease_step::leave_alone;
-}
-
 }  // namespace integrator

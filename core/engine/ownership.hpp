@@ -44,17 +44,6 @@ write_batch release_lease(std::string_view name, const lease& held);
 /// Makes `batch` apply only while `name` is still `held`.
 void fence(write_batch& batch, std::string_view name, const lease& held);
 
-enum class lease_step {
-  keep,         ///< ours, and still meant to be
-  take,         ///< free, or its holder is dead, and meant to be ours
-  release,      ///< ours, meant to be another's, and idle: give it up
-  leave_alone,  ///< another live node's, or meant to be another's
-};
-
-/// What `self` does about a lease held as `current`, when rendezvous
-/// hashing gives it to `desired` and the cluster's rows are `nodes` at
-/// `now_ms`. `idle`: nothing runs under it here (only idle work moves to a
-/// node that joins).
 /// What a node that asked for a lease got: the lease it now holds, or who
 /// holds it.
 struct lease_claim {
@@ -88,10 +77,6 @@ std::vector<std::string> orphaned_flow_leases(document_store& store, const std::
 /// {"leases": [{"name", "epoch", "owner", "alive"}]}: GET
 /// /admin/v1/cluster/leases, which node runs which flow (owner "": free).
 std::string leases_json(document_store& store, std::int64_t now_ms,
-                        std::int64_t timeout_ms = default_node_timeout_ms);
-
-lease_step decide_lease(const std::optional<lease>& current, const std::string& self, const std::string& desired,
-                        const std::vector<node_record>& nodes, std::int64_t now_ms, bool idle,
                         std::int64_t timeout_ms = default_node_timeout_ms);
 
 }  // namespace integrator

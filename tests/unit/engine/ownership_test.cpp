@@ -34,24 +34,6 @@ BOOST_AUTO_TEST_CASE(live_nodes_exclude_the_dead_and_the_leaving) {
   BOOST_TEST(!is_alive(cluster(), "unknown", now));
 }
 
-BOOST_AUTO_TEST_CASE(a_node_takes_what_is_free_or_a_dead_nodes_and_meant_for_it) {
-  auto nodes = cluster();
-  BOOST_TEST((decide_lease(std::nullopt, "a", "a", nodes, now, true) == lease_step::take));
-  BOOST_TEST((decide_lease(std::nullopt, "a", "b", nodes, now, true) == lease_step::leave_alone));
-  BOOST_TEST((decide_lease(lease{3, ""}, "a", "a", nodes, now, true) == lease_step::take));
-  BOOST_TEST((decide_lease(lease{3, "dead"}, "a", "a", nodes, now, false) == lease_step::take));
-  // A live holder keeps it, even when a joiner is now the hash's choice.
-  BOOST_TEST((decide_lease(lease{3, "b"}, "a", "a", nodes, now, true) == lease_step::leave_alone));
-  BOOST_TEST((decide_lease(lease{3, "leaver"}, "a", "a", nodes, now, true) == lease_step::leave_alone));
-}
-
-BOOST_AUTO_TEST_CASE(a_holder_gives_up_only_idle_work_meant_for_another) {
-  auto nodes = cluster();
-  BOOST_TEST((decide_lease(lease{3, "a"}, "a", "a", nodes, now, true) == lease_step::keep));
-  BOOST_TEST((decide_lease(lease{3, "a"}, "a", "b", nodes, now, false) == lease_step::keep));
-  BOOST_TEST((decide_lease(lease{3, "a"}, "a", "b", nodes, now, true) == lease_step::release));
-}
-
 BOOST_AUTO_TEST_CASE(taking_goes_one_epoch_up_and_expects_what_was_read) {
   auto b = take_lease("flow/acc|f1", lease{5, "dead"}, "a");
   BOOST_TEST_REQUIRE(b.expectations().size() == 1u);
