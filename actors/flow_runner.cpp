@@ -9,6 +9,7 @@
 #include "actors/cluster_view.hpp"
 #include "actors/job_runner.hpp"
 #include "core/engine/ownership.hpp"
+#include "core/engine/run_queue.hpp"
 
 namespace integrator {
 
@@ -36,20 +37,6 @@ using flow_ptr = flow_actor::stateful_pointer<flow_state>;
 
 void start_next(flow_ptr self);
 
-// Puts what the lease's last holder left first (a job to resume, runs it
-// had queued), ahead of the runs queued here, each once.
-void take_up(flow_ptr self, const std::vector<job_ref>& left) {
-  auto& st = self->state;
-  std::deque<std::string> queue;
-  for (const auto& j : left)
-    if (j.job_id != st.running_id && std::find(queue.begin(), queue.end(), j.job_id) == queue.end())
-      queue.push_back(j.job_id);
-  for (auto& id : st.queue)
-    if (std::find(queue.begin(), queue.end(), id) == queue.end())
-      queue.push_back(std::move(id));
-  st.queue = std::move(queue);
-}
-
 // Asks for the flow's lease. Held: runs its queue (after taking up what a
 // dead or stopped holder left). Another live node holds it: the runs go
 // there. Neither (a race, the store away): asks again soon.
@@ -76,7 +63,8 @@ void claim(flow_ptr self) {
           st.adopt = false;
           self->request(st.store, caf::infinite, adopt_atom::value, st.account, st.flow_id)
             .then([=](const std::vector<job_ref>& left) {
-                    take_up(self, left);
+                    auto& st = self->state;
+                    st.queue = left_runs_first(left, std::move(st.queue), st.running_id);
                     self->state.claiming = false;
                     start_next(self);
                   },

@@ -61,4 +61,18 @@ result<job_doc> enqueue_run(const resource_store& resources, const std::string& 
   return j;
 }
 
+std::deque<std::string> left_runs_first(const std::vector<job_ref>& left, std::deque<std::string> queued,
+                                        const std::string& running) {
+  std::deque<std::string> out;
+  auto add = [&](std::string id) {
+    if (id != running && std::find(out.begin(), out.end(), id) == out.end())
+      out.push_back(std::move(id));
+  };
+  for (const auto& j : left)
+    add(j.job_id);
+  for (auto& id : queued)
+    add(std::move(id));
+  return out;
+}
+
 }  // namespace integrator

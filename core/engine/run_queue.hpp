@@ -4,6 +4,7 @@
 // and writes the same queued flow job, which the engine then runs.
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,12 @@ struct run_options {
 result<job_doc> enqueue_run(const resource_store& resources, const std::string& account,
                             const std::string& flow_id, const std::string& job_id,
                             const run_options& options, std::int64_t now_ms);
+
+/// A flow's queue once its lease was taken from a holder that died or
+/// stopped: the runs it left (`left`, oldest first: the one to resume, then
+/// its queued ones) ahead of those queued here, each once, none of them
+/// `running`.
+std::deque<std::string> left_runs_first(const std::vector<job_ref>& left, std::deque<std::string> queued,
+                                        const std::string& running);
 
 }  // namespace integrator

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -86,6 +87,14 @@ void until_all_see(const std::vector<const server_process*>& nodes, std::size_t 
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a keeper's beat: doors connected
 }
 
+// Nodes n1, n2 and n3 (with `more` flags), once each sees and reaches the
+// others.
+std::array<std::unique_ptr<server_process>, 3> start_three(cluster_fixture& f, std::vector<std::string> more = {}) {
+  std::array<std::unique_ptr<server_process>, 3> n{f.node("n1", more), f.node("n2", more), f.node("n3", more)};
+  until_all_see({n[0].get(), n[1].get(), n[2].get()}, 3);
+  return n;
+}
+
 // A flow on `node` from the test peer's paged source (`total` records in
 // pages of `size`) to its sink `sink`; its id.
 std::string peer_flow(const server_process& node, const std::string& token, const test_http_server& peer,
@@ -160,10 +169,7 @@ std::string lease_holder(const server_process& node, const std::string& flow) {
 BOOST_FIXTURE_TEST_SUITE(cluster, cluster_fixture)
 
 BOOST_AUTO_TEST_CASE(runs_of_one_flow_sent_to_every_node_run_one_at_a_time_in_order) {
-  auto n1 = node("n1");
-  auto n2 = node("n2");
-  auto n3 = node("n3");
-  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto [n1, n2, n3] = start_three(*this);
   auto token = n1->initial_token();
   test_http_server peer;
   auto flow = peer_flow(*n1, token, peer, 20, 10, "rr");
@@ -185,10 +191,7 @@ BOOST_AUTO_TEST_CASE(runs_of_one_flow_sent_to_every_node_run_one_at_a_time_in_or
 
 BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_last_committed_page) {
   std::vector<std::string> timeout{"--node-timeout", "2"};
-  auto n1 = node("n1", timeout);
-  auto n2 = node("n2", timeout);
-  auto n3 = node("n3", timeout);
-  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto [n1, n2, n3] = start_three(*this, timeout);
   auto token = n1->initial_token();
   test_http_server peer;
   // 3,000 records in pages of 100, each POST 2 ms late: several seconds.
@@ -276,10 +279,7 @@ BOOST_AUTO_TEST_CASE(nodes_stopped_with_sigterm_hand_their_running_job_on_twice_
 }
 
 BOOST_AUTO_TEST_CASE(an_accounts_calls_spread_over_the_nodes_share_one_bucket) {
-  auto n1 = node("n1");
-  auto n2 = node("n2");
-  auto n3 = node("n3");
-  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto [n1, n2, n3] = start_three(*this);
   auto token = n1->initial_token();
   std::vector<const server_process*> nodes{n1.get(), n2.get(), n3.get()};
   std::vector<std::unique_ptr<http_client>> clients;
@@ -306,10 +306,7 @@ BOOST_AUTO_TEST_CASE(an_accounts_calls_spread_over_the_nodes_share_one_bucket) {
 
 BOOST_AUTO_TEST_CASE(every_201_is_in_the_store_after_a_node_is_killed_during_2000_concurrent_posts) {
   std::vector<std::string> roomy{"--rate-bucket-size", "100000", "--rate-fill-rate", "100000"};
-  auto n1 = node("n1", roomy);
-  auto n2 = node("n2", roomy);
-  auto n3 = node("n3", roomy);
-  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto [n1, n2, n3] = start_three(*this, roomy);
   auto token = n1->initial_token();
   std::vector<const server_process*> nodes{n1.get(), n2.get(), n3.get()};
   std::mutex mutex;
@@ -355,10 +352,7 @@ BOOST_AUTO_TEST_CASE(every_201_is_in_the_store_after_a_node_is_killed_during_200
 
 BOOST_AUTO_TEST_CASE(a_schedule_fires_once_per_slot_across_the_nodes_and_a_nodes_death) {
   std::vector<std::string> timeout{"--node-timeout", "2"};
-  auto n1 = node("n1", timeout);
-  auto n2 = node("n2", timeout);
-  auto n3 = node("n3", timeout);
-  until_all_see({n1.get(), n2.get(), n3.get()}, 3);
+  auto [n1, n2, n3] = start_three(*this, timeout);
   auto token = n1->initial_token();
   test_http_server peer;
   auto flow = peer_flow(*n1, token, peer, 3, 10, "cron", R"(,"schedule":"? * * * * *")");
