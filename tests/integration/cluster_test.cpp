@@ -169,7 +169,8 @@ std::string lease_holder(const server_process& node, const std::string& flow) {
 BOOST_FIXTURE_TEST_SUITE(cluster, cluster_fixture)
 
 BOOST_AUTO_TEST_CASE(runs_of_one_flow_sent_to_every_node_run_one_at_a_time_in_order) {
-  auto [n1, n2, n3] = start_three(*this);
+  auto three = start_three(*this);  // (clang does not let lambdas capture structured bindings)
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
   auto token = n1->initial_token();
   test_http_server peer;
   auto flow = peer_flow(*n1, token, peer, 20, 10, "rr");
@@ -191,7 +192,8 @@ BOOST_AUTO_TEST_CASE(runs_of_one_flow_sent_to_every_node_run_one_at_a_time_in_or
 
 BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_last_committed_page) {
   std::vector<std::string> timeout{"--node-timeout", "2"};
-  auto [n1, n2, n3] = start_three(*this, timeout);
+  auto three = start_three(*this, timeout);  // (clang does not let lambdas capture structured bindings)
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
   auto token = n1->initial_token();
   test_http_server peer;
   // 3,000 records in pages of 100, each POST 2 ms late: several seconds.
@@ -279,7 +281,8 @@ BOOST_AUTO_TEST_CASE(nodes_stopped_with_sigterm_hand_their_running_job_on_twice_
 }
 
 BOOST_AUTO_TEST_CASE(an_accounts_calls_spread_over_the_nodes_share_one_bucket) {
-  auto [n1, n2, n3] = start_three(*this);
+  auto three = start_three(*this);  // (clang does not let lambdas capture structured bindings)
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
   auto token = n1->initial_token();
   std::vector<const server_process*> nodes{n1.get(), n2.get(), n3.get()};
   std::vector<std::unique_ptr<http_client>> clients;
@@ -306,7 +309,8 @@ BOOST_AUTO_TEST_CASE(an_accounts_calls_spread_over_the_nodes_share_one_bucket) {
 
 BOOST_AUTO_TEST_CASE(every_201_is_in_the_store_after_a_node_is_killed_during_2000_concurrent_posts) {
   std::vector<std::string> roomy{"--rate-bucket-size", "100000", "--rate-fill-rate", "100000"};
-  auto [n1, n2, n3] = start_three(*this, roomy);
+  auto three = start_three(*this, roomy);  // (clang does not let lambdas capture structured bindings)
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
   auto token = n1->initial_token();
   std::vector<const server_process*> nodes{n1.get(), n2.get(), n3.get()};
   std::mutex mutex;
@@ -352,7 +356,8 @@ BOOST_AUTO_TEST_CASE(every_201_is_in_the_store_after_a_node_is_killed_during_200
 
 BOOST_AUTO_TEST_CASE(a_schedule_fires_once_per_slot_across_the_nodes_and_a_nodes_death) {
   std::vector<std::string> timeout{"--node-timeout", "2"};
-  auto [n1, n2, n3] = start_three(*this, timeout);
+  auto three = start_three(*this, timeout);  // (clang does not let lambdas capture structured bindings)
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
   auto token = n1->initial_token();
   test_http_server peer;
   auto flow = peer_flow(*n1, token, peer, 3, 10, "cron", R"(,"schedule":"? * * * * *")");
