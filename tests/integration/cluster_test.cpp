@@ -357,7 +357,7 @@ BOOST_AUTO_TEST_CASE(every_201_is_in_the_store_after_a_node_is_killed_during_200
 BOOST_AUTO_TEST_CASE(a_schedule_fires_once_per_slot_across_the_nodes_and_a_nodes_death) {
   std::vector<std::string> timeout{"--node-timeout", "2"};
   auto three = start_three(*this, timeout);  // (clang does not let lambdas capture structured bindings)
-  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
+  auto &n1 = three[0], &n3 = three[2];
   auto token = n1->initial_token();
   test_http_server peer;
   auto flow = peer_flow(*n1, token, peer, 3, 10, "cron", R"(,"schedule":"? * * * * *")");
