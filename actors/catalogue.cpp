@@ -39,6 +39,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<preview_request>("integrator.preview_request");
   cfg.add_message_type<engine_actor>("integrator.engine_actor");
   cfg.add_message_type<node_door_actor>("integrator.node_door_actor");
+  cfg.add_message_type<stage_placement>("integrator.stage_placement");
+  cfg.add_message_type<import_stage_actor>("integrator.import_stage_actor");
 }
 
 }  // namespace integrator

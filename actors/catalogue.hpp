@@ -72,6 +72,7 @@ using hello_atom = caf::atom_constant<caf::atom("hello")>;  ///< a node introduc
 using lease_atom = caf::atom_constant<caf::atom("lease")>;  ///< a flow's lease: claim it, or who holds it
 using release_atom = caf::atom_constant<caf::atom("release")>;  ///< give a lease up
 using adopt_atom = caf::atom_constant<caf::atom("adopt")>;  ///< take up what a lease's last holder left
+using place_atom = caf::atom_constant<caf::atom("place")>;  ///< a job's stage to run on another node
 using reload_atom = caf::atom_constant<caf::atom("reload")>;  ///< another node changed what we keep in memory
 
 // -- message types ------------------------------------------------------------

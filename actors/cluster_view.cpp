@@ -19,6 +19,16 @@ node_door_actor cluster_view::door_for(const std::string& key) const {
   return it == doors_.end() ? node_door_actor{} : it->second;
 }
 
+node_door_actor cluster_view::door_elsewhere(const std::string& key) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  std::vector<std::string> others;
+  for (const auto& id : live_)
+    if (id != self_ && doors_.count(id))
+      others.push_back(id);
+  auto owner = rendezvous_owner(key, others);
+  return owner.empty() ? node_door_actor{} : doors_.at(owner);
+}
+
 node_door_actor cluster_view::door_of(const std::string& id) const {
   std::lock_guard<std::mutex> guard(mutex_);
   auto it = doors_.find(id);

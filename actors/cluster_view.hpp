@@ -6,6 +6,8 @@
 // lease in the store stays the authority on who runs it (a view may be a
 // second old).
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -30,6 +32,16 @@ public:
   /// lease decides).
   node_door_actor door_for(const std::string& key) const;
 
+  /// Where a stage of this node's job goes when imports are spread: a
+  /// peer's door by rendezvous hashing of `key` over the other live nodes
+  /// this node holds a door of; nullptr when there is none.
+  node_door_actor door_elsewhere(const std::string& key) const;
+
+  /// Import stages this node has run for jobs of other nodes (counted as
+  /// they start), for the operator's view of the cluster.
+  void hosted_stage() { ++hosted_stages_; }
+  std::int64_t hosted_stages() const { return hosted_stages_.load(); }
+
   /// The door of node `id`, nullptr when this node holds none.
   node_door_actor door_of(const std::string& id) const;
 
@@ -47,6 +59,7 @@ private:
   std::vector<std::string> live_;
   std::map<std::string, node_door_actor> doors_;
   std::map<std::string, node_door_actor> introduced_;
+  std::atomic<std::int64_t> hosted_stages_{0};
 };
 
 }  // namespace integrator

@@ -8,12 +8,14 @@
 #include <deque>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "actors/catalogue.hpp"
 #include "actors/cluster_view.hpp"
 #include "core/engine/ownership.hpp"
 #include "actors/engine_store.hpp"
 #include "actors/flow_runner.hpp"
+#include "actors/stages.hpp"
 #include "actors/user_code_call.hpp"
 #include "core/api/engine_operations.hpp"
 #include "core/engine/wrappers.hpp"
@@ -50,6 +52,9 @@ struct engine_state {
   };
   std::map<std::uint64_t, code_call> code_calls;
   std::uint64_t next_call = 0;
+  /// Import stages run here for other nodes' jobs (stage_placement): they
+  /// stop with the engine, and their jobs resume (job_runner).
+  std::shared_ptr<std::set<caf::actor_addr>> hosted = std::make_shared<std::set<caf::actor_addr>>();
   static inline const char* name = "engine";
 };
 
@@ -184,7 +189,15 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
   st.services = std::move(services);
   st.store = spawn_engine_store(self->system(), st.services);
   self->link_to(st.store);
+  // Stages hosted for other nodes' jobs stop with the engine, for the reason
+  // a lost connection gives: their jobs resume elsewhere (job_runner.cpp).
+  self->attach_functor([hosted = st.hosted](const caf::error&) {
+    for (const auto& stage : *hosted)
+      caf::anon_send_exit(stage, caf::exit_reason::remote_link_unreachable);
+  });
   self->set_down_handler([=](caf::down_msg& msg) {
+    if (self->state.hosted->erase(msg.source) > 0)
+      return;
     auto& flows = self->state.flows;
     for (auto it = flows.begin(); it != flows.end(); ++it)
       if (it->second.actor.address() == msg.source) {
@@ -253,6 +266,17 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       run_on_flow(self, job.account, job.flow_id, job.job_id, placed);
     },
     [=](caf::ok_atom) { return true; },
+    [=](place_atom, const stage_placement& placed) -> caf::result<import_stage_actor> {
+      auto& st = self->state;
+      auto stage = host_import_stage(self->system(), st.services, placed);
+      if (!stage)
+        return caf::make_error(caf::sec::runtime_error, stage.error().message);
+      self->monitor(*stage);
+      st.hosted->insert(stage->address());
+      if (st.services->cluster)
+        st.services->cluster->hosted_stage();
+      return *stage;
+    },
     [=](idle_atom, const std::string& account, const std::string& flow_id, std::uint64_t received) {
       auto& flows = self->state.flows;
       auto it = flows.find(account + flow_id);

@@ -86,6 +86,9 @@ using flow_actor = caf::typed_actor<
   caf::reacts_to<run_atom, std::string>,
   // cluster: ask for the flow's lease again (it was not to be had)
   caf::reacts_to<lease_atom>,
+  // job id: the running job lost a stage on another node; run it again
+  // first (it resumes from its checkpoint)
+  caf::reacts_to<resume_atom, std::string>,
   // the engine has forgotten this flow: quit
   caf::reacts_to<idle_atom>,
   // flow id: a run of it to queue after a completed run (_runNextFlowIds)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <map>
 
 #include "actors/cluster_view.hpp"
 #include "actors/job_runner.hpp"
@@ -30,10 +31,14 @@ struct flow_state {
   std::optional<lease_fence> lease;
   bool claiming = false;  ///< asking for the lease (and taking over after)
   bool adopt = false;     ///< once held, take up what its last holder left
+  std::map<std::string, int> resumed;  ///< job id → times run again after losing a stage
   static inline const char* name = "flow";
 };
 
 using flow_ptr = flow_actor::stateful_pointer<flow_state>;
+
+/// How often a job that lost a stage on another node is run again.
+constexpr int max_resumes = 3;
 
 void start_next(flow_ptr self);
 
@@ -162,6 +167,23 @@ flow_actor::behavior_type flow_impl(flow_ptr self, std::shared_ptr<const node_se
       if (st.running && self->current_sender() == st.running.address())
         st.lease.reset();
       start_next(self);
+    },
+    [=](resume_atom, const std::string& job_id) {
+      // From the running job, which stops next: it goes on first, a few
+      // times at most (a node that keeps failing its stages must not hold
+      // the flow forever).
+      auto& st = self->state;
+      if (!st.running || self->current_sender() != st.running.address())
+        return;
+      if (++st.resumed[job_id] <= max_resumes) {
+        st.queue.push_front(job_id);
+        return;
+      }
+      st.resumed.erase(job_id);
+      self->request(st.store, caf::infinite, fail_atom::value, st.account, job_id,
+                    "lost a step on another node " + std::to_string(max_resumes + 1)
+                      + " times; run the flow again")
+        .then([](const api_error&) {});
     },
     [=](idle_atom) {
       // The engine has forgotten us, so nothing more can come.

@@ -196,8 +196,13 @@ void process_next(import_ptr self) {
 import_stage_actor::behavior_type import_impl(import_ptr self,
                                               std::shared_ptr<const node_services> services,
                                               std::shared_ptr<const flow_plan> plan,
-                                              std::size_t processor, stage_links links) {
+                                              std::size_t processor, stage_links links, bool hosted) {
   auto& st = self->state;
+  // Placed here by a job on another node: linked to that job, so each
+  // stops with the other (a lost connection ends both sides' links with
+  // remote_link_unreachable). Locally, the job spawned it linked.
+  if (hosted)
+    self->link_to(links.job);
   st.services = std::move(services);
   st.plan = std::move(plan);
   st.step = &st.plan->processors[processor];
@@ -251,7 +256,24 @@ import_stage_actor spawn_import_stage(caf::local_actor* parent,
                                       stage_links links) {
   bool detach = services->detach && plan->isolate_stages;
   return spawn_linked_work(parent, detach, import_impl, std::move(services), std::move(plan), processor,
-                           std::move(links));
+                           std::move(links), false);
+}
+
+result<import_stage_actor> host_import_stage(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                                             const stage_placement& placed) {
+  auto job = job_doc::from_json(placed.job);
+  if (!job)
+    return make_api_error(error_code::invalid_flow, "the placed stage's job is not readable");
+  std::size_t first_station = 0;
+  auto plan = flow_plan::for_job(placed.spec, *job, placed.plan_now, first_station);
+  if (!plan)
+    return plan.error();
+  if (placed.processor >= plan->processors.size())
+    return make_api_error(error_code::invalid_flow, "the placed stage's flow has no such step");
+  auto shared = std::make_shared<const flow_plan>(std::move(*plan));
+  bool detach = services->detach && shared->isolate_stages;
+  return spawn_work(sys, detach, import_impl, std::move(services), std::move(shared),
+                    static_cast<std::size_t>(placed.processor), placed.links, true);
 }
 
 }  // namespace integrator

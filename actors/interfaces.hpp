@@ -11,6 +11,7 @@
 #include <string>
 
 #include "actors/catalogue.hpp"
+#include "actors/stage_links.hpp"
 
 namespace integrator {
 
@@ -106,7 +107,10 @@ using engine_actor = caf::typed_actor<
   caf::reacts_to<chain_atom, std::string, std::string>,
   // account, flow, runs it was sent: a flow actor with nothing left to do
   // asks to stop; it may only if no run is on its way to it
-  caf::reacts_to<idle_atom, std::string, std::string, std::uint64_t>>;
+  caf::reacts_to<idle_atom, std::string, std::string, std::uint64_t>,
+  // cluster: another node's job asks this node to run one of its import
+  // stages → the stage, which the job links to
+  caf::replies_to<place_atom, stage_placement>::with<import_stage_actor>>;
 
 /// A cluster node's door (cluster/node_door.hpp): the one actor a node
 /// publishes to the others, over TLS. Behind it are the node's engine and
@@ -124,7 +128,9 @@ using node_door_actor = caf::typed_actor<
   caf::replies_to<cancel_request>::with<api_reply>,
   // account id → 0 when its bucket here (its home) has a token for one
   // more call, else the seconds to wait (429's Retry-After)
-  caf::replies_to<take_atom, std::string>::with<std::int64_t>>;
+  caf::replies_to<take_atom, std::string>::with<std::int64_t>,
+  // a job on another node asks this one to run one of its import stages
+  caf::replies_to<place_atom, stage_placement>::with<import_stage_actor>>;
 
 /// The HTTP frontend's door into the actors (gateway.hpp): takes a call
 /// with a ticket, sends it on and completes the ticket with the reply.

@@ -2,9 +2,11 @@
 
 #include <caf/all.hpp>
 
+#include <chrono>
 #include <deque>
 #include <iostream>
 
+#include "actors/cluster_view.hpp"
 #include "actors/outbound_reply.hpp"
 #include "actors/page_relay.hpp"
 #include "actors/stages.hpp"
@@ -43,6 +45,9 @@ struct job_state {
   std::int32_t ends_left = 1;    ///< as the line's end: senders yet to end
   bool last_write_out = false;   ///< the finished job's write is out: quit when durable
   std::optional<lease_fence> fence;  ///< cluster: every write only while the flow's lease holds
+  /// When imports are spread over nodes: what a host compiles the plan from.
+  std::shared_ptr<const job_spec> spec;
+  std::int64_t plan_now = 0;  ///< the time the plan was made for (delta windows)
   static inline const char* name = "job";
 };
 
@@ -184,31 +189,79 @@ std::int64_t checkpoint_lag(const node_services& services) {
   return std::int64_t{4} * services.pages_in_flight;
 }
 
-// Spawns the stages of a launched or resumed job.
+void start_line(job_ptr self);
+
+// The node to run the job's import `processor`, when this node spreads imports
+// (spread-imports) and another live node can take it; nullptr otherwise.
+node_door_actor host_for(job_ptr self, std::size_t processor) {
+  auto& st = self->state;
+  if (!st.services->spread_imports || !st.services->cluster || !st.spec)
+    return {};
+  return st.services->cluster->door_elsewhere(st.job_id + "/" + std::to_string(processor));
+}
+
+// Spawns stations `k`-1 down to the first one, each before the one that
+// sends it pages, then the generators. An import stage placed on another
+// node is asked for there (and spawned here when that node does not
+// answer), so the line is built one reply at a time.
+void spawn_stations(job_ptr self, std::size_t k, page_sink_actor downstream, std::int32_t step) {
+  auto& st = self->state;
+  if (k == st.first_station_index) {
+    st.first_station = std::move(downstream);
+    start_line(self);
+    return;
+  }
+  --k;
+  const auto& s = st.plan->stations[k];
+  auto links = links_for(self, s.router ? -1 : --step, downstream);
+  if (k == st.first_station_index) {
+    links.upstreams = st.ends_left;
+    st.ends_left = 1;
+  }
+  if (s.router) {
+    auto stage = keep_stage(self, spawn_router_stage(self, st.services, st.plan, s.index, std::move(links)));
+    spawn_stations(self, k, stage, step);
+    return;
+  }
+  auto spawn_here = [=](stage_links links) {
+    auto& st = self->state;
+    auto stage = keep_stage(self, spawn_import_stage(self, st.services, st.plan, s.index, std::move(links)));
+    spawn_stations(self, k, stage, step);
+  };
+  auto door = host_for(self, s.index);
+  if (!door) {
+    spawn_here(std::move(links));
+    return;
+  }
+  stage_placement placed{*st.spec, st.ledger->flow_job().to_json(), st.plan_now, s.index, links};
+  self->request(door, std::chrono::seconds(3), place_atom::value, std::move(placed))
+    .then(
+      [=](import_stage_actor& stage) {
+        // Linked by the stage itself, as it started.
+        spawn_stations(self, k, keep_stage(self, std::move(stage)), step);
+      },
+      [=](caf::error& e) {
+        std::cerr << "integratord: job " << self->state.job_id << ": its import step could not run on another "
+                  << "node (" << caf::to_string(e) << "); it runs on this one" << std::endl;
+        spawn_here(links);
+      });
+}
+
+// Spawns the stages of a launched or resumed job: the stations from the
+// last to the first (each needs its downstream), then the generators. The
+// first station (or the job) hears every generator end.
 void spawn_line(job_ptr self) {
   auto& st = self->state;
-  bool retry = st.ledger->is_retry();
+  st.ends_left = st.ledger->is_retry() ? 1 : static_cast<std::int32_t>(st.plan->generators.size());
+  spawn_stations(self, st.plan->stations.size(), caf::actor_cast<page_sink_actor>(self),
+                 static_cast<std::int32_t>(st.ledger->steps().size()));
+}
+
+// Once the stations are there: starts the generators (or a retry's replay).
+void start_line(job_ptr self) {
+  auto& st = self->state;
   const auto& stations = st.plan->stations;
-  // Stations from the last to the first: each needs its downstream. The
-  // first one (or the job) hears every generator end.
-  auto upstreams = retry ? 1 : static_cast<std::int32_t>(st.plan->generators.size());
-  st.ends_left = upstreams;
-  auto downstream = caf::actor_cast<page_sink_actor>(self);
-  auto step = static_cast<std::int32_t>(st.ledger->steps().size());
-  for (std::size_t k = stations.size(); k-- > st.first_station_index;) {
-    const auto& s = stations[k];
-    auto links = links_for(self, s.router ? -1 : --step, downstream);
-    if (k == st.first_station_index) {
-      links.upstreams = upstreams;
-      st.ends_left = 1;
-    }
-    downstream = s.router ? page_sink_actor{keep_stage(
-                              self, spawn_router_stage(self, st.services, st.plan, s.index, std::move(links)))}
-                          : page_sink_actor{keep_stage(
-                              self, spawn_import_stage(self, st.services, st.plan, s.index, std::move(links)))};
-  }
-  st.first_station = downstream;
-  if (retry) {
+  if (st.ledger->is_retry()) {
     // The stored records replace the export: step -1 in reports. Records
     // an export's user code failed go through it again.
     auto page_size = st.plan->generators.empty() ? std::size_t{1000} : st.plan->generators[0].page_size;
@@ -236,6 +289,7 @@ void spawn_line(job_ptr self) {
 // Creates the child jobs, marks everything running, spawns the stages.
 void launch(job_ptr self, const std::string& digest, std::int64_t plan_now) {
   auto& st = self->state;
+  st.plan_now = plan_now;
   st.ledger->launch(*st.plan, st.first_station_index, wall_clock_ms());
   st.ledger->keep_checkpoint(digest, plan_now, st.plan->generators.size(),
                              checkpoint_lag(*st.services));
@@ -279,6 +333,7 @@ void resume(job_ptr self, const job_doc& job, const job_spec& spec, const std::s
     return;
   }
   st.plan = std::make_shared<const flow_plan>(std::move(*plan));
+  st.plan_now = saved->plan_now;
   if (!st.ledger->resume(*st.plan, st.first_station_index, *saved, checkpoint_lag(*st.services),
                          resend_bound(*st.plan, *st.services), wall_clock_ms())) {
     cannot("its checkpoint does not fit the flow");
@@ -360,6 +415,8 @@ void begin(job_ptr self) {
     fail(self, error.message, error_code::invalid_flow);
     return;
   }
+  if (st.services->spread_imports && st.services->cluster)
+    st.spec = std::make_shared<const job_spec>(spec);
   if (resuming) {
     resume(self, *job, spec, *st.loaded_checkpoint);
     return;
@@ -392,6 +449,16 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
     bool from_stage = std::find(st.stages.begin(), st.stages.end(), msg.source) != st.stages.end();
     if (!from_stage) {
       self->quit(msg.reason);
+      return;
+    }
+    if (msg.reason == caf::exit_reason::remote_link_unreachable && st.ledger && !st.ledger->finishing()) {
+      // A stage on another node is gone with its node (dead, or stopping):
+      // the job stops without another write and its flow runs it again,
+      // from its last checkpoint, on the nodes there are now.
+      std::cerr << "integratord: job " << st.job_id << ": a step it ran on another node was lost with that node; "
+                << "it resumes from its last checkpoint" << std::endl;
+      self->send(st.flow, resume_atom::value, st.job_id);
+      self->quit(caf::exit_reason::user_shutdown);
       return;
     }
     if (msg.reason && msg.reason != caf::exit_reason::user_shutdown && st.ledger

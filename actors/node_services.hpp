@@ -33,6 +33,10 @@ struct node_services {
   /// In a cluster, where flows and buckets belong (rendezvous over the live
   /// nodes) and the doors to reach them; nullptr alone.
   std::shared_ptr<cluster_view> cluster;
+  /// In a cluster: run each job's import steps on other nodes (rendezvous
+  /// over the others by job and step), to take their outbound work off the
+  /// node that runs the export (setting spread-imports).
+  bool spread_imports = false;
   /// A view of `store` that never blocks (store_would_block instead), for
   /// reads on the cooperative scheduler; nullptr sends every read to the
   /// detached shard workers.

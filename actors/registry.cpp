@@ -25,7 +25,8 @@ account_store_actor::behavior_type account_store_impl(account_store_actor::point
     [=](load_atom) { return account_book::snapshot(*store); },
     [=](nodes_atom) -> std::string {
       try {
-        return nodes_json(read_nodes(*store), services->node_id, wall_clock_ms(), services->node_timeout_ms);
+        return nodes_json(read_nodes(*store), services->node_id, wall_clock_ms(), services->node_timeout_ms,
+                          services->cluster ? services->cluster->hosted_stages() : 0);
       } catch (const std::exception&) {
         return "";
       }

@@ -14,32 +14,11 @@
 #include <memory>
 
 #include "actors/engine_interfaces.hpp"
+#include "actors/stage_links.hpp"
 #include "actors/node_services.hpp"
 #include "core/engine/flow_plan.hpp"
 
 namespace integrator {
-
-/// Where a stage stands in its job.
-struct stage_links {
-  job_report_actor job;
-  page_sink_actor downstream;  ///< the next processor, or the job after the last
-  std::int32_t step = 0;       ///< index in the job's step list; -1: none
-  std::string job_id;          ///< the step's child job
-  std::string flow_job_id;
-  std::string flow_id;
-  std::string account;         ///< whose job it is (user code calls on its behalf)
-  std::int32_t upstreams = 1;  ///< how many senders end before this stage ends
-
-  /// Fills in which job and flow a report's errors belong to.
-  void stamp(stage_report& r) const {
-    r.step = step;
-    for (auto& e : r.errors) {
-      e.job_id = job_id;
-      e.flow_job_id = flow_job_id;
-      e.flow_id = flow_id;
-    }
-  }
-};
 
 /// Pages records out of one page generator, then sends end_atom
 /// downstream. With `skip`, it sends only end_atom (the run stopped
@@ -83,5 +62,12 @@ import_stage_actor spawn_import_stage(caf::local_actor* parent,
                                       std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t processor,
                                       stage_links links);
+
+/// Runs an import stage that a job on another node placed here: compiles
+/// the job's plan on this node (its outbound client, its script workers)
+/// and spawns the stage unlinked (the job links to it across the nodes).
+/// Fails when the placement does not make a plan with that processor.
+result<import_stage_actor> host_import_stage(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                                             const stage_placement& placed);
 
 }  // namespace integrator

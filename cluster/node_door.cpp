@@ -32,6 +32,12 @@ node_door_actor::behavior_type door_impl(node_door_actor::pointer self, std::str
         return api_reply::fail(make_api_error(error_code::unavailable, "The engine is restarting"));
       return self->delegate(engine, cancel);
     },
+    [=](place_atom, const stage_placement& placed) -> caf::result<import_stage_actor> {
+      auto engine = directory->engine();
+      if (!engine)  // the asking job runs the stage itself
+        return caf::make_error(caf::sec::request_receiver_down);
+      return self->delegate(engine, place_atom::value, placed);
+    },
     [=](take_atom, const std::string& account) -> caf::result<std::int64_t> {
       auto registry = directory->registry();
       if (!registry)  // the asking node falls back on its own bucket

@@ -175,6 +175,7 @@ int run(const server_config& cfg) {
   services->node_timeout_ms = cluster.node_timeout_ms;
   if (cluster.enabled())
     services->cluster = std::make_shared<cluster_view>(cluster.node_id);
+  services->spread_imports = cfg.spread_imports;
 
   int rc = 0;
   node_record me;  // this node's membership row, in a cluster

@@ -80,6 +80,8 @@ const std::vector<setting>& settings() {
     {"node-timeout", "SECONDS   a node without a heartbeat this long is dead [10]",
      number(&server_config::node_timeout, 2, 3600)},
     {"node-id", "ID   this node's id in the cluster [random at each start]", text(&server_config::node_id)},
+    {"spread-imports", "BOOL   run the import steps of this node's jobs on other nodes of the cluster [false]",
+     flag(&server_config::spread_imports)},
     {"listen", "HOST:PORT   address to serve on; port 0 picks one [127.0.0.1:8080]",
      text(&server_config::listen)},
     {"tls-cert", "FILE   PEM certificate chain: serve the API over HTTPS (TLS 1.2+) [plain HTTP]",
@@ -261,6 +263,10 @@ bool load_server_config(const std::vector<std::string>& args,
       return false;
   if (out.tls_cert.empty() != out.tls_key.empty()) {
     error = "tls-cert and tls-key go together: give both, or neither for plain HTTP";
+    return false;
+  }
+  if (out.spread_imports && out.cluster_listen.empty()) {
+    error = "spread-imports needs cluster-listen: a node alone has no other node to run imports on";
     return false;
   }
   if (!out.cluster_listen.empty()) {

@@ -34,6 +34,8 @@ struct server_config {
   std::uint32_t node_timeout = 10;
   /// This node's id in the cluster; empty: a random one at each start.
   std::string node_id;
+  /// Run the import steps of this node's jobs on the cluster's other nodes.
+  bool spread_imports = false;
   /// HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:8080";
   /// PEM certificate chain and key: when both are set the API is served

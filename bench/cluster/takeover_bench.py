@@ -11,13 +11,17 @@ sink (it counts every record, and each duplicate):
             third of the records: seconds from the kill until records that
             node could not have sent reach the sink (its job resumed on a
             survivor), the whole run's seconds, and the records sent twice
-            against what the job says may have been.
+            against what the job says may have been;
+  spread    a three-node cluster whose nodes run their jobs' imports on
+            another node (spread-imports): every page crosses from the
+            export's node to the import's over CAF (TLS) and its origin
+            comes back; undisturbed, then with the import's node killed.
 
 The flow: pages of 1,000 six-field records, the 6-field mapping, import
 batchSize 1,000 (bench/flow_bench.py's "batched"). Node timeouts: the
 default 10 s, and 3 s.
 
-usage: bench/cluster/takeover_bench.py [--records N] [--timeouts 10,3]
+usage: bench/cluster/takeover_bench.py [--records N] [--timeouts 10,3] [--only spread]
 """
 import argparse
 import json
@@ -38,14 +42,14 @@ BUILD = os.path.join(ROOT, "build")
 class Node:
     """An integratord on `conninfo`; in a cluster when `certs` is given."""
 
-    def __init__(self, work, name, conninfo, certs=None, timeout=10, folder=None):
+    def __init__(self, work, name, conninfo, certs=None, timeout=10, folder=None, extra=()):
         self.name, self.dir = name, os.path.join(work, folder or name)
         args = [os.path.join(BUILD, "integratord"), "--data-dir", self.dir, "--listen", "127.0.0.1:0",
                 "--postgres", conninfo]
         if certs:
             args += ["--cluster-listen", "127.0.0.1:0", "--cluster-cert", f"{certs}/{name}.pem",
                      "--cluster-key", f"{certs}/{name}.key", "--cluster-ca", f"{certs}/ca.pem",
-                     "--node-id", name, "--node-timeout", str(timeout)]
+                     "--node-id", name, "--node-timeout", str(timeout), *extra]
         self.log = open(self.dir + ".log", "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         self.url = "http://" + wait_for(os.path.join(self.dir, "endpoint"))
@@ -75,6 +79,11 @@ class Api:
 
 def stats(peer):
     return call("GET", peer.url + "/stats")
+
+
+def hosted(node):
+    """Import stages `node` ran for other nodes' jobs."""
+    return call("GET", node.url + "/admin/v1/cluster/nodes", node.operator)["stagesHosted"]
 
 
 def run(api, peer, flow, records, kill=None):
@@ -112,6 +121,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=300000)
     ap.add_argument("--timeouts", default="10,3")
+    ap.add_argument("--only", choices=["spread"], help="the single node and the spread cluster only")
     args = ap.parse_args()
     subprocess.run(["bash", os.path.join(ROOT, "scripts/build.sh")], check=True, stdout=subprocess.DEVNULL)
     work = tempfile.mkdtemp(prefix="integrator-takeover.")
@@ -137,36 +147,58 @@ def main():
         flow = make_flow(api, peer.url, "batched")
         rows.append(("single node, PostgreSQL", run(api, peer, flow, args.records)))
         single.stop()
-        for timeout in [int(t) for t in args.timeouts.split(",")]:
-            conninfo = schema(f"cluster{timeout}")
+        def cluster(tag, timeout, extra=()):
+            conninfo = schema(f"cluster{tag}")
             members = {}
             for name in ("n1", "n2", "n3"):
-                members[name] = Node(work, name, conninfo, certs, timeout, folder=f"{name}-t{timeout}")
+                members[name] = Node(work, name, conninfo, certs, timeout, folder=f"{name}-{tag}", extra=extra)
                 nodes.append(members[name])
             time.sleep(2.5)  # beats: every node sees and reaches the others
             api = Api(members["n1"], account(members["n1"]))
-            flow = make_flow(api, peer.url, "batched")
+            return members, api, make_flow(api, peer.url, "batched")
 
-            def holder(flow_id):
-                leases = call("GET", members["n1"].url + "/admin/v1/cluster/leases", members["n1"].operator)
-                for lease in leases["leases"]:
-                    if lease["name"].endswith(flow_id) and lease["owner"]:
-                        return lease["owner"]
-                return None
+        def holder(members, flow_id):
+            leases = call("GET", members["n1"].url + "/admin/v1/cluster/leases", members["n1"].operator)
+            for lease in leases["leases"]:
+                if lease["name"].endswith(flow_id) and lease["owner"]:
+                    return lease["owner"]
+            return None
 
-            if timeout == int(args.timeouts.split(",")[0]):
-                rows.append(("3-node cluster, undisturbed", run(api, peer, flow, args.records)))
-
+        def killer(members, api, pick):
             def kill(flow_id):
-                name = holder(flow_id)
+                name = pick(flow_id)
                 members[name].proc.kill()
                 members[name].proc.wait()
-                return name, Api(members["n2" if name == "n1" else "n1"], api.token)
+                return name, Api(members[next(n for n in members if n != name and members[n].proc.poll() is None)],
+                                 api.token)
+            return kill
 
-            rows.append((f"3-node cluster, kill -9 of the running node, node timeout {timeout} s",
-                         run(api, peer, flow, args.records, kill)))
-            for m in members.values():
-                m.stop()
+        if args.only != "spread":
+            for timeout in [int(t) for t in args.timeouts.split(",")]:
+                members, api, flow = cluster(f"t{timeout}", timeout)
+                if timeout == int(args.timeouts.split(",")[0]):
+                    rows.append(("3-node cluster, undisturbed", run(api, peer, flow, args.records)))
+                rows.append((f"3-node cluster, kill -9 of the running node, node timeout {timeout} s",
+                             run(api, peer, flow, args.records,
+                                 killer(members, api, lambda f, m=members: holder(m, f)))))
+                for m in members.values():
+                    m.stop()
+        # Imports on another node than their job's.
+        members, api, flow = cluster("spread", 3, ("--spread-imports", "true"))
+        before = {n: hosted(m) for n, m in members.items()}
+        spread = run(api, peer, flow, args.records)
+        spread["import_on"] = [n for n, m in members.items() if hosted(m) > before[n]]
+        rows.append(("3-node cluster, import on another node", spread))
+
+        def import_node(flow_id):
+            runs_job = holder(members, flow_id)
+            return next(n for n, m in members.items() if n != runs_job and hosted(m) > before[n])
+
+        before = {n: hosted(m) for n, m in members.items()}
+        rows.append(("3-node cluster, import on another node, kill -9 of that node, node timeout 3 s",
+                     run(api, peer, flow, args.records, killer(members, api, import_node))))
+        for m in members.values():
+            m.stop()
     finally:
         for n in nodes:
             n.stop()
@@ -176,11 +208,16 @@ def main():
                        stdout=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{args.records:,} records, pages of 1,000, batched import; flow_peer source and sink\n")
-    print(f"| {'setup':<62} | {'s':>6} | {'rec/s':>8} | {'kill→resume s':>13} | {'dup':>5} | {'≤ stated':>8} | status")
-    print(f"|{'-' * 64}|{'-' * 8}|{'-' * 10}|{'-' * 15}|{'-' * 7}|{'-' * 10}|-------")
+    print(f"| {'setup':<80} | {'s':>6} | {'rec/s':>8} | {'kill→resume s':>13} | {'dup':>5} | {'≤ stated':>8} | status")
+    print(f"|{'-' * 82}|{'-' * 8}|{'-' * 10}|{'-' * 15}|{'-' * 7}|{'-' * 10}|-------")
     for name, r in rows:
-        print(f"| {name:<62} | {r['seconds']:>6} | {r['records_per_s']:>8,} | {str(r.get('resumed_s', '')):>13} | "
+        print(f"| {name:<80} | {r['seconds']:>6} | {r['records_per_s']:>8,} | {str(r.get('resumed_s', '')):>13} | "
               f"{r['duplicates']:>5} | {r['possibly_resent']:>8} | {r['status']} ({r['distinct']:,} distinct)")
+    single = rows[0][1]["records_per_s"]
+    for name, r in rows:
+        if name == "3-node cluster, import on another node":
+            print(f"\nimport on another node ({', '.join(r['import_on'])}): {r['records_per_s'] / single:.2f} "
+                  "of the single node's records/s (target 0.7)")
     os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
     path = os.path.join(ROOT, "bench/results", "takeover-" + time.strftime("%Y-%m-%dT%H-%M-%SZ", time.gmtime()) + ".json")
     with open(path, "w") as f:

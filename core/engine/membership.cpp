@@ -71,7 +71,7 @@ std::vector<std::string> live_node_ids(const std::vector<node_record>& nodes, st
 }
 
 std::string nodes_json(const std::vector<node_record>& nodes, const std::string& self, std::int64_t now_ms,
-                       std::int64_t timeout_ms) {
+                       std::int64_t timeout_ms, std::int64_t stages_hosted) {
   json::array rows;
   for (const auto& n : nodes)
     rows.push_back(json::object{{"_id", n.id},
@@ -81,7 +81,7 @@ std::string nodes_json(const std::vector<node_record>& nodes, const std::string&
                                 {"heartbeatAt", format_iso_ms(n.heartbeat_ms)},
                                 {"alive", now_ms - n.heartbeat_ms <= timeout_ms},
                                 {"leaving", n.leaving}});
-  return json::serialize(json::object{{"self", self}, {"nodes", std::move(rows)}});
+  return json::serialize(json::object{{"self", self}, {"stagesHosted", stages_hosted}, {"nodes", std::move(rows)}});
 }
 
 std::optional<node_record> find_node(const std::vector<node_record>& nodes, const std::string& id) {

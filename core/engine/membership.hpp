@@ -42,10 +42,12 @@ std::vector<std::string> live_node_ids(const std::vector<node_record>& nodes, st
 bool is_alive(const std::vector<node_record>& nodes, const std::string& id, std::int64_t now_ms,
               std::int64_t timeout_ms = default_node_timeout_ms);
 
-/// {"self": id, "nodes": [{"_id", "address", "api", "startedAt", "heartbeatAt",
-/// "alive", "leaving"}]}: GET /admin/v1/cluster/nodes.
+/// {"self": id, "stagesHosted": n, "nodes": [{"_id", "address", "api",
+/// "startedAt", "heartbeatAt", "alive", "leaving"}]}: GET
+/// /admin/v1/cluster/nodes; `stages_hosted`: import stages the answering
+/// node has run for other nodes' jobs since it started.
 std::string nodes_json(const std::vector<node_record>& nodes, const std::string& self, std::int64_t now_ms,
-                       std::int64_t timeout_ms = default_node_timeout_ms);
+                       std::int64_t timeout_ms = default_node_timeout_ms, std::int64_t stages_hosted = 0);
 
 /// The row of `id`, if any.
 std::optional<node_record> find_node(const std::vector<node_record>& nodes, const std::string& id);

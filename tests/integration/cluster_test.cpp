@@ -164,6 +164,13 @@ std::string lease_holder(const server_process& node, const std::string& flow) {
   return "";
 }
 
+// Import stages `node` has run for other nodes' jobs.
+std::int64_t stages_hosted(const server_process& node) {
+  auto r = call(node, node.operator_token(), "GET", "/admin/v1/cluster/nodes");
+  BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+  return r.json().at("stagesHosted").as_int64();
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(cluster, cluster_fixture)
@@ -501,6 +508,106 @@ BOOST_AUTO_TEST_CASE(a_node_that_joins_or_stops_leaves_a_running_job_of_another_
   BOOST_TEST(final_status(second) == "completed");
   // Each run once: n2 neither ran the queued job nor ended the running one.
   BOOST_TEST(peer.sink("slow").size() == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(imports_spread_to_other_nodes_get_every_record_once_and_mapped) {
+  auto three = start_three(*this, {"--spread-imports", "true"});
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
+  auto token = n1->initial_token();
+  test_http_server peer;
+  auto make = [&](const std::string& collection, const std::string& body) {
+    auto r = call(*n1, token, "POST", "/v1/" + collection, body);
+    BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
+    return std::string(r.json().at("_id").as_string());
+  };
+  auto conn = make("connections", R"({"type":"http","name":"peer","http":{"baseURI":")" + peer.base_url() + R"("}})");
+  auto exp = make("exports", R"({"name":"src","adaptorType":"HTTPExport","_connectionId":")" + conn
+                               + R"(","http":{"relativeURI":"/source/page?total=2000&size=100&page={{export.http.paging.page}}",)"
+                               + R"("response":{"resourcePath":"items"},"paging":{"method":"page"}}})");
+  // Two imports, each mapping its own fields: pages cross from the export's
+  // node to the first import's, from there to the second's, and back.
+  auto a = make("imports", R"({"name":"a","adaptorType":"HTTPImport","_connectionId":")" + conn
+                             + R"(","http":{"method":["POST"],"relativeURI":["/sink/spread-a"]},)"
+                             + R"("mapping":{"fields":[{"extract":"id","generate":"key"},{"extract":"name","generate":"who"}]}})");
+  auto b = make("imports", R"({"name":"b","adaptorType":"HTTPImport","_connectionId":")" + conn
+                             + R"(","http":{"method":["POST"],"relativeURI":["/sink/spread-b"]},)"
+                             + R"("mapping":{"fields":[{"extract":"id","generate":"key"},{"extract":"email","generate":"mail"}]}})");
+  auto flow = make("flows", R"({"name":"spread","pageGenerators":[{"_exportId":")" + exp
+                              + R"("}],"pageProcessors":[{"type":"import","_importId":")" + a
+                              + R"("},{"type":"import","_importId":")" + b + R"("}]})");
+  // Slow enough that the flow's lease names the node running it meanwhile.
+  peer.inject({.method = "POST", .path_prefix = "/sink/spread-a", .times = 1000000, .status = 200, .delay_ms = 1});
+  auto job = run_flow(*n2, token, flow);
+  std::string holder;
+  for (int i = 0; i < 200 && holder.empty(); ++i) {
+    holder = lease_holder(*n1, flow);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto j = final_job(*n3, token, job, 60);
+  BOOST_TEST(text(j, "status") == "completed", boost::json::serialize(j));
+  BOOST_TEST(number(j, "numError") == 0);
+  // Each record once at each sink, as its import mapped it.
+  for (const auto* sink : {"spread-a", "spread-b"}) {
+    std::map<std::int64_t, boost::json::object> got;
+    for (const auto& e : peer.sink(sink)) {
+      const auto& r = e.record.as_object();
+      BOOST_TEST(r.size() == 2u, sink << ": " << boost::json::serialize(r));
+      BOOST_TEST(got.emplace(r.at("key").as_int64(), r).second, sink << ": sent twice");
+    }
+    BOOST_TEST(got.size() == 2000u, sink);
+    for (const auto& [key, r] : got) {
+      if (std::string(sink) == "spread-a")
+        BOOST_TEST(text(r, "who") == "name-" + std::to_string(key));
+      else
+        BOOST_TEST(text(r, "mail") == "user-" + std::to_string(key) + "@example.com");
+    }
+  }
+  // Both imports ran on nodes other than the one running the job.
+  std::map<std::string, const server_process*> by_name{{"n1", n1.get()}, {"n2", n2.get()}, {"n3", n3.get()}};
+  BOOST_REQUIRE(by_name.count(holder));
+  std::int64_t elsewhere = 0;
+  for (const auto& [name, n] : by_name)
+    if (name != holder)
+      elsewhere += stages_hosted(*n);
+  BOOST_TEST(stages_hosted(*by_name.at(holder)) == 0);
+  BOOST_TEST(elsewhere == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_whose_import_ran_on_a_killed_node_resumes_from_its_last_committed_page) {
+  auto three = start_three(*this, {"--spread-imports", "true", "--node-timeout", "2"});
+  auto &n1 = three[0], &n2 = three[1], &n3 = three[2];
+  auto token = n1->initial_token();
+  test_http_server peer;
+  peer.inject({.method = "POST", .path_prefix = "/sink/far", .times = 1000000, .status = 200, .delay_ms = 2});
+  auto flow = peer_flow(*n1, token, peer, 3000, 100, "far");
+  auto job = run_flow(*n1, token, flow);
+  for (int i = 0; i < 500 && peer.sink("far").size() < 600; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  BOOST_REQUIRE(peer.sink("far").size() >= 600u);
+  auto sent_before = static_cast<std::int64_t>(peer.sink("far").size());
+  BOOST_REQUIRE(sent_before < 3000);
+  // Kill the node running the job's import (not the job's own node).
+  std::map<std::string, server_process*> by_name{{"n1", n1.get()}, {"n2", n2.get()}, {"n3", n3.get()}};
+  auto holder = lease_holder(*n1, flow);
+  std::string host;
+  for (const auto& [name, n] : by_name)
+    if (name != holder && stages_hosted(*n) > 0)
+      host = name;
+  BOOST_REQUIRE_MESSAGE(!host.empty(), "no node runs the import for " << holder);
+  by_name.at(host)->kill9();
+  auto j = final_job(*by_name.at(holder), token, job, 90);
+  BOOST_TEST(text(j, "status") == "completed", boost::json::serialize(j));
+  BOOST_TEST(number(j, "numSuccess") >= 3000);
+  BOOST_TEST(number(j, "numSuccess") <= 3000 + number(j, "numPossiblyResent"));
+  std::map<std::string, int> seen;
+  for (const auto& e : peer.sink("far"))
+    ++seen[boost::json::serialize(e.record.at("id"))];
+  BOOST_TEST(seen.size() == 3000u);
+  auto resent = static_cast<std::int64_t>(peer.sink("far").size()) - 3000;
+  BOOST_TEST_MESSAGE(resent << " records sent twice; the job says up to " << number(j, "numPossiblyResent"));
+  BOOST_TEST(resent <= number(j, "numPossiblyResent"));
+  // Resumed, not run again from zero.
+  BOOST_TEST(resent < sent_before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
