@@ -234,7 +234,7 @@ void spawn_stations(job_ptr self, std::size_t k, page_sink_actor downstream, std
     return;
   }
   stage_placement placed{*st.spec, st.ledger->flow_job().to_json(), st.plan_now, s.index, links};
-  self->request(door, std::chrono::seconds(3), place_atom::value, std::move(placed))
+  self->request(door, std::chrono::seconds(1), place_atom::value, std::move(placed))
     .then(
       [=](import_stage_actor& stage) {
         // Linked by the stage itself, as it started.

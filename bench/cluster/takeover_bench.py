@@ -22,6 +22,7 @@ batchSize 1,000 (bench/flow_bench.py's "batched"). Node timeouts: the
 default 10 s, and 3 s.
 
 usage: bench/cluster/takeover_bench.py [--records N] [--timeouts 10,3] [--only spread]
+                                      [--rounds 3] [--pages-in-flight 4]
 """
 import argparse
 import json
@@ -37,6 +38,7 @@ from flow_bench import Peer, call, make_flow, wait_for  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILD = os.path.join(ROOT, "build")
+PAGES_IN_FLIGHT = 4  # every node's, single or not (--pages-in-flight)
 
 
 class Node:
@@ -50,6 +52,7 @@ class Node:
             args += ["--cluster-listen", "127.0.0.1:0", "--cluster-cert", f"{certs}/{name}.pem",
                      "--cluster-key", f"{certs}/{name}.key", "--cluster-ca", f"{certs}/ca.pem",
                      "--node-id", name, "--node-timeout", str(timeout), *extra]
+        args += ["--pages-in-flight", str(PAGES_IN_FLIGHT)]
         self.log = open(self.dir + ".log", "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         self.url = "http://" + wait_for(os.path.join(self.dir, "endpoint"))
@@ -122,7 +125,13 @@ def main():
     ap.add_argument("--records", type=int, default=300000)
     ap.add_argument("--timeouts", default="10,3")
     ap.add_argument("--only", choices=["spread"], help="the single node and the spread cluster only")
+    ap.add_argument("--pages-in-flight", type=int, default=4,
+                    help="every node's credit per stage (integratord --pages-in-flight)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of the single node and the spread cluster, alternating (medians)")
     args = ap.parse_args()
+    global PAGES_IN_FLIGHT
+    PAGES_IN_FLIGHT = args.pages_in_flight
     subprocess.run(["bash", os.path.join(ROOT, "scripts/build.sh")], check=True, stdout=subprocess.DEVNULL)
     work = tempfile.mkdtemp(prefix="integrator-takeover.")
     pg = os.path.join(work, "pg")
@@ -143,10 +152,8 @@ def main():
 
         single = Node(work, "single", schema("single"))
         nodes.append(single)
-        api = Api(single, account(single))
-        flow = make_flow(api, peer.url, "batched")
-        rows.append(("single node, PostgreSQL", run(api, peer, flow, args.records)))
-        single.stop()
+        single_api = Api(single, account(single))
+        single_flow = make_flow(single_api, peer.url, "batched")
         def cluster(tag, timeout, extra=()):
             conninfo = schema(f"cluster{tag}")
             members = {}
@@ -183,12 +190,19 @@ def main():
                                  killer(members, api, lambda f, m=members: holder(m, f)))))
                 for m in members.values():
                     m.stop()
-        # Imports on another node than their job's.
+        # Imports on another node than their job's, in rounds alternating
+        # with the single node (this machine's speed drifts between runs).
         members, api, flow = cluster("spread", 3, ("--spread-imports", "true"))
-        before = {n: hosted(m) for n, m in members.items()}
-        spread = run(api, peer, flow, args.records)
-        spread["import_on"] = [n for n, m in members.items() if hosted(m) > before[n]]
-        rows.append(("3-node cluster, import on another node", spread))
+        alone, spread = [], []
+        for _ in range(args.rounds):
+            alone.append(run(single_api, peer, single_flow, args.records))
+            before = {n: hosted(m) for n, m in members.items()}
+            spread.append(run(api, peer, flow, args.records))
+            spread[-1]["import_on"] = [n for n, m in members.items() if hosted(m) > before[n]]
+        median = lambda runs: sorted(runs, key=lambda r: r["records_per_s"])[len(runs) // 2]  # noqa: E731
+        rows.insert(0, (f"single node, PostgreSQL (median of {args.rounds})", median(alone)))
+        rows.append((f"3-node cluster, import on another node (median of {args.rounds})", median(spread)))
+        single.stop()
 
         def import_node(flow_id):
             runs_job = holder(members, flow_id)
@@ -207,7 +221,8 @@ def main():
         subprocess.run(["bash", os.path.join(ROOT, "tests/support/private_postgres.sh"), "stop", pg],
                        stdout=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{args.records:,} records, pages of 1,000, batched import; flow_peer source and sink\n")
+    print(f"\n{args.records:,} records, pages of 1,000, batched import; flow_peer source and sink; "
+          f"pages in flight {PAGES_IN_FLIGHT}\n")
     print(f"| {'setup':<80} | {'s':>6} | {'rec/s':>8} | {'kill→resume s':>13} | {'dup':>5} | {'≤ stated':>8} | status")
     print(f"|{'-' * 82}|{'-' * 8}|{'-' * 10}|{'-' * 15}|{'-' * 7}|{'-' * 10}|-------")
     for name, r in rows:
@@ -215,13 +230,14 @@ def main():
               f"{r['duplicates']:>5} | {r['possibly_resent']:>8} | {r['status']} ({r['distinct']:,} distinct)")
     single = rows[0][1]["records_per_s"]
     for name, r in rows:
-        if name == "3-node cluster, import on another node":
+        if name.startswith("3-node cluster, import on another node ("):
             print(f"\nimport on another node ({', '.join(r['import_on'])}): {r['records_per_s'] / single:.2f} "
                   "of the single node's records/s (target 0.7)")
     os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
     path = os.path.join(ROOT, "bench/results", "takeover-" + time.strftime("%Y-%m-%dT%H-%M-%SZ", time.gmtime()) + ".json")
     with open(path, "w") as f:
-        json.dump({"records": args.records, "rows": [{"setup": n, **r} for n, r in rows]}, f, indent=1)
+        json.dump({"records": args.records, "pages_in_flight": PAGES_IN_FLIGHT, "rows": [{"setup": n, **r} for n, r in rows],
+                   "rounds": {"single": alone, "spread": spread}}, f, indent=1)
     print("\nwritten to", os.path.relpath(path, ROOT))
 
 
