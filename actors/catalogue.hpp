@@ -159,7 +159,7 @@ typename Inspector::result_type inspect(Inspector& f, resume_point& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_report& x) {
   return f(caf::meta::type_name("stage_report"), x.step, x.counts, x.errors, x.fatal,
-           x.exhausted, x.page, x.after, x.offline_connection);
+           x.exhausted, x.page, x.after, x.origin, x.offline_connection);
 }
 
 template <class Inspector>

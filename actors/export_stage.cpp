@@ -108,11 +108,20 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
       auto answer = st.cursor->settle(resp);
       if (st.cursor->more() && st.queue.credit - static_cast<std::int32_t>(st.queue.ready.size()) > 1)
         request_next(self);
-      auto r = st.cursor->read(answer, resp.body, [self](std::string_view kept) {
-        auto& st = self->state;
-        generator_queue::cut(*st.builder, *st.cursor, kept,
-                             [self](resume_point after) { ready_page(self, std::move(after)); });
-      });
+      export_cursor::page_counts by_page{
+        [self] { return self->state.queue.holding_last_kept(*self->state.builder); },
+        [self] { return self->state.queue.next_origin(); },
+        {}};
+      auto r = st.cursor->read(
+        answer, resp.body,
+        [self](std::string_view kept) {
+          auto& st = self->state;
+          generator_queue::cut(*st.builder, *st.cursor, kept,
+                               [self](resume_point after) { ready_page(self, std::move(after)); });
+        },
+        &by_page);
+      for (auto& part : by_page.parts)
+        report(self, std::move(part));
       report(self, std::move(r));
       pump(self);
     },

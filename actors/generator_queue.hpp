@@ -31,6 +31,14 @@ struct generator_queue {
     return ready.back();
   }
 
+  /// The origin of the next page made.
+  std::uint64_t next_origin() const { return page_origin(generator, pages + 1); }
+  /// The origin of the page holding the record last put into `builder`:
+  /// the one being built, or the one it just completed.
+  std::uint64_t holding_last_kept(const page_builder& builder) const {
+    return builder.empty() ? page_origin(generator, pages) : next_origin();
+  }
+
   /// Puts a record the cursor kept into `builder`; a page is made (through
   /// `make_page(where records go on after it)`) when the builder is full
   /// before the record, or complete with it.

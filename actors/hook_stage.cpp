@@ -52,7 +52,7 @@ struct hook_state {
 
 using hook_ptr = hook_stage_actor::stateful_pointer<hook_state>;
 
-void report(hook_ptr self, hooked_page& out) {
+void report(hook_ptr self, hooked_page& out, std::uint64_t origin) {
   auto& st = self->state;
   if (out.errors.empty() && out.fatal.empty() && out.ignored == 0)
     return;
@@ -61,6 +61,7 @@ void report(hook_ptr self, hooked_page& out) {
   r.counts.num_error = static_cast<std::int64_t>(out.errors.size());
   r.errors = std::move(out.errors);
   r.fatal = std::move(out.fatal);
+  r.origin = origin;
   st.links.stamp(r);
   self->send(st.links.job, report_atom::value, std::move(r));
 }
@@ -91,14 +92,14 @@ void pass_on(hook_ptr self, inbound in, std::optional<hooked_page> out) {
     hooked_page skipped;
     if (!st.failed.empty())
       skipped.errors = unhooked_records(in.page, *st.step, st.failed, *st.ids, wall_clock_ms());
-    report(self, skipped);
+    report(self, skipped, in.page.origin());
     out.reset();
   } else if (out) {
     if (!out->fatal.empty())
       st.failed = "not run through preSavePage: it failed on an earlier page (" + out->fatal + ")";
     if (out->abort || !out->fatal.empty())
       stop_export(self, in.from);
-    report(self, *out);
+    report(self, *out, in.page.origin());
   }
   // Every page taken passes a page on, empty when nothing of it goes on.
   auto page = out ? std::move(out->page) : page_builder(1, 0).take(in.page.origin());

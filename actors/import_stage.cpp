@@ -145,6 +145,7 @@ void finish_page(import_ptr self, std::uint64_t gen) {
     e.step_id = st.step->import_id;
     r.errors.push_back(std::move(e));
   }
+  r.origin = w.narrowed ? w.whole.origin() : w.page.origin();
   st.links.stamp(r);
   self->send(st.links.job, report_atom::value, std::move(r));
   // The last stage hands the job the page's origin alone: it has gone

@@ -509,7 +509,7 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
       // The page's credit goes back unless too many pages came through
       // since the last durable write (job_checkpoint.hpp).
       auto* progress = st.ledger ? st.ledger->progress() : nullptr;
-      if (!progress || progress->page_through(page.origin()))
+      if (!progress || st.ledger->page_through(page.origin()))
         self->send(sender_of(self), credit_atom::value, std::int32_t{1});
       else
         st.held.push_back(sender_of(self));

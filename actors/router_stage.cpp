@@ -59,6 +59,7 @@ void route(router_ptr self, const record_page& page, page_source_actor from, con
     r.counts.num_ignore = static_cast<std::int64_t>(routed.ignored);
     r.counts.num_error = static_cast<std::int64_t>(errors.size());
     r.errors = std::move(errors);
+    r.origin = page.origin();
     st.links.stamp(r);
     self->send(st.links.job, report_atom::value, std::move(r));
   }

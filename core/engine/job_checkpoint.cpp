@@ -53,6 +53,11 @@ std::string job_checkpoint::to_json() const {
                  {"now", plan_now},
                  {"generators", std::move(gens)},
                  {"steps", std::move(step_docs)}};
+  if (counts)
+    o["counts"] = json::object{{"export", counts->num_export},     {"success", counts->num_success},
+                               {"error", counts->num_error},       {"ignore", counts->num_ignore},
+                               {"generated", counts->num_pages_generated},
+                               {"processed", counts->num_pages_processed}};
   if (shutdown)
     o["shutdown"] = true;
   return json::serialize(o);
@@ -84,6 +89,11 @@ std::optional<job_checkpoint> job_checkpoint::from_json(std::string_view text) {
       gc.at.done = bool_of(go, "done");
       c.generators.push_back(std::move(gc));
     }
+  if (const auto* n = o.if_contains("counts"); n && n->is_object()) {
+    const auto& no = n->get_object();
+    c.counts = job_counts{int_of(no, "export"),    int_of(no, "success"),   int_of(no, "error"),
+                          int_of(no, "ignore"),    int_of(no, "generated"), int_of(no, "processed")};
+  }
   if (const auto* steps = o.if_contains("steps"); steps && steps->is_array())
     for (const auto& s : steps->get_array())
       if (s.is_string())
@@ -155,6 +165,12 @@ bool checkpoint_tracker::page_through(std::uint64_t origin) {
     return true;
   ++held_;
   return false;
+}
+
+bool checkpoint_tracker::is_through(std::uint64_t origin) const {
+  auto g = origin_generator(origin);
+  return g >= 0 && static_cast<std::size_t>(g) < generators_.size()
+         && origin_number(origin) <= last_through_[static_cast<std::size_t>(g)];
 }
 
 void checkpoint_tracker::generator_done(std::size_t g) {

@@ -38,6 +38,9 @@ struct job_checkpoint {
   std::int64_t plan_now = 0; ///< the run's "now" (delta windows), kept for the resumed plan
   std::vector<generator_checkpoint> generators;
   std::vector<std::string> steps;  ///< the step jobs as JSON, in the ledger's order
+  /// The flow job's counts of the pages through (the steps' are in their
+  /// JSON); none in a checkpoint from before they were kept.
+  std::optional<job_counts> counts;
   /// Set by a clean shutdown (end_interrupted_jobs): the job resumes at the
   /// next start without counting an interruption.
   bool shutdown = false;
@@ -67,6 +70,8 @@ public:
   /// Page `origin` reached the end of the line; true when its credit may go
   /// back now, false when it must wait for a durable write (released()).
   bool page_through(std::uint64_t origin);
+  /// Whether page `origin` has reached the end of the line.
+  bool is_through(std::uint64_t origin) const;
   /// Generator `g` made its last page: it is done once that page is through.
   void generator_done(std::size_t g);
 

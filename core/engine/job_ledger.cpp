@@ -84,6 +84,8 @@ bool job_ledger::resume(const flow_plan& plan, std::size_t first_station, const 
   generator_steps_ = plan.generators.size();
   keep_checkpoint(saved.spec_digest, saved.plan_now, plan.generators.size(), lag);
   progress_->restore(saved.generators);
+  if (saved.counts)  // the pages sent again are counted again
+    flow_job_.counts = *saved.counts;
   flow_job_.possibly_resent += resent;
   flow_job_.last_modified = now_ms;
   return true;
@@ -115,8 +117,11 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   booked out;
   if (finishing_)
     return out;
+  if (r.origin == 0)  // a generator's page: its report is the page's first
+    r.origin = r.page;
   if (r.step == -1) {  // a router's ignored records, a retry's replayed pages, its hooks
     flow_job_.counts += r.counts;
+    hold_unsettled(r.origin, steps_.size(), {}, r.counts);
     flow_job_.last_modified = now_ms;
     out.urgent = !r.errors.empty();
     for (auto& e : r.errors)
@@ -138,6 +143,7 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   if (!is_generator)
     c.num_pages_processed = step_index == steps_.size() - 1 ? r.counts.num_pages_processed : 0;
   flow_job_.counts += c;
+  hold_unsettled(r.origin, step_index, r.counts, c);
   step.last_modified = now_ms;
   flow_job_.last_modified = now_ms;
   for (auto& e : r.errors)
@@ -157,6 +163,23 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
     out.generator_ended = true;
   }
   return out;
+}
+
+void job_ledger::hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
+                                const job_counts& flow_counts) {
+  if (!progress_ || origin == 0 || progress_->is_through(origin))
+    return;
+  auto& u = unsettled_[origin];
+  if (step < steps_.size()) {
+    u.steps.resize(steps_.size());
+    u.steps[step] += step_counts;
+  }
+  u.flow += flow_counts;
+}
+
+bool job_ledger::page_through(std::uint64_t origin) {
+  unsettled_.erase(origin);
+  return progress_->page_through(origin);
 }
 
 void job_ledger::add_job_error(const std::string& job_id, const std::string& step_id,
@@ -241,9 +264,18 @@ write_batch job_ledger::take_writes() {
       b.erase(keys::job_checkpoints_space, key);
     } else {
       checkpoint_.generators = progress_->generators();
+      // The counts of the pages through: what a resumed job starts from.
+      auto steps = steps_;
+      job_counts flow = flow_job_.counts;
+      for (const auto& [origin, u] : unsettled_) {
+        for (std::size_t i = 0; i < u.steps.size() && i < steps.size(); ++i)
+          steps[i].counts -= u.steps[i];
+        flow -= u.flow;
+      }
       checkpoint_.steps.clear();
-      for (const auto& s : steps_)
+      for (const auto& s : steps)
         checkpoint_.steps.push_back(s.to_json());
+      checkpoint_.counts = flow;
       b.put(keys::job_checkpoints_space, key, checkpoint_.to_json());
       progress_->taken();
     }

@@ -9,6 +9,7 @@
 // the export), then one per page processor from the job's first station.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,11 @@ public:
 
   /// The checkpoint's tracker; only when keeping one.
   checkpoint_tracker* progress() { return progress_ ? &*progress_ : nullptr; }
+
+  /// Page `origin` reached the end of the line (only when keeping a
+  /// checkpoint): its counts go into the next checkpoint. True when its
+  /// credit may go back now (checkpoint_tracker::page_through).
+  bool page_through(std::uint64_t origin);
 
   /// Generator `g`'s step starts.
   void start_generator(std::size_t g, std::int64_t now_ms);
@@ -117,6 +123,16 @@ private:
   object_id_generator ids_;
   write_batch pending_;
   std::optional<checkpoint_tracker> progress_;
+  /// Counts booked for pages not yet through the flow, by page: the
+  /// checkpoint holds the job's counts without them, so that a resumed job,
+  /// which sends those pages again, counts each record once.
+  struct unsettled {
+    std::vector<job_counts> steps;
+    job_counts flow;
+  };
+  std::map<std::uint64_t, unsettled> unsettled_;
+  void hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
+                      const job_counts& flow_counts);
   job_checkpoint checkpoint_;  ///< what progress_ does not hold (digest, plan_now)
   std::string fatal_;
   bool canceling_ = false;

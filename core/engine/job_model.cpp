@@ -72,6 +72,16 @@ job_counts& job_counts::operator+=(const job_counts& o) {
   return *this;
 }
 
+job_counts& job_counts::operator-=(const job_counts& o) {
+  num_export -= o.num_export;
+  num_success -= o.num_success;
+  num_error -= o.num_error;
+  num_ignore -= o.num_ignore;
+  num_pages_generated -= o.num_pages_generated;
+  num_pages_processed -= o.num_pages_processed;
+  return *this;
+}
+
 std::string job_doc::to_json() const {
   json::object o;
   o["_id"] = id;

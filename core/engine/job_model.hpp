@@ -31,6 +31,7 @@ struct job_counts {
   std::int64_t num_pages_processed = 0;
 
   job_counts& operator+=(const job_counts& o);
+  job_counts& operator-=(const job_counts& o);
 };
 
 struct job_doc {

@@ -67,6 +67,10 @@ struct stage_report {
   /// records go on after it (job_checkpoint.hpp). 0: not about a page.
   std::uint64_t page = 0;
   resume_point after;
+  /// The page whose records the counts are of (0: of none). Until that
+  /// page is through the flow a checkpoint leaves them out: a resumed job
+  /// sends the page again and counts it then (job_ledger).
+  std::uint64_t origin = 0;
   /// A connection the step found offline (a wrapper's connectionOffline):
   /// the job marks it so.
   std::string offline_connection;

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <map>
+
 #include <algorithm>
 #include <functional>
 
@@ -105,6 +107,47 @@ BOOST_AUTO_TEST_CASE(the_output_filter_drops_records_as_ignored) {
   BOOST_TEST(out.kept.size() == 6u);
   BOOST_TEST(out.counts.num_ignore == 3);
   BOOST_TEST(out.counts.num_export == 9);
+}
+
+BOOST_AUTO_TEST_CASE(counts_by_page_go_with_the_page_of_the_next_record_kept) {
+  // Pages of two records: an ignored record counts with the page of the
+  // next record kept, an answer's ignored tail with the next page.
+  auto step = step_of(std::string(paged) + R"(,"filter":{"type":"expression","expression":{
+    "version":"1","rules":["equals",["extract","active"],true]}})");
+  json::value settings = json::object();
+  export_cursor cursor(step, settings);
+  std::uint64_t pages = 0, in_page = 0;
+  export_cursor::page_counts by_page{[&] { return in_page == 0 ? pages : pages + 1; },
+                                     [&] { return pages + 1; }, {}};
+  job_counts total;
+  auto req = cursor.next();
+  while (req) {
+    auto resp = three_per_page(*req);
+    auto answer = cursor.settle(resp);
+    req = cursor.next();
+    auto r = cursor.read(answer, resp.body, [&](std::string_view) {
+      if (++in_page == 2) {  // the page is complete with this record
+        ++pages;
+        in_page = 0;
+      }
+    }, &by_page);
+    BOOST_TEST(r.counts.num_export == 0);  // all in the parts
+  }
+  std::map<std::uint64_t, job_counts> parts;
+  for (const auto& p : by_page.parts) {
+    parts[p.origin] += p.counts;
+    total += p.counts;
+  }
+  BOOST_TEST(total.num_export == 9);
+  BOOST_TEST(total.num_ignore == 3);
+  // Answers 0-2, 3-5, 6-8; 2, 5 and 8 ignored; pages {0,1} {3,4} {6,7}.
+  BOOST_TEST(parts[1].num_export == 2);  // 0, 1
+  BOOST_TEST(parts[2].num_export == 3);  // 2 (ignored, the answer's tail), 3, 4
+  BOOST_TEST(parts[2].num_ignore == 1);
+  BOOST_TEST(parts[3].num_export == 3);  // 5 (ignored), 6, 7
+  BOOST_TEST(parts[3].num_ignore == 1);
+  BOOST_TEST(parts[4].num_export == 1);  // 8 (ignored): the page after the last
+  BOOST_TEST(parts[4].num_ignore == 1);
 }
 
 BOOST_AUTO_TEST_CASE(the_transform_reshapes_what_goes_on) {

@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_flow_run_writes_its_checkpoint_with_its_counts_and_erases
   r.after.position = R"({"page":2})";
   r.after.pages = 1;
   ledger.book(std::move(r), t0);
-  ledger.progress()->page_through(page_origin(0, 1));
+  ledger.page_through(page_origin(0, 1));
   auto b = ledger.take_writes();
   BOOST_TEST(puts_in(b, keys::job_checkpoints_space) == 1u);
   std::string text;
@@ -254,6 +254,71 @@ BOOST_AUTO_TEST_CASE(a_flow_run_writes_its_checkpoint_with_its_counts_and_erases
   BOOST_TEST(std::count_if(last.ops().begin(), last.ops().end(),
                            [](const auto& op) { return op.space == keys::job_checkpoints_space && op.erase; })
              == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_counts_only_pages_through_the_flow_so_a_resumed_job_counts_each_record_once) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  ledger.keep_checkpoint("digest", t0, plan.generators.size(), 4);
+  // Page 1 goes all the way through; page 2 is exported and passed by the
+  // first import, not yet by the second.
+  for (std::uint64_t n : {1, 2}) {
+    auto r = report(0, counts(10, 0));
+    r.counts.num_pages_generated = 1;
+    r.page = page_origin(0, n);
+    r.after.pages = static_cast<std::int64_t>(n);
+    ledger.book(std::move(r), t0);
+    auto first = report(1, counts(0, 10));
+    first.origin = page_origin(0, n);
+    ledger.book(std::move(first), t0);
+  }
+  auto last = report(2, counts(0, 10, 1));
+  last.origin = page_origin(0, 1);
+  ledger.book(std::move(last), t0);
+  ledger.page_through(page_origin(0, 1));
+  // The job's counts now hold both pages; its checkpoint only page 1.
+  BOOST_TEST(ledger.flow_job().counts.num_export == 20);
+  BOOST_TEST(ledger.flow_job().counts.num_success == 30);
+  auto checkpoint_of = [](const write_batch& b) {
+    for (const auto& op : b.ops())
+      if (op.space == keys::job_checkpoints_space)
+        return job_checkpoint::from_json(op.value);
+    return std::optional<job_checkpoint>{};
+  };
+  auto saved = checkpoint_of(ledger.take_writes());
+  BOOST_REQUIRE(saved);
+  BOOST_REQUIRE(saved->counts);
+  BOOST_TEST(saved->counts->num_export == 10);
+  BOOST_TEST(saved->counts->num_success == 20);
+  BOOST_TEST(saved->counts->num_pages_generated == 1);
+  BOOST_TEST(saved->counts->num_pages_processed == 1);
+  BOOST_TEST(job_doc::from_json(saved->steps[0])->counts.num_export == 10);
+  BOOST_TEST(job_doc::from_json(saved->steps[1])->counts.num_success == 10);
+  BOOST_TEST(job_doc::from_json(saved->steps[2])->counts.num_success == 10);
+  // Resumed from it (page 2 is sent again), the job starts from page 1's counts.
+  auto again = ledger_of(ledger.flow_job());
+  BOOST_TEST(again.resume(plan, 0, *saved, 4, 1000, t0 + 1));
+  BOOST_TEST(again.flow_job().counts.num_export == 10);
+  BOOST_TEST(again.flow_job().counts.num_success == 20);
+  // Once page 2 is through too, the next checkpoint holds it.
+  auto rest = report(2, counts(0, 10, 1));
+  rest.origin = page_origin(0, 2);
+  ledger.book(std::move(rest), t0);
+  ledger.page_through(page_origin(0, 2));
+  auto later = checkpoint_of(ledger.take_writes());
+  BOOST_REQUIRE(later && later->counts);
+  BOOST_TEST(later->counts->num_export == 20);
+  BOOST_TEST(later->counts->num_success == 40);
+  // A report that comes after its page is through counts at once.
+  auto late = report(1, counts(0, 0));
+  late.counts.num_ignore = 3;
+  late.origin = page_origin(0, 1);
+  ledger.book(std::move(late), t0);
+  auto latest = checkpoint_of(ledger.take_writes());
+  BOOST_REQUIRE(latest && latest->counts);
+  BOOST_TEST(latest->counts->num_ignore == 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_that_does_not_fit_the_plan_cannot_resume) {
