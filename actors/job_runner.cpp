@@ -509,11 +509,12 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
       // The page's credit goes back unless too many pages came through
       // since the last durable write (job_checkpoint.hpp).
       auto* progress = st.ledger ? st.ledger->progress() : nullptr;
-      if (!progress || st.ledger->page_through(page.origin()))
+      bool errors_due = false;
+      if (!progress || st.ledger->page_through(page.origin(), errors_due))
         self->send(sender_of(self), credit_atom::value, std::int32_t{1});
       else
         st.held.push_back(sender_of(self));
-      if (progress && progress->behind())
+      if (progress && (progress->behind() || errors_due))
         act(self, st.pacer.changed(true));
       if (auto g = once_generator(self, page.origin()))
         send_once(self, *g, st.once.page_through(page.origin()));

@@ -121,11 +121,12 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
     r.origin = r.page;
   if (r.step == -1) {  // a router's ignored records, a retry's replayed pages, its hooks
     flow_job_.counts += r.counts;
-    hold_unsettled(r.origin, steps_.size(), {}, r.counts);
     flow_job_.last_modified = now_ms;
-    out.urgent = !r.errors.empty();
-    for (auto& e : r.errors)
-      keep_error(e, now_ms);
+    if (!hold_unsettled(r.origin, steps_.size(), {}, r.counts, r.errors, now_ms)) {
+      out.urgent = !r.errors.empty();
+      for (auto& e : r.errors)
+        keep_error(e, now_ms);
+    }
     if (!r.fatal.empty() && fatal_.empty())
       fatal_ = r.fatal;
     return out;
@@ -143,12 +144,13 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   if (!is_generator)
     c.num_pages_processed = step_index == steps_.size() - 1 ? r.counts.num_pages_processed : 0;
   flow_job_.counts += c;
-  hold_unsettled(r.origin, step_index, r.counts, c);
   step.last_modified = now_ms;
   flow_job_.last_modified = now_ms;
-  for (auto& e : r.errors)
-    keep_error(e, now_ms);
-  out.urgent = !r.errors.empty();
+  if (!hold_unsettled(r.origin, step_index, r.counts, c, r.errors, now_ms)) {
+    for (auto& e : r.errors)
+      keep_error(e, now_ms);
+    out.urgent = !r.errors.empty();
+  }
   if (!r.fatal.empty() && fatal_.empty())
     fatal_ = r.fatal;
   if (progress_ && is_generator) {
@@ -165,20 +167,33 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   return out;
 }
 
-void job_ledger::hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
-                                const job_counts& flow_counts) {
+bool job_ledger::hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
+                                const job_counts& flow_counts, std::vector<job_error_entry>& errors,
+                                std::int64_t now_ms) {
   if (!progress_ || origin == 0 || progress_->is_through(origin))
-    return;
+    return false;
   auto& u = unsettled_[origin];
   if (step < steps_.size()) {
     u.steps.resize(steps_.size());
     u.steps[step] += step_counts;
   }
   u.flow += flow_counts;
+  for (auto& e : errors) {
+    if (e.occurred_at == 0)
+      e.occurred_at = now_ms;
+    u.errors.push_back(std::move(e));
+  }
+  return true;
 }
 
-bool job_ledger::page_through(std::uint64_t origin) {
-  unsettled_.erase(origin);
+bool job_ledger::page_through(std::uint64_t origin, bool& errors_due) {
+  errors_due = false;
+  if (auto it = unsettled_.find(origin); it != unsettled_.end()) {
+    errors_due = !it->second.errors.empty();
+    for (auto& e : it->second.errors)
+      keep_error(e, e.occurred_at);  // (its id from when it occurred)
+    unsettled_.erase(it);
+  }
   return progress_->page_through(origin);
 }
 
@@ -228,6 +243,12 @@ bool job_ledger::cancel(std::int64_t now_ms) {
 }
 
 job_status job_ledger::finish(const flow_plan* plan, std::int64_t now_ms) {
+  // Errors of pages that never came through (a hook stopped them, the job
+  // failed or was canceled) are the job's all the same.
+  for (auto& [origin, u] : unsettled_)
+    for (auto& e : u.errors)
+      keep_error(e, now_ms);
+  unsettled_.clear();
   finishing_ = true;
   auto status = !fatal_.empty() ? job_status::failed
                 : canceling_    ? job_status::canceled

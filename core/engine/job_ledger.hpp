@@ -56,9 +56,10 @@ public:
   checkpoint_tracker* progress() { return progress_ ? &*progress_ : nullptr; }
 
   /// Page `origin` reached the end of the line (only when keeping a
-  /// checkpoint): its counts go into the next checkpoint. True when its
-  /// credit may go back now (checkpoint_tracker::page_through).
-  bool page_through(std::uint64_t origin);
+  /// checkpoint): its counts go into the next checkpoint and its records'
+  /// errors into the next write (`errors_due`: write at once). True when
+  /// its credit may go back now (checkpoint_tracker::page_through).
+  bool page_through(std::uint64_t origin, bool& errors_due);
 
   /// Generator `g`'s step starts.
   void start_generator(std::size_t g, std::int64_t now_ms);
@@ -126,13 +127,19 @@ private:
   /// Counts booked for pages not yet through the flow, by page: the
   /// checkpoint holds the job's counts without them, so that a resumed job,
   /// which sends those pages again, counts each record once.
+  /// Their records' errors wait with them: a page sent again after a
+  /// resume makes them again, so they are stored once.
   struct unsettled {
     std::vector<job_counts> steps;
     job_counts flow;
+    std::vector<job_error_entry> errors;
   };
   std::map<std::uint64_t, unsettled> unsettled_;
-  void hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
-                      const job_counts& flow_counts);
+  /// Holds a report's counts (and errors) while its page is on its way;
+  /// false when there is nothing to hold (no checkpoint, no page, or the
+  /// page is through already).
+  bool hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
+                      const job_counts& flow_counts, std::vector<job_error_entry>& errors, std::int64_t now_ms);
   job_checkpoint checkpoint_;  ///< what progress_ does not hold (digest, plan_now)
   std::string fatal_;
   bool canceling_ = false;

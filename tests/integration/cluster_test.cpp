@@ -98,7 +98,8 @@ std::array<std::unique_ptr<server_process>, 3> start_three(cluster_fixture& f, s
 // A flow on `node` from the test peer's paged source (`total` records in
 // pages of `size`) to its sink `sink`; its id.
 std::string peer_flow(const server_process& node, const std::string& token, const test_http_server& peer,
-                      int total, int size, const std::string& sink, const std::string& flow_fields = "") {
+                      int total, int size, const std::string& sink, const std::string& flow_fields = "",
+                      const std::string& source_query = "") {
   auto make = [&](const std::string& collection, const std::string& body) {
     auto r = call(node, token, "POST", "/v1/" + collection, body);
     BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
@@ -108,7 +109,7 @@ std::string peer_flow(const server_process& node, const std::string& token, cons
                                     + peer.base_url() + R"("}})");
   auto exp = make("exports", R"({"name":"src","adaptorType":"HTTPExport","_connectionId":")" + conn
                                + R"(","http":{"relativeURI":"/source/page?total=)" + std::to_string(total)
-                               + "&size=" + std::to_string(size)
+                               + "&size=" + std::to_string(size) + source_query
                                + R"(&page={{export.http.paging.page}}",)"
                                + R"("response":{"resourcePath":"items"},"paging":{"method":"page"}}})");
   auto imp = make("imports", R"({"name":"dst","adaptorType":"HTTPImport","_connectionId":")" + conn
@@ -205,7 +206,8 @@ BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_l
   test_http_server peer;
   // 3,000 records in pages of 100, each POST 2 ms late: several seconds.
   peer.inject({.method = "POST", .path_prefix = "/sink/big", .times = 1000000, .status = 200, .delay_ms = 2});
-  auto flow = peer_flow(*n1, token, peer, 3000, 100, "big");
+  // The sink refuses every hundredth record (30): errors to retry after.
+  auto flow = peer_flow(*n1, token, peer, 3000, 100, "big", "", "&reject=100");
   auto job = run_flow(*n2, token, flow);
   for (int i = 0; i < 500 && peer.sink("big").size() < 600; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -224,21 +226,37 @@ BOOST_AUTO_TEST_CASE(a_killed_nodes_running_job_resumes_on_a_survivor_from_its_l
   BOOST_TEST_MESSAGE("killed " << holder << "; the job ended " << took.count() << " s later");
   BOOST_TEST(text(j, "status") == "completed", boost::json::serialize(j));
   // Counts: each record once, those sent twice too (a checkpoint counts
-  // only pages through the flow; the pages sent again are counted then).
-  BOOST_TEST(number(j, "numSuccess") == 3000);
+  // only pages through the flow; the pages sent again are counted then),
+  // and each refused record's error stored once.
   BOOST_TEST(number(j, "numExport") == 3000);
-  // Every record arrived; records of pages in flight at the kill may have
-  // been sent twice: at most pages in flight (4 per stage, 2 stages) x 100.
+  BOOST_TEST(number(j, "numSuccess") == 2970);
+  BOOST_TEST(number(j, "numError") == 30);
+  // Every record the sink took arrived; records of pages in flight at the
+  // kill may have been sent twice: at most pages in flight x 100.
   std::map<std::string, int> seen;
   for (const auto& e : peer.sink("big"))
     ++seen[boost::json::serialize(e.record.at("id"))];
-  BOOST_TEST(seen.size() == 3000u);
-  auto resent = static_cast<std::int64_t>(peer.sink("big").size()) - 3000;
+  BOOST_TEST(seen.size() == 2970u);
+  auto resent = static_cast<std::int64_t>(peer.sink("big").size()) - 2970;
   BOOST_TEST_MESSAGE(resent << " records sent twice; the job says up to " << number(j, "numPossiblyResent"));
   BOOST_TEST(resent <= number(j, "numPossiblyResent"));
   BOOST_TEST(number(j, "numPossiblyResent") <= 800);
   // Resumed, not run again from zero: fewer sent twice than had arrived.
   BOOST_TEST(resent < sent_before);
+  // A retry of its errors, on a survivor, sends the 30 records once more.
+  peer.refuse_rejects(false);
+  auto retried = call(*survivor, token, "POST", "/v1/jobs/" + job + "/retry");
+  BOOST_REQUIRE_MESSAGE(retried.status == 201u, retried.body);
+  auto retry = final_job(*survivor, token, std::string(retried.json().at(0).at("_id").as_string()), 60);
+  BOOST_TEST(text(retry, "status") == "completed", boost::json::serialize(retry));
+  BOOST_TEST(number(retry, "numSuccess") == 30);
+  auto parent = final_job(*survivor, token, job);
+  BOOST_TEST(number(parent, "numSuccess") == 3000);
+  BOOST_TEST(number(parent, "numError") == 0);
+  std::set<std::string> all;
+  for (const auto& e : peer.sink("big"))
+    all.insert(boost::json::serialize(e.record.at("id")));
+  BOOST_TEST(all.size() == 3000u);
 }
 
 BOOST_AUTO_TEST_CASE(nodes_stopped_with_sigterm_hand_their_running_job_on_twice_in_a_row) {

@@ -221,12 +221,13 @@ BOOST_AUTO_TEST_CASE(a_flow_run_writes_its_checkpoint_with_its_counts_and_erases
   auto ledger = ledger_of(job);
   ledger.launch(plan, 0, t0);
   ledger.keep_checkpoint("digest", t0, plan.generators.size(), 4);
+  bool due = false;
   auto r = report(0, counts(20, 0));
   r.page = page_origin(0, 1);
   r.after.position = R"({"page":2})";
   r.after.pages = 1;
   ledger.book(std::move(r), t0);
-  ledger.page_through(page_origin(0, 1));
+  ledger.page_through(page_origin(0, 1), due);
   auto b = ledger.take_writes();
   BOOST_TEST(puts_in(b, keys::job_checkpoints_space) == 1u);
   std::string text;
@@ -262,6 +263,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_counts_only_pages_through_the_flow_so_a_resume
   auto ledger = ledger_of(job);
   ledger.launch(plan, 0, t0);
   ledger.keep_checkpoint("digest", t0, plan.generators.size(), 4);
+  bool due = false;
   // Page 1 goes all the way through; page 2 is exported and passed by the
   // first import, not yet by the second.
   for (std::uint64_t n : {1, 2}) {
@@ -277,7 +279,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_counts_only_pages_through_the_flow_so_a_resume
   auto last = report(2, counts(0, 10, 1));
   last.origin = page_origin(0, 1);
   ledger.book(std::move(last), t0);
-  ledger.page_through(page_origin(0, 1));
+  ledger.page_through(page_origin(0, 1), due);
   // The job's counts now hold both pages; its checkpoint only page 1.
   BOOST_TEST(ledger.flow_job().counts.num_export == 20);
   BOOST_TEST(ledger.flow_job().counts.num_success == 30);
@@ -306,7 +308,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_counts_only_pages_through_the_flow_so_a_resume
   auto rest = report(2, counts(0, 10, 1));
   rest.origin = page_origin(0, 2);
   ledger.book(std::move(rest), t0);
-  ledger.page_through(page_origin(0, 2));
+  ledger.page_through(page_origin(0, 2), due);
   auto later = checkpoint_of(ledger.take_writes());
   BOOST_REQUIRE(later && later->counts);
   BOOST_TEST(later->counts->num_export == 20);
@@ -319,6 +321,39 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_counts_only_pages_through_the_flow_so_a_resume
   auto latest = checkpoint_of(ledger.take_writes());
   BOOST_REQUIRE(latest && latest->counts);
   BOOST_TEST(latest->counts->num_ignore == 3);
+}
+
+BOOST_AUTO_TEST_CASE(record_errors_wait_for_their_page_to_go_through_so_a_resent_page_stores_them_once) {
+  auto job = queued_job();
+  auto plan = plan_of(job);
+  auto ledger = ledger_of(job);
+  ledger.launch(plan, 0, t0);
+  ledger.keep_checkpoint("digest", t0, plan.generators.size(), 4);
+  auto failed = [](std::uint64_t origin) {
+    auto r = report(1, counts(0, 0));
+    r.counts.num_error = 1;
+    r.origin = origin;
+    job_error_entry e;
+    e.message = "refused";
+    r.errors.push_back(e);
+    return r;
+  };
+  // Page 1's error waits (not urgent, not written) until page 1 is through.
+  BOOST_TEST(!ledger.book(failed(page_origin(0, 1)), t0).urgent);
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 0u);
+  bool due = false;
+  ledger.page_through(page_origin(0, 1), due);
+  BOOST_TEST(due);
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 1u);
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 0u);
+  // After its page is through an error is written at once.
+  BOOST_TEST(ledger.book(failed(page_origin(0, 1)), t0).urgent);
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 1u);
+  // A page that never comes through has its errors written at the end.
+  ledger.book(failed(page_origin(0, 2)), t0);
+  ledger.finish(&plan, t0 + 1);
+  BOOST_TEST(puts_in(ledger.take_writes(), keys::job_errors_space) == 1u);
+  BOOST_TEST(ledger.flow_job().counts.num_error == 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_that_does_not_fit_the_plan_cannot_resume) {
