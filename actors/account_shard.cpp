@@ -1,5 +1,7 @@
 #include "actors/account_shard.hpp"
 
+#include "actors/local_names.hpp"
+
 #include <caf/all.hpp>
 
 #include <chrono>
@@ -49,7 +51,6 @@ struct context_holder {
 struct worker_state {
   std::unique_ptr<call_memo> memo;  ///< what the current call has read
   std::optional<context_holder> context;
-  std::shared_ptr<const actor_directory> directory;
   std::shared_ptr<const node_services> services;
   static inline const char* name = "account_shard_worker";
 };
@@ -120,7 +121,7 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
     return api_reply::fail(std::move(unreadable));
   if (op.runner() != op_runner::engine)
     return run_store_operation(st.context->ctx, who, call, now);
-  auto engine = st.directory->engine();
+  auto engine = current_engine(self->system());
   if (!engine)
     return api_reply::fail(make_api_error(error_code::unavailable, "The engine is restarting"));
   auto step = op.on_engine(st.context->ctx, who, call, now);
@@ -132,11 +133,9 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
 }
 
 account_shard_actor::behavior_type worker_impl(worker_ptr self,
-                                               std::shared_ptr<const node_services> services,
-                                               std::shared_ptr<const actor_directory> directory) {
+                                               std::shared_ptr<const node_services> services) {
   self->state.memo = std::make_unique<call_memo>(*services->store);
   self->state.context.emplace(*self->state.memo, *services);
-  self->state.directory = std::move(directory);
   self->state.services = services;
   return {
     [=](exec_atom, const principal& who, const api_call& call) -> caf::result<api_reply> {
@@ -172,18 +171,17 @@ struct shard_state {
 
 account_shard_actor::behavior_type
 shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
-           std::shared_ptr<const node_services> services,
-           std::shared_ptr<const actor_directory> directory) {
+           std::shared_ptr<const node_services> services) {
   auto& st = self->state;
   st.services = services;
   if (services->memory_view)
     st.fast.emplace(*services->memory_view, *services);
   // One worker per shard keeps each account's writes in arrival order; it
   // shares the shard's fate.
-  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services, directory);
+  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services);
   if (!services->memory_view)
     for (int i = 0; i < services->store_readers; ++i)
-      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl, services, directory));
+      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl, services));
   return {
     [=](exec_atom, principal& who, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -214,9 +212,8 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
 }  // namespace
 
 account_shard_actor spawn_account_shard(caf::actor_system& sys,
-                                        std::shared_ptr<const node_services> services,
-                                        std::shared_ptr<const actor_directory> directory) {
-  return sys.spawn(shard_impl, std::move(services), std::move(directory));
+                                        std::shared_ptr<const node_services> services) {
+  return sys.spawn(shard_impl, std::move(services));
 }
 
 std::size_t shard_index(const std::string& account_id, std::size_t shard_count) {

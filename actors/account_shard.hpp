@@ -12,17 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "actors/actor_directory.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_services.hpp"
 
 namespace integrator {
 
-/// `directory` finds the engine, for calls that start or stop jobs or
-/// reach out to a connection.
+/// Finds the node's engine by name (local_names.hpp), for calls that start
+/// or stop jobs or reach out to a connection.
 account_shard_actor spawn_account_shard(caf::actor_system& sys,
-                                        std::shared_ptr<const node_services> services,
-                                        std::shared_ptr<const actor_directory> directory);
+                                        std::shared_ptr<const node_services> services);
 
 /// The shard of `account_id` among `shard_count` (stable: FNV-1a).
 std::size_t shard_index(const std::string& account_id, std::size_t shard_count);

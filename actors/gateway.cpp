@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/local_names.hpp"
 #include "actors/node_services.hpp"
 #include "core/api/operations.hpp"
 
@@ -20,8 +21,8 @@ api_reply no_content() {
 // Every call is asked without a CAF timeout: a finite one costs CAF's clock
 // thread a wake-up per request. The ticket's deadline bounds the wait
 // instead (ticket_table::expire).
-edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<actor_directory> dir,
-                                    std::shared_ptr<ticket_table> tickets) {
+edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ticket_table> tickets) {
+  auto& sys = self->system();
   auto answered = [tickets](std::uint64_t ticket) {
     return [tickets, ticket](api_reply& r) { tickets->complete(ticket, std::move(r)); };
   };
@@ -31,12 +32,12 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ac
   return {
     [=](edge_atom, std::uint64_t ticket, std::string& token, api_call& call) {
       // registry → bucket → shard: each delegates, the last one answers here.
-      self->request(dir->registry(), caf::infinite, auth_atom::value, std::move(token),
+      self->request(current_registry(sys), caf::infinite, auth_atom::value, std::move(token),
                     std::move(call))
         .then(answered(ticket), unanswered(ticket));
     },
     [=](admin_atom, std::uint64_t ticket, std::string& token, api_call& call) {
-      self->request(dir->registry(), caf::infinite, admin_atom::value, std::move(token),
+      self->request(current_registry(sys), caf::infinite, admin_atom::value, std::move(token),
                     std::move(call))
         .then(answered(ticket), unanswered(ticket));
     },
@@ -48,15 +49,15 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ac
       };
       auto died = [tickets, ticket](caf::error&) { tickets->complete(ticket, no_content()); };
       if (target == "registry")
-        self->request(dir->registry(), caf::infinite, crash_atom::value).then(crashed, died);
+        self->request(current_registry(sys), caf::infinite, crash_atom::value).then(crashed, died);
       else if (target == "engine" || target == "jobs")
-        self->request(dir->engine(), caf::infinite, crash_atom::value, target == "jobs")
+        self->request(current_engine(sys), caf::infinite, crash_atom::value, target == "jobs")
           .then(crashed, died);
       else
-        self->request(dir->shard(0), caf::infinite, crash_atom::value).then(crashed, died);
+        self->request(current_shard(sys, 0), caf::infinite, crash_atom::value).then(crashed, died);
     },
     [=](mint_atom, std::uint64_t ticket, const std::string& account) {
-      self->request(dir->registry(), caf::infinite, mint_atom::value, account, std::string())
+      self->request(current_registry(sys), caf::infinite, mint_atom::value, account, std::string())
         .then(
           [tickets, ticket](std::string& token) {
             if (token.empty()) {
@@ -70,11 +71,11 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ac
     },
     [=](revoke_atom, std::uint64_t ticket, std::string& token) {
       // Answered once the registry has it: a call after this one must fail.
-      self->request(dir->registry(), caf::infinite, revoke_atom::value, std::move(token))
+      self->request(current_registry(sys), caf::infinite, revoke_atom::value, std::move(token))
         .then([tickets, ticket](bool) { tickets->complete(ticket, no_content()); }, unanswered(ticket));
     },
     [=](stall_atom, std::uint64_t ticket, std::int64_t ms) {
-      for (std::size_t i = 0; auto shard = dir->shard(i); ++i)
+      for (std::size_t i = 0; auto shard = current_shard(sys, i); ++i)
         self->send(shard, stall_atom::value, ms);
       tickets->complete(ticket, no_content());
     },
@@ -130,14 +131,12 @@ void ticket_table::complete_all(const api_reply& reply) {
     p.done(reply);
 }
 
-gateway::gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
-                 std::chrono::seconds timeout, std::size_t edges)
+gateway::gateway(caf::actor_system& sys, std::chrono::seconds timeout, std::size_t edges)
   : sys_(sys),
-    directory_(std::move(directory)),
     timeout_(timeout),
     tickets_(std::make_shared<ticket_table>()) {
   for (std::size_t i = 0; i < std::max<std::size_t>(edges, 1); ++i) {
-    auto edge = sys_.spawn(edge_impl, directory_, tickets_);
+    auto edge = sys_.spawn(edge_impl, tickets_);
     // An edge that stops leaves no call waiting forever.
     auto tickets = tickets_;
     edge->attach_functor([tickets] {

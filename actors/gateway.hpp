@@ -23,7 +23,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "actors/actor_directory.hpp"
 #include "actors/interfaces.hpp"
 #include "core/api/api_call.hpp"
 
@@ -63,8 +62,7 @@ public:
 
   /// Spawns `edges` edge actors. `timeout` bounds every call (see
   /// expire_overdue()).
-  gateway(caf::actor_system& sys, std::shared_ptr<actor_directory> directory,
-          std::chrono::seconds timeout, std::size_t edges = 2);
+  gateway(caf::actor_system& sys, std::chrono::seconds timeout, std::size_t edges = 2);
 
   /// Stops the edge actors; parked calls complete with 503.
   ~gateway();
@@ -96,7 +94,6 @@ private:
   std::uint64_t park_call(api_call& call, completion done);
 
   caf::actor_system& sys_;
-  std::shared_ptr<actor_directory> directory_;
   std::chrono::seconds timeout_;
   std::shared_ptr<ticket_table> tickets_;
   std::vector<edge_actor> edges_;

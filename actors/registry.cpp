@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "actors/cluster_view.hpp"
+#include "actors/local_names.hpp"
 #include "actors/rate_bucket.hpp"
 #include "core/engine/ownership.hpp"
 #include "core/api/one_time_tokens.hpp"
@@ -53,7 +54,6 @@ account_store_actor::behavior_type account_store_impl(account_store_actor::point
 
 struct registry_state {
   std::shared_ptr<const node_services> services;
-  std::shared_ptr<const actor_directory> directory;
   account_store_actor store;
   std::optional<account_book> book;
   /// Other nodes' writes of accounts and tokens (a shared store only).
@@ -160,7 +160,7 @@ void admit(registry_ptr self, std::optional<principal> who, api_call call,
                                               "through its connections", "")));
     return;
   }
-  auto shard = self->state.directory->shard_for(who->account_id);
+  auto shard = shard_for(self->system(), who->account_id);
   if (const auto& cluster = self->state.services->cluster)
     if (auto home = cluster->door_for(bucket_lease_name(who->account_id))) {
       take_at_home(self, home, std::move(*who), std::move(call), std::move(shard), rp);
@@ -210,11 +210,9 @@ rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
 }
 
 registry_actor::behavior_type registry_impl(registry_ptr self,
-                                            std::shared_ptr<const node_services> services,
-                                            std::shared_ptr<const actor_directory> directory) {
+                                            std::shared_ptr<const node_services> services) {
   auto& st = self->state;
   st.services = services;
-  st.directory = std::move(directory);
   st.book.emplace(make_id_generator());
   // The store actor shares the registry's fate: a crash of either restarts both.
   st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services);
@@ -328,9 +326,8 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
 
 }  // namespace
 
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const actor_directory> directory) {
-  return sys.spawn(registry_impl, std::move(services), std::move(directory));
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
+  return sys.spawn(registry_impl, std::move(services));
 }
 
 }  // namespace integrator

@@ -6,7 +6,6 @@
 
 #include <memory>
 
-#include "actors/actor_directory.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_services.hpp"
 
@@ -14,8 +13,7 @@ namespace integrator {
 
 /// Event-based; spawns its own detached account store and answers nothing
 /// before the accounts and tokens are loaded.
-/// `directory` tells it which shard serves an account.
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<const actor_directory> directory);
+/// It finds the shard that serves an account by name (local_names.hpp).
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services);
 
 }  // namespace integrator

@@ -6,6 +6,7 @@
 
 #include "actors/account_shard.hpp"
 #include "actors/engine.hpp"
+#include "actors/local_names.hpp"
 #include "actors/registry.hpp"
 #include "core/util/restart_intensity.hpp"
 
@@ -17,7 +18,6 @@ struct supervisor_state {
   std::shared_ptr<const node_services> services;
   std::optional<restart_intensity> budget;
   std::function<void(const std::string&)> gave_up;
-  std::shared_ptr<actor_directory> directory;
   caf::actor_addr registry;
   caf::actor_addr engine;
   std::vector<caf::actor_addr> shards;
@@ -28,36 +28,36 @@ struct supervisor_state {
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
 void start_registry(supervisor_ptr self) {
-  auto r = spawn_registry(self->system(), self->state.services, self->state.directory);
+  auto r = spawn_registry(self->system(), self->state.services);
   self->monitor(r);
   self->state.registry = caf::actor_cast<caf::actor_addr>(r);
-  self->state.directory->set_registry(std::move(r));
+  name_registry(self->system(), r);
 }
 
 void start_engine(supervisor_ptr self) {
   auto e = spawn_engine(self->system(), self->state.services);
   self->monitor(e);
   self->state.engine = caf::actor_cast<caf::actor_addr>(e);
-  self->state.directory->set_engine(std::move(e));
+  name_engine(self->system(), e);
 }
 
 void start_shard(supervisor_ptr self, std::size_t i) {
-  auto s = spawn_account_shard(self->system(), self->state.services, self->state.directory);
+  auto s = spawn_account_shard(self->system(), self->state.services);
   self->monitor(s);
   self->state.shards[i] = caf::actor_cast<caf::actor_addr>(s);
-  self->state.directory->set_shard(i, std::move(s));
+  name_shard(self->system(), i, s);
 }
 
 // Stops every child, then the supervisor.
 void stop_all(supervisor_ptr self, const caf::error& reason) {
   auto& st = self->state;
   st.stopping = true;
-  auto dir = st.directory;
-  self->send_exit(dir->registry(), reason);
-  self->send_exit(dir->engine(), reason);
+  auto& sys = self->system();
+  self->send_exit(current_registry(sys), reason);
+  self->send_exit(current_engine(sys), reason);
   for (std::size_t i = 0; i < st.shards.size(); ++i)
-    self->send_exit(dir->shard(i), reason);
-  dir->clear();
+    self->send_exit(current_shard(sys, i), reason);
+  forget_names(sys);
   self->quit(reason);
 }
 
@@ -67,12 +67,11 @@ std::chrono::milliseconds steady_ms() {
 }
 
 caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_services> services,
-                              std::shared_ptr<actor_directory> directory, std::size_t shards,
+                              std::size_t shards,
                               supervision limits) {
   self->state.budget.emplace(limits.intensity, limits.period);
   self->state.gave_up = std::move(limits.gave_up);
   self->state.services = std::move(services);
-  self->state.directory = std::move(directory);
   self->state.shards.resize(shards);
   start_registry(self);
   if (self->state.services->outbound)
@@ -112,7 +111,7 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
     // Answered once the children exist and the engine has recovered:
     // spawn_supervisor waits for it, and the node serves only then.
     [=](caf::ok_atom) -> caf::result<bool> {
-      if (auto engine = self->state.directory->engine())
+      if (auto engine = current_engine(self->system()))
         return self->delegate(engine, caf::ok_atom::value);
       return true;
     },
@@ -122,11 +121,10 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
 }  // namespace
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                            std::shared_ptr<actor_directory> directory, std::size_t shard_count,
-                            supervision limits) {
-  auto sup = sys.spawn(supervisor_impl, std::move(services), std::move(directory), shard_count,
+                            std::size_t shard_count, supervision limits) {
+  auto sup = sys.spawn(supervisor_impl, std::move(services), shard_count,
                        std::move(limits));
-  // Callers use the directory right away: wait until it is filled.
+  // Callers look the actors up right away: wait until they are named.
   caf::scoped_actor self{sys};
   self->request(sup, std::chrono::seconds(30), caf::ok_atom::value)
     .receive([](bool) {},

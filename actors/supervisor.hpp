@@ -1,14 +1,14 @@
 #pragma once
 // The node's supervisor: spawns the registry, the engine and the account
 // shards, monitors them and respawns any that dies for a reason other than
-// a shutdown, publishing each incarnation in the actor_directory. It
+// a shutdown, naming each incarnation (actors/local_names.hpp). It
 // restarts within limits (core/util/restart_intensity.hpp): one restart too
 // many (a child that keeps failing, such as a registry that cannot load its
 // store) stops its children and itself, says why on stderr, and calls
 // `gave_up`, which stops the node. Sending it an exit message
 // (user_shutdown) stops its children, then itself.
 //
-// spawn_supervisor returns once the directory holds every actor.
+// spawn_supervisor returns once every actor is named.
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -18,7 +18,6 @@
 #include <memory>
 #include <string>
 
-#include "actors/actor_directory.hpp"
 #include "actors/node_services.hpp"
 
 namespace integrator {
@@ -34,7 +33,7 @@ struct supervision {
 };
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                            std::shared_ptr<actor_directory> directory, std::size_t shard_count,
+                            std::size_t shard_count,
                             supervision limits = {});
 
 }  // namespace integrator

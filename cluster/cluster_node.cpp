@@ -9,13 +9,12 @@
 namespace integrator {
 
 cluster_node::cluster_node(caf::actor_system& sys, std::shared_ptr<document_store> store, cluster_settings settings,
-                           const std::string& api, std::shared_ptr<cluster_view> view,
-                           std::shared_ptr<const actor_directory> directory)
+                           const std::string& api, std::shared_ptr<cluster_view> view)
   : store_(std::move(store)), settings_(std::move(settings)) {
   self_.id = settings_.node_id;
   self_.api = api;
   self_.started_ms = wall_clock_ms();
-  door_ = spawn_node_door(sys, self_.id, directory, view);
+  door_ = spawn_node_door(sys, self_.id, view);
   auto port = publish_door(door_, settings_);
   if (!port) {
     caf::anon_send_exit(door_, caf::exit_reason::user_shutdown);
@@ -32,7 +31,7 @@ cluster_node::cluster_node(caf::actor_system& sys, std::shared_ptr<document_stor
   self_.heartbeat_ms = wall_clock_ms();
   store_->write(heartbeat_batch(self_));
   keeper_ = spawn_membership_keeper(sys, store_, self_, settings_.node_timeout_ms, std::move(view),
-                                    std::move(directory), door_);
+                                    door_);
 }
 
 cluster_node::~cluster_node() {

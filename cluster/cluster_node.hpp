@@ -22,8 +22,7 @@ public:
   /// Joins; throws std::runtime_error saying why it cannot. `api` is
   /// HOST:PORT of this node's API, shown to operators.
   cluster_node(caf::actor_system& sys, std::shared_ptr<document_store> store, cluster_settings settings,
-               const std::string& api, std::shared_ptr<cluster_view> view,
-               std::shared_ptr<const actor_directory> directory);
+               const std::string& api, std::shared_ptr<cluster_view> view);
   /// Stops beating and closes the door (the row stays until leave()).
   ~cluster_node();
 

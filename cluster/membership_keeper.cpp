@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "actors/local_names.hpp"
 #include "actors/node_services.hpp"
 #include "core/engine/ownership.hpp"
 
@@ -24,7 +25,6 @@ struct keeper_state {
   std::set<std::string> told;  ///< unreachable peers already logged
   bool beat_failed = false;
   std::shared_ptr<cluster_view> view;
-  std::shared_ptr<const actor_directory> directory;
   node_door_actor own_door;
   static inline const char* name = "membership_keeper";
 };
@@ -36,7 +36,7 @@ using keeper_ptr = membership_keeper_actor::stateful_pointer<keeper_state>;
 // each beat while the lease still names the dead node.
 void take_over_orphans(keeper_ptr self, std::int64_t now) {
   auto& st = self->state;
-  auto engine = st.directory->engine();
+  auto engine = current_engine(self->system());
   if (!engine)
     return;
   std::vector<std::string> orphans;
@@ -132,11 +132,9 @@ void beat_once(keeper_ptr self) {
 membership_keeper_actor::behavior_type keeper_impl(keeper_ptr self, std::shared_ptr<document_store> store,
                                                    node_record me, std::int64_t timeout_ms,
                                                    std::shared_ptr<cluster_view> view,
-                                                   std::shared_ptr<const actor_directory> directory,
                                                    node_door_actor own_door) {
   self->state.own_door = std::move(own_door);
   self->state.view = std::move(view);
-  self->state.directory = std::move(directory);
   self->state.store = std::move(store);
   self->state.self = std::move(me);
   self->state.timeout_ms = timeout_ms;
@@ -160,10 +158,9 @@ membership_keeper_actor::behavior_type keeper_impl(keeper_ptr self, std::shared_
 membership_keeper_actor spawn_membership_keeper(caf::actor_system& sys, std::shared_ptr<document_store> store,
                                                 node_record self, std::int64_t timeout_ms,
                                                 std::shared_ptr<cluster_view> view,
-                                                std::shared_ptr<const actor_directory> directory,
                                                 node_door_actor own_door) {
   return sys.spawn<caf::detached>(keeper_impl, std::move(store), std::move(self), timeout_ms, std::move(view),
-                                  std::move(directory), std::move(own_door));
+                                  std::move(own_door));
 }
 
 std::string check_can_join(caf::actor_system& sys, document_store& store, const std::string& self_id,

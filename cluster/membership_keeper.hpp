@@ -35,7 +35,6 @@ using membership_keeper_actor = caf::typed_actor<
 membership_keeper_actor spawn_membership_keeper(caf::actor_system& sys, std::shared_ptr<document_store> store,
                                                 node_record self, std::int64_t timeout_ms,
                                                 std::shared_ptr<cluster_view> view,
-                                                std::shared_ptr<const actor_directory> directory,
                                                 node_door_actor own_door);
 
 /// Checks that this node may join: when live peers exist (other than

@@ -10,17 +10,15 @@
 #include <memory>
 #include <string>
 
-#include "actors/actor_directory.hpp"
 #include "actors/cluster_view.hpp"
 #include "actors/interfaces.hpp"
 #include "cluster/cluster_settings.hpp"
 
 namespace integrator {
 
-/// Hands what comes in to the node's current engine and registry.
-/// Introductions go to `view`.
-node_door_actor spawn_node_door(caf::actor_system& sys, std::string node_id,
-                                std::shared_ptr<const actor_directory> directory, std::shared_ptr<cluster_view> view);
+/// Hands what comes in to the node's current engine and registry (found by
+/// name: actors/local_names.hpp). Introductions go to `view`.
+node_door_actor spawn_node_door(caf::actor_system& sys, std::string node_id, std::shared_ptr<cluster_view> view);
 
 /// Publishes `door` on the cluster port over TLS; the bound port, or why not.
 caf::expected<std::uint16_t> publish_door(const node_door_actor& door, const cluster_settings& settings);

@@ -185,7 +185,6 @@ int run(const server_config& cfg) {
       node.enable_cluster(cluster);
     caf::actor_system sys{node};
     std::unique_ptr<cluster_node> member;
-    auto directory = std::make_shared<actor_directory>();
     // A supervisor that gives up stops the node: main wakes from sigwait.
     std::atomic<bool> gave_up{false};
     supervision restarts;
@@ -195,8 +194,8 @@ int run(const server_config& cfg) {
       gave_up = true;
       kill(getpid(), SIGTERM);
     };
-    auto supervisor = spawn_supervisor(sys, services, directory, cfg.storage_shards, restarts);
-    gateway gw(sys, directory, std::chrono::seconds(cfg.request_timeout));
+    auto supervisor = spawn_supervisor(sys, services, cfg.storage_shards, restarts);
+    gateway gw(sys, std::chrono::seconds(cfg.request_timeout));
     http_limits limits;
     limits.body_limit = cfg.body_limit;
     limits.header_limit = cfg.header_limit;
@@ -215,7 +214,7 @@ int run(const server_config& cfg) {
       scripts->set_api_url((https ? "https://" : "http://") + shown + ":" + std::to_string(bound));
       if (cluster.enabled())
         member = std::make_unique<cluster_node>(sys, store, cluster, shown + ":" + std::to_string(bound),
-                                                services->cluster, directory);
+                                                services->cluster);
       dir.write_endpoint(shown + ":" + std::to_string(bound));
       std::cout << "integratord listening on " << url << "\n"
                 << "  API:            " << url << "/v1  (try: curl "

@@ -1,3 +1,4 @@
+#include "actors/local_names.hpp"
 #include "actors/supervisor.hpp"
 
 #include <caf/all.hpp>
@@ -24,7 +25,6 @@ struct node_fixture {
   std::shared_ptr<node_services> services = std::make_shared<node_services>();
   node_config cfg;
   std::optional<caf::actor_system> sys;
-  std::shared_ptr<actor_directory> directory = std::make_shared<actor_directory>();
   caf::actor supervisor;
 
   node_fixture() {
@@ -41,7 +41,7 @@ struct node_fixture {
     services->default_limits = {5, 1};
     services->test_hooks = true;
     sys.emplace(cfg);
-    supervisor = spawn_supervisor(*sys, services, directory, 2);
+    supervisor = spawn_supervisor(*sys, services, 2);
   }
 
   ~node_fixture() {
@@ -53,7 +53,7 @@ struct node_fixture {
   api_reply submit(const std::string& bearer, api_call call) {
     caf::scoped_actor self{*sys};
     api_reply out;
-    self->request(directory->registry(), 5s, auth_atom::value, bearer, std::move(call))
+    self->request(current_registry(*sys), 5s, auth_atom::value, bearer, std::move(call))
       .receive([&](api_reply& r) { out = std::move(r); },
                [&](caf::error& e) { BOOST_FAIL("request failed: " << caf::to_string(e)); });
     return out;
@@ -97,13 +97,13 @@ BOOST_AUTO_TEST_CASE(calls_reach_the_shard_through_registry_and_bucket) {
 }
 
 BOOST_AUTO_TEST_CASE(supervisor_restarts_a_crashed_registry) {
-  auto before = directory->registry();
+  auto before = current_registry(*sys);
   caf::scoped_actor self{*sys};
   self->request(before, 5s, crash_atom::value).receive([](bool) {}, [](caf::error&) {});
   // The supervisor publishes a new incarnation; it answers like the old one.
-  for (int i = 0; i < 100 && directory->registry() == before; ++i)
+  for (int i = 0; i < 100 && current_registry(*sys) == before; ++i)
     std::this_thread::sleep_for(10ms);
-  BOOST_TEST((directory->registry() != before));
+  BOOST_TEST((current_registry(*sys) != before));
   BOOST_TEST((token_info(token).status == api_status::ok));
 }
 
