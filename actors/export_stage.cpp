@@ -108,7 +108,7 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
       auto answer = st.cursor->settle(resp);
       if (st.cursor->more() && st.queue.credit - static_cast<std::int32_t>(st.queue.ready.size()) > 1)
         request_next(self);
-      export_cursor::page_counts by_page{
+      counts_by_page by_page{
         [self] { return self->state.queue.holding_last_kept(*self->state.builder); },
         [self] { return self->state.queue.next_origin(); },
         {}};

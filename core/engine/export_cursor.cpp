@@ -96,23 +96,8 @@ stage_report export_cursor::refusal_report(const api_error& refused) const {
   return r;
 }
 
-namespace {
-
-// Moves the counts `r` gathered since the last part into a part of page
-// `origin` (joined to the last part when it is that page's too).
-void count_for_page(stage_report& r, std::uint64_t origin, std::vector<stage_report>& parts) {
-  if (parts.empty() || parts.back().origin != origin) {
-    parts.emplace_back();
-    parts.back().origin = origin;
-  }
-  parts.back().counts += r.counts;
-  r.counts = {};
-}
-
-}  // namespace
-
 stage_report export_cursor::read(export_pager::answer& answer, const std::string& body,
-                                 const std::function<void(std::string_view)>& keep, page_counts* by_page) {
+                                 const std::function<void(std::string_view)>& keep, counts_by_page* by_page) {
   stage_report r;
   auto got = pager_.read_records(answer);
   auto limit = step_.selection.record_limit;
@@ -151,7 +136,7 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
     if (!passed_over) {
       keep(kept);  // (resume_here() in keep counts this record as the next one)
       if (by_page)
-        count_for_page(r, by_page->page_of_last_kept(), by_page->parts);
+        by_page->kept(r);
     }
     tally_.count_kept();
     if (!passed_over)
@@ -171,7 +156,7 @@ stage_report export_cursor::read(export_pager::answer& answer, const std::string
   for (auto& e : r.errors)
     e.step_id = step_.export_id;
   if (by_page)
-    count_for_page(r, by_page->next_page(), by_page->parts);
+    by_page->answer_read(r);
   return r;
 }
 

@@ -57,18 +57,10 @@ public:
   /// the transformed record), and answers the counts and errors of the
   /// answer's records and, when the answer failed the export, why
   /// (`fatal`: the cursor stops). Errors carry the export as their step.
-  /// With `by_page` (a job's export, whose checkpoints count only pages
-  /// through the flow) the counts go to by_page->parts instead, one report
-  /// per page with its origin: each record's with the page of the next
-  /// record kept (the one a resumed answer's passing over ends with), the
-  /// answer's tail with the next page.
-  struct page_counts {
-    std::function<std::uint64_t()> page_of_last_kept;
-    std::function<std::uint64_t()> next_page;
-    std::vector<stage_report> parts;
-  };
+  /// With `by_page` (a job's export) the counts go to by_page->parts
+  /// instead, one report per page (stage_report.hpp).
   stage_report read(export_pager::answer& answer, const std::string& body,
-                    const std::function<void(std::string_view)>& keep, page_counts* by_page = nullptr);
+                    const std::function<void(std::string_view)>& keep, counts_by_page* by_page = nullptr);
 
   /// No more requests (a cancel); records still read are the caller's.
   void stop() { stopped_ = true; }

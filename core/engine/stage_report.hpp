@@ -4,6 +4,7 @@
 // a generator also says where its records go on after each page it sends.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,31 @@ struct stage_report {
   /// A connection the step found offline (a wrapper's connectionOffline):
   /// the job marks it so.
   std::string offline_connection;
+};
+
+/// A job's export reads its answers' counts by page (its checkpoints count
+/// only pages through the flow): each record's counts go with the page of
+/// the next record kept (the one a resumed answer's passing over ends
+/// with), the answer's tail with the next page. export_cursor and
+/// wrapper_cursor fill `parts`, one report per page with its origin.
+struct counts_by_page {
+  std::function<std::uint64_t()> page_of_last_kept;
+  std::function<std::uint64_t()> next_page;
+  std::vector<stage_report> parts;
+
+  /// Moves what `r` counted since the last part into page `origin`'s part.
+  void count_for(stage_report& r, std::uint64_t origin) {
+    if (parts.empty() || parts.back().origin != origin) {
+      parts.emplace_back();
+      parts.back().origin = origin;
+    }
+    parts.back().counts += r.counts;
+    r.counts = {};
+  }
+  /// After a record was kept: what led to it is its page's.
+  void kept(stage_report& r) { count_for(r, page_of_last_kept()); }
+  /// After the answer's last record: the rest is the next page's.
+  void answer_read(stage_report& r) { count_for(r, next_page()); }
 };
 
 }  // namespace integrator

@@ -182,7 +182,7 @@ std::string wrapper_cursor::next_options() const {
 }
 
 stage_report wrapper_cursor::read(user_code_answer& answer, const std::function<void(std::string_view)>& keep,
-                                  bool& offline, std::int64_t now_ms) {
+                                  bool& offline, std::int64_t now_ms, counts_by_page* by_page) {
   stage_report r;
   offline = false;
   tally_.answer_at = state_;  // what the answer was asked with
@@ -225,13 +225,18 @@ stage_report wrapper_cursor::read(user_code_answer& answer, const std::function<
         ++r.counts.num_ignore;
       continue;
     }
-    if (!passed_over)
+    if (!passed_over) {
       keep(kept);  // (resume_here() in keep counts this record as the next one)
+      if (by_page)
+        by_page->kept(r);
+    }
     tally_.count_kept();
     if (!passed_over)
       limited_ = step_.selection.record_limit > 0
                  && static_cast<std::size_t>(tally_.kept) >= step_.selection.record_limit;
   }
+  if (by_page)
+    by_page->answer_read(r);
   state_ = page->state;
   last_ = page->last_page;
   if (page->connection_offline) {

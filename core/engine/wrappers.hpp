@@ -124,8 +124,10 @@ public:
   /// Reads an answer: hands each record that goes on to `keep`; counts and
   /// errors, and `fatal` when the answer fails the export (a failed call,
   /// a wrong shape, a loop, connectionOffline: `offline` set).
+  /// With `by_page` (a job's export) the counts go by page, as
+  /// export_cursor's (stage_report.hpp).
   stage_report read(user_code_answer& answer, const std::function<void(std::string_view)>& keep,
-                    bool& offline, std::int64_t now_ms);
+                    bool& offline, std::int64_t now_ms, counts_by_page* by_page = nullptr);
 
   void stop() { stopped_ = true; }
   bool stopped() const { return stopped_; }

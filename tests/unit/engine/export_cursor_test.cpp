@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(counts_by_page_go_with_the_page_of_the_next_record_kept) {
   json::value settings = json::object();
   export_cursor cursor(step, settings);
   std::uint64_t pages = 0, in_page = 0;
-  export_cursor::page_counts by_page{[&] { return in_page == 0 ? pages : pages + 1; },
+  counts_by_page by_page{[&] { return in_page == 0 ? pages : pages + 1; },
                                      [&] { return pages + 1; }, {}};
   job_counts total;
   auto req = cursor.next();
