@@ -22,7 +22,7 @@ api_reply no_content() {
 // thread a wake-up per request. The ticket's deadline bounds the wait
 // instead (ticket_table::expire).
 edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ticket_table> tickets) {
-  auto& sys = self->system();
+  auto* sys = &self->system();  // (a pointer: the handlers copy what they capture)
   auto answered = [tickets](std::uint64_t ticket) {
     return [tickets, ticket](api_reply& r) { tickets->complete(ticket, std::move(r)); };
   };
@@ -32,12 +32,12 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ti
   return {
     [=](edge_atom, std::uint64_t ticket, std::string& token, api_call& call) {
       // registry → bucket → shard: each delegates, the last one answers here.
-      self->request(current_registry(sys), caf::infinite, auth_atom::value, std::move(token),
+      self->request(current_registry(*sys), caf::infinite, auth_atom::value, std::move(token),
                     std::move(call))
         .then(answered(ticket), unanswered(ticket));
     },
     [=](admin_atom, std::uint64_t ticket, std::string& token, api_call& call) {
-      self->request(current_registry(sys), caf::infinite, admin_atom::value, std::move(token),
+      self->request(current_registry(*sys), caf::infinite, admin_atom::value, std::move(token),
                     std::move(call))
         .then(answered(ticket), unanswered(ticket));
     },
@@ -49,15 +49,15 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ti
       };
       auto died = [tickets, ticket](caf::error&) { tickets->complete(ticket, no_content()); };
       if (target == "registry")
-        self->request(current_registry(sys), caf::infinite, crash_atom::value).then(crashed, died);
+        self->request(current_registry(*sys), caf::infinite, crash_atom::value).then(crashed, died);
       else if (target == "engine" || target == "jobs")
-        self->request(current_engine(sys), caf::infinite, crash_atom::value, target == "jobs")
+        self->request(current_engine(*sys), caf::infinite, crash_atom::value, target == "jobs")
           .then(crashed, died);
       else
-        self->request(current_shard(sys, 0), caf::infinite, crash_atom::value).then(crashed, died);
+        self->request(current_shard(*sys, 0), caf::infinite, crash_atom::value).then(crashed, died);
     },
     [=](mint_atom, std::uint64_t ticket, const std::string& account) {
-      self->request(current_registry(sys), caf::infinite, mint_atom::value, account, std::string())
+      self->request(current_registry(*sys), caf::infinite, mint_atom::value, account, std::string())
         .then(
           [tickets, ticket](std::string& token) {
             if (token.empty()) {
@@ -71,11 +71,11 @@ edge_actor::behavior_type edge_impl(edge_actor::pointer self, std::shared_ptr<ti
     },
     [=](revoke_atom, std::uint64_t ticket, std::string& token) {
       // Answered once the registry has it: a call after this one must fail.
-      self->request(current_registry(sys), caf::infinite, revoke_atom::value, std::move(token))
+      self->request(current_registry(*sys), caf::infinite, revoke_atom::value, std::move(token))
         .then([tickets, ticket](bool) { tickets->complete(ticket, no_content()); }, unanswered(ticket));
     },
     [=](stall_atom, std::uint64_t ticket, std::int64_t ms) {
-      for (std::size_t i = 0; auto shard = current_shard(sys, i); ++i)
+      for (std::size_t i = 0; auto shard = current_shard(*sys, i); ++i)
         self->send(shard, stall_atom::value, ms);
       tickets->complete(ticket, no_content());
     },
