@@ -2,10 +2,13 @@
 # Starts a cluster on this machine in one command: a private PostgreSQL and
 # N integratord nodes (default 3) with certificates of a fresh CA, each on
 # 127.0.0.1, and prints how to call them. Ctrl-C (or SIGTERM) stops them all.
-#   scripts/cluster.sh [N]
+# Flags after N go to every node (e.g. --spread-imports true).
+#   scripts/cluster.sh [N [integratord flags...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-3}
+shift $(( $# > 0 ? 1 : 0 ))
+extra=("$@")
 bash scripts/build.sh >/dev/null
 work=$(mktemp -d /tmp/integrator-cluster.XXXXXX)
 names=()
@@ -25,7 +28,7 @@ for i in $(seq 1 "$n"); do
   build/integratord --data-dir "$work/$name" --listen "127.0.0.1:$((8080 + i - 1))" \
     --postgres "$(cat "$work/pg/conninfo")" --cluster-listen "127.0.0.1:$((7400 + i - 1))" \
     --cluster-cert "$work/certs/$name.pem" --cluster-key "$work/certs/$name.key" \
-    --cluster-ca "$work/certs/ca.pem" --node-id "$name" > "$work/$name.log" 2>&1 &
+    --cluster-ca "$work/certs/ca.pem" --node-id "$name" ${extra[@]+"${extra[@]}"} > "$work/$name.log" 2>&1 &
   pids+=($!)
   # The first node makes the first account; the others join it.
   for _ in $(seq 1 100); do [ -f "$work/$name/endpoint" ] && break; sleep 0.1; done
