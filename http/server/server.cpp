@@ -111,7 +111,10 @@ public:
   /// completion to run).
   void check_deadline(clock::time_point now) override {
     net::post(socket_.get_executor(), [self = this->shared_from_this(), now] {
-      bool late = (self->reading_ && now > self->read_deadline_)
+      // A client waiting for an answer is not idle: the idle wait for its
+      // next request starts once the answers are out (write_next).
+      bool answering = self->waiting_ && !self->queue_.empty();
+      bool late = (self->reading_ && !answering && now > self->read_deadline_)
                   || (self->writing_ && now > self->write_deadline_);
       if (!self->closed_ && late)
         self->close();
@@ -296,6 +299,8 @@ private:
                        if (self->queue_.empty() && self->closing_
                            && (!self->reading_ || self->waiting_))
                          return self->close();
+                       if (self->queue_.empty() && self->waiting_)
+                         self->read_deadline_ = clock::now() + self->shared_.limits.idle_timeout;
                        self->write_next();
                        self->do_read();
                      });

@@ -351,6 +351,21 @@ BOOST_FIXTURE_TEST_CASE(an_interruption_after_a_resumed_run_completed_is_a_first
   BOOST_TEST(!(d && *d == true));
 }
 
+// A client waiting for a slow answer is not idle: its connection stays
+// open past the idle timeout and the answer arrives on it.
+struct short_idle_fixture : flow_fixture {
+  short_idle_fixture() : flow_fixture({"--idle-timeout", "1"}) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(a_slow_answer_outlasts_the_idle_timeout, short_idle_fixture) {
+  auto conn = peer_connection(R"("ping":{"relativeURI":"/ping"})");
+  peer.inject({.method = "GET", .path_prefix = "/ping", .times = 1, .status = 200, .delay_ms = 2500});
+  auto r = api("POST", "/v1/connections/" + conn + "/ping");
+  BOOST_TEST(r.status == 200u, r.body);
+  // One ping: the client did not have to send the call again on a new connection.
+  BOOST_TEST(peer.hits("/ping") == 1);
+}
+
 BOOST_FIXTURE_TEST_CASE(ping_checks_a_connection, flow_fixture) {
   auto good = peer_connection(R"("ping":{"relativeURI":"/ping","successPath":"ok","successValues":["true"]})");
   auto r = api("GET", "/v1/connections/" + good + "/ping");
