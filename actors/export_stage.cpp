@@ -108,10 +108,7 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
       auto answer = st.cursor->settle(resp);
       if (st.cursor->more() && st.queue.credit - static_cast<std::int32_t>(st.queue.ready.size()) > 1)
         request_next(self);
-      counts_by_page by_page{
-        [self] { return self->state.queue.holding_last_kept(*self->state.builder); },
-        [self] { return self->state.queue.next_origin(); },
-        {}};
+      auto by_page = st.queue.counts_into(*st.builder);
       auto r = st.cursor->read(
         answer, resp.body,
         [self](std::string_view kept) {
@@ -120,9 +117,7 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
                                [self](resume_point after) { ready_page(self, std::move(after)); });
         },
         &by_page);
-      for (auto& part : by_page.parts)
-        report(self, std::move(part));
-      report(self, std::move(r));
+      generator_queue::report_read(self, st.links, by_page, std::move(r));
       pump(self);
     },
     [=](credit_atom, std::int32_t n) {

@@ -31,12 +31,13 @@ struct generator_queue {
     return ready.back();
   }
 
-  /// The origin of the next page made.
-  std::uint64_t next_origin() const { return page_origin(generator, pages + 1); }
-  /// The origin of the page holding the record last put into `builder`:
-  /// the one being built, or the one it just completed.
-  std::uint64_t holding_last_kept(const page_builder& builder) const {
-    return builder.empty() ? page_origin(generator, pages) : next_origin();
+  /// Where a cursor's read into `builder` puts its counts
+  /// (counts_by_page): with the page holding the record last kept (the one
+  /// being built, or the one it just completed), the rest with the next.
+  counts_by_page counts_into(const page_builder& builder) const {
+    return {[this, &builder] { return page_origin(generator, builder.empty() ? pages : pages + 1); },
+            [this] { return page_origin(generator, pages + 1); },
+            {}};
   }
 
   /// Puts a record the cursor kept into `builder`; a page is made (through
@@ -107,6 +108,15 @@ struct generator_queue {
   static void report(Self* self, const stage_links& links, stage_report r) {
     links.stamp(r);
     self->send(links.job, report_atom::value, std::move(r));
+  }
+
+  /// Reports an answer read: its counts page by page, then the rest
+  /// (errors, a failure).
+  template <class Self>
+  static void report_read(Self* self, const stage_links& links, counts_by_page& by_page, stage_report r) {
+    for (auto& part : by_page.parts)
+      report(self, links, std::move(part));
+    report(self, links, std::move(r));
   }
 };
 

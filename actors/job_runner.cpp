@@ -192,10 +192,11 @@ std::int64_t checkpoint_lag(const node_services& services) {
 void start_line(job_ptr self);
 
 // The node to run the job's import `processor`, when this node spreads imports
-// (spread-imports) and another live node can take it; nullptr otherwise.
+// (it kept the spec for them) and another live node can take it; nullptr
+// otherwise.
 node_door_actor host_for(job_ptr self, std::size_t processor) {
   auto& st = self->state;
-  if (!st.services->spread_imports || !st.services->cluster || !st.spec)
+  if (!st.spec)
     return {};
   return st.services->cluster->door_elsewhere(st.job_id + "/" + std::to_string(processor));
 }

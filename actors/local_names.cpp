@@ -36,11 +36,8 @@ account_shard_actor current_shard(caf::actor_system& sys, std::size_t index) {
   return sys.registry().get<account_shard_actor>(shard_name(index));
 }
 
-account_shard_actor shard_for(caf::actor_system& sys, const std::string& account_id) {
-  std::size_t count = 0;
-  while (current_shard(sys, count))
-    ++count;
-  return count == 0 ? account_shard_actor{} : current_shard(sys, shard_index(account_id, count));
+account_shard_actor shard_for(caf::actor_system& sys, const std::string& account_id, std::size_t shards) {
+  return current_shard(sys, shard_index(account_id, shards));
 }
 
 // Erased first: a name is given to each new incarnation, and the registry

@@ -20,8 +20,8 @@ registry_actor current_registry(caf::actor_system& sys);
 engine_actor current_engine(caf::actor_system& sys);
 /// The shard at `index`; nullptr past the last.
 account_shard_actor current_shard(caf::actor_system& sys, std::size_t index);
-/// The shard that owns `account_id`.
-account_shard_actor shard_for(caf::actor_system& sys, const std::string& account_id);
+/// The shard of `shards` that owns `account_id`.
+account_shard_actor shard_for(caf::actor_system& sys, const std::string& account_id, std::size_t shards);
 
 void name_registry(caf::actor_system& sys, const registry_actor& registry);
 void name_engine(caf::actor_system& sys, const engine_actor& engine);

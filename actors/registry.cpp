@@ -54,6 +54,7 @@ account_store_actor::behavior_type account_store_impl(account_store_actor::point
 
 struct registry_state {
   std::shared_ptr<const node_services> services;
+  std::size_t shards = 1;  ///< the node's account shards
   account_store_actor store;
   std::optional<account_book> book;
   /// Other nodes' writes of accounts and tokens (a shared store only).
@@ -160,7 +161,7 @@ void admit(registry_ptr self, std::optional<principal> who, api_call call,
                                               "through its connections", "")));
     return;
   }
-  auto shard = shard_for(self->system(), who->account_id);
+  auto shard = shard_for(self->system(), who->account_id, self->state.shards);
   if (const auto& cluster = self->state.services->cluster)
     if (auto home = cluster->door_for(bucket_lease_name(who->account_id))) {
       take_at_home(self, home, std::move(*who), std::move(call), std::move(shard), rp);
@@ -210,9 +211,10 @@ rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
 }
 
 registry_actor::behavior_type registry_impl(registry_ptr self,
-                                            std::shared_ptr<const node_services> services) {
+                                            std::shared_ptr<const node_services> services, std::size_t shards) {
   auto& st = self->state;
   st.services = services;
+  st.shards = shards;
   st.book.emplace(make_id_generator());
   // The store actor shares the registry's fate: a crash of either restarts both.
   st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services);
@@ -326,8 +328,9 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
 
 }  // namespace
 
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
-  return sys.spawn(registry_impl, std::move(services));
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                              std::size_t shards) {
+  return sys.spawn(registry_impl, std::move(services), shards);
 }
 
 }  // namespace integrator

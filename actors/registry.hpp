@@ -13,7 +13,9 @@ namespace integrator {
 
 /// Event-based; spawns its own detached account store and answers nothing
 /// before the accounts and tokens are loaded.
-/// It finds the shard that serves an account by name (local_names.hpp).
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services);
+/// It finds the shard (of `shards`) that serves an account by name
+/// (local_names.hpp).
+registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+                              std::size_t shards);
 
 }  // namespace integrator

@@ -28,7 +28,7 @@ struct supervisor_state {
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
 void start_registry(supervisor_ptr self) {
-  auto r = spawn_registry(self->system(), self->state.services);
+  auto r = spawn_registry(self->system(), self->state.services, self->state.shards.size());
   self->monitor(r);
   self->state.registry = caf::actor_cast<caf::actor_addr>(r);
   name_registry(self->system(), r);

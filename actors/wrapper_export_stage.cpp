@@ -70,17 +70,14 @@ wrapper_export_actor::behavior_type wrapper_impl(wrapper_ptr self, std::shared_p
         return;
       }
       bool offline = false;
-      counts_by_page by_page{[&st] { return st.queue.holding_last_kept(*st.builder); },
-                             [&st] { return st.queue.next_origin(); }, {}};
+      auto by_page = st.queue.counts_into(*st.builder);
       auto r = st.cursor->read(answer, [&st](std::string_view kept) {
         generator_queue::cut(*st.builder, *st.cursor, kept,
                              [&st](resume_point after) { st.queue.add(*st.builder, std::move(after)); });
       }, offline, wall_clock_ms(), &by_page);
       if (offline)
         r.offline_connection = st.step->connection_id;
-      for (auto& part : by_page.parts)
-        generator_queue::report(self, st.links, std::move(part));
-      generator_queue::report(self, st.links, std::move(r));
+      generator_queue::report_read(self, st.links, by_page, std::move(r));
       pump(self);
     },
     [=](credit_atom, std::int32_t n) {

@@ -53,11 +53,11 @@ std::string job_checkpoint::to_json() const {
                  {"now", plan_now},
                  {"generators", std::move(gens)},
                  {"steps", std::move(step_docs)}};
-  if (counts)
-    o["counts"] = json::object{{"export", counts->num_export},     {"success", counts->num_success},
-                               {"error", counts->num_error},       {"ignore", counts->num_ignore},
-                               {"generated", counts->num_pages_generated},
-                               {"processed", counts->num_pages_processed}};
+  if (counts) {
+    json::object c;
+    counts->put_into(c);
+    o["counts"] = std::move(c);
+  }
   if (shutdown)
     o["shutdown"] = true;
   return json::serialize(o);
@@ -89,11 +89,8 @@ std::optional<job_checkpoint> job_checkpoint::from_json(std::string_view text) {
       gc.at.done = bool_of(go, "done");
       c.generators.push_back(std::move(gc));
     }
-  if (const auto* n = o.if_contains("counts"); n && n->is_object()) {
-    const auto& no = n->get_object();
-    c.counts = job_counts{int_of(no, "export"),    int_of(no, "success"),   int_of(no, "error"),
-                          int_of(no, "ignore"),    int_of(no, "generated"), int_of(no, "processed")};
-  }
+  if (const auto* n = o.if_contains("counts"); n && n->is_object())
+    c.counts = job_counts::read_from(n->get_object());
   if (const auto* steps = o.if_contains("steps"); steps && steps->is_array())
     for (const auto& s : steps->get_array())
       if (s.is_string())
@@ -119,7 +116,8 @@ std::string spec_digest(const job_spec& spec) {
 }
 
 checkpoint_tracker::checkpoint_tracker(std::size_t generators, std::int64_t lag)
-  : generators_(generators), made_(generators), last_through_(generators, 0), exhausted_(generators, false), lag_(std::max<std::int64_t>(lag, 1)) {
+  : generators_(generators), made_(generators), last_through_(generators, 0), ahead_(generators),
+    exhausted_(generators, false), lag_(std::max<std::int64_t>(lag, 1)) {
   // nop
 }
 
@@ -151,9 +149,15 @@ bool checkpoint_tracker::page_through(std::uint64_t origin) {
   auto g = origin_generator(origin);
   if (g >= 0 && static_cast<std::size_t>(g) < generators_.size()) {
     auto k = static_cast<std::size_t>(g);
-    std::uint64_t number = origin & ((std::uint64_t{1} << 40) - 1);
-    last_through_[k] = std::max(last_through_[k], number);
-    while (!made_[k].empty() && made_[k].front().number <= number) {
+    // Pages may come through out of order (an import's calls overlap): the
+    // generator goes on only after the pages through without a gap.
+    auto& ahead = ahead_[k];
+    ahead.insert(origin_number(origin));
+    while (!ahead.empty() && *ahead.begin() <= last_through_[k] + 1) {
+      last_through_[k] = std::max(last_through_[k], *ahead.begin());
+      ahead.erase(ahead.begin());
+    }
+    while (!made_[k].empty() && made_[k].front().number <= last_through_[k]) {
       generators_[k].at = std::move(made_[k].front().after);
       made_[k].pop_front();
     }

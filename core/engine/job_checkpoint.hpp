@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,7 +71,8 @@ public:
   /// Page `origin` reached the end of the line; true when its credit may go
   /// back now, false when it must wait for a durable write (released()).
   bool page_through(std::uint64_t origin);
-  /// Whether page `origin` has reached the end of the line.
+  /// Whether page `origin` and every page of its generator before it have
+  /// reached the end of the line (where a resumed job goes on after).
   bool is_through(std::uint64_t origin) const;
   /// Generator `g` made its last page: it is done once that page is through.
   void generator_done(std::size_t g);
@@ -89,7 +91,8 @@ private:
   };
   std::vector<generator_checkpoint> generators_;
   std::vector<std::deque<pending>> made_;    ///< per generator: made, not yet through
-  std::vector<std::uint64_t> last_through_;  ///< per generator: the last page through
+  std::vector<std::uint64_t> last_through_;  ///< per generator: the last page through, all before it too
+  std::vector<std::set<std::uint64_t>> ahead_;  ///< per generator: pages through after a gap
   std::vector<bool> exhausted_;              ///< per generator: made its last page
   std::int64_t lag_;
   std::int64_t through_ = 0;   ///< pages through in all

@@ -122,11 +122,7 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   if (r.step == -1) {  // a router's ignored records, a retry's replayed pages, its hooks
     flow_job_.counts += r.counts;
     flow_job_.last_modified = now_ms;
-    if (!hold_unsettled(r.origin, steps_.size(), {}, r.counts, r.errors, now_ms)) {
-      out.urgent = !r.errors.empty();
-      for (auto& e : r.errors)
-        keep_error(e, now_ms);
-    }
+    out.urgent = hold_or_keep(r.origin, steps_.size(), {}, r.counts, r.errors, now_ms);
     if (!r.fatal.empty() && fatal_.empty())
       fatal_ = r.fatal;
     return out;
@@ -146,11 +142,7 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   flow_job_.counts += c;
   step.last_modified = now_ms;
   flow_job_.last_modified = now_ms;
-  if (!hold_unsettled(r.origin, step_index, r.counts, c, r.errors, now_ms)) {
-    for (auto& e : r.errors)
-      keep_error(e, now_ms);
-    out.urgent = !r.errors.empty();
-  }
+  out.urgent = hold_or_keep(r.origin, step_index, r.counts, c, r.errors, now_ms);
   if (!r.fatal.empty() && fatal_.empty())
     fatal_ = r.fatal;
   if (progress_ && is_generator) {
@@ -167,11 +159,14 @@ job_ledger::booked job_ledger::book(stage_report r, std::int64_t now_ms) {
   return out;
 }
 
-bool job_ledger::hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
-                                const job_counts& flow_counts, std::vector<job_error_entry>& errors,
-                                std::int64_t now_ms) {
-  if (!progress_ || origin == 0 || progress_->is_through(origin))
-    return false;
+bool job_ledger::hold_or_keep(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
+                              const job_counts& flow_counts, std::vector<job_error_entry>& errors,
+                              std::int64_t now_ms) {
+  if (!progress_ || origin == 0 || progress_->is_through(origin)) {
+    for (auto& e : errors)
+      keep_error(e, now_ms);
+    return !errors.empty();
+  }
   auto& u = unsettled_[origin];
   if (step < steps_.size()) {
     u.steps.resize(steps_.size());
@@ -183,18 +178,25 @@ bool job_ledger::hold_unsettled(std::uint64_t origin, std::size_t step, const jo
       e.occurred_at = now_ms;
     u.errors.push_back(std::move(e));
   }
-  return true;
+  return false;
 }
 
 bool job_ledger::page_through(std::uint64_t origin, bool& errors_due) {
   errors_due = false;
-  if (auto it = unsettled_.find(origin); it != unsettled_.end()) {
-    errors_due = !it->second.errors.empty();
+  bool credit = progress_->page_through(origin);
+  // Settled: the pages through without a gap (this one, and any through
+  // before it out of order that waited for it).
+  for (auto it = unsettled_.begin(); it != unsettled_.end();) {
+    if (!progress_->is_through(it->first)) {
+      ++it;
+      continue;
+    }
+    errors_due = errors_due || !it->second.errors.empty();
     for (auto& e : it->second.errors)
       keep_error(e, e.occurred_at);  // (its id from when it occurred)
-    unsettled_.erase(it);
+    it = unsettled_.erase(it);
   }
-  return progress_->page_through(origin);
+  return credit;
 }
 
 void job_ledger::add_job_error(const std::string& job_id, const std::string& step_id,

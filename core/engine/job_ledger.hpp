@@ -56,9 +56,10 @@ public:
   checkpoint_tracker* progress() { return progress_ ? &*progress_ : nullptr; }
 
   /// Page `origin` reached the end of the line (only when keeping a
-  /// checkpoint): its counts go into the next checkpoint and its records'
-  /// errors into the next write (`errors_due`: write at once). True when
-  /// its credit may go back now (checkpoint_tracker::page_through).
+  /// checkpoint): once it and the pages before it are through, their counts
+  /// go into the next checkpoint and their records' errors into the next
+  /// write (`errors_due`: write at once). True when its credit may go back
+  /// now (checkpoint_tracker::page_through).
   bool page_through(std::uint64_t origin, bool& errors_due);
 
   /// Generator `g`'s step starts.
@@ -135,11 +136,12 @@ private:
     std::vector<job_error_entry> errors;
   };
   std::map<std::uint64_t, unsettled> unsettled_;
-  /// Holds a report's counts (and errors) while its page is on its way;
-  /// false when there is nothing to hold (no checkpoint, no page, or the
-  /// page is through already).
-  bool hold_unsettled(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
-                      const job_counts& flow_counts, std::vector<job_error_entry>& errors, std::int64_t now_ms);
+  /// Holds a report's counts and errors while its page is on its way;
+  /// without a checkpoint, a page, or once the page is through, keeps its
+  /// errors for the next write instead. True when errors were kept (the
+  /// write is urgent).
+  bool hold_or_keep(std::uint64_t origin, std::size_t step, const job_counts& step_counts,
+                    const job_counts& flow_counts, std::vector<job_error_entry>& errors, std::int64_t now_ms);
   job_checkpoint checkpoint_;  ///< what progress_ does not hold (digest, plan_now)
   std::string fatal_;
   bool canceling_ = false;

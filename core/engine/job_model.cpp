@@ -62,24 +62,47 @@ bool is_final(job_status s) {
   return s == job_status::completed || s == job_status::failed || s == job_status::canceled;
 }
 
+namespace {
+
+// Each count and its name in a job's JSON: the one list the arithmetic and
+// the JSON go by.
+struct count_field {
+  std::int64_t job_counts::*member;
+  const char* name;
+};
+constexpr count_field count_fields[] = {
+  {&job_counts::num_export, "numExport"},
+  {&job_counts::num_success, "numSuccess"},
+  {&job_counts::num_error, "numError"},
+  {&job_counts::num_ignore, "numIgnore"},
+  {&job_counts::num_pages_generated, "numPagesGenerated"},
+  {&job_counts::num_pages_processed, "numPagesProcessed"},
+};
+
+}  // namespace
+
 job_counts& job_counts::operator+=(const job_counts& o) {
-  num_export += o.num_export;
-  num_success += o.num_success;
-  num_error += o.num_error;
-  num_ignore += o.num_ignore;
-  num_pages_generated += o.num_pages_generated;
-  num_pages_processed += o.num_pages_processed;
+  for (const auto& f : count_fields)
+    this->*f.member += o.*f.member;
   return *this;
 }
 
 job_counts& job_counts::operator-=(const job_counts& o) {
-  num_export -= o.num_export;
-  num_success -= o.num_success;
-  num_error -= o.num_error;
-  num_ignore -= o.num_ignore;
-  num_pages_generated -= o.num_pages_generated;
-  num_pages_processed -= o.num_pages_processed;
+  for (const auto& f : count_fields)
+    this->*f.member -= o.*f.member;
   return *this;
+}
+
+void job_counts::put_into(json::object& o) const {
+  for (const auto& f : count_fields)
+    o[f.name] = this->*f.member;
+}
+
+job_counts job_counts::read_from(const json::object& o) {
+  job_counts c;
+  for (const auto& f : count_fields)
+    c.*f.member = count_of(o, f.name);
+  return c;
 }
 
 std::string job_doc::to_json() const {
@@ -108,12 +131,7 @@ std::string job_doc::to_json() const {
   put_time(o, "startDate", start_date);
   put_time(o, "endDate", end_date);
   o["status"] = status_name(status);
-  o["numExport"] = counts.num_export;
-  o["numSuccess"] = counts.num_success;
-  o["numError"] = counts.num_error;
-  o["numIgnore"] = counts.num_ignore;
-  o["numPagesGenerated"] = counts.num_pages_generated;
-  o["numPagesProcessed"] = counts.num_pages_processed;
+  counts.put_into(o);
   o["retriable"] = counts.num_error > 0;
   if (interruptions > 0)
     o["interruptions"] = interruptions;
@@ -153,12 +171,7 @@ std::optional<job_doc> job_doc::from_json(std::string_view text) {
   j.start_date = time_of(o, "startDate");
   j.end_date = time_of(o, "endDate");
   j.status = parse_job_status(id_of(o, "status")).value_or(job_status::failed);
-  j.counts.num_export = count_of(o, "numExport");
-  j.counts.num_success = count_of(o, "numSuccess");
-  j.counts.num_error = count_of(o, "numError");
-  j.counts.num_ignore = count_of(o, "numIgnore");
-  j.counts.num_pages_generated = count_of(o, "numPagesGenerated");
-  j.counts.num_pages_processed = count_of(o, "numPagesProcessed");
+  j.counts = job_counts::read_from(o);
   j.started_at = time_of(o, "startedAt");
   j.ended_at = time_of(o, "endedAt");
   j.created_at = time_of(o, "createdAt");

@@ -32,6 +32,11 @@ struct job_counts {
 
   job_counts& operator+=(const job_counts& o);
   job_counts& operator-=(const job_counts& o);
+
+  /// As a job's JSON has them: numExport, numSuccess, numError, numIgnore,
+  /// numPagesGenerated, numPagesProcessed (missing ones read as 0).
+  void put_into(boost::json::object& o) const;
+  static job_counts read_from(const boost::json::object& o);
 };
 
 struct job_doc {

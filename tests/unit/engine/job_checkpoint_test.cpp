@@ -38,6 +38,19 @@ BOOST_AUTO_TEST_CASE(a_generator_goes_on_after_its_last_page_through_the_whole_f
   BOOST_TEST(!t.generators()[1].started);
 }
 
+BOOST_AUTO_TEST_CASE(pages_through_out_of_order_move_the_generator_on_only_without_a_gap) {
+  checkpoint_tracker t(1, 100);
+  for (std::int64_t n = 1; n <= 3; ++n)
+    t.page_made(page_origin(0, static_cast<std::uint64_t>(n)), at_page(n));
+  t.page_through(page_origin(0, 2));  // page 1 is still on its way
+  BOOST_TEST(t.generators()[0].at.pages == 0);
+  BOOST_TEST(!t.is_through(page_origin(0, 2)));
+  t.page_through(page_origin(0, 1));
+  BOOST_TEST(t.generators()[0].at.pages == 2);
+  BOOST_TEST(t.is_through(page_origin(0, 2)));
+  BOOST_TEST(!t.is_through(page_origin(0, 3)));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_through_before_its_report_came_still_counts) {
   checkpoint_tracker t(1, 100);
   t.page_through(page_origin(0, 1));
