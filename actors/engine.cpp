@@ -293,7 +293,10 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
       auto rp = self->make_response_promise<api_reply>();
       if (it != st.flows.end())
         self->request(it->second.actor, caf::infinite, cancel_atom::value, job_id)
-          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
+                [=](caf::error&) mutable {
+                  cancel_in_store(self, self->state.store, cancel.account, cancel.job_id, rp);
+                });
       else if (st.services->cluster)
         cancel_where_held(self, cancel, rp);
       else

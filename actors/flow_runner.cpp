@@ -201,8 +201,14 @@ flow_actor::behavior_type flow_impl(flow_ptr self, std::shared_ptr<const node_se
       auto& st = self->state;
       auto rp = self->make_response_promise<api_reply>();
       if (job_id == st.running_id && st.running) {
+        // A job that ends before it answers has settled its state: the
+        // store says how it stands (an unanswered request must not take
+        // this actor down with CAF's default error handler).
         self->request(st.running, caf::infinite, cancel_atom::value)
-          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); });
+          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
+                [=](caf::error&) mutable {
+                  cancel_in_store(self, self->state.store, self->state.account, job_id, rp);
+                });
         return rp;
       }
       std::erase(st.queue, job_id);

@@ -27,10 +27,15 @@ template <class Self>
 void cancel_in_store(Self* self, const engine_store_actor& store, const std::string& account,
                      const std::string& job_id, caf::typed_response_promise<api_reply> rp) {
   self->request(store, caf::infinite, cancel_atom::value, account, job_id)
-    .then([rp](const std::string& doc) mutable {
-      rp.deliver(doc.empty() ? api_reply::fail(make_api_error(error_code::not_found, "Job not found"))
-                             : api_reply::json(api_status::ok, doc));
-    });
+    .then(
+      [rp](const std::string& doc) mutable {
+        rp.deliver(doc.empty() ? api_reply::fail(make_api_error(error_code::not_found, "Job not found"))
+                               : api_reply::json(api_status::ok, doc));
+      },
+      [rp](caf::error& e) mutable {
+        rp.deliver(api_reply::fail(
+          make_api_error(error_code::unavailable, "the job store did not answer: " + caf::to_string(e))));
+      });
 }
 
 }  // namespace integrator
