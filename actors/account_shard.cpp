@@ -132,8 +132,8 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
   return ask_engine(self, engine, who, step.request);
 }
 
-account_shard_actor::behavior_type worker_impl(worker_ptr self,
-                                               std::shared_ptr<const node_services> services) {
+account_shard_actor::behavior_type worker_impl(worker_ptr self) {
+  const auto& services = services_of(self->system());
   self->state.memo = std::make_unique<call_memo>(*services->store);
   self->state.context.emplace(*self->state.memo, *services);
   self->state.services = services;
@@ -170,18 +170,18 @@ struct shard_state {
 };
 
 account_shard_actor::behavior_type
-shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
-           std::shared_ptr<const node_services> services) {
+shard_impl(account_shard_actor::stateful_pointer<shard_state> self) {
+  const auto& services = services_of(self->system());
   auto& st = self->state;
   st.services = services;
   if (services->memory_view)
     st.fast.emplace(*services->memory_view, *services);
   // One worker per shard keeps each account's writes in arrival order; it
   // shares the shard's fate.
-  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, services);
+  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl);
   if (!services->memory_view)
     for (int i = 0; i < services->store_readers; ++i)
-      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl, services));
+      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl));
   return {
     [=](exec_atom, principal& who, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -211,9 +211,8 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self,
 
 }  // namespace
 
-account_shard_actor spawn_account_shard(caf::actor_system& sys,
-                                        std::shared_ptr<const node_services> services) {
-  return sys.spawn(shard_impl, std::move(services));
+account_shard_actor spawn_account_shard(caf::actor_system& sys) {
+  return sys.spawn(shard_impl);
 }
 
 std::size_t shard_index(const std::string& account_id, std::size_t shard_count) {

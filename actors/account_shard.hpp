@@ -19,8 +19,7 @@ namespace integrator {
 
 /// Finds the node's engine by name (local_names.hpp), for calls that start
 /// or stop jobs or reach out to a connection.
-account_shard_actor spawn_account_shard(caf::actor_system& sys,
-                                        std::shared_ptr<const node_services> services);
+account_shard_actor spawn_account_shard(caf::actor_system& sys);
 
 /// The shard of `account_id` among `shard_count` (stable: FNV-1a).
 std::size_t shard_index(const std::string& account_id, std::size_t shard_count);

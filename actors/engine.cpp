@@ -80,7 +80,7 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
 // spawn_export_invocation) and answers with what it answers to `request`.
 template <class Reply, class Spawn, class Request>
 caf::result<Reply> call_alone(engine_ptr self, Spawn spawn, const Request& request) {
-  auto call = spawn(self->system(), self->state.services);
+  auto call = spawn(self->system());
   auto rp = self->make_response_promise<Reply>();
   self->request(call, caf::infinite, request).then([rp](Reply& r) mutable { rp.deliver(std::move(r)); });
   return rp;
@@ -153,7 +153,7 @@ void run_on_flow(engine_ptr self, const std::string& account, const std::string&
       return;
     }
   if (it == st.flows.end()) {
-    auto f = spawn_flow(self, st.services, st.store, caf::actor_cast<engine_actor>(self), account,
+    auto f = spawn_flow(self, st.store, caf::actor_cast<engine_actor>(self), account,
                         flow_id);
     self->monitor(f);
     it = st.flows.emplace(key, engine_state::flow_entry{f, 0}).first;
@@ -183,11 +183,10 @@ void cancel_where_held(engine_ptr self, const cancel_request& cancel, caf::typed
       [=](caf::error&) mutable { cancel_in_store(self, store, cancel.account, cancel.job_id, rp); });
 }
 
-engine_actor::behavior_type engine_impl(engine_ptr self,
-                                        std::shared_ptr<const node_services> services) {
+engine_actor::behavior_type engine_impl(engine_ptr self) {
   auto& st = self->state;
-  st.services = std::move(services);
-  st.store = spawn_engine_store(self->system(), st.services);
+  st.services = services_of(self->system());
+  st.store = spawn_engine_store(self->system());
   self->link_to(st.store);
   // Stages hosted for other nodes' jobs stop with the engine, for the reason
   // a lost connection gives: their jobs resume elsewhere (job_runner.cpp).
@@ -268,7 +267,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
     [=](caf::ok_atom) { return true; },
     [=](place_atom, const stage_placement& placed) -> caf::result<import_stage_actor> {
       auto& st = self->state;
-      auto stage = host_import_stage(self->system(), st.services, placed);
+      auto stage = host_import_stage(self->system(), placed);
       if (!stage)
         return caf::make_error(caf::sec::runtime_error, stage.error().message);
       self->monitor(*stage);
@@ -385,8 +384,8 @@ engine_actor::behavior_type engine_impl(engine_ptr self,
 
 }  // namespace
 
-engine_actor spawn_engine(caf::actor_system& sys, std::shared_ptr<const node_services> services) {
-  return sys.spawn(engine_impl, std::move(services));
+engine_actor spawn_engine(caf::actor_system& sys) {
+  return sys.spawn(engine_impl);
 }
 
 }  // namespace integrator

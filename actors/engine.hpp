@@ -17,6 +17,6 @@
 
 namespace integrator {
 
-engine_actor spawn_engine(caf::actor_system& sys, std::shared_ptr<const node_services> services);
+engine_actor spawn_engine(caf::actor_system& sys);
 
 }  // namespace integrator

@@ -53,10 +53,9 @@ api_error write_through(store_ptr self, F write) {
   }
 }
 
-engine_store_actor::behavior_type store_impl(store_ptr self,
-                                             std::shared_ptr<const node_services> services) {
+engine_store_actor::behavior_type store_impl(store_ptr self) {
   auto& st = self->state;
-  st.services = services;
+  const auto& services = st.services = services_of(self->system());
   st.resources.emplace(*services->store, *services->box);
   st.jobs.emplace(*services->store);
   st.errors.emplace(*services->store);
@@ -230,11 +229,10 @@ engine_store_actor::behavior_type store_impl(store_ptr self,
 
 }  // namespace
 
-engine_store_actor spawn_engine_store(caf::actor_system& sys,
-                                      std::shared_ptr<const node_services> services) {
-  if (!services->detach)
-    return sys.spawn(store_impl, std::move(services));
-  return sys.spawn<caf::detached>(store_impl, std::move(services));
+engine_store_actor spawn_engine_store(caf::actor_system& sys) {
+  if (!services_of(sys)->detach)
+    return sys.spawn(store_impl);
+  return sys.spawn<caf::detached>(store_impl);
 }
 
 }  // namespace integrator

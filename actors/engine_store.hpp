@@ -14,7 +14,6 @@
 
 namespace integrator {
 
-engine_store_actor spawn_engine_store(caf::actor_system& sys,
-                                      std::shared_ptr<const node_services> services);
+engine_store_actor spawn_engine_store(caf::actor_system& sys);
 
 }  // namespace integrator

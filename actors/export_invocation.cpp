@@ -234,12 +234,9 @@ result<std::shared_ptr<const flow_plan>> plan_of(const job_spec& spec) {
 
 }  // namespace
 
-export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services) {
-  // (Arguments, not captures: see spawn_work.hpp.)
-  return spawn_work(sys, services->detach, [](export_call_ptr self, std::shared_ptr<const node_services> services)
-                                              -> export_invocation_actor::behavior_type {
-    self->state.services = services;
+export_invocation_actor spawn_export_invocation(caf::actor_system& sys) {
+  return spawn_work(sys, services_of(sys)->detach, [](export_call_ptr self) -> export_invocation_actor::behavior_type {
+    self->state.services = services_of(self->system());
     self->state.ids.emplace(make_id_generator());
     return {
       [=](standalone_export& call) -> caf::result<export_page> {
@@ -331,7 +328,7 @@ export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
         }
       },
     };
-  }, services);
+  });
 }
 
 }  // namespace integrator

@@ -17,7 +17,6 @@
 
 namespace integrator {
 
-export_invocation_actor spawn_export_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services);
+export_invocation_actor spawn_export_invocation(caf::actor_system& sys);
 
 }  // namespace integrator

@@ -73,13 +73,11 @@ void pump(export_ptr self) {
                 [self](resume_point end) { ready_page(self, std::move(end)); });
 }
 
-export_stage_actor::behavior_type export_impl(export_ptr self,
-                                              std::shared_ptr<const node_services> services,
-                                              std::shared_ptr<const flow_plan> plan,
+export_stage_actor::behavior_type export_impl(export_ptr self, std::shared_ptr<const flow_plan> plan,
                                               std::size_t generator, stage_links links, bool skip,
                                               resume_point from) {
   auto& st = self->state;
-  st.services = std::move(services);
+  st.services = services_of(self->system());
   st.plan = std::move(plan);
   st.step = &st.plan->generators[generator];
   st.links = std::move(links);
@@ -135,12 +133,10 @@ export_stage_actor::behavior_type export_impl(export_ptr self,
 
 }  // namespace
 
-export_stage_actor spawn_export_stage(caf::local_actor* parent,
-                                      std::shared_ptr<const node_services> services,
-                                      std::shared_ptr<const flow_plan> plan, std::size_t generator,
-                                      stage_links links, bool skip, resume_point from) {
-  bool detach = services->detach && plan->isolate_stages;
-  return spawn_linked_work(parent, detach, export_impl, std::move(services), std::move(plan), generator,
+export_stage_actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan,
+                                      std::size_t generator, stage_links links, bool skip, resume_point from) {
+  bool detach = services_of(parent->system())->detach && plan->isolate_stages;
+  return spawn_linked_work(parent, detach, export_impl, std::move(plan), generator,
                            std::move(links), skip, std::move(from));
 }
 

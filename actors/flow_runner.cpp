@@ -116,17 +116,16 @@ void start_next(flow_ptr self) {
   }
   st.running_id = st.queue.front();
   st.queue.pop_front();
-  st.running = spawn_job(self, st.services, st.store, st.account, st.flow_id, st.running_id,
+  st.running = spawn_job(self, st.store, st.account, st.flow_id, st.running_id,
                          caf::actor_cast<flow_actor>(self), st.lease);
   self->monitor(st.running);
 }
 
-flow_actor::behavior_type flow_impl(flow_ptr self, std::shared_ptr<const node_services> services,
-                                    engine_store_actor store, engine_actor engine,
+flow_actor::behavior_type flow_impl(flow_ptr self, engine_store_actor store, engine_actor engine,
                                     std::string account, std::string flow_id) {
   auto& st = self->state;
   st.engine = std::move(engine);
-  st.services = std::move(services);
+  st.services = services_of(self->system());
   st.store = std::move(store);
   st.account = std::move(account);
   st.flow_id = std::move(flow_id);
@@ -220,10 +219,9 @@ flow_actor::behavior_type flow_impl(flow_ptr self, std::shared_ptr<const node_se
 
 }  // namespace
 
-flow_actor spawn_flow(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                      engine_store_actor store, engine_actor engine, std::string account,
+flow_actor spawn_flow(caf::local_actor* parent, engine_store_actor store, engine_actor engine, std::string account,
                       std::string flow_id) {
-  return parent->spawn<caf::linked>(flow_impl, std::move(services), std::move(store),
+  return parent->spawn<caf::linked>(flow_impl, std::move(store),
                                     std::move(engine), std::move(account), std::move(flow_id));
 }
 

@@ -17,8 +17,7 @@
 namespace integrator {
 
 /// Linked to `parent` (the engine).
-flow_actor spawn_flow(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                      engine_store_actor store, engine_actor engine, std::string account,
+flow_actor spawn_flow(caf::local_actor* parent, engine_store_actor store, engine_actor engine, std::string account,
                       std::string flow_id);
 
 /// Cancels a job no actor runs (queued, or already over) in the store, and

@@ -157,17 +157,16 @@ void advance(hook_ptr self) {
 
 }  // namespace
 
-hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                                  std::shared_ptr<const flow_plan> plan, std::size_t generator,
+hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                   stage_links links) {
   // (`own` is an argument, not a capture: see spawn_work.hpp.)
-  return spawn_linked_work(parent, services->detach && plan->isolate_stages, [=](hook_ptr self, const stage_links& own) -> hook_stage_actor::behavior_type {
+  return spawn_linked_work(parent, services_of(parent->system())->detach && plan->isolate_stages, [=](hook_ptr self, const stage_links& own) -> hook_stage_actor::behavior_type {
     auto& st = self->state;
-    st.services = services;
+    st.services = services_of(self->system());
     st.plan = plan;
     st.step = &st.plan->generators[generator];
     st.links = own;
-    st.relay.credit = services->pages_in_flight;
+    st.relay.credit = st.services->pages_in_flight;
     st.ids.emplace(make_id_generator());
     return {
       [=](page_atom, record_page& page) {

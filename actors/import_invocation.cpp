@@ -83,12 +83,9 @@ void proceed(invocation_ptr self, import_page_run::need need) {
 
 }  // namespace
 
-import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services) {
-  // (Arguments, not captures: see spawn_work.hpp.)
-  return spawn_work(sys, services->detach, [](invocation_ptr self, std::shared_ptr<const node_services> services)
-                                              -> import_invocation_actor::behavior_type {
-    self->state.services = services;
+import_invocation_actor spawn_import_invocation(caf::actor_system& sys) {
+  return spawn_work(sys, services_of(sys)->detach, [](invocation_ptr self) -> import_invocation_actor::behavior_type {
+    self->state.services = services_of(self->system());
     self->state.ids.emplace(make_id_generator());
     return {
       [=](standalone_import& call) -> caf::result<api_reply> {
@@ -123,7 +120,7 @@ import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
         proceed(self, st.run->take_hook(a, *st.ids, wall_clock_ms()));
       },
     };
-  }, services);
+  });
 }
 
 }  // namespace integrator

@@ -12,7 +12,6 @@
 
 namespace integrator {
 
-import_invocation_actor spawn_import_invocation(caf::actor_system& sys,
-                                                std::shared_ptr<const node_services> services);
+import_invocation_actor spawn_import_invocation(caf::actor_system& sys);
 
 }  // namespace integrator

@@ -194,9 +194,7 @@ void process_next(import_ptr self) {
   process_next(self);  // another page, if the limit allows
 }
 
-import_stage_actor::behavior_type import_impl(import_ptr self,
-                                              std::shared_ptr<const node_services> services,
-                                              std::shared_ptr<const flow_plan> plan,
+import_stage_actor::behavior_type import_impl(import_ptr self, std::shared_ptr<const flow_plan> plan,
                                               std::size_t processor, stage_links links, bool hosted) {
   auto& st = self->state;
   // Placed here by a job on another node: linked to that job, so each
@@ -204,7 +202,7 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
   // remote_link_unreachable). Locally, the job spawned it linked.
   if (hosted)
     self->link_to(links.job);
-  st.services = std::move(services);
+  st.services = services_of(self->system());
   st.plan = std::move(plan);
   st.step = &st.plan->processors[processor];
   st.links = std::move(links);
@@ -251,17 +249,14 @@ import_stage_actor::behavior_type import_impl(import_ptr self,
 
 }  // namespace
 
-import_stage_actor spawn_import_stage(caf::local_actor* parent,
-                                      std::shared_ptr<const node_services> services,
-                                      std::shared_ptr<const flow_plan> plan, std::size_t processor,
-                                      stage_links links) {
-  bool detach = services->detach && plan->isolate_stages;
-  return spawn_linked_work(parent, detach, import_impl, std::move(services), std::move(plan), processor,
+import_stage_actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan,
+                                      std::size_t processor, stage_links links) {
+  bool detach = services_of(parent->system())->detach && plan->isolate_stages;
+  return spawn_linked_work(parent, detach, import_impl, std::move(plan), processor,
                            std::move(links), false);
 }
 
-result<import_stage_actor> host_import_stage(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                                             const stage_placement& placed) {
+result<import_stage_actor> host_import_stage(caf::actor_system& sys, const stage_placement& placed) {
   auto job = job_doc::from_json(placed.job);
   if (!job)
     return make_api_error(error_code::invalid_flow, "the placed stage's job is not readable");
@@ -272,8 +267,8 @@ result<import_stage_actor> host_import_stage(caf::actor_system& sys, std::shared
   if (placed.processor >= plan->processors.size())
     return make_api_error(error_code::invalid_flow, "the placed stage's flow has no such step");
   auto shared = std::make_shared<const flow_plan>(std::move(*plan));
-  bool detach = services->detach && shared->isolate_stages;
-  return spawn_work(sys, detach, import_impl, std::move(services), std::move(shared),
+  bool detach = services_of(sys)->detach && shared->isolate_stages;
+  return spawn_work(sys, detach, import_impl, std::move(shared),
                     static_cast<std::size_t>(placed.processor), placed.links, true);
 }
 

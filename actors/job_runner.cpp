@@ -170,17 +170,17 @@ void start_generator(job_ptr self) {
   // The export's user code (script transform and filter, preSavePage)
   // sits between the export and the first station.
   if (st.plan->generators[g].runs_page_code())
-    links.downstream = keep_stage(self, spawn_hook_stage(self, st.services, st.plan, g,
+    links.downstream = keep_stage(self, spawn_hook_stage(self, st.plan, g,
                                                          links_for(self, step, st.first_station)));
   resume_point from;
   if (g < st.resume_from.size())
     from = st.resume_from[g];
   if (st.plan->generators[g].wrapper)
-    st.generators.push_back(keep_stage(self, spawn_wrapper_export_stage(self, st.services, st.plan, g, std::move(links),
+    st.generators.push_back(keep_stage(self, spawn_wrapper_export_stage(self, st.plan, g, std::move(links),
                                                                         skip, std::move(from))));
   else
     st.generators.push_back(keep_stage(
-      self, spawn_export_stage(self, st.services, st.plan, g, std::move(links), skip, std::move(from))));
+      self, spawn_export_stage(self, st.plan, g, std::move(links), skip, std::move(from))));
 }
 
 // Pages that may come through before a durable write has them: with the
@@ -220,13 +220,13 @@ void spawn_stations(job_ptr self, std::size_t k, page_sink_actor downstream, std
     st.ends_left = 1;
   }
   if (s.router) {
-    auto stage = keep_stage(self, spawn_router_stage(self, st.services, st.plan, s.index, std::move(links)));
+    auto stage = keep_stage(self, spawn_router_stage(self, st.plan, s.index, std::move(links)));
     spawn_stations(self, k, stage, step);
     return;
   }
   auto spawn_here = [=](stage_links links) {
     auto& st = self->state;
-    auto stage = keep_stage(self, spawn_import_stage(self, st.services, st.plan, s.index, std::move(links)));
+    auto stage = keep_stage(self, spawn_import_stage(self, st.plan, s.index, std::move(links)));
     spawn_stations(self, k, stage, step);
   };
   auto door = host_for(self, s.index);
@@ -272,10 +272,10 @@ void start_line(job_ptr self) {
     const auto& retried = st.ledger->flow_job().retry_step_id;
     for (std::size_t g = 0; g < st.plan->generators.size(); ++g)
       if (st.plan->generators[g].export_id == retried && st.plan->generators[g].runs_page_code())
-        replay_to = keep_stage(self, spawn_hook_stage(self, st.services, st.plan, g,
+        replay_to = keep_stage(self, spawn_hook_stage(self, st.plan, g,
                                                       links_for(self, -1, st.first_station)));
     st.generators.push_back(keep_stage(
-      self, spawn_replay_stage(self, st.services, st.store, st.account,
+      self, spawn_replay_stage(self, st.store, st.account,
                                st.ledger->flow_job().to_json(), page_size, lane,
                                links_for(self, -1, replay_to))));
   } else if (st.plan->parallel_generators) {
@@ -431,14 +431,13 @@ void begin(job_ptr self) {
   launch(self, spec_digest(spec), now);
 }
 
-job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_services> services,
-                                  engine_store_actor store, std::string account,
+job_actor::behavior_type job_impl(job_ptr self, engine_store_actor store, std::string account,
                                   std::string flow_id, std::string job_id, flow_actor flow,
                                   std::optional<lease_fence> held) {
   auto& st = self->state;
   st.fence = std::move(held);
   st.flow = std::move(flow);
-  st.services = std::move(services);
+  st.services = services_of(self->system());
   st.store = std::move(store);
   st.account = std::move(account);
   st.flow_id = std::move(flow_id);
@@ -564,10 +563,9 @@ job_actor::behavior_type job_impl(job_ptr self, std::shared_ptr<const node_servi
 
 }  // namespace
 
-job_actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                    engine_store_actor store, std::string account, std::string flow_id,
+job_actor spawn_job(caf::local_actor* parent, engine_store_actor store, std::string account, std::string flow_id,
                     std::string job_id, flow_actor flow, std::optional<lease_fence> fence) {
-  return parent->spawn<caf::linked>(job_impl, std::move(services), std::move(store),
+  return parent->spawn<caf::linked>(job_impl, std::move(store),
                                     std::move(account), std::move(flow_id), std::move(job_id),
                                     std::move(flow), std::move(fence));
 }

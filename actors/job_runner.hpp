@@ -24,8 +24,7 @@
 
 namespace integrator {
 
-job_actor spawn_job(caf::local_actor* parent, std::shared_ptr<const node_services> services,
-                    engine_store_actor store, std::string account, std::string flow_id,
+job_actor spawn_job(caf::local_actor* parent, engine_store_actor store, std::string account, std::string flow_id,
                     std::string job_id, flow_actor flow, std::optional<lease_fence> fence = std::nullopt);
 
 }  // namespace integrator

@@ -1,11 +1,14 @@
 #pragma once
 // What the actors of one node share: the store, the secret box and the
-// settings they need. Passed to actors at spawn (never in messages), so
-// a node's actors reach its local store without assuming where peers run.
+// settings they need. Held by the node's actor system (node_config) and
+// found through it (services_of), never passed in spawns or messages, so a
+// node's actors reach its local store without assuming where peers run.
 
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include <caf/actor_system_config.hpp>
 
 #include "core/api/one_time_tokens.hpp"
 #include "core/resources/change_feed.hpp"
@@ -73,6 +76,20 @@ struct node_services {
   /// Job errors and their retry data are purged this long after they occur.
   std::int64_t error_retention_ms = 30LL * 24 * 3600 * 1000;
 };
+
+/// An actor system's configuration that carries its node's services (the
+/// base of cluster/node_config.hpp). Set `services` before the first of
+/// Integrator's actors is spawned: each finds them through its actor system
+/// (services_of), so no spawn function takes a pointer to a node-local
+/// service and every spawn argument could cross nodes.
+class services_config : public caf::actor_system_config {
+public:
+  std::shared_ptr<const node_services> services;
+};
+
+/// The services of the node that `sys` runs. `sys` must be made from a
+/// services_config whose services are set.
+const std::shared_ptr<const node_services>& services_of(caf::actor_system& sys);
 
 /// Milliseconds since the Unix epoch, from the system clock.
 std::int64_t wall_clock_ms();

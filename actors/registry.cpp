@@ -19,8 +19,8 @@ namespace {
 
 // -- the account store: the registry's blocking half --------------------------
 
-account_store_actor::behavior_type account_store_impl(account_store_actor::pointer self,
-                                                      std::shared_ptr<const node_services> services) {
+account_store_actor::behavior_type account_store_impl(account_store_actor::pointer self) {
+  auto services = services_of(self->system());
   auto store = services->store;
   return {
     [=](load_atom) { return account_book::snapshot(*store); },
@@ -63,6 +63,9 @@ struct registry_state {
   bool reload_again = false;    ///< a change came in while it was
   std::vector<std::function<void()>> after_next_read;  ///< calls waiting for a fresh book
   std::int64_t reloaded_ms = 0;  ///< when the book was last read
+  /// This node's own writes to the book so far: a read that was out while
+  /// one went in may predate it, and must not replace the book.
+  std::uint64_t writes = 0;
   std::unordered_map<std::string, rate_bucket_actor> buckets;
   static inline const char* name = "registry";
 };
@@ -103,8 +106,17 @@ void reload_book(registry_ptr self, std::function<void()> then = {}) {
   st.reloading = true;
   auto waiting = std::make_shared<std::vector<std::function<void()>>>(std::move(st.after_next_read));
   st.after_next_read.clear();
+  auto writes_before = st.writes;
   auto done = [=](std::optional<write_batch> rows) {
     auto& st = self->state;
+    if (rows && st.writes != writes_before) {
+      // A write of ours went in while this read was out (a revoked token
+      // would come back from it): read again, the waiting calls with it.
+      st.reloading = false;
+      st.after_next_read.insert(st.after_next_read.begin(), waiting->begin(), waiting->end());
+      reload_book(self);
+      return;
+    }
     if (rows) {
       st.book.emplace(make_id_generator());
       st.book->commit(*rows);
@@ -189,6 +201,7 @@ void carry_out(registry_ptr self, operator_plan plan, const api_call& call, caf:
           return;
         }
         self->state.book->commit(shared->batch);
+        ++self->state.writes;
         if (shared->limits)
           if (auto it = self->state.buckets.find(account); it != self->state.buckets.end())
             self->send(it->second, limit_atom::value, shared->limits->capacity, shared->limits->fill_rate);
@@ -210,14 +223,13 @@ rate_bucket_actor& bucket_of(registry_ptr self, const std::string& account_id) {
   return it->second;
 }
 
-registry_actor::behavior_type registry_impl(registry_ptr self,
-                                            std::shared_ptr<const node_services> services, std::size_t shards) {
+registry_actor::behavior_type registry_impl(registry_ptr self, std::size_t shards) {
   auto& st = self->state;
-  st.services = services;
+  const auto& services = st.services = services_of(self->system());
   st.shards = shards;
   st.book.emplace(make_id_generator());
   // The store actor shares the registry's fate: a crash of either restarts both.
-  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, services);
+  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl);
   // Nothing is answered before the accounts are in memory (await).
   self->request(st.store, store_timeout, load_atom::value)
     .await([=](write_batch& rows) { self->state.book->commit(rows); },
@@ -242,6 +254,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
         write_batch b;
         if (!st.book->revoke_token(purged, b)) {
           st.book->commit(b);
+          ++st.writes;
           self->request(st.store, store_timeout, write_atom::value, b).then([](api_reply&) {});
         }
       }
@@ -328,9 +341,8 @@ registry_actor::behavior_type registry_impl(registry_ptr self,
 
 }  // namespace
 
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                              std::size_t shards) {
-  return sys.spawn(registry_impl, std::move(services), shards);
+registry_actor spawn_registry(caf::actor_system& sys, std::size_t shards) {
+  return sys.spawn(registry_impl, shards);
 }
 
 }  // namespace integrator

@@ -15,7 +15,6 @@ namespace integrator {
 /// before the accounts and tokens are loaded.
 /// It finds the shard (of `shards`) that serves an account by name
 /// (local_names.hpp).
-registry_actor spawn_registry(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                              std::size_t shards);
+registry_actor spawn_registry(caf::actor_system& sys, std::size_t shards);
 
 }  // namespace integrator

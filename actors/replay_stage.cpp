@@ -58,16 +58,14 @@ void split(replay_state& st, const record_page& all, std::size_t page_size, std:
 
 }  // namespace
 
-generator_actor spawn_replay_stage(caf::local_actor* parent,
-                                   std::shared_ptr<const node_services> services,
-                                   engine_store_actor store, std::string account,
+generator_actor spawn_replay_stage(caf::local_actor* parent, engine_store_actor store, std::string account,
                                    std::string retry_job, std::size_t page_size,
                                    std::uint16_t lane, stage_links links) {
   return parent->spawn<caf::linked>(
     // (`own` is an argument, not a capture: see spawn_work.hpp.)
     [=](replay_ptr self, const stage_links& own) -> generator_actor::behavior_type {
       self->state.links = own;
-      self->state.credit = services->pages_in_flight;
+      self->state.credit = services_of(self->system())->pages_in_flight;
       self->request(store, caf::infinite, retry_atom::value, account, retry_job)
         .then([=](const record_page& all) {
           split(self->state, all, page_size, lane);

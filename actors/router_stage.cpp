@@ -119,21 +119,19 @@ void take_answer(router_ptr self, std::uint64_t tag, user_code_answer& answer) {
 
 }  // namespace
 
-router_stage_actor spawn_router_stage(caf::local_actor* parent,
-                                      std::shared_ptr<const node_services> services,
-                                      std::shared_ptr<const flow_plan> plan, std::size_t router,
+router_stage_actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links) {
   // (`own` is an argument, not a capture: see spawn_work.hpp.)
-  return spawn_linked_work(parent, services->detach && plan->isolate_stages, [=](router_ptr self, const stage_links& own) -> router_stage_actor::behavior_type {
+  return spawn_linked_work(parent, services_of(parent->system())->detach && plan->isolate_stages, [=](router_ptr self, const stage_links& own) -> router_stage_actor::behavior_type {
     auto& st = self->state;
-    st.services = services;
+    st.services = services_of(self->system());
     st.plan = plan;
     st.router = &st.plan->routers[router];
     if (router < st.plan->routers_code.size())
       st.calls = router_calls(st.plan->routers_code[router]);
     st.links = own;
     st.ends_left = own.upstreams;
-    st.relay.credit = services->pages_in_flight;
+    st.relay.credit = st.services->pages_in_flight;
     st.ids.emplace(make_id_generator());
     return {
       [=](page_atom, record_page& page) {

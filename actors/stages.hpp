@@ -24,7 +24,6 @@ namespace integrator {
 /// downstream. With `skip`, it sends only end_atom (the run stopped
 /// before its turn).
 export_stage_actor spawn_export_stage(caf::local_actor* parent,
-                                      std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                       stage_links links, bool skip = false,
                                       resume_point from = {});
@@ -32,7 +31,6 @@ export_stage_actor spawn_export_stage(caf::local_actor* parent,
 /// The generator of a retry job: replays its stored records (retry_job is
 /// the job's JSON) in pages of `page_size`, in `lane`, then ends the stream.
 generator_actor spawn_replay_stage(caf::local_actor* parent,
-                                   std::shared_ptr<const node_services> services,
                                    engine_store_actor store, std::string account,
                                    std::string retry_job, std::size_t page_size,
                                    std::uint16_t lane, stage_links links);
@@ -40,7 +38,6 @@ generator_actor spawn_replay_stage(caf::local_actor* parent,
 /// Routes each page's records into branches (flow_routes.hpp) and passes
 /// them on.
 router_stage_actor spawn_router_stage(caf::local_actor* parent,
-                                      std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links);
 
@@ -48,18 +45,16 @@ router_stage_actor spawn_router_stage(caf::local_actor* parent,
 /// transform and filter, its preSavePage hook) and passes on what comes out.
 /// The same for a wrapper export: its stack's function gives the pages.
 wrapper_export_actor spawn_wrapper_export_stage(caf::local_actor* parent,
-                                                std::shared_ptr<const node_services> services,
                                                 std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                                 stage_links links, bool skip = false, resume_point from = {});
 
-hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const node_services> services,
+hook_stage_actor spawn_hook_stage(caf::local_actor* parent,
                                   std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                   stage_links links);
 
 /// Sends each page's records of its lane to one processor and passes all
 /// of them on.
 import_stage_actor spawn_import_stage(caf::local_actor* parent,
-                                      std::shared_ptr<const node_services> services,
                                       std::shared_ptr<const flow_plan> plan, std::size_t processor,
                                       stage_links links);
 
@@ -67,7 +62,7 @@ import_stage_actor spawn_import_stage(caf::local_actor* parent,
 /// the job's plan on this node (its outbound client, its script workers)
 /// and spawns the stage unlinked (the job links to it across the nodes).
 /// Fails when the placement does not make a plan with that processor.
-result<import_stage_actor> host_import_stage(caf::actor_system& sys, std::shared_ptr<const node_services> services,
+result<import_stage_actor> host_import_stage(caf::actor_system& sys,
                                              const stage_placement& placed);
 
 }  // namespace integrator

@@ -28,21 +28,21 @@ struct supervisor_state {
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
 void start_registry(supervisor_ptr self) {
-  auto r = spawn_registry(self->system(), self->state.services, self->state.shards.size());
+  auto r = spawn_registry(self->system(), self->state.shards.size());
   self->monitor(r);
   self->state.registry = caf::actor_cast<caf::actor_addr>(r);
   name_registry(self->system(), r);
 }
 
 void start_engine(supervisor_ptr self) {
-  auto e = spawn_engine(self->system(), self->state.services);
+  auto e = spawn_engine(self->system());
   self->monitor(e);
   self->state.engine = caf::actor_cast<caf::actor_addr>(e);
   name_engine(self->system(), e);
 }
 
 void start_shard(supervisor_ptr self, std::size_t i) {
-  auto s = spawn_account_shard(self->system(), self->state.services);
+  auto s = spawn_account_shard(self->system());
   self->monitor(s);
   self->state.shards[i] = caf::actor_cast<caf::actor_addr>(s);
   name_shard(self->system(), i, s);
@@ -66,12 +66,11 @@ std::chrono::milliseconds steady_ms() {
     std::chrono::steady_clock::now().time_since_epoch());
 }
 
-caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_services> services,
-                              std::size_t shards,
+caf::behavior supervisor_impl(supervisor_ptr self, std::size_t shards,
                               supervision limits) {
   self->state.budget.emplace(limits.intensity, limits.period);
   self->state.gave_up = std::move(limits.gave_up);
-  self->state.services = std::move(services);
+  self->state.services = services_of(self->system());
   self->state.shards.resize(shards);
   start_registry(self);
   if (self->state.services->outbound)
@@ -120,10 +119,8 @@ caf::behavior supervisor_impl(supervisor_ptr self, std::shared_ptr<const node_se
 
 }  // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                            std::size_t shard_count, supervision limits) {
-  auto sup = sys.spawn(supervisor_impl, std::move(services), shard_count,
-                       std::move(limits));
+caf::actor spawn_supervisor(caf::actor_system& sys, std::size_t shard_count, supervision limits) {
+  auto sup = sys.spawn(supervisor_impl, shard_count, std::move(limits));
   // Callers look the actors up right away: wait until they are named.
   caf::scoped_actor self{sys};
   self->request(sup, std::chrono::seconds(30), caf::ok_atom::value)

@@ -32,8 +32,7 @@ struct supervision {
   std::function<void(const std::string&)> gave_up;
 };
 
-caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const node_services> services,
-                            std::size_t shard_count,
-                            supervision limits = {});
+/// `sys` is made from a node_config whose services are set.
+caf::actor spawn_supervisor(caf::actor_system& sys, std::size_t shard_count, supervision limits = {});
 
 }  // namespace integrator

@@ -41,11 +41,11 @@ void pump(wrapper_ptr self) {
                 [self](resume_point end) { self->state.queue.add(*self->state.builder, std::move(end)); });
 }
 
-wrapper_export_actor::behavior_type wrapper_impl(wrapper_ptr self, std::shared_ptr<const node_services> services,
+wrapper_export_actor::behavior_type wrapper_impl(wrapper_ptr self,
                                                  std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                                  stage_links links, bool skip, resume_point from) {
   auto& st = self->state;
-  st.services = std::move(services);
+  st.services = services_of(self->system());
   st.plan = std::move(plan);
   st.step = &st.plan->generators[generator];
   st.links = std::move(links);
@@ -96,11 +96,10 @@ wrapper_export_actor::behavior_type wrapper_impl(wrapper_ptr self, std::shared_p
 }  // namespace
 
 wrapper_export_actor spawn_wrapper_export_stage(caf::local_actor* parent,
-                                                std::shared_ptr<const node_services> services,
                                                 std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                                 stage_links links, bool skip, resume_point from) {
-  bool detach = services->detach && plan->isolate_stages;
-  return spawn_linked_work(parent, detach, wrapper_impl, std::move(services), std::move(plan), generator,
+  bool detach = services_of(parent->system())->detach && plan->isolate_stages;
+  return spawn_linked_work(parent, detach, wrapper_impl, std::move(plan), generator,
                            std::move(links), skip, std::move(from));
 }
 

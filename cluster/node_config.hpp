@@ -1,18 +1,18 @@
 #pragma once
 // Configuration of one node's actor system: the message catalogue, the
-// scheduler size, and (when clustering is enabled) the middleman. Every
+// scheduler size, the node's services, and (when clustering is enabled)
+// the middleman. Every
 // process that hosts Integrator actors builds its config here, so types
 // are registered under the same names on every node.
 
-#include <caf/actor_system_config.hpp>
-
 #include <cstddef>
 
+#include "actors/node_services.hpp"
 #include "cluster/cluster_settings.hpp"
 
 namespace integrator {
 
-class node_config : public caf::actor_system_config {
+class node_config : public services_config {
 public:
   /// `scheduler_threads`: threads of the cooperative scheduler.
   explicit node_config(std::size_t scheduler_threads = 1);

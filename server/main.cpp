@@ -181,6 +181,7 @@ int run(const server_config& cfg) {
   node_record me;  // this node's membership row, in a cluster
   {
     node_config node(cfg.actor_threads);
+    node.services = services;
     if (cluster.enabled())
       node.enable_cluster(cluster);
     caf::actor_system sys{node};
@@ -194,7 +195,7 @@ int run(const server_config& cfg) {
       gave_up = true;
       kill(getpid(), SIGTERM);
     };
-    auto supervisor = spawn_supervisor(sys, services, cfg.storage_shards, restarts);
+    auto supervisor = spawn_supervisor(sys, cfg.storage_shards, restarts);
     gateway gw(sys, std::chrono::seconds(cfg.request_timeout));
     http_limits limits;
     limits.body_limit = cfg.body_limit;

@@ -40,8 +40,9 @@ struct node_fixture {
     services->operator_token_hash = token_hash(operator_token);
     services->default_limits = {5, 1};
     services->test_hooks = true;
+    cfg.services = services;
     sys.emplace(cfg);
-    supervisor = spawn_supervisor(*sys, services, 2);
+    supervisor = spawn_supervisor(*sys, 2);
   }
 
   ~node_fixture() {

@@ -47,8 +47,10 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
   static constexpr const char* account = "5a0c3d0b8e4f2a1b3c4d5e6f";
 
   test_http_server peer;
-  std::shared_ptr<node_services> services = make_services();
-  engine_store_actor store = spawn_engine_store(sys, services);
+  /// The node's services (node_config::services): a test may change them
+  /// before it spawns what reads them.
+  std::shared_ptr<node_services> services = install(make_services());
+  engine_store_actor store = spawn_engine_store(sys);
   /// Spawns what the engine would (linked children); ignores their exits.
   caf::actor parent = sys.spawn(ignoring_parent);
   std::vector<caf::actor> spawned;  ///< stopped at the end
@@ -74,6 +76,11 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
     s->pages_in_flight = 2;
     s->detach = false;
     s->test_hooks = true;
+    return s;
+  }
+
+  std::shared_ptr<node_services> install(std::shared_ptr<node_services> s) {
+    cfg.services = s;
     return s;
   }
 

@@ -85,7 +85,7 @@ struct hook_fixture : engine_fixture {
     l.downstream = sink;
     l.step = 0;
     l.account = account;
-    auto h = spawn_hook_stage(spawner(), services, hooked_plan(script), 0, l);
+    auto h = spawn_hook_stage(spawner(), hooked_plan(script), 0, l);
     run();
     return h;
   }

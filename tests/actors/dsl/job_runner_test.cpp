@@ -23,10 +23,10 @@ namespace {
 struct job_fixture : engine_fixture {
   /// A flow actor for the jobs to report to (and, with no engine, to idle
   /// into nothing).
-  flow_actor flow_runner = keep(spawn_flow(spawner(), services, store, engine_actor{}, account, "f"));
+  flow_actor flow_runner = keep(spawn_flow(spawner(), store, engine_actor{}, account, "f"));
 
   job_actor start(const std::string& flow_id, const std::string& job_id) {
-    return keep(spawn_job(spawner(), services, store, account, flow_id, job_id, flow_runner));
+    return keep(spawn_job(spawner(), store, account, flow_id, job_id, flow_runner));
   }
 
   /// The actor that sent the next message waiting in `to`'s mailbox.
@@ -139,7 +139,7 @@ CAF_TEST(a_crashed_job_is_ended_failed_by_its_flow_which_runs_the_next) {
   auto flow_id = flow(30, 10, "after");
   auto first = queue_run(flow_id);
   auto second = queue_run(flow_id);
-  auto runner = keep(spawn_flow(spawner(), services, store, engine_actor{}, account, flow_id));
+  auto runner = keep(spawn_flow(spawner(), store, engine_actor{}, account, flow_id));
   caf::anon_send(runner, run_atom::value, first);
   caf::anon_send(runner, run_atom::value, second);
   run_until([&] { return peer.hits("/source/page") > 0; });

@@ -71,7 +71,7 @@ struct stage_fixture : engine_fixture {
 CAF_TEST_FIXTURE_SCOPE(stages_tests, stage_fixture)
 
 CAF_TEST(a_stage_has_at_most_its_credit_out_and_returns_credit_as_pages_leave) {
-  auto router = spawn_router_stage(spawner(), services, router_plan(), 0, links());
+  auto router = spawn_router_stage(spawner(), router_plan(), 0, links());
   run();
   for (int i = 0; i < 3; ++i)
     self->send(router, page_atom::value, page_of(2));
@@ -95,7 +95,7 @@ CAF_TEST(a_stage_has_at_most_its_credit_out_and_returns_credit_as_pages_leave) {
 }
 
 CAF_TEST(the_first_stage_ends_only_after_every_generator_has) {
-  auto router = spawn_router_stage(spawner(), services, router_plan(), 0, links(2));
+  auto router = spawn_router_stage(spawner(), router_plan(), 0, links(2));
   run();
   self->send(router, end_atom::value);
   expect((end_atom), from(self).to(router));
@@ -121,7 +121,7 @@ CAF_TEST(an_export_stage_asks_for_no_more_than_its_credit_allows) {
   auto shared = std::make_shared<const flow_plan>(std::move(*plan));
   auto l = links();
   l.step = 0;
-  auto generator = spawn_export_stage(spawner(), services, shared, 0, l);
+  auto generator = spawn_export_stage(spawner(), shared, 0, l);
   run();
   // Two pages out and none given back: it stops asking the source (one
   // page ahead at most), far from the 20 pages it has.
