@@ -132,7 +132,7 @@ caf::result<api_reply> run_call(worker_ptr self, const principal& who, const api
   return ask_engine(self, engine, who, step.request);
 }
 
-account_shard_actor::behavior_type worker_impl(worker_ptr self) {
+account_shard_actor::behavior_type worker_impl(worker_ptr self, spawn_tag) {
   const auto& services = services_of(self->system());
   self->state.memo = std::make_unique<call_memo>(*services->store);
   self->state.context.emplace(*self->state.memo, *services);
@@ -170,7 +170,7 @@ struct shard_state {
 };
 
 account_shard_actor::behavior_type
-shard_impl(account_shard_actor::stateful_pointer<shard_state> self) {
+shard_impl(account_shard_actor::stateful_pointer<shard_state> self, spawn_tag) {
   const auto& services = services_of(self->system());
   auto& st = self->state;
   st.services = services;
@@ -178,10 +178,10 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self) {
     st.fast.emplace(*services->memory_view, *services);
   // One worker per shard keeps each account's writes in arrival order; it
   // shares the shard's fate.
-  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl);
+  st.worker = self->spawn<caf::detached + caf::linked>(worker_impl, spawn_tag{});
   if (!services->memory_view)
     for (int i = 0; i < services->store_readers; ++i)
-      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl));
+      st.readers.push_back(self->spawn<caf::detached + caf::linked>(worker_impl, spawn_tag{}));
   return {
     [=](exec_atom, principal& who, api_call& call) -> caf::result<api_reply> {
       auto& st = self->state;
@@ -212,7 +212,7 @@ shard_impl(account_shard_actor::stateful_pointer<shard_state> self) {
 }  // namespace
 
 account_shard_actor spawn_account_shard(caf::actor_system& sys) {
-  return sys.spawn(shard_impl);
+  return sys.spawn(shard_impl, spawn_tag{});
 }
 
 std::size_t shard_index(const std::string& account_id, std::size_t shard_count) {

@@ -76,13 +76,28 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
   return std::make_shared<const http_endpoint>(std::move(*endpoint));
 }
 
+// What a standalone call answers when its actor ended without answering.
+api_reply failed_as(api_reply, api_error e) { return api_reply::fail(std::move(e)); }
+export_page failed_as(export_page, api_error e) {
+  export_page page;
+  page.error = std::move(e);
+  return page;
+}
+
 // A standalone call: spawns its actor (spawn_import_invocation or
 // spawn_export_invocation) and answers with what it answers to `request`.
+// Its actor's end without an answer is the caller's error, not the
+// engine's (CAF's default for an unhandled one would stop the engine).
 template <class Reply, class Spawn, class Request>
 caf::result<Reply> call_alone(engine_ptr self, Spawn spawn, const Request& request) {
   auto call = spawn(self->system());
   auto rp = self->make_response_promise<Reply>();
-  self->request(call, caf::infinite, request).then([rp](Reply& r) mutable { rp.deliver(std::move(r)); });
+  self->request(call, caf::infinite, request)
+    .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); },
+          [rp](caf::error& e) mutable {
+            rp.deliver(failed_as(Reply{}, make_api_error(error_code::internal_error,
+                                                         "the call stopped: " + caf::to_string(e))));
+          });
   return rp;
 }
 
@@ -183,7 +198,7 @@ void cancel_where_held(engine_ptr self, const cancel_request& cancel, caf::typed
       [=](caf::error&) mutable { cancel_in_store(self, store, cancel.account, cancel.job_id, rp); });
 }
 
-engine_actor::behavior_type engine_impl(engine_ptr self) {
+engine_actor::behavior_type engine_impl(engine_ptr self, spawn_tag) {
   auto& st = self->state;
   st.services = services_of(self->system());
   st.store = spawn_engine_store(self->system());
@@ -385,7 +400,7 @@ engine_actor::behavior_type engine_impl(engine_ptr self) {
 }  // namespace
 
 engine_actor spawn_engine(caf::actor_system& sys) {
-  return sys.spawn(engine_impl);
+  return sys.spawn(engine_impl, spawn_tag{});
 }
 
 }  // namespace integrator

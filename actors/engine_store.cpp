@@ -53,7 +53,7 @@ api_error write_through(store_ptr self, F write) {
   }
 }
 
-engine_store_actor::behavior_type store_impl(store_ptr self) {
+engine_store_actor::behavior_type store_impl(store_ptr self, spawn_tag) {
   auto& st = self->state;
   const auto& services = st.services = services_of(self->system());
   st.resources.emplace(*services->store, *services->box);
@@ -231,8 +231,8 @@ engine_store_actor::behavior_type store_impl(store_ptr self) {
 
 engine_store_actor spawn_engine_store(caf::actor_system& sys) {
   if (!services_of(sys)->detach)
-    return sys.spawn(store_impl);
-  return sys.spawn<caf::detached>(store_impl);
+    return sys.spawn(store_impl, spawn_tag{});
+  return sys.spawn<caf::detached>(store_impl, spawn_tag{});
 }
 
 }  // namespace integrator

@@ -87,6 +87,12 @@ public:
   std::shared_ptr<const node_services> services;
 };
 
+/// The argument of an actor that needs none besides services_of: CAF 0.17
+/// spawns a function-based actor without arguments by dereferencing a null
+/// argument tuple (undefined behaviour, which UBSan stops at), so each such
+/// spawn passes this instead.
+struct spawn_tag {};
+
 /// The services of the node that `sys` runs. `sys` must be made from a
 /// services_config whose services are set.
 const std::shared_ptr<const node_services>& services_of(caf::actor_system& sys);

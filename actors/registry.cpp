@@ -19,7 +19,7 @@ namespace {
 
 // -- the account store: the registry's blocking half --------------------------
 
-account_store_actor::behavior_type account_store_impl(account_store_actor::pointer self) {
+account_store_actor::behavior_type account_store_impl(account_store_actor::pointer self, spawn_tag) {
   auto services = services_of(self->system());
   auto store = services->store;
   return {
@@ -229,7 +229,7 @@ registry_actor::behavior_type registry_impl(registry_ptr self, std::size_t shard
   st.shards = shards;
   st.book.emplace(make_id_generator());
   // The store actor shares the registry's fate: a crash of either restarts both.
-  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl);
+  st.store = self->spawn<caf::detached + caf::linked>(account_store_impl, spawn_tag{});
   // Nothing is answered before the accounts are in memory (await).
   self->request(st.store, store_timeout, load_atom::value)
     .await([=](write_batch& rows) { self->state.book->commit(rows); },

@@ -52,7 +52,7 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
   std::shared_ptr<node_services> services = install(make_services());
   engine_store_actor store = spawn_engine_store(sys);
   /// Spawns what the engine would (linked children); ignores their exits.
-  caf::actor parent = sys.spawn(ignoring_parent);
+  caf::actor parent = sys.spawn(ignoring_parent, spawn_tag{});
   std::vector<caf::actor> spawned;  ///< stopped at the end
 
   ~engine_fixture() override {
@@ -63,7 +63,7 @@ struct engine_fixture : test_coordinator_fixture<node_config>, store_context {
     run();
   }
 
-  static caf::behavior ignoring_parent(caf::event_based_actor* self) {
+  static caf::behavior ignoring_parent(caf::event_based_actor* self, spawn_tag) {
     self->set_exit_handler([](caf::exit_msg&) {});
     return {[](int) {}};
   }

@@ -51,7 +51,7 @@ struct job_fixture : engine_fixture {
     // A new spawner, as after a restart (the old one has run messages
     // since, and spawning from outside its turn is only safe before).
     caf::anon_send_exit(parent, caf::exit_reason::user_shutdown);
-    parent = sys.spawn(ignoring_parent);
+    parent = sys.spawn(ignoring_parent, spawn_tag{});
   }
 
   /// Job `job_id` has `steps` step jobs, each completed.

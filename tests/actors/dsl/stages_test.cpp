@@ -37,7 +37,7 @@ std::shared_ptr<const flow_plan> router_plan() {
 }
 
 // The next stage, which keeps the pages and gives no credit back.
-page_sink_actor::behavior_type holding_sink(page_sink_actor::pointer) {
+page_sink_actor::behavior_type holding_sink(page_sink_actor::pointer, spawn_tag) {
   return {
     [](page_atom, const record_page&) {},
     [](end_atom) {},
@@ -45,7 +45,7 @@ page_sink_actor::behavior_type holding_sink(page_sink_actor::pointer) {
 }
 
 // A job that only listens.
-job_report_actor::behavior_type quiet_job(job_report_actor::pointer) {
+job_report_actor::behavior_type quiet_job(job_report_actor::pointer, spawn_tag) {
   return {
     [](report_atom, const stage_report&) {},
     [](once_atom, std::uint64_t, const std::vector<once_call>&) {},
@@ -53,8 +53,8 @@ job_report_actor::behavior_type quiet_job(job_report_actor::pointer) {
 }
 
 struct stage_fixture : engine_fixture {
-  page_sink_actor sink = keep(sys.spawn(holding_sink));
-  job_report_actor job = keep(sys.spawn(quiet_job));
+  page_sink_actor sink = keep(sys.spawn(holding_sink, spawn_tag{}));
+  job_report_actor job = keep(sys.spawn(quiet_job, spawn_tag{}));
 
   stage_links links(std::int32_t upstreams = 1) {
     stage_links l;
