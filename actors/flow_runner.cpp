@@ -32,6 +32,11 @@ struct flow_state {
   bool claiming = false;  ///< asking for the lease (and taking over after)
   bool adopt = false;     ///< once held, take up what its last holder left
   std::map<std::string, int> resumed;  ///< job id → times run again after losing a stage
+  /// Cancels asked of this actor and not yet answered: an idle actor the
+  /// engine has forgotten (`forgotten`) quits only after the last, or its
+  /// caller would wait for an answer that never comes.
+  int cancels_out = 0;
+  bool forgotten = false;
   static inline const char* name = "flow";
 };
 
@@ -186,6 +191,10 @@ flow_actor::behavior_type flow_impl(flow_ptr self, engine_store_actor store, eng
     },
     [=](idle_atom) {
       // The engine has forgotten us, so nothing more can come.
+      if (self->state.cancels_out > 0) {
+        self->state.forgotten = true;
+        return;
+      }
       self->quit();
     },
     [=](chain_atom, const std::string& next_flow) {
@@ -199,19 +208,28 @@ flow_actor::behavior_type flow_impl(flow_ptr self, engine_store_actor store, eng
     [=](cancel_atom, const std::string& job_id) -> caf::result<api_reply> {
       auto& st = self->state;
       auto rp = self->make_response_promise<api_reply>();
+      ++st.cancels_out;
+      auto answered = [self] {
+        auto& st = self->state;
+        if (--st.cancels_out == 0 && st.forgotten)
+          self->quit();
+      };
       if (job_id == st.running_id && st.running) {
         // A job that ends before it answers has settled its state: the
         // store says how it stands (an unanswered request must not take
         // this actor down with CAF's default error handler).
         self->request(st.running, caf::infinite, cancel_atom::value)
-          .then([rp](api_reply& r) mutable { rp.deliver(std::move(r)); },
+          .then([rp, answered](api_reply& r) mutable {
+                  rp.deliver(std::move(r));
+                  answered();
+                },
                 [=](caf::error&) mutable {
-                  cancel_in_store(self, self->state.store, self->state.account, job_id, rp);
+                  cancel_in_store(self, self->state.store, self->state.account, job_id, rp, answered);
                 });
         return rp;
       }
       std::erase(st.queue, job_id);
-      cancel_in_store(self, st.store, st.account, job_id, rp);
+      cancel_in_store(self, st.store, st.account, job_id, rp, answered);
       return rp;
     },
   };

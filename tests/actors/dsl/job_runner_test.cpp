@@ -106,6 +106,22 @@ CAF_TEST(a_cancel_before_the_job_has_loaded_ends_it_without_running) {
   CAF_CHECK(peer.sink("never").empty());
 }
 
+// The engine forgets an idle flow while the flow's store call for a cancel
+// is still out: the caller still gets its answer.
+CAF_TEST(a_cancel_still_answers_when_its_flow_is_forgotten_meanwhile) {
+  auto flow_id = flow(25, 10, "forgotten");
+  auto job_id = queue_run(flow_id);
+  auto runner = keep(spawn_flow(spawner(), store, engine_actor{}, account, flow_id));
+  auto answer = self->request(runner, caf::infinite, cancel_atom::value, job_id);
+  self->send(runner, idle_atom::value);  // as the engine, once the flow said it was idle
+  run();
+  // Before: the flow quit at once and its caller waited for ever.
+  CAF_REQUIRE(!self->mailbox().empty());
+  answer.receive([](api_reply& r) { CAF_CHECK(r.status == api_status::ok); },
+                 [](caf::error& e) { CAF_FAIL("no answer: " << caf::to_string(e)); });
+  CAF_CHECK(stored_job(job_id).status == job_status::canceled);
+}
+
 CAF_TEST(a_cancel_stops_the_generators_and_ends_the_job_canceled) {
   auto flow_id = flow(200, 10, "some");
   auto job_id = queue_run(flow_id);
