@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include "actors/catalogue.hpp"
 #include "actors/cluster_view.hpp"
@@ -77,11 +78,15 @@ std::shared_ptr<const http_endpoint> endpoint_of(const std::string& connection, 
 }
 
 // What a standalone call answers when its actor ended without answering.
-api_reply failed_as(api_reply, api_error e) { return api_reply::fail(std::move(e)); }
-export_page failed_as(export_page, api_error e) {
-  export_page page;
-  page.error = std::move(e);
-  return page;
+template <class Reply>
+Reply failed_reply(api_error e) {
+  if constexpr (std::is_same_v<Reply, api_reply>) {
+    return api_reply::fail(std::move(e));
+  } else {
+    Reply page;  // export_page
+    page.error = std::move(e);
+    return page;
+  }
 }
 
 // A standalone call: spawns its actor (spawn_import_invocation or
@@ -95,8 +100,8 @@ caf::result<Reply> call_alone(engine_ptr self, Spawn spawn, const Request& reque
   self->request(call, caf::infinite, request)
     .then([rp](Reply& r) mutable { rp.deliver(std::move(r)); },
           [rp](caf::error& e) mutable {
-            rp.deliver(failed_as(Reply{}, make_api_error(error_code::internal_error,
-                                                         "the call stopped: " + caf::to_string(e))));
+            rp.deliver(failed_reply<Reply>(
+              make_api_error(error_code::internal_error, "the call stopped: " + caf::to_string(e))));
           });
   return rp;
 }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <limits>
 
+#include "actors/spawn_work.hpp"
 #include "core/engine/error_store.hpp"
 #include "core/engine/flow_plan.hpp"
 #include "core/engine/flow_schedule.hpp"
@@ -230,9 +231,7 @@ engine_store_actor::behavior_type store_impl(store_ptr self, spawn_tag) {
 }  // namespace
 
 engine_store_actor spawn_engine_store(caf::actor_system& sys) {
-  if (!services_of(sys)->detach)
-    return sys.spawn(store_impl, spawn_tag{});
-  return sys.spawn<caf::detached>(store_impl, spawn_tag{});
+  return spawn_work(sys, true, store_impl, spawn_tag{});  // its calls block
 }
 
 }  // namespace integrator

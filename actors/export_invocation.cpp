@@ -235,7 +235,7 @@ result<std::shared_ptr<const flow_plan>> plan_of(const job_spec& spec) {
 }  // namespace
 
 export_invocation_actor spawn_export_invocation(caf::actor_system& sys) {
-  return spawn_work(sys, services_of(sys)->detach, [](export_call_ptr self, spawn_tag) -> export_invocation_actor::behavior_type {
+  return spawn_work(sys, true, [](export_call_ptr self, spawn_tag) -> export_invocation_actor::behavior_type {
     self->state.services = services_of(self->system());
     self->state.ids.emplace(make_id_generator());
     return {

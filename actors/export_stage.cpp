@@ -135,8 +135,8 @@ export_stage_actor::behavior_type export_impl(export_ptr self, std::shared_ptr<c
 
 export_stage_actor spawn_export_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan,
                                       std::size_t generator, stage_links links, bool skip, resume_point from) {
-  bool detach = services_of(parent->system())->detach && plan->isolate_stages;
-  return spawn_linked_work(parent, detach, export_impl, std::move(plan), generator,
+  bool isolate = plan->isolate_stages;
+  return spawn_linked_work(parent, isolate, export_impl, std::move(plan), generator,
                            std::move(links), skip, std::move(from));
 }
 

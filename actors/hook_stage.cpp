@@ -160,7 +160,7 @@ void advance(hook_ptr self) {
 hook_stage_actor spawn_hook_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                   stage_links links) {
   // (`own` is an argument, not a capture: see spawn_work.hpp.)
-  return spawn_linked_work(parent, services_of(parent->system())->detach && plan->isolate_stages, [=](hook_ptr self, const stage_links& own) -> hook_stage_actor::behavior_type {
+  return spawn_linked_work(parent, plan->isolate_stages, [=](hook_ptr self, const stage_links& own) -> hook_stage_actor::behavior_type {
     auto& st = self->state;
     st.services = services_of(self->system());
     st.plan = plan;

@@ -84,7 +84,7 @@ void proceed(invocation_ptr self, import_page_run::need need) {
 }  // namespace
 
 import_invocation_actor spawn_import_invocation(caf::actor_system& sys) {
-  return spawn_work(sys, services_of(sys)->detach, [](invocation_ptr self, spawn_tag) -> import_invocation_actor::behavior_type {
+  return spawn_work(sys, true, [](invocation_ptr self, spawn_tag) -> import_invocation_actor::behavior_type {
     self->state.services = services_of(self->system());
     self->state.ids.emplace(make_id_generator());
     return {

@@ -251,8 +251,8 @@ import_stage_actor::behavior_type import_impl(import_ptr self, std::shared_ptr<c
 
 import_stage_actor spawn_import_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan,
                                       std::size_t processor, stage_links links) {
-  bool detach = services_of(parent->system())->detach && plan->isolate_stages;
-  return spawn_linked_work(parent, detach, import_impl, std::move(plan), processor,
+  bool isolate = plan->isolate_stages;
+  return spawn_linked_work(parent, isolate, import_impl, std::move(plan), processor,
                            std::move(links), false);
 }
 
@@ -267,8 +267,8 @@ result<import_stage_actor> host_import_stage(caf::actor_system& sys, const stage
   if (placed.processor >= plan->processors.size())
     return make_api_error(error_code::invalid_flow, "the placed stage's flow has no such step");
   auto shared = std::make_shared<const flow_plan>(std::move(*plan));
-  bool detach = services_of(sys)->detach && shared->isolate_stages;
-  return spawn_work(sys, detach, import_impl, std::move(shared),
+  bool isolate = shared->isolate_stages;
+  return spawn_work(sys, isolate, import_impl, std::move(shared),
                     static_cast<std::size_t>(placed.processor), placed.links, true);
 }
 

@@ -122,7 +122,7 @@ void take_answer(router_ptr self, std::uint64_t tag, user_code_answer& answer) {
 router_stage_actor spawn_router_stage(caf::local_actor* parent, std::shared_ptr<const flow_plan> plan, std::size_t router,
                                       stage_links links) {
   // (`own` is an argument, not a capture: see spawn_work.hpp.)
-  return spawn_linked_work(parent, services_of(parent->system())->detach && plan->isolate_stages, [=](router_ptr self, const stage_links& own) -> router_stage_actor::behavior_type {
+  return spawn_linked_work(parent, plan->isolate_stages, [=](router_ptr self, const stage_links& own) -> router_stage_actor::behavior_type {
     auto& st = self->state;
     st.services = services_of(self->system());
     st.plan = plan;

@@ -9,9 +9,8 @@
 // Deterministic actor tests (node_services::detach off) keep everything on
 // the test's scheduler.
 //
-// A functor spawned here takes at least one argument besides `self`: for
-// one without, CAF 0.17.6 dereferences a null pointer to the empty tuple of
-// its arguments (harmless, but undefined, and UBSan stops on it).
+// A functor spawned here takes at least one argument besides `self`
+// (spawn_tag when it needs none: node_services.hpp).
 
 #include <caf/all.hpp>
 
@@ -21,18 +20,20 @@
 
 namespace integrator {
 
-/// Spawns `impl` linked to `parent`, detached when the node detaches work.
+/// Spawns `impl` linked to `parent`; on a thread of its own when `isolate`
+/// and the node detaches work (node_services::detach).
 template <class Impl, class... Ts>
-auto spawn_linked_work(caf::local_actor* parent, bool detach, Impl impl, Ts&&... xs) {
-  if (detach)
+auto spawn_linked_work(caf::local_actor* parent, bool isolate, Impl impl, Ts&&... xs) {
+  if (isolate && services_of(parent->system())->detach)
     return parent->spawn<caf::linked + caf::detached>(std::move(impl), std::forward<Ts>(xs)...);
   return parent->spawn<caf::linked>(std::move(impl), std::forward<Ts>(xs)...);
 }
 
-/// Spawns `impl` on its own, detached when the node detaches work.
+/// Spawns `impl` on its own; on a thread of its own when `isolate` and the
+/// node detaches work.
 template <class Impl, class... Ts>
-auto spawn_work(caf::actor_system& sys, bool detach, Impl impl, Ts&&... xs) {
-  if (detach)
+auto spawn_work(caf::actor_system& sys, bool isolate, Impl impl, Ts&&... xs) {
+  if (isolate && services_of(sys)->detach)
     return sys.spawn<caf::detached>(std::move(impl), std::forward<Ts>(xs)...);
   return sys.spawn(std::move(impl), std::forward<Ts>(xs)...);
 }

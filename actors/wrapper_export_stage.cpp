@@ -98,8 +98,8 @@ wrapper_export_actor::behavior_type wrapper_impl(wrapper_ptr self,
 wrapper_export_actor spawn_wrapper_export_stage(caf::local_actor* parent,
                                                 std::shared_ptr<const flow_plan> plan, std::size_t generator,
                                                 stage_links links, bool skip, resume_point from) {
-  bool detach = services_of(parent->system())->detach && plan->isolate_stages;
-  return spawn_linked_work(parent, detach, wrapper_impl, std::move(plan), generator,
+  bool isolate = plan->isolate_stages;
+  return spawn_linked_work(parent, isolate, wrapper_impl, std::move(plan), generator,
                            std::move(links), skip, std::move(from));
 }
 
